@@ -1,0 +1,172 @@
+/**
+ * The shapes that flow through leadaudit (SPEC §2):
+ *   read CSV → map columns → Lead[] / Deal[] → join → classify → reports → render.
+ *
+ * Dates are whole calendar days since 1970-01-01 (time and zone ignored, SPEC §4.4); a missing
+ * date or amount is NaN, never 0.
+ */
+
+export type Side = 'marketing' | 'sales';
+export type Outcome = 'won' | 'lost' | 'open';
+
+/** One used row of the leads file, with the mapped fields parsed. */
+export interface Lead {
+  /** Position among used leads. */
+  readonly index: number;
+  /** Physical line in the file where the row starts. */
+  readonly line: number;
+  /** The id column, or `#<line>` when the file has no id column. */
+  readonly id: string;
+  readonly email: string;
+  readonly name: string;
+  readonly company: string;
+  readonly source: string;
+  readonly sourceDetail: string;
+  readonly status: string;
+  readonly owner: string;
+  readonly created: number;
+  readonly lastActivity: number;
+  readonly firstTouch: number;
+  /** Per rubric stage: the date from the stage's `reachedWhen.date` column, NaN when none. */
+  readonly stageDates: number[];
+  /** Raw text of every column the rubric's conditions read, by slot (see ColumnSlots). */
+  readonly values: string[];
+  /** Every original cell, only kept when a command asks for it (`score --with-columns`). */
+  readonly cells?: string[];
+}
+
+/** One used row of the deals file. */
+export interface Deal {
+  readonly index: number;
+  readonly line: number;
+  readonly id: string;
+  /** Join keys read from the deal side of the join (already split and trimmed). */
+  readonly keys: string[];
+  readonly stage: string;
+  readonly status: string;
+  readonly amount: number;
+  readonly currency: string;
+  readonly created: number;
+  readonly closed: number;
+  readonly owner: string;
+  readonly lastActivity: number;
+  readonly outcome: Outcome;
+  /** Index into the rubric's deal pipeline stages; -1 when the stage value is not one of them. */
+  readonly stageIndex: number;
+  /** Per pipeline stage: the date from its `enteredDate` column, NaN when none. */
+  readonly stageEntered: number[];
+  readonly values: string[];
+}
+
+/** A lead after classification (SPEC §5.2–5.4). */
+export interface ClassifiedLead {
+  readonly lead: Lead;
+  readonly deals: readonly Deal[];
+  readonly channel: string;
+  readonly score: number;
+  readonly grade: string;
+  readonly qualified: boolean;
+  /** Indexes (into the rubric's score.signals) of the signals the lead matched. */
+  readonly signals: readonly number[];
+  /** Index of the furthest stage reached. */
+  readonly furthest: number;
+  /** Per stage: reached (directly or implied by a later stage). */
+  readonly reached: readonly boolean[];
+  /** Per stage: how the stage was reached: 'date', 'status', 'deal', 'when', 'created', 'implied', or '' when not reached. */
+  readonly reachedBy: readonly string[];
+  /** Per stage: the entry date (NaN when unknown), and where it came from. */
+  readonly entered: readonly number[];
+  readonly enteredFrom: readonly string[];
+  readonly outcome: Outcome;
+  /** Why the lead is lost ('deals lost' or 'disqualified'), '' otherwise. */
+  readonly lostBecause: string;
+  readonly stalled: boolean;
+  /** Days since the lead last moved (entry of its furthest stage or last activity); NaN when unknown. */
+  readonly daysInStage: number;
+  /** Sum of the amounts of the lead's won deals (0 when none). */
+  readonly wonAmount: number;
+  readonly wonDeals: number;
+  /** Entry date of the won stage, NaN unless won. */
+  readonly wonDate: number;
+}
+
+// ---------------------------------------------------------------- reports
+
+/** How a renderer formats a column (SPEC §6): reports hold raw numbers, renderers format. */
+export type ColumnKind = 'count' | 'percent' | 'money' | 'days' | 'number' | 'text' | 'flag';
+
+export interface Column {
+  /** Stable JSON/CSV key. */
+  readonly key: string;
+  readonly label: string;
+  readonly kind: ColumnKind;
+  /** Text that came from the input data (neutralized in CSV, escaped in HTML, redacted). */
+  readonly fromInput?: boolean;
+  /** 1 = always shown; higher numbers are dropped first when a terminal table is too wide. */
+  readonly priority?: number;
+  /** For rates: the overall value the table colours this column against (above = good). */
+  readonly baseline?: number;
+}
+
+export type Cell = string | number | boolean | null;
+export type Row = Record<string, Cell>;
+
+export interface Report {
+  /** Registry name (`funnel`, `pipeline`, `sources`, …), also the JSON key. */
+  readonly name: string;
+  readonly title: string;
+  readonly columns: readonly Column[];
+  readonly rows: readonly Row[];
+  /** Lines printed under the table (thresholds, caveats, skipped reasons). */
+  readonly notes: readonly string[];
+  /** `record` prints one row as label/value pairs (the summary). */
+  readonly layout?: 'table' | 'record';
+}
+
+// ---------------------------------------------------------------- row accounting (SPEC §4.6)
+
+export interface FileAccounting {
+  readonly file: string;
+  readonly encoding: string;
+  readonly delimiter: string;
+  readonly read: number;
+  readonly used: number;
+  readonly rejected: number;
+  readonly skipped: number;
+  readonly duplicates: number;
+  /** Count per reason, for rejected and skipped rows alike. */
+  readonly reasons: Record<string, number>;
+  /** Deals only: attached to a lead / not (null in a deals-only run, where deals are the unit). */
+  readonly attributed?: number | null;
+  readonly unattributed?: number | null;
+}
+
+export interface Inputs {
+  readonly leads: FileAccounting | null;
+  readonly deals: FileAccounting | null;
+}
+
+// ---------------------------------------------------------------- one run's result, as renderers see it
+
+/** A --fail-on rule or rubric alert that fired (SPEC §7.3). */
+export interface FiredAlert {
+  /** The rule as written (`sources.win_rate<0.02`) or a description of the rubric alert. */
+  readonly rule: string;
+  readonly report: string;
+  /** The row the value came from (a channel, a stage), or null for a report-level metric. */
+  readonly row: string | null;
+  readonly metric: string;
+  readonly value: number;
+  readonly op: '<' | '<=' | '>' | '>=';
+  readonly threshold: number;
+}
+
+export interface AuditResult {
+  /** The as-of date, YYYY-MM-DD. */
+  readonly asOf: string;
+  readonly inputs: Inputs;
+  readonly reports: readonly Report[];
+  /** One sentence per verdict line (SPEC §6.3); empty until the matrix report exists. */
+  readonly verdict: readonly string[];
+  readonly alerts: readonly FiredAlert[];
+}
