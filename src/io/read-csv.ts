@@ -1,0 +1,765 @@
+/**
+ * Reading CSV exports (SPEC §4.1, §8).
+ *
+ * The hot path is udsv in arrays mode, fed one slice of whole records at a time. udsv never
+ * reports malformed input (a short row silently merges with the next one, a long row's extra cells
+ * vanish into its last cell, a quoted short row is padded), so a light scanner walks the same text
+ * first and records where each record starts and ends, its line and how many quote characters it
+ * holds. Every row udsv yields is checked against its record: the cell count, and the length the
+ * cells must add up to (cells + delimiters + quoting overhead). The first row that does not add up
+ * hands the rest of the file, from that record on, to csv-parse — the reference parser — which
+ * reads it exactly, reports ragged rows with their lines and pinpoints an unterminated quote. So
+ * udsv's speed is used only where its output is provably the same as csv-parse's.
+ *
+ * Memory: the text is read in chunks and only the tail of an unfinished record is carried over;
+ * each record goes straight to the sink, which keeps what it needs.
+ */
+import { createReadStream, statSync } from 'node:fs';
+import { TextDecoder } from 'node:util';
+import { parse as csvParse } from 'csv-parse';
+import { parse as csvParseSync } from 'csv-parse/sync';
+import { initParser, type Schema } from 'udsv';
+import { InputError, UsageError } from '../errors.js';
+
+export interface CsvOptions {
+  /** Column delimiter; sniffed among , ; TAB | when not given. */
+  readonly delimiter?: string;
+  /** Text encoding; decided by the BOM, else UTF-8 with a Windows-1252 fallback, when not given. */
+  readonly encoding?: string;
+  /** Bytes per read; tests vary it to prove chunking never changes the records. */
+  readonly chunkSize?: number;
+  /** Standard input's bytes, when the file is `-`. */
+  readonly stdin?: () => Promise<Buffer>;
+}
+
+export interface CsvHeader {
+  /** Column names, trimmed; trailing empty header cells are dropped. */
+  readonly names: readonly string[];
+  /** Cells in the header record, including the dropped trailing empty ones. */
+  readonly cells: number;
+  /** Line of the header record. */
+  readonly line: number;
+}
+
+/** Receives the records of one read, in file order. */
+export interface CsvSink {
+  /** A data record. `cells` has between `names.length` and `header.cells` entries. */
+  row(cells: string[], line: number): void;
+  /** A record that is not data; `rejected` ones are counted as rejected, the rest as skipped. */
+  other(cells: string[], line: number, reason: string, rejected: boolean): void;
+}
+
+export interface CsvInfo {
+  readonly file: string;
+  readonly encoding: string;
+  readonly delimiter: string;
+  readonly header: CsvHeader;
+  /** Data records read after the header (blank lines and footers included). */
+  readonly read: number;
+  readonly warnings: readonly string[];
+  /** True when some of the file was read by csv-parse because udsv's output did not add up. */
+  readonly exact: boolean;
+}
+
+const CANDIDATES = [',', ';', '\t', '|'] as const;
+const DEFAULT_CHUNK = 1 << 20;
+/** A record longer than this is an error, not a memory exhaustion (an unterminated quote, usually). */
+export const MAX_RECORD_CHARS = 32 * 1024 * 1024;
+const FOOTER =
+  /^(?:grand totals?\b.*|totals?\b.*|subtotal\b.*|confidential information\b.*|copyright\s*(?:©|\(c\)|\d).*|generated (?:by|on)\b.*|filtered by\b.*|report (?:name|generated)\b.*|salesforce\.com.*)$/i;
+
+/** Thrown inside a read to start it again in Windows-1252. */
+class NotUtf8 extends Error {}
+
+/**
+ * Reads `file` (a path, or `-` for standard input) and feeds its records to the sink that `begin`
+ * returns once the header is known. `begin` may be called twice: when the bytes turn out not to
+ * be UTF-8, the read starts again in Windows-1252 with a fresh sink.
+ */
+export async function readCsv(
+  file: string,
+  options: CsvOptions,
+  begin: (header: CsvHeader) => CsvSink,
+): Promise<CsvInfo> {
+  const bytes = file === '-' ? await readStdin(options) : undefined;
+  if (bytes === undefined) checkReadable(file);
+  const forced = options.encoding === undefined ? undefined : checkEncoding(options.encoding);
+  try {
+    return await readOnce(file, bytes, options, forced, begin);
+  } catch (error) {
+    if (!(error instanceof NotUtf8)) throw error;
+    const info = await readOnce(file, bytes, options, 'windows-1252', begin);
+    return {
+      ...info,
+      warnings: [`${displayName(file)}: not valid UTF-8; read as Windows-1252 (use --encoding to choose another)`, ...info.warnings],
+    };
+  }
+}
+
+export function displayName(file: string): string {
+  return file === '-' ? 'stdin' : file;
+}
+
+function checkReadable(file: string): void {
+  let stat;
+  try {
+    stat = statSync(file);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new InputError(code === 'ENOENT' ? `${file}: no such file` : `${file}: cannot read (${code ?? String(error)})`);
+  }
+  if (stat.isDirectory()) throw new InputError(`${file}: is a directory, not a CSV file`);
+}
+
+async function readStdin(options: CsvOptions): Promise<Buffer> {
+  if (options.stdin) return options.stdin();
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
+
+const ENCODINGS = ['utf-8', 'utf-16le', 'utf-16be', 'windows-1252', 'latin1', 'iso-8859-15', 'macintosh'];
+
+function checkEncoding(name: string): string {
+  try {
+    return new TextDecoder(name).encoding;
+  } catch {
+    throw new UsageError(`unknown encoding "${name}"; expected one of: ${ENCODINGS.join(', ')}`);
+  }
+}
+
+/** The encoding a file's first bytes call for, and how many BOM bytes to skip. */
+export function sniffEncoding(head: Uint8Array): { encoding: string; bom: number } {
+  if (head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf) return { encoding: 'utf-8', bom: 3 };
+  if (head[0] === 0xff && head[1] === 0xfe) return { encoding: 'utf-16le', bom: 2 };
+  if (head[0] === 0xfe && head[1] === 0xff) return { encoding: 'utf-16be', bom: 2 };
+  // UTF-16 without a BOM: ASCII text with a NUL in every other byte.
+  const n = Math.min(head.length, 4096) & ~1;
+  if (n >= 4) {
+    let evenNul = 0;
+    let oddNul = 0;
+    for (let i = 0; i < n; i += 2) {
+      if (head[i] === 0) evenNul++;
+      if (head[i + 1] === 0) oddNul++;
+    }
+    const pairs = n / 2;
+    if (oddNul > pairs * 0.6 && evenNul < pairs * 0.1) return { encoding: 'utf-16le', bom: 0 };
+    if (evenNul > pairs * 0.6 && oddNul < pairs * 0.1) return { encoding: 'utf-16be', bom: 0 };
+  }
+  return { encoding: 'utf-8', bom: 0 };
+}
+
+async function* byteChunks(file: string, bytes: Buffer | undefined, size: number): AsyncGenerator<Uint8Array> {
+  if (bytes !== undefined) {
+    for (let i = 0; i < bytes.length; i += size) yield bytes.subarray(i, i + size);
+    return;
+  }
+  const stream = createReadStream(file, { highWaterMark: size });
+  try {
+    for await (const chunk of stream) yield chunk as Buffer;
+  } catch (error) {
+    throw new InputError(`${file}: cannot read (${(error as Error).message})`);
+  }
+}
+
+async function readOnce(
+  file: string,
+  bytes: Buffer | undefined,
+  options: CsvOptions,
+  forcedEncoding: string | undefined,
+  begin: (header: CsvHeader) => CsvSink,
+): Promise<CsvInfo> {
+  const name = displayName(file);
+  const reader = new RecordReader(name, options.delimiter, begin);
+  let decoder: TextDecoder | undefined;
+  let encoding = forcedEncoding ?? 'utf-8';
+  let head: Uint8Array[] = [];
+  let headBytes = 0;
+  const start = (data: Uint8Array): Uint8Array => {
+    const sniffed = sniffEncoding(data);
+    if (forcedEncoding === undefined) encoding = sniffed.encoding;
+    decoder = new TextDecoder(encoding, { fatal: encoding === 'utf-8' && forcedEncoding === undefined, ignoreBOM: true });
+    return sniffed.bom > 0 && (forcedEncoding === undefined || forcedEncoding === sniffed.encoding) ? data.subarray(sniffed.bom) : data;
+  };
+  for await (const chunk of byteChunks(file, bytes, options.chunkSize ?? DEFAULT_CHUNK)) {
+    if (decoder === undefined) {
+      // Judge the encoding on the first few KiB, however small the chunks are.
+      head.push(chunk);
+      headBytes += chunk.length;
+      if (headBytes < 4096) continue;
+      const data = start(Buffer.concat(head));
+      head = [];
+      await reader.push(decode(decoder!, data, true));
+      continue;
+    }
+    await reader.push(decode(decoder, chunk, true));
+  }
+  if (decoder === undefined) {
+    const data = start(Buffer.concat(head));
+    await reader.push(decode(decoder!, data, true));
+  }
+  await reader.push(decode(decoder!, new Uint8Array(0), false));
+  await reader.end();
+  return reader.info(encoding);
+}
+
+function decode(decoder: TextDecoder, data: Uint8Array, stream: boolean): string {
+  try {
+    return decoder.decode(data, { stream });
+  } catch {
+    throw new NotUtf8();
+  }
+}
+
+// ---------------------------------------------------------------- delimiter and line ends
+
+/** Picks the delimiter whose count per record is the same on the most records of the sample. */
+export function sniffDelimiter(sample: string): string {
+  let best: string = ',';
+  let bestScore = -1;
+  for (const delimiter of CANDIDATES) {
+    const counts = countPerRecord(sample, delimiter, 50);
+    const header = counts[0] ?? 0;
+    if (header === 0) continue;
+    const rest = counts.slice(1);
+    const same = rest.length === 0 ? 1 : rest.filter((c) => c === header).length / rest.length;
+    const score = same * 1000 + header;
+    if (score > bestScore) {
+      best = delimiter;
+      bestScore = score;
+    }
+  }
+  return best;
+}
+
+function countPerRecord(text: string, delimiter: string, maxRecords: number): number[] {
+  const counts: number[] = [];
+  let count = 0;
+  let quoted = false;
+  const d = delimiter.charCodeAt(0);
+  for (let i = 0; i < text.length && counts.length < maxRecords; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 34) quoted = !quoted;
+    else if (!quoted && c === d) count++;
+    else if (!quoted && (c === 10 || c === 13)) {
+      if (c === 13 && text.charCodeAt(i + 1) === 10) i++;
+      counts.push(count);
+      count = 0;
+    }
+  }
+  // A last record without a line end is only complete when the sample is the whole file; the
+  // caller passes whole records or a prefix, so a partial last record is left out.
+  return counts;
+}
+
+/** The first line end outside quotes: `\r\n`, `\n` or `\r` (`\n` when there is none yet). */
+function sniffLineEnd(text: string): string | undefined {
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 34) quoted = !quoted;
+    else if (!quoted && c === 10) return '\n';
+    else if (!quoted && c === 13) {
+      if (i + 1 >= text.length) return undefined;
+      return text.charCodeAt(i + 1) === 10 ? '\r\n' : '\r';
+    }
+  }
+  return undefined;
+}
+
+// ---------------------------------------------------------------- the record reader
+
+/**
+ * Accumulates decoded text, finds whole records, and sends them through udsv (checked) or
+ * csv-parse (exact mode) to the sink.
+ */
+class RecordReader {
+  private text = '';
+  private started = false;
+  private delimiter = ',';
+  private lineEnd = '\n';
+  private header: CsvHeader | undefined;
+  private sink: CsvSink | undefined;
+  private records = 0;
+  private inFooter = false;
+  private readonly warnings: string[] = [];
+  private fast: FastPath | undefined;
+  private exact: ExactPath | undefined;
+  /** Line number of the first line of `text`. */
+  private line = 1;
+
+  constructor(
+    private readonly name: string,
+    private readonly forcedDelimiter: string | undefined,
+    private readonly begin: (header: CsvHeader) => CsvSink,
+  ) {}
+
+  async push(text: string): Promise<void> {
+    if (this.exact) return this.exact.push(text);
+    this.text += text;
+    if (!this.started && !this.tryStart(false)) {
+      if (this.text.length > MAX_RECORD_CHARS) this.tooLong(this.line);
+      return;
+    }
+    if (this.exact) return this.flushPendingExact();
+    await this.runFast(false);
+  }
+
+  async end(): Promise<void> {
+    if (!this.exact && !this.started) {
+      if (this.text.trim() === '') throw new InputError(`${this.name}: the file is empty (no header row)`);
+      this.tryStart(true);
+    }
+    if (this.exact) await this.flushPendingExact();
+    else await this.runFast(true);
+    if (this.exact) await this.exact.end();
+  }
+
+  info(encoding: string): CsvInfo {
+    return {
+      file: this.name,
+      encoding,
+      delimiter: this.delimiter,
+      header: this.header!,
+      read: this.records,
+      warnings: this.warnings,
+      exact: this.exact !== undefined,
+    };
+  }
+
+  /** Reads `sep=;`, the delimiter, the line end and the header once enough text has arrived. */
+  private tryStart(atEnd: boolean): boolean {
+    const sep = /^sep=(.)\s*?(\r\n|\n|\r)/i.exec(this.text);
+    if (sep) {
+      this.text = this.text.slice(sep[0].length);
+      this.line += 1;
+      this.forcedSep = sep[1]!;
+    }
+    const lineEnd = sniffLineEnd(this.text);
+    if (lineEnd === undefined && !atEnd) return false;
+    this.lineEnd = lineEnd ?? '\n';
+    // Enough of a sample to judge the delimiter: a few records, or everything at the end.
+    if (!atEnd && this.text.length < 65536 && countLines(this.text) < 20) return false;
+    this.delimiter = this.forcedDelimiter ?? this.forcedSep ?? sniffDelimiter(atEnd ? this.text + '\n' : this.text);
+    const fast = new FastPath(this.delimiter, this.lineEnd);
+    const first = fast.scanHeader(this.text, atEnd) ?? (atEnd ? firstRecord(this.text, this.delimiter) : undefined);
+    if (first === undefined) return false;
+    const cells = parseRecord(first.text, this.delimiter);
+    this.header = cleanHeader(this.name, cells, this.line, this.warnings);
+    this.sink = this.begin(this.header);
+    this.text = this.text.slice(first.next);
+    this.line += first.lines;
+    fast.init(this.header.cells, this.line);
+    this.fast = fast;
+    this.started = true;
+    if (this.header.cells === 1) {
+      // udsv reads a one-column file wrongly (a line end after the only cell looks like an empty
+      // line to it), so such files go to csv-parse from the start.
+      this.exact = new ExactPath(this.name, this.delimiter, [this.lineEnd], this.line, (cells, line) => this.record(cells, line));
+      const rest = this.text;
+      this.text = '';
+      this.pendingExact = rest;
+    }
+    return true;
+  }
+
+  private forcedSep: string | undefined;
+  private pendingExact = '';
+
+  private async flushPendingExact(): Promise<void> {
+    const text = this.pendingExact;
+    this.pendingExact = '';
+    await this.exact!.push(text);
+  }
+
+  private async runFast(atEnd: boolean): Promise<void> {
+    const result = this.fast!.run(this.text, atEnd, (cells, line) => this.record(cells, line));
+    if (result.anomaly === undefined) {
+      this.text = this.text.slice(result.consumed);
+      if (this.text.length > MAX_RECORD_CHARS) this.tooLong(result.line);
+      return;
+    }
+    // Hand everything from the record that did not add up over to csv-parse.
+    const rest = this.text.slice(result.consumed);
+    this.text = '';
+    const mixed = result.anomaly === 'line end';
+    if (mixed) this.warnings.push(`${this.name}: mixed line endings from line ${result.line} on; every \\r\\n, \\n and \\r ends a row`);
+    this.exact = new ExactPath(this.name, this.delimiter, mixed ? ['\r\n', '\n', '\r'] : [this.lineEnd], result.line, (cells, line) =>
+      this.record(cells, line),
+    );
+    await this.exact.push(rest);
+  }
+
+  private tooLong(line: number): never {
+    throw new InputError(
+      `${this.name} line ${line}: a record longer than ${MAX_RECORD_CHARS / 1024 / 1024} MB; is a quote left open?`,
+    );
+  }
+
+  /** Sorts one record into data, blank line, report footer or ragged row. */
+  private record(cells: string[], line: number): void {
+    this.records++;
+    const sink = this.sink!;
+    const header = this.header!;
+    if (isBlank(cells)) {
+      sink.other(cells, line, 'blank line', false);
+      return;
+    }
+    if (isFooter(cells)) {
+      this.inFooter = true;
+      sink.other(cells, line, 'report footer', false);
+      return;
+    }
+    const width = header.names.length;
+    if (cells.length >= width && cells.length <= header.cells) {
+      sink.row(cells, line);
+      return;
+    }
+    if (this.inFooter && cells.filter((c) => c.trim() !== '').length <= 1) {
+      sink.other(cells, line, 'report footer', false);
+      return;
+    }
+    sink.other(cells, line, cells.length < width ? 'too few cells' : 'too many cells', true);
+  }
+}
+
+function countLines(text: string): number {
+  let n = 0;
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) n++;
+  return n;
+}
+
+function isBlank(cells: string[]): boolean {
+  for (const cell of cells) if (cell.trim() !== '') return false;
+  return true;
+}
+
+function isFooter(cells: string[]): boolean {
+  if (!FOOTER.test(cells[0]!.trim())) return false;
+  for (let i = 1; i < cells.length; i++) if (cells[i]!.trim() !== '') return false;
+  return true;
+}
+
+/** The header record read by csv-parse, for headers the scanner cannot take (a bare CR in a CRLF file). */
+function firstRecord(text: string, delimiter: string): { text: string; next: number; lines: number } {
+  const [entry] = csvParseSync(text, { delimiter, relax_quotes: true, relax_column_count: true, to: 1, info: true, raw: true, record_delimiter: ['\r\n', '\n', '\r'] }) as unknown as {
+    raw: string;
+    info: { lines: number };
+  }[];
+  const raw = entry?.raw ?? text;
+  return { text: raw.replace(/(\r\n|\n|\r)$/, ''), next: raw.length, lines: entry?.info.lines ?? 1 };
+}
+
+function parseRecord(text: string, delimiter: string): string[] {
+  const records = csvParseSync(text, { delimiter, relax_quotes: true, relax_column_count: true, skip_empty_lines: false }) as string[][];
+  return records[0] ?? [''];
+}
+
+/** Trims names, drops trailing empty ones, names blank ones, and refuses duplicates (SPEC §4.1). */
+export function cleanHeader(file: string, cells: readonly string[], line: number, warnings: string[]): CsvHeader {
+  const names = cells.map((c) => c.replace(/^\uFEFF/, '').trim());
+  while (names.length > 1 && names[names.length - 1] === '') names.pop();
+  const seen = new Map<string, number>();
+  names.forEach((n, i) => {
+    if (n === '') {
+      names[i] = `column ${i + 1}`;
+      warnings.push(`${file} line ${line}: column ${i + 1} has no name; called it "column ${i + 1}"`);
+    }
+    const key = names[i]!.toLowerCase();
+    const first = seen.get(key);
+    if (first !== undefined) {
+      throw new InputError(`${file} line ${line}: duplicate column name "${names[i]}" in columns ${first + 1} and ${i + 1}`);
+    }
+    seen.set(key, i);
+  });
+  return { names, cells: cells.length, line };
+}
+
+// ---------------------------------------------------------------- fast path: scanner + udsv
+
+type Anomaly = 'row' | 'line end';
+
+interface FastResult {
+  /** Characters of the text fully handled. */
+  consumed: number;
+  anomaly?: Anomaly;
+  /** Line of the first record not handled. */
+  line: number;
+}
+
+class FastPath {
+  private cells = 0;
+  private line = 1;
+  private udsv: ReturnType<typeof initParser> | undefined;
+  // Per record of the current slice: start, end (before the line end), line, quote count.
+  private starts = new Int32Array(1024);
+  private ends = new Int32Array(1024);
+  private lines = new Int32Array(1024);
+  private quotes = new Int32Array(1024);
+  private readonly delimChar: number;
+  private readonly crlf: boolean;
+  private readonly endChar: number;
+
+  constructor(
+    private readonly delimiter: string,
+    private readonly lineEnd: string,
+  ) {
+    this.delimChar = delimiter.charCodeAt(0);
+    this.crlf = lineEnd === '\r\n';
+    this.endChar = lineEnd === '\r' ? 13 : 10;
+  }
+
+  init(cells: number, line: number): void {
+    this.cells = cells;
+    this.line = line;
+    const schema = {
+      col: this.delimiter,
+      row: this.lineEnd,
+      encl: '"',
+      esc: '"',
+      trim: false,
+      skip: 0,
+      cols: Array.from({ length: cells }, (_, i) => ({ name: String(i), type: 's', repl: { empty: null, null: undefined, NaN: undefined } })),
+    } as unknown as Schema;
+    this.udsv = initParser(schema);
+  }
+
+  pendingLine(): number {
+    return this.line;
+  }
+
+  /** The header record: its text, where the next record starts, and how many lines it spans. */
+  scanHeader(text: string, atEnd: boolean): { text: string; next: number; lines: number } | undefined {
+    const n = this.scan(text, atEnd, 1);
+    if (n.count === 0) return undefined;
+    return { text: text.slice(this.starts[0], this.ends[0]), next: n.consumed, lines: n.lines };
+  }
+
+  /**
+   * Finds whole records in `text` (up to `limit`), filling the per-record arrays. A record is
+   * complete at a line end outside quotes; at the end of input, whatever remains is the last one.
+   */
+  private scan(text: string, atEnd: boolean, limit: number): { count: number; consumed: number; lines: number; anomaly?: Anomaly; anomalyAt?: number } {
+    const len = text.length;
+    const endChar = this.endChar;
+    const endStr = endChar === 13 ? '\r' : '\n';
+    let pos = 0;
+    let count = 0;
+    let lines = 0;
+    let nextQuote = text.indexOf('"');
+    if (nextQuote < 0) nextQuote = len;
+    while (pos < len && count < limit) {
+      const start = pos;
+      const startLine = lines;
+      let quoteCount = 0;
+      let end = -1;
+      let after = -1;
+      // Walk from quote to quote; a line end counts only outside quotes.
+      for (;;) {
+        let nl = text.indexOf(endStr, pos);
+        if (nl < 0) nl = len;
+        if (nextQuote < nl) {
+          const q = nextQuote;
+          quoteCount++;
+          if (q !== start && text.charCodeAt(q - 1) !== this.delimChar) {
+            // A quote inside an unquoted field is a plain character (udsv and csv-parse agree).
+            nextQuote = text.indexOf('"', q + 1);
+            if (nextQuote < 0) nextQuote = len;
+            continue;
+          }
+          // A quoted field: find its closing quote; `""` inside is an escaped quote.
+          let close = text.indexOf('"', q + 1);
+          while (close >= 0 && close + 1 < len && text.charCodeAt(close + 1) === 34) {
+            quoteCount += 2;
+            close = text.indexOf('"', close + 2);
+          }
+          if (close < 0 || (close + 1 >= len && !atEnd)) {
+            // Unfinished: wait for more text, or let csv-parse report the open quote at the end.
+            return atEnd ? { count, consumed: start, lines: startLine, anomaly: 'row', anomalyAt: start } : { count, consumed: start, lines: startLine };
+          }
+          quoteCount++;
+          // Count the lines the quoted text spans.
+          for (let inner = text.indexOf(endStr, q + 1); inner >= 0 && inner < close; inner = text.indexOf(endStr, inner + 1)) lines++;
+          const after = text.charCodeAt(close + 1);
+          if (close + 1 < len && after !== this.delimChar && after !== 10 && after !== 13) {
+            // Text after a closing quote: udsv would drop the quoted part; csv-parse decides.
+            return { count, consumed: start, lines: startLine, anomaly: 'row', anomalyAt: start };
+          }
+          pos = close + 1;
+          nextQuote = text.indexOf('"', pos);
+          if (nextQuote < 0) nextQuote = len;
+          continue;
+        }
+        if (nl >= len) {
+          if (!atEnd) return { count, consumed: start, lines: startLine };
+          end = len;
+          after = len;
+          break;
+        }
+        // A line end outside quotes.
+        if (this.crlf) {
+          if (text.charCodeAt(nl - 1) !== 13 || nl - 1 < start) return { count, consumed: start, lines: startLine, anomaly: 'line end', anomalyAt: start };
+          end = nl - 1;
+        } else if (endChar === 10) {
+          if (nl > start && text.charCodeAt(nl - 1) === 13) return { count, consumed: start, lines: startLine, anomaly: 'line end', anomalyAt: start };
+          end = nl;
+        } else {
+          if (nl + 1 >= len && !atEnd) return { count, consumed: start, lines: startLine };
+          if (text.charCodeAt(nl + 1) === 10) return { count, consumed: start, lines: startLine, anomaly: 'line end', anomalyAt: start };
+          end = nl;
+        }
+        after = nl + 1;
+        lines++;
+        break;
+      }
+      if (count >= this.starts.length) this.grow();
+      this.starts[count] = start;
+      this.ends[count] = end;
+      this.lines[count] = this.line + startLine;
+      this.quotes[count] = quoteCount;
+      count++;
+      pos = after;
+    }
+    return { count, consumed: pos, lines };
+  }
+
+  private grow(): void {
+    const size = this.starts.length * 2;
+    const copy = (a: Int32Array) => {
+      const b = new Int32Array(size);
+      b.set(a);
+      return b;
+    };
+    this.starts = copy(this.starts);
+    this.ends = copy(this.ends);
+    this.lines = copy(this.lines);
+    this.quotes = copy(this.quotes);
+  }
+
+  /** Parses the whole records of `text` with udsv, checking each row against its record. */
+  run(text: string, atEnd: boolean, emit: (cells: string[], line: number) => void): FastResult {
+    const scanned = this.scan(text, atEnd, Number.MAX_SAFE_INTEGER);
+    const { count } = scanned;
+    let k = 0;
+    let failed = false;
+    const slice = count === 0 ? '' : text.slice(0, scanned.anomaly === undefined ? scanned.consumed : scanned.anomalyAt);
+    const cells = this.cells;
+    const delim = this.delimiter;
+    const check = (row: string[]): boolean => {
+      // udsv skips empty lines; the scanner saw them.
+      while (k < count && this.ends[k] === this.starts[k]) emit([''], this.lines[k++]!);
+      if (k >= count || row.length !== cells) return false;
+      let total = cells - 1;
+      for (let i = 0; i < cells; i++) total += row[i]!.length;
+      const q = this.quotes[k]!;
+      if (q > 0) {
+        let inCells = 0;
+        for (let i = 0; i < cells; i++) {
+          const cell = row[i]!;
+          for (let p = cell.indexOf('"'); p >= 0; p = cell.indexOf('"', p + 1)) inCells++;
+        }
+        total += q - inCells;
+      }
+      if (total !== this.ends[k]! - this.starts[k]!) return false;
+      // The first cell must be where the record starts (udsv can drop a cell and keep the sum).
+      const start = this.starts[k]!;
+      const first = row[0]!;
+      if (text.charCodeAt(start) === 34 ? first.indexOf('"') < 0 && !text.startsWith(first, start + 1) : !text.startsWith(first, start)) return false;
+      const last = row[cells - 1]!;
+      if (last.indexOf(delim) >= 0 && !quotedLast(text, this.ends[k]!, last)) return false;
+      return true;
+    };
+    if (slice.length > 0) {
+      this.udsv!.stringArrs(slice, (row: string[]) => {
+        if (!check(row)) {
+          failed = true;
+          return false;
+        }
+        emit(row, this.lines[k++]!);
+        return true;
+      });
+    }
+    if (!failed) while (k < count && this.ends[k] === this.starts[k]) emit([''], this.lines[k++]!);
+    if (failed || k < count) {
+      this.line = this.lines[k]!;
+      return { consumed: this.starts[k]!, anomaly: 'row', line: this.line };
+    }
+    this.line += scanned.lines;
+    if (scanned.anomaly !== undefined) {
+      return { consumed: scanned.anomalyAt!, anomaly: scanned.anomaly, line: this.line };
+    }
+    return { consumed: scanned.consumed, line: this.line };
+  }
+}
+
+/** Whether the record's last field was written quoted (so a delimiter inside it is content). */
+function quotedLast(text: string, end: number, last: string): boolean {
+  let inner = 0;
+  for (let p = last.indexOf('"'); p >= 0; p = last.indexOf('"', p + 1)) inner++;
+  const raw = last.length + 2 + inner;
+  return text.charCodeAt(end - 1) === 34 && text.charCodeAt(end - raw) === 34;
+}
+
+// ---------------------------------------------------------------- exact path: csv-parse
+
+class ExactPath {
+  private readonly parser;
+  private nextLine: number;
+  private failure: Error | undefined;
+  private readonly done: Promise<void>;
+
+  constructor(
+    private readonly name: string,
+    delimiter: string,
+    lineEnds: string[],
+    firstLine: number,
+    emit: (cells: string[], line: number) => void,
+  ) {
+    this.nextLine = firstLine;
+    const lineOffset = firstLine - 1;
+    this.parser = csvParse({
+      delimiter,
+      record_delimiter: lineEnds,
+      relax_quotes: true,
+      relax_column_count: true,
+      skip_empty_lines: false,
+      info: true,
+      max_record_size: MAX_RECORD_CHARS,
+    });
+    this.parser.on('data', (entry: { record: string[]; info: { lines: number } }) => {
+      const line = this.nextLine;
+      this.nextLine = entry.info.lines + lineOffset + 1;
+      emit(entry.record, line);
+    });
+    this.done = new Promise((resolve) => {
+      this.parser.on('error', (error: Error & { code?: string; lines?: number }) => {
+        this.failure = this.describe(error);
+        resolve();
+      });
+      this.parser.on('end', () => resolve());
+    });
+  }
+
+  private describe(error: Error & { code?: string; lines?: number }): Error {
+    if (error.code === 'CSV_QUOTE_NOT_CLOSED') {
+      return new InputError(`${this.name} line ${this.nextLine}: a quoted field is never closed (the quote opens in the row starting here)`);
+    }
+    if (error.code === 'CSV_MAX_RECORD_SIZE') {
+      return new InputError(`${this.name} line ${this.nextLine}: a record longer than ${MAX_RECORD_CHARS / 1024 / 1024} MB; is a quote left open?`);
+    }
+    return new InputError(`${this.name} line ${this.nextLine}: ${error.message}`);
+  }
+
+  async push(text: string): Promise<void> {
+    if (this.failure) throw this.failure;
+    if (text.length > 0 && !this.parser.write(text)) {
+      await new Promise<void>((resolve) => this.parser.once('drain', resolve));
+    }
+  }
+
+  async end(): Promise<void> {
+    this.parser.end();
+    await this.done;
+    if (this.failure) throw this.failure;
+  }
+}

@@ -1,0 +1,199 @@
+/**
+ * The rubric (SPEC §5): one zod schema gives the TypeScript types, the validation of rubric files
+ * and `leadaudit schema` (JSON Schema for editor completion). A rubric is data, never code.
+ */
+import { z } from 'zod';
+
+export const PRESET_NAMES = ['hubspot', 'salesforce', 'pipedrive', 'zoho', 'generic'] as const;
+export type PresetName = (typeof PRESET_NAMES)[number];
+
+export const LEAD_FIELDS = [
+  'id',
+  'email',
+  'name',
+  'firstName',
+  'lastName',
+  'company',
+  'source',
+  'sourceDetail',
+  'created',
+  'status',
+  'owner',
+  'lastActivity',
+  'firstTouch',
+] as const;
+export type LeadField = (typeof LEAD_FIELDS)[number];
+
+export const DEAL_FIELDS = [
+  'id',
+  'lead',
+  'leadEmail',
+  'stage',
+  'status',
+  'amount',
+  'currency',
+  'created',
+  'closed',
+  'owner',
+  'lastActivity',
+] as const;
+export type DealField = (typeof DEAL_FIELDS)[number];
+
+const text = z.string().min(1, 'expected a non-empty text');
+const scalar = z.union([z.string(), z.number(), z.boolean()]);
+const days = z.number().int('expected a whole number of days').nonnegative('expected 0 or more days');
+const dateOrder = z.enum(['mdy', 'dmy', 'ymd']).describe('How to read dates like 3/5/2024 when a column does not prove its order.');
+
+/** One test on one field (SPEC §5.5). Missing values fail every test but `empty`, `notIn` and `ne`. */
+export const testSchema = z
+  .object({
+    eq: scalar.describe('Equal, case-insensitive and trimmed; true/false also match yes/no, 1/0, x/empty.'),
+    ne: scalar.describe('Not equal (a missing value is not equal).'),
+    in: z.array(scalar).describe('One of these values, case-insensitive.'),
+    notIn: z.array(scalar).describe('None of these values (a missing value passes).'),
+    matches: text.describe('A JavaScript regular expression, case-insensitive.'),
+    gte: z.union([z.number(), text]).describe('At least this number or date.'),
+    gt: z.union([z.number(), text]).describe('More than this number or date.'),
+    lte: z.union([z.number(), text]).describe('At most this number or date.'),
+    lt: z.union([z.number(), text]).describe('Less than this number or date.'),
+    present: z.literal(true).describe('The value is not empty.'),
+    empty: z.literal(true).describe('The value is empty or the column is missing.'),
+    withinDays: days.describe('A date no older than this many days before the as-of date.'),
+  })
+  .partial()
+  .strict();
+export type Test = z.infer<typeof testSchema>;
+
+/**
+ * A condition: field → test, all of which must hold; `all`, `any` and `not` combine conditions.
+ * A field is a canonical name (`source`, `email`, `channel`, `status`, …) or a column header.
+ */
+export interface Condition {
+  all?: Condition[];
+  any?: Condition[];
+  not?: Condition;
+  [field: string]: Test | Condition | Condition[] | undefined;
+}
+
+export const conditionSchema: z.ZodType<Condition> = z
+  .object({
+    get all() {
+      return z.array(conditionSchema).optional();
+    },
+    get any() {
+      return z.array(conditionSchema).optional();
+    },
+    get not() {
+      return conditionSchema.optional();
+    },
+  })
+  .catchall(testSchema) as unknown as z.ZodType<Condition>;
+
+/** A column reference: a header, or several headers of which the first present is used; null unmaps. */
+const column = z.union([text, z.array(text).min(1), z.null()]);
+
+const leadColumns = z
+  .object(Object.fromEntries(LEAD_FIELDS.map((f) => [f, column.optional()])) as Record<LeadField, z.ZodOptional<typeof column>>)
+  .strict();
+const dealColumns = z
+  .object(Object.fromEntries(DEAL_FIELDS.map((f) => [f, column.optional()])) as Record<DealField, z.ZodOptional<typeof column>>)
+  .strict();
+
+const stageSchema = z
+  .object({
+    key: z.string().regex(/^[A-Za-z][\w-]*$/, 'expected a key of letters, digits, - and _ (like "mql")'),
+    label: text.optional(),
+    side: z.enum(['marketing', 'sales']),
+    stallAfterDays: days.optional().describe('An open lead idle longer than this in the stage is stalled.'),
+    reachedWhen: z
+      .object({
+        date: column.optional().describe('A lead column holding the date the stage was entered.'),
+        status: z.array(scalar).optional().describe('Current-status values that mean the lead is at this stage now.'),
+        deal: z.enum(['any', 'won']).optional().describe('Reached when a joined deal exists (any) or is won.'),
+        when: conditionSchema.optional(),
+      })
+      .strict()
+      .optional(),
+  })
+  .strict();
+
+const dealStageSchema = z
+  .object({
+    value: z.union([text, z.array(text).min(1)]).describe('The deal stage value(s) of this pipeline stage.'),
+    label: text.optional(),
+    stallAfterDays: days.optional(),
+    enteredDate: column.optional().describe('A deal column holding the date the deal entered this stage.'),
+  })
+  .strict();
+
+const outcomeRule = z.union([z.array(scalar).min(1), conditionSchema]).describe('Deal stage values, or a condition on the deal.');
+
+export const rubricSchema = z
+  .object({
+    $schema: z.string().optional(),
+    version: z.literal(1).describe('Rubric format version.'),
+    preset: z.enum(PRESET_NAMES).optional().describe('Start from a preset; everything in this file overrides it.'),
+    dateOrder: dateOrder.optional(),
+    leads: z.object({ columns: leadColumns.optional(), dateOrder: dateOrder.optional() }).strict().optional(),
+    deals: z
+      .object({
+        columns: dealColumns.optional(),
+        dateOrder: dateOrder.optional(),
+        won: outcomeRule.optional(),
+        lost: outcomeRule.optional(),
+        stages: z.array(dealStageSchema).optional().describe('The deal pipeline, in order.'),
+      })
+      .strict()
+      .optional(),
+    join: z
+      .object({
+        lead: text.describe('A lead field (canonical name or header) holding the join key(s).'),
+        deal: text.describe('A deal field (canonical name or header) holding the join key(s).'),
+      })
+      .strict()
+      .optional(),
+    channels: z
+      .array(z.object({ name: text, when: conditionSchema }).strict())
+      .optional()
+      .describe('Channel rules; the first match wins. A lead matching none keeps its raw source.'),
+    stages: z.array(stageSchema).min(1, 'expected at least one stage').optional(),
+    disqualified: conditionSchema.optional().describe('A lead matching this is lost, whatever its deals.'),
+    score: z
+      .object({
+        signals: z
+          .array(z.object({ name: text, points: z.number(), when: conditionSchema }).strict())
+          .optional(),
+        grades: z.record(z.string().regex(/^\w+$/, 'expected a grade name like A'), z.number()).optional(),
+        qualifiedGrade: text.optional(),
+      })
+      .strict()
+      .optional(),
+    alerts: z
+      .array(
+        z
+          .object({
+            report: text,
+            metric: text,
+            stage: text.optional(),
+            row: text.optional(),
+            below: z.number().optional(),
+            above: z.number().optional(),
+            minLeads: z.number().int().nonnegative().optional(),
+          })
+          .strict(),
+      )
+      .optional(),
+  })
+  .strict();
+
+/** A rubric as written in a file or a preset (everything optional but the version). */
+export type RubricInput = z.infer<typeof rubricSchema>;
+export type ColumnRef = z.infer<typeof column>;
+export type StageInput = z.infer<typeof stageSchema>;
+export type DealStageInput = z.infer<typeof dealStageSchema>;
+export type OutcomeRule = z.infer<typeof outcomeRule>;
+
+/** The JSON Schema printed by `leadaudit schema`. */
+export function rubricJsonSchema(): unknown {
+  return z.toJSONSchema(rubricSchema, { target: 'draft-2020-12', unrepresentable: 'any' });
+}

@@ -1,0 +1,402 @@
+import { parse } from 'csv-parse/sync';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { AuditResult, Column, ColumnKind, FileAccounting, Report, Row } from '../src/model.js';
+import { formatCell, rawValue } from '../src/render/format.js';
+import { renderers, type RenderOptions } from '../src/render/index.js';
+import { neutralizeFormula, terminalSafe } from '../src/render/safe.js';
+
+const ESC = '\u001b';
+const plain: RenderOptions = { color: false, width: 80, wide: false, tool: { name: 'leadaudit', version: '9.9.9' } };
+
+function result(reports: Report[], extra: Partial<AuditResult> = {}): AuditResult {
+  return { asOf: '2024-06-30', inputs: { leads: null, deals: null }, reports, verdict: [], alerts: [], ...extra };
+}
+
+function report(name: string, columns: Column[], rows: Row[], more: Partial<Report> = {}): Report {
+  return { name, title: `${name} title`, columns, rows, notes: [], ...more };
+}
+
+const sources = report(
+  'sources',
+  [
+    { key: 'channel', label: 'Channel', kind: 'text', fromInput: true },
+    { key: 'leads', label: 'Leads', kind: 'count' },
+    { key: 'win_rate', label: 'Win rate', kind: 'percent', baseline: 0.1 },
+    { key: 'won_revenue', label: 'Won revenue', kind: 'money' },
+    { key: 'signif', label: 'Signif', kind: 'text' },
+    { key: 'low_n', label: 'Low n', kind: 'flag' },
+  ],
+  [
+    { channel: 'Paid search', leads: 1234, win_rate: 0.2, won_revenue: 1234567.891, signif: '+', low_n: false },
+    { channel: '=HYPERLINK("x")', leads: 12, win_rate: 0.05, won_revenue: 44.5, signif: '-', low_n: true },
+    { channel: '-2+3', leads: 0, win_rate: null, won_revenue: -12.345, signif: '', low_n: true },
+  ],
+  { notes: ['min-n: 30'] },
+);
+
+describe('formatCell', () => {
+  const cases: [number | string | boolean | null, ColumnKind, string, string][] = [
+    // value, kind, human, raw
+    [1234, 'count', '1,234', '1234'],
+    [0, 'count', '0', '0'],
+    [1234567, 'count', '1,234,567', '1234567'],
+    [0.123, 'percent', '12.3%', '0.123'],
+    [0.12345678, 'percent', '12.3%', '0.1235'],
+    [0.5, 'percent', '50.0%', '0.5'],
+    [0, 'percent', '0%', '0'],
+    [1, 'percent', '100%', '1'],
+    [0.00001, 'percent', '0.0%', '0'],
+    [-0.00001, 'percent', '0.0%', '0'],
+    [-0.25, 'percent', '-25.0%', '-0.25'],
+    [1234567.891, 'money', '1,234,568', '1234567.89'],
+    [44.5, 'money', '44.50', '44.5'],
+    [999.999, 'money', '1,000', '1000'],
+    [-1234.5, 'money', '-1,235', '-1234.5'],
+    [-44.5, 'money', '-44.50', '-44.5'],
+    [-0.001, 'money', '0.00', '0'],
+    [12, 'days', '12', '12'],
+    [12.5, 'days', '12.5', '12.5'],
+    [12.04, 'days', '12', '12'],
+    [12.25, 'days', '12.3', '12.3'],
+    [-0.01, 'days', '0', '0'],
+    [1.5, 'number', '1.5', '1.5'],
+    [1.23456, 'number', '1.23', '1.2346'],
+    [2, 'number', '2', '2'],
+    [-0.00001, 'number', '0', '0'],
+    [true, 'flag', 'yes', 'true'],
+    [false, 'flag', '', 'false'],
+    ['Paid search', 'text', 'Paid search', 'Paid search'],
+    ['', 'text', '', ''],
+    ['total', 'count', 'total', 'total'],
+  ];
+  it.each(cases)('%j as %s → human %j, raw %j', (value, kind, human, raw) => {
+    expect(formatCell(value, kind, 'human')).toBe(human);
+    expect(formatCell(value, kind, 'raw')).toBe(raw);
+  });
+
+  it.each(['count', 'percent', 'money', 'days', 'number', 'text', 'flag'] as const)(
+    'null and NaN as %s: — for people, empty in CSV, null in JSON',
+    (kind) => {
+      for (const missing of [null, Number.NaN]) {
+        expect(formatCell(missing, kind, 'human')).toBe('—');
+        expect(formatCell(missing, kind, 'raw')).toBe('');
+        expect(rawValue(missing, kind)).toBeNull();
+      }
+    },
+  );
+
+  it('gives JSON values their type: numbers rounded, flags boolean', () => {
+    expect(rawValue(0.123456, 'percent')).toBe(0.1235);
+    expect(rawValue(12.345, 'money')).toBe(12.35);
+    expect(rawValue(3, 'count')).toBe(3);
+    expect(rawValue(true, 'flag')).toBe(true);
+    expect(rawValue(0, 'flag')).toBe(false);
+    expect(rawValue(Number.POSITIVE_INFINITY, 'number')).toBeNull();
+    expect(formatCell(Number.POSITIVE_INFINITY, 'number', 'human')).toBe('∞');
+  });
+
+  it('never prints -0', () => {
+    const kinds: ColumnKind[] = ['count', 'percent', 'money', 'days', 'number'];
+    fc.assert(
+      fc.property(fc.double({ noNaN: true, min: -1, max: 1 }), fc.constantFrom(...kinds), (x, kind) => {
+        const human = formatCell(x, kind, 'human');
+        const raw = formatCell(x, kind, 'raw');
+        expect(human).not.toMatch(/^-0(\.0*)?%?$/);
+        expect(raw).not.toMatch(/^-0(\.0*)?$/);
+        expect(Object.is(rawValue(x, kind), -0)).toBe(false);
+      }),
+    );
+  });
+});
+
+describe('csv and tsv', () => {
+  it('writes a header of keys and raw values that read back as the rows', () => {
+    const out = renderers.csv(result([sources]), plain);
+    expect(out.endsWith('\n')).toBe(true);
+    expect(out).not.toContain('\r');
+    expect(parse(out)).toEqual([
+      ['channel', 'leads', 'win_rate', 'won_revenue', 'signif', 'low_n'],
+      ['Paid search', '1234', '0.2', '1234567.89', '+', 'false'],
+      [`'=HYPERLINK("x")`, '12', '0.05', '44.5', '-', 'true'],
+      [`'-2+3`, '0', '', '-12.35', '', 'true'],
+    ]);
+  });
+
+  it('neutralizes formulas only in text from the input, never in computed values', () => {
+    const columns: Column[] = [
+      { key: 'name', label: 'Name', kind: 'text', fromInput: true },
+      { key: 'delta', label: 'Delta', kind: 'number', fromInput: true },
+      { key: 'mark', label: 'Mark', kind: 'text' },
+    ];
+    const starts = ['=1+1', '+1', '-1', '@SUM(A1)', '\tx', '\rx', '＝1', 'plain', ''];
+    const rows = starts.map((name) => ({ name, delta: -5, mark: '-' }));
+    const read: string[][] = parse(renderers.csv(result([report('r', columns, rows)]), plain));
+    expect(read.slice(1).map((r) => r[0])).toEqual([
+      "'=1+1", "'+1", "'-1", "'@SUM(A1)", "'\tx", "'\rx", "'＝1", 'plain', '',
+    ]);
+    expect(read.slice(1).every((r) => r[1] === '-5' && r[2] === '-')).toBe(true);
+  });
+
+  it('keeps any input text in its cell, neutralized, in csv and tsv', () => {
+    const columns: Column[] = [
+      { key: 'name', label: 'Name', kind: 'text', fromInput: true },
+      { key: 'n', label: 'N', kind: 'count' },
+    ];
+    const text = fc.string({ unit: fc.constantFrom('a', ',', '\t', '"', '\n', '\r', '=', '-', ' ', 'é', "'") });
+    fc.assert(
+      fc.property(fc.array(text, { minLength: 1, maxLength: 5 }), (names) => {
+        const rows = names.map((name, n) => ({ name, n }));
+        const expected = [['name', 'n'], ...names.map((name, n) => [neutralizeFormula(name), String(n)])];
+        const input = result([report('r', columns, rows)]);
+        expect(parse(renderers.csv(input, plain))).toEqual(expected);
+        expect(parse(renderers.tsv(input, plain), { delimiter: '\t' })).toEqual(expected);
+      }),
+    );
+  });
+
+  it('separates the reports of an audit by one empty line, each a plain table', () => {
+    const one = report('a', [{ key: 'x', label: 'X', kind: 'count' }], [{ x: 1 }, { x: 2 }]);
+    const two = report('b', [{ key: 'y', label: 'Y', kind: 'text' }], [{ y: 'q' }]);
+    expect(renderers.csv(result([one]), plain)).toBe('x\n1\n2\n');
+    expect(renderers.csv(result([one, two]), plain)).toBe('x\n1\n2\n\ny\nq\n');
+  });
+
+  it('uses TAB in tsv and quotes a TAB or newline inside a value', () => {
+    const columns: Column[] = [
+      { key: 'name', label: 'Name', kind: 'text', fromInput: true },
+      { key: 'rate', label: 'Rate', kind: 'percent' },
+    ];
+    const out = renderers.tsv(result([report('r', columns, [{ name: 'a\tb\nc', rate: 0.123456 }])]), plain);
+    expect(out).toBe('name\trate\n"a\tb\nc"\t0.1235\n');
+  });
+});
+
+describe('json', () => {
+  const leads: FileAccounting = {
+    file: 'leads.csv', encoding: 'utf-8', delimiter: ',', read: 10, used: 8, rejected: 1, skipped: 1, duplicates: 0,
+    reasons: { 'no email': 1, 'bad date': 1 },
+  };
+  const deals: FileAccounting = { ...leads, file: 'deals.csv', reasons: {}, attributed: 5, unattributed: null };
+  const input = result([sources], {
+    inputs: { leads, deals },
+    verdict: ['marketing gap: …'],
+    alerts: [{ rule: 'sources.win_rate<0.1', report: 'sources', row: '=HYPERLINK("x")', metric: 'win_rate', value: 0.05, op: '<', threshold: 0.1 }],
+  });
+  const out = renderers.json(input, plain);
+  const doc = JSON.parse(out);
+
+  it('is pretty-printed with a final newline and keys in the SPEC order', () => {
+    expect(out.startsWith('{\n  "schemaVersion": 1,\n')).toBe(true);
+    expect(out.endsWith('}\n')).toBe(true);
+    expect(Object.keys(doc)).toEqual(['schemaVersion', 'tool', 'asOf', 'inputs', 'reports', 'verdict', 'alerts']);
+    expect(doc.tool).toEqual({ name: 'leadaudit', version: '9.9.9' });
+    expect(doc.asOf).toBe('2024-06-30');
+    expect(doc.verdict).toEqual(['marketing gap: …']);
+  });
+
+  it('carries the row accounting, reasons sorted', () => {
+    expect(doc.inputs.leads).toEqual({ ...leads, reasons: { 'bad date': 1, 'no email': 1 } });
+    expect(Object.keys(doc.inputs.leads.reasons)).toEqual(['bad date', 'no email']);
+    expect(doc.inputs.deals.attributed).toBe(5);
+    expect(doc.inputs.deals.unattributed).toBeNull();
+    expect('attributed' in doc.inputs.leads).toBe(false);
+    expect(renderers.json(result([]), plain)).toContain('"inputs": {\n    "leads": null,\n    "deals": null\n  }');
+  });
+
+  it('holds each report by name with columns, raw rows and notes', () => {
+    expect(Object.keys(doc.reports)).toEqual(['sources']);
+    const r = doc.reports.sources;
+    expect(Object.keys(r)).toEqual(['title', 'columns', 'rows', 'notes']);
+    expect(r.columns[2]).toEqual({ key: 'win_rate', label: 'Win rate', kind: 'percent' });
+    expect(r.rows[0]).toEqual({ channel: 'Paid search', leads: 1234, win_rate: 0.2, won_revenue: 1234567.89, signif: '+', low_n: false });
+    // JSON is not a spreadsheet: input text is kept as it is.
+    expect(r.rows[1].channel).toBe('=HYPERLINK("x")');
+    expect(r.rows[2]).toEqual({ channel: '-2+3', leads: 0, win_rate: null, won_revenue: -12.35, signif: '', low_n: true });
+    expect(r.notes).toEqual(['min-n: 30']);
+    expect(doc.alerts).toEqual([input.alerts[0]]);
+  });
+
+  it('writes NaN as null and only the columns it declares', () => {
+    const r = report('r', [{ key: 'd', label: 'D', kind: 'days' }], [{ d: Number.NaN, extra: 1 }]);
+    expect(JSON.parse(renderers.json(result([r]), plain)).reports.r.rows).toEqual([{ d: null }]);
+  });
+
+  it('refuses two reports with the same name', () => {
+    expect(() => renderers.json(result([sources, sources]), plain)).toThrow(/sources/);
+  });
+});
+
+describe('table', () => {
+  const lines = (text: string): string[] => text.replace(/\n$/, '').split('\n');
+
+  it('prints the title, the table with right-aligned numbers, the notes and alerts', () => {
+    const out = renderers.table(
+      result([sources], {
+        alerts: [
+          { rule: 'summary.win_rate<0.05', report: 'summary', row: null, metric: 'win_rate', value: 0.031234, op: '<', threshold: 0.05 },
+          { rule: 'sources.win_rate<0.02', report: 'sources', row: 'Paid', metric: 'win_rate', value: 0.019999, op: '<', threshold: 0.02 },
+        ],
+      }),
+      plain,
+    );
+    const l = lines(out);
+    expect(l[0]).toBe('sources title');
+    expect(l[1]).toMatch(/^┌─/);
+    expect(l[2]).toBe('│ Channel         │ Leads │ Win rate │ Won revenue │ Signif │ Low n │');
+    expect(l[4]).toBe('│ Paid search     │ 1,234 │    20.0% │   1,234,568 │ +      │       │');
+    expect(l[5]).toBe('│ =HYPERLINK("x") │    12 │     5.0% │       44.50 │ -      │ yes   │');
+    expect(l[6]).toBe('│ -2+3            │     0 │        — │      -12.35 │        │ yes   │');
+    expect(l[8]).toBe('min-n: 30');
+    expect(l[9]).toBe('');
+    expect(l.slice(10)).toEqual([
+      'alert: summary.win_rate<0.05 (value 0.0312)',
+      // 4 decimals would print 0.02, which does not look below 0.02.
+      'alert: sources.win_rate<0.02 (value 0.019999, row Paid)',
+    ]);
+    expect(out.endsWith(')\n')).toBe(true);
+  });
+
+  it('prints no ANSI codes without colour, and colours rates against the baseline with it', () => {
+    expect(renderers.table(result([sources]), plain)).not.toContain(ESC);
+    const out = renderers.table(result([sources]), { ...plain, color: true });
+    expect(out).toContain(`${ESC}[1msources title${ESC}[22m`);
+    expect(out).toContain(`${ESC}[32m20.0%${ESC}[39m`);
+    expect(out).toContain(`${ESC}[31m5.0%${ESC}[39m`);
+    // Only rates are coloured.
+    expect(out).not.toMatch(new RegExp(`${ESC}\\[3\\dm1,234`));
+  });
+
+  it('strips escape sequences and control characters from data', () => {
+    const columns: Column[] = [{ key: 'name', label: 'Name', kind: 'text', fromInput: true }];
+    const rows = [{ name: `${ESC}[31mRED` }, { name: `a\tb\nc\u0007d${ESC}]8;;http://x${ESC}\\e` }];
+    for (const color of [false, true]) {
+      const out = renderers.table(result([report('r', columns, rows, { notes: [`${ESC}[2Jnote`] })]), { ...plain, color });
+      expect(out).not.toContain(`${ESC}[31m`);
+      expect(out).not.toContain(`${ESC}[2J`);
+      expect(out).toContain('│ RED ');
+      expect(out).toContain('│ a b cde ');
+    }
+    expect(terminalSafe(`${ESC}[31mRED${ESC}[0m`)).toBe('RED');
+    expect(terminalSafe('\u009b31mX\u202eY')).toBe('31mXY');
+    expect(terminalSafe('plain é 検索')).toBe('plain é 検索');
+  });
+
+  describe('fitting the width', () => {
+    const wide = report(
+      'wide',
+      [
+        { key: 'stage', label: 'Stage', kind: 'text', priority: 9 },
+        { key: 'reached', label: 'Reached', kind: 'count', priority: 1 },
+        { key: 'p75_days', label: 'P75 days', kind: 'days', priority: 3 },
+        { key: 'conversion', label: 'Conversion', kind: 'percent' },
+        { key: 'stalled_pct', label: 'Stalled', kind: 'percent', priority: 2 },
+        { key: 'median_days', label: 'Median days', kind: 'days', priority: 3 },
+      ],
+      [{ stage: 'Marketing qualified', reached: 120000, p75_days: 30, conversion: 0.5, stalled_pct: 0.1, median_days: 12.5 }],
+      { notes: ['a note'] },
+    );
+    const maxWidth = (text: string): number => Math.max(...lines(text).map((l) => l.length));
+
+    it('keeps everything when it fits or with --wide', () => {
+      const all = renderers.table(result([wide]), { ...plain, width: 200 });
+      expect(all).toContain('Median days');
+      expect(all).not.toContain('hidden:');
+      const narrow = renderers.table(result([wide]), { ...plain, width: 40, wide: true });
+      expect(narrow).toBe(all);
+    });
+
+    it('drops the highest priority numbers first, the rightmost among equals, never the first or priority 1', () => {
+      // Full width is 81; without Median days 67; without P75 days too 56; without Stalled 46.
+      expect(maxWidth(renderers.table(result([wide]), { ...plain, width: 200 }))).toBe(81);
+      expect(maxWidth(renderers.table(result([wide]), { ...plain, width: 81 }))).toBe(81);
+      const at80 = lines(renderers.table(result([wide]), { ...plain, width: 80 }));
+      expect(at80[2]).toBe('│ Stage               │ Reached │ P75 days │ Conversion │ Stalled │');
+      expect(at80.slice(-2)).toEqual(['a note', 'hidden: Median days (use --wide to show all columns)']);
+
+      expect(maxWidth(renderers.table(result([wide]), { ...plain, width: 67 }))).toBe(67);
+      const at66 = lines(renderers.table(result([wide]), { ...plain, width: 66 }));
+      expect(at66[2]).toBe('│ Stage               │ Reached │ Conversion │ Stalled │');
+      expect(at66.at(-1)).toBe('hidden: P75 days, Median days (use --wide to show all columns)');
+
+      for (const width of [55, 20]) {
+        const out = renderers.table(result([wide]), { ...plain, width });
+        expect(lines(out)[2]).toBe('│ Stage               │ Reached │ Conversion │');
+        expect(out).toContain('hidden: P75 days, Stalled, Median days (use');
+      }
+    });
+
+    it('fits whatever text the data holds, or has nothing left to drop', () => {
+      const column = (i: number, priority: number): Column => ({ key: `c${i}`, label: `C${i}`, kind: 'text', priority });
+      fc.assert(
+        fc.property(
+          fc.array(fc.integer({ min: 1, max: 4 }), { minLength: 1, maxLength: 6 }),
+          fc.array(fc.array(fc.string({ unit: 'grapheme', maxLength: 12 }), { minLength: 6, maxLength: 6 }), { maxLength: 4 }),
+          fc.integer({ min: 10, max: 80 }),
+          (priorities, cells, width) => {
+            const columns = priorities.map((p, i) => column(i, p));
+            const rows = cells.map((line) => Object.fromEntries(columns.map((c, i) => [c.key, line[i] ?? ''])));
+            const out = lines(renderers.table(result([report('r', columns, rows)]), { ...plain, width }));
+            // The top border is drawn one character per screen column.
+            const drawn = (out[1] ?? '').length;
+            const hidden = out.find((l) => l.startsWith('hidden: ')) ?? '';
+            const droppableShown = columns.filter((c, i) => i > 0 && c.priority !== 1 && !hidden.includes(c.label));
+            expect(drawn <= width || droppableShown.length === 0).toBe(true);
+          },
+        ),
+        { numRuns: 200 },
+      );
+    });
+
+    it('counts wide characters as two columns', () => {
+      const cjk = report('cjk', [
+        { key: 'channel', label: 'Channel', kind: 'text', fromInput: true },
+        { key: 'leads', label: 'Leads', kind: 'count', priority: 2 },
+      ], [{ channel: '有料検索広告キャンペーン', leads: 5 }]);
+      // The channel column alone is 1 + 2 + 24 + 1 = 28 wide; with Leads 36.
+      expect(renderers.table(result([cjk]), { ...plain, width: 36 })).not.toContain('hidden:');
+      expect(renderers.table(result([cjk]), { ...plain, width: 35 })).toContain('hidden: Leads');
+    });
+  });
+
+  it('prints a record report as label/value pairs', () => {
+    const summary = report(
+      'summary',
+      [
+        { key: 'leads', label: 'Leads', kind: 'count' },
+        { key: 'win_rate', label: 'Win rate', kind: 'percent', baseline: 0.1 },
+        { key: 'biggest_leak', label: 'Biggest leak', kind: 'text' },
+      ],
+      [{ leads: 4200, win_rate: 0.085, biggest_leak: 'SQL' }],
+      { layout: 'record', notes: ['leads.csv: 4,300 read, 4,200 used'] },
+    );
+    expect(lines(renderers.table(result([summary]), plain))).toEqual([
+      'summary title',
+      '┌──────────────┬───────┐',
+      '│ Leads        │ 4,200 │',
+      '│ Win rate     │  8.5% │',
+      '│ Biggest leak │ SQL   │',
+      '└──────────────┴───────┘',
+      'leads.csv: 4,300 read, 4,200 used',
+    ]);
+    expect(renderers.table(result([summary]), { ...plain, color: true })).toContain(`${ESC}[31m8.5%${ESC}[39m`);
+  });
+
+  it('separates reports by one blank line and prints a report without columns as title and notes', () => {
+    const skipped = report('owners', [], [], { notes: ['skipped: needs an owner column'] });
+    const one = report('a', [{ key: 'x', label: 'X', kind: 'count' }], [{ x: 1 }]);
+    expect(lines(renderers.table(result([skipped, one]), plain))).toEqual([
+      'owners title',
+      'skipped: needs an owner column',
+      '',
+      'a title',
+      '┌───┐',
+      '│ X │',
+      '├───┤',
+      '│ 1 │',
+      '└───┘',
+    ]);
+    expect(renderers.table(result([]), plain)).toBe('');
+    expect(renderers.csv(result([skipped]), plain)).toBe('');
+  });
+});
