@@ -1,0 +1,378 @@
+/**
+ * The command line (SPEC §3): the only module that reads argv, writes stdout/stderr and decides
+ * the exit code. Everything else is data in, data out.
+ */
+import { copyFileSync, existsSync, mkdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Command, CommanderError, Option } from 'commander';
+import { checkAlerts, parseRule, rubricRules } from './alerts.js';
+import { EXIT, UsageError, exitCodeOf } from './errors.js';
+import { isoDate, parseDate, today, type DateOrder } from './data/normalize.js';
+import { load, type LoadOptions, type Loaded } from './load.js';
+import type { AuditResult, Report } from './model.js';
+import { renderers, type FormatName } from './render/index.js';
+import { neutralizeFormula } from './render/safe.js';
+import { check } from './reports/check.js';
+import { buildReports, REPORT_COMMANDS, type ReportName } from './reports/index.js';
+import { score } from './reports/score.js';
+import { checkPresetName } from './rubric/resolve.js';
+import { PRESET_NAMES, rubricJsonSchema } from './rubric/schema.js';
+
+/** Where the CLI talks to the world; tests pass their own. */
+export interface Io {
+  readonly stdout: { write(text: string): unknown; isTTY?: boolean; columns?: number };
+  readonly stderr: { write(text: string): unknown };
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly cwd: string;
+  readonly now: () => Date;
+}
+
+function defaultIo(): Io {
+  // \`leadaudit stalls … | head\` closes the pipe early: that is success, not an error (SPEC §3.3).
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(EXIT.ok);
+    throw error;
+  });
+  return { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd(), now: () => new Date() };
+}
+
+/** The package's own folder (for the bundled samples and the version). */
+function packageRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, 'package.json'))) {
+    const up = dirname(dir);
+    if (up === dir) throw new Error('leadaudit: cannot find its package.json');
+    dir = up;
+  }
+  return dir;
+}
+
+function version(): string {
+  return (JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version: string }).version;
+}
+
+const SAMPLE = { dir: 'fixtures/samples/hubspot', leads: 'contacts.csv', deals: 'deals.csv', rubric: 'leadaudit.yml' };
+
+interface SharedOptions {
+  leads?: string;
+  deals?: string;
+  rubric?: string;
+  preset?: string;
+  asOf?: string;
+  since?: string;
+  until?: string;
+  by?: string;
+  format: string;
+  output?: string;
+  minN: string;
+  failOn: string[];
+  strict?: boolean;
+  rejects?: string;
+  delimiter?: string;
+  encoding?: string;
+  dateOrder?: DateOrder;
+  wide?: boolean;
+  color: boolean;
+  quiet?: boolean;
+  verbose?: boolean;
+  withColumns?: boolean;
+}
+
+function dayOption(flag: string, text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const day = parseDate(text, 'mdy');
+  if (Number.isNaN(day)) throw new UsageError(`${flag} "${text}": expected a date like 2025-06-30`);
+  return day;
+}
+
+const DELIMITERS: Record<string, string> = { ',': ',', comma: ',', ';': ';', semicolon: ';', '\t': '\t', '\\t': '\t', tab: '\t', '|': '|', pipe: '|' };
+
+function delimiterOption(text: string | undefined): string | undefined {
+  if (text === undefined) return undefined;
+  const d = DELIMITERS[text.toLowerCase()];
+  if (d === undefined) throw new UsageError(`--delimiter "${text}": expected one of: , ; tab |`);
+  return d;
+}
+
+function minNOption(text: string): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`--min-n "${text}": expected a whole number of 1 or more`);
+  return n;
+}
+
+/** Adds the input files and the options shared by the reporting commands (SPEC §3.2). */
+function withShared(command: Command, io: Io): Command {
+  return sharedOptions(command.argument('[leads]', 'leads (contacts) export, or - for standard input').argument('[deals]', 'deals (opportunities) export'), io);
+}
+
+function sharedOptions(command: Command, io: Io): Command {
+  return command
+    .option('--leads <file>', 'the leads export (instead of the first argument)')
+    .option('--deals <file>', 'the deals export (use alone for a deals-only audit)')
+    .option('--rubric <file>', 'rubric file (default: ./leadaudit.yml, .yaml or .json if present, else the detected preset)')
+    .addOption(new Option('--preset <name>', `start from a preset: ${PRESET_NAMES.join(', ')}`))
+    .option('--as-of <date>', `"today" for every age and stall (default: ${isoDate(today(io.now()))})`)
+    .option('--since <date>', 'only leads created on or after this date')
+    .option('--until <date>', 'only leads created on or before this date')
+    .option('--by <group>', 'group sources and funnel by channel, source, owner, grade, stage or a column name')
+    .addOption(new Option('--format <format>', 'output format').choices(Object.keys(renderers)).default('table'))
+    .option('-o, --output <file>', 'write the report to this file instead of standard output')
+    .option('--min-n <n>', 'small-sample bar: groups with fewer leads are flagged low_n', '30')
+    .option('--fail-on <rule>', "exit 3 when a metric crosses a line, e.g. 'sources.win_rate<0.02' (repeatable)", (v: string, all: string[]) => [...all, v], [] as string[])
+    .option('--strict', 'exit 1 on any malformed row or unreadable value instead of skipping it')
+    .option('--rejects <file>', 'write every rejected row, with _file, _line and _reason, to this CSV')
+    .option('--delimiter <char>', 'column delimiter: , ; tab | (default: sniffed)')
+    .option('--encoding <name>', 'text encoding (default: from the BOM, else UTF-8, else Windows-1252)')
+    .addOption(new Option('--date-order <order>', 'how to read 3/5/2024 when a column does not prove it').choices(['mdy', 'dmy', 'ymd']))
+    .option('--wide', 'show every column in tables, however wide')
+    .option('--no-color', 'no colour in tables')
+    .option('-q, --quiet', 'no notices or warnings on standard error')
+    .option('--verbose', 'show stack traces of unexpected errors');
+}
+
+function loadOptions(args: (string | undefined)[], o: SharedOptions, io: Io, extra: Partial<LoadOptions> = {}): LoadOptions {
+  const [first, second] = args;
+  const leads = o.leads ?? (o.deals !== undefined && second === undefined ? undefined : first);
+  const deals = o.deals ?? (o.leads !== undefined ? first : second);
+  return {
+    leads,
+    deals,
+    rubric: o.rubric,
+    preset: o.preset === undefined ? undefined : checkPresetName(o.preset),
+    asOf: dayOption('--as-of', o.asOf) ?? today(io.now()),
+    since: dayOption('--since', o.since),
+    until: dayOption('--until', o.until),
+    by: o.by,
+    minN: minNOption(o.minN),
+    strict: o.strict ?? false,
+    keepRejects: o.rejects !== undefined,
+    delimiter: delimiterOption(o.delimiter),
+    encoding: o.encoding,
+    dateOrder: o.dateOrder,
+    cwd: io.cwd,
+    ...extra,
+  };
+}
+
+function useColor(o: SharedOptions, io: Io): boolean {
+  if (!o.color) return false;
+  const force = io.env.FORCE_COLOR;
+  if (force !== undefined && force !== '' && force !== '0' && force !== 'false') return true;
+  return io.stdout.isTTY === true && io.env.NO_COLOR === undefined;
+}
+
+function say(io: Io, o: SharedOptions, loaded: Loaded): void {
+  if (o.quiet) return;
+  for (const notice of loaded.notices) io.stderr.write(`leadaudit: ${notice}\n`);
+  for (const warning of loaded.warnings) io.stderr.write(`leadaudit: warning: ${warning}\n`);
+}
+
+function inputsOf(o: LoadOptions): string[] {
+  return [o.leads, o.deals, o.rubric].filter((f): f is string => f !== undefined && f !== '-');
+}
+
+/** Refuses to write over an input file. */
+function checkOutputPath(path: string, inputs: readonly string[]): void {
+  if (!existsSync(path)) return;
+  const target = realpathSync(path);
+  for (const input of inputs) {
+    if (existsSync(input) && realpathSync(input) === target) throw new UsageError(`${path}: refusing to write the report over an input file`);
+  }
+}
+
+function writeRejects(path: string, loaded: Loaded, inputs: readonly string[]): void {
+  checkOutputPath(path, inputs);
+  const rows = loaded.rejects;
+  const files = new Set(rows.map((r) => r.file));
+  const headerOf = (file: string) => (file === loaded.leads?.plan.file ? loaded.leads.plan.header.names : loaded.deals?.plan.header.names ?? []);
+  const width = Math.max(0, ...rows.map((r) => r.cells.length));
+  const names = files.size === 1 ? [...headerOf([...files][0]!)] : Array.from({ length: width }, (_, i) => `cell_${i + 1}`);
+  while (names.length < width) names.push(`cell_${names.length + 1}`);
+  const quote = (text: string) => (/[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text);
+  const lines = [[...names, '_file', '_line', '_reason'].map(quote).join(',')];
+  for (const r of rows) {
+    const cells = Array.from({ length: names.length }, (_, i) => neutralizeFormula(r.cells[i] ?? ''));
+    lines.push([...cells, r.file, String(r.line), r.reason].map(quote).join(','));
+  }
+  writeFileSync(path, `${lines.join('\n')}\n`);
+}
+
+async function runReports(
+  io: Io,
+  o: SharedOptions,
+  options: LoadOptions,
+  build: (loaded: Loaded) => Report[],
+): Promise<number> {
+  const loaded = await load(options);
+  say(io, o, loaded);
+  const inputs = inputsOf(options);
+  if (o.rejects !== undefined) writeRejects(o.rejects, loaded, inputs);
+  const reports = build(loaded);
+  const rules = [...o.failOn.map(parseRule), ...rubricRules(loaded.rubric.alerts)];
+  const alerts = checkAlerts(rules, reports);
+  const result: AuditResult = { asOf: isoDate(options.asOf), inputs: loaded.data.inputs, reports, verdict: [], alerts };
+  const format = o.format as FormatName;
+  const text = renderers[format](result, {
+    color: o.output === undefined && useColor(o, io),
+    width: io.stdout.isTTY ? (io.stdout.columns ?? 80) : 80,
+    wide: o.wide ?? false,
+    tool: { name: 'leadaudit', version: version() },
+  });
+  if (o.output !== undefined) {
+    checkOutputPath(o.output, inputs);
+    writeFileSync(o.output, text);
+  } else io.stdout.write(text);
+  for (const a of alerts) io.stderr.write(`leadaudit: alert: ${a.rule} fired${a.row ? ` for ${a.row}` : ''} (value ${round(a.value)})\n`);
+  return alerts.length > 0 ? EXIT.alert : EXIT.ok;
+}
+
+function round(value: number): string {
+  return String(Math.round(value * 10000) / 10000);
+}
+
+const AUDIT_HELP = `
+Prints the summary, the funnel (and the deal pipeline), and sources, from whatever the inputs allow:
+leads and deals, leads only (the outcome comes from a status or flag column), or deals only
+(--deals FILE: each deal is the unit).
+
+How leads are judged (see the rubric, \`leadaudit schema\`):
+  - Deals join to leads by the rubric's join keys (trimmed; emails lower-cased; a cell may hold
+    several keys separated by ; or ,). A deal naming several leads goes to the first that exists.
+    A deal matching no lead is "(unattributed)": it counts in deal totals, not in any channel.
+  - A lead id seen twice keeps its first row; the duplicate is rejected and counted.
+  - Won = the last stage is reached (a won deal, or the status or date the rubric names).
+    Lost = every deal lost, or the lead matches the rubric's "disqualified". Else open.
+  - Stalled = open, and idle (since entering its stage or its last activity, whichever is later)
+    longer than the stage's stallAfterDays, as of --as-of.
+  - Every row is used, rejected (with --rejects FILE to see them) or skipped (blank lines, report
+    footers), and counted in the summary.
+
+Exit codes: 0 ok, 1 input error, 2 usage or rubric error, 3 an alert fired.
+
+Examples:
+  $ leadaudit audit contacts.csv deals.csv
+  $ leadaudit audit --deals sales_pipeline.csv --rubric examples/maven-crm.yml --by sales_agent
+  $ leadaudit audit leads.csv deals.csv --format json -o weekly.json --fail-on 'summary.win_rate<0.05'
+`;
+
+const REPORT_HELP: Record<string, { what: string; examples: string[] }> = {
+  funnel: {
+    what: 'One row per stage: reached, advanced, conversion (95% Wilson interval), lost, stalled, open, days to the next stage. With deals, also the deal pipeline.',
+    examples: ['leadaudit funnel contacts.csv deals.csv', 'leadaudit funnel contacts.csv deals.csv --by owner --format csv > funnel.csv'],
+  },
+  sources: {
+    what: 'One row per channel (or --by group): leads, qualified %, handoff %, won, win rate with its interval, revenue, and whether it differs significantly from the rest.',
+    examples: ['leadaudit sources contacts.csv deals.csv', 'leadaudit sources leads.csv --by "Lead Source" --format csv > sources.csv'],
+  },
+};
+
+export async function main(argv: string[], io: Io = defaultIo()): Promise<number> {
+  const verbose = argv.includes('--verbose');
+  const program = new Command('leadaudit')
+    .description('Audit CRM lead and deal exports: where leads stall, which sources close, and whether a gap belongs to marketing or sales.')
+    .version(version(), '-V, --version')
+    .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
+    .exitOverride()
+    .showHelpAfterError('(add --help for usage)');
+  let exitCode: number = EXIT.ok;
+
+  withShared(program.command('audit').description('the summary and every report the inputs allow').addHelpText('after', AUDIT_HELP), io).action(
+    async (leads: string | undefined, deals: string | undefined, o: SharedOptions) => {
+      const options = loadOptions([leads, deals], o, io);
+      exitCode = await runReports(io, o, options, (l) => buildReports(l.data, ['summary', ...REPORT_COMMANDS]));
+    },
+  );
+
+  for (const name of REPORT_COMMANDS) {
+    const help = REPORT_HELP[name]!;
+    withShared(program.command(name).description(help.what).addHelpText('after', `\nExamples:\n${help.examples.map((e) => `  $ ${e}`).join('\n')}\n`), io).action(
+      async (leads: string | undefined, deals: string | undefined, o: SharedOptions) => {
+        exitCode = await runReports(io, o, loadOptions([leads, deals], o, io), (l) => buildReports(l.data, [name as ReportName]));
+      },
+    );
+  }
+
+  withShared(
+    program
+      .command('score')
+      .description('one row per lead: id, channel, score, grade, qualified, furthest stage, outcome, stalled, days in stage, won amount')
+      .option('--with-columns', "add the lead's original columns")
+      .addHelpText('after', '\nExamples:\n  $ leadaudit score contacts.csv deals.csv --format csv > scored.csv\n  $ leadaudit score contacts.csv deals.csv --with-columns --format csv > scored-full.csv\n'),
+    io,
+  ).action(async (leads: string | undefined, deals: string | undefined, o: SharedOptions) => {
+    const options = loadOptions([leads, deals], o, io, { keepCells: o.withColumns ?? false });
+    if (options.leads === undefined) throw new UsageError('score needs a leads file (it scores leads)');
+    exitCode = await runReports(io, o, options, (l) =>
+      score(l.data, o.withColumns ? l.leads!.plan.header.names.map((name, index) => ({ name, index })) : []),
+    );
+  });
+
+  withShared(
+    program
+      .command('check')
+      .description('validate the rubric, show the column mapping found, and report the data quality of each file')
+      .addHelpText('after', '\nExamples:\n  $ leadaudit check contacts.csv deals.csv\n  $ leadaudit check leads.csv --rubric leadaudit.yml --strict\n'),
+    io,
+  ).action(async (leads: string | undefined, deals: string | undefined, o: SharedOptions) => {
+    exitCode = await runReports(io, o, loadOptions([leads, deals], o, io), (l) => check(l));
+  });
+
+  program
+    .command('schema')
+    .description("print the rubric's JSON Schema (for editor completion of leadaudit.yml)")
+    .addHelpText('after', '\nExamples:\n  $ leadaudit schema > leadaudit.schema.json\n  $ echo "# yaml-language-server: $schema=./leadaudit.schema.json" > leadaudit.yml\n')
+    .action(() => {
+      io.stdout.write(`${JSON.stringify(rubricJsonSchema(), null, 2)}\n`);
+    });
+
+  sharedOptions(
+    program
+      .command('demo')
+      .description('run the audit on the bundled sample HubSpot exports, or with DIR write them (and a rubric) there to try things on')
+      .argument('[dir]', 'folder to write the sample exports and rubric into')
+      .addHelpText('after', '\nExamples:\n  $ leadaudit demo\n  $ leadaudit demo ./try && cd try && leadaudit audit contacts.csv deals.csv\n'),
+    io,
+  ).action(async (dir: string | undefined, o: SharedOptions) => {
+    const root = join(packageRoot(), SAMPLE.dir);
+    if (dir !== undefined) {
+      mkdirSync(dir, { recursive: true });
+      for (const file of [SAMPLE.leads, SAMPLE.deals, SAMPLE.rubric]) {
+        const target = join(dir, file);
+        if (existsSync(target)) throw new UsageError(`${target} already exists; choose an empty folder`);
+        copyFileSync(join(root, file), target);
+      }
+      io.stdout.write(`wrote ${SAMPLE.leads}, ${SAMPLE.deals} and ${SAMPLE.rubric} to ${resolve(dir)}\nnext: cd ${dir} && leadaudit audit ${SAMPLE.leads} ${SAMPLE.deals}\n`);
+      return;
+    }
+    const expected = JSON.parse(readFileSync(join(root, 'expected.json'), 'utf8')) as { asOf: string };
+    const options = loadOptions([join(root, SAMPLE.leads), join(root, SAMPLE.deals)], { ...o, asOf: o.asOf ?? expected.asOf }, io, {
+      rubric: o.rubric ?? join(root, SAMPLE.rubric),
+    });
+    exitCode = await runReports(io, o, options, (l) => buildReports(l.data, ['summary', ...REPORT_COMMANDS]));
+  });
+
+  try {
+    if (argv.length === 0) {
+      program.outputHelp();
+      return EXIT.usage;
+    }
+    await program.parseAsync(argv, { from: 'user' });
+    return exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return EXIT.ok;
+      return EXIT.usage;
+    }
+    const code = exitCodeOf(error);
+    const message = error instanceof Error ? error.message : String(error);
+    if (code !== undefined) {
+      for (const line of message.split('\n')) io.stderr.write(`leadaudit: error: ${line}\n`);
+      if (verbose && error instanceof Error) io.stderr.write(`${error.stack ?? ''}\n`);
+      return code;
+    }
+    io.stderr.write(`leadaudit: internal error: ${message}${verbose ? '' : ' (run with --verbose for details)'}\n`);
+    if (verbose && error instanceof Error) io.stderr.write(`${error.stack ?? ''}\n`);
+    return EXIT.input;
+  }
+}

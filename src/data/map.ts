@@ -1,0 +1,522 @@
+/**
+ * Mapping (SPEC §4.2, §4.4, §4.6): rubric columns → header positions, then each CSV row → one
+ * compact Lead or Deal with its values parsed once. Also the row accounting of each file.
+ */
+import { InputError, UsageError, closest } from '../errors.js';
+import type { CsvHeader, CsvSink } from '../io/read-csv.js';
+import type { Deal, FileAccounting, Lead, Outcome } from '../model.js';
+import { compileCondition, conditionFields, type Getter, type Predicate } from '../rubric/conditions.js';
+import { headerKey, type ColumnChoice, type Rubric } from '../rubric/resolve.js';
+import { DEAL_FIELDS, LEAD_FIELDS, type DealField, type LeadField } from '../rubric/schema.js';
+import {
+  isoDate,
+  parseAmount,
+  parseDate,
+  SlashEvidence,
+  slashEvidence,
+  swapDayMonth,
+  type DateOrder,
+  type SlashOrder,
+} from './normalize.js';
+
+export interface MapOptions {
+  /** --date-order: wins over the rubric's. */
+  readonly dateOrder?: DateOrder;
+  readonly asOf: number;
+  /** Keep every cell of each lead (score --with-columns). */
+  readonly keepCells?: boolean;
+  /** Keep rejected rows for --rejects. */
+  readonly keepRejects?: boolean;
+}
+
+export interface RejectedRow {
+  readonly file: string;
+  readonly line: number;
+  readonly reason: string;
+  readonly cells: readonly string[];
+}
+
+/** What mapping found in one file's header: the column of each field, and what is missing. */
+export interface ColumnPlan {
+  readonly file: string;
+  readonly header: CsvHeader;
+  /** Canonical field → header index. */
+  readonly fields: Partial<Record<string, number>>;
+  /** Preset columns not in the file (unmapped, no error): field → the headers tried. */
+  readonly unmapped: readonly { field: string; tried: readonly string[] }[];
+  /** Header index of every column a condition or the join reads. */
+  readonly slots: readonly number[];
+  readonly slotOf: ReadonlyMap<string, number>;
+  /** Header index of each stage's date column (leads) or entered-date column (deals); -1 = none. */
+  readonly stageColumns: readonly number[];
+}
+
+/** Finds a header by the rubric's names: case-, space- and dash-insensitive, first present wins. */
+export function findHeader(header: CsvHeader, candidates: readonly string[]): number {
+  const keys = header.names.map(headerKey);
+  for (const candidate of candidates) {
+    const i = keys.indexOf(headerKey(candidate));
+    if (i >= 0) return i;
+  }
+  return -1;
+}
+
+function missingColumn(file: string, header: CsvHeader, choice: ColumnChoice, origin: string): UsageError {
+  const wanted = choice.candidates.map((c) => `"${c}"`).join(' or ');
+  const near = closest(choice.candidates[0]!, header.names, 3);
+  const hint = near.length > 0 ? `; closest: ${near.map((n) => `"${n}"`).join(', ')}` : '';
+  return new UsageError(`${file}: no column ${wanted} (${origin}: ${choice.path})${hint}`);
+}
+
+/**
+ * Plans one file: the rubric's columns for this side resolved against the header. A column the
+ * user's rubric names that is not in the file is exit 2 naming the closest headers; a preset's is
+ * left unmapped and listed by `check`.
+ */
+export function planColumns(
+  side: 'leads' | 'deals',
+  file: string,
+  header: CsvHeader,
+  rubric: Rubric,
+  extra: readonly { name: string; path: string }[] = [],
+): ColumnPlan {
+  const fields: Partial<Record<string, number>> = {};
+  const unmapped: { field: string; tried: readonly string[] }[] = [];
+  const columns = side === 'leads' ? rubric.leads.columns : rubric.deals.columns;
+  const names: readonly string[] = side === 'leads' ? LEAD_FIELDS : DEAL_FIELDS;
+  const resolve = (field: string, choice: ColumnChoice | undefined): number => {
+    if (choice === undefined) return -1;
+    const i = findHeader(header, choice.candidates);
+    if (i < 0) {
+      if (choice.user) throw missingColumn(file, header, choice, rubric.origin);
+      unmapped.push({ field, tried: choice.candidates });
+    }
+    return i;
+  };
+  for (const field of names) {
+    const i = resolve(field, (columns as Record<string, ColumnChoice | undefined>)[field]);
+    if (i >= 0) fields[field] = i;
+  }
+  const stageColumns =
+    side === 'leads'
+      ? rubric.stages.map((s) => resolve(`stages.${s.key}.date`, s.date))
+      : rubric.deals.stages.map((s) => resolve(`deals.stages.${s.label}.enteredDate`, s.enteredDate));
+
+  // Columns read as raw text: every condition field that is a header, and the join field.
+  const slotOf = new Map<string, number>();
+  const slots: number[] = [];
+  const wants: { name: string; user: boolean; path: string }[] = [];
+  for (const site of rubric.conditions) {
+    if (site.on !== (side === 'leads' ? 'lead' : 'deal')) continue;
+    for (const name of conditionFields(site.when)) wants.push({ name, user: site.user, path: `${site.path}.${name}` });
+  }
+  wants.push({ name: side === 'leads' ? rubric.join.lead : rubric.join.deal, user: rubric.join.user, path: `join.${side === 'leads' ? 'lead' : 'deal'}` });
+  for (const e of extra) wants.push({ ...e, user: true });
+  for (const want of wants) {
+    if (slotOf.has(want.name)) continue;
+    if (isCanonical(side, want.name)) {
+      // First and last name are kept as text only when a condition reads them.
+      const i = fields[want.name];
+      if ((want.name === 'firstName' || want.name === 'lastName') && i !== undefined) {
+        slotOf.set(want.name, slots.length);
+        slots.push(i);
+      }
+      continue;
+    }
+    const i = findHeader(header, [want.name]);
+    if (i < 0) {
+      if (want.user) {
+        const near = closest(want.name, [...header.names, ...names], 3);
+        const where = want.path.startsWith('--') ? want.path : `${rubric.origin}: ${want.path}`;
+        throw new UsageError(
+          `${where}: no field or column "${want.name}" in ${file}${near.length > 0 ? `; closest: ${near.map((n) => `"${n}"`).join(', ')}` : ''}`,
+        );
+      }
+      continue;
+    }
+    slotOf.set(want.name, slots.length);
+    slots.push(i);
+  }
+  return { file, header, fields, unmapped, slots, slotOf, stageColumns };
+}
+
+function isCanonical(side: 'leads' | 'deals', name: string): boolean {
+  return side === 'leads' ? name === 'channel' || (LEAD_FIELDS as readonly string[]).includes(name) : (DEAL_FIELDS as readonly string[]).includes(name);
+}
+
+// ---------------------------------------------------------------- dates per column
+
+/**
+ * One date column: reads cells, learns its slash order from the values that prove it (SPEC §4.4)
+ * and, at the end, re-reads the ambiguous ones if the column turned out to be the other way round.
+ */
+class DateColumn {
+  private dayFirst = 0;
+  private monthFirst = 0;
+  private readonly ambiguous: number[] = [];
+  invalid = 0;
+  firstInvalid: { line: number; text: string } | undefined;
+
+  constructor(
+    readonly name: string,
+    private readonly configured: DateOrder | undefined,
+  ) {}
+
+  private get assumed(): SlashOrder {
+    return this.configured === 'dmy' ? 'dmy' : 'mdy';
+  }
+
+  read(text: string, record: number, line: number): number {
+    if (text === '' || text.trim() === '') return NaN;
+    const day = parseDate(text, this.assumed);
+    if (Number.isNaN(day)) {
+      this.invalid++;
+      this.firstInvalid ??= { line, text };
+      return NaN;
+    }
+    if (text.length <= 24 && (text.includes('/') || /^\d{1,2}-\d{1,2}-\d/.test(text))) {
+      const evidence = slashEvidence(text);
+      if (evidence === SlashEvidence.DayFirst) this.dayFirst++;
+      else if (evidence === SlashEvidence.MonthFirst) this.monthFirst++;
+      else if (evidence === SlashEvidence.Ambiguous) this.ambiguous.push(record);
+    }
+    return day;
+  }
+
+  /** Decides the order; returns the records to re-read (swap day and month), and a warning if any. */
+  settle(file: string): { swap: readonly number[]; warning: string | undefined; order: string } {
+    const proven = this.dayFirst > 0 && this.monthFirst === 0 ? 'dmy' : this.monthFirst > 0 && this.dayFirst === 0 ? 'mdy' : undefined;
+    if (this.dayFirst > 0 && this.monthFirst > 0) {
+      return {
+        swap: [],
+        order: 'mixed',
+        warning: `${file}: column "${this.name}" has dates in both M/D and D/M order (${this.monthFirst} prove M/D, ${this.dayFirst} prove D/M); ambiguous ones read as ${this.assumed === 'mdy' ? 'M/D' : 'D/M'}`,
+      };
+    }
+    if (proven !== undefined) return { swap: proven !== this.assumed ? this.ambiguous : [], warning: undefined, order: proven };
+    if (this.ambiguous.length > 0 && this.configured === undefined) {
+      return {
+        swap: [],
+        order: 'mdy (assumed)',
+        warning: `${file}: column "${this.name}": ${this.ambiguous.length} dates like 3/5/2024 could be M/D or D/M; read as M/D (set --date-order or dateOrder in the rubric)`,
+      };
+    }
+    return { swap: [], warning: undefined, order: this.ambiguous.length > 0 ? this.assumed : 'iso' };
+  }
+}
+
+// ---------------------------------------------------------------- row accounting
+
+/** Counts of one file as it is read: SPEC §4.6's `read = used + rejected + skipped`. */
+export class Accounting {
+  used = 0;
+  rejected = 0;
+  skipped = 0;
+  duplicates = 0;
+  readonly reasons: Record<string, number> = {};
+  readonly rejects: RejectedRow[] = [];
+  readonly warnings: string[] = [];
+  /** Values that could not be parsed, per column: [count, first line, first text]. */
+  readonly invalid = new Map<string, { count: number; line: number; text: string }>();
+
+  constructor(
+    readonly file: string,
+    private readonly keepRejects: boolean,
+  ) {}
+
+  /** The first rejected row, for messages. */
+  firstReject: { line: number; reason: string } | undefined;
+
+  reject(cells: readonly string[], line: number, reason: string): void {
+    this.rejected++;
+    this.firstReject ??= { line, reason };
+    this.reasons[reason] = (this.reasons[reason] ?? 0) + 1;
+    if (this.keepRejects) this.rejects.push({ file: this.file, line, reason, cells: [...cells] });
+  }
+
+  skip(reason: string): void {
+    this.skipped++;
+    this.reasons[reason] = (this.reasons[reason] ?? 0) + 1;
+  }
+
+  noteInvalid(column: string, count: number, first: { line: number; text: string } | undefined): void {
+    if (count === 0 || first === undefined) return;
+    this.invalid.set(column, { count, line: first.line, text: first.text });
+  }
+
+  summary(read: number, encoding: string, delimiter: string): FileAccounting {
+    return {
+      file: this.file,
+      encoding,
+      delimiter,
+      read,
+      used: this.used,
+      rejected: this.rejected,
+      skipped: this.skipped,
+      duplicates: this.duplicates,
+      reasons: { ...this.reasons },
+    };
+  }
+}
+
+/** The CSV sink for one file: rejected and skipped rows counted, the rest handed to `use`. */
+function sinkFor(accounting: Accounting, use: (cells: string[], line: number) => void): CsvSink {
+  return {
+    row: use,
+    other(cells, line, reason, rejected) {
+      if (rejected) accounting.reject(cells, line, reason);
+      else accounting.skip(reason);
+    },
+  };
+}
+
+// ---------------------------------------------------------------- leads
+
+export interface LeadsRead {
+  readonly leads: Lead[];
+  readonly accounting: Accounting;
+  /** Slash-order decision per date column, for `check`. */
+  readonly dateOrders: Record<string, string>;
+}
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+export function leadSink(plan: ColumnPlan, rubric: Rubric, options: MapOptions): CsvSink & { finish(): LeadsRead } {
+  const accounting = new Accounting(plan.file, options.keepRejects ?? false);
+  const leads: Mutable<Lead>[] = [];
+  const f = plan.fields;
+  const col = (field: LeadField): number => f[field] ?? -1;
+  const idIx = col('id');
+  const ix = {
+    email: col('email'),
+    name: col('name'),
+    first: col('firstName'),
+    last: col('lastName'),
+    company: col('company'),
+    source: col('source'),
+    detail: col('sourceDetail'),
+    status: col('status'),
+    owner: col('owner'),
+  };
+  const order = options.dateOrder ?? rubric.leads.dateOrder;
+  const dateCol = (field: LeadField) => (col(field) >= 0 ? new DateColumn(plan.header.names[col(field)]!, order) : undefined);
+  const created = dateCol('created');
+  const lastActivity = dateCol('lastActivity');
+  const firstTouch = dateCol('firstTouch');
+  const stageCols = plan.stageColumns.map((i) => (i >= 0 ? new DateColumn(plan.header.names[i]!, order) : undefined));
+  const seen = new Set<string>();
+  let missingIds = 0;
+
+  const sink = sinkFor(accounting, (cells, line) => {
+    const text = (i: number): string => (i < 0 ? '' : cells[i]!.trim());
+    let id = text(idIx);
+    if (idIx >= 0) {
+      if (id === '') missingIds++;
+      else if (seen.has(id)) {
+        accounting.duplicates++;
+        accounting.reject(cells, line, 'duplicate id');
+        return;
+      } else seen.add(id);
+    }
+    if (id === '') id = `#${line}`;
+    const index = leads.length;
+    const readDate = (column: DateColumn | undefined, i: number): number => (column === undefined ? NaN : column.read(cells[i]!, index, line));
+    let name = text(ix.name);
+    if (name === '' && (ix.first >= 0 || ix.last >= 0)) name = `${text(ix.first)} ${text(ix.last)}`.trim();
+    leads.push({
+      index,
+      line,
+      id,
+      email: text(ix.email),
+      name,
+      company: text(ix.company),
+      source: text(ix.source),
+      sourceDetail: text(ix.detail),
+      status: text(ix.status),
+      owner: text(ix.owner),
+      created: readDate(created, col('created')),
+      lastActivity: readDate(lastActivity, col('lastActivity')),
+      firstTouch: readDate(firstTouch, col('firstTouch')),
+      stageDates: stageCols.map((c, s) => readDate(c, plan.stageColumns[s]!)),
+      values: plan.slots.map((i) => cells[i]!),
+      ...(options.keepCells ? { cells } : {}),
+    });
+    accounting.used++;
+  });
+
+  const end = (): LeadsRead => {
+    const dateOrders: Record<string, string> = {};
+    const settle = (column: DateColumn | undefined, set: (lead: Mutable<Lead>, swap: (d: number) => number) => void) => {
+      if (column === undefined) return;
+      const { swap, warning, order: decided } = column.settle(plan.file);
+      dateOrders[column.name] = decided;
+      if (warning) accounting.warnings.push(warning);
+      for (const i of swap) set(leads[i]!, swapDayMonth);
+      accounting.noteInvalid(column.name, column.invalid, column.firstInvalid);
+    };
+    settle(created, (l, s) => (l.created = s(l.created)));
+    settle(lastActivity, (l, s) => (l.lastActivity = s(l.lastActivity)));
+    settle(firstTouch, (l, s) => (l.firstTouch = s(l.firstTouch)));
+    stageCols.forEach((c, k) => settle(c, (l, s) => (l.stageDates[k] = s(l.stageDates[k]!))));
+    if (missingIds > 0) accounting.warnings.push(`${plan.file}: ${missingIds} rows have no id; they are kept and named by their line (#<line>)`);
+    return { leads, accounting, dateOrders };
+  };
+  return { ...sink, finish: end };
+}
+
+// ---------------------------------------------------------------- deals
+
+export interface DealsRead {
+  readonly deals: Deal[];
+  readonly accounting: Accounting;
+  readonly dateOrders: Record<string, string>;
+  readonly currencies: ReadonlySet<string>;
+}
+
+/** Splits a join cell into keys: `;` or `,` separated, trimmed, empties dropped, emails lower-cased. */
+export function joinKeys(text: string): string[] {
+  if (text === '') return [];
+  const parts = text.includes(';') || text.includes(',') ? text.split(/[;,]/) : [text];
+  const keys: string[] = [];
+  for (const part of parts) {
+    const key = part.trim();
+    if (key !== '') keys.push(key.includes('@') ? key.toLowerCase() : key);
+  }
+  return keys;
+}
+
+/** Getter for a deal condition field: a canonical deal field or a header. */
+export function dealGetter(plan: ColumnPlan, name: string): Getter<Deal> | undefined {
+  if ((DEAL_FIELDS as readonly string[]).includes(name)) {
+    const field = name as DealField;
+    switch (field) {
+      case 'created':
+      case 'closed':
+      case 'lastActivity':
+        return (d) => (Number.isNaN(d[field]) ? '' : isoDate(d[field]));
+      case 'amount':
+        return (d) => (Number.isNaN(d.amount) ? '' : String(d.amount));
+      case 'lead':
+      case 'leadEmail':
+        return (d) => d.keys.join(';');
+      default:
+        return (d) => d[field];
+    }
+  }
+  const slot = plan.slotOf.get(name);
+  return slot === undefined ? undefined : (d) => d.values[slot]!;
+}
+
+function outcomeRule(rule: Rubric['deals']['won'], plan: ColumnPlan, rubric: Rubric, options: MapOptions, path: string): Predicate<Deal> | undefined {
+  if (rule === undefined) return undefined;
+  if (Array.isArray(rule)) {
+    const values = new Set(rule.map((v) => String(v).trim().toLowerCase()));
+    return (d) => values.has(d.stage.toLowerCase());
+  }
+  return compileCondition(rule, { field: (n) => dealGetter(plan, n), asOf: options.asOf, dateOrder: rubric.deals.dateOrder ?? 'mdy', path });
+}
+
+export function dealSink(plan: ColumnPlan, rubric: Rubric, options: MapOptions): CsvSink & { finish(): DealsRead } {
+  const accounting = new Accounting(plan.file, options.keepRejects ?? false);
+  const deals: Mutable<Deal>[] = [];
+  const col = (field: DealField): number => plan.fields[field] ?? -1;
+  const order = options.dateOrder ?? rubric.deals.dateOrder;
+  const dateCol = (field: DealField) => (col(field) >= 0 ? new DateColumn(plan.header.names[col(field)]!, order) : undefined);
+  const created = dateCol('created');
+  const closed = dateCol('closed');
+  const lastActivity = dateCol('lastActivity');
+  const stageCols = plan.stageColumns.map((i) => (i >= 0 ? new DateColumn(plan.header.names[i]!, order) : undefined));
+  const joinField = rubric.join.deal;
+  const joinIx = joinField === 'lead' || joinField === 'leadEmail' || joinField === 'id' ? col(joinField) : -1;
+  const joinSlot = plan.slotOf.get(joinField);
+  const stageIndex = new Map<string, number>();
+  rubric.deals.stages.forEach((s, i) => s.values.forEach((v) => stageIndex.set(v.trim().toLowerCase(), i)));
+  const won = outcomeRule(rubric.deals.won, plan, rubric, options, 'deals.won');
+  const lost = outcomeRule(rubric.deals.lost, plan, rubric, options, 'deals.lost');
+  const amountIx = col('amount');
+  let invalidAmounts = 0;
+  let firstInvalidAmount: { line: number; text: string } | undefined;
+  const currencies = new Set<string>();
+  const seen = new Set<string>();
+
+  const sink = sinkFor(accounting, (cells, line) => {
+    const text = (i: number): string => (i < 0 ? '' : cells[i]!.trim());
+    let id = text(col('id'));
+    if (id !== '') {
+      if (seen.has(id)) {
+        accounting.duplicates++;
+        accounting.reject(cells, line, 'duplicate id');
+        return;
+      }
+      seen.add(id);
+    } else id = `#${line}`;
+    const index = deals.length;
+    const readDate = (column: DateColumn | undefined, i: number): number => (column === undefined ? NaN : column.read(cells[i]!, index, line));
+    const amountText = text(amountIx);
+    let amount = amountText === '' ? NaN : parseAmount(amountText);
+    if (amountText !== '' && Number.isNaN(amount)) {
+      invalidAmounts++;
+      firstInvalidAmount ??= { line, text: amountText };
+      amount = NaN;
+    }
+    const currency = text(col('currency'));
+    if (currency !== '') currencies.add(currency.toUpperCase());
+    const stage = text(col('stage'));
+    const deal: Mutable<Deal> = {
+      index,
+      line,
+      id,
+      keys: joinKeys(joinIx >= 0 ? text(joinIx) : joinSlot !== undefined ? cells[plan.slots[joinSlot]!]!.trim() : ''),
+      stage,
+      status: text(col('status')),
+      amount,
+      currency,
+      created: readDate(created, col('created')),
+      closed: readDate(closed, col('closed')),
+      owner: text(col('owner')),
+      lastActivity: readDate(lastActivity, col('lastActivity')),
+      outcome: 'open',
+      stageIndex: stageIndex.get(stage.toLowerCase()) ?? -1,
+      stageEntered: stageCols.map((c, s) => readDate(c, plan.stageColumns[s]!)),
+      values: plan.slots.map((i) => cells[i]!),
+    };
+    deal.outcome = (won?.(deal) ? 'won' : lost?.(deal) ? 'lost' : 'open') satisfies Outcome;
+    deals.push(deal);
+    accounting.used++;
+  });
+
+  const end = (): DealsRead => {
+    const dateOrders: Record<string, string> = {};
+    const settle = (column: DateColumn | undefined, set: (d: Mutable<Deal>, swap: (x: number) => number) => void) => {
+      if (column === undefined) return;
+      const { swap, warning, order: decided } = column.settle(plan.file);
+      dateOrders[column.name] = decided;
+      if (warning) accounting.warnings.push(warning);
+      for (const i of swap) set(deals[i]!, swapDayMonth);
+      accounting.noteInvalid(column.name, column.invalid, column.firstInvalid);
+    };
+    settle(created, (d, s) => (d.created = s(d.created)));
+    settle(closed, (d, s) => (d.closed = s(d.closed)));
+    settle(lastActivity, (d, s) => (d.lastActivity = s(d.lastActivity)));
+    stageCols.forEach((c, k) => settle(c, (d, s) => (d.stageEntered[k] = s(d.stageEntered[k]!))));
+    if (amountIx >= 0) accounting.noteInvalid(plan.header.names[amountIx]!, invalidAmounts, firstInvalidAmount);
+    if (currencies.size > 1) {
+      accounting.warnings.push(`${plan.file}: deals are in ${currencies.size} currencies (${[...currencies].sort().join(', ')}); amounts are added as they are, without conversion`);
+    }
+    return { deals, accounting, dateOrders, currencies };
+  };
+  return { ...sink, finish: end };
+}
+
+/** Unparseable values: warnings normally, exit 1 under --strict (SPEC §4.4). */
+export function invalidValueMessages(accounting: Accounting): string[] {
+  return [...accounting.invalid].map(
+    ([column, { count, line, text }]) =>
+      `${accounting.file}: ${count} value${count === 1 ? '' : 's'} in column "${column}" could not be read (first at line ${line}: ${JSON.stringify(text.length > 40 ? `${text.slice(0, 40)}…` : text)}); treated as missing`,
+  );
+}
+
+export function failOnInvalid(accounting: Accounting): void {
+  const [first] = invalidValueMessages(accounting);
+  if (first) throw new InputError(`${first.replace(/; treated as missing$/, '')} (--strict)`);
+}

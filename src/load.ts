@@ -1,0 +1,312 @@
+/**
+ * One run's inputs, read and classified: headers → rubric (preset detected when none is given) →
+ * column plans → leads and deals → join → classification. The only I/O is reading the inputs; the
+ * result is the data every report is built from.
+ */
+import { realpathSync } from 'node:fs';
+import { InputError, UsageError } from './errors.js';
+import { readCsv, type CsvHeader, type CsvInfo, type CsvOptions } from './io/read-csv.js';
+import { findDefaultRubric, readRubricFile } from './io/read-rubric.js';
+import { makeClassifier, leadGetter, leadJoinKeys, NO_SOURCE } from './data/classify.js';
+import { joinDeals } from './data/join.js';
+import {
+  dealGetter,
+  dealSink,
+  failOnInvalid,
+  invalidValueMessages,
+  leadSink,
+  planColumns,
+  type Accounting,
+  type ColumnPlan,
+  type DealsRead,
+  type LeadsRead,
+  type RejectedRow,
+} from './data/map.js';
+import type { DateOrder } from './data/normalize.js';
+import type { ClassifiedLead, Deal, FileAccounting } from './model.js';
+import type { AuditData, Grouping } from './reports/context.js';
+import { detectPreset, resolveRubric, type Rubric } from './rubric/resolve.js';
+import type { PresetName } from './rubric/schema.js';
+
+export interface LoadOptions {
+  readonly leads?: string;
+  readonly deals?: string;
+  readonly rubric?: string;
+  readonly preset?: PresetName;
+  readonly asOf: number;
+  readonly since?: number;
+  readonly until?: number;
+  readonly by?: string;
+  readonly minN: number;
+  readonly strict: boolean;
+  readonly keepRejects: boolean;
+  readonly delimiter?: string;
+  readonly encoding?: string;
+  readonly dateOrder?: DateOrder;
+  /** Keep every cell of each lead (score --with-columns). */
+  readonly keepCells?: boolean;
+  /** Where to look for ./leadaudit.yml. */
+  readonly cwd?: string;
+  readonly stdin?: () => Promise<Buffer>;
+}
+
+export interface Loaded {
+  readonly data: AuditData;
+  readonly rubric: Rubric;
+  /** Things the user should know (detected preset, rubric found); printed unless --quiet. */
+  readonly notices: readonly string[];
+  readonly warnings: readonly string[];
+  readonly rejects: readonly RejectedRow[];
+  readonly leads: { readonly plan: ColumnPlan; readonly read: LeadsRead; readonly info: CsvInfo } | null;
+  readonly deals: { readonly plan: ColumnPlan; readonly read: DealsRead; readonly info: CsvInfo } | null;
+}
+
+/** Reads only the header of a file (the first few KiB). */
+async function readHeader(file: string, options: CsvOptions): Promise<CsvHeader> {
+  let header: CsvHeader | undefined;
+  const stop = new Error('header read');
+  try {
+    await readCsv(file, options, (h) => {
+      header = h;
+      throw stop;
+    });
+  } catch (error) {
+    if (error !== stop) throw error;
+  }
+  return header!;
+}
+
+function sameFile(a: string, b: string): boolean {
+  if (a === '-' || b === '-') return a === b;
+  try {
+    return realpathSync(a) === realpathSync(b);
+  } catch {
+    return a === b;
+  }
+}
+
+export async function load(options: LoadOptions): Promise<Loaded> {
+  const { leads: leadsFile, deals: dealsFile } = options;
+  if (leadsFile === undefined && dealsFile === undefined) {
+    throw new UsageError('no input files: give a leads export, a deals export, or both (leadaudit audit LEADS [DEALS], or --leads/--deals)');
+  }
+  if (leadsFile !== undefined && dealsFile !== undefined && sameFile(leadsFile, dealsFile)) {
+    throw new UsageError(`${leadsFile} is given as both the leads and the deals file`);
+  }
+  let stdinBytes: Promise<Buffer> | undefined;
+  const csvOptions: CsvOptions = {
+    delimiter: options.delimiter,
+    encoding: options.encoding,
+    // Standard input can be read once only; both the header peek and the read use these bytes.
+    stdin: () => (stdinBytes ??= options.stdin ? options.stdin() : readAll(process.stdin)),
+  };
+
+  const leadHeader = leadsFile === undefined ? undefined : await readHeader(leadsFile, csvOptions);
+  const dealHeader = dealsFile === undefined ? undefined : await readHeader(dealsFile, csvOptions);
+
+  const notices: string[] = [];
+  const rubricPath = options.rubric ?? findDefaultRubric(options.cwd);
+  const own = rubricPath === undefined ? undefined : readRubricFile(rubricPath);
+  if (rubricPath !== undefined && options.rubric === undefined) notices.push(`using rubric ${rubricPath}`);
+  let preset = options.preset ?? own?.preset;
+  if (preset === undefined) {
+    preset = detectPreset(leadHeader?.names, dealHeader?.names).preset;
+    const files = [leadsFile, dealsFile].filter((f) => f !== undefined).join(' and ');
+    notices.push(
+      preset === 'generic'
+        ? `no CRM preset matches the headers of ${files}; using the generic one (choose with --preset or a rubric)`
+        : `detected ${preset} exports (${files}); using the ${preset} preset (override with --preset or --rubric)`,
+    );
+  }
+  const rubric = resolveRubric(own, rubricPath ?? `preset ${preset}`, preset);
+
+  const by = options.by;
+  const byColumn = by !== undefined && !['channel', 'source', 'owner', 'grade', 'stage'].includes(by) ? [{ name: by, path: '--by' }] : [];
+  const mapOptions = { dateOrder: options.dateOrder, asOf: options.asOf, keepCells: options.keepCells, keepRejects: options.keepRejects };
+  const warnings: string[] = [];
+
+  let leads: Loaded['leads'] = null;
+  if (leadsFile !== undefined) {
+    // Plan against the peeked header first, so a missing column fails before any row is read.
+    planColumns('leads', leadsFile, leadHeader!, rubric, byColumn);
+    let plan: ColumnPlan | undefined;
+    let sink: ReturnType<typeof leadSink> | undefined;
+    const info = await readCsv(leadsFile, csvOptions, (header) => {
+      plan = planColumns('leads', leadsFile, header, rubric, byColumn);
+      return (sink = leadSink(plan, rubric, mapOptions));
+    });
+    warnings.push(...info.warnings);
+    leads = { plan: plan!, read: sink!.finish(), info };
+    finishFile(leads.read.accounting, info.read, options.strict, warnings);
+  }
+
+  let deals: Loaded['deals'] = null;
+  if (dealsFile !== undefined) {
+    const dealBy = leadsFile === undefined ? byColumn : [];
+    planColumns('deals', dealsFile, dealHeader!, rubric, dealBy);
+    let plan: ColumnPlan | undefined;
+    let sink: ReturnType<typeof dealSink> | undefined;
+    const info = await readCsv(dealsFile, csvOptions, (header) => {
+      plan = planColumns('deals', dealsFile, header, rubric, dealBy);
+      return (sink = dealSink(plan, rubric, mapOptions));
+    });
+    warnings.push(...info.warnings);
+    deals = { plan: plan!, read: sink!.finish(), info };
+    finishFile(deals.read.accounting, info.read, options.strict, warnings);
+  }
+
+  return classifyAll(options, rubric, leads, deals, notices, warnings);
+}
+
+function displayDelimiter(d: string): string {
+  return d === '\t' ? 'tab' : d;
+}
+
+/** Per-file checks once a file is read: --strict faults, and a file that yielded nothing. */
+function finishFile(accounting: Accounting, read: number, strict: boolean, warnings: string[]): void {
+  warnings.push(...accounting.warnings, ...invalidValueMessages(accounting));
+  if (strict) {
+    const first = accounting.firstReject;
+    if (first) throw new InputError(`${accounting.file} line ${first.line}: ${first.reason} (--strict)`);
+    failOnInvalid(accounting);
+  }
+  if (accounting.used === 0) {
+    const why = Object.entries(accounting.reasons)
+      .map(([r, n]) => `${n} ${r}`)
+      .join(', ');
+    throw new InputError(`${accounting.file}: no usable rows (${read} read${why ? `: ${why}` : ''})`);
+  }
+  if (accounting.rejected > 0) {
+    const first = accounting.firstReject!;
+    warnings.push(`${accounting.file}: ${accounting.rejected} row${accounting.rejected === 1 ? '' : 's'} rejected (first at line ${first.line}: ${first.reason}); --rejects FILE writes them out`);
+  }
+}
+
+async function readAll(stream: NodeJS.ReadableStream): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
+
+function classifyAll(
+  options: LoadOptions,
+  rubric: Rubric,
+  leadsIn: Loaded['leads'],
+  dealsIn: Loaded['deals'],
+  notices: string[],
+  warnings: string[],
+): Loaded {
+  const { asOf } = options;
+  let classified: ClassifiedLead[] | null = null;
+  let unattributed: readonly Deal[] = [];
+  let attributed = 0;
+  const skips = rubric.stages.map(() => 0);
+  let leadAccounting: FileAccounting | null = null;
+  let dealAccounting: FileAccounting | null = null;
+  let deals = dealsIn?.read.deals ?? null;
+
+  if (leadsIn !== null) {
+    const acc = leadsIn.read.accounting;
+    const all = leadsIn.read.leads;
+    const joined = joinDeals(all, deals ?? [], leadJoinKeys(leadsIn.plan, rubric.join.lead));
+    let list = all;
+    if (options.since !== undefined || options.until !== undefined) {
+      // Leads created outside the window are skipped, and their deals with them.
+      list = all.filter((l) => inWindow(l.created, options));
+      const kept = new Set(list.map((l) => l.index));
+      for (const lead of all) {
+        if (kept.has(lead.index)) continue;
+        acc.used--;
+        acc.skip('created outside --since/--until');
+        const dropped = joined.dealsByLead[lead.index]!;
+        if (dealsIn !== null && dropped.length > 0) {
+          const dealAcc = dealsIn.read.accounting;
+          dealAcc.used -= dropped.length;
+          for (let i = 0; i < dropped.length; i++) dealAcc.skip('lead outside --since/--until');
+          const gone = new Set(dropped);
+          deals = deals!.filter((d) => !gone.has(d));
+        }
+      }
+    }
+    unattributed = joined.unattributed;
+    attributed = list.reduce((n, l) => n + joined.dealsByLead[l.index]!.length, 0);
+    const classifier = makeClassifier(rubric, leadsIn.plan, asOf);
+    classified = list.map((lead) => classifier.classify(lead, joined.dealsByLead[lead.index]!));
+    for (const c of classified) {
+      c.reachedBy.forEach((by, i) => {
+        if (by === 'implied') skips[i]!++;
+      });
+    }
+    if (deals !== null && joined.attributed === 0 && deals.length > 0) {
+      warnings.push(
+        `no deal matched a lead (join: lead ${rubric.join.lead} = deal ${rubric.join.deal}); every deal is unattributed — check the join in the rubric`,
+      );
+    }
+    leadAccounting = acc.summary(leadsIn.info.read, leadsIn.info.encoding, displayDelimiter(leadsIn.info.delimiter));
+  } else if (deals !== null && (options.since !== undefined || options.until !== undefined)) {
+    const acc = dealsIn!.read.accounting;
+    const kept = deals.filter((d) => inWindow(d.created, options));
+    const dropped = deals.length - kept.length;
+    acc.used -= dropped;
+    for (let i = 0; i < dropped; i++) acc.skip('created outside --since/--until');
+    deals = kept;
+  }
+  if (dealsIn !== null) {
+    dealAccounting = {
+      ...dealsIn.read.accounting.summary(dealsIn.info.read, dealsIn.info.encoding, displayDelimiter(dealsIn.info.delimiter)),
+      attributed: leadsIn === null ? null : attributed,
+      unattributed: leadsIn === null ? null : unattributed.length,
+    };
+  }
+
+  const group = grouping(options.by, leadsIn?.plan, dealsIn?.plan);
+  const data: AuditData = {
+    rubric,
+    asOf,
+    minN: options.minN,
+    leads: classified,
+    deals,
+    unattributed,
+    inputs: { leads: leadAccounting, deals: dealAccounting },
+    skips,
+    group,
+  };
+  const rejects = [...(leadsIn?.read.accounting.rejects ?? []), ...(dealsIn?.read.accounting.rejects ?? [])];
+  return { data, rubric, notices, warnings, rejects, leads: leadsIn, deals: dealsIn };
+}
+
+function inWindow(day: number, options: LoadOptions): boolean {
+  if (Number.isNaN(day)) return false;
+  if (options.since !== undefined && day < options.since) return false;
+  if (options.until !== undefined && day > options.until) return false;
+  return true;
+}
+
+/** The --by grouping (SPEC §3.2): channel (default), source, owner, grade, or a column. */
+function grouping(by: string | undefined, leadPlan: ColumnPlan | undefined, dealPlan: ColumnPlan | undefined): Grouping {
+  const none = (text: string) => (text === '' ? NO_SOURCE : text);
+  switch (by) {
+    case undefined:
+    case 'channel':
+      return { key: 'channel', label: 'Channel', explicit: by !== undefined, ofLead: (c) => c.channel, ofDeal: undefined };
+    case 'source':
+      return { key: 'source', label: 'Source', explicit: true, ofLead: (c) => none(c.lead.source), ofDeal: undefined };
+    case 'owner':
+      return { key: 'owner', label: 'Owner', explicit: true, ofLead: (c) => none(c.lead.owner), ofDeal: (d) => none(d.owner) };
+    case 'grade':
+      return { key: 'grade', label: 'Grade', explicit: true, ofLead: (c) => c.grade, ofDeal: undefined };
+    case 'stage':
+      return { key: 'stage', label: 'Stage', explicit: true, ofLead: (c) => c.lead.status || NO_SOURCE, ofDeal: (d) => none(d.stage) };
+    default: {
+      const leadGet = leadPlan ? leadGetter(leadPlan, by) : undefined;
+      const dealGet = dealPlan ? dealGetter(dealPlan, by) : undefined;
+      return {
+        key: by,
+        label: by,
+        explicit: true,
+        ofLead: (c) => none((leadGet?.({ lead: c.lead, channel: c.channel }) ?? '').trim()),
+        ofDeal: dealGet ? (d) => none(dealGet(d).trim()) : undefined,
+      };
+    }
+  }
+}

@@ -1,0 +1,118 @@
+/**
+ * check (SPEC §3.1, §4.6): the rubric in use, the column mapping found in each file, and the data
+ * quality of each file — row accounting with reasons, unreadable values, implied stages, dates.
+ */
+import type { ColumnPlan, DealsRead, LeadsRead } from '../data/map.js';
+import type { CsvInfo } from '../io/read-csv.js';
+import type { FileAccounting, Report, Row } from '../model.js';
+import { DEAL_FIELDS, LEAD_FIELDS } from '../rubric/schema.js';
+import type { Rubric } from '../rubric/resolve.js';
+import { column, type AuditData } from './context.js';
+
+export interface CheckInput {
+  readonly data: AuditData;
+  readonly rubric: Rubric;
+  readonly leads: { readonly plan: ColumnPlan; readonly read: LeadsRead; readonly info: CsvInfo } | null;
+  readonly deals: { readonly plan: ColumnPlan; readonly read: DealsRead; readonly info: CsvInfo } | null;
+  readonly warnings: readonly string[];
+}
+
+function mappingRows(side: 'leads' | 'deals', plan: ColumnPlan, rubric: Rubric): Row[] {
+  const rows: Row[] = [];
+  const fields: readonly string[] = side === 'leads' ? LEAD_FIELDS : DEAL_FIELDS;
+  const choices = (side === 'leads' ? rubric.leads.columns : rubric.deals.columns) as Record<string, { candidates: readonly string[] } | undefined>;
+  for (const field of fields) {
+    const i = plan.fields[field];
+    const tried = choices[field]?.candidates;
+    if (i === undefined && tried === undefined) continue;
+    rows.push({
+      file: side,
+      field,
+      column: i === undefined ? null : plan.header.names[i]!,
+      status: i !== undefined ? 'found' : 'not in file',
+      tried: i === undefined ? tried!.join(' | ') : null,
+    });
+  }
+  const stageChoices = side === 'leads' ? rubric.stages.map((s) => ({ name: `stage ${s.key} date`, choice: s.date })) : rubric.deals.stages.map((s) => ({ name: `stage ${s.label} entered`, choice: s.enteredDate }));
+  stageChoices.forEach(({ name, choice }, k) => {
+    if (!choice) return;
+    const i = plan.stageColumns[k]!;
+    rows.push({
+      file: side,
+      field: name,
+      column: i < 0 ? null : plan.header.names[i]!,
+      status: i >= 0 ? 'found' : 'not in file',
+      tried: i < 0 ? choice.candidates.join(' | ') : null,
+    });
+  });
+  for (const [name, slot] of plan.slotOf) {
+    rows.push({ file: side, field: `condition: ${name}`, column: plan.header.names[plan.slots[slot]!]!, status: 'found', tried: null });
+  }
+  return rows;
+}
+
+function qualityRows(side: 'leads' | 'deals', accounting: FileAccounting, read: LeadsRead | DealsRead, info: CsvInfo): Row[] {
+  const rows: Row[] = [
+    { file: side, check: 'encoding', count: null, detail: `${info.encoding}, delimiter ${accounting.delimiter}${info.exact ? ' (read by csv-parse after a malformed record)' : ''}` },
+    { file: side, check: 'rows read', count: accounting.read, detail: null },
+    { file: side, check: 'rows used', count: accounting.used, detail: null },
+    { file: side, check: 'rows rejected', count: accounting.rejected, detail: null },
+    { file: side, check: 'rows skipped', count: accounting.skipped, detail: null },
+  ];
+  for (const [reason, n] of Object.entries(accounting.reasons).sort((a, b) => b[1] - a[1])) rows.push({ file: side, check: `  ${reason}`, count: n, detail: null });
+  if (accounting.duplicates > 0) rows.push({ file: side, check: 'duplicate ids', count: accounting.duplicates, detail: 'the first row of each id is kept' });
+  for (const [name, { count, line, text }] of read.accounting.invalid) {
+    rows.push({ file: side, check: `unreadable values in "${name}"`, count, detail: `first at line ${line}: ${JSON.stringify(text)}; treated as missing` });
+  }
+  for (const [name, order] of Object.entries(read.dateOrders)) rows.push({ file: side, check: `date order of "${name}"`, count: null, detail: order });
+  if (accounting.attributed !== undefined && accounting.attributed !== null) {
+    rows.push({ file: side, check: 'deals attributed to a lead', count: accounting.attributed, detail: null });
+    rows.push({ file: side, check: 'deals matching no lead', count: accounting.unattributed ?? null, detail: 'shown as (unattributed) in sources' });
+  }
+  return rows;
+}
+
+export function check(input: CheckInput): Report[] {
+  const { data, rubric } = input;
+  const mapping: Row[] = [];
+  if (input.leads) mapping.push(...mappingRows('leads', input.leads.plan, rubric));
+  if (input.deals) mapping.push(...mappingRows('deals', input.deals.plan, rubric));
+  const quality: Row[] = [];
+  if (input.leads && data.inputs.leads) quality.push(...qualityRows('leads', data.inputs.leads, input.leads.read, input.leads.info));
+  if (input.deals && data.inputs.deals) quality.push(...qualityRows('deals', data.inputs.deals, input.deals.read, input.deals.info));
+  data.skips.forEach((n, i) => {
+    if (n > 0) quality.push({ file: 'leads', check: `stage "${rubric.stages[i]!.key}" implied`, count: n, detail: 'reached a later stage with no record of this one' });
+  });
+  const text = (key: string, label: string) => column(key, label, 'text', { fromInput: true });
+  return [
+    {
+      name: 'rubric',
+      title: 'Rubric',
+      columns: [column('item', 'Item', 'text'), text('value', 'Value')],
+      rows: [
+        { item: 'rubric', value: rubric.origin.startsWith('preset ') ? `${rubric.origin} (no rubric file)` : rubric.origin },
+        { item: 'preset', value: rubric.preset },
+        { item: 'valid', value: 'yes' },
+        { item: 'stages', value: rubric.stages.map((s) => `${s.key} (${s.side})`).join(' → ') },
+        { item: 'join', value: `lead ${rubric.join.lead} = deal ${rubric.join.deal}` },
+        { item: 'grades', value: rubric.grades.map((g) => (Number.isFinite(g.min) ? `${g.name} ≥ ${g.min}` : `${g.name} below`)).join(', ') },
+      ],
+      notes: [],
+      layout: 'table',
+    },
+    {
+      name: 'mapping',
+      title: 'Column mapping',
+      columns: [column('file', 'File', 'text'), column('field', 'Field', 'text'), text('column', 'Column'), column('status', 'Status', 'text'), text('tried', 'Looked for')],
+      rows: mapping,
+      notes: ['A column the rubric file names must exist (exit 2); a preset column that is not in the file is simply not used.'],
+    },
+    {
+      name: 'quality',
+      title: 'Data quality',
+      columns: [column('file', 'File', 'text'), column('check', 'Check', 'text'), column('count', 'Count', 'count'), text('detail', 'Detail')],
+      rows: quality,
+      notes: input.warnings.map((w) => `warning: ${w}`),
+    },
+  ];
+}

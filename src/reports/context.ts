@@ -1,0 +1,63 @@
+/** What every report builder receives: the classified data of one run (no I/O). */
+import type { ClassifiedLead, Column, ColumnKind, Deal, Inputs } from '../model.js';
+import type { Rubric } from '../rubric/resolve.js';
+
+export interface AuditData {
+  readonly rubric: Rubric;
+  /** The as-of date as a day number. */
+  readonly asOf: number;
+  /** Small-sample bar (--min-n). */
+  readonly minN: number;
+  /** Classified leads, or null in a deals-only run. */
+  readonly leads: readonly ClassifiedLead[] | null;
+  /** Every used deal (attributed or not), or null in a leads-only run. */
+  readonly deals: readonly Deal[] | null;
+  readonly unattributed: readonly Deal[];
+  readonly inputs: Inputs;
+  /** Per stage: leads that reached a later stage without evidence of this one (SPEC §5.2). */
+  readonly skips: readonly number[];
+  /** The --by grouping: its column key and how to read it from a lead or a deal. */
+  readonly group: Grouping;
+}
+
+export interface Grouping {
+  /** The first column's key: `channel`, `owner`, or the --by column's name. */
+  readonly key: string;
+  readonly label: string;
+  /** True when the user asked for it with --by (funnel then splits by group). */
+  readonly explicit: boolean;
+  readonly ofLead: (lead: ClassifiedLead) => string;
+  /** Undefined when the grouping means nothing for deals (channel, grade). */
+  readonly ofDeal: ((deal: Deal) => string) | undefined;
+}
+
+export function column(key: string, label: string, kind: ColumnKind, extra: Partial<Column> = {}): Column {
+  return { key, label, kind, ...extra };
+}
+
+/** a / b, or null when b is 0 (a rate of nothing is not 0%). */
+export function ratio(a: number, b: number): number | null {
+  return b === 0 ? null : a / b;
+}
+
+/** Sorts group names for stable output: by the given numbers descending, then by name. */
+export function byDescending<T>(rows: T[], ...keys: ((row: T) => number | null)[]): T[] {
+  return rows.sort((a, b) => {
+    for (const key of keys) {
+      const d = (key(b) ?? -Infinity) - (key(a) ?? -Infinity);
+      if (d !== 0 && !Number.isNaN(d)) return d;
+    }
+    return 0;
+  });
+}
+
+/** The stage index of the handoff (first sales stage), -1 when the rubric has none. */
+export function handoffStage(rubric: Rubric): number {
+  return rubric.stages.findIndex((s) => s.side === 'sales');
+}
+
+/** The opportunity stage: key `opportunity`, else the first stage reached by a deal; -1 when none. */
+export function opportunityStage(rubric: Rubric): number {
+  const byKey = rubric.stages.findIndex((s) => s.key === 'opportunity');
+  return byKey >= 0 ? byKey : rubric.stages.findIndex((s) => s.deal !== undefined);
+}

@@ -1,0 +1,231 @@
+/**
+ * sources (SPEC §6.2): which channels actually close. One row per channel (or --by group), by won
+ * revenue then leads. In a deals-only run each deal is the unit and rows are deal groups.
+ */
+import type { ClassifiedLead, Column, Deal, Report, Row } from '../model.js';
+import { byDescending, column, handoffStage, opportunityStage, ratio, type AuditData } from './context.js';
+import { compareRates, median, wilson } from './stats.js';
+
+export const UNATTRIBUTED = '(unattributed)';
+const SIGNIFICANCE = 0.05;
+
+interface Tally {
+  name: string;
+  leads: number;
+  qualified: number;
+  handedOff: number;
+  opportunity: number;
+  won: number;
+  lost: number;
+  wonRevenue: number;
+  wonDeals: number;
+  daysToWin: number[];
+}
+
+function tally(name: string): Tally {
+  return { name, leads: 0, qualified: 0, handedOff: 0, opportunity: 0, won: 0, lost: 0, wonRevenue: 0, wonDeals: 0, daysToWin: [] };
+}
+
+/** `+` / `-` when the group's rate differs from everyone else's at p < 0.05, else ''. */
+export function significance(x: number, n: number, totalX: number, totalN: number): string {
+  const restN = totalN - n;
+  if (n === 0 || restN === 0) return '';
+  const { p, direction } = compareRates(x, n, totalX - x, restN);
+  return p < SIGNIFICANCE && direction !== 0 ? (direction > 0 ? '+' : '-') : '';
+}
+
+export function sources(data: AuditData): Report[] {
+  if (data.leads !== null) return [leadSources(data, data.leads)];
+  if (data.deals !== null) return [dealSources(data, data.deals)];
+  return [];
+}
+
+function leadSources(data: AuditData, leads: readonly ClassifiedLead[]): Report {
+  const { rubric, group } = data;
+  const handoff = handoffStage(rubric);
+  const opportunity = opportunityStage(rubric);
+  const groups = new Map<string, Tally>();
+  const total = tally('total');
+  for (const lead of leads) {
+    const name = group.ofLead(lead);
+    let t = groups.get(name);
+    if (!t) groups.set(name, (t = tally(name)));
+    for (const x of [t, total]) {
+      x.leads++;
+      if (lead.qualified) x.qualified++;
+      if (handoff >= 0 && lead.furthest >= handoff) x.handedOff++;
+      if (opportunity >= 0 && lead.furthest >= opportunity) x.opportunity++;
+      if (lead.outcome === 'won') {
+        x.won++;
+        const days = lead.wonDate - lead.lead.created;
+        if (!Number.isNaN(days) && days >= 0) x.daysToWin.push(days);
+      } else if (lead.outcome === 'lost') x.lost++;
+      x.wonRevenue += lead.wonAmount;
+      x.wonDeals += lead.wonDeals;
+    }
+  }
+  const unattributed = tally(UNATTRIBUTED);
+  for (const deal of data.unattributed) {
+    if (deal.outcome !== 'won') continue;
+    unattributed.wonDeals++;
+    if (!Number.isNaN(deal.amount)) unattributed.wonRevenue += deal.amount;
+  }
+  const revenue = total.wonRevenue + unattributed.wonRevenue;
+  const overall = ratio(total.won, total.leads);
+
+  const rows: Row[] = byDescending(
+    [...groups.values()].sort((a, b) => a.name.localeCompare(b.name)),
+    (t) => t.wonRevenue,
+    (t) => t.leads,
+  ).map((t) => {
+    const interval = wilson(t.won, t.leads);
+    return {
+      [group.key]: t.name,
+      leads: t.leads,
+      qualified_pct: ratio(t.qualified, t.leads),
+      handoff_pct: handoff >= 0 ? ratio(t.handedOff, t.leads) : null,
+      opportunity_pct: opportunity >= 0 ? ratio(t.opportunity, t.leads) : null,
+      won: t.won,
+      win_rate: ratio(t.won, t.leads),
+      win_rate_low: interval?.low ?? null,
+      win_rate_high: interval?.high ?? null,
+      close_rate: ratio(t.won, t.won + t.lost),
+      won_revenue: t.wonRevenue,
+      revenue_per_lead: ratio(t.wonRevenue, t.leads),
+      avg_deal: ratio(t.wonRevenue, t.wonDeals),
+      median_days_to_win: t.daysToWin.length === 0 ? null : median(t.daysToWin),
+      lead_share: ratio(t.leads, total.leads),
+      revenue_share: ratio(t.wonRevenue, revenue),
+      signif: significance(t.won, t.leads, total.won, total.leads),
+      low_n: t.leads < data.minN,
+    };
+  });
+  if (data.deals !== null && data.unattributed.length > 0) {
+    rows.push({
+      [group.key]: UNATTRIBUTED,
+      leads: 0,
+      qualified_pct: null,
+      handoff_pct: null,
+      opportunity_pct: null,
+      won: unattributed.wonDeals,
+      win_rate: null,
+      win_rate_low: null,
+      win_rate_high: null,
+      close_rate: null,
+      won_revenue: unattributed.wonRevenue,
+      revenue_per_lead: null,
+      avg_deal: ratio(unattributed.wonRevenue, unattributed.wonDeals),
+      median_days_to_win: null,
+      lead_share: null,
+      revenue_share: ratio(unattributed.wonRevenue, revenue),
+      signif: '',
+      low_n: false,
+    });
+  }
+  const columns: Column[] = [
+    column(group.key, group.label, 'text', { fromInput: true, priority: 1 }),
+    column('leads', 'Leads', 'count', { priority: 1 }),
+    column('qualified_pct', 'Qualified', 'percent', { priority: 3, baseline: ratio(total.qualified, total.leads) ?? undefined }),
+    column('handoff_pct', 'Handoff', 'percent', { priority: 3, baseline: ratio(total.handedOff, total.leads) ?? undefined }),
+    column('opportunity_pct', 'Opportunity', 'percent', { priority: 5 }),
+    column('won', 'Won', 'count', { priority: 1 }),
+    column('win_rate', 'Win rate', 'percent', { priority: 1, baseline: overall ?? undefined }),
+    column('win_rate_low', 'Win low', 'percent', { priority: 4 }),
+    column('win_rate_high', 'Win high', 'percent', { priority: 4 }),
+    column('close_rate', 'Close rate', 'percent', { priority: 5 }),
+    column('won_revenue', 'Won revenue', 'money', { priority: 2 }),
+    column('revenue_per_lead', 'Rev/lead', 'money', { priority: 5 }),
+    column('avg_deal', 'Avg deal', 'money', { priority: 6 }),
+    column('median_days_to_win', 'Days to win', 'days', { priority: 6 }),
+    column('lead_share', 'Lead share', 'percent', { priority: 7 }),
+    column('revenue_share', 'Rev share', 'percent', { priority: 7 }),
+    column('signif', 'Sig', 'text', { priority: 2 }),
+    column('low_n', `n<${data.minN}`, 'flag', { priority: 3 }),
+  ];
+  const notes = [
+    `Win rate = won / leads, with its 95% Wilson interval; close rate = won / (won + lost). Sig: + or - when a ${group.label.toLowerCase()}'s win rate differs from all other leads' at p < 0.05 (z-test; Fisher's exact test when a cell is small).`,
+    `n<${data.minN}: fewer than ${data.minN} leads; read its rates with care (--min-n).`,
+  ];
+  if (data.deals !== null && data.unattributed.length > 0) {
+    notes.push(`${UNATTRIBUTED}: ${data.unattributed.length} deal${data.unattributed.length === 1 ? '' : 's'} matching no lead; its "won" counts won deals.`);
+  }
+  return { name: 'sources', title: `Sources by ${group.label}`, columns, rows, notes };
+}
+
+// ---------------------------------------------------------------- deals-only
+
+function dealSources(data: AuditData, deals: readonly Deal[]): Report {
+  const ofDeal = data.group.ofDeal ?? ((d: Deal) => d.owner || '(none)');
+  const key = data.group.ofDeal ? data.group.key : 'owner';
+  const label = data.group.ofDeal ? data.group.label : 'Owner';
+  const groups = new Map<string, Tally>();
+  const total = tally('total');
+  for (const deal of deals) {
+    const name = ofDeal(deal);
+    let t = groups.get(name);
+    if (!t) groups.set(name, (t = tally(name)));
+    for (const x of [t, total]) {
+      x.leads++;
+      if (deal.outcome === 'won') {
+        x.won++;
+        x.wonDeals++;
+        if (!Number.isNaN(deal.amount)) x.wonRevenue += deal.amount;
+        const days = deal.closed - deal.created;
+        if (!Number.isNaN(days) && days >= 0) x.daysToWin.push(days);
+      } else if (deal.outcome === 'lost') x.lost++;
+    }
+  }
+  const rows: Row[] = byDescending(
+    [...groups.values()].sort((a, b) => a.name.localeCompare(b.name)),
+    (t) => t.wonRevenue,
+    (t) => t.leads,
+  ).map((t) => {
+    const interval = wilson(t.won, t.leads);
+    return {
+      [key]: t.name,
+      deals: t.leads,
+      won: t.won,
+      lost: t.lost,
+      open: t.leads - t.won - t.lost,
+      win_rate: ratio(t.won, t.leads),
+      win_rate_low: interval?.low ?? null,
+      win_rate_high: interval?.high ?? null,
+      close_rate: ratio(t.won, t.won + t.lost),
+      won_revenue: t.wonRevenue,
+      avg_deal: ratio(t.wonRevenue, t.wonDeals),
+      median_days_to_win: t.daysToWin.length === 0 ? null : median(t.daysToWin),
+      deal_share: ratio(t.leads, total.leads),
+      revenue_share: ratio(t.wonRevenue, total.wonRevenue),
+      signif: significance(t.won, t.leads, total.won, total.leads),
+      low_n: t.leads < data.minN,
+    };
+  });
+  const columns: Column[] = [
+    column(key, label, 'text', { fromInput: true, priority: 1 }),
+    column('deals', 'Deals', 'count', { priority: 1 }),
+    column('won', 'Won', 'count', { priority: 1 }),
+    column('lost', 'Lost', 'count', { priority: 3 }),
+    column('open', 'Open', 'count', { priority: 3 }),
+    column('win_rate', 'Win rate', 'percent', { priority: 1, baseline: ratio(total.won, total.leads) ?? undefined }),
+    column('win_rate_low', 'Win low', 'percent', { priority: 4 }),
+    column('win_rate_high', 'Win high', 'percent', { priority: 4 }),
+    column('close_rate', 'Close rate', 'percent', { priority: 2, baseline: ratio(total.won, total.won + total.lost) ?? undefined }),
+    column('won_revenue', 'Won revenue', 'money', { priority: 2 }),
+    column('avg_deal', 'Avg deal', 'money', { priority: 5 }),
+    column('median_days_to_win', 'Days to win', 'days', { priority: 5 }),
+    column('deal_share', 'Deal share', 'percent', { priority: 6 }),
+    column('revenue_share', 'Rev share', 'percent', { priority: 6 }),
+    column('signif', 'Sig', 'text', { priority: 2 }),
+    column('low_n', `n<${data.minN}`, 'flag', { priority: 3 }),
+  ];
+  return {
+    name: 'sources',
+    title: `Deals by ${label}`,
+    columns,
+    rows,
+    notes: [
+      'No leads file: each deal is the unit. Win rate = won / deals; close rate = won / (won + lost); days to win from the deal\'s created to its closed date.',
+      `Sig: + or - when a group's win rate differs from all other deals' at p < 0.05. n<${data.minN}: fewer than ${data.minN} deals.`,
+    ],
+  };
+}

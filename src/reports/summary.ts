@@ -1,0 +1,181 @@
+/**
+ * summary (SPEC §6.0): row accounting, the headline rates, the biggest leak, and the best and worst
+ * channels — only those with enough leads whose difference from the rest is significant.
+ */
+import type { Column, FileAccounting, Report, Row } from '../model.js';
+import { column, handoffStage, ratio, type AuditData } from './context.js';
+import { countStages, dealState } from './funnel.js';
+import { wilson } from './stats.js';
+import { significance } from './sources.js';
+
+function accountingRows(prefix: string, file: FileAccounting | null): { columns: Column[]; row: Row } {
+  if (file === null) return { columns: [], row: {} };
+  const columns = [
+    column(`${prefix}_read`, `${prefix === 'leads' ? 'Lead' : 'Deal'} rows read`, 'count'),
+    column(`${prefix}_used`, '  used', 'count'),
+    column(`${prefix}_rejected`, '  rejected', 'count'),
+    column(`${prefix}_skipped`, '  skipped', 'count'),
+  ];
+  const row: Row = {
+    [`${prefix}_read`]: file.read,
+    [`${prefix}_used`]: file.used,
+    [`${prefix}_rejected`]: file.rejected,
+    [`${prefix}_skipped`]: file.skipped,
+  };
+  if (file.attributed !== undefined && file.attributed !== null) {
+    columns.push(column(`${prefix}_attributed`, '  attributed', 'count'), column(`${prefix}_unattributed`, '  unattributed', 'count'));
+    row[`${prefix}_attributed`] = file.attributed;
+    row[`${prefix}_unattributed`] = file.unattributed ?? null;
+  }
+  return { columns, row };
+}
+
+function reasonsNote(name: string, file: FileAccounting | null): string | undefined {
+  if (file === null) return undefined;
+  const reasons = Object.entries(file.reasons).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+  if (reasons.length === 0) return undefined;
+  return `${name} (${file.file}): ${reasons.map(([r, n]) => `${n} ${r}`).join(', ')}.`;
+}
+
+export function summary(data: AuditData): Report[] {
+  const leadsAcc = accountingRows('leads', data.inputs.leads);
+  const dealsAcc = accountingRows('deals', data.inputs.deals);
+  const columns: Column[] = [];
+  const row: Row = {};
+  const notes: string[] = [];
+  const { rubric } = data;
+
+  if (data.leads !== null) {
+    const leads = data.leads;
+    const n = leads.length;
+    const handoff = handoffStage(rubric);
+    let qualified = 0;
+    let handedOff = 0;
+    let won = 0;
+    let lost = 0;
+    let stalled = 0;
+    let revenue = 0;
+    for (const lead of leads) {
+      if (lead.qualified) qualified++;
+      if (handoff >= 0 && lead.furthest >= handoff) handedOff++;
+      if (lead.outcome === 'won') won++;
+      else if (lead.outcome === 'lost') lost++;
+      else if (lead.stalled) stalled++;
+      revenue += lead.wonAmount;
+    }
+    const interval = wilson(won, n);
+    // The biggest leak: the stage that loses the most leads to lost + stalled.
+    const counts = countStages(leads, rubric.stages.length);
+    let leak = -1;
+    counts.slice(0, -1).forEach((c, i) => {
+      if (c.lost + c.stalled > 0 && (leak < 0 || c.lost + c.stalled > counts[leak]!.lost + counts[leak]!.stalled)) leak = i;
+    });
+    // Best and worst channel: significant, and at least min-n leads.
+    const byChannel = new Map<string, { leads: number; won: number }>();
+    for (const lead of leads) {
+      const t = byChannel.get(lead.channel) ?? { leads: 0, won: 0 };
+      t.leads++;
+      if (lead.outcome === 'won') t.won++;
+      byChannel.set(lead.channel, t);
+    }
+    const candidates = [...byChannel]
+      .filter(([, t]) => t.leads >= data.minN)
+      .map(([name, t]) => ({ name, rate: t.won / t.leads, mark: significance(t.won, t.leads, won, n) }))
+      .sort((a, b) => b.rate - a.rate || a.name.localeCompare(b.name));
+    const best = candidates.find((c) => c.mark === '+');
+    const worst = [...candidates].reverse().find((c) => c.mark === '-');
+    columns.push(
+      column('leads', 'Leads', 'count'),
+      column('qualified_pct', 'Qualified', 'percent'),
+      column('handoff_pct', 'Handed off to sales', 'percent'),
+      column('won', 'Won', 'count'),
+      column('win_rate', 'Win rate', 'percent'),
+      column('win_rate_low', '  95% interval low', 'percent'),
+      column('win_rate_high', '  95% interval high', 'percent'),
+      column('won_revenue', 'Won revenue', 'money'),
+      column('lost', 'Lost', 'count'),
+      column('stalled', 'Stalled', 'count'),
+      column('biggest_leak', 'Biggest leak', 'text'),
+      column('biggest_leak_leads', '  leads lost or stalled there', 'count'),
+      column('best_channel', 'Best channel', 'text', { fromInput: true }),
+      column('best_channel_win_rate', '  its win rate', 'percent'),
+      column('worst_channel', 'Worst channel', 'text', { fromInput: true }),
+      column('worst_channel_win_rate', '  its win rate', 'percent'),
+    );
+    Object.assign(row, {
+      leads: n,
+      qualified_pct: ratio(qualified, n),
+      handoff_pct: handoff >= 0 ? ratio(handedOff, n) : null,
+      won,
+      win_rate: ratio(won, n),
+      win_rate_low: interval?.low ?? null,
+      win_rate_high: interval?.high ?? null,
+      won_revenue: revenue + unattributedRevenue(data),
+      lost,
+      stalled,
+      biggest_leak: leak >= 0 ? rubric.stages[leak]!.key : null,
+      biggest_leak_leads: leak >= 0 ? counts[leak]!.lost + counts[leak]!.stalled : null,
+      best_channel: best?.name ?? null,
+      best_channel_win_rate: best?.rate ?? null,
+      worst_channel: worst?.name ?? null,
+      worst_channel_win_rate: worst?.rate ?? null,
+    });
+    if (!best && !worst) {
+      notes.push(`Best and worst channel: none differs significantly from the rest among channels with at least ${data.minN} leads.`);
+    }
+    if (data.unattributed.length > 0) notes.push(`Won revenue includes deals that match no lead (${data.unattributed.length} unattributed deals).`);
+  } else if (data.deals !== null) {
+    const deals = data.deals;
+    let won = 0;
+    let lost = 0;
+    let stalled = 0;
+    let revenue = 0;
+    for (const deal of deals) {
+      if (deal.outcome === 'won') {
+        won++;
+        if (!Number.isNaN(deal.amount)) revenue += deal.amount;
+      } else if (deal.outcome === 'lost') lost++;
+      else if (dealState(deal, data).stalled) stalled++;
+    }
+    const interval = wilson(won, deals.length);
+    columns.push(
+      column('deals', 'Deals', 'count'),
+      column('won', 'Won', 'count'),
+      column('lost', 'Lost', 'count'),
+      column('open', 'Open', 'count'),
+      column('stalled', 'Stalled', 'count'),
+      column('win_rate', 'Win rate (won / deals)', 'percent'),
+      column('win_rate_low', '  95% interval low', 'percent'),
+      column('win_rate_high', '  95% interval high', 'percent'),
+      column('close_rate', 'Close rate (won / closed)', 'percent'),
+      column('won_revenue', 'Won revenue', 'money'),
+      column('avg_deal', 'Average won deal', 'money'),
+    );
+    Object.assign(row, {
+      deals: deals.length,
+      won,
+      lost,
+      open: deals.length - won - lost,
+      stalled,
+      win_rate: ratio(won, deals.length),
+      win_rate_low: interval?.low ?? null,
+      win_rate_high: interval?.high ?? null,
+      close_rate: ratio(won, won + lost),
+      won_revenue: revenue,
+      avg_deal: ratio(revenue, won),
+    });
+    notes.push('No leads file: deals are the unit; lead-quality figures need a leads export.');
+  }
+  columns.push(...leadsAcc.columns, ...dealsAcc.columns);
+  Object.assign(row, leadsAcc.row, dealsAcc.row);
+  for (const note of [reasonsNote('Lead rows not used', data.inputs.leads), reasonsNote('Deal rows not used', data.inputs.deals)]) {
+    if (note) notes.push(note);
+  }
+  return [{ name: 'summary', title: 'Summary', columns, rows: [row], notes, layout: 'record' }];
+}
+
+function unattributedRevenue(data: AuditData): number {
+  let sum = 0;
+  for (const deal of data.unattributed) if (deal.outcome === 'won' && !Number.isNaN(deal.amount)) sum += deal.amount;
+  return sum;
+}

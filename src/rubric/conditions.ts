@@ -1,0 +1,150 @@
+/**
+ * Conditions (SPEC §5.5) compiled once into predicates. A rubric is data: a condition becomes a
+ * tree of closures over parsed test values; nothing from the rubric is ever evaluated as code.
+ */
+import { UsageError } from '../errors.js';
+import { parseAmount, parseBoolean, parseDate, type DateOrder } from '../data/normalize.js';
+import type { Condition, Test } from './schema.js';
+
+/** Reads one field of the thing a condition is about, as the raw text of the cell ('' = missing). */
+export type Getter<S> = (subject: S) => string;
+
+export type Predicate<S> = (subject: S) => boolean;
+
+export interface CompileContext<S> {
+  /** The getter for a field name (canonical or header); undefined when there is no such field. */
+  readonly field: (name: string) => Getter<S> | undefined;
+  readonly asOf: number;
+  readonly dateOrder: DateOrder;
+  /** Rubric path of the condition, for messages. */
+  readonly path: string;
+}
+
+/** Regex tests look at no more than this many characters, so no pattern can take long on a huge cell. */
+export const MATCH_INPUT_LIMIT = 1000;
+
+export function compileCondition<S>(when: Condition, ctx: CompileContext<S>): Predicate<S> {
+  const parts: Predicate<S>[] = [];
+  for (const [key, value] of Object.entries(when)) {
+    if (value === undefined) continue;
+    if (key === 'all') {
+      const subs = (value as Condition[]).map((c, i) => compileCondition(c, { ...ctx, path: `${ctx.path}.all[${i}]` }));
+      parts.push((s) => subs.every((p) => p(s)));
+    } else if (key === 'any') {
+      const subs = (value as Condition[]).map((c, i) => compileCondition(c, { ...ctx, path: `${ctx.path}.any[${i}]` }));
+      parts.push((s) => subs.some((p) => p(s)));
+    } else if (key === 'not') {
+      const sub = compileCondition(value as Condition, { ...ctx, path: `${ctx.path}.not` });
+      parts.push((s) => !sub(s));
+    } else {
+      const get = ctx.field(key);
+      const tests = compileTest(value as Test, ctx.asOf, ctx.dateOrder, `${ctx.path}.${key}`);
+      // A field that is not in the file reads as missing everywhere (checked earlier for user rubrics).
+      parts.push(get === undefined ? () => tests('') : (s) => tests(get(s)));
+    }
+  }
+  if (parts.length === 1) return parts[0]!;
+  return (s) => parts.every((p) => p(s));
+}
+
+/** Equality as the rubric means it: trimmed, case-insensitive; booleans and numbers by value. */
+function equals(expected: string | number | boolean): (text: string) => boolean {
+  if (typeof expected === 'boolean') return (text) => parseBoolean(text) === expected;
+  if (typeof expected === 'number') return (text) => parseAmount(text) === expected;
+  const want = expected.trim().toLowerCase();
+  return (text) => text.trim().toLowerCase() === want;
+}
+
+function compileTest(test: Test, asOf: number, dateOrder: DateOrder, path: string): (text: string) => boolean {
+  const checks: ((text: string) => boolean)[] = [];
+  if (test.eq !== undefined) {
+    const eq = equals(test.eq);
+    checks.push((t) => t.trim() !== '' && eq(t));
+  }
+  if (test.ne !== undefined) {
+    const eq = equals(test.ne);
+    checks.push((t) => t.trim() === '' || !eq(t));
+  }
+  if (test.in !== undefined) {
+    const eqs = test.in.map(equals);
+    const strings = test.in.every((v) => typeof v === 'string');
+    const set = new Set(test.in.map((v) => String(v).trim().toLowerCase()));
+    checks.push(strings ? (t) => set.has(t.trim().toLowerCase()) : (t) => t.trim() !== '' && eqs.some((eq) => eq(t)));
+  }
+  if (test.notIn !== undefined) {
+    const eqs = test.notIn.map(equals);
+    checks.push((t) => t.trim() === '' || !eqs.some((eq) => eq(t)));
+  }
+  if (test.matches !== undefined) {
+    let re: RegExp;
+    try {
+      re = new RegExp(test.matches, 'i');
+    } catch (error) {
+      throw new UsageError(`${path}.matches: not a valid regular expression: ${(error as Error).message}`);
+    }
+    checks.push((t) => t !== '' && re.test(t.length > MATCH_INPUT_LIMIT ? t.slice(0, MATCH_INPUT_LIMIT) : t));
+  }
+  for (const op of ['gte', 'gt', 'lte', 'lt'] as const) {
+    const bound = test[op];
+    if (bound === undefined) continue;
+    const compare = ordered(op);
+    if (typeof bound === 'number') {
+      checks.push((t) => {
+        const n = t.trim() === '' ? NaN : parseAmount(t);
+        return !Number.isNaN(n) && compare(n, bound);
+      });
+    } else {
+      const day = parseDate(bound, dateOrder);
+      const number = parseAmount(bound);
+      if (!Number.isNaN(day)) {
+        checks.push((t) => {
+          const d = t.trim() === '' ? NaN : parseDate(t, dateOrder);
+          return !Number.isNaN(d) && compare(d, day);
+        });
+      } else if (!Number.isNaN(number)) {
+        checks.push((t) => {
+          const n = t.trim() === '' ? NaN : parseAmount(t);
+          return !Number.isNaN(n) && compare(n, number);
+        });
+      } else {
+        throw new UsageError(`${path}.${op}: expected a number or a date, got ${JSON.stringify(bound)}`);
+      }
+    }
+  }
+  if (test.present) checks.push((t) => t.trim() !== '');
+  if (test.empty) checks.push((t) => t.trim() === '');
+  if (test.withinDays !== undefined) {
+    const oldest = asOf - test.withinDays;
+    checks.push((t) => {
+      const d = t.trim() === '' ? NaN : parseDate(t, dateOrder);
+      return !Number.isNaN(d) && d >= oldest;
+    });
+  }
+  if (checks.length === 1) return checks[0]!;
+  return (t) => checks.every((c) => c(t));
+}
+
+function ordered(op: 'gte' | 'gt' | 'lte' | 'lt'): (a: number, b: number) => boolean {
+  switch (op) {
+    case 'gte':
+      return (a, b) => a >= b;
+    case 'gt':
+      return (a, b) => a > b;
+    case 'lte':
+      return (a, b) => a <= b;
+    case 'lt':
+      return (a, b) => a < b;
+  }
+}
+
+/** Every field name a condition reads (for planning which columns to keep). */
+export function conditionFields(when: Condition): string[] {
+  const out: string[] = [];
+  for (const [key, value] of Object.entries(when)) {
+    if (value === undefined) continue;
+    if (key === 'all' || key === 'any') for (const c of value as Condition[]) out.push(...conditionFields(c));
+    else if (key === 'not') out.push(...conditionFields(value as Condition));
+    else out.push(key);
+  }
+  return out;
+}
