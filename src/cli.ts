@@ -3,7 +3,7 @@
  * the exit code. Everything else is data in, data out.
  */
 import { copyFileSync, existsSync, mkdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError, Option } from 'commander';
 import { checkAlerts, parseRule, rubricRules } from './alerts.js';
@@ -346,8 +346,10 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
       return;
     }
     const expected = JSON.parse(readFileSync(join(root, 'expected.json'), 'utf8')) as { asOf: string };
-    const options = loadOptions([join(root, SAMPLE.leads), join(root, SAMPLE.deals)], { ...o, asOf: o.asOf ?? expected.asOf }, io, {
-      rubric: o.rubric ?? join(root, SAMPLE.rubric),
+    // Paths relative to where the user is, so the report names files the way they would.
+    const sample = (file: string) => relative(io.cwd, join(root, file)) || file;
+    const options = loadOptions([sample(SAMPLE.leads), sample(SAMPLE.deals)], { ...o, asOf: o.asOf ?? expected.asOf }, io, {
+      rubric: o.rubric ?? sample(SAMPLE.rubric),
     });
     exitCode = await runReports(io, o, options, (l) => buildReports(l.data, ['summary', ...REPORT_COMMANDS]));
   });

@@ -79,6 +79,8 @@ function leadSources(data: AuditData, leads: readonly ClassifiedLead[]): Report 
     (t) => t.leads,
   ).map((t) => {
     const interval = wilson(t.won, t.leads);
+    // Revenue needs deals: a leads-only run has none to add up (null, not 0).
+    const money = (x: number | null) => (data.deals === null ? null : x);
     return {
       [group.key]: t.name,
       leads: t.leads,
@@ -90,12 +92,12 @@ function leadSources(data: AuditData, leads: readonly ClassifiedLead[]): Report 
       win_rate_low: interval?.low ?? null,
       win_rate_high: interval?.high ?? null,
       close_rate: ratio(t.won, t.won + t.lost),
-      won_revenue: t.wonRevenue,
-      revenue_per_lead: ratio(t.wonRevenue, t.leads),
-      avg_deal: ratio(t.wonRevenue, t.wonDeals),
+      won_revenue: money(t.wonRevenue),
+      revenue_per_lead: money(ratio(t.wonRevenue, t.leads)),
+      avg_deal: money(ratio(t.wonRevenue, t.wonDeals)),
       median_days_to_win: t.daysToWin.length === 0 ? null : median(t.daysToWin),
       lead_share: ratio(t.leads, total.leads),
-      revenue_share: ratio(t.wonRevenue, revenue),
+      revenue_share: money(ratio(t.wonRevenue, revenue)),
       signif: significance(t.won, t.leads, total.won, total.leads),
       low_n: t.leads < data.minN,
     };

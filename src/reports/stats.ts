@@ -219,8 +219,8 @@ export function logOddsRatio(a: number, b: number, c: number, d: number): { lor:
  *
  *     Q(q) = (1 − t)·v[⌊h⌋] + t·v[⌈h⌉],   t = h − ⌊h⌋
  *
- * As in R's quantile.default, equal neighbours are returned without interpolating, so an infinite
- * value does not turn into NaN (Inf − Inf).
+ * As in R's quantile.default, equal neighbours are returned without interpolating: a run of equal
+ * values yields exactly that value (interpolating could turn 0.1 into 0.09999999999999999).
  */
 export function quantile(values: readonly number[], q: number): number {
   if (!(q >= 0 && q <= 1)) throw new RangeError(`quantile: q must be between 0 and 1, got ${q}`);

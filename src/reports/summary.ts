@@ -110,7 +110,7 @@ export function summary(data: AuditData): Report[] {
       win_rate: ratio(won, n),
       win_rate_low: interval?.low ?? null,
       win_rate_high: interval?.high ?? null,
-      won_revenue: revenue + unattributedRevenue(data),
+      won_revenue: data.deals === null ? null : revenue + unattributedRevenue(data),
       lost,
       stalled,
       biggest_leak: leak >= 0 ? rubric.stages[leak]!.key : null,
