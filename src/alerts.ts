@@ -17,6 +17,8 @@ export interface Rule {
   readonly threshold: number;
   /** Rows with fewer leads than this are not judged (rubric alerts' `minLeads`). */
   readonly minLeads: number | undefined;
+  /** From the rubric: checked only when the command produced its report. */
+  readonly fromRubric?: boolean;
 }
 
 const RULE = /^\s*([A-Za-z_][\w-]*)(?:\.([^<>=]+?))?\.([A-Za-z_]\w*)\s*(<=|>=|<|>)\s*(-?\d+(?:\.\d+)?)\s*$/;
@@ -34,8 +36,8 @@ export function rubricRules(alerts: readonly AlertRule[]): Rule[] {
   const rules: Rule[] = [];
   for (const a of alerts) {
     const where = `${a.report}${a.row ? `.${a.row}` : ''}.${a.metric}`;
-    if (a.below !== undefined) rules.push({ text: `${where}<${a.below} (rubric)`, report: a.report, row: a.row, metric: a.metric, op: '<', threshold: a.below, minLeads: a.minLeads });
-    if (a.above !== undefined) rules.push({ text: `${where}>${a.above} (rubric)`, report: a.report, row: a.row, metric: a.metric, op: '>', threshold: a.above, minLeads: a.minLeads });
+    if (a.below !== undefined) rules.push({ text: `${where}<${a.below} (rubric)`, report: a.report, row: a.row, metric: a.metric, op: '<', threshold: a.below, minLeads: a.minLeads, fromRubric: true });
+    if (a.above !== undefined) rules.push({ text: `${where}>${a.above} (rubric)`, report: a.report, row: a.row, metric: a.metric, op: '>', threshold: a.above, minLeads: a.minLeads, fromRubric: true });
   }
   return rules;
 }
@@ -67,6 +69,8 @@ export function checkAlerts(rules: readonly Rule[], reports: readonly Report[]):
   const fired: FiredAlert[] = [];
   for (const rule of rules) {
     const report = reports.find((r) => r.name === rule.report);
+    // A rubric alert on a report this command does not print waits for a command that does.
+    if (!report && rule.fromRubric) continue;
     if (!report) {
       const names = reports.map((r) => r.name);
       throw new UsageError(`alert '${rule.text}': no report "${rule.report}" in this run${didYouMean(rule.report, names)}; reports: ${names.join(', ')}`);

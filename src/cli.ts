@@ -272,7 +272,11 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
   const program = new Command('leadaudit')
     .description('Audit CRM lead and deal exports: where leads stall, which sources close, and whether a gap belongs to marketing or sales.')
     .version(version(), '-V, --version')
-    .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
+    .configureOutput({
+      writeOut: (s) => io.stdout.write(s),
+      writeErr: (s) => io.stderr.write(s),
+      outputError: (s, write) => write(`leadaudit: ${s}`),
+    })
     .exitOverride()
     .showHelpAfterError('(add --help for usage)');
   let exitCode: number = EXIT.ok;

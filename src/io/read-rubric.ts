@@ -1,6 +1,6 @@
 /** Finding and reading the rubric file (SPEC §5.1): YAML or JSON, validated by the one schema. */
 import { existsSync, readFileSync } from 'node:fs';
-import { parseDocument } from 'yaml';
+import { LineCounter, parseDocument } from 'yaml';
 import { UsageError } from '../errors.js';
 import { validateRubric } from '../rubric/resolve.js';
 import type { RubricInput } from '../rubric/schema.js';
@@ -29,14 +29,26 @@ export function parseRubricText(text: string, path: string): unknown {
     try {
       return JSON.parse(text) as unknown;
     } catch (error) {
-      throw new UsageError(`${path}: not valid JSON (${(error as Error).message})`);
+      // Node 20 names only the offset ("at position 14"); turn it into a line and column.
+      const message = (error as Error).message;
+      const offset = /at position (\d+)/.exec(message)?.[1];
+      const before = offset === undefined ? undefined : text.slice(0, Number(offset)).split(/\r\n|\r|\n/);
+      const where = before ? ` line ${before.length} column ${before[before.length - 1]!.length + 1}` : '';
+      throw new UsageError(`${path}${where}: not valid JSON (${message})`);
     }
   }
-  const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true });
+  // linePos is only filled in with prettyErrors, which also rewrites the message; count lines ourselves.
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true, lineCounter: lines });
   const [first] = doc.errors;
   if (first) {
-    const where = first.linePos?.[0];
-    throw new UsageError(`${path}${where ? ` line ${where.line} column ${where.col}` : ''}: ${first.message.split('\n')[0]}`);
+    const where = lines.linePos(first.pos[0]);
+    throw new UsageError(`${path} line ${where.line} column ${where.col}: ${first.message.split('\n')[0]}`);
   }
-  return doc.toJS({ maxAliasCount: 100 }) as unknown;
+  try {
+    return doc.toJS({ maxAliasCount: 100 }) as unknown;
+  } catch (error) {
+    // yaml throws a ReferenceError for an alias bomb ("Excessive alias count…"): a rubric error, not a crash.
+    throw new UsageError(`${path}: ${(error as Error).message}`);
+  }
 }

@@ -136,7 +136,7 @@ function describeIssue(issue: Issue, data: unknown): string {
     case 'invalid_type': {
       const got = 'input' in issue ? show(issue.input) : 'something else';
       if (issue.expected === 'number' || issue.expected === 'string' || issue.expected === 'array' || issue.expected === 'object' || issue.expected === 'boolean') {
-        const article = issue.expected === 'array' || issue.expected === 'object' ? 'an' : 'a';
+        const article = issue.expected === 'object' ? 'an' : 'a';
         const name = issue.expected === 'string' ? 'text' : issue.expected === 'array' ? 'list' : issue.expected;
         return `${at}: expected ${name === 'text' ? 'text' : `${article} ${name}`}, got ${got}`;
       }
@@ -346,26 +346,32 @@ function checkStages(stages: readonly Stage[], origin: string): void {
   });
 }
 
-/** The preset whose headers match the files best (SPEC §4.3); generic when none matches. */
+/**
+ * The preset whose headers match the files best (SPEC §4.3): each preset scores one point per
+ * field whose column it finds. The generic preset competes too, so lower-case files with a few
+ * CRM-like names (email, stage, amount) stay generic; a CRM preset needs three fields at least.
+ */
 export function detectPreset(leadHeaders: readonly string[] | undefined, dealHeaders: readonly string[] | undefined): { preset: PresetName; score: number } {
   let best: PresetName = 'generic';
   let bestScore = 0;
   const leadSet = new Set((leadHeaders ?? []).map(headerKey));
   const dealSet = new Set((dealHeaders ?? []).map(headerKey));
-  for (const name of PRESET_NAMES) {
-    if (name === 'generic') continue;
+  const scores = PRESET_NAMES.map((name) => {
     const p = presets[name];
     let score = 0;
     for (const ref of Object.values(p.leads?.columns ?? {})) if (refs(ref).some((h) => leadSet.has(headerKey(h)))) score++;
     for (const ref of Object.values(p.deals?.columns ?? {})) if (refs(ref).some((h) => dealSet.has(headerKey(h)))) score++;
     for (const s of p.stages ?? []) if (refs(s.reachedWhen?.date).some((h) => leadSet.has(headerKey(h)))) score++;
-    if (score > bestScore) {
+    return { name, score };
+  });
+  const generic = scores.find((s) => s.name === 'generic')!.score;
+  for (const { name, score } of scores) {
+    if (name !== 'generic' && score >= 3 && score > generic && score > bestScore) {
       best = name;
       bestScore = score;
     }
   }
-  // A couple of common names (Email, Amount) match anything; ask for real evidence.
-  return bestScore >= 3 ? { preset: best, score: bestScore } : { preset: 'generic', score: 0 };
+  return { preset: best, score: best === 'generic' ? generic : bestScore };
 }
 
 function refs(ref: ColumnRef | undefined): string[] {

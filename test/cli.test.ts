@@ -1,0 +1,178 @@
+/**
+ * The built binary as a user runs it: exit codes (SPEC §3.3), one-line messages naming the file
+ * and line or rubric path, no stack traces, and output a standard reader can read back.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parse } from 'csv-parse/sync';
+import { describe, expect, it } from 'vitest';
+
+const root = resolve(import.meta.dirname, '..');
+const bin = join(root, 'bin', 'leadaudit.js');
+
+export function run(args: string[], options: { input?: string; cwd?: string; env?: Record<string, string> } = {}) {
+  const result = spawnSync(process.execPath, [bin, ...args], {
+    cwd: options.cwd ?? root,
+    input: options.input,
+    encoding: 'utf8',
+    env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '', ...options.env },
+  });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+function expectOneLineError(stderr: string, pattern: RegExp): void {
+  const errors = stderr.split('\n').filter((l) => l.startsWith('leadaudit: error:'));
+  expect(errors).toHaveLength(1);
+  expect(errors[0]).toMatch(pattern);
+  expect(stderr).not.toMatch(/\n\s+at /); // no stack trace
+}
+
+const edge = (name: string) => `fixtures/edge/${name}`;
+
+describe('exit codes and messages', () => {
+  it('a missing file is exit 1 naming it', () => {
+    const r = run(['audit', 'no-such-leads.csv']);
+    expect(r.code).toBe(1);
+    expectOneLineError(r.stderr, /no-such-leads\.csv: no such file/);
+  });
+
+  it('a missing mapped column is exit 2 naming the file, the rubric path and the closest header', () => {
+    const r = run(['audit', edge('leads.csv'), '--rubric', edge('rubric-missing-column.yml')]);
+    expect(r.code).toBe(2);
+    expectOneLineError(r.stderr, /leads\.csv: no column "Lead Source" \(.*rubric-missing-column\.yml: leads\.columns\.source\); closest: "source"/);
+  });
+
+  it('an invalid rubric is exit 2 naming the rubric path, with a suggestion', () => {
+    const r = run(['audit', edge('leads.csv'), '--rubric', edge('rubric-invalid.yml')]);
+    expect(r.code).toBe(2);
+    expectOneLineError(r.stderr, /rubric-invalid\.yml: stages\[1\]: unknown key "stallAfterDay" \(did you mean "stallAfterDays"\?\)/);
+  });
+
+  it('a ragged row is rejected with its line (exit 0), and is exit 1 under --strict', () => {
+    const loose = run(['audit', edge('ragged-row.csv'), '--as-of', '2025-06-30']);
+    expect(loose.code).toBe(0);
+    expect(loose.stderr).toMatch(/ragged-row\.csv: 1 row rejected \(first at line 3: too few cells\)/);
+    const strict = run(['audit', edge('ragged-row.csv'), '--strict']);
+    expect(strict.code).toBe(1);
+    expectOneLineError(strict.stderr, /ragged-row\.csv line 3: too few cells \(--strict\)/);
+  });
+
+  it('an unterminated quote is exit 1 naming the line where it opens', () => {
+    const r = run(['audit', edge('unterminated-quote.csv')]);
+    expect(r.code).toBe(1);
+    expectOneLineError(r.stderr, /unterminated-quote\.csv line 3: a quoted field is never closed/);
+  });
+
+  it('an unknown preset or format is exit 2 listing the choices', () => {
+    const preset = run(['audit', edge('leads.csv'), '--preset', 'hubsopt']);
+    expect(preset.code).toBe(2);
+    expectOneLineError(preset.stderr, /unknown preset "hubsopt" \(did you mean "hubspot"\?\); expected one of: hubspot, salesforce/);
+    const format = run(['audit', edge('leads.csv'), '--format', 'xml']);
+    expect(format.code).toBe(2);
+    expect(format.stderr).toMatch(/Allowed choices are table, csv, tsv, json/);
+  });
+
+  it('no input files is exit 2', () => {
+    const r = run(['audit']);
+    expect(r.code).toBe(2);
+    expectOneLineError(r.stderr, /no input files/);
+  });
+
+  it('the same file as leads and deals is exit 2', () => {
+    const r = run(['audit', edge('leads.csv'), edge('leads.csv')]);
+    expect(r.code).toBe(2);
+    expectOneLineError(r.stderr, /given as both the leads and the deals file/);
+  });
+
+  it('refuses to write the report over an input', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'leadaudit-'));
+    const leads = join(dir, 'leads.csv');
+    writeFileSync(leads, readFileSync(join(root, edge('leads.csv'))));
+    const r = run(['sources', leads, '-o', leads]);
+    expect(r.code).toBe(2);
+    expectOneLineError(r.stderr, /refusing to write the report over an input file/);
+    expect(readFileSync(leads, 'utf8')).toBe(readFileSync(join(root, edge('leads.csv')), 'utf8'));
+  });
+
+  it('--fail-on exits 3 with the report still written; a malformed rule is exit 2 quoting it', () => {
+    const fired = run(['sources', edge('leads.csv'), edge('deals.csv'), '--as-of', '2025-06-30', '--format', 'json', '--fail-on', 'sources.win_rate<0.9']);
+    expect(fired.code).toBe(3);
+    expect(JSON.parse(fired.stdout).alerts.length).toBeGreaterThan(0);
+    expect(fired.stderr).toMatch(/alert: sources\.win_rate<0\.9 fired for web \(value 0\.5\)/);
+    const quiet = run(['sources', edge('leads.csv'), edge('deals.csv'), '--as-of', '2025-06-30', '--fail-on', 'sources.web.win_rate<0.1']);
+    expect(quiet.code).toBe(0);
+    const bad = run(['sources', edge('leads.csv'), '--fail-on', 'win rate below 2%']);
+    expect(bad.code).toBe(2);
+    expectOneLineError(bad.stderr, /--fail-on 'win rate below 2%': expected report\[\.row\]\.metric OP number/);
+  });
+
+  it('a closed output pipe is success', () => {
+    // `leadaudit score … | head -1`: the shell closes the pipe after one line.
+    const r = spawnSync('sh', ['-c', `"${process.execPath}" "${bin}" score fixtures/samples/hubspot/contacts.csv fixtures/samples/hubspot/deals.csv --as-of 2025-06-30 --format csv | head -1; exit \${PIPESTATUS:-0}`], {
+      cwd: root,
+      encoding: 'utf8',
+    });
+    expect(r.stdout.trim()).toMatch(/^lead_id,channel,score/);
+    expect(r.stderr).not.toMatch(/EPIPE|Error/);
+  });
+});
+
+describe('output a user reads back', () => {
+  it('sources --format csv is read by a standard CSV reader, with the stable keys', () => {
+    const r = run(['sources', 'fixtures/samples/hubspot/contacts.csv', 'fixtures/samples/hubspot/deals.csv', '--as-of', '2025-06-30', '--format', 'csv']);
+    expect(r.code).toBe(0);
+    const rows = parse(r.stdout, { columns: true }) as Record<string, string>[];
+    expect(Object.keys(rows[0]!)).toEqual([
+      'channel', 'leads', 'qualified_pct', 'handoff_pct', 'opportunity_pct', 'won', 'win_rate', 'win_rate_low', 'win_rate_high',
+      'close_rate', 'won_revenue', 'revenue_per_lead', 'avg_deal', 'median_days_to_win', 'lead_share', 'revenue_share', 'signif', 'low_n',
+    ]);
+    for (const row of rows) {
+      if (row.win_rate !== '') expect(Number(row.win_rate)).toBeGreaterThanOrEqual(0);
+    }
+  });
+
+  it('--format json has the SPEC §7.1 shape and the §6 keys', () => {
+    const r = run(['audit', 'fixtures/samples/hubspot/contacts.csv', 'fixtures/samples/hubspot/deals.csv', '--as-of', '2025-06-30', '--format', 'json']);
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(r.stdout);
+    expect(Object.keys(doc)).toEqual(['schemaVersion', 'tool', 'asOf', 'inputs', 'reports', 'verdict', 'alerts']);
+    expect(doc.schemaVersion).toBe(1);
+    expect(doc.tool.name).toBe('leadaudit');
+    expect(doc.asOf).toBe('2025-06-30');
+    expect(Object.keys(doc.inputs.leads)).toEqual(['file', 'encoding', 'delimiter', 'read', 'used', 'rejected', 'skipped', 'duplicates', 'reasons']);
+    expect(doc.inputs.deals).toHaveProperty('attributed');
+    expect(doc.inputs.deals).toHaveProperty('unattributed');
+    expect(Object.keys(doc.reports)).toEqual(['summary', 'funnel', 'pipeline', 'sources']);
+    const funnelKeys = doc.reports.funnel.columns.map((c: { key: string }) => c.key);
+    for (const key of ['stage', 'side', 'reached', 'advanced', 'conversion', 'conversion_low', 'conversion_high', 'lost', 'stalled', 'open', 'stalled_pct', 'median_days', 'p75_days', 'stall_after_days']) {
+      expect(funnelKeys).toContain(key);
+    }
+  });
+
+  it('reads standard input with -', () => {
+    const r = run(['sources', '-', '--as-of', '2025-06-30', '--format', 'csv'], { input: readFileSync(join(root, edge('leads.csv')), 'utf8') });
+    expect(r.code).toBe(0);
+    expect(r.stdout.split('\n')[0]).toMatch(/^channel,leads/);
+    expect(r.stderr).toMatch(/stdin|generic/);
+  });
+
+  it('--rejects writes every rejected row with _file, _line and _reason', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'leadaudit-'));
+    const out = join(dir, 'rejects.csv');
+    const r = run(['audit', edge('ragged-row.csv'), '--rejects', out, '--as-of', '2025-06-30']);
+    expect(r.code).toBe(0);
+    const rows = parse(readFileSync(out, 'utf8'), { columns: true, relax_column_count: true }) as Record<string, string>[];
+    expect(rows).toEqual([{ id: 'L2', email: 'bob@beta.io', source: 'partner', created: '2025-01-09', status: '', _file: 'fixtures/edge/ragged-row.csv', _line: '3', _reason: 'too few cells' }]);
+  });
+
+  it('demo DIR writes the sample and a rubric that passes check', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'leadaudit-demo-'));
+    expect(run(['demo', dir]).code).toBe(0);
+    const r = run(['check', 'contacts.csv', 'deals.csv', '--as-of', '2025-06-30'], { cwd: dir });
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/using rubric .*leadaudit\.yml/);
+    expect(r.stdout).toMatch(/Column mapping/);
+  });
+});
