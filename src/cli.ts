@@ -12,6 +12,7 @@ import { isoDate, parseDate, today, type DateOrder } from './data/normalize.js';
 import { load, type LoadOptions, type Loaded } from './load.js';
 import type { AuditResult, Report } from './model.js';
 import { renderers, type FormatName } from './render/index.js';
+import { alertText } from './render/format.js';
 import { neutralizeFormula } from './render/safe.js';
 import { check } from './reports/check.js';
 import { buildReports, REPORT_COMMANDS, type ReportName } from './reports/index.js';
@@ -223,12 +224,8 @@ async function runReports(
     checkOutputPath(o.output, inputs);
     writeFileSync(o.output, text);
   } else io.stdout.write(text);
-  for (const a of alerts) io.stderr.write(`leadaudit: alert: ${a.rule} fired${a.row ? ` for ${a.row}` : ''} (value ${round(a.value)})\n`);
+  for (const a of alerts) io.stderr.write(`leadaudit: alert: ${alertText(a)}\n`);
   return alerts.length > 0 ? EXIT.alert : EXIT.ok;
-}
-
-function round(value: number): string {
-  return String(Math.round(value * 10000) / 10000);
 }
 
 const AUDIT_HELP = `

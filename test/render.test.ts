@@ -1,8 +1,10 @@
+import { Chalk } from 'chalk';
+import Table from 'cli-table3';
 import { parse } from 'csv-parse/sync';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { AuditResult, Column, ColumnKind, FileAccounting, Report, Row } from '../src/model.js';
-import { formatCell, rawValue } from '../src/render/format.js';
+import { alertText, formatCell, rawValue } from '../src/render/format.js';
 import { renderers, type RenderOptions } from '../src/render/index.js';
 import { neutralizeFormula, terminalSafe } from '../src/render/safe.js';
 
@@ -54,7 +56,8 @@ describe('formatCell', () => {
     [999.999, 'money', '1,000', '1000'],
     [-1234.5, 'money', '-1,235', '-1234.5'],
     [-44.5, 'money', '-44.50', '-44.5'],
-    [-0.001, 'money', '0.00', '0'],
+    [-0.001, 'money', '0', '0'],
+    [250, 'money', '250', '250'],
     [12, 'days', '12', '12'],
     [12.5, 'days', '12.5', '12.5'],
     [12.04, 'days', '12', '12'],
@@ -136,6 +139,11 @@ describe('csv and tsv', () => {
       "'=1+1", "'+1", "'-1", "'@SUM(A1)", "'\tx", "'\rx", "'＝1", 'plain', '',
     ]);
     expect(read.slice(1).every((r) => r[1] === '-5' && r[2] === '-')).toBe(true);
+  });
+
+  it('neutralizes a header key too (a `--by` column is named by the user)', () => {
+    const r = report('r', [{ key: '=cmd', label: '=cmd', kind: 'text', fromInput: true }], [{ '=cmd': 'x' }]);
+    expect(renderers.csv(result([r]), plain)).toBe("'=cmd\nx\n");
   });
 
   it('keeps any input text in its cell, neutralized, in csv and tsv', () => {
@@ -230,13 +238,10 @@ describe('json', () => {
 describe('table', () => {
   const lines = (text: string): string[] => text.replace(/\n$/, '').split('\n');
 
-  it('prints the title, the table with right-aligned numbers, the notes and alerts', () => {
+  it('prints the title, the table with right-aligned numbers and the notes (alerts go to stderr, not here)', () => {
     const out = renderers.table(
       result([sources], {
-        alerts: [
-          { rule: 'summary.win_rate<0.05', report: 'summary', row: null, metric: 'win_rate', value: 0.031234, op: '<', threshold: 0.05 },
-          { rule: 'sources.win_rate<0.02', report: 'sources', row: 'Paid', metric: 'win_rate', value: 0.019999, op: '<', threshold: 0.02 },
-        ],
+        alerts: [{ rule: 'summary.win_rate<0.05', report: 'summary', row: null, metric: 'win_rate', value: 0.031234, op: '<', threshold: 0.05 }],
       }),
       plain,
     );
@@ -248,13 +253,18 @@ describe('table', () => {
     expect(l[5]).toBe('│ =HYPERLINK("x") │    12 │     5.0% │       44.50 │ -      │ yes   │');
     expect(l[6]).toBe('│ -2+3            │     0 │        — │      -12.35 │        │ yes   │');
     expect(l[8]).toBe('min-n: 30');
-    expect(l[9]).toBe('');
-    expect(l.slice(10)).toEqual([
-      'alert: summary.win_rate<0.05 (value 0.0312)',
-      // 4 decimals would print 0.02, which does not look below 0.02.
-      'alert: sources.win_rate<0.02 (value 0.019999, row Paid)',
-    ]);
-    expect(out.endsWith(')\n')).toBe(true);
+    expect(l).toHaveLength(9);
+    expect(out).not.toContain('alert');
+  });
+
+  it('describes a fired alert for stderr with enough decimals to show it crossed the line', () => {
+    expect(alertText({ rule: 'summary.win_rate<0.05', report: 'summary', row: null, metric: 'win_rate', value: 0.031234, op: '<', threshold: 0.05 })).toBe(
+      'summary.win_rate<0.05 fired (value 0.0312)',
+    );
+    // 4 decimals would print 0.02, which does not look below 0.02.
+    expect(alertText({ rule: 'sources.win_rate<0.02', report: 'sources', row: 'Paid\u001b[31m', metric: 'win_rate', value: 0.019999, op: '<', threshold: 0.02 })).toBe(
+      'sources.win_rate<0.02 fired for Paid (value 0.019999)',
+    );
   });
 
   it('prints no ANSI codes without colour, and colours rates against the baseline with it', () => {
@@ -304,6 +314,9 @@ describe('table', () => {
       expect(all).not.toContain('hidden:');
       const narrow = renderers.table(result([wide]), { ...plain, width: 40, wide: true });
       expect(narrow).toBe(all);
+      for (const width of [Number.POSITIVE_INFINITY, Number.NaN, 0]) {
+        expect(renderers.table(result([wide]), { ...plain, width })).toBe(all);
+      }
     });
 
     it('drops the highest priority numbers first, the rightmost among equals, never the first or priority 1', () => {
@@ -357,6 +370,36 @@ describe('table', () => {
       expect(renderers.table(result([cjk]), { ...plain, width: 36 })).not.toContain('hidden:');
       expect(renderers.table(result([cjk]), { ...plain, width: 35 })).toContain('hidden: Leads');
     });
+  });
+
+  it('draws long tables exactly as cli-table3 draws them whole', () => {
+    // The renderer draws long tables in chunks, and plain ASCII rows itself, for speed.
+    const columns: Column[] = [
+      { key: 'name', label: 'Name', kind: 'text', fromInput: true },
+      { key: 'leads', label: 'Leads', kind: 'count' },
+      { key: 'rate', label: 'Rate', kind: 'percent', baseline: 0.5 },
+    ];
+    // Mostly plain ASCII, so that some chunks are all plain and some are not.
+    const name = fc.oneof(
+      { arbitrary: fc.string({ unit: fc.constantFrom('a', 'Z', ' ', '-', '|', '.', 'é', '—', '’'), maxLength: 10 }), weight: 40 },
+      { arbitrary: fc.string({ unit: 'grapheme', maxLength: 6 }), weight: 1 },
+    );
+    const row = fc.record({ name, leads: fc.nat(), rate: fc.option(fc.double({ min: 0, max: 1, noNaN: true }), { freq: 20 }) });
+    fc.assert(
+      fc.property(fc.array(row, { maxLength: 120, size: 'max' }), fc.boolean(), (rows, color) => {
+        const out = renderers.table(result([report('r', columns, rows)]), { ...plain, color, width: 10_000 });
+        const paint = new Chalk({ level: color ? 1 : 0 });
+        const whole = new Table({ head: ['Name', 'Leads', 'Rate'], colAligns: ['left', 'right', 'right'], style: { head: [], border: [], compact: true } });
+        for (const r of rows) {
+          const rate = formatCell(r.rate, 'percent', 'human');
+          const painted = r.rate === null || r.rate === 0.5 ? rate : r.rate > 0.5 ? paint.green(rate) : paint.red(rate);
+          whole.push([terminalSafe(r.name), formatCell(r.leads, 'count', 'human'), painted]);
+        }
+        const title = color ? `${ESC}[1mr title${ESC}[22m` : 'r title';
+        expect(out).toBe(`${title}\n${whole.toString()}\n`);
+      }),
+      { numRuns: 60 },
+    );
   });
 
   it('prints a record report as label/value pairs', () => {

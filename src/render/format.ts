@@ -9,7 +9,8 @@
  * No style ever prints `-0`: a value that rounds to zero prints as zero.
  */
 
-import type { Cell, ColumnKind } from '../model.js';
+import type { Cell, ColumnKind, FiredAlert } from '../model.js';
+import { terminalSafe } from './safe.js';
 
 export type FormatStyle = 'human' | 'raw';
 
@@ -53,7 +54,7 @@ function humanNumber(value: number, kind: ColumnKind): string {
     }
     case 'money': {
       const cents = roundTo(value, 2);
-      return Math.abs(cents) >= 1000 ? grouped(cents, 0, 0) : grouped(cents, 2, 2);
+      return Math.abs(cents) >= 1000 || Number.isInteger(cents) ? grouped(cents, 0, 0) : grouped(cents, 2, 2);
     }
     case 'days':
       return grouped(value, 0, 1);
@@ -96,4 +97,23 @@ export function formatCell(value: Cell | undefined, kind: ColumnKind, style: For
 /** True for kinds whose cells are numbers (right-aligned in tables). */
 export function isNumericKind(kind: ColumnKind): boolean {
   return kind !== 'text' && kind !== 'flag';
+}
+
+/**
+ * The fired value, rounded to 4 decimals unless that would make it look equal to the threshold
+ * (`0.019999` against `<0.02`), then with as many more as it takes.
+ */
+function alertValue(alert: FiredAlert): string {
+  if (!Number.isFinite(alert.value)) return formatCell(alert.value, 'number', 'human');
+  for (let decimals = 4; decimals <= 12; decimals++) {
+    const rounded = roundTo(alert.value, decimals);
+    if (rounded !== alert.threshold || alert.value === alert.threshold) return String(rounded);
+  }
+  return String(alert.value);
+}
+
+/** One fired alert as a line for people (stderr): `sources.win_rate<0.02 fired for Paid Search (value 0.0153)`. */
+export function alertText(alert: FiredAlert): string {
+  const where = alert.row === null ? '' : ` for ${terminalSafe(alert.row)}`;
+  return `${terminalSafe(alert.rule)} fired${where} (value ${alertValue(alert)})`;
 }

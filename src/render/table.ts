@@ -12,30 +12,98 @@
 
 import { Chalk, type ChalkInstance } from 'chalk';
 import Table from 'cli-table3';
-import type { AuditResult, Cell, Column, FiredAlert, Report } from '../model.js';
-import { formatCell, isNumericKind, roundTo } from './format.js';
+import type { AuditResult, Cell, Column, Report } from '../model.js';
+import { formatCell, isNumericKind } from './format.js';
 import type { RenderOptions } from './index.js';
 import { terminalSafe } from './safe.js';
 
 type Align = 'left' | 'right';
 
-/** cli-table3 with its own colours off: colour comes only from our chalk instance. */
-function newTable(head: string[], colAligns: Align[]): Table.Table {
-  return new Table({ head, colAligns, style: { head: [], border: [], compact: true } });
+const STYLE = { head: [], border: [], compact: true };
+
+/*
+ * cli-table3 is slow on long tables (`stalls`, `score` can have 100,000 rows): it lays a table out
+ * in time quadratic in its rows, and spends ~30 µs on every cell. So it draws long tables in chunks
+ * of CHUNK_ROWS rows with fixed column widths, stitched together, and rows of plain text (whose
+ * screen width is their length: ASCII, Latin letters, `—`, `…`, quotes) are drawn here exactly as
+ * cli-table3 draws them; anything else (wide or combining characters, emoji) is measured and drawn
+ * by cli-table3 itself. The tests check the result equals cli-table3 drawing the whole table at once.
+ */
+const CHUNK_ROWS = 25;
+const PLAIN = /^[\x20-\x7e\u00a0-\u024f\u2010-\u2027\u20ac\u221e]*$/;
+const PADDING = 2;
+
+/** One body row: the visible text of each cell, and the same text with its colour codes. */
+interface GridRow {
+  readonly texts: readonly string[];
+  readonly painted: readonly string[];
 }
 
-/** Screen width of text: wide (East Asian, emoji) characters count 2, combining marks 0. An estimate; see `fitted`. */
-const WIDE = /[\u1100-\u115f\u2e80-\u303e\u3041-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6\u{1f300}-\u{1f64f}\u{1f900}-\u{1f9ff}\u{20000}-\u{3fffd}]|\p{Emoji_Presentation}/u;
-const ZERO_WIDTH = /\p{M}|[\u200b-\u200f\ufeff]/u;
+function chunks<T>(items: readonly T[]): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += CHUNK_ROWS) out.push(items.slice(i, i + CHUNK_ROWS));
+  return out;
+}
 
-function displayWidth(text: string): number {
-  if (/^[\x20-\x7e]*$/.test(text)) return text.length;
+/** The width cli-table3 gives a one-column table of these texts (widest cell plus padding). */
+function measuredWidth(texts: readonly string[]): number {
   let width = 0;
-  for (const ch of text) {
-    if (ZERO_WIDTH.test(ch)) continue;
-    width += WIDE.test(ch) ? 2 : 1;
+  for (const part of chunks(texts)) {
+    const grid = new Table({ style: STYLE });
+    grid.push(...part.map((text) => [text]));
+    grid.toString();
+    width = Math.max(width, grid.options.colWidths[0] ?? 0);
   }
   return width;
+}
+
+/** Each column's width as cli-table3 would compute it for the whole table, padding included. */
+function columnWidths(head: readonly string[], texts: readonly (readonly string[])[]): number[] {
+  return head.map((label, i) => {
+    let width = 0;
+    const unusual: string[] = [];
+    for (const text of [label, ...texts.map((line) => line[i] ?? '')]) {
+      if (PLAIN.test(text)) width = Math.max(width, text.length + PADDING);
+      else unusual.push(text);
+    }
+    return unusual.length > 0 ? Math.max(width, measuredWidth(unusual)) : width;
+  });
+}
+
+/** A body line of plain cells, as cli-table3 draws it (`│ text │`, padded to the width). */
+function plainLine(row: GridRow, colAligns: readonly Align[], colWidths: readonly number[]): string {
+  const cells = row.painted.map((painted, i) => {
+    const fill = ' '.repeat(Math.max(0, (colWidths[i] ?? 0) - PADDING - (row.texts[i] ?? '').length));
+    return colAligns[i] === 'right' ? ` ${fill}${painted} ` : ` ${painted}${fill} `;
+  });
+  return `│${cells.join('│')}│`;
+}
+
+/**
+ * The table: cli-table3 draws the frame, the header and the first chunk; later chunks of plain
+ * rows are drawn here, others by cli-table3 without their header and borders.
+ */
+function drawTable(head: string[], colAligns: Align[], colWidths: number[], rows: readonly GridRow[]): string {
+  const cliChunk = (part: readonly GridRow[]): string[] => {
+    const grid = new Table({ head, colAligns, colWidths, style: STYLE });
+    grid.push(...part.map((row) => [...row.painted]));
+    return grid.toString().split('\n');
+  };
+  const [first = [], ...rest] = chunks(rows);
+  const framed = cliChunk(first);
+  const bottom = framed.pop() ?? '';
+  const lines = framed;
+  for (const part of rest) {
+    if (part.every((row) => row.texts.every((text) => PLAIN.test(text)))) {
+      for (const row of part) lines.push(plainLine(row, colAligns, colWidths));
+    } else {
+      const drawn = cliChunk(part);
+      // Drop the top border and header, through the `├─┼─┤` line under it, and the bottom border.
+      lines.push(...drawn.slice(drawn.findIndex((line) => line.startsWith('├')) + 1, -1));
+    }
+  }
+  lines.push(bottom);
+  return lines.join('\n');
 }
 
 /** The human text of a cell, safe for a terminal. */
@@ -52,9 +120,9 @@ function paintCell(text: string, value: Cell | undefined, column: Column, paint:
 }
 
 /**
- * Indexes of the columns to hide, in the order they are dropped: highest priority number first,
- * the rightmost first among equals. The first column and priority-1 (or unset) columns are never
- * dropped.
+ * Indexes of the columns that may be hidden, in the order they are dropped: highest priority
+ * number first, the rightmost first among equals. The first column and priority-1 (or unset)
+ * columns are never dropped.
  */
 function dropOrder(columns: readonly Column[]): number[] {
   const droppable: number[] = [];
@@ -65,52 +133,40 @@ function dropOrder(columns: readonly Column[]): number[] {
   return droppable.sort((a, b) => priority(b) - priority(a) || b - a);
 }
 
-/** Renders the visible columns of a `table`-layout report; returns the table text. */
-function renderGrid(report: Report, texts: string[][], visible: number[], paint: ChalkInstance): string {
-  const picked = visible.map((i) => ({ i, column: report.columns[i] as Column }));
-  const grid = newTable(
-    picked.map(({ column }) => terminalSafe(column.label)),
-    picked.map(({ column }): Align => (isNumericKind(column.kind) ? 'right' : 'left')),
-  );
-  report.rows.forEach((row, r) => {
-    const line = texts[r] as string[];
-    grid.push(picked.map(({ i, column }) => paintCell(line[i] as string, row[column.key], column, paint)));
-  });
-  return grid.toString();
-}
-
-/**
- * The table, dropping columns until it fits: first by an estimate of every column's width, then
- * checking the width cli-table3 actually drew (its top border line).
- */
-function fitted(report: Report, options: RenderOptions, paint: ChalkInstance): { text: string; hidden: number[] } {
+/** A `table`-layout report, dropping columns until it fits `options.width` (unless `wide`). */
+function renderGrid(report: Report, options: RenderOptions, paint: ChalkInstance): { text: string; hidden: number[] } {
   const { columns, rows } = report;
+  const head = columns.map((c) => terminalSafe(c.label));
   const texts = rows.map((row) => columns.map((c) => cellText(row[c.key], c)));
-  const hidden: number[] = [];
-  const order = options.wide ? [] : dropOrder(columns);
-  const visible = (): number[] => columns.map((_, i) => i).filter((i) => !hidden.includes(i));
+  const widths = columnWidths(head, texts);
 
-  // Each column takes its widest cell plus one space of padding each side, plus one border.
-  const widths = columns.map((c, i) =>
-    texts.reduce((w, line) => Math.max(w, displayWidth(line[i] as string)), displayWidth(terminalSafe(c.label))) + 3,
+  // A table is its columns' widths plus one border before each column and one at the end.
+  const hidden = new Set<number>();
+  const drawnWidth = (): number => 1 + widths.reduce((sum, w, i) => (hidden.has(i) ? sum : sum + w + 1), 0);
+  // A width that is not a positive number (unknown terminal) sets no limit.
+  const limit = options.width > 0 ? options.width : Number.POSITIVE_INFINITY;
+  for (const i of options.wide ? [] : dropOrder(columns)) {
+    if (drawnWidth() <= limit) break;
+    hidden.add(i);
+  }
+
+  const visible = columns.flatMap((column, i) => (hidden.has(i) ? [] : [{ column, i }]));
+  const body = rows.map((row, r): GridRow => {
+    const line = visible.map(({ i }) => texts[r]?.[i] ?? '');
+    return { texts: line, painted: visible.map(({ column }, k) => paintCell(line[k] ?? '', row[column.key], column, paint)) };
+  });
+  const text = drawTable(
+    visible.map(({ i }) => head[i] ?? ''),
+    visible.map(({ column }): Align => (isNumericKind(column.kind) ? 'right' : 'left')),
+    visible.map(({ i }) => widths[i] ?? 0),
+    body,
   );
-  let estimate = 1 + widths.reduce((a, b) => a + b, 0);
-  while (estimate > options.width && order.length > 0) {
-    const drop = order.shift() as number;
-    hidden.push(drop);
-    estimate -= widths[drop] as number;
-  }
-  for (;;) {
-    const text = renderGrid(report, texts, visible(), paint);
-    const drawn = (text.split('\n')[0] ?? '').length;
-    if (drawn <= options.width || order.length === 0) return { text, hidden: hidden.sort((a, b) => a - b) };
-    hidden.push(order.shift() as number);
-  }
+  return { text, hidden: [...hidden].sort((a, b) => a - b) };
 }
 
 /** A `record`-layout report: one label/value line per column (one value column per row). */
 function renderRecord(report: Report, paint: ChalkInstance): string {
-  const grid = new Table({ style: { head: [], border: [], compact: true } });
+  const grid = new Table({ style: STYLE });
   for (const column of report.columns) {
     const align: Align = isNumericKind(column.kind) ? 'right' : 'left';
     grid.push([
@@ -131,7 +187,7 @@ function renderReport(report: Report, options: RenderOptions, paint: ChalkInstan
     if (report.layout === 'record') {
       lines.push(renderRecord(report, paint));
     } else {
-      const { text, hidden } = fitted(report, options, paint);
+      const { text, hidden } = renderGrid(report, options, paint);
       lines.push(text);
       if (hidden.length > 0) {
         const labels = hidden.map((i) => terminalSafe(report.columns[i]?.label ?? ''));
@@ -142,29 +198,10 @@ function renderReport(report: Report, options: RenderOptions, paint: ChalkInstan
   return [...lines, ...notes];
 }
 
-/**
- * The fired value, rounded to 4 decimals unless that would make it look equal to the threshold
- * (`0.019999` against `<0.02`), then with as many more as it takes.
- */
-function alertValue(alert: FiredAlert): string {
-  if (!Number.isFinite(alert.value)) return formatCell(alert.value, 'number', 'human');
-  for (let decimals = 4; decimals <= 12; decimals++) {
-    const rounded = roundTo(alert.value, decimals);
-    if (rounded !== alert.threshold || alert.value === alert.threshold) return String(rounded);
-  }
-  return String(alert.value);
-}
-
-function alertLine(alert: FiredAlert, paint: ChalkInstance): string {
-  const where = alert.row === null ? '' : `, row ${terminalSafe(alert.row)}`;
-  return paint.red(`alert: ${terminalSafe(alert.rule)} (value ${alertValue(alert)}${where})`);
-}
-
 export function table(result: AuditResult, options: RenderOptions): string {
   const paint = new Chalk({ level: options.color ? 1 : 0 });
   const lines: string[] = [];
   for (const report of result.reports) lines.push(...renderReport(report, options, paint), '');
-  for (const alert of result.alerts) lines.push(alertLine(alert, paint));
   while (lines.at(-1) === '') lines.pop();
   return lines.length > 0 ? `${lines.join('\n')}\n` : '';
 }
