@@ -23,9 +23,7 @@ export const SlashEvidence = {
 export type SlashEvidence = (typeof SlashEvidence)[keyof typeof SlashEvidence];
 
 const MS_PER_DAY = 86_400_000;
-const MONTHS: Record<string, number> = {
-  jan: 1, feb: 2, mar: 3, apr: 4, may: 5, jun: 6, jul: 7, aug: 8, sep: 9, sept: 9, oct: 10, nov: 11, dec: 12,
-};
+const MONTHS = ['january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october', 'november', 'december'];
 
 /** Days since epoch of a calendar date, or NaN when the date does not exist (2/30/2024). */
 export function dayNumber(year: number, month: number, day: number): number {
@@ -48,7 +46,7 @@ export function today(now: Date = new Date()): number {
 }
 
 // ISO: 2025-03-05, 2025-03-05 14:22, 2025-03-05T14:22:00Z, …+02:00; also 2025/03/05 (year first).
-const ISO = /^(\d{4})[-/](\d{1,2})[-/](\d{1,2})(?:(?:[T ]|, ?)\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?\s*(?:[AaPp][Mm])?\s*(?:Z|[+-]\d{2}:?\d{2})?)?$/;
+const ISO = /^(\d{4})[-/](\d{1,2})[-/](\d{1,2})(?:(?:[T ]|, ?)\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?\s*(?:[AaPp][Mm])?\s*(?:Z|[+-]\d{2}(?::?\d{2})?)?)?$/;
 // Two-way: 3/5/2024, 03/05/24, 26-02-2018, with optional `, 3:31 PM` or ` 19:58`.
 const TWO_WAY = /^(\d{1,2})([/-])(\d{1,2})\2(\d{4}|\d{2})(?:(?:,\s*|\s+)\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:\s*[AaPp]\.?[Mm]\.?)?)?$/;
 // Dotted, always day first: 28.12.2015, 28.12.2015 14:00.
@@ -64,9 +62,11 @@ function fullYear(text: string): number {
   return text.length === 2 ? (y < 70 ? 2000 + y : 1900 + y) : y;
 }
 
+/** 1–12 for a month's name or an abbreviation of three letters or more (`Mar`, `Sept`); NaN otherwise (`Marketing`). */
 function monthOf(name: string): number {
-  const m = MONTHS[name.toLowerCase().slice(0, name.length > 4 ? 3 : name.length)] ?? MONTHS[name.toLowerCase().slice(0, 3)];
-  return m ?? NaN;
+  const n = name.toLowerCase();
+  const i = n.length >= 3 ? MONTHS.findIndex((full) => full.startsWith(n)) : -1;
+  return i < 0 ? NaN : i + 1;
 }
 
 /**
@@ -103,6 +103,9 @@ export function slashEvidence(text: string): SlashEvidence {
   if (!m) return SlashEvidence.None;
   const a = Number(m[1]);
   const b = Number(m[3]);
+  const year = fullYear(m[4]!);
+  // A date that exists in neither order (2/30/2024, 0/5/2024) proves nothing.
+  if (Number.isNaN(dayNumber(year, a, b)) && Number.isNaN(dayNumber(year, b, a))) return SlashEvidence.None;
   if (a > 12 && b <= 12) return SlashEvidence.DayFirst;
   if (b > 12 && a <= 12) return SlashEvidence.MonthFirst;
   return a <= 12 && b <= 12 ? SlashEvidence.Ambiguous : SlashEvidence.None;
@@ -126,29 +129,34 @@ const CURRENCY_END = /(?:[A-Z]{3}|R\$|[$€£¥₹₩₽₺₪₫฿₱]|kr|zł|
  *
  * Separators: when both `,` and `.` appear, the last one is the decimal mark; a lone separator
  * followed by exactly three digits (`42,000`, `100.000`) groups thousands; otherwise it is the
- * decimal mark (`146536,25`, `9.5`). A repeated separator always groups thousands.
+ * decimal mark (`146536,25`, `9.5`). A repeated separator always groups thousands, and its groups
+ * must look like it (`1,234,567`, Indian `12,34,567`; `1,2,3` is not an amount).
  */
 export function parseAmount(text: string): number {
   let s = text.replace(/[\s\u00a0\u202f']/g, '');
-  let negative = false;
+  // One sign at most: `(5)`, `-5`, `5-`, `$-5`; `--5` and `(-5)` are not amounts.
+  let signs = 0;
   if (s.startsWith('(') && s.endsWith(')')) {
-    negative = true;
+    signs++;
     s = s.slice(1, -1);
   }
   if (s.startsWith('-')) {
-    negative = !negative;
+    signs++;
     s = s.slice(1);
   } else if (s.endsWith('-')) {
-    negative = !negative;
+    signs++;
     s = s.slice(0, -1);
   }
-  s = s.replace(CURRENCY, '').replace(CURRENCY_END, '');
-  if (s.startsWith('-')) {
+  const bare = s.replace(CURRENCY, '').replace(CURRENCY_END, '');
+  if (bare !== s && bare.startsWith('-')) {
     // `$-12.50`, `USD -3`
-    negative = !negative;
-    s = s.slice(1);
+    signs++;
+    s = bare.slice(1);
+  } else {
+    s = bare;
   }
-  if (!/^\d[\d.,]*$/.test(s) || /[.,]$/.test(s)) return NaN;
+  if (signs > 1 || !/^\d[\d.,]*$/.test(s) || /[.,]$/.test(s)) return NaN;
+  const negative = signs === 1;
   const lastComma = s.lastIndexOf(',');
   const lastDot = s.lastIndexOf('.');
   let digits: string;
@@ -157,11 +165,12 @@ export function parseAmount(text: string): number {
     const group = decimal === ',' ? '.' : ',';
     const [whole, fraction, extra] = s.split(decimal);
     if (extra !== undefined) return NaN;
+    if (fraction!.includes(group) || !groupedWell(whole!.split(group))) return NaN;
     digits = `${whole!.split(group).join('')}.${fraction!}`;
-    if (fraction!.includes(group)) return NaN;
   } else if (lastComma >= 0 || lastDot >= 0) {
     const sep = lastComma >= 0 ? ',' : '.';
     const parts = s.split(sep);
+    if (parts.length > 2 && !groupedWell(parts)) return NaN;
     const thousands = parts.length > 2 || parts[1]!.length === 3;
     digits = thousands ? parts.join('') : `${parts[0]!}.${parts[1]!}`;
   } else {
@@ -170,6 +179,15 @@ export function parseAmount(text: string): number {
   const value = Number(digits);
   if (!Number.isFinite(value)) return NaN;
   return negative ? -value : value;
+}
+
+/** Digit groups as a thousands separator writes them: 1,234,567 or Indian 12,34,567 — not 1,2,3. */
+function groupedWell(groups: readonly string[]): boolean {
+  if (groups.length === 1) return true;
+  const [first, ...rest] = groups as [string, ...string[]];
+  if (rest.every((g) => g.length === 3)) return first.length >= 1 && first.length <= 3;
+  const last = rest.pop()!;
+  return last.length === 3 && rest.every((g) => g.length === 2) && first.length >= 1 && first.length <= 2;
 }
 
 // ---------------------------------------------------------------- booleans

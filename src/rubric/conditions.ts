@@ -69,7 +69,8 @@ function compileTest(test: Test, asOf: number, dateOrder: DateOrder, path: strin
     const eqs = test.in.map(equals);
     const strings = test.in.every((v) => typeof v === 'string');
     const set = new Set(test.in.map((v) => String(v).trim().toLowerCase()));
-    checks.push(strings ? (t) => set.has(t.trim().toLowerCase()) : (t) => t.trim() !== '' && eqs.some((eq) => eq(t)));
+    // A missing value is in no list, not even one holding '' (use `empty` for that).
+    checks.push(strings ? (t) => t.trim() !== '' && set.has(t.trim().toLowerCase()) : (t) => t.trim() !== '' && eqs.some((eq) => eq(t)));
   }
   if (test.notIn !== undefined) {
     const eqs = test.notIn.map(equals);
@@ -82,7 +83,7 @@ function compileTest(test: Test, asOf: number, dateOrder: DateOrder, path: strin
     } catch (error) {
       throw new UsageError(`${path}.matches: not a valid regular expression: ${(error as Error).message}`);
     }
-    checks.push((t) => t !== '' && re.test(t.length > MATCH_INPUT_LIMIT ? t.slice(0, MATCH_INPUT_LIMIT) : t));
+    checks.push((t) => t.trim() !== '' && re.test(t.length > MATCH_INPUT_LIMIT ? t.slice(0, MATCH_INPUT_LIMIT) : t));
   }
   for (const op of ['gte', 'gt', 'lte', 'lt'] as const) {
     const bound = test[op];

@@ -135,19 +135,22 @@ function describeIssue(issue: Issue, data: unknown): string {
     }
     case 'invalid_type': {
       const got = 'input' in issue ? show(issue.input) : 'something else';
-      if (issue.expected === 'number' || issue.expected === 'string' || issue.expected === 'array' || issue.expected === 'object' || issue.expected === 'boolean') {
-        const article = issue.expected === 'object' ? 'an' : 'a';
-        const name = issue.expected === 'string' ? 'text' : issue.expected === 'array' ? 'list' : issue.expected;
-        return `${at}: expected ${name === 'text' ? 'text' : `${article} ${name}`}, got ${got}`;
-      }
-      return `${at}: expected ${issue.expected}, got ${got}`;
+      return `${at}: expected ${typeName(issue.expected)}, got ${got}`;
     }
-    case 'invalid_value':
-      return `${at}: expected ${issue.values.length === 1 ? JSON.stringify(issue.values[0]) : `one of: ${issue.values.join(', ')}`}, got ${show(issue.input)}`;
+    case 'invalid_value': {
+      const choices = issue.values.filter((v): v is string => typeof v === 'string');
+      const hint = typeof issue.input === 'string' ? didYouMean(issue.input, choices) : '';
+      return `${at}: expected ${issue.values.length === 1 ? JSON.stringify(issue.values[0]) : `one of: ${issue.values.join(', ')}`}, got ${show(issue.input)}${hint}`;
+    }
     case 'invalid_union': {
       // Explain the branch that fits the value's shape (a list vs an object), not every branch.
       const value = valueAt(data, issue.path);
       const branches = issue.errors.filter((errors) => !errors.some((e) => e.code === 'invalid_type' && e.path.length === 0));
+      if (branches.length === 0) {
+        // No branch takes a value of this type (a number for a column name): name every type that would do.
+        const types = issue.errors.flat().flatMap((e) => (e.code === 'invalid_type' && e.path.length === 0 ? [typeName(e.expected)] : []));
+        return `${at}: expected ${[...new Set(types)].join(' or ')}, got ${show(value)}`;
+      }
       const branch = branches.find((errors) => errors.length > 0) ?? (Array.isArray(value) ? issue.errors[0] : issue.errors[issue.errors.length - 1]);
       const inner = branch?.[0];
       if (inner) return describeIssue({ ...inner, path: [...issue.path, ...inner.path] } as Issue, data);
@@ -156,6 +159,20 @@ function describeIssue(issue: Issue, data: unknown): string {
     default:
       return `${at}: ${issue.message.replace(/^Invalid input: /, '')}`;
   }
+}
+
+/** `a number`, `text`, `a list`, … for zod's expected type names. */
+function typeName(expected: string): string {
+  const names: Record<string, string> = {
+    number: 'a number',
+    // zod 4 reports .int() on a fraction as an invalid type "int".
+    int: 'a whole number',
+    string: 'text',
+    array: 'a list',
+    object: 'an object',
+    boolean: 'a boolean',
+  };
+  return names[expected] ?? expected;
 }
 
 function valueAt(data: unknown, path: readonly PropertyKey[]): unknown {
@@ -179,12 +196,14 @@ function knownKeys(path: readonly PropertyKey[]): string[] {
   if (p.join('.') === 'deals.columns') return [...DEAL_FIELDS];
   if (p.join('.') === 'deals.stages') return ['value', 'label', 'stallAfterDays', 'enteredDate'];
   if (p.join('.') === 'stages') return STAGE_KEYS;
-  if (last === 'reachedWhen') return ['date', 'status', 'deal', 'when'];
-  if (last === 'join') return ['lead', 'deal'];
-  if (last === 'score') return ['signals', 'grades', 'qualifiedGrade'];
-  if (last === 'signals') return ['name', 'points', 'when'];
-  if (last === 'channels') return ['name', 'when'];
-  if (last === 'alerts') return ['report', 'metric', 'stage', 'row', 'below', 'above', 'minLeads'];
+  // Whole paths: a condition may test a column called `score` or `channels`.
+  const at = p.join('.');
+  if (at === 'stages.reachedWhen') return ['date', 'status', 'deal', 'when'];
+  if (at === 'join') return ['lead', 'deal'];
+  if (at === 'score') return ['signals', 'grades', 'qualifiedGrade'];
+  if (at === 'score.signals') return ['name', 'points', 'when'];
+  if (at === 'channels') return ['name', 'when'];
+  if (at === 'alerts') return ['report', 'metric', 'stage', 'row', 'below', 'above', 'minLeads'];
   return TEST_KEYS;
 }
 
@@ -291,7 +310,7 @@ export function resolveRubric(own: RubricInput | undefined, origin: string, pres
   const qualified = qualifiedGrade.value ?? gradeList[0]!.name;
   if (!gradeList.some((g) => g.name === qualified)) {
     throw new UsageError(
-      `${origin}: score.qualifiedGrade: "${qualified}" is not a grade${didYouMean(qualified, gradeList.map((g) => g.name))}; expected one of: ${gradeList.map((g) => g.name).join(', ')}`,
+      `${origin}: score.qualifiedGrade: "${qualified}"${qualifiedGrade.user ? '' : ` (from preset ${preset})`} is not a grade${didYouMean(qualified, gradeList.map((g) => g.name))}; expected one of: ${gradeList.map((g) => g.name).join(', ')}`,
     );
   }
 
@@ -327,7 +346,9 @@ export function gradesOf(bounds: Record<string, number>): Grade[] {
     .map(([name, min]) => ({ name, min }))
     .sort((a, b) => b.min - a.min);
   const last = list[list.length - 1]!.name;
-  const lowest = /^[A-Y]$/.test(last) ? String.fromCharCode(last.charCodeAt(0) + 1) : 'other';
+  const next = /^[A-Y]$/.test(last) ? String.fromCharCode(last.charCodeAt(0) + 1) : 'other';
+  // Bands out of letter order ({ C: 5, A: 1, B: 0 }) may already use the next letter.
+  const lowest = list.some((g) => g.name === next) ? 'other' : next;
   return [...list, { name: lowest, min: -Infinity }];
 }
 

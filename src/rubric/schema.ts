@@ -47,7 +47,7 @@ const dateOrder = z.enum(['mdy', 'dmy', 'ymd']).describe('How to read dates like
 /** One test on one field (SPEC §5.5). Missing values fail every test but `empty`, `notIn` and `ne`. */
 export const testSchema = z
   .object({
-    eq: scalar.describe('Equal, case-insensitive and trimmed; true/false also match yes/no, 1/0, x/empty.'),
+    eq: scalar.describe('Equal, case-insensitive and trimmed; true also matches yes/1/x, false no/0. A missing value fails (use ne: true for an unticked box).'),
     ne: scalar.describe('Not equal (a missing value is not equal).'),
     in: z.array(scalar).describe('One of these values, case-insensitive.'),
     notIn: z.array(scalar).describe('None of these values (a missing value passes).'),
@@ -163,7 +163,10 @@ export const rubricSchema = z
         signals: z
           .array(z.object({ name: text, points: z.number(), when: conditionSchema }).strict())
           .optional(),
-        grades: z.record(z.string().regex(/^\w+$/, 'expected a grade name like A'), z.number()).optional(),
+        grades: z
+          .record(z.string().regex(/^\w+$/, 'expected a grade name like A'), z.number())
+          .refine((grades) => Object.keys(grades).length > 0, 'expected at least one grade, like { A: 40, B: 20 }')
+          .optional(),
         qualifiedGrade: text.optional(),
       })
       .strict()
