@@ -72,6 +72,8 @@ function leadSources(data: AuditData, leads: readonly ClassifiedLead[]): Report 
   }
   const revenue = total.wonRevenue + unattributed.wonRevenue;
   const overall = ratio(total.won, total.leads);
+  // Without score signals every lead gets the top grade: "qualified" would mean nothing.
+  const scored = rubric.signals.length > 0;
 
   const rows: Row[] = byDescending(
     [...groups.values()].sort((a, b) => a.name.localeCompare(b.name)),
@@ -84,7 +86,7 @@ function leadSources(data: AuditData, leads: readonly ClassifiedLead[]): Report 
     return {
       [group.key]: t.name,
       leads: t.leads,
-      qualified_pct: ratio(t.qualified, t.leads),
+      qualified_pct: scored ? ratio(t.qualified, t.leads) : null,
       handoff_pct: handoff >= 0 ? ratio(t.handedOff, t.leads) : null,
       opportunity_pct: opportunity >= 0 ? ratio(t.opportunity, t.leads) : null,
       won: t.won,

@@ -104,7 +104,7 @@ export function summary(data: AuditData): Report[] {
     );
     Object.assign(row, {
       leads: n,
-      qualified_pct: ratio(qualified, n),
+      qualified_pct: rubric.signals.length > 0 ? ratio(qualified, n) : null,
       handoff_pct: handoff >= 0 ? ratio(handedOff, n) : null,
       won,
       win_rate: ratio(won, n),
@@ -120,6 +120,7 @@ export function summary(data: AuditData): Report[] {
       worst_channel: worst?.name ?? null,
       worst_channel_win_rate: worst?.rate ?? null,
     });
+    if (rubric.signals.length === 0) notes.push('Qualified: the rubric has no score signals, so no lead is graded.');
     if (!best && !worst) {
       notes.push(`Best and worst channel: none differs significantly from the rest among channels with at least ${data.minN} leads.`);
     }
