@@ -18,7 +18,7 @@ import { check } from './reports/check.js';
 import { buildReports, REPORT_COMMANDS, type ReportName } from './reports/index.js';
 import { score } from './reports/score.js';
 import { checkPresetName } from './rubric/resolve.js';
-import { PRESET_NAMES, rubricJsonSchema } from './rubric/schema.js';
+import { PRESET_NAMES } from './rubric/fields.js';
 
 /** Where the CLI talks to the world; tests pass their own. */
 export interface Io {
@@ -323,7 +323,8 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
     .command('schema')
     .description("print the rubric's JSON Schema (for editor completion of leadaudit.yml)")
     .addHelpText('after', '\nExamples:\n  $ leadaudit schema > leadaudit.schema.json\n  $ echo "# yaml-language-server: $schema=./leadaudit.schema.json" > leadaudit.yml\n')
-    .action(() => {
+    .action(async () => {
+      const { rubricJsonSchema } = await import('./rubric/schema.js');
       io.stdout.write(`${JSON.stringify(rubricJsonSchema(), null, 2)}\n`);
     });
 

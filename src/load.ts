@@ -3,10 +3,10 @@
  * column plans → leads and deals → join → classification. The only I/O is reading the inputs; the
  * result is the data every report is built from.
  */
-import { realpathSync } from 'node:fs';
+import { existsSync, realpathSync } from 'node:fs';
+import { join } from 'node:path';
 import { InputError, UsageError } from './errors.js';
 import { readCsv, type CsvHeader, type CsvInfo, type CsvOptions } from './io/read-csv.js';
-import { findDefaultRubric, readRubricFile } from './io/read-rubric.js';
 import { makeClassifier, leadGetter, leadJoinKeys, NO_SOURCE } from './data/classify.js';
 import { joinDeals } from './data/join.js';
 import {
@@ -26,7 +26,7 @@ import type { DateOrder } from './data/normalize.js';
 import type { ClassifiedLead, Deal, FileAccounting } from './model.js';
 import type { AuditData, Grouping } from './reports/context.js';
 import { detectPreset, resolveRubric, type Rubric } from './rubric/resolve.js';
-import type { PresetName } from './rubric/schema.js';
+import type { PresetName } from './rubric/fields.js';
 
 export interface LoadOptions {
   readonly leads?: string;
@@ -59,6 +59,13 @@ export interface Loaded {
   readonly rejects: readonly RejectedRow[];
   readonly leads: { readonly plan: ColumnPlan; readonly read: LeadsRead; readonly info: CsvInfo } | null;
   readonly deals: { readonly plan: ColumnPlan; readonly read: DealsRead; readonly info: CsvInfo } | null;
+}
+
+/** Looked for in the working directory when `--rubric` is not given (SPEC §3.2). */
+export const DEFAULT_RUBRICS = ['leadaudit.yml', 'leadaudit.yaml', 'leadaudit.json'];
+
+function findDefaultRubric(cwd: string = process.cwd()): string | undefined {
+  return DEFAULT_RUBRICS.map((name) => join(cwd, name)).find((path) => existsSync(path));
 }
 
 /** Reads only the header of a file (the first few KiB). */
@@ -106,7 +113,8 @@ export async function load(options: LoadOptions): Promise<Loaded> {
 
   const notices: string[] = [];
   const rubricPath = options.rubric ?? findDefaultRubric(options.cwd);
-  const own = rubricPath === undefined ? undefined : readRubricFile(rubricPath);
+  // The YAML parser and zod load only when there is a rubric file to read.
+  const own = rubricPath === undefined ? undefined : (await import('./io/read-rubric.js')).readRubricFile(rubricPath);
   if (rubricPath !== undefined && options.rubric === undefined) notices.push(`using rubric ${rubricPath}`);
   let preset = options.preset ?? own?.preset;
   if (preset === undefined) {

@@ -1,7 +1,9 @@
 import { describe, it, expect } from 'vitest';
 import { parseRubricText } from '../src/io/read-rubric.js';
-import { checkPresetName, detectPreset, gradesOf, headerKey, resolveRubric, validateRubric, type Rubric } from '../src/rubric/resolve.js';
-import { PRESET_NAMES, rubricJsonSchema, type RubricInput } from '../src/rubric/schema.js';
+import { checkPresetName, detectPreset, gradesOf, headerKey, resolveRubric, type Rubric } from '../src/rubric/resolve.js';
+import { validateRubric } from '../src/rubric/validate.js';
+import { PRESET_NAMES } from '../src/rubric/fields.js';
+import { rubricJsonSchema, type RubricInput } from '../src/rubric/schema.js';
 import { compileCondition } from '../src/rubric/conditions.js';
 import { UsageError } from '../src/errors.js';
 

@@ -5,7 +5,7 @@
 import type { ClassifiedLead, Deal, Lead, Outcome } from '../model.js';
 import { compileCondition, type Getter, type Predicate } from '../rubric/conditions.js';
 import type { Rubric } from '../rubric/resolve.js';
-import { LEAD_FIELDS, type LeadField } from '../rubric/schema.js';
+import { LEAD_FIELDS, type LeadField } from '../rubric/fields.js';
 import type { ColumnPlan } from './map.js';
 import { isoDate, normalizeEmail } from './normalize.js';
 import { joinKeys } from './map.js';

@@ -7,7 +7,7 @@ import type { CsvHeader, CsvSink } from '../io/read-csv.js';
 import type { Deal, FileAccounting, Lead, Outcome } from '../model.js';
 import { compileCondition, conditionFields, type Getter, type Predicate } from '../rubric/conditions.js';
 import { headerKey, type ColumnChoice, type Rubric } from '../rubric/resolve.js';
-import { DEAL_FIELDS, LEAD_FIELDS, type DealField, type LeadField } from '../rubric/schema.js';
+import { DEAL_FIELDS, LEAD_FIELDS, type DealField, type LeadField } from '../rubric/fields.js';
 import {
   isoDate,
   parseAmount,

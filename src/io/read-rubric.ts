@@ -1,17 +1,11 @@
 /** Finding and reading the rubric file (SPEC §5.1): YAML or JSON, validated by the one schema. */
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { LineCounter, parseDocument } from 'yaml';
 import { UsageError } from '../errors.js';
-import { validateRubric } from '../rubric/resolve.js';
 import type { RubricInput } from '../rubric/schema.js';
+import { validateRubric } from '../rubric/validate.js';
 
-/** Looked for in the working directory when `--rubric` is not given. */
-export const DEFAULT_RUBRICS = ['leadaudit.yml', 'leadaudit.yaml', 'leadaudit.json'];
-
-export function findDefaultRubric(cwd: string = process.cwd()): string | undefined {
-  return DEFAULT_RUBRICS.map((name) => `${cwd}/${name}`).find((path) => existsSync(path));
-}
-
+/** Reads and validates a rubric file. (The CLI loads this module, and so YAML and zod, only when there is one.) */
 export function readRubricFile(path: string): RubricInput {
   let text: string;
   try {

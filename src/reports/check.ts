@@ -5,7 +5,7 @@
 import type { ColumnPlan, DealsRead, LeadsRead } from '../data/map.js';
 import type { CsvInfo } from '../io/read-csv.js';
 import type { FileAccounting, Report, Row } from '../model.js';
-import { DEAL_FIELDS, LEAD_FIELDS } from '../rubric/schema.js';
+import { DEAL_FIELDS, LEAD_FIELDS } from '../rubric/fields.js';
 import type { Rubric } from '../rubric/resolve.js';
 import { column, type AuditData } from './context.js';
 

@@ -4,40 +4,7 @@
  */
 import { z } from 'zod';
 
-export const PRESET_NAMES = ['hubspot', 'salesforce', 'pipedrive', 'zoho', 'generic'] as const;
-export type PresetName = (typeof PRESET_NAMES)[number];
-
-export const LEAD_FIELDS = [
-  'id',
-  'email',
-  'name',
-  'firstName',
-  'lastName',
-  'company',
-  'source',
-  'sourceDetail',
-  'created',
-  'status',
-  'owner',
-  'lastActivity',
-  'firstTouch',
-] as const;
-export type LeadField = (typeof LEAD_FIELDS)[number];
-
-export const DEAL_FIELDS = [
-  'id',
-  'lead',
-  'leadEmail',
-  'stage',
-  'status',
-  'amount',
-  'currency',
-  'created',
-  'closed',
-  'owner',
-  'lastActivity',
-] as const;
-export type DealField = (typeof DEAL_FIELDS)[number];
+import { DEAL_FIELDS, LEAD_FIELDS, PRESET_NAMES, type DealField, type LeadField } from './fields.js';
 
 const text = z.string().min(1, 'expected a non-empty text');
 const scalar = z.union([z.string(), z.number(), z.boolean()]);

@@ -1,4 +1,5 @@
-import type { PresetName, RubricInput } from '../schema.js';
+import type { PresetName } from '../fields.js';
+import type { RubricInput } from '../schema.js';
 import { generic } from './generic.js';
 import { hubspot } from './hubspot.js';
 import { pipedrive } from './pipedrive.js';

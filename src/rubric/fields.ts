@@ -1,0 +1,36 @@
+/** The names a rubric uses for presets and canonical fields (SPEC §4.2), without loading zod. */
+
+export const PRESET_NAMES = ['hubspot', 'salesforce', 'pipedrive', 'zoho', 'generic'] as const;
+export type PresetName = (typeof PRESET_NAMES)[number];
+
+export const LEAD_FIELDS = [
+  'id',
+  'email',
+  'name',
+  'firstName',
+  'lastName',
+  'company',
+  'source',
+  'sourceDetail',
+  'created',
+  'status',
+  'owner',
+  'lastActivity',
+  'firstTouch',
+] as const;
+export type LeadField = (typeof LEAD_FIELDS)[number];
+
+export const DEAL_FIELDS = [
+  'id',
+  'lead',
+  'leadEmail',
+  'stage',
+  'status',
+  'amount',
+  'currency',
+  'created',
+  'closed',
+  'owner',
+  'lastActivity',
+] as const;
+export type DealField = (typeof DEAL_FIELDS)[number];
