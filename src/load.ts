@@ -6,7 +6,7 @@
 import { existsSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError, UsageError } from './errors.js';
-import { readCsv, type CsvHeader, type CsvInfo, type CsvOptions } from './io/read-csv.js';
+import { readCsv, type CsvHeader, type CsvInfo, type CsvOptions, type CsvSink } from './io/read-csv.js';
 import { makeClassifier, leadGetter, leadJoinKeys, NO_SOURCE } from './data/classify.js';
 import { joinDeals } from './data/join.js';
 import {
@@ -133,35 +133,32 @@ export async function load(options: LoadOptions): Promise<Loaded> {
   const mapOptions = { dateOrder: options.dateOrder, asOf: options.asOf, keepCells: options.keepCells, keepRejects: options.keepRejects };
   const warnings: string[] = [];
 
-  let leads: Loaded['leads'] = null;
-  if (leadsFile !== undefined) {
+  /** Reads one file through its mapping sink; the plan is made from the header the read finds. */
+  const readSide = async <R extends { accounting: Accounting }>(
+    side: 'leads' | 'deals',
+    file: string,
+    peeked: CsvHeader,
+    extra: { name: string; path: string }[],
+    makeSink: (plan: ColumnPlan) => CsvSink & { finish(): R },
+  ): Promise<{ plan: ColumnPlan; read: R; info: CsvInfo }> => {
     // Plan against the peeked header first, so a missing column fails before any row is read.
-    planColumns('leads', leadsFile, leadHeader!, rubric, byColumn);
+    planColumns(side, file, peeked, rubric, extra);
     let plan: ColumnPlan | undefined;
-    let sink: ReturnType<typeof leadSink> | undefined;
-    const info = await readCsv(leadsFile, csvOptions, (header) => {
-      plan = planColumns('leads', leadsFile, header, rubric, byColumn);
-      return (sink = leadSink(plan, rubric, mapOptions));
+    let sink: (CsvSink & { finish(): R }) | undefined;
+    const info = await readCsv(file, csvOptions, (header) => {
+      plan = planColumns(side, file, header, rubric, extra);
+      return (sink = makeSink(plan));
     });
     warnings.push(...info.warnings);
-    leads = { plan: plan!, read: sink!.finish(), info };
-    finishFile(leads.read.accounting, info.read, options.strict, warnings);
-  }
-
-  let deals: Loaded['deals'] = null;
-  if (dealsFile !== undefined) {
-    const dealBy = leadsFile === undefined ? byColumn : [];
-    planColumns('deals', dealsFile, dealHeader!, rubric, dealBy);
-    let plan: ColumnPlan | undefined;
-    let sink: ReturnType<typeof dealSink> | undefined;
-    const info = await readCsv(dealsFile, csvOptions, (header) => {
-      plan = planColumns('deals', dealsFile, header, rubric, dealBy);
-      return (sink = dealSink(plan, rubric, mapOptions));
-    });
-    warnings.push(...info.warnings);
-    deals = { plan: plan!, read: sink!.finish(), info };
-    finishFile(deals.read.accounting, info.read, options.strict, warnings);
-  }
+    const read = sink!.finish();
+    finishFile(read.accounting, info.read, options.strict, warnings);
+    return { plan: plan!, read, info };
+  };
+  const leads = leadsFile === undefined ? null : await readSide('leads', leadsFile, leadHeader!, byColumn, (plan) => leadSink(plan, rubric, mapOptions));
+  const deals =
+    dealsFile === undefined
+      ? null
+      : await readSide('deals', dealsFile, dealHeader!, leadsFile === undefined ? byColumn : [], (plan) => dealSink(plan, rubric, mapOptions));
 
   return classifyAll(options, rubric, leads, deals, notices, warnings);
 }

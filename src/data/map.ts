@@ -205,6 +205,27 @@ class DateColumn {
   }
 }
 
+/** A date column and how to write a re-read value back into a record. */
+type DateFix<T> = [column: DateColumn | undefined, set: (record: T, swap: (day: number) => number) => void];
+
+/**
+ * Settles every date column of a file once it is read: decides each column's slash order,
+ * re-reads the ambiguous values if it turned out the other way round, and notes warnings and
+ * unreadable values. Returns the order decided per column, for `check`.
+ */
+function settleDates<T>(file: string, accounting: Accounting, records: readonly T[], columns: readonly DateFix<T>[]): Record<string, string> {
+  const orders: Record<string, string> = {};
+  for (const [column, set] of columns) {
+    if (column === undefined) continue;
+    const { swap, warning, order } = column.settle(file);
+    orders[column.name] = order;
+    if (warning) accounting.warnings.push(warning);
+    for (const i of swap) set(records[i]!, swapDayMonth);
+    accounting.noteInvalid(column.name, column.invalid, column.firstInvalid);
+  }
+  return orders;
+}
+
 // ---------------------------------------------------------------- row accounting
 
 /** Counts of one file as it is read: SPEC §4.6's `read = used + rejected + skipped`. */
@@ -345,19 +366,12 @@ export function leadSink(plan: ColumnPlan, rubric: Rubric, options: MapOptions):
   });
 
   const end = (): LeadsRead => {
-    const dateOrders: Record<string, string> = {};
-    const settle = (column: DateColumn | undefined, set: (lead: Mutable<Lead>, swap: (d: number) => number) => void) => {
-      if (column === undefined) return;
-      const { swap, warning, order: decided } = column.settle(plan.file);
-      dateOrders[column.name] = decided;
-      if (warning) accounting.warnings.push(warning);
-      for (const i of swap) set(leads[i]!, swapDayMonth);
-      accounting.noteInvalid(column.name, column.invalid, column.firstInvalid);
-    };
-    settle(created, (l, s) => (l.created = s(l.created)));
-    settle(lastActivity, (l, s) => (l.lastActivity = s(l.lastActivity)));
-    settle(firstTouch, (l, s) => (l.firstTouch = s(l.firstTouch)));
-    stageCols.forEach((c, k) => settle(c, (l, s) => (l.stageDates[k] = s(l.stageDates[k]!))));
+    const dateOrders = settleDates(plan.file, accounting, leads, [
+      [created, (l, s) => (l.created = s(l.created))],
+      [lastActivity, (l, s) => (l.lastActivity = s(l.lastActivity))],
+      [firstTouch, (l, s) => (l.firstTouch = s(l.firstTouch))],
+      ...stageCols.map((c, k): DateFix<Mutable<Lead>> => [c, (l, s) => (l.stageDates[k] = s(l.stageDates[k]!))]),
+    ]);
     if (missingIds > 0) accounting.warnings.push(`${plan.file}: ${missingIds} rows have no id; they are kept and named by their line (#<line>)`);
     return { leads, accounting, dateOrders };
   };
@@ -486,19 +500,12 @@ export function dealSink(plan: ColumnPlan, rubric: Rubric, options: MapOptions):
   });
 
   const end = (): DealsRead => {
-    const dateOrders: Record<string, string> = {};
-    const settle = (column: DateColumn | undefined, set: (d: Mutable<Deal>, swap: (x: number) => number) => void) => {
-      if (column === undefined) return;
-      const { swap, warning, order: decided } = column.settle(plan.file);
-      dateOrders[column.name] = decided;
-      if (warning) accounting.warnings.push(warning);
-      for (const i of swap) set(deals[i]!, swapDayMonth);
-      accounting.noteInvalid(column.name, column.invalid, column.firstInvalid);
-    };
-    settle(created, (d, s) => (d.created = s(d.created)));
-    settle(closed, (d, s) => (d.closed = s(d.closed)));
-    settle(lastActivity, (d, s) => (d.lastActivity = s(d.lastActivity)));
-    stageCols.forEach((c, k) => settle(c, (d, s) => (d.stageEntered[k] = s(d.stageEntered[k]!))));
+    const dateOrders = settleDates(plan.file, accounting, deals, [
+      [created, (d, s) => (d.created = s(d.created))],
+      [closed, (d, s) => (d.closed = s(d.closed))],
+      [lastActivity, (d, s) => (d.lastActivity = s(d.lastActivity))],
+      ...stageCols.map((c, k): DateFix<Mutable<Deal>> => [c, (d, s) => (d.stageEntered[k] = s(d.stageEntered[k]!))]),
+    ]);
     if (amountIx >= 0) accounting.noteInvalid(plan.header.names[amountIx]!, invalidAmounts, firstInvalidAmount);
     if (currencies.size > 1) {
       accounting.warnings.push(`${plan.file}: deals are in ${currencies.size} currencies (${[...currencies].sort().join(', ')}); amounts are added as they are, without conversion`);
