@@ -182,8 +182,17 @@ function checkOutputPath(path: string, inputs: readonly string[]): void {
   }
 }
 
-function writeRejects(path: string, loaded: Loaded, inputs: readonly string[]): void {
+/** Writes a file the user named (-o, --rejects): never over an input, and a bad path is a usage error. */
+function writeOutput(path: string, text: string, inputs: readonly string[]): void {
   checkOutputPath(path, inputs);
+  try {
+    writeFileSync(path, text);
+  } catch (error) {
+    throw new UsageError(`${path}: cannot write (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+  }
+}
+
+function writeRejects(path: string, loaded: Loaded, inputs: readonly string[]): void {
   const rows = loaded.rejects;
   const files = new Set(rows.map((r) => r.file));
   const headerOf = (file: string) => (file === loaded.leads?.plan.file ? loaded.leads.plan.header.names : loaded.deals?.plan.header.names ?? []);
@@ -196,7 +205,7 @@ function writeRejects(path: string, loaded: Loaded, inputs: readonly string[]): 
     const cells = Array.from({ length: names.length }, (_, i) => neutralizeFormula(r.cells[i] ?? ''));
     lines.push([...cells, r.file, String(r.line), r.reason].map(quote).join(','));
   }
-  writeFileSync(path, `${lines.join('\n')}\n`);
+  writeOutput(path, `${lines.join('\n')}\n`, inputs);
 }
 
 async function runReports(
@@ -220,10 +229,8 @@ async function runReports(
     wide: o.wide ?? false,
     tool: { name: 'leadaudit', version: version() },
   });
-  if (o.output !== undefined) {
-    checkOutputPath(o.output, inputs);
-    writeFileSync(o.output, text);
-  } else io.stdout.write(text);
+  if (o.output !== undefined) writeOutput(o.output, text, inputs);
+  else io.stdout.write(text);
   for (const a of alerts) io.stderr.write(`leadaudit: alert: ${alertText(a)}\n`);
   return alerts.length > 0 ? EXIT.alert : EXIT.ok;
 }

@@ -22,7 +22,7 @@ import {
   type LeadsRead,
   type RejectedRow,
 } from './data/map.js';
-import type { DateOrder } from './data/normalize.js';
+import { isoDate, type DateOrder } from './data/normalize.js';
 import type { ClassifiedLead, Deal, FileAccounting } from './model.js';
 import type { AuditData, Grouping } from './reports/context.js';
 import { detectPreset, resolveRubric, type Rubric } from './rubric/resolve.js';
@@ -96,6 +96,9 @@ export async function load(options: LoadOptions): Promise<Loaded> {
   const { leads: leadsFile, deals: dealsFile } = options;
   if (leadsFile === undefined && dealsFile === undefined) {
     throw new UsageError('no input files: give a leads export, a deals export, or both (leadaudit audit LEADS [DEALS], or --leads/--deals)');
+  }
+  if (options.since !== undefined && options.until !== undefined && options.since > options.until) {
+    throw new UsageError(`--since ${isoDate(options.since)} is after --until ${isoDate(options.until)}`);
   }
   if (leadsFile !== undefined && dealsFile !== undefined && sameFile(leadsFile, dealsFile)) {
     throw new UsageError(`${leadsFile} is given as both the leads and the deals file`);
@@ -210,30 +213,34 @@ function classifyAll(
   let dealAccounting: FileAccounting | null = null;
   let deals = dealsIn?.read.deals ?? null;
 
+  const windowed = options.since !== undefined || options.until !== undefined;
   if (leadsIn !== null) {
     const acc = leadsIn.read.accounting;
     const all = leadsIn.read.leads;
     const joined = joinDeals(all, deals ?? [], leadJoinKeys(leadsIn.plan, rubric.join.lead));
     let list = all;
-    if (options.since !== undefined || options.until !== undefined) {
-      // Leads created outside the window are skipped, and their deals with them.
+    unattributed = joined.unattributed;
+    if (windowed) {
+      // Leads created outside --since/--until are skipped, their deals with them; a deal that
+      // matches no lead is kept or skipped by its own created date.
       list = all.filter((l) => inWindow(l.created, options));
-      const kept = new Set(list.map((l) => l.index));
+      for (const lead of all) if (!inWindow(lead.created, options)) skip(acc, lead.created);
+      const gone = new Set<Deal>();
       for (const lead of all) {
-        if (kept.has(lead.index)) continue;
-        acc.used--;
-        acc.skip('created outside --since/--until');
-        const dropped = joined.dealsByLead[lead.index]!;
-        if (dealsIn !== null && dropped.length > 0) {
-          const dealAcc = dealsIn.read.accounting;
-          dealAcc.used -= dropped.length;
-          for (let i = 0; i < dropped.length; i++) dealAcc.skip('lead outside --since/--until');
-          const gone = new Set(dropped);
-          deals = deals!.filter((d) => !gone.has(d));
+        if (inWindow(lead.created, options)) continue;
+        for (const deal of joined.dealsByLead[lead.index]!) {
+          gone.add(deal);
+          skip(dealsIn!.read.accounting, NaN, 'lead created outside --since/--until');
         }
       }
+      unattributed = unattributed.filter((d) => {
+        if (inWindow(d.created, options)) return true;
+        gone.add(d);
+        skip(dealsIn!.read.accounting, d.created);
+        return false;
+      });
+      if (deals !== null && gone.size > 0) deals = deals.filter((d) => !gone.has(d));
     }
-    unattributed = joined.unattributed;
     attributed = list.reduce((n, l) => n + joined.dealsByLead[l.index]!.length, 0);
     const classifier = makeClassifier(rubric, leadsIn.plan, asOf);
     classified = list.map((lead) => classifier.classify(lead, joined.dealsByLead[lead.index]!));
@@ -247,14 +254,14 @@ function classifyAll(
         `no deal matched a lead (join: lead ${rubric.join.lead} = deal ${rubric.join.deal}); every deal is unattributed — check the join in the rubric`,
       );
     }
+    if (windowed && list.length === 0) throw new InputError(`${acc.file}: no leads created ${windowText(options)}`);
     leadAccounting = acc.summary(leadsIn.info.read, leadsIn.info.encoding, displayDelimiter(leadsIn.info.delimiter));
-  } else if (deals !== null && (options.since !== undefined || options.until !== undefined)) {
+  } else if (deals !== null && windowed) {
     const acc = dealsIn!.read.accounting;
     const kept = deals.filter((d) => inWindow(d.created, options));
-    const dropped = deals.length - kept.length;
-    acc.used -= dropped;
-    for (let i = 0; i < dropped; i++) acc.skip('created outside --since/--until');
+    for (const d of deals) if (!inWindow(d.created, options)) skip(acc, d.created);
     deals = kept;
+    if (deals.length === 0) throw new InputError(`${acc.file}: no deals created ${windowText(options)}`);
   }
   if (dealsIn !== null) {
     dealAccounting = {
@@ -265,6 +272,9 @@ function classifyAll(
   }
 
   const group = grouping(options.by, leadsIn?.plan, dealsIn?.plan);
+  if (leadsIn === null && group.explicit && group.ofDeal === undefined) {
+    throw new UsageError(`--by ${options.by}: a deals-only run groups deals by owner, stage or a column of the deals file`);
+  }
   const data: AuditData = {
     rubric,
     asOf,
@@ -278,6 +288,18 @@ function classifyAll(
   };
   const rejects = [...(leadsIn?.read.accounting.rejects ?? []), ...(dealsIn?.read.accounting.rejects ?? [])];
   return { data, rubric, notices, warnings, rejects, leads: leadsIn, deals: dealsIn };
+}
+
+/** Moves one used row to skipped, with why: outside the window, or no created date to judge by. */
+function skip(accounting: Accounting, created: number, reason = Number.isNaN(created) ? 'no created date (--since/--until)' : 'created outside --since/--until'): void {
+  accounting.used--;
+  accounting.skip(reason);
+}
+
+function windowText(options: LoadOptions): string {
+  const since = options.since === undefined ? '' : `from ${isoDate(options.since)}`;
+  const until = options.until === undefined ? '' : `until ${isoDate(options.until)}`;
+  return [since, until].filter(Boolean).join(' ');
 }
 
 function inWindow(day: number, options: LoadOptions): boolean {

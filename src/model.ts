@@ -86,6 +86,8 @@ export interface ClassifiedLead {
   /** Sum of the amounts of the lead's won deals (0 when none). */
   readonly wonAmount: number;
   readonly wonDeals: number;
+  /** Won deals with an amount (the divisor of an average deal: a missing amount is not 0). */
+  readonly pricedWonDeals: number;
   /** Entry date of the won stage, NaN unless won. */
   readonly wonDate: number;
 }

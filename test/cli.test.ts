@@ -53,10 +53,10 @@ describe('exit codes and messages', () => {
   it('a ragged row is rejected with its line (exit 0), and is exit 1 under --strict', () => {
     const loose = run(['audit', edge('ragged-row.csv'), '--as-of', '2025-06-30']);
     expect(loose.code).toBe(0);
-    expect(loose.stderr).toMatch(/ragged-row\.csv: 1 row rejected \(first at line 3: too few cells\)/);
+    expect(loose.stderr).toMatch(/ragged-row\.csv: 1 row rejected \(first at line 3: too few cells \(4 cells, header has 5\)\)/);
     const strict = run(['audit', edge('ragged-row.csv'), '--strict']);
     expect(strict.code).toBe(1);
-    expectOneLineError(strict.stderr, /ragged-row\.csv line 3: too few cells \(--strict\)/);
+    expectOneLineError(strict.stderr, /ragged-row\.csv line 3: too few cells \(4 cells, header has 5\) \(--strict\)/);
   });
 
   it('an unterminated quote is exit 1 naming the line where it opens', () => {
@@ -164,7 +164,7 @@ describe('output a user reads back', () => {
     const r = run(['audit', edge('ragged-row.csv'), '--rejects', out, '--as-of', '2025-06-30']);
     expect(r.code).toBe(0);
     const rows = parse(readFileSync(out, 'utf8'), { columns: true, relax_column_count: true }) as Record<string, string>[];
-    expect(rows).toEqual([{ id: 'L2', email: 'bob@beta.io', source: 'partner', created: '2025-01-09', status: '', _file: 'fixtures/edge/ragged-row.csv', _line: '3', _reason: 'too few cells' }]);
+    expect(rows).toEqual([{ id: 'L2', email: 'bob@beta.io', source: 'partner', created: '2025-01-09', status: '', _file: 'fixtures/edge/ragged-row.csv', _line: '3', _reason: 'too few cells (4 cells, header has 5)' }]);
   });
 
   it('demo DIR writes the sample and a rubric that passes check', () => {

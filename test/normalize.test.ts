@@ -4,7 +4,6 @@ import {
   SlashEvidence,
   dayNumber,
   isoDate,
-  normalizeEmail,
   parseAmount,
   parseBoolean,
   parseDate,
@@ -367,8 +366,3 @@ describe('parseBoolean', () => {
   });
 });
 
-describe('normalizeEmail', () => {
-  it('trims and lower-cases', () => {
-    expect(normalizeEmail('  Ana.Lima@Example.COM ')).toBe('ana.lima@example.com');
-  });
-});

@@ -52,17 +52,25 @@ describe('readCsv: the udsv hot path yields exactly what csv-parse yields', () =
           fc.record({
             width: fc.constant(width),
             rows: fc.array(fc.array(cellText, { minLength: width, maxLength: width }), { maxLength: 25 }),
-            lineEnd: fc.constantFrom('\n', '\r\n'),
+            lineEnd: fc.constantFrom('\n', '\r\n', '\r'),
             bom: fc.boolean(),
             finalNewline: fc.boolean(),
             quoteAll: fc.boolean(),
-            chunkSize: fc.integer({ min: 1, max: 80 }),
+            // Padding rows put the random ones past the first reads (the reader judges the
+            // encoding on 4 KiB and the delimiter on 20 lines), so the chunk size really matters.
+            padding: fc.integer({ min: 0, max: 80 }),
+            chunkSize: fc.oneof(fc.integer({ min: 1, max: 64 }), fc.integer({ min: 64, max: 9000 })),
           }),
         ),
-        async ({ width, rows, lineEnd, bom, finalNewline, quoteAll, chunkSize }) => {
+        async ({ width, rows, lineEnd, bom, finalNewline, quoteAll, padding, chunkSize }) => {
           const header = Array.from({ length: width }, (_, i) => `col${i}`);
+          const pad = Array.from({ length: padding }, (_, r) => Array.from({ length: width }, (_, c) => `pad ${r}.${c} ${'p'.repeat(60)}`));
           // Rows whose cells are all empty would be blank lines; keep them to test blank handling.
-          let text = stringify([header, ...rows], { record_delimiter: lineEnd === '\n' ? 'unix' : 'windows', quoted: quoteAll, quoted_match: /[\r\n]/ });
+          let text = stringify([header, ...pad, ...rows], {
+            record_delimiter: lineEnd === '\n' ? 'unix' : lineEnd === '\r' ? 'mac' : 'windows',
+            quoted: quoteAll,
+            quoted_match: /[\r\n]/,
+          });
           if (!finalNewline) text = text.slice(0, -lineEnd.length);
           const bytes = Buffer.from((bom ? '\uFEFF' : '') + text, 'utf8');
           const seen = await read(bytes, { chunkSize, delimiter: ',' });
@@ -81,8 +89,9 @@ describe('readCsv: the udsv hot path yields exactly what csv-parse yields', () =
   it('on random malformed CSV (ragged rows, stray and unclosed quotes), records equal csv-parse or the read fails with a line', async () => {
     const piece = fc.constantFrom('a', 'b', ',', ',', '"', '\n', '\n', 'x"y', '""', ' ');
     await fc.assert(
-      fc.asyncProperty(fc.array(piece, { maxLength: 60 }), fc.integer({ min: 1, max: 40 }), async (pieces, chunkSize) => {
-        const text = `h1,h2,h3\n${pieces.join('')}`;
+      fc.asyncProperty(fc.array(piece, { maxLength: 60 }), fc.integer({ min: 0, max: 80 }), fc.integer({ min: 1, max: 6000 }), async (pieces, padding, chunkSize) => {
+        const pad = Array.from({ length: padding }, (_, r) => `${r},${'p'.repeat(60)},x\n`).join('');
+        const text = `h1,h2,h3\n${pad}${pieces.join('')}`;
         let expected: string[][] | undefined;
         try {
           expected = oracle(text);
@@ -125,6 +134,16 @@ describe('readCsv: records, lines and row accounting', () => {
   it('rejects a quoted short row that udsv would pad silently', async () => {
     const seen = await read('a,b,c\n"1","2"\n"3","4","5"\n');
     expect(seen.records.map((r) => r.reason ?? 'row')).toEqual(['too few cells', 'row']);
+  });
+
+  it('never lets udsv drop a one-cell quoted row and reuse the next one (found in review)', async () => {
+    // udsv skips `"17"` as if it were an empty line; the next row has the same length.
+    const seen = await read('id,email\n"17"\n1,\n2,x@y.z\n');
+    expect(seen.records.map((r) => [r.cells, r.line, r.reason ?? 'row'])).toEqual([
+      [['17'], 2, 'too few cells'],
+      [['1', ''], 3, 'row'],
+      [['2', 'x@y.z'], 4, 'row'],
+    ]);
   });
 
   it('skips and counts Salesforce report footers', async () => {

@@ -3,7 +3,8 @@
  * the generator recorded when it planted them (fixtures/samples/*\/expected.json), which it knows
  * by construction, not by running leadaudit's code.
  */
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { load } from '../src/load.js';
@@ -12,6 +13,7 @@ import { parseDate } from '../src/data/normalize.js';
 import type { Report, Row } from '../src/model.js';
 
 const root = resolve(import.meta.dirname, '..');
+const noRubric = mkdtempSync(join(tmpdir(), 'leadaudit-samples-'));
 
 interface Expected {
   preset: string;
@@ -48,7 +50,7 @@ describe.each(['hubspot', 'salesforce', 'pipedrive'])('the %s sample', (name) =>
       minN: 30,
       strict: false,
       keepRejects: false,
-      cwd: dir, // no leadaudit.yml is looked for here but in the sample folder (hubspot has one; it keeps the preset)
+      cwd: noRubric, // a folder without leadaudit.yml: the preset must be detected from the headers
       by,
     });
     return { loaded, reports: buildReports(loaded.data, ['summary', 'funnel', 'sources']) };

@@ -7,7 +7,7 @@ import { compileCondition, type Getter, type Predicate } from '../rubric/conditi
 import type { Rubric } from '../rubric/resolve.js';
 import { LEAD_FIELDS, type LeadField } from '../rubric/fields.js';
 import type { ColumnPlan } from './map.js';
-import { isoDate, normalizeEmail } from './normalize.js';
+import { isoDate } from './normalize.js';
 import { joinKeys } from './map.js';
 
 /** What lead conditions look at: the lead, and its channel once known. */
@@ -45,8 +45,9 @@ export function leadGetter(plan: ColumnPlan, name: string): Getter<LeadView> | u
 
 /** The keys a lead offers to the join (SPEC §4.5). */
 export function leadJoinKeys(plan: ColumnPlan, field: string): (lead: Lead) => readonly string[] {
-  if (field === 'email') return (lead) => (lead.email === '' ? [] : [normalizeEmail(lead.email)]);
-  if (field === 'id') return (lead) => (lead.id.startsWith('#') ? [] : [lead.id]);
+  // Both sides of the join read keys the same way (joinKeys): split, trimmed, emails lower-cased.
+  if (field === 'email') return (lead) => joinKeys(lead.email);
+  if (field === 'id') return (lead) => (lead.id.startsWith('#') ? [] : joinKeys(lead.id));
   const get = leadGetter(plan, field);
   return get === undefined ? () => [] : (lead) => joinKeys(get({ lead, channel: '' }).trim());
 }
@@ -160,7 +161,12 @@ export function makeClassifier(rubric: Rubric, plan: ColumnPlan, asOf: number): 
       const stalled = outcome === 'open' && threshold !== undefined && daysInStage > threshold;
 
       let wonAmount = 0;
-      for (const d of won) if (!Number.isNaN(d.amount)) wonAmount += d.amount;
+      let priced = 0;
+      for (const d of won) {
+        if (Number.isNaN(d.amount)) continue;
+        wonAmount += d.amount;
+        priced++;
+      }
 
       return {
         lead,
@@ -181,6 +187,7 @@ export function makeClassifier(rubric: Rubric, plan: ColumnPlan, asOf: number): 
         daysInStage,
         wonAmount,
         wonDeals: won.length,
+        pricedWonDeals: priced,
         wonDate: isWon ? entered[last]! : NaN,
       };
     },

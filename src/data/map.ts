@@ -168,13 +168,13 @@ class DateColumn {
 
   read(text: string, record: number, line: number): number {
     if (text === '' || text.trim() === '') return NaN;
-    const day = parseDate(text, this.assumed);
+    const day = parseDate(text, this.configured === 'ymd' ? 'ymd' : this.assumed);
     if (Number.isNaN(day)) {
       this.invalid++;
       this.firstInvalid ??= { line, text };
       return NaN;
     }
-    if (text.length <= 24 && (text.includes('/') || /^\d{1,2}-\d{1,2}-\d/.test(text))) {
+    if (this.configured !== 'ymd' && text.length <= 24 && (text.includes('/') || /^\d{1,2}-\d{1,2}-\d/.test(text))) {
       const evidence = slashEvidence(text);
       if (evidence === SlashEvidence.DayFirst) this.dayFirst++;
       else if (evidence === SlashEvidence.MonthFirst) this.monthFirst++;
@@ -248,11 +248,13 @@ export class Accounting {
   /** The first rejected row, for messages. */
   firstReject: { line: number; reason: string } | undefined;
 
-  reject(cells: readonly string[], line: number, reason: string): void {
+  /** Counts a rejected row under `reason`; `detail` (`4 cells, header has 5`) goes into messages only. */
+  reject(cells: readonly string[], line: number, reason: string, detail?: string): void {
     this.rejected++;
-    this.firstReject ??= { line, reason };
+    const full = detail === undefined ? reason : `${reason} (${detail})`;
+    this.firstReject ??= { line, reason: full };
     this.reasons[reason] = (this.reasons[reason] ?? 0) + 1;
-    if (this.keepRejects) this.rejects.push({ file: this.file, line, reason, cells: [...cells] });
+    if (this.keepRejects) this.rejects.push({ file: this.file, line, reason: full, cells: [...cells] });
   }
 
   skip(reason: string): void {
@@ -281,11 +283,11 @@ export class Accounting {
 }
 
 /** The CSV sink for one file: rejected and skipped rows counted, the rest handed to `use`. */
-function sinkFor(accounting: Accounting, use: (cells: string[], line: number) => void): CsvSink {
+function sinkFor(accounting: Accounting, header: CsvHeader, use: (cells: string[], line: number) => void): CsvSink {
   return {
     row: use,
     other(cells, line, reason, rejected) {
-      if (rejected) accounting.reject(cells, line, reason);
+      if (rejected) accounting.reject(cells, line, reason, `${cells.length} cells, header has ${header.names.length}`);
       else accounting.skip(reason);
     },
   };
@@ -328,7 +330,7 @@ export function leadSink(plan: ColumnPlan, rubric: Rubric, options: MapOptions):
   const seen = new Set<string>();
   let missingIds = 0;
 
-  const sink = sinkFor(accounting, (cells, line) => {
+  const sink = sinkFor(accounting, plan.header, (cells, line) => {
     const text = (i: number): string => (i < 0 ? '' : cells[i]!.trim());
     let id = text(idIx);
     if (idIx >= 0) {
@@ -453,7 +455,7 @@ export function dealSink(plan: ColumnPlan, rubric: Rubric, options: MapOptions):
   const currencies = new Set<string>();
   const seen = new Set<string>();
 
-  const sink = sinkFor(accounting, (cells, line) => {
+  const sink = sinkFor(accounting, plan.header, (cells, line) => {
     const text = (i: number): string => (i < 0 ? '' : cells[i]!.trim());
     let id = text(col('id'));
     if (id !== '') {

@@ -82,6 +82,8 @@ export function parseDate(text: string, order: DateOrder = 'mdy'): number {
   if (m) {
     const a = Number(m[1]);
     const b = Number(m[3]);
+    // --date-order ymd: a two-digit year first (24/03/05); a four-digit one is read as ISO above.
+    if (order === 'ymd' && m[1]!.length === 2 && m[4]!.length === 2) return dayNumber(fullYear(m[1]!), b, Number(m[4]));
     const year = fullYear(m[4]!);
     const dayFirst = a > 12 || (b <= 12 && order === 'dmy');
     return dayFirst ? dayNumber(year, b, a) : dayNumber(year, a, b);
@@ -201,9 +203,4 @@ export function parseBoolean(text: string): boolean | undefined {
   if (TRUE.has(s)) return true;
   if (FALSE.has(s)) return false;
   return undefined;
-}
-
-/** Normalized email for joining and hashing: trimmed, lower-cased. */
-export function normalizeEmail(text: string): string {
-  return text.trim().toLowerCase();
 }

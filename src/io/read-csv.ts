@@ -85,10 +85,10 @@ export async function readCsv(
   if (bytes === undefined) checkReadable(file);
   const forced = options.encoding === undefined ? undefined : checkEncoding(options.encoding);
   try {
-    return await readOnce(file, bytes, options, forced, begin);
+    return await readOnce(file, bytes, options, forced, false, begin);
   } catch (error) {
     if (!(error instanceof NotUtf8)) throw error;
-    const info = await readOnce(file, bytes, options, 'windows-1252', begin);
+    const info = await readOnce(file, bytes, options, 'windows-1252', true, begin);
     return {
       ...info,
       warnings: [`${displayName(file)}: not valid UTF-8; read as Windows-1252 (use --encoding to choose another)`, ...info.warnings],
@@ -167,6 +167,7 @@ async function readOnce(
   bytes: Buffer | undefined,
   options: CsvOptions,
   forcedEncoding: string | undefined,
+  fallback: boolean,
   begin: (header: CsvHeader) => CsvSink,
 ): Promise<CsvInfo> {
   const name = displayName(file);
@@ -179,7 +180,10 @@ async function readOnce(
     const sniffed = sniffEncoding(data);
     if (forcedEncoding === undefined) encoding = sniffed.encoding;
     decoder = new TextDecoder(encoding, { fatal: encoding === 'utf-8' && forcedEncoding === undefined, ignoreBOM: true });
-    return sniffed.bom > 0 && (forcedEncoding === undefined || forcedEncoding === sniffed.encoding) ? data.subarray(sniffed.bom) : data;
+    // A BOM is skipped when it names the encoding used, and on the Windows-1252 retry of a file whose
+    // UTF-8 BOM promised more than its bytes kept (else the first header would start with ï»¿).
+    const skipBom = forcedEncoding === undefined || forcedEncoding === sniffed.encoding || (fallback && sniffed.encoding === 'utf-8');
+    return sniffed.bom > 0 && skipBom ? data.subarray(sniffed.bom) : data;
   };
   for await (const chunk of byteChunks(file, bytes, options.chunkSize ?? DEFAULT_CHUNK)) {
     if (decoder === undefined) {
@@ -491,11 +495,10 @@ class FastPath {
   private cells = 0;
   private line = 1;
   private udsv: ReturnType<typeof initParser> | undefined;
-  // Per record of the current slice: start, end (before the line end), line, quote count.
+  // Per record of the current slice: start, end (before the line end), line.
   private starts = new Int32Array(1024);
   private ends = new Int32Array(1024);
   private lines = new Int32Array(1024);
-  private quotes = new Int32Array(1024);
   private readonly delimChar: number;
   private readonly crlf: boolean;
   private readonly endChar: number;
@@ -551,7 +554,6 @@ class FastPath {
     while (pos < len && count < limit) {
       const start = pos;
       const startLine = lines;
-      let quoteCount = 0;
       let end = -1;
       let after = -1;
       // Walk from quote to quote; a line end counts only outside quotes.
@@ -560,7 +562,6 @@ class FastPath {
         if (nl < 0) nl = len;
         if (nextQuote < nl) {
           const q = nextQuote;
-          quoteCount++;
           if (q !== start && text.charCodeAt(q - 1) !== this.delimChar) {
             // A quote inside an unquoted field is a plain character (udsv and csv-parse agree).
             nextQuote = text.indexOf('"', q + 1);
@@ -570,14 +571,12 @@ class FastPath {
           // A quoted field: find its closing quote; `""` inside is an escaped quote.
           let close = text.indexOf('"', q + 1);
           while (close >= 0 && close + 1 < len && text.charCodeAt(close + 1) === 34) {
-            quoteCount += 2;
             close = text.indexOf('"', close + 2);
           }
           if (close < 0 || (close + 1 >= len && !atEnd)) {
             // Unfinished: wait for more text, or let csv-parse report the open quote at the end.
             return atEnd ? { count, consumed: start, lines: startLine, anomaly: 'row', anomalyAt: start } : { count, consumed: start, lines: startLine };
           }
-          quoteCount++;
           // Count the lines the quoted text spans.
           for (let inner = text.indexOf(endStr, q + 1); inner >= 0 && inner < close; inner = text.indexOf(endStr, inner + 1)) lines++;
           const after = text.charCodeAt(close + 1);
@@ -616,7 +615,6 @@ class FastPath {
       this.starts[count] = start;
       this.ends[count] = end;
       this.lines[count] = this.line + startLine;
-      this.quotes[count] = quoteCount;
       count++;
       pos = after;
     }
@@ -633,7 +631,6 @@ class FastPath {
     this.starts = copy(this.starts);
     this.ends = copy(this.ends);
     this.lines = copy(this.lines);
-    this.quotes = copy(this.quotes);
   }
 
   /** Parses the whole records of `text` with udsv, checking each row against its record. */
@@ -644,30 +641,33 @@ class FastPath {
     let failed = false;
     const slice = count === 0 ? '' : text.slice(0, scanned.anomaly === undefined ? scanned.consumed : scanned.anomalyAt);
     const cells = this.cells;
+    const delimChar = this.delimChar;
     const delim = this.delimiter;
     const check = (row: string[]): boolean => {
       // udsv skips empty lines; the scanner saw them.
       while (k < count && this.ends[k] === this.starts[k]) emit([''], this.lines[k++]!);
       if (k >= count || row.length !== cells) return false;
-      let total = cells - 1;
-      for (let i = 0; i < cells; i++) total += row[i]!.length;
-      const q = this.quotes[k]!;
-      if (q > 0) {
-        let inCells = 0;
-        for (let i = 0; i < cells; i++) {
-          const cell = row[i]!;
-          for (let p = cell.indexOf('"'); p >= 0; p = cell.indexOf('"', p + 1)) inCells++;
+      // Proof that the row is the record: its cells, written back as RFC 4180 fields (quoted
+      // where the text is quoted, with quotes doubled), tile the record's text exactly.
+      let p = this.starts[k]!;
+      const end = this.ends[k]!;
+      for (let i = 0; i < cells; i++) {
+        const cell = row[i]!;
+        if (text.charCodeAt(p) === 34) {
+          const raw = cell.indexOf('"') < 0 ? cell : cell.replaceAll('"', '""');
+          if (!text.startsWith(raw, p + 1) || text.charCodeAt(p + 1 + raw.length) !== 34) return false;
+          p += raw.length + 2;
+        } else {
+          // An unquoted cell never holds the delimiter: udsv puts a long row's extra cells there.
+          if (!text.startsWith(cell, p) || cell.indexOf(delim) >= 0) return false;
+          p += cell.length;
         }
-        total += q - inCells;
+        if (i < cells - 1) {
+          if (text.charCodeAt(p) !== delimChar) return false;
+          p++;
+        }
       }
-      if (total !== this.ends[k]! - this.starts[k]!) return false;
-      // The first cell must be where the record starts (udsv can drop a cell and keep the sum).
-      const start = this.starts[k]!;
-      const first = row[0]!;
-      if (text.charCodeAt(start) === 34 ? first.indexOf('"') < 0 && !text.startsWith(first, start + 1) : !text.startsWith(first, start)) return false;
-      const last = row[cells - 1]!;
-      if (last.indexOf(delim) >= 0 && !quotedLast(text, this.ends[k]!, last)) return false;
-      return true;
+      return p === end;
     };
     if (slice.length > 0) {
       this.udsv!.stringArrs(slice, (row: string[]) => {
@@ -690,14 +690,6 @@ class FastPath {
     }
     return { consumed: scanned.consumed, line: this.line };
   }
-}
-
-/** Whether the record's last field was written quoted (so a delimiter inside it is content). */
-function quotedLast(text: string, end: number, last: string): boolean {
-  let inner = 0;
-  for (let p = last.indexOf('"'); p >= 0; p = last.indexOf('"', p + 1)) inner++;
-  const raw = last.length + 2 + inner;
-  return text.charCodeAt(end - 1) === 34 && text.charCodeAt(end - raw) === 34;
 }
 
 // ---------------------------------------------------------------- exact path: csv-parse

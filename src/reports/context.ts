@@ -40,6 +40,11 @@ export function ratio(a: number, b: number): number | null {
   return b === 0 ? null : a / b;
 }
 
+/** Orders text by code point: the same on every machine, whatever its locale. */
+export function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
 /** Sorts group names for stable output: by the given numbers descending, then by name. */
 export function byDescending<T>(rows: T[], ...keys: ((row: T) => number | null)[]): T[] {
   return rows.sort((a, b) => {

@@ -5,7 +5,7 @@
  */
 import type { ClassifiedLead, Column, Deal, Report, Row } from '../model.js';
 import { isoDate } from '../data/normalize.js';
-import { column, ratio, type AuditData } from './context.js';
+import { column, compareText, ratio, type AuditData } from './context.js';
 import { median, quantile, wilson } from './stats.js';
 
 const STAGE_COLUMNS: Column[] = [
@@ -105,7 +105,7 @@ function leadFunnel(data: AuditData, leads: readonly ClassifiedLead[]): Report {
       else groups.set(g, [lead]);
     }
   } else groups.set('', [...leads]);
-  const names = [...groups.keys()].sort((a, b) => groups.get(b)!.length - groups.get(a)!.length || a.localeCompare(b));
+  const names = [...groups.keys()].sort((a, b) => groups.get(b)!.length - groups.get(a)!.length || compareText(a, b));
   for (const name of names) {
     const counts = countStages(groups.get(name)!, stages.length);
     stages.forEach((stage, i) => {

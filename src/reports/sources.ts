@@ -3,7 +3,7 @@
  * revenue then leads. In a deals-only run each deal is the unit and rows are deal groups.
  */
 import type { ClassifiedLead, Column, Deal, Report, Row } from '../model.js';
-import { byDescending, column, handoffStage, opportunityStage, ratio, type AuditData } from './context.js';
+import { byDescending, column, compareText, handoffStage, opportunityStage, ratio, type AuditData } from './context.js';
 import { compareRates, median, wilson } from './stats.js';
 
 export const UNATTRIBUTED = '(unattributed)';
@@ -19,11 +19,13 @@ interface Tally {
   lost: number;
   wonRevenue: number;
   wonDeals: number;
+  /** Won deals with an amount: the divisor of avg_deal. */
+  pricedDeals: number;
   daysToWin: number[];
 }
 
 function tally(name: string): Tally {
-  return { name, leads: 0, qualified: 0, handedOff: 0, opportunity: 0, won: 0, lost: 0, wonRevenue: 0, wonDeals: 0, daysToWin: [] };
+  return { name, leads: 0, qualified: 0, handedOff: 0, opportunity: 0, won: 0, lost: 0, wonRevenue: 0, wonDeals: 0, pricedDeals: 0, daysToWin: [] };
 }
 
 /** `+` / `-` when the group's rate differs from everyone else's at p < 0.05, else ''. */
@@ -62,13 +64,16 @@ function leadSources(data: AuditData, leads: readonly ClassifiedLead[]): Report 
       } else if (lead.outcome === 'lost') x.lost++;
       x.wonRevenue += lead.wonAmount;
       x.wonDeals += lead.wonDeals;
+      x.pricedDeals += lead.pricedWonDeals;
     }
   }
   const unattributed = tally(UNATTRIBUTED);
   for (const deal of data.unattributed) {
     if (deal.outcome !== 'won') continue;
     unattributed.wonDeals++;
-    if (!Number.isNaN(deal.amount)) unattributed.wonRevenue += deal.amount;
+    if (Number.isNaN(deal.amount)) continue;
+    unattributed.wonRevenue += deal.amount;
+    unattributed.pricedDeals++;
   }
   const revenue = total.wonRevenue + unattributed.wonRevenue;
   const overall = ratio(total.won, total.leads);
@@ -76,7 +81,7 @@ function leadSources(data: AuditData, leads: readonly ClassifiedLead[]): Report 
   const scored = rubric.signals.length > 0;
 
   const rows: Row[] = byDescending(
-    [...groups.values()].sort((a, b) => a.name.localeCompare(b.name)),
+    [...groups.values()].sort((a, b) => compareText(a.name, b.name)),
     (t) => t.wonRevenue,
     (t) => t.leads,
   ).map((t) => {
@@ -96,7 +101,7 @@ function leadSources(data: AuditData, leads: readonly ClassifiedLead[]): Report 
       close_rate: ratio(t.won, t.won + t.lost),
       won_revenue: money(t.wonRevenue),
       revenue_per_lead: money(ratio(t.wonRevenue, t.leads)),
-      avg_deal: money(ratio(t.wonRevenue, t.wonDeals)),
+      avg_deal: money(ratio(t.wonRevenue, t.pricedDeals)),
       median_days_to_win: t.daysToWin.length === 0 ? null : median(t.daysToWin),
       lead_share: ratio(t.leads, total.leads),
       revenue_share: money(ratio(t.wonRevenue, revenue)),
@@ -118,7 +123,7 @@ function leadSources(data: AuditData, leads: readonly ClassifiedLead[]): Report 
       close_rate: null,
       won_revenue: unattributed.wonRevenue,
       revenue_per_lead: null,
-      avg_deal: ratio(unattributed.wonRevenue, unattributed.wonDeals),
+      avg_deal: ratio(unattributed.wonRevenue, unattributed.pricedDeals),
       median_days_to_win: null,
       lead_share: null,
       revenue_share: ratio(unattributed.wonRevenue, revenue),
@@ -150,6 +155,8 @@ function leadSources(data: AuditData, leads: readonly ClassifiedLead[]): Report 
     `Win rate = won / leads, with its 95% Wilson interval; close rate = won / (won + lost). Sig: + or - when a ${group.label.toLowerCase()}'s win rate differs from all other leads' at p < 0.05 (z-test; Fisher's exact test when a cell is small).`,
     `n<${data.minN}: fewer than ${data.minN} leads; read its rates with care (--min-n).`,
   ];
+  const unpriced = total.wonDeals - total.pricedDeals + unattributed.wonDeals - unattributed.pricedDeals;
+  if (unpriced > 0) notes.push(`${unpriced} won deal${unpriced === 1 ? ' has' : 's have'} no amount: counted as won, left out of revenue and the average deal.`);
   if (data.deals !== null && data.unattributed.length > 0) {
     notes.push(`${UNATTRIBUTED}: ${data.unattributed.length} deal${data.unattributed.length === 1 ? '' : 's'} matching no lead; its "won" counts won deals.`);
   }
@@ -159,6 +166,7 @@ function leadSources(data: AuditData, leads: readonly ClassifiedLead[]): Report 
 // ---------------------------------------------------------------- deals-only
 
 function dealSources(data: AuditData, deals: readonly Deal[]): Report {
+  // Without --by, deals group by owner; a --by that means nothing for deals was refused in load.
   const ofDeal = data.group.ofDeal ?? ((d: Deal) => d.owner || '(none)');
   const key = data.group.ofDeal ? data.group.key : 'owner';
   const label = data.group.ofDeal ? data.group.label : 'Owner';
@@ -173,14 +181,17 @@ function dealSources(data: AuditData, deals: readonly Deal[]): Report {
       if (deal.outcome === 'won') {
         x.won++;
         x.wonDeals++;
-        if (!Number.isNaN(deal.amount)) x.wonRevenue += deal.amount;
+        if (!Number.isNaN(deal.amount)) {
+          x.wonRevenue += deal.amount;
+          x.pricedDeals++;
+        }
         const days = deal.closed - deal.created;
         if (!Number.isNaN(days) && days >= 0) x.daysToWin.push(days);
       } else if (deal.outcome === 'lost') x.lost++;
     }
   }
   const rows: Row[] = byDescending(
-    [...groups.values()].sort((a, b) => a.name.localeCompare(b.name)),
+    [...groups.values()].sort((a, b) => compareText(a.name, b.name)),
     (t) => t.wonRevenue,
     (t) => t.leads,
   ).map((t) => {
@@ -196,7 +207,7 @@ function dealSources(data: AuditData, deals: readonly Deal[]): Report {
       win_rate_high: interval?.high ?? null,
       close_rate: ratio(t.won, t.won + t.lost),
       won_revenue: t.wonRevenue,
-      avg_deal: ratio(t.wonRevenue, t.wonDeals),
+      avg_deal: ratio(t.wonRevenue, t.pricedDeals),
       median_days_to_win: t.daysToWin.length === 0 ? null : median(t.daysToWin),
       deal_share: ratio(t.leads, total.leads),
       revenue_share: ratio(t.wonRevenue, total.wonRevenue),
@@ -222,6 +233,7 @@ function dealSources(data: AuditData, deals: readonly Deal[]): Report {
     column('signif', 'Sig', 'text', { priority: 2 }),
     column('low_n', `n<${data.minN}`, 'flag', { priority: 3 }),
   ];
+  const unpriced = total.wonDeals - total.pricedDeals;
   return {
     name: 'sources',
     title: `Deals by ${label}`,
@@ -230,6 +242,7 @@ function dealSources(data: AuditData, deals: readonly Deal[]): Report {
     notes: [
       'No leads file: each deal is the unit. Win rate = won / deals; close rate = won / (won + lost); days to win from the deal\'s created to its closed date.',
       `Sig: + or - when a group's win rate differs from all other deals' at p < 0.05. n<${data.minN}: fewer than ${data.minN} deals.`,
+      ...(unpriced > 0 ? [`${unpriced} won deal${unpriced === 1 ? ' has' : 's have'} no amount: counted as won, left out of revenue and the average deal.`] : []),
     ],
   };
 }

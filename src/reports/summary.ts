@@ -3,7 +3,7 @@
  * channels — only those with enough leads whose difference from the rest is significant.
  */
 import type { Column, FileAccounting, Report, Row } from '../model.js';
-import { column, handoffStage, ratio, type AuditData } from './context.js';
+import { column, compareText, handoffStage, ratio, type AuditData } from './context.js';
 import { countStages, dealState } from './funnel.js';
 import { wilson } from './stats.js';
 import { significance } from './sources.js';
@@ -32,7 +32,7 @@ function accountingRows(prefix: string, file: FileAccounting | null): { columns:
 
 function reasonsNote(name: string, file: FileAccounting | null): string | undefined {
   if (file === null) return undefined;
-  const reasons = Object.entries(file.reasons).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+  const reasons = Object.entries(file.reasons).sort((a, b) => b[1] - a[1] || compareText(a[0], b[0]));
   if (reasons.length === 0) return undefined;
   return `${name} (${file.file}): ${reasons.map(([r, n]) => `${n} ${r}`).join(', ')}.`;
 }
@@ -81,7 +81,7 @@ export function summary(data: AuditData): Report[] {
     const candidates = [...byChannel]
       .filter(([, t]) => t.leads >= data.minN)
       .map(([name, t]) => ({ name, rate: t.won / t.leads, mark: significance(t.won, t.leads, won, n) }))
-      .sort((a, b) => b.rate - a.rate || a.name.localeCompare(b.name));
+      .sort((a, b) => b.rate - a.rate || compareText(a.name, b.name));
     const best = candidates.find((c) => c.mark === '+');
     const worst = [...candidates].reverse().find((c) => c.mark === '-');
     columns.push(
@@ -131,10 +131,14 @@ export function summary(data: AuditData): Report[] {
     let lost = 0;
     let stalled = 0;
     let revenue = 0;
+    let priced = 0;
     for (const deal of deals) {
       if (deal.outcome === 'won') {
         won++;
-        if (!Number.isNaN(deal.amount)) revenue += deal.amount;
+        if (!Number.isNaN(deal.amount)) {
+          revenue += deal.amount;
+          priced++;
+        }
       } else if (deal.outcome === 'lost') lost++;
       else if (dealState(deal, data).stalled) stalled++;
     }
@@ -163,9 +167,10 @@ export function summary(data: AuditData): Report[] {
       win_rate_high: interval?.high ?? null,
       close_rate: ratio(won, won + lost),
       won_revenue: revenue,
-      avg_deal: ratio(revenue, won),
+      avg_deal: ratio(revenue, priced),
     });
     notes.push('No leads file: deals are the unit; lead-quality figures need a leads export.');
+    if (priced < won) notes.push(`${won - priced} won deal${won - priced === 1 ? ' has' : 's have'} no amount: counted as won, left out of revenue and the average.`);
   }
   columns.push(...leadsAcc.columns, ...dealsAcc.columns);
   Object.assign(row, leadsAcc.row, dealsAcc.row);
