@@ -205,6 +205,15 @@ class DateColumn {
   }
 }
 
+/**
+ * A copy of a cell that is kept. A cell cut from a chunk of text (a V8 "sliced string", for 13
+ * characters or more) keeps the whole chunk alive; copying keeps memory growing with the rows
+ * kept, not with the file's bytes (SPEC §8).
+ */
+export function own(text: string): string {
+  return text.length < 13 ? text : (' ' + text).slice(1);
+}
+
 /** A date column and how to write a re-read value back into a record. */
 type DateFix<T> = [column: DateColumn | undefined, set: (record: T, swap: (day: number) => number) => void];
 
@@ -331,7 +340,7 @@ export function leadSink(plan: ColumnPlan, rubric: Rubric, options: MapOptions):
   let missingIds = 0;
 
   const sink = sinkFor(accounting, plan.header, (cells, line) => {
-    const text = (i: number): string => (i < 0 ? '' : cells[i]!.trim());
+    const text = (i: number): string => (i < 0 ? '' : own(cells[i]!.trim()));
     let id = text(idIx);
     if (idIx >= 0) {
       if (id === '') missingIds++;
@@ -361,8 +370,8 @@ export function leadSink(plan: ColumnPlan, rubric: Rubric, options: MapOptions):
       lastActivity: readDate(lastActivity, col('lastActivity')),
       firstTouch: readDate(firstTouch, col('firstTouch')),
       stageDates: stageCols.map((c, s) => readDate(c, plan.stageColumns[s]!)),
-      values: plan.slots.map((i) => cells[i]!),
-      ...(options.keepCells ? { cells } : {}),
+      values: plan.slots.map((i) => own(cells[i]!)),
+      ...(options.keepCells ? { cells: cells.map(own) } : {}),
     });
     accounting.used++;
   });
@@ -456,7 +465,7 @@ export function dealSink(plan: ColumnPlan, rubric: Rubric, options: MapOptions):
   const seen = new Set<string>();
 
   const sink = sinkFor(accounting, plan.header, (cells, line) => {
-    const text = (i: number): string => (i < 0 ? '' : cells[i]!.trim());
+    const text = (i: number): string => (i < 0 ? '' : own(cells[i]!.trim()));
     let id = text(col('id'));
     if (id !== '') {
       if (seen.has(id)) {
@@ -482,7 +491,7 @@ export function dealSink(plan: ColumnPlan, rubric: Rubric, options: MapOptions):
       index,
       line,
       id,
-      keys: joinKeys(joinIx >= 0 ? text(joinIx) : joinSlot !== undefined ? cells[plan.slots[joinSlot]!]!.trim() : ''),
+      keys: joinKeys(joinIx >= 0 ? text(joinIx) : joinSlot !== undefined ? own(cells[plan.slots[joinSlot]!]!.trim()) : ''),
       stage,
       status: text(col('status')),
       amount,
@@ -494,7 +503,7 @@ export function dealSink(plan: ColumnPlan, rubric: Rubric, options: MapOptions):
       outcome: 'open',
       stageIndex: stageIndex.get(stage.toLowerCase()) ?? -1,
       stageEntered: stageCols.map((c, s) => readDate(c, plan.stageColumns[s]!)),
-      values: plan.slots.map((i) => cells[i]!),
+      values: plan.slots.map((i) => own(cells[i]!)),
     };
     deal.outcome = (won?.(deal) ? 'won' : lost?.(deal) ? 'lost' : 'open') satisfies Outcome;
     deals.push(deal);
