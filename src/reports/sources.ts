@@ -36,6 +36,15 @@ export function significance(x: number, n: number, totalX: number, totalN: numbe
   return p < SIGNIFICANCE && direction !== 0 ? (direction > 0 ? '+' : '-') : '';
 }
 
+/** Groups in report order (SPEC §6.2): won revenue, then leads, descending; ties by name. */
+function ranked(groups: Map<string, Tally>): Tally[] {
+  return byDescending(
+    [...groups.values()].sort((a, b) => compareText(a.name, b.name)),
+    (t) => t.wonRevenue,
+    (t) => t.leads,
+  );
+}
+
 export function sources(data: AuditData): Report[] {
   if (data.leads !== null) return [leadSources(data, data.leads)];
   if (data.deals !== null) return [dealSources(data, data.deals)];
@@ -80,11 +89,7 @@ function leadSources(data: AuditData, leads: readonly ClassifiedLead[]): Report 
   // Without score signals every lead gets the top grade: "qualified" would mean nothing.
   const scored = rubric.signals.length > 0;
 
-  const rows: Row[] = byDescending(
-    [...groups.values()].sort((a, b) => compareText(a.name, b.name)),
-    (t) => t.wonRevenue,
-    (t) => t.leads,
-  ).map((t) => {
+  const rows: Row[] = ranked(groups).map((t) => {
     const interval = wilson(t.won, t.leads);
     // Revenue needs deals: a leads-only run has none to add up (null, not 0).
     const money = (x: number | null) => (data.deals === null ? null : x);
@@ -190,11 +195,7 @@ function dealSources(data: AuditData, deals: readonly Deal[]): Report {
       } else if (deal.outcome === 'lost') x.lost++;
     }
   }
-  const rows: Row[] = byDescending(
-    [...groups.values()].sort((a, b) => compareText(a.name, b.name)),
-    (t) => t.wonRevenue,
-    (t) => t.leads,
-  ).map((t) => {
+  const rows: Row[] = ranked(groups).map((t) => {
     const interval = wilson(t.won, t.leads);
     return {
       [key]: t.name,
