@@ -4,10 +4,12 @@ import {
   compareRates,
   diffInterval,
   fisherExact,
+  holm,
   logOddsRatio,
   median,
   normalCdf,
   quantile,
+  trendTest,
   twoProportionZ,
   wilson,
   type Interval,
@@ -460,5 +462,30 @@ describe('quantile and median', () => {
         },
       ),
     );
+  });
+});
+
+describe('holm', () => {
+  it("matches R's p.adjust(p, 'holm')", () => {
+    // R: p.adjust(c(0.01, 0.04, 0.03, 0.005), "holm") → 0.03 0.06 0.06 0.02
+    const adjusted = holm([0.01, 0.04, 0.03, 0.005]);
+    [0.03, 0.06, 0.06, 0.02].forEach((want, i) => expect(adjusted[i]).toBeCloseTo(want, 12));
+    expect(holm([])).toEqual([]);
+    // R: p.adjust(c(0.5, 0.9), "holm") → 1 1
+    expect(holm([0.5, 0.9])).toEqual([1, 1]);
+  });
+});
+
+describe('trendTest', () => {
+  it("matches R's prop.trend.test", () => {
+    // R: prop.trend.test(c(15, 10, 5), c(50, 50, 50)) → X-squared = 6.25, p-value = 0.01242
+    const { z, p } = trendTest([15, 10, 5], [50, 50, 50]);
+    expect(z).toBeCloseTo(-2.5, 10);
+    expect(p).toBeCloseTo(0.012419330651552265, 10);
+  });
+
+  it('is 1 when there is nothing to test', () => {
+    expect(trendTest([0, 0], [10, 10]).p).toBe(1);
+    expect(trendTest([3], [10]).p).toBe(1);
   });
 });

@@ -369,6 +369,59 @@ function lnFactorial(k: number): number {
   return k * Math.log(k) - k + 0.5 * Math.log(k) + HALF_LN_2PI + series;
 }
 
+/**
+ * Holm's step-down adjustment of p-values for a family of tests (S. Holm (1979), "A simple
+ * sequentially rejective multiple test procedure", Scandinavian Journal of Statistics 6:65–70),
+ * as R's `p.adjust(p, "holm")`: sort ascending, multiply the i-th smallest (0-based) by (m − i),
+ * carry the running maximum, cap at 1. Returned in the input's order. Rejecting where the
+ * adjusted p < α keeps the chance of any false alarm in the family below α.
+ */
+export function holm(pValues: readonly number[]): number[] {
+  const m = pValues.length;
+  const order = pValues.map((p, i) => ({ p, i })).sort((a, b) => a.p - b.p || a.i - b.i);
+  const adjusted: number[] = new Array<number>(m);
+  let running = 0;
+  order.forEach(({ p, i }, rank) => {
+    running = Math.max(running, Math.min(1, (m - rank) * p));
+    adjusted[i] = running;
+  });
+  return adjusted;
+}
+
+/**
+ * Cochran–Armitage test for a linear trend in proportions x_i / n_i across ordered groups with
+ * scores t_i (default 0, 1, 2, …), two-sided; the same statistic as R's `prop.trend.test`
+ * (W. G. Cochran (1954), Biometrics 10:417–451; P. Armitage (1955), Biometrics 11:375–386):
+ *
+ *     z = Σ t_i (x_i − n_i p̄) / sqrt( p̄ (1 − p̄) [ Σ t_i² n_i − (Σ t_i n_i)² / N ] )
+ *
+ * z > 0 when the rate rises with the score. p = 1 (z = 0) when there is nothing to test.
+ */
+export function trendTest(x: readonly number[], n: readonly number[], scores?: readonly number[]): { z: number; p: number } {
+  const t = scores ?? x.map((_, i) => i);
+  let N = 0;
+  let X = 0;
+  for (let i = 0; i < x.length; i++) {
+    checkSuccesses(x[i]!, n[i]!);
+    N += n[i]!;
+    X += x[i]!;
+  }
+  if (N === 0 || X === 0 || X === N) return { z: 0, p: 1 };
+  const pBar = X / N;
+  let numerator = 0;
+  let sumTN = 0;
+  let sumT2N = 0;
+  for (let i = 0; i < x.length; i++) {
+    numerator += t[i]! * (x[i]! - n[i]! * pBar);
+    sumTN += t[i]! * n[i]!;
+    sumT2N += t[i]! * t[i]! * n[i]!;
+  }
+  const variance = pBar * (1 - pBar) * (sumT2N - (sumTN * sumTN) / N);
+  if (!(variance > 0)) return { z: 0, p: 1 };
+  const z = numerator / Math.sqrt(variance);
+  return { z, p: Math.min(1, 2 * normalCdf(-Math.abs(z))) };
+}
+
 function checkCount(name: string, value: number): void {
   if (!Number.isInteger(value) || value < 0) {
     throw new RangeError(`${name} must be a non-negative integer count, got ${value}`);
