@@ -15,7 +15,9 @@ import { renderers, type FormatName } from './render/index.js';
 import { alertText } from './render/format.js';
 import { neutralizeFormula } from './render/safe.js';
 import { check } from './reports/check.js';
+import { explain } from './reports/explain.js';
 import { buildReports, REPORT_COMMANDS, type ReportName } from './reports/index.js';
+import { verdicts } from './reports/matrix.js';
 import { score } from './reports/score.js';
 import { checkPresetName } from './rubric/resolve.js';
 import { PRESET_NAMES } from './rubric/fields.js';
@@ -67,6 +69,7 @@ interface SharedOptions {
   format: string;
   output?: string;
   minN: string;
+  spend?: string;
   failOn: string[];
   strict?: boolean;
   rejects?: string;
@@ -119,6 +122,7 @@ function sharedOptions(command: Command, io: Io): Command {
     .option('--by <group>', 'group sources and funnel by channel, source, owner, grade, stage or a column name')
     .addOption(new Option('--format <format>', 'output format').choices(Object.keys(renderers)).default('table'))
     .option('-o, --output <file>', 'write the report to this file instead of standard output')
+    .option('--spend <file>', 'CSV of channel (or --by group) and spend: adds spend, cost per lead and per win, and ROAS to sources')
     .option('--min-n <n>', 'small-sample bar: groups with fewer leads are flagged low_n', '30')
     .option('--fail-on <rule>', "exit 3 when a metric crosses a line, e.g. 'sources.win_rate<0.02' (repeatable)", (v: string, all: string[]) => [...all, v], [] as string[])
     .option('--strict', 'exit 1 on any malformed row or unreadable value instead of skipping it')
@@ -146,6 +150,7 @@ function loadOptions(args: (string | undefined)[], o: SharedOptions, io: Io, ext
     until: dayOption('--until', o.until),
     by: o.by,
     minN: minNOption(o.minN),
+    spend: o.spend,
     strict: o.strict ?? false,
     keepRejects: o.rejects !== undefined,
     delimiter: delimiterOption(o.delimiter),
@@ -170,7 +175,7 @@ function say(io: Io, o: SharedOptions, loaded: Loaded): void {
 }
 
 function inputsOf(o: LoadOptions): string[] {
-  return [o.leads, o.deals, o.rubric].filter((f): f is string => f !== undefined && f !== '-');
+  return [o.leads, o.deals, o.rubric, o.spend].filter((f): f is string => f !== undefined && f !== '-');
 }
 
 /** Refuses to write over an input file. */
@@ -208,6 +213,13 @@ function writeRejects(path: string, loaded: Loaded, inputs: readonly string[]): 
   writeOutput(path, `${lines.join('\n')}\n`, inputs);
 }
 
+/** `audit`: the summary and every report; on screen the stalls list is cut to its worst rows. */
+function auditReports(loaded: Loaded): Report[] {
+  return buildReports(loaded.data, ['summary', ...REPORT_COMMANDS]).map((r) =>
+    r.name === 'stalls' ? { ...r, preview: { rows: 15, more: '`leadaudit stalls` lists them all' } } : r,
+  );
+}
+
 async function runReports(
   io: Io,
   o: SharedOptions,
@@ -221,7 +233,7 @@ async function runReports(
   const reports = build(loaded);
   const rules = [...o.failOn.map(parseRule), ...rubricRules(loaded.rubric.alerts)];
   const alerts = checkAlerts(rules, reports);
-  const result: AuditResult = { asOf: isoDate(options.asOf), inputs: loaded.data.inputs, reports, verdict: [], alerts };
+  const result: AuditResult = { asOf: isoDate(options.asOf), inputs: loaded.data.inputs, reports, verdict: verdicts(loaded.data).map((v) => v.text), alerts };
   const format = o.format as FormatName;
   const text = renderers[format](result, {
     color: o.output === undefined && useColor(o, io),
@@ -260,7 +272,8 @@ Examples:
   $ leadaudit audit leads.csv deals.csv --format json -o weekly.json --fail-on 'summary.win_rate<0.05'
 `;
 
-const REPORT_HELP: Record<string, { what: string; examples: string[] }> = {
+/** Each report command's help: what it prints, and two real examples (SPEC §3.1). */
+const REPORT_HELP: Record<(typeof REPORT_COMMANDS)[number], { what: string; examples: string[] }> = {
   funnel: {
     what: 'One row per stage: reached, advanced, conversion (95% Wilson interval), lost, stalled, open, days to the next stage. With deals, also the deal pipeline.',
     examples: ['leadaudit funnel contacts.csv deals.csv', 'leadaudit funnel contacts.csv deals.csv --by owner --format csv > funnel.csv'],
@@ -268,6 +281,26 @@ const REPORT_HELP: Record<string, { what: string; examples: string[] }> = {
   sources: {
     what: 'One row per channel (or --by group): leads, qualified %, handoff %, won, win rate with its interval, revenue, and whether it differs significantly from the rest.',
     examples: ['leadaudit sources contacts.csv deals.csv', 'leadaudit sources leads.csv --by "Lead Source" --format csv > sources.csv'],
+  },
+  matrix: {
+    what: 'Grade × outcome, with the verdict lines: is it a marketing gap (poor leads handed off), a sales gap (good leads left to stall), and does the rubric rank leads the way they close?',
+    examples: ['leadaudit matrix contacts.csv deals.csv', 'leadaudit matrix contacts.csv deals.csv --rubric leadaudit.yml --format json'],
+  },
+  signals: {
+    what: 'Per rubric signal: win rate with and without it, lift, the 95% interval of the difference, a verdict (predictive, no evidence, inverse, too few) and the points the data suggests.',
+    examples: ['leadaudit signals contacts.csv deals.csv', 'leadaudit signals contacts.csv deals.csv --rubric leadaudit.yml --format csv > signals.csv'],
+  },
+  stalls: {
+    what: 'The follow-up list: every stalled lead and stalled open deal, sales side first, most days over the threshold first, with owner and open amount.',
+    examples: ['leadaudit stalls contacts.csv deals.csv --format csv > follow-up.csv', 'leadaudit stalls contacts.csv deals.csv --as-of 2025-06-30 | head -20'],
+  },
+  cohorts: {
+    what: 'One row per month of lead creation: how far its leads got, its win rate and revenue, and whether it is mature (old enough for its rates to be final).',
+    examples: ['leadaudit cohorts contacts.csv deals.csv', 'leadaudit cohorts contacts.csv deals.csv --since 2025-01-01 --format csv'],
+  },
+  owners: {
+    what: 'One row per owner: leads, qualified, handed off, won, win rate on qualified leads, days to first touch and to win, and stalled leads, flagging owners whose qualified leads stall more than the rest.',
+    examples: ['leadaudit owners contacts.csv deals.csv', 'leadaudit owners --deals deals.csv --format json'],
   },
 };
 
@@ -288,12 +321,12 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
   withShared(program.command('audit').description('the summary and every report the inputs allow').addHelpText('after', AUDIT_HELP), io).action(
     async (leads: string | undefined, deals: string | undefined, o: SharedOptions) => {
       const options = loadOptions([leads, deals], o, io);
-      exitCode = await runReports(io, o, options, (l) => buildReports(l.data, ['summary', ...REPORT_COMMANDS]));
+      exitCode = await runReports(io, o, options, (l) => auditReports(l));
     },
   );
 
   for (const name of REPORT_COMMANDS) {
-    const help = REPORT_HELP[name]!;
+    const help = REPORT_HELP[name];
     withShared(program.command(name).description(help.what).addHelpText('after', `\nExamples:\n${help.examples.map((e) => `  $ ${e}`).join('\n')}\n`), io).action(
       async (leads: string | undefined, deals: string | undefined, o: SharedOptions) => {
         exitCode = await runReports(io, o, loadOptions([leads, deals], o, io), (l) => buildReports(l.data, [name as ReportName]));
@@ -324,6 +357,19 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
     io,
   ).action(async (leads: string | undefined, deals: string | undefined, o: SharedOptions) => {
     exitCode = await runReports(io, o, loadOptions([leads, deals], o, io), (l) => check(l));
+  });
+
+  withShared(
+    program
+      .command('explain')
+      .description('one lead taken apart: each signal and its points, the grade, each stage with its date and where it came from, the deals, the outcome, and the stall arithmetic')
+      .argument('<lead>', 'the lead id (or email)')
+      .addHelpText('after', '\nExamples:\n  $ leadaudit explain 51000340 contacts.csv deals.csv\n  $ leadaudit explain ann@acme.com leads.csv deals.csv --format json\n'),
+    io,
+  ).action(async (lead: string, leads: string | undefined, deals: string | undefined, o: SharedOptions) => {
+    const options = loadOptions([leads, deals], o, io);
+    if (options.leads === undefined) throw new UsageError('explain needs a leads file');
+    exitCode = await runReports(io, o, options, (l) => explain(l.data, l.leads!.plan, lead));
   });
 
   program
@@ -360,7 +406,7 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
     const options = loadOptions([sample(SAMPLE.leads), sample(SAMPLE.deals)], { ...o, asOf: o.asOf ?? expected.asOf }, io, {
       rubric: o.rubric ?? sample(SAMPLE.rubric),
     });
-    exitCode = await runReports(io, o, options, (l) => buildReports(l.data, ['summary', ...REPORT_COMMANDS]));
+    exitCode = await runReports(io, o, options, (l) => auditReports(l));
   });
 
   try {

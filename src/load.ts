@@ -22,9 +22,9 @@ import {
   type LeadsRead,
   type RejectedRow,
 } from './data/map.js';
-import { isoDate, type DateOrder } from './data/normalize.js';
+import { isoDate, parseAmount, type DateOrder } from './data/normalize.js';
 import type { ClassifiedLead, Deal, FileAccounting } from './model.js';
-import type { AuditData, Grouping } from './reports/context.js';
+import { spendKey, type AuditData, type Grouping } from './reports/context.js';
 import { detectPreset, resolveRubric, type Rubric } from './rubric/resolve.js';
 import type { PresetName } from './rubric/fields.js';
 
@@ -45,6 +45,8 @@ export interface LoadOptions {
   readonly dateOrder?: DateOrder;
   /** Keep every cell of each lead (score --with-columns). */
   readonly keepCells?: boolean;
+  /** --spend: a CSV of channel (or --by group) and spend. */
+  readonly spend?: string;
   /** Where to look for ./leadaudit.yml. */
   readonly cwd?: string;
   readonly stdin?: () => Promise<Buffer>;
@@ -163,7 +165,8 @@ export async function load(options: LoadOptions): Promise<Loaded> {
       ? null
       : await readSide('deals', dealsFile, dealHeader!, leadsFile === undefined ? byColumn : [], (plan) => dealSink(plan, rubric, mapOptions));
 
-  return classifyAll(options, rubric, leads, deals, notices, warnings);
+  const spendIn = options.spend === undefined ? null : await readSpend(options.spend, csvOptions);
+  return classifyAll(options, rubric, leads, deals, spendIn, notices, warnings);
 }
 
 function displayDelimiter(d: string): string {
@@ -201,6 +204,7 @@ function classifyAll(
   rubric: Rubric,
   leadsIn: Loaded['leads'],
   dealsIn: Loaded['deals'],
+  spendIn: SpendFile | null,
   notices: string[],
   warnings: string[],
 ): Loaded {
@@ -272,6 +276,7 @@ function classifyAll(
   }
 
   const group = grouping(options.by, leadsIn?.plan, dealsIn?.plan);
+  const spend = spendIn === null ? null : matchSpend(spendIn, classified, group, warnings);
   if (leadsIn === null && group.explicit && group.ofDeal === undefined) {
     throw new UsageError(`--by ${options.by}: a deals-only run groups deals by owner, stage or a column of the deals file`);
   }
@@ -285,6 +290,7 @@ function classifyAll(
     inputs: { leads: leadAccounting, deals: dealAccounting },
     skips,
     group,
+    spend,
   };
   const rejects = [...(leadsIn?.read.accounting.rejects ?? []), ...(dealsIn?.read.accounting.rejects ?? [])];
   return { data, rubric, notices, warnings, rejects, leads: leadsIn, deals: dealsIn };
@@ -336,4 +342,54 @@ function grouping(by: string | undefined, leadPlan: ColumnPlan | undefined, deal
       };
     }
   }
+}
+
+// ---------------------------------------------------------------- --spend
+
+interface SpendFile {
+  readonly file: string;
+  /** Spend per name as written, summed over repeated names. */
+  readonly rows: ReadonlyMap<string, { name: string; spend: number }>;
+}
+
+const SPEND_NAME = /^(channel|source|medium|utm[ _]?medium|utm[ _]?source|name|group|campaign)$/i;
+const SPEND_VALUE = /spend|cost|budget|amount/i;
+
+/**
+ * Reads --spend FILE (SPEC §6.2): a name column (channel, source, … else the first) and a spend
+ * column (spend, cost, … else the second), amounts as §4.4. Blank rows are skipped; a spend that
+ * cannot be read is an input error naming its line.
+ */
+async function readSpend(file: string, csvOptions: CsvOptions): Promise<SpendFile> {
+  const rows = new Map<string, { name: string; spend: number }>();
+  await readCsv(file, csvOptions, (header) => {
+    const nameAt = Math.max(0, header.names.findIndex((n) => SPEND_NAME.test(n)));
+    const found = header.names.findIndex((n, i) => i !== nameAt && SPEND_VALUE.test(n));
+    const spendAt = found >= 0 ? found : nameAt === 0 ? 1 : 0;
+    if (spendAt >= header.names.length) throw new InputError(`${file}: needs two columns, a channel and its spend`);
+    return {
+      row(cells, line) {
+        const name = cells[nameAt]!.trim();
+        const text = cells[spendAt]!.trim();
+        if (name === '' && text === '') return;
+        const value = parseAmount(text);
+        if (name === '' || Number.isNaN(value)) throw new InputError(`${file} line ${line}: expected a channel and a spend, got ${JSON.stringify(cells.slice(0, 2).join(','))}`);
+        const key = spendKey(name);
+        const prior = rows.get(key);
+        rows.set(key, { name, spend: (prior?.spend ?? 0) + value });
+      },
+      other() {},
+    };
+  });
+  return { file, rows };
+}
+
+/** Spend per group of this run; names in the spend file that match no group are a warning. */
+function matchSpend(spend: SpendFile, leads: readonly ClassifiedLead[] | null, group: Grouping, warnings: string[]): Map<string, number> {
+  const names = new Set((leads ?? []).map((c) => spendKey(group.ofLead(c))));
+  const unmatched = [...spend.rows.entries()].filter(([key]) => !names.has(key)).map(([, r]) => r.name);
+  if (unmatched.length > 0) {
+    warnings.push(`${spend.file}: spend for ${unmatched.map((n) => JSON.stringify(n)).join(', ')} matches no ${group.label.toLowerCase()} (names are matched trimmed and case-insensitively; rubric channels can rename sources)`);
+  }
+  return new Map([...spend.rows].map(([key, r]) => [key, r.spend]));
 }

@@ -123,6 +123,8 @@ export interface Report {
   readonly notes: readonly string[];
   /** `record` prints one row as label/value pairs (the summary). */
   readonly layout?: 'table' | 'record';
+  /** Formats for people show only the first rows and say how many more there are (machine formats show all). */
+  readonly preview?: { readonly rows: number; readonly more: string };
 }
 
 // ---------------------------------------------------------------- row accounting (SPEC §4.6)

@@ -144,7 +144,8 @@ describe('output a user reads back', () => {
     expect(Object.keys(doc.inputs.leads)).toEqual(['file', 'encoding', 'delimiter', 'read', 'used', 'rejected', 'skipped', 'duplicates', 'reasons']);
     expect(doc.inputs.deals).toHaveProperty('attributed');
     expect(doc.inputs.deals).toHaveProperty('unattributed');
-    expect(Object.keys(doc.reports)).toEqual(['summary', 'funnel', 'pipeline', 'sources']);
+    expect(Object.keys(doc.reports)).toEqual(['summary', 'funnel', 'pipeline', 'sources', 'matrix', 'signals', 'stalls', 'cohorts', 'owners']);
+    expect(doc.verdict).toHaveLength(3);
     const funnelKeys = doc.reports.funnel.columns.map((c: { key: string }) => c.key);
     for (const key of ['stage', 'side', 'reached', 'advanced', 'conversion', 'conversion_low', 'conversion_high', 'lost', 'stalled', 'open', 'stalled_pct', 'median_days', 'p75_days', 'stall_after_days']) {
       expect(funnelKeys).toContain(key);

@@ -29,6 +29,11 @@ const CASES: [command: string, formats: string[]][] = [
   ['sources', ['table', 'csv', 'tsv', 'json']],
   ['score', ['csv']],
   ['check', ['table', 'json']],
+  ['matrix', ['table', 'csv', 'json']],
+  ['signals', ['table', 'csv']],
+  ['stalls', ['table', 'csv']],
+  ['cohorts', ['table', 'csv']],
+  ['owners', ['table', 'csv']],
 ];
 
 describe.each(Object.entries(SAMPLES))('%s sample', (sample, [leads, deals]) => {
@@ -61,6 +66,14 @@ describe('tiny edge fixtures', () => {
     const r = run(['audit', 'fixtures/edge/leads.csv', '--as-of', '2025-06-30', '--quiet', '--wide']);
     expect(r.code).toBe(0);
     await expect(r.stdout).toMatchFileSnapshot(join('golden', 'edge', 'audit-leads-only.txt'));
+  });
+});
+
+describe('explain', () => {
+  it.each(['table', 'json'])('one HubSpot lead --format %s', async (format) => {
+    const r = run(['explain', '51058653', 'fixtures/samples/hubspot/contacts.csv', 'fixtures/samples/hubspot/deals.csv', '--as-of', '2025-06-30', '--format', format, '--quiet']);
+    expect(r.code).toBe(0);
+    await expect(r.stdout).toMatchFileSnapshot(join('golden', 'hubspot', `explain.${EXTENSION[format]}`));
   });
 });
 

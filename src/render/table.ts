@@ -180,7 +180,8 @@ function renderRecord(report: Report, paint: ChalkInstance): string {
   return grid.toString();
 }
 
-function renderReport(report: Report, options: RenderOptions, paint: ChalkInstance): string[] {
+function renderReport(full: Report, options: RenderOptions, paint: ChalkInstance): string[] {
+  const report = previewOf(full);
   const lines = [paint.bold(terminalSafe(report.title))];
   const notes = report.notes.map(terminalSafe);
   if (report.columns.length > 0) {
@@ -196,6 +197,14 @@ function renderReport(report: Report, options: RenderOptions, paint: ChalkInstan
     }
   }
   return [...lines, ...notes];
+}
+
+/** The report cut to its preview rows, with a note saying how many more there are. */
+export function previewOf(report: Report): Report {
+  const preview = report.preview;
+  if (preview === undefined || report.rows.length <= preview.rows) return report;
+  const more = report.rows.length - preview.rows;
+  return { ...report, rows: report.rows.slice(0, preview.rows), notes: [...report.notes, `… and ${more} more (${preview.more}).`] };
 }
 
 export function table(result: AuditResult, options: RenderOptions): string {

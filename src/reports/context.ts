@@ -18,6 +18,13 @@ export interface AuditData {
   readonly skips: readonly number[];
   /** The --by grouping: its column key and how to read it from a lead or a deal. */
   readonly group: Grouping;
+  /** --spend: spend per group, keyed by the group name lower-cased and trimmed; null without it. */
+  readonly spend: ReadonlyMap<string, number> | null;
+}
+
+/** How a group name is matched against the spend file's names. */
+export function spendKey(name: string): string {
+  return name.trim().toLowerCase();
 }
 
 export interface Grouping {
@@ -61,8 +68,8 @@ export function handoffStage(rubric: Rubric): number {
   return rubric.stages.findIndex((s) => s.side === 'sales');
 }
 
-/** The opportunity stage: key `opportunity`, else the first stage reached by a deal; -1 when none. */
+/** The opportunity stage: key `opportunity`, else the first stage reached by any deal; -1 when none. */
 export function opportunityStage(rubric: Rubric): number {
   const byKey = rubric.stages.findIndex((s) => s.key === 'opportunity');
-  return byKey >= 0 ? byKey : rubric.stages.findIndex((s) => s.deal !== undefined);
+  return byKey >= 0 ? byKey : rubric.stages.findIndex((s) => s.deal === 'any');
 }

@@ -5,17 +5,22 @@
 import type { Report } from '../model.js';
 import type { AuditData } from './context.js';
 import { funnel } from './funnel.js';
+import { cohorts } from './cohorts.js';
+import { matrix } from './matrix.js';
+import { owners } from './owners.js';
+import { signals } from './signals.js';
+import { stalls } from './stalls.js';
 import { sources } from './sources.js';
 import { summary } from './summary.js';
 
 export type ReportBuilder = (data: AuditData) => Report[];
 
-export const reports = { summary, funnel, sources } satisfies Record<string, ReportBuilder>;
+export const reports = { summary, funnel, sources, matrix, signals, stalls, cohorts, owners } satisfies Record<string, ReportBuilder>;
 
 export type ReportName = keyof typeof reports;
 
 /** The commands that print one report (SPEC §3.1); `audit` prints them all after the summary. */
-export const REPORT_COMMANDS = ['funnel', 'sources'] as const satisfies readonly ReportName[];
+export const REPORT_COMMANDS = ['funnel', 'sources', 'matrix', 'signals', 'stalls', 'cohorts', 'owners'] as const satisfies readonly ReportName[];
 
 export function buildReports(data: AuditData, names: readonly ReportName[]): Report[] {
   return names.flatMap((name) => reports[name](data));

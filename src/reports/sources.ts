@@ -3,11 +3,11 @@
  * revenue then leads. In a deals-only run each deal is the unit and rows are deal groups.
  */
 import type { ClassifiedLead, Column, Deal, Report, Row } from '../model.js';
-import { byDescending, column, compareText, handoffStage, opportunityStage, ratio, type AuditData } from './context.js';
-import { compareRates, median, wilson } from './stats.js';
+import { byDescending, column, compareText, handoffStage, opportunityStage, ratio, spendKey, type AuditData } from './context.js';
+import { differences } from './compare.js';
+import { median, wilson } from './stats.js';
 
 export const UNATTRIBUTED = '(unattributed)';
-const SIGNIFICANCE = 0.05;
 
 interface Tally {
   name: string;
@@ -28,12 +28,17 @@ function tally(name: string): Tally {
   return { name, leads: 0, qualified: 0, handedOff: 0, opportunity: 0, won: 0, lost: 0, wonRevenue: 0, wonDeals: 0, pricedDeals: 0, daysToWin: [] };
 }
 
-/** `+` / `-` when the group's rate differs from everyone else's at p < 0.05, else ''. */
-export function significance(x: number, n: number, totalX: number, totalN: number): string {
-  const restN = totalN - n;
-  if (n === 0 || restN === 0) return '';
-  const { p, direction } = compareRates(x, n, totalX - x, restN);
-  return p < SIGNIFICANCE && direction !== 0 ? (direction > 0 ? '+' : '-') : '';
+/** --spend (SPEC §6.2): spend, cost per lead and per win, and return on ad spend (won revenue / spend). */
+function spendColumns(data: AuditData, t: Tally): Row {
+  if (data.spend === null) return {};
+  const spend = data.spend.get(spendKey(t.name));
+  if (spend === undefined) return { spend: null, cost_per_lead: null, cost_per_win: null, roas: null };
+  return {
+    spend,
+    cost_per_lead: ratio(spend, t.leads),
+    cost_per_win: ratio(spend, t.won),
+    roas: data.deals === null ? null : ratio(t.wonRevenue, spend),
+  };
 }
 
 /** Groups in report order (SPEC §6.2): won revenue, then leads, descending; ties by name. */
@@ -89,7 +94,9 @@ function leadSources(data: AuditData, leads: readonly ClassifiedLead[]): Report 
   // Without score signals every lead gets the top grade: "qualified" would mean nothing.
   const scored = rubric.signals.length > 0;
 
-  const rows: Row[] = ranked(groups).map((t) => {
+  const order = ranked(groups);
+  const marks = differences(order.map((t) => ({ x: t.won, n: t.leads })));
+  const rows: Row[] = order.map((t, i) => {
     const interval = wilson(t.won, t.leads);
     // Revenue needs deals: a leads-only run has none to add up (null, not 0).
     const money = (x: number | null) => (data.deals === null ? null : x);
@@ -110,8 +117,9 @@ function leadSources(data: AuditData, leads: readonly ClassifiedLead[]): Report 
       median_days_to_win: t.daysToWin.length === 0 ? null : median(t.daysToWin),
       lead_share: ratio(t.leads, total.leads),
       revenue_share: money(ratio(t.wonRevenue, revenue)),
-      signif: significance(t.won, t.leads, total.won, total.leads),
+      signif: marks[i]!.mark,
       low_n: t.leads < data.minN,
+      ...spendColumns(data, t),
     };
   });
   if (data.deals !== null && data.unattributed.length > 0) {
@@ -134,6 +142,7 @@ function leadSources(data: AuditData, leads: readonly ClassifiedLead[]): Report 
       revenue_share: ratio(unattributed.wonRevenue, revenue),
       signif: '',
       low_n: false,
+      ...(data.spend === null ? {} : { spend: null, cost_per_lead: null, cost_per_win: null, roas: null }),
     });
   }
   const columns: Column[] = [
@@ -155,9 +164,17 @@ function leadSources(data: AuditData, leads: readonly ClassifiedLead[]): Report 
     column('revenue_share', 'Rev share', 'percent', { priority: 7 }),
     column('signif', 'Sig', 'text', { priority: 2 }),
     column('low_n', `n<${data.minN}`, 'flag', { priority: 3 }),
+    ...(data.spend === null
+      ? []
+      : [
+          column('spend', 'Spend', 'money', { priority: 2 }),
+          column('cost_per_lead', 'Cost/lead', 'money', { priority: 3 }),
+          column('cost_per_win', 'Cost/win', 'money', { priority: 2 }),
+          column('roas', 'ROAS', 'number', { priority: 2 }),
+        ]),
   ];
   const notes = [
-    `Win rate = won / leads, with its 95% Wilson interval; close rate = won / (won + lost). Sig: + or - when a ${group.label.toLowerCase()}'s win rate differs from all other leads' at p < 0.05 (z-test; Fisher's exact test when a cell is small).`,
+    `Win rate = won / leads, with its 95% Wilson interval; close rate = won / (won + lost). Sig: + or - when a ${group.label.toLowerCase()}'s win rate differs from all other leads' at p < 0.05 (z-test, or Fisher's exact test when a cell is small; Holm-adjusted across the rows).`,
     `n<${data.minN}: fewer than ${data.minN} leads; read its rates with care (--min-n).`,
   ];
   const unpriced = total.wonDeals - total.pricedDeals + unattributed.wonDeals - unattributed.pricedDeals;
@@ -195,7 +212,9 @@ function dealSources(data: AuditData, deals: readonly Deal[]): Report {
       } else if (deal.outcome === 'lost') x.lost++;
     }
   }
-  const rows: Row[] = ranked(groups).map((t) => {
+  const order = ranked(groups);
+  const marks = differences(order.map((t) => ({ x: t.won, n: t.leads })));
+  const rows: Row[] = order.map((t, i) => {
     const interval = wilson(t.won, t.leads);
     return {
       [key]: t.name,
@@ -212,7 +231,7 @@ function dealSources(data: AuditData, deals: readonly Deal[]): Report {
       median_days_to_win: t.daysToWin.length === 0 ? null : median(t.daysToWin),
       deal_share: ratio(t.leads, total.leads),
       revenue_share: ratio(t.wonRevenue, total.wonRevenue),
-      signif: significance(t.won, t.leads, total.won, total.leads),
+      signif: marks[i]!.mark,
       low_n: t.leads < data.minN,
     };
   });
@@ -242,7 +261,7 @@ function dealSources(data: AuditData, deals: readonly Deal[]): Report {
     rows,
     notes: [
       'No leads file: each deal is the unit. Win rate = won / deals; close rate = won / (won + lost); days to win from the deal\'s created to its closed date.',
-      `Sig: + or - when a group's win rate differs from all other deals' at p < 0.05. n<${data.minN}: fewer than ${data.minN} deals.`,
+      `Sig: + or - when a group's win rate differs from all other deals' at p < 0.05 (Holm-adjusted across the rows). n<${data.minN}: fewer than ${data.minN} deals.`,
       ...(unpriced > 0 ? [`${unpriced} won deal${unpriced === 1 ? ' has' : 's have'} no amount: counted as won, left out of revenue and the average deal.`] : []),
     ],
   };

@@ -5,8 +5,9 @@
 import type { Column, FileAccounting, Report, Row } from '../model.js';
 import { column, compareText, handoffStage, ratio, type AuditData } from './context.js';
 import { countStages, dealState } from './funnel.js';
+import { verdicts } from './matrix.js';
 import { wilson } from './stats.js';
-import { significance } from './sources.js';
+import { differences } from './compare.js';
 
 function accountingRows(prefix: string, file: FileAccounting | null): { columns: Column[]; row: Row } {
   if (file === null) return { columns: [], row: {} };
@@ -78,9 +79,12 @@ export function summary(data: AuditData): Report[] {
       if (lead.outcome === 'won') t.won++;
       byChannel.set(lead.channel, t);
     }
-    const candidates = [...byChannel]
-      .filter(([, t]) => t.leads >= data.minN)
-      .map(([name, t]) => ({ name, rate: t.won / t.leads, mark: significance(t.won, t.leads, won, n) }))
+    // Marked as in sources (every channel in one Holm family), then held to --min-n.
+    const channels = [...byChannel];
+    const marks = differences(channels.map(([, t]) => ({ x: t.won, n: t.leads })));
+    const candidates = channels
+      .map(([name, t], i) => ({ name, leads: t.leads, rate: t.won / t.leads, mark: marks[i]!.mark }))
+      .filter((c) => c.leads >= data.minN)
       .sort((a, b) => b.rate - a.rate || compareText(a.name, b.name));
     const best = candidates.find((c) => c.mark === '+');
     const worst = [...candidates].reverse().find((c) => c.mark === '-');
@@ -120,6 +124,13 @@ export function summary(data: AuditData): Report[] {
       worst_channel: worst?.name ?? null,
       worst_channel_win_rate: worst?.rate ?? null,
     });
+    const lines = verdicts(data);
+    for (const v of lines) {
+      const key = `verdict_${v.topic.split(' ')[0]}`;
+      columns.push(column(key, v.topic === 'rubric check' ? 'Rubric check' : `${v.topic[0]!.toUpperCase()}${v.topic.slice(1)}`, 'text'));
+      row[key] = v.names ? `${v.finding} (${v.names})` : v.finding;
+    }
+    notes.push(...lines.map((v) => v.text));
     if (rubric.signals.length === 0) notes.push('Qualified: the rubric has no score signals, so no lead is graded.');
     if (!best && !worst) {
       notes.push(`Best and worst channel: none differs significantly from the rest among channels with at least ${data.minN} leads.`);

@@ -1,0 +1,144 @@
+/**
+ * owners (SPEC §6.7): one row per owner — what they were given, what they handed on and closed,
+ * how fast they touched and won, and how many they let stall.
+ */
+import type { Column, Report, Row } from '../model.js';
+import { differences } from './compare.js';
+import { column, compareText, handoffStage, ratio, type AuditData } from './context.js';
+import { dealState } from './funnel.js';
+import { median } from './stats.js';
+
+const NONE = '(none)';
+
+interface Tally {
+  leads: number;
+  qualified: number;
+  handed: number;
+  qualifiedHanded: number;
+  won: number;
+  wonQualified: number;
+  touch: number[];
+  toWin: number[];
+  stalled: number;
+  stalledQualifiedSales: number;
+}
+
+export function owners(data: AuditData): Report[] {
+  if (data.leads === null) return data.deals === null ? [] : [dealOwners(data)];
+  const { rubric } = data;
+  const handoff = handoffStage(rubric);
+  const groups = new Map<string, Tally>();
+  let hasFirstTouch = false;
+  for (const c of data.leads) {
+    const name = c.lead.owner || NONE;
+    let t = groups.get(name);
+    if (!t) groups.set(name, (t = { leads: 0, qualified: 0, handed: 0, qualifiedHanded: 0, won: 0, wonQualified: 0, touch: [], toWin: [], stalled: 0, stalledQualifiedSales: 0 }));
+    t.leads++;
+    const handed = handoff >= 0 && c.furthest >= handoff;
+    if (handed) t.handed++;
+    if (c.qualified) {
+      t.qualified++;
+      if (handed) t.qualifiedHanded++;
+    }
+    if (c.outcome === 'won') {
+      t.won++;
+      if (c.qualified) t.wonQualified++;
+      const days = c.wonDate - c.lead.created;
+      if (days >= 0) t.toWin.push(days);
+    }
+    if (c.stalled) {
+      t.stalled++;
+      if (c.qualified && rubric.stages[c.furthest]!.side === 'sales') t.stalledQualifiedSales++;
+    }
+    const touch = c.lead.firstTouch - c.lead.created;
+    if (!Number.isNaN(c.lead.firstTouch)) hasFirstTouch = true;
+    if (touch >= 0) t.touch.push(touch);
+  }
+  const names = [...groups.keys()].sort((a, b) => groups.get(b)!.leads - groups.get(a)!.leads || compareText(a, b));
+  // Which owners let significantly more of their qualified handoffs stall in sales stages.
+  const marks = differences(names.map((n) => ({ x: groups.get(n)!.stalledQualifiedSales, n: groups.get(n)!.qualifiedHanded })), data.minN);
+  const rows: Row[] = names.map((name, i) => {
+    const t = groups.get(name)!;
+    return {
+      owner: name,
+      leads: t.leads,
+      qualified: t.qualified,
+      handed_off: t.handed,
+      won: t.won,
+      win_rate_qualified: ratio(t.wonQualified, t.qualified),
+      median_days_to_first_touch: t.touch.length === 0 ? null : median(t.touch),
+      median_days_to_win: t.toWin.length === 0 ? null : median(t.toWin),
+      stalled: t.stalled,
+      stalled_qualified_sales: t.stalledQualifiedSales,
+      stall_signif: marks[i]!.mark,
+      low_n: t.leads < data.minN,
+    };
+  });
+  const columns: Column[] = [
+    column('owner', 'Owner', 'text', { fromInput: true, priority: 1 }),
+    column('leads', 'Leads', 'count', { priority: 1 }),
+    column('qualified', 'Qualified', 'count', { priority: 2 }),
+    column('handed_off', 'Handed off', 'count', { priority: 2 }),
+    column('won', 'Won', 'count', { priority: 1 }),
+    column('win_rate_qualified', 'Win rate (qualified)', 'percent', { priority: 1 }),
+    column('median_days_to_first_touch', 'Days to touch', 'days', { priority: 3 }),
+    column('median_days_to_win', 'Days to win', 'days', { priority: 3 }),
+    column('stalled', 'Stalled', 'count', { priority: 2 }),
+    column('stalled_qualified_sales', 'Qualified stalled (sales)', 'count', { priority: 1 }),
+    column('stall_signif', 'Sig', 'text', { priority: 1 }),
+    column('low_n', `n<${data.minN}`, 'flag', { priority: 4 }),
+  ];
+  const notes = [
+    'Win rate (qualified): won / qualified leads. Qualified stalled (sales): qualified leads left open past a sales stage\'s threshold.',
+    `Sig: + when an owner's qualified handoffs stall in sales stages more often than other owners' (p < 0.05, Holm-adjusted), - when less.`,
+  ];
+  if (!hasFirstTouch) notes.push('Days to touch needs a first-touch column (leads.columns.firstTouch in the rubric).');
+  return [{ name: 'owners', title: 'Owners', columns, rows, notes }];
+}
+
+/** Deals-only: owners of deals, with the deal as the unit. */
+function dealOwners(data: AuditData): Report {
+  const groups = new Map<string, { deals: number; won: number; lost: number; stalled: number; toWin: number[] }>();
+  for (const d of data.deals!) {
+    const name = d.owner || NONE;
+    let t = groups.get(name);
+    if (!t) groups.set(name, (t = { deals: 0, won: 0, lost: 0, stalled: 0, toWin: [] }));
+    t.deals++;
+    if (d.outcome === 'won') {
+      t.won++;
+      const days = d.closed - d.created;
+      if (days >= 0) t.toWin.push(days);
+    } else if (d.outcome === 'lost') t.lost++;
+    else if (dealState(d, data).stalled) t.stalled++;
+  }
+  const names = [...groups.keys()].sort((a, b) => groups.get(b)!.deals - groups.get(a)!.deals || compareText(a, b));
+  const marks = differences(names.map((n) => ({ x: groups.get(n)!.won, n: groups.get(n)!.deals })));
+  return {
+    name: 'owners',
+    title: 'Deal owners',
+    columns: [
+      column('owner', 'Owner', 'text', { fromInput: true, priority: 1 }),
+      column('deals', 'Deals', 'count', { priority: 1 }),
+      column('won', 'Won', 'count', { priority: 1 }),
+      column('lost', 'Lost', 'count', { priority: 2 }),
+      column('win_rate', 'Win rate', 'percent', { priority: 1 }),
+      column('median_days_to_win', 'Days to win', 'days', { priority: 2 }),
+      column('stalled', 'Stalled', 'count', { priority: 1 }),
+      column('signif', 'Sig', 'text', { priority: 2 }),
+    ],
+    rows: names.map((name, i) => {
+      const t = groups.get(name)!;
+      return {
+        owner: name,
+        deals: t.deals,
+        won: t.won,
+        lost: t.lost,
+        win_rate: ratio(t.won, t.deals),
+        median_days_to_win: t.toWin.length === 0 ? null : median(t.toWin),
+        stalled: t.stalled,
+        signif: marks[i]!.mark,
+      };
+    }),
+    notes: ['No leads file: each deal is the unit. Sig: + or - when an owner\'s win rate differs from the rest at p < 0.05 (Holm-adjusted).'],
+  };
+}

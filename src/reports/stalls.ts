@@ -1,0 +1,110 @@
+/**
+ * stalls (SPEC §6.5): the follow-up list — one row per stalled lead and per stalled open deal,
+ * sales side first, then the most days over the stage's threshold.
+ */
+import type { ClassifiedLead, Column, Deal, Report, Row } from '../model.js';
+import { column, compareText, type AuditData } from './context.js';
+import { countStages, dealState } from './funnel.js';
+import { quantile } from './stats.js';
+
+export function stalls(data: AuditData): Report[] {
+  const rows: Row[] = [];
+  const { rubric } = data;
+  const leadOf = new Map<Deal, ClassifiedLead>();
+  if (data.leads !== null) {
+    for (const c of data.leads) {
+      for (const d of c.deals) leadOf.set(d, c);
+      if (!c.stalled) continue;
+      const stage = rubric.stages[c.furthest]!;
+      const threshold = stage.stallAfterDays!;
+      let openAmount = 0;
+      for (const d of c.deals) if (d.outcome === 'open' && !Number.isNaN(d.amount)) openAmount += d.amount;
+      rows.push({
+        kind: 'lead',
+        lead_id: c.lead.id,
+        deal_id: null,
+        name: c.lead.name,
+        email: c.lead.email,
+        channel: c.channel,
+        grade: c.grade,
+        stage: stage.key,
+        side: stage.side,
+        days_in_stage: c.daysInStage,
+        stall_after_days: threshold,
+        days_over: c.daysInStage - threshold,
+        owner: c.lead.owner,
+        open_amount: openAmount,
+      });
+    }
+  }
+  if (data.deals !== null) {
+    for (const d of data.deals) {
+      const state = dealState(d, data);
+      if (!state.stalled) continue;
+      const stage = rubric.deals.stages[state.furthest]!;
+      const lead = leadOf.get(d);
+      rows.push({
+        kind: 'deal',
+        lead_id: lead?.lead.id ?? null,
+        deal_id: d.id,
+        name: lead?.lead.name ?? null,
+        email: lead?.lead.email ?? null,
+        channel: lead?.channel ?? null,
+        grade: lead?.grade ?? null,
+        stage: stage.label,
+        side: 'sales',
+        days_in_stage: state.daysInStage,
+        stall_after_days: stage.stallAfterDays!,
+        days_over: state.daysInStage - stage.stallAfterDays!,
+        owner: d.owner || lead?.lead.owner || '',
+        open_amount: Number.isNaN(d.amount) ? null : d.amount,
+      });
+    }
+  }
+  rows.sort(
+    (a, b) =>
+      (a.side === 'sales' ? 0 : 1) - (b.side === 'sales' ? 0 : 1) ||
+      (b.days_over as number) - (a.days_over as number) ||
+      compareText(String(a.lead_id ?? a.deal_id), String(b.lead_id ?? b.deal_id)) ||
+      compareText(String(a.deal_id ?? ''), String(b.deal_id ?? '')),
+  );
+  const text = (key: string, label: string, priority: number) => column(key, label, 'text', { fromInput: true, priority });
+  const columns: Column[] = [
+    column('kind', 'Kind', 'text', { priority: 5 }),
+    text('lead_id', 'Lead', 1),
+    text('deal_id', 'Deal', 4),
+    text('name', 'Name', 2),
+    text('email', 'Email', 6),
+    text('channel', 'Channel', 4),
+    column('grade', 'Grade', 'text', { priority: 3 }),
+    text('stage', 'Stage', 1),
+    column('side', 'Side', 'text', { priority: 5 }),
+    column('days_in_stage', 'Days in stage', 'days', { priority: 2 }),
+    column('stall_after_days', 'Stall after', 'days', { priority: 4 }),
+    column('days_over', 'Days over', 'days', { priority: 1 }),
+    text('owner', 'Owner', 1),
+    column('open_amount', 'Open amount', 'money', { priority: 3 }),
+  ];
+  return [{ name: 'stalls', title: 'Stalled leads and deals', columns, rows, notes: stallLines(data) }];
+}
+
+/**
+ * The configured thresholds next to the data's own line (SPEC §5.4): the 75th percentile of days
+ * to advance among leads that did advance from the stage.
+ */
+export function stallLines(data: AuditData): string[] {
+  const notes: string[] = [];
+  if (data.leads !== null) {
+    const counts = countStages(data.leads, data.rubric.stages.length);
+    data.rubric.stages.forEach((s, i) => {
+      if (s.stallAfterDays === undefined) return;
+      const days = counts[i]!.days;
+      const own = days.length === 0 ? 'no lead has advanced from it with dates to measure' : `the data's own line is ${Math.round(quantile(days, 0.75))} days (75th percentile of days to advance, ${days.length} leads)`;
+      notes.push(`${s.key}: stalled after ${s.stallAfterDays} days (rubric); ${own}.`);
+    });
+  }
+  if (data.deals !== null && data.rubric.deals.stages.some((s) => s.stallAfterDays !== undefined)) {
+    notes.push('Deals stall the same way, from the later of their stage\'s entered date and their last activity (else their created date).');
+  }
+  return notes;
+}

@@ -1,0 +1,104 @@
+/**
+ * The accountability reports (SPEC §6.3–6.7) on the smallest inputs: every report renders in every
+ * format, rates carry their intervals, and verdicts say "not enough data" instead of guessing.
+ */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { load } from '../src/load.js';
+import { buildReports, REPORT_COMMANDS } from '../src/reports/index.js';
+import { verdicts } from '../src/reports/matrix.js';
+import { explain } from '../src/reports/explain.js';
+import { renderers } from '../src/render/index.js';
+import { dayNumber } from '../src/data/normalize.js';
+import type { AuditResult } from '../src/model.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'leadaudit-tiny-'));
+const leads = join(dir, 'leads.csv');
+const deals = join(dir, 'deals.csv');
+const rubric = join(dir, 'rubric.yml');
+// Three leads, no wins, one channel of a single lead.
+writeFileSync(leads, 'id,email,source,created,owner,title,sql_date\nL1,a@x.com,web,2025-01-05,Ana,VP Sales,2025-02-01\nL2,b@gmail.com,web,2025-02-05,Ben,Analyst,\nL3,c@y.org,partner,2025-03-05,,Director,\n');
+writeFileSync(deals, 'id,lead_id,stage,amount,created,closed\nD1,L1,lost,500,2025-02-10,2025-03-01\n');
+writeFileSync(
+  rubric,
+  `version: 1
+preset: generic
+stages:
+  - { key: lead, side: marketing, stallAfterDays: 30 }
+  - { key: sql, side: sales, stallAfterDays: 10, reachedWhen: { date: sql_date } }
+  - { key: opportunity, side: sales, stallAfterDays: 30, reachedWhen: { deal: any } }
+  - { key: won, side: sales, reachedWhen: { deal: won } }
+score:
+  signals:
+    - { name: Decision maker, points: 20, when: { title: { matches: "vp|director" } } }
+    - { name: Free email, points: -10, when: { email: { matches: "@gmail\\\\." } } }
+  grades: { A: 20, B: 0 }
+  qualifiedGrade: A
+`,
+);
+
+async function tiny() {
+  return load({ leads, deals, rubric, asOf: dayNumber(2025, 6, 30), minN: 30, strict: false, keepRejects: false, cwd: dir });
+}
+
+describe('tiny inputs: 3 leads, 0 wins, a channel of 1', () => {
+  it('every report renders in every format', async () => {
+    const loaded = await tiny();
+    const reports = buildReports(loaded.data, ['summary', ...REPORT_COMMANDS]);
+    expect(reports.map((r) => r.name)).toEqual(['summary', 'funnel', 'sources', 'matrix', 'signals', 'stalls', 'cohorts', 'owners']);
+    const result: AuditResult = { asOf: '2025-06-30', inputs: loaded.data.inputs, reports, verdict: verdicts(loaded.data).map((v) => v.text), alerts: [] };
+    for (const [name, render] of Object.entries(renderers)) {
+      const out = render(result, { color: false, width: 80, wide: false, tool: { name: 'leadaudit', version: 'test' } });
+      expect(out.length, name).toBeGreaterThan(100);
+      expect(out, name).not.toMatch(/NaN|undefined|Infinity/);
+    }
+  });
+
+  it('rates carry their intervals, however small the group', async () => {
+    const loaded = await tiny();
+    const sources = buildReports(loaded.data, ['sources'])[0]!;
+    const partner = sources.rows.find((r) => r.channel === 'partner')!;
+    expect(partner).toMatchObject({ leads: 1, won: 0, win_rate: 0, win_rate_low: 0, low_n: true, signif: '' });
+    expect(partner.win_rate_high).toBeCloseTo(0.7935, 4); // Wilson 95% for 0 of 1
+  });
+
+  it('verdicts say "not enough data" rather than guess', async () => {
+    const loaded = await tiny();
+    const lines = verdicts(loaded.data);
+    expect(lines.map((v) => [v.topic, v.finding])).toEqual([
+      ['marketing gap', 'not enough data'],
+      ['sales gap', 'not enough data'],
+      ['rubric check', 'not enough data'],
+    ]);
+    for (const v of lines) expect(v.text).toMatch(/not enough data/);
+    const signals = buildReports(loaded.data, ['signals'])[0]!;
+    expect(signals.rows.map((r) => r.verdict)).toEqual(['too few', 'too few']);
+    expect(signals.rows.map((r) => r.suggested_points)).toEqual([null, null]);
+  });
+
+  it('explains a lead: signals with what they looked at, stages with where each date came from', async () => {
+    const loaded = await tiny();
+    const [lead, signals, stages, dealsTable] = explain(loaded.data, loaded.leads!.plan, 'L1');
+    expect(lead!.rows[0]).toMatchObject({ id: 'L1', score: 20, grade: 'A', qualified: true, outcome: 'lost (deals lost)', furthest_stage: 'opportunity' });
+    expect(signals!.rows).toEqual([
+      { signal: 'Decision maker', points: 20, matched: true, looked_at: 'title = "VP Sales"' },
+      { signal: 'Free email', points: -10, matched: false, looked_at: 'email = "a@x.com"' },
+    ]);
+    expect(stages!.rows.map((r) => [r.stage, r.how, r.entered, r.date_from])).toEqual([
+      ['lead', 'created', '2025-01-05', 'created'],
+      ['sql', 'date', '2025-02-01', 'date column'],
+      ['opportunity', 'deal', '2025-02-10', 'first deal created'],
+      ['won', 'not reached', null, null],
+    ]);
+    expect(dealsTable!.rows).toEqual([{ deal_id: 'D1', stage: 'lost', outcome: 'lost', amount: 500, created: '2025-02-10', closed: '2025-03-01' }]);
+    expect(() => explain(loaded.data, loaded.leads!.plan, 'L9')).toThrow(/no lead with id or email "L9"; closest ids: L1/);
+  });
+
+  it('spells out the stall arithmetic of an open lead', async () => {
+    const loaded = await tiny();
+    const [lead] = explain(loaded.data, loaded.leads!.plan, 'L2');
+    expect(lead!.notes[1]).toBe('Open at lead since 2025-02-05 (created); no last activity. Idle 145 days as of 2025-06-30 (from the later of the two) vs 30 allowed: stalled, 115 days over.');
+  });
+});
