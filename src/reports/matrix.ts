@@ -51,6 +51,7 @@ function marketingGap(data: AuditData, leads: readonly ClassifiedLead[]): Verdic
   let wonBelow = 0;
   let wonQualified = 0;
   const byChannel = new Map<string, { x: number; n: number }>();
+  const wonBelowBy = new Map<string, number>();
   for (const c of leads) {
     if (c.furthest < handoff) continue;
     handed++;
@@ -59,7 +60,10 @@ function marketingGap(data: AuditData, leads: readonly ClassifiedLead[]): Verdic
     if (!c.qualified) {
       below++;
       t.x++;
-      if (c.outcome === 'won') wonBelow++;
+      if (c.outcome === 'won') {
+        wonBelow++;
+        wonBelowBy.set(c.channel, (wonBelowBy.get(c.channel) ?? 0) + 1);
+      }
     } else if (c.outcome === 'won') wonQualified++;
     byChannel.set(c.channel, t);
   }
@@ -76,7 +80,6 @@ function marketingGap(data: AuditData, leads: readonly ClassifiedLead[]): Verdic
   const rateQualified = wonQualified / qualified;
   const diff = diffInterval(wonQualified, qualified, wonBelow, below)!;
   const { p, direction } = compareRates(wonQualified, qualified, wonBelow, below);
-  const gap = p < SIGNIFICANCE && direction > 0;
   // Which channel sends them: significantly more of its handoffs below the bar than the rest's.
   const channels = [...byChannel];
   const marks = differences(channels.map(([, t]) => t), data.minN);
@@ -86,14 +89,22 @@ function marketingGap(data: AuditData, leads: readonly ClassifiedLead[]): Verdic
     .sort((a, b) => b.x - a.x || a.p - b.p)[0];
   const share = `${pct(below / handed)} of handed-off leads (${below} of ${handed}; ${interval(below, handed)}) are below grade ${bar}`;
   const rates = `they win ${pct(rateBelow)} vs ${pct(rateQualified)} for qualified ones (difference ${points(rateQualified - rateBelow)} points, 95% CI ${points(diff.low)} to ${points(diff.high)}; ${pText(p)})`;
+  // A gap overall, or one channel's: its below-bar handoffs win less than qualified handoffs do.
+  let channelGap = false;
   let from = '';
   if (flooding) {
+    const won = wonBelowBy.get(flooding.name) ?? 0;
+    const test = compareRates(wonQualified, qualified, won, flooding.x);
+    channelGap = test.p < SIGNIFICANCE && test.direction > 0;
     const rest = { x: below - flooding.x, n: handed - flooding.n };
-    from = ` ${flooding.name} sends the most: ${flooding.x} of its ${flooding.n} handoffs are below grade ${bar} (${pct(flooding.x / flooding.n)} vs ${pct(rest.n === 0 ? null : rest.x / rest.n)} from other channels; ${pText(flooding.p)}).`;
+    from =
+      ` ${flooding.name} sends the most: ${flooding.x} of its ${flooding.n} handoffs are below grade ${bar} (${pct(flooding.x / flooding.n)} vs ${pct(rest.n === 0 ? null : rest.x / rest.n)} from other channels; ${pText(flooding.p)})` +
+      `, and they win ${pct(won / flooding.x)} (${channelGap ? `less than qualified handoffs, ${pText(test.p)}` : `not clearly less than qualified handoffs, ${pText(test.p)}`}).`;
   }
+  const gap = (p < SIGNIFICANCE && direction > 0) || channelGap;
   return gap
-    ? { topic, finding: 'gap', text: `Marketing gap: ${share}, and ${rates}.${from}`, names: flooding?.name ?? null }
-    : { topic, finding: 'no gap', text: `No marketing gap shown: ${share}; ${rates}.${from}`, names: flooding?.name ?? null };
+    ? { topic, finding: 'gap', text: `Marketing gap: ${share}; ${rates}.${from}`, names: channelGap ? flooding!.name : null }
+    : { topic, finding: 'no gap', text: `No marketing gap shown: ${share}; ${rates}.${from}`, names: null };
 }
 
 function salesGap(data: AuditData, leads: readonly ClassifiedLead[]): Verdict {
@@ -186,9 +197,13 @@ function rubricCheck(data: AuditData, leads: readonly ClassifiedLead[]): Verdict
   // Scores rise with grade quality: a positive trend means win rate falls as grades worsen.
   const { z, p } = trendTest(won, count, grades.map((_, i) => grades.length - i));
   const finding = p < SIGNIFICANCE ? (z > 0 ? 'works' : 'inverted') : 'no evidence';
+  // A trend can hold while two neighbouring grades are out of order; say so.
+  const rates = grades.map((g, i) => ({ name: g.name, rate: count[i]! > 0 ? won[i]! / count[i]! : NaN })).filter((g) => !Number.isNaN(g.rate));
+  const outOfOrder = rates.slice(1).flatMap((g, i) => (g.rate > rates[i]!.rate ? [`${rates[i]!.name} ${pct(rates[i]!.rate)} < ${g.name} ${pct(g.rate)}`] : []));
+  const order = finding === 'works' && outOfOrder.length > 0 ? `, though not in order: ${outOfOrder.join(', ')}` : '';
   const trend =
     finding === 'works'
-      ? `win rate falls with grade (${byGrade}; trend ${pText(p)})`
+      ? `win rate falls with grade (${byGrade}; trend ${pText(p)})${order}`
       : finding === 'inverted'
         ? `win rate RISES as grades worsen (${byGrade}; trend ${pText(p)}): the rubric points the wrong way`
         : `win rate does not clearly fall with grade (${byGrade}; trend ${pText(p)})`;

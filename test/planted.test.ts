@@ -1,0 +1,148 @@
+/**
+ * Accountability on exports with planted effects (scripts/generate-planted.ts): the reports must
+ * name exactly what was planted — the channel that closes three times as often, the predictive
+ * and the inverse signal, the owner whose grade-A leads stall in SQL, the channel that floods
+ * handoff with grade-D leads — and on a control export with none, name nothing.
+ */
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { generatePlanted, writeRubric, type Planted, type Scenario } from '../scripts/generate-planted.js';
+import { load } from '../src/load.js';
+import { buildReports } from '../src/reports/index.js';
+import { verdicts } from '../src/reports/matrix.js';
+import { parseDate } from '../src/data/normalize.js';
+
+const root = resolve(import.meta.dirname, '..');
+
+/** What the reports name: every channel, signal or owner they single out, and the verdicts. */
+async function named(dir: string, rubric: string) {
+  const loaded = await load({
+    leads: join(dir, 'leads.csv'),
+    deals: join(dir, 'deals.csv'),
+    rubric,
+    asOf: parseDate('2025-06-30'),
+    minN: 30,
+    strict: false,
+    keepRejects: false,
+    cwd: dir,
+  });
+  const reports = Object.fromEntries(buildReports(loaded.data, ['summary', 'sources', 'signals', 'owners', 'matrix']).map((r) => [r.name, r]));
+  const summary = reports.summary!.rows[0]!;
+  const lines = verdicts(loaded.data);
+  return {
+    loaded,
+    reports,
+    best: summary.best_channel,
+    worst: summary.worst_channel,
+    predictive: reports.signals!.rows.filter((r) => r.verdict === 'predictive').map((r) => r.signal),
+    inverse: reports.signals!.rows.filter((r) => r.verdict === 'inverse').map((r) => r.signal),
+    stallingOwners: reports.owners!.rows.filter((r) => r.stall_signif === '+').map((r) => r.owner),
+    marketing: lines.find((v) => v.topic === 'marketing gap')!,
+    sales: lines.find((v) => v.topic === 'sales gap')!,
+    rubricCheck: lines.find((v) => v.topic === 'rubric check')!,
+  };
+}
+
+const bundled = (scenario: Scenario) => {
+  const dir = join(root, 'fixtures', 'planted', scenario);
+  return { dir, planted: JSON.parse(readFileSync(join(dir, 'planted.json'), 'utf8')) as Planted, rubric: join(root, 'fixtures', 'planted', 'rubric.yml') };
+};
+
+describe('the planted export', () => {
+  const { dir, planted, rubric } = bundled('planted');
+
+  it('names exactly the planted effects, with the verdicts', async () => {
+    const n = await named(dir, rubric);
+    expect(n.best).toBe(planted.planted.bestChannel);
+    expect(n.predictive).toEqual([planted.planted.predictiveSignal]);
+    expect(n.inverse).toEqual([planted.planted.inverseSignal]);
+    expect(n.stallingOwners).toEqual([planted.planted.stallingOwner]);
+    expect([n.sales.finding, n.sales.names]).toEqual(['gap', planted.planted.stallingOwner]);
+    expect([n.marketing.finding, n.marketing.names]).toEqual(['gap', planted.planted.floodingChannel]);
+    expect(n.rubricCheck.finding).toBe('works');
+    expect(n.sales.text).toMatch(/Omar's: \d+\.\d% of that owner's qualified handoffs vs \d+\.\d% for other owners \(p < 0\.001\)/);
+  });
+
+  it('counts what the generator recorded: channels, signals, owners, grades', async () => {
+    const { loaded, reports } = await named(dir, rubric);
+    const c = planted.counts;
+    const leads = loaded.data.leads!;
+    const handoff = loaded.rubric.stages.findIndex((s) => s.side === 'sales');
+    for (const [channel, want] of Object.entries(c.channels)) {
+      const mine = leads.filter((l) => l.channel === channel);
+      const handed = mine.filter((l) => l.furthest >= handoff);
+      expect({ channel, leads: mine.length, won: mine.filter((l) => l.outcome === 'won').length, handedOff: handed.length, handedOffUnqualified: handed.filter((l) => !l.qualified).length }).toEqual({ channel, ...want });
+    }
+    for (const row of reports.signals!.rows) {
+      const want = c.signals[row.signal as string]!;
+      expect({ signal: row.signal, with: row.leads_with, rateWith: row.win_rate_with }).toEqual({ signal: row.signal, with: want.with, rateWith: want.wonWith / want.with });
+    }
+    const owners = new Map(reports.owners!.rows.map((r) => [r.owner, r]));
+    for (const [owner, want] of Object.entries(c.owners)) {
+      const row = owners.get(owner)!;
+      expect({ owner, leads: row.leads, qualified: row.qualified, handedOff: row.handed_off, won: row.won, stalled: row.stalled_qualified_sales }).toEqual({
+        owner,
+        leads: want.leads,
+        qualified: want.qualified,
+        handedOff: want.handedOff,
+        won: want.won,
+        stalled: want.qualifiedStalledSales,
+      });
+    }
+    const matrix = new Map(reports.matrix!.rows.map((r) => [r.grade, r]));
+    for (const [grade, want] of Object.entries(c.grades)) {
+      expect({ grade, leads: matrix.get(grade)!.leads, won: matrix.get(grade)!.won, handedOff: matrix.get(grade)!.handed_off }).toEqual({ grade, ...want });
+    }
+  });
+});
+
+describe('the control export', () => {
+  const { dir, planted, rubric } = bundled('control');
+
+  it('names nothing: no best or worst channel, no predictive signal, no stalling owner, no channel flooding handoff', async () => {
+    expect(Object.values(planted.planted).every((v) => v === null)).toBe(true);
+    const n = await named(dir, rubric);
+    expect([n.best, n.worst, n.predictive, n.inverse, n.stallingOwners]).toEqual([null, null, [], [], []]);
+    expect([n.marketing.finding, n.marketing.names, n.sales.names]).toEqual(['no gap', null, null]);
+    expect(n.rubricCheck.finding).toBe('no evidence');
+  });
+});
+
+describe('over seeds nobody picked', () => {
+  // Seeds 1–6 of each scenario: every planted export must show every effect; the controls may
+  // show a false alarm only at the rate the tests allow (5% per family: 1 in 6 at the most).
+  const base = mkdtempSync(join(tmpdir(), 'leadaudit-planted-'));
+  writeRubric(base);
+  const rubric = join(base, 'rubric.yml');
+  const seeds = [1, 2, 3, 4, 5, 6];
+
+  it('finds every planted effect on every seed', async () => {
+    for (const seed of seeds) {
+      const out = join(base, `planted-${seed}`);
+      const planted = generatePlanted({ scenario: 'planted', leads: 4000, seed, asOf: '2025-06-30', out });
+      const n = await named(out, rubric);
+      expect({ seed, best: n.best, predictive: n.predictive, inverse: n.inverse, owners: n.stallingOwners, flooding: n.marketing.names }).toEqual({
+        seed,
+        best: planted.planted.bestChannel,
+        predictive: [planted.planted.predictiveSignal],
+        inverse: [planted.planted.inverseSignal],
+        owners: [planted.planted.stallingOwner],
+        flooding: planted.planted.floodingChannel,
+      });
+    }
+  });
+
+  it('names something on at most one control seed', async () => {
+    const alarms: number[] = [];
+    for (const seed of seeds) {
+      const out = join(base, `control-${seed}`);
+      generatePlanted({ scenario: 'control', leads: 4000, seed, asOf: '2025-06-30', out });
+      const n = await named(out, rubric);
+      const anything = n.best !== null || n.worst !== null || n.predictive.length + n.inverse.length + n.stallingOwners.length > 0 || n.marketing.names !== null;
+      if (anything) alarms.push(seed);
+    }
+    expect(alarms.length).toBeLessThanOrEqual(1);
+  });
+});
