@@ -24,7 +24,7 @@ import {
 } from './data/map.js';
 import { isoDate, parseAmount, type DateOrder } from './data/normalize.js';
 import type { ClassifiedLead, Deal, FileAccounting } from './model.js';
-import { spendKey, type AuditData, type Grouping } from './reports/context.js';
+import type { AuditData, Grouping } from './reports/context.js';
 import { detectPreset, resolveRubric, type Rubric } from './rubric/resolve.js';
 import type { PresetName } from './rubric/fields.js';
 
@@ -374,9 +374,8 @@ async function readSpend(file: string, csvOptions: CsvOptions): Promise<SpendFil
         if (name === '' && text === '') return;
         const value = parseAmount(text);
         if (name === '' || Number.isNaN(value)) throw new InputError(`${file} line ${line}: expected a channel and a spend, got ${JSON.stringify(cells.slice(0, 2).join(','))}`);
-        const key = spendKey(name);
-        const prior = rows.get(key);
-        rows.set(key, { name, spend: (prior?.spend ?? 0) + value });
+        const prior = rows.get(name);
+        rows.set(name, { name, spend: (prior?.spend ?? 0) + value });
       },
       other() {},
     };
@@ -384,12 +383,22 @@ async function readSpend(file: string, csvOptions: CsvOptions): Promise<SpendFil
   return { file, rows };
 }
 
-/** Spend per group of this run; names in the spend file that match no group are a warning. */
+/**
+ * Spend per group of this run, keyed by the group's name. A spend name matches a group of the
+ * same name (trimmed), else one that differs only in case; names that match no group are a warning.
+ */
 function matchSpend(spend: SpendFile, leads: readonly ClassifiedLead[] | null, group: Grouping, warnings: string[]): Map<string, number> {
-  const names = new Set((leads ?? []).map((c) => spendKey(group.ofLead(c))));
-  const unmatched = [...spend.rows.entries()].filter(([key]) => !names.has(key)).map(([, r]) => r.name);
-  if (unmatched.length > 0) {
-    warnings.push(`${spend.file}: spend for ${unmatched.map((n) => JSON.stringify(n)).join(', ')} matches no ${group.label.toLowerCase()} (names are matched trimmed and case-insensitively; rubric channels can rename sources)`);
+  const groups = new Set((leads ?? []).map((c) => group.ofLead(c)));
+  const out = new Map<string, number>();
+  const unmatched: string[] = [];
+  for (const { name, spend: value } of spend.rows.values()) {
+    const exact = [...groups].find((g) => g.trim() === name);
+    const match = exact ?? [...groups].find((g) => g.trim().toLowerCase() === name.toLowerCase());
+    if (match === undefined) unmatched.push(name);
+    else out.set(match, (out.get(match) ?? 0) + value);
   }
-  return new Map([...spend.rows].map(([key, r]) => [key, r.spend]));
+  if (unmatched.length > 0) {
+    warnings.push(`${spend.file}: spend for ${unmatched.map((n) => JSON.stringify(n)).join(', ')} matches no ${group.label.toLowerCase()} (names are matched trimmed, then case-insensitively; rubric channels can rename sources)`);
+  }
+  return out;
 }

@@ -115,3 +115,20 @@ describe('dates', () => {
     expect(loaded.warnings.join('\n')).toMatch(/not valid UTF-8; read as Windows-1252/);
   });
 });
+
+describe('--spend', () => {
+  it('adds spend, cost per lead and per win, and ROAS per channel; warns about names that match none', async () => {
+    const leads = file('id,source\nL1,Paid Search\nL2,paid search\nL3,Organic\n');
+    const deals = file('id,lead_id,stage,amount\nD1,L1,won,"R$ 1.500,00"\nD2,L3,won,800\n');
+    const spend = join(dir, 'spend.csv');
+    writeFileSync(spend, 'Channel;Spend;;\n Paid Search ;R$ 100.000;;\nPaid Display;R$ 30.000;;\n');
+    const loaded = await run({ leads, deals, spend });
+    const rows = report(buildReports(loaded.data, ['sources']), 'sources').rows;
+    const paid = rows.find((r) => r.channel === 'Paid Search')!;
+    expect(paid).toMatchObject({ leads: 1, won: 1, spend: 100000, cost_per_lead: 100000, cost_per_win: 100000, roas: 0.015 });
+    // "paid search" is another raw source (no channel rule joins them): the exact name takes the spend, once.
+    expect(rows.find((r) => r.channel === 'paid search')).toMatchObject({ spend: null });
+    expect(rows.find((r) => r.channel === 'Organic')).toMatchObject({ spend: null, roas: null });
+    expect(loaded.warnings.join('\n')).toMatch(/spend for "Paid Display" matches no channel/);
+  });
+});

@@ -18,14 +18,10 @@ export interface AuditData {
   readonly skips: readonly number[];
   /** The --by grouping: its column key and how to read it from a lead or a deal. */
   readonly group: Grouping;
-  /** --spend: spend per group, keyed by the group name lower-cased and trimmed; null without it. */
+  /** --spend: spend per group, keyed by the group's name; null without it. */
   readonly spend: ReadonlyMap<string, number> | null;
 }
 
-/** How a group name is matched against the spend file's names. */
-export function spendKey(name: string): string {
-  return name.trim().toLowerCase();
-}
 
 export interface Grouping {
   /** The first column's key: `channel`, `owner`, or the --by column's name. */

@@ -3,7 +3,7 @@
  * revenue then leads. In a deals-only run each deal is the unit and rows are deal groups.
  */
 import type { ClassifiedLead, Column, Deal, Report, Row } from '../model.js';
-import { byDescending, column, compareText, handoffStage, opportunityStage, ratio, spendKey, type AuditData } from './context.js';
+import { byDescending, column, compareText, handoffStage, opportunityStage, ratio, type AuditData } from './context.js';
 import { differences } from './compare.js';
 import { median, wilson } from './stats.js';
 
@@ -31,7 +31,7 @@ function tally(name: string): Tally {
 /** --spend (SPEC §6.2): spend, cost per lead and per win, and return on ad spend (won revenue / spend). */
 function spendColumns(data: AuditData, t: Tally): Row {
   if (data.spend === null) return {};
-  const spend = data.spend.get(spendKey(t.name));
+  const spend = data.spend.get(t.name);
   if (spend === undefined) return { spend: null, cost_per_lead: null, cost_per_win: null, roas: null };
   return {
     spend,
