@@ -9,7 +9,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { checkAlerts, parseRule, rubricRules } from './alerts.js';
 import { EXIT, UsageError, exitCodeOf } from './errors.js';
 import { isoDate, parseDate, today, type DateOrder } from './data/normalize.js';
-import { load, type LoadOptions, type Loaded } from './load.js';
+import { load, readHeader, type LoadOptions, type Loaded } from './load.js';
 import type { AuditResult, Report } from './model.js';
 import { renderers, type FormatName } from './render/index.js';
 import { alertText } from './render/format.js';
@@ -19,7 +19,8 @@ import { explain } from './reports/explain.js';
 import { buildReports, REPORT_COMMANDS, type ReportName } from './reports/index.js';
 import { verdicts } from './reports/matrix.js';
 import { score } from './reports/score.js';
-import { checkPresetName } from './rubric/resolve.js';
+import { checkPresetName, detectPreset } from './rubric/resolve.js';
+import { initRubric } from './rubric/init.js';
 import { PRESET_NAMES } from './rubric/fields.js';
 
 /** Where the CLI talks to the world; tests pass their own. */
@@ -371,6 +372,43 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
     if (options.leads === undefined) throw new UsageError('explain needs a leads file');
     exitCode = await runReports(io, o, options, (l) => explain(l.data, l.leads!.plan, lead));
   });
+
+  program
+    .command('init')
+    .description('write leadaudit.yml for these exports: the detected preset with its columns as found, every section commented, unused headers listed as signal candidates')
+    .argument('[leads]', 'leads (contacts) export')
+    .argument('[deals]', 'deals (opportunities) export')
+    .option('--leads <file>', 'the leads export (instead of the first argument)')
+    .option('--deals <file>', 'the deals export')
+    .addOption(new Option('--preset <name>', `start from this preset instead of the detected one: ${PRESET_NAMES.join(', ')}`))
+    .option('-o, --output <file>', 'where to write the rubric', 'leadaudit.yml')
+    .option('--force', 'overwrite an existing rubric file')
+    .option('--delimiter <char>', 'column delimiter: , ; tab | (default: sniffed)')
+    .option('--encoding <name>', 'text encoding (default: from the BOM, else UTF-8, else Windows-1252)')
+    .option('-q, --quiet', 'no notices on standard error')
+    .addHelpText('after', '\nExamples:\n  $ leadaudit init contacts.csv deals.csv && leadaudit check contacts.csv deals.csv\n  $ leadaudit init --deals pipeline.csv --preset generic -o rubrics/pipeline.yml\n')
+    .action(async (leadsArg: string | undefined, dealsArg: string | undefined, o: { leads?: string; deals?: string; preset?: string; output: string; force?: boolean; delimiter?: string; encoding?: string; quiet?: boolean }) => {
+      const leads = o.leads ?? (o.deals !== undefined && dealsArg === undefined ? undefined : leadsArg);
+      const deals = o.deals ?? (o.leads !== undefined ? leadsArg : dealsArg);
+      if (leads === undefined && deals === undefined) throw new UsageError('init needs a leads export, a deals export, or both');
+      const target = resolve(io.cwd, o.output);
+      if (existsSync(target) && !o.force) throw new UsageError(`${o.output} already exists; use --force to overwrite it`);
+      const csv = { delimiter: delimiterOption(o.delimiter), encoding: o.encoding };
+      const leadHeader = leads === undefined ? undefined : await readHeader(leads, csv);
+      const dealHeader = deals === undefined ? undefined : await readHeader(deals, csv);
+      const preset = o.preset === undefined ? detectPreset(leadHeader?.names, dealHeader?.names).preset : checkPresetName(o.preset);
+      const text = initRubric({
+        preset,
+        leads: leads === undefined ? undefined : { file: leads, header: leadHeader! },
+        deals: deals === undefined ? undefined : { file: deals, header: dealHeader! },
+        today: isoDate(today(io.now())),
+      });
+      writeOutput(target, text, [leads, deals].filter((f): f is string => f !== undefined));
+      if (!o.quiet) {
+        const files = [leads, deals].filter(Boolean).join(' ');
+        io.stderr.write(`leadaudit: wrote ${o.output} (${preset} preset${o.preset === undefined ? ', detected from the headers' : ''}); next: leadaudit check ${files}\n`);
+      }
+    });
 
   program
     .command('schema')

@@ -71,7 +71,7 @@ function findDefaultRubric(cwd: string = process.cwd()): string | undefined {
 }
 
 /** Reads only the header of a file (the first few KiB). */
-async function readHeader(file: string, options: CsvOptions): Promise<CsvHeader> {
+export async function readHeader(file: string, options: CsvOptions): Promise<CsvHeader> {
   let header: CsvHeader | undefined;
   const stop = new Error('header read');
   try {
