@@ -14,8 +14,9 @@ import type { AuditResult, Report } from './model.js';
 import { renderers, type FormatName } from './render/index.js';
 import { alertText } from './render/format.js';
 import { neutralizeFormula } from './render/safe.js';
+import { progressLine } from './progress.js';
 import { check } from './reports/check.js';
-import { explain } from './reports/explain.js';
+import { explain, personalHeaders } from './reports/explain.js';
 import { buildReports, REPORT_COMMANDS, type ReportName } from './reports/index.js';
 import { verdicts } from './reports/matrix.js';
 import { score } from './reports/score.js';
@@ -26,7 +27,7 @@ import { PRESET_NAMES } from './rubric/fields.js';
 /** Where the CLI talks to the world; tests pass their own. */
 export interface Io {
   readonly stdout: { write(text: string): unknown; isTTY?: boolean; columns?: number };
-  readonly stderr: { write(text: string): unknown };
+  readonly stderr: { write(text: string): unknown; isTTY?: boolean };
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly cwd: string;
   readonly now: () => Date;
@@ -69,6 +70,7 @@ interface SharedOptions {
   by?: string;
   format: string;
   output?: string;
+  outDir?: string;
   minN: string;
   spend?: string;
   failOn: string[];
@@ -78,6 +80,7 @@ interface SharedOptions {
   encoding?: string;
   dateOrder?: DateOrder;
   wide?: boolean;
+  redact?: boolean;
   color: boolean;
   quiet?: boolean;
   verbose?: boolean;
@@ -123,6 +126,7 @@ function sharedOptions(command: Command, io: Io): Command {
     .option('--by <group>', 'group sources and funnel by channel, source, owner, grade, stage or a column name')
     .addOption(new Option('--format <format>', 'output format').choices(Object.keys(renderers)).default('table'))
     .option('-o, --output <file>', 'write the report to this file instead of standard output')
+    .option('--out-dir <dir>', 'write one file per report into this folder (summary.csv, funnel.csv, …)')
     .option('--spend <file>', 'CSV of channel (or --by group) and spend: adds spend, cost per lead and per win, and ROAS to sources')
     .option('--min-n <n>', 'small-sample bar: groups with fewer leads are flagged low_n', '30')
     .option('--fail-on <rule>', "exit 3 when a metric crosses a line, e.g. 'sources.win_rate<0.02' (repeatable)", (v: string, all: string[]) => [...all, v], [] as string[])
@@ -131,6 +135,7 @@ function sharedOptions(command: Command, io: Io): Command {
     .option('--delimiter <char>', 'column delimiter: , ; tab | (default: sniffed)')
     .option('--encoding <name>', 'text encoding (default: from the BOM, else UTF-8, else Windows-1252)')
     .addOption(new Option('--date-order <order>', 'how to read 3/5/2024 when a column does not prove it').choices(['mdy', 'dmy', 'ymd']))
+    .option('--redact', "replace leads' emails and names with a stable short hash in every report")
     .option('--wide', 'show every column in tables, however wide')
     .option('--no-color', 'no colour in tables')
     .option('-q, --quiet', 'no notices or warnings on standard error')
@@ -152,6 +157,9 @@ function loadOptions(args: (string | undefined)[], o: SharedOptions, io: Io, ext
     by: o.by,
     minN: minNOption(o.minN),
     spend: o.spend,
+    redact: o.redact ?? false,
+    // A progress line for big inputs, only where a person watches (stderr is a terminal).
+    onProgress: io.stderr.isTTY && !o.quiet ? progressLine((text) => io.stderr.write(text)) : undefined,
     strict: o.strict ?? false,
     keepRejects: o.rejects !== undefined,
     delimiter: delimiterOption(o.delimiter),
@@ -221,6 +229,9 @@ function auditReports(loaded: Loaded): Report[] {
   );
 }
 
+/** File name endings by format, for --out-dir. */
+const EXTENSIONS: Record<string, string> = { table: 'txt', csv: 'csv', tsv: 'tsv', json: 'json', md: 'md', html: 'html' };
+
 async function runReports(
   io: Io,
   o: SharedOptions,
@@ -236,14 +247,25 @@ async function runReports(
   const alerts = checkAlerts(rules, reports);
   const result: AuditResult = { asOf: isoDate(options.asOf), inputs: loaded.data.inputs, reports, verdict: verdicts(loaded.data).map((v) => v.text), alerts };
   const format = o.format as FormatName;
-  const text = renderers[format](result, {
-    color: o.output === undefined && useColor(o, io),
-    width: io.stdout.isTTY ? (io.stdout.columns ?? 80) : 80,
-    wide: o.wide ?? false,
-    tool: { name: 'leadaudit', version: version() },
-  });
-  if (o.output !== undefined) writeOutput(o.output, text, inputs);
-  else io.stdout.write(text);
+  const render = (r: AuditResult, toTerminal: boolean) =>
+    renderers[format](r, {
+      color: toTerminal && useColor(o, io),
+      width: toTerminal && io.stdout.isTTY ? (io.stdout.columns ?? 80) : 80,
+      wide: o.wide ?? false,
+      tool: { name: 'leadaudit', version: version() },
+    });
+  if (o.outDir !== undefined) {
+    // One file per report, named by report and format (SPEC §3.2).
+    mkdirSync(o.outDir, { recursive: true });
+    const written: string[] = [];
+    for (const report of reports) {
+      const path = join(o.outDir, `${report.name}.${EXTENSIONS[format] ?? format}`);
+      writeOutput(path, render({ ...result, reports: [report] }, false), inputs);
+      written.push(path);
+    }
+    if (!o.quiet) io.stderr.write(`leadaudit: wrote ${written.join(', ')}\n`);
+  } else if (o.output !== undefined) writeOutput(o.output, render(result, false), inputs);
+  else io.stdout.write(render(result, true));
   for (const a of alerts) io.stderr.write(`leadaudit: alert: ${alertText(a)}\n`);
   return alerts.length > 0 ? EXIT.alert : EXIT.ok;
 }
@@ -345,9 +367,10 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
   ).action(async (leads: string | undefined, deals: string | undefined, o: SharedOptions) => {
     const options = loadOptions([leads, deals], o, io, { keepCells: o.withColumns ?? false });
     if (options.leads === undefined) throw new UsageError('score needs a leads file (it scores leads)');
-    exitCode = await runReports(io, o, options, (l) =>
-      score(l.data, o.withColumns ? l.leads!.plan.header.names.map((name, index) => ({ name, index })) : []),
-    );
+    exitCode = await runReports(io, o, options, (l) => {
+      const hashed = new Set(personalHeaders(l.leads!.plan));
+      return score(l.data, o.withColumns ? l.leads!.plan.header.names.map((name, index) => ({ name, index, personal: hashed.has(name) })) : []);
+    });
   });
 
   withShared(

@@ -45,11 +45,15 @@ export interface LoadOptions {
   readonly dateOrder?: DateOrder;
   /** Keep every cell of each lead (score --with-columns). */
   readonly keepCells?: boolean;
+  /** --redact: hash leads' emails and names in every report. */
+  readonly redact?: boolean;
   /** --spend: a CSV of channel (or --by group) and spend. */
   readonly spend?: string;
   /** Where to look for ./leadaudit.yml. */
   readonly cwd?: string;
   readonly stdin?: () => Promise<Buffer>;
+  /** Told how each read is going (the CLI draws a progress line on a terminal). */
+  readonly onProgress?: CsvOptions['onProgress'];
 }
 
 export interface Loaded {
@@ -109,6 +113,7 @@ export async function load(options: LoadOptions): Promise<Loaded> {
   const csvOptions: CsvOptions = {
     delimiter: options.delimiter,
     encoding: options.encoding,
+    onProgress: options.onProgress,
     // Standard input can be read once only; both the header peek and the read use these bytes.
     stdin: () => (stdinBytes ??= options.stdin ? options.stdin() : readAll(process.stdin)),
   };
@@ -291,6 +296,7 @@ function classifyAll(
     skips,
     group,
     spend,
+    redact: options.redact ?? false,
   };
   const rejects = [...(leadsIn?.read.accounting.rejects ?? []), ...(dealsIn?.read.accounting.rejects ?? [])];
   return { data, rubric, notices, warnings, rejects, leads: leadsIn, deals: dealsIn };

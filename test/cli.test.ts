@@ -3,7 +3,7 @@
  * and line or rubric path, no stack traces, and output a standard reader can read back.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parse } from 'csv-parse/sync';
@@ -175,5 +175,65 @@ describe('output a user reads back', () => {
     expect(r.code).toBe(0);
     expect(r.stderr).toMatch(/using rubric .*leadaudit\.yml/);
     expect(r.stdout).toMatch(/Column mapping/);
+  });
+});
+
+describe('init, --out-dir and --redact', () => {
+  const samples: [string, string, string][] = [
+    ['hubspot', 'contacts.csv', 'deals.csv'],
+    ['salesforce', 'leads.csv', 'opportunities.csv'],
+    ['pipedrive', 'persons.csv', 'deals.csv'],
+  ];
+
+  it.each(samples)('init on the %s sample writes a rubric that check passes and that audits like the preset', (name, leads, deals) => {
+    const dir = mkdtempSync(join(tmpdir(), `leadaudit-init-${name}-`));
+    for (const f of [leads, deals]) writeFileSync(join(dir, f), readFileSync(join(root, 'fixtures', 'samples', name, f)));
+    const init = run(['init', leads, deals], { cwd: dir });
+    expect(init.code).toBe(0);
+    expect(init.stderr).toMatch(new RegExp(`wrote leadaudit\\.yml \\(${name} preset, detected from the headers\\)`));
+    const text = readFileSync(join(dir, 'leadaudit.yml'), 'utf8');
+    expect(text).toMatch(/^# leadaudit rubric, written by `leadaudit init`/);
+    expect(text).toMatch(/# Columns of .* no rule above uses/);
+    const check = run(['check', leads, deals, '--as-of', '2025-06-30'], { cwd: dir });
+    expect(check.code).toBe(0);
+    expect(check.stderr).toMatch(/using rubric .*leadaudit\.yml/);
+    // The written rubric says what the preset says: the same reports.
+    const withRubric = JSON.parse(run(['audit', leads, deals, '--as-of', '2025-06-30', '--format', 'json', '--quiet'], { cwd: dir }).stdout);
+    const bare = mkdtempSync(join(tmpdir(), `leadaudit-preset-${name}-`));
+    for (const f of [leads, deals]) writeFileSync(join(bare, f), readFileSync(join(dir, f)));
+    const withPreset = JSON.parse(run(['audit', leads, deals, '--as-of', '2025-06-30', '--format', 'json', '--quiet'], { cwd: bare }).stdout);
+    expect(withRubric.reports).toEqual(withPreset.reports);
+    // And it refuses to overwrite without --force.
+    const again = run(['init', leads, deals], { cwd: dir });
+    expect(again.code).toBe(2);
+    expect(again.stderr).toMatch(/leadaudit\.yml already exists; use --force to overwrite it/);
+    expect(run(['init', leads, deals, '--force'], { cwd: dir }).code).toBe(0);
+  });
+
+  it('--out-dir writes one file per report, named by report and format', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'leadaudit-outdir-'));
+    const r = run(['audit', 'fixtures/samples/hubspot/contacts.csv', 'fixtures/samples/hubspot/deals.csv', '--as-of', '2025-06-30', '--format', 'csv', '--out-dir', join(dir, 'weekly'), '--quiet']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe('');
+    expect(readdirSync(join(dir, 'weekly')).sort()).toEqual(['cohorts.csv', 'funnel.csv', 'matrix.csv', 'owners.csv', 'pipeline.csv', 'signals.csv', 'sources.csv', 'stalls.csv', 'summary.csv']);
+    const sources = parse(readFileSync(join(dir, 'weekly', 'sources.csv'), 'utf8'), { columns: true }) as Record<string, string>[];
+    expect(sources[0]).toHaveProperty('win_rate');
+  });
+
+  it('--redact hashes emails and names in every report, the same way each time', () => {
+    const args = ['stalls', 'fixtures/samples/hubspot/contacts.csv', 'fixtures/samples/hubspot/deals.csv', '--as-of', '2025-06-30', '--format', 'csv', '--quiet'];
+    const plain = parse(run(args).stdout, { columns: true }) as Record<string, string>[];
+    const redacted = parse(run([...args, '--redact']).stdout, { columns: true }) as Record<string, string>[];
+    expect(redacted).toHaveLength(plain.length);
+    for (const [i, row] of redacted.entries()) {
+      if (plain[i]!.email !== '') expect(row.email).toMatch(/^anon-[0-9a-f]{10}$/);
+      if (plain[i]!.name !== '') expect(row.name).toMatch(/^anon-[0-9a-f]{10}$/);
+      expect(row.lead_id).toBe(plain[i]!.lead_id);
+    }
+    const all = run(['audit', 'fixtures/samples/hubspot/contacts.csv', 'fixtures/samples/hubspot/deals.csv', '--as-of', '2025-06-30', '--format', 'json', '--quiet', '--redact']).stdout;
+    for (const row of plain.slice(0, 20)) {
+      if (row.email) expect(all).not.toContain(row.email);
+    }
+    expect(parse(run([...args, '--redact']).stdout, { columns: true })).toEqual(redacted);
   });
 });

@@ -30,6 +30,8 @@ export interface CsvOptions {
   readonly chunkSize?: number;
   /** Standard input's bytes, when the file is `-`. */
   readonly stdin?: () => Promise<Buffer>;
+  /** Told after each chunk how far the read is (for a progress line on a terminal). */
+  readonly onProgress?: (progress: { file: string; bytes: number; total: number; records: number; done: boolean }) => void;
 }
 
 export interface CsvHeader {
@@ -82,13 +84,13 @@ export async function readCsv(
   begin: (header: CsvHeader) => CsvSink,
 ): Promise<CsvInfo> {
   const bytes = file === '-' ? await readStdin(options) : undefined;
-  if (bytes === undefined) checkReadable(file);
+  const size = bytes === undefined ? checkReadable(file) : bytes.length;
   const forced = options.encoding === undefined ? undefined : checkEncoding(options.encoding);
   try {
-    return await readOnce(file, bytes, options, forced, false, begin);
+    return await readOnce(file, bytes, size, options, forced, false, begin);
   } catch (error) {
     if (!(error instanceof NotUtf8)) throw error;
-    const info = await readOnce(file, bytes, options, 'windows-1252', true, begin);
+    const info = await readOnce(file, bytes, size, options, 'windows-1252', true, begin);
     return {
       ...info,
       warnings: [`${displayName(file)}: not valid UTF-8; read as Windows-1252 (use --encoding to choose another)`, ...info.warnings],
@@ -100,7 +102,8 @@ export function displayName(file: string): string {
   return file === '-' ? 'stdin' : file;
 }
 
-function checkReadable(file: string): void {
+/** Fails clearly on a missing file or a folder; returns the file's size in bytes. */
+function checkReadable(file: string): number {
   let stat;
   try {
     stat = statSync(file);
@@ -109,6 +112,7 @@ function checkReadable(file: string): void {
     throw new InputError(code === 'ENOENT' ? `${file}: no such file` : `${file}: cannot read (${code ?? String(error)})`);
   }
   if (stat.isDirectory()) throw new InputError(`${file}: is a directory, not a CSV file`);
+  return stat.size;
 }
 
 async function readStdin(options: CsvOptions): Promise<Buffer> {
@@ -165,6 +169,7 @@ async function* byteChunks(file: string, bytes: Buffer | undefined, size: number
 async function readOnce(
   file: string,
   bytes: Buffer | undefined,
+  size: number,
   options: CsvOptions,
   forcedEncoding: string | undefined,
   fallback: boolean,
@@ -185,7 +190,11 @@ async function readOnce(
     const skipBom = forcedEncoding === undefined || forcedEncoding === sniffed.encoding || (fallback && sniffed.encoding === 'utf-8');
     return sniffed.bom > 0 && skipBom ? data.subarray(sniffed.bom) : data;
   };
+  let done = 0;
+  const progress = options.onProgress;
   for await (const chunk of byteChunks(file, bytes, options.chunkSize ?? DEFAULT_CHUNK)) {
+    done += chunk.length;
+    progress?.({ file: name, bytes: done, total: size, records: reader.records, done: false });
     if (decoder === undefined) {
       // Judge the encoding on the first few KiB, however small the chunks are.
       head.push(chunk);
@@ -204,6 +213,7 @@ async function readOnce(
   }
   await reader.push(decode(decoder!, new Uint8Array(0), false));
   await reader.end();
+  progress?.({ file: name, bytes: done, total: size, records: reader.records, done: true });
   return reader.info(encoding);
 }
 
@@ -284,7 +294,7 @@ class RecordReader {
   private lineEnd = '\n';
   private header: CsvHeader | undefined;
   private sink: CsvSink | undefined;
-  private records = 0;
+  records = 0;
   private inFooter = false;
   private readonly warnings: string[] = [];
   private fast: FastPath | undefined;

@@ -1,4 +1,5 @@
 /** What every report builder receives: the classified data of one run (no I/O). */
+import { createHash } from 'node:crypto';
 import type { ClassifiedLead, Column, ColumnKind, Deal, Inputs } from '../model.js';
 import type { Rubric } from '../rubric/resolve.js';
 
@@ -20,6 +21,18 @@ export interface AuditData {
   readonly group: Grouping;
   /** --spend: spend per group, keyed by the group's name; null without it. */
   readonly spend: ReadonlyMap<string, number> | null;
+  /** --redact: leads' emails and names are replaced by a stable short hash in every report. */
+  readonly redact: boolean;
+}
+
+/**
+ * A lead's email or name as a report may show it: as is, or with --redact a stable short hash
+ * (the first 10 hex digits of its SHA-256, of the trimmed lower-cased text), so the same person
+ * is the same token in every report and run, and can still be joined across them.
+ */
+export function personal(data: AuditData, value: string): string {
+  if (!data.redact || value === '') return value;
+  return `anon-${createHash('sha256').update(value.trim().toLowerCase()).digest('hex').slice(0, 10)}`;
 }
 
 

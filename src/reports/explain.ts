@@ -9,7 +9,7 @@ import { leadGetter } from '../data/classify.js';
 import type { ColumnPlan } from '../data/map.js';
 import type { ClassifiedLead, Report, Row } from '../model.js';
 import { conditionFields } from '../rubric/conditions.js';
-import { column, type AuditData } from './context.js';
+import { column, personal, type AuditData } from './context.js';
 
 const date = (day: number): string | null => (Number.isNaN(day) ? null : isoDate(day));
 
@@ -24,17 +24,27 @@ export function findLead(data: AuditData, id: string): ClassifiedLead {
   throw new UsageError(`no lead with id or email "${want}"${near.length > 0 ? `; closest ids: ${near.join(', ')}` : ''}`);
 }
 
+/** The headers of the lead file that hold emails and names (as mapped), for --redact. */
+export function personalHeaders(plan: ColumnPlan): string[] {
+  return (['email', 'name', 'firstName', 'lastName'] as const).flatMap((f) => (plan.fields[f] === undefined ? [] : [plan.header.names[plan.fields[f]!]!]));
+}
+
 export function explain(data: AuditData, plan: ColumnPlan, id: string): Report[] {
   const c = findLead(data, id);
   const { rubric } = data;
   const view = { lead: c.lead, channel: c.channel };
-  const read = (field: string): string => leadGetter(plan, field)?.(view) ?? '';
+  // Fields that hold a person's email or name are hashed with --redact, wherever they show.
+  const personalFields = new Set(['email', 'name', 'firstName', 'lastName', ...personalHeaders(plan)]);
+  const read = (field: string): string => {
+    const value = leadGetter(plan, field)?.(view) ?? '';
+    return personalFields.has(field) ? personal(data, value) : value;
+  };
   const stage = rubric.stages[c.furthest]!;
 
   const lead: Row = {
     id: c.lead.id,
-    name: c.lead.name,
-    email: c.lead.email,
+    name: personal(data, c.lead.name),
+    email: personal(data, c.lead.email),
     company: c.lead.company,
     line: c.lead.line,
     source: c.lead.source,

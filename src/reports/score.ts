@@ -3,7 +3,7 @@
  * outcome, stalled, days in stage, won amount; with `--with-columns`, the lead's own columns too.
  */
 import type { Column, Report, Row } from '../model.js';
-import { column, type AuditData } from './context.js';
+import { column, personal, type AuditData } from './context.js';
 
 /** `withColumns`: the lead file's headers with their positions, when --with-columns asks for them. */
 const OWN_KEYS = new Set(['lead_id', 'channel', 'score', 'grade', 'qualified', 'furthest_stage', 'outcome', 'stalled', 'days_in_stage', 'won_amount']);
@@ -13,7 +13,7 @@ function keyOf(name: string): string {
   return OWN_KEYS.has(name) ? `column:${name}` : name;
 }
 
-export function score(data: AuditData, withColumns: readonly { name: string; index: number }[] = []): Report[] {
+export function score(data: AuditData, withColumns: readonly { name: string; index: number; personal?: boolean }[] = []): Report[] {
   if (data.leads === null) return [];
   const stages = data.rubric.stages;
   const columns: Column[] = [
@@ -42,7 +42,10 @@ export function score(data: AuditData, withColumns: readonly { name: string; ind
       days_in_stage: c.outcome === 'open' && !Number.isNaN(c.daysInStage) ? c.daysInStage : null,
       won_amount: c.outcome === 'won' ? c.wonAmount : null,
     };
-    for (const { name, index } of withColumns) row[keyOf(name)] = c.lead.cells?.[index] ?? null;
+    for (const { name, index, personal: hashed } of withColumns) {
+      const value = c.lead.cells?.[index] ?? null;
+      row[keyOf(name)] = value !== null && hashed ? personal(data, value) : value;
+    }
     return row;
   });
   return [

@@ -3,7 +3,7 @@
  * sales side first, then the most days over the stage's threshold.
  */
 import type { ClassifiedLead, Column, Deal, Report, Row } from '../model.js';
-import { column, compareText, type AuditData } from './context.js';
+import { column, compareText, personal, type AuditData } from './context.js';
 import { countStages, dealState } from './funnel.js';
 import { quantile } from './stats.js';
 
@@ -23,8 +23,8 @@ export function stalls(data: AuditData): Report[] {
         kind: 'lead',
         lead_id: c.lead.id,
         deal_id: null,
-        name: c.lead.name,
-        email: c.lead.email,
+        name: personal(data, c.lead.name),
+        email: personal(data, c.lead.email),
         channel: c.channel,
         grade: c.grade,
         stage: stage.key,
@@ -47,8 +47,8 @@ export function stalls(data: AuditData): Report[] {
         kind: 'deal',
         lead_id: lead?.lead.id ?? null,
         deal_id: d.id,
-        name: lead?.lead.name ?? null,
-        email: lead?.lead.email ?? null,
+        name: lead ? personal(data, lead.lead.name) : null,
+        email: lead ? personal(data, lead.lead.email) : null,
         channel: lead?.channel ?? null,
         grade: lead?.grade ?? null,
         stage: stage.label,
