@@ -7,7 +7,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError, Option } from 'commander';
 import { checkAlerts, parseRule, rubricRules } from './alerts.js';
-import { EXIT, UsageError, exitCodeOf } from './errors.js';
+import { EXIT, InputError, UsageError, exitCodeOf } from './errors.js';
 import { isoDate, parseDate, today, type DateOrder } from './data/normalize.js';
 import { load, readHeader, type LoadOptions, type Loaded } from './load.js';
 import type { AuditResult, Report } from './model.js';
@@ -16,6 +16,7 @@ import { alertText } from './render/format.js';
 import { neutralizeFormula } from './render/safe.js';
 import { progressLine } from './progress.js';
 import { check } from './reports/check.js';
+import { diffRuns, type RunDocument } from './reports/diff.js';
 import { explain, personalHeaders } from './reports/explain.js';
 import { buildReports, REPORT_COMMANDS, type ReportName } from './reports/index.js';
 import { verdicts } from './reports/matrix.js';
@@ -229,6 +230,22 @@ function auditReports(loaded: Loaded): Report[] {
   );
 }
 
+/** A `--format json` document from disk, checked enough to diff (SPEC §7.1). */
+function readRun(path: string): RunDocument {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new InputError(code === 'ENOENT' ? `${path}: no such file` : `${path}: not a leadaudit JSON report (${(error as Error).message})`);
+  }
+  const d = doc as Partial<RunDocument> & { schemaVersion?: unknown };
+  if (d === null || typeof d !== 'object' || d.schemaVersion !== 1 || typeof d.reports !== 'object' || d.reports === null) {
+    throw new InputError(`${path}: not a leadaudit JSON report (expected schemaVersion 1 and reports; make it with --format json)`);
+  }
+  return d as RunDocument;
+}
+
 /** File name endings by format, for --out-dir. */
 const EXTENSIONS: Record<string, string> = { table: 'txt', csv: 'csv', tsv: 'tsv', json: 'json', md: 'md', html: 'html' };
 
@@ -395,6 +412,30 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
     if (options.leads === undefined) throw new UsageError('explain needs a leads file');
     exitCode = await runReports(io, o, options, (l) => explain(l.data, l.leads!.plan, lead));
   });
+
+  program
+    .command('diff')
+    .description('what moved between two --format json runs: per report, the rates that left their interval, the counts and amounts that changed, the rows that came or went, biggest first')
+    .argument('<old>', 'the earlier run (leadaudit … --format json)')
+    .argument('<new>', 'the later run')
+    .addOption(new Option('--format <format>', 'output format').choices(Object.keys(renderers)).default('table'))
+    .option('-o, --output <file>', 'write the diff to this file instead of standard output')
+    .option('--wide', 'show every column in tables, however wide')
+    .option('--no-color', 'no colour in tables')
+    .option('-q, --quiet', 'no notices on standard error')
+    .addHelpText('after', '\nExamples:\n  $ leadaudit diff last-week.json this-week.json\n  $ leadaudit diff runs/2025-06-23.json runs/2025-06-30.json --format md -o changes.md\n')
+    .action(async (older: string, newer: string, o: SharedOptions) => {
+      const reports = diffRuns(readRun(older), readRun(newer));
+      const result: AuditResult = { asOf: readRun(newer).asOf, inputs: { leads: null, deals: null }, reports, verdict: [], alerts: [] };
+      const text = renderers[o.format as FormatName](result, {
+        color: o.output === undefined && useColor(o, io),
+        width: io.stdout.isTTY ? (io.stdout.columns ?? 80) : 80,
+        wide: o.wide ?? false,
+        tool: { name: 'leadaudit', version: version() },
+      });
+      if (o.output !== undefined) writeOutput(o.output, text, [older, newer]);
+      else io.stdout.write(text);
+    });
 
   program
     .command('init')

@@ -108,6 +108,8 @@ export interface Column {
   readonly priority?: number;
   /** For rates: the overall value the table colours this column against (above = good). */
   readonly baseline?: number;
+  /** The key of a text column holding each row's kind for this column (a diff's old and new values). */
+  readonly kindFrom?: string;
 }
 
 export type Cell = string | number | boolean | null;

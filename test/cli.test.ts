@@ -7,6 +7,7 @@ import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parse } from 'csv-parse/sync';
+import { stringify } from 'csv-stringify/sync';
 import { describe, expect, it } from 'vitest';
 
 const root = resolve(import.meta.dirname, '..');
@@ -235,5 +236,43 @@ describe('init, --out-dir and --redact', () => {
       if (row.email) expect(all).not.toContain(row.email);
     }
     expect(parse(run([...args, '--redact']).stdout, { columns: true })).toEqual(redacted);
+  });
+});
+
+describe('diff', () => {
+  it('reports the change of one deal first', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'leadaudit-diff-'));
+    const src = join(root, 'fixtures', 'samples', 'hubspot');
+    writeFileSync(join(dir, 'contacts.csv'), readFileSync(join(src, 'contacts.csv')));
+    const deals = readFileSync(join(src, 'deals.csv'), 'utf8');
+    writeFileSync(join(dir, 'deals.csv'), deals);
+    const audit = () => run(['audit', 'contacts.csv', 'deals.csv', '--as-of', '2025-06-30', '--format', 'json', '--quiet'], { cwd: dir }).stdout;
+    writeFileSync(join(dir, 'old.json'), audit());
+    // One deal, attached to a lead, goes from lost to won.
+    const rows = parse(deals, { bom: true }) as string[][];
+    const [header] = rows;
+    const stage = header!.indexOf('Deal Stage');
+    const contact = header!.indexOf('Associated Contact IDs');
+    const contacts = parse(readFileSync(join(src, 'contacts.csv')), { bom: true, columns: true }) as Record<string, string>[];
+    const ids = new Set(contacts.map((c) => c['Record ID']));
+    const flipped = rows.find((r, i) => i > 0 && r[stage] === 'closedlost' && ids.has(r[contact]!.split(';')[0]!))!;
+    flipped[stage] = 'closedwon';
+    writeFileSync(join(dir, 'deals.csv'), stringify(rows));
+    writeFileSync(join(dir, 'new.json'), audit());
+    const r = run(['diff', 'old.json', 'new.json', '--format', 'csv'], { cwd: dir });
+    expect(r.code).toBe(0);
+    const changes = parse(r.stdout, { columns: true }) as Record<string, string>[];
+    expect(changes[0]).toMatchObject({ report: 'summary', metric: 'won' });
+    expect(Number(changes[0]!.new) - Number(changes[0]!.old)).toBe(1);
+    expect(changes.some((c) => c.report === 'sources' && c.metric === 'won')).toBe(true);
+    // Nothing moves between a run and itself.
+    const same = run(['diff', 'old.json', 'old.json', '--format', 'json'], { cwd: dir });
+    expect(JSON.parse(same.stdout).reports.diff.rows).toEqual([]);
+  });
+
+  it('refuses a file that is not a leadaudit JSON report', () => {
+    const r = run(['diff', 'fixtures/edge/leads.csv', 'fixtures/edge/deals.csv']);
+    expect(r.code).toBe(1);
+    expectOneLineError(r.stderr, /fixtures\/edge\/leads\.csv: not a leadaudit JSON report/);
   });
 });

@@ -9,7 +9,7 @@
 
 import { stringify } from 'csv-stringify/sync';
 import type { AuditResult, Report } from '../model.js';
-import { formatCell } from './format.js';
+import { cellKind, formatCell } from './format.js';
 import type { RenderOptions } from './index.js';
 import { neutralizeFormula } from './safe.js';
 
@@ -19,7 +19,7 @@ function records(report: Report): string[][] {
   const body = report.rows.map((row) =>
     report.columns.map((c) => {
       const value = row[c.key];
-      const text = formatCell(value, c.kind, 'raw');
+      const text = formatCell(value, cellKind(c, row), 'raw');
       return c.fromInput === true && typeof value === 'string' ? neutralizeFormula(text) : text;
     }),
   );

@@ -9,7 +9,7 @@
  * No style ever prints `-0`: a value that rounds to zero prints as zero.
  */
 
-import type { Cell, ColumnKind, FiredAlert } from '../model.js';
+import type { Cell, Column, ColumnKind, FiredAlert, Row } from '../model.js';
 import { terminalSafe } from './safe.js';
 
 export type FormatStyle = 'human' | 'raw';
@@ -92,6 +92,15 @@ export function formatCell(value: Cell | undefined, kind: ColumnKind, style: For
   if (typeof value === 'number') return humanNumber(value, kind);
   if (typeof value === 'boolean') return value ? 'yes' : kind === 'flag' ? '' : 'no';
   return value;
+}
+
+const KINDS = new Set<string>(['count', 'percent', 'money', 'days', 'number', 'text', 'flag']);
+
+/** The kind a cell is formatted as: its column's, or its row's when the column says so (`kindFrom`). */
+export function cellKind(column: Column, row: Row): ColumnKind {
+  if (column.kindFrom === undefined) return column.kind;
+  const kind = row[column.kindFrom];
+  return typeof kind === 'string' && KINDS.has(kind) ? (kind as ColumnKind) : column.kind;
 }
 
 /** True for kinds whose cells are numbers (right-aligned in tables). */

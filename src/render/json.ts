@@ -5,7 +5,7 @@
  */
 
 import type { AuditResult, FileAccounting, FiredAlert, Report } from '../model.js';
-import { rawValue, type RawValue } from './format.js';
+import { cellKind, rawValue, type RawValue } from './format.js';
 import type { RenderOptions } from './index.js';
 
 export const JSON_SCHEMA_VERSION = 1;
@@ -36,7 +36,7 @@ function report(r: Report): Record<string, unknown> {
     columns: r.columns.map((c) => ({ key: c.key, label: c.label, kind: c.kind })),
     rows: r.rows.map((row) => {
       const out: Record<string, RawValue> = {};
-      for (const c of r.columns) out[c.key] = rawValue(row[c.key], c.kind);
+      for (const c of r.columns) out[c.key] = rawValue(row[c.key], cellKind(c, row));
       return out;
     }),
     notes: [...r.notes],

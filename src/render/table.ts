@@ -12,8 +12,8 @@
 
 import { Chalk, type ChalkInstance } from 'chalk';
 import Table from 'cli-table3';
-import type { AuditResult, Cell, Column, Report } from '../model.js';
-import { formatCell, isNumericKind } from './format.js';
+import type { AuditResult, Cell, Column, Report, Row } from '../model.js';
+import { cellKind, formatCell, isNumericKind } from './format.js';
 import type { RenderOptions } from './index.js';
 import { terminalSafe } from './safe.js';
 
@@ -107,8 +107,8 @@ function drawTable(head: string[], colAligns: Align[], colWidths: number[], rows
 }
 
 /** The human text of a cell, safe for a terminal. */
-function cellText(value: Cell | undefined, column: Column): string {
-  return terminalSafe(formatCell(value, column.kind, 'human'));
+function cellText(row: Row, column: Column): string {
+  return terminalSafe(formatCell(row[column.key], cellKind(column, row), 'human'));
 }
 
 function paintCell(text: string, value: Cell | undefined, column: Column, paint: ChalkInstance): string {
@@ -137,7 +137,7 @@ function dropOrder(columns: readonly Column[]): number[] {
 function renderGrid(report: Report, options: RenderOptions, paint: ChalkInstance): { text: string; hidden: number[] } {
   const { columns, rows } = report;
   const head = columns.map((c) => terminalSafe(c.label));
-  const texts = rows.map((row) => columns.map((c) => cellText(row[c.key], c)));
+  const texts = rows.map((row) => columns.map((c) => cellText(row, c)));
   const widths = columnWidths(head, texts);
 
   // A table is its columns' widths plus one border before each column and one at the end.
@@ -172,7 +172,7 @@ function renderRecord(report: Report, paint: ChalkInstance): string {
     grid.push([
       terminalSafe(column.label),
       ...report.rows.map((row) => ({
-        content: paintCell(cellText(row[column.key], column), row[column.key], column, paint),
+        content: paintCell(cellText(row, column), row[column.key], column, paint),
         hAlign: align,
       })),
     ]);
