@@ -369,7 +369,12 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
     const help = REPORT_HELP[name];
     withShared(program.command(name).description(help.what).addHelpText('after', `\nExamples:\n${help.examples.map((e) => `  $ ${e}`).join('\n')}\n`), io).action(
       async (leads: string | undefined, deals: string | undefined, o: SharedOptions) => {
-        exitCode = await runReports(io, o, loadOptions([leads, deals], o, io), (l) => buildReports(l.data, [name as ReportName]));
+        exitCode = await runReports(io, o, loadOptions([leads, deals], o, io), (l) => {
+          const built = buildReports(l.data, [name as ReportName]);
+          // A report about leads, asked for with no leads file: say so (SPEC §3.1).
+          if (built.length === 0) throw new UsageError(`${name} needs a leads file${name === 'funnel' ? ' (or deal stages in the rubric, for the pipeline)' : ''}`);
+          return built;
+        });
       },
     );
   }

@@ -170,7 +170,8 @@ export async function load(options: LoadOptions): Promise<Loaded> {
       ? null
       : await readSide('deals', dealsFile, dealHeader!, leadsFile === undefined ? byColumn : [], (plan) => dealSink(plan, rubric, mapOptions));
 
-  const spendIn = options.spend === undefined ? null : await readSpend(options.spend, csvOptions);
+  if (options.spend !== undefined && leadsFile === undefined) throw new UsageError('--spend needs a leads file (spend is set against the leads of each channel)');
+  const spendIn = options.spend === undefined ? null : await readSpend(options.spend, csvOptions, options.by ?? 'channel');
   return classifyAll(options, rubric, leads, deals, spendIn, notices, warnings);
 }
 
@@ -358,32 +359,39 @@ interface SpendFile {
   readonly rows: ReadonlyMap<string, { name: string; spend: number }>;
 }
 
-const SPEND_NAME = /^(channel|source|medium|utm[ _]?medium|utm[ _]?source|name|group|campaign)$/i;
+/** Name columns a spend file may use, most specific first (after the --by key itself). */
+const SPEND_NAMES = ['channel', 'source', 'utm_medium', 'medium', 'utm_source', 'name', 'group', 'campaign'];
 const SPEND_VALUE = /spend|cost|budget|amount/i;
 
 /**
- * Reads --spend FILE (SPEC §6.2): a name column (channel, source, … else the first) and a spend
- * column (spend, cost, … else the second), amounts as §4.4. Blank rows are skipped; a spend that
- * cannot be read is an input error naming its line.
+ * Reads --spend FILE (SPEC §6.2): a name column (the --by key, else channel, source, …, else the
+ * first) and a spend column (spend, cost, … else the next), amounts as §4.4. Blank rows and footers
+ * are skipped; a ragged row, an unreadable or a negative spend is an input error naming its line.
  */
-async function readSpend(file: string, csvOptions: CsvOptions): Promise<SpendFile> {
+async function readSpend(file: string, csvOptions: CsvOptions, by: string): Promise<SpendFile> {
   const rows = new Map<string, { name: string; spend: number }>();
   await readCsv(file, csvOptions, (header) => {
-    const nameAt = Math.max(0, header.names.findIndex((n) => SPEND_NAME.test(n)));
+    const keys = header.names.map((n) => n.toLowerCase().replace(/[\s-]+/g, '_'));
+    const named = [by.toLowerCase().replace(/[\s-]+/g, '_'), ...SPEND_NAMES].map((k) => keys.indexOf(k)).find((i) => i >= 0);
+    const nameAt = named ?? 0;
     const found = header.names.findIndex((n, i) => i !== nameAt && SPEND_VALUE.test(n));
     const spendAt = found >= 0 ? found : nameAt === 0 ? 1 : 0;
     if (spendAt >= header.names.length) throw new InputError(`${file}: needs two columns, a channel and its spend`);
+    const bad = (line: number, why: string) => new InputError(`${file} line ${line}: ${why}`);
     return {
       row(cells, line) {
         const name = cells[nameAt]!.trim();
         const text = cells[spendAt]!.trim();
         if (name === '' && text === '') return;
         const value = parseAmount(text);
-        if (name === '' || Number.isNaN(value)) throw new InputError(`${file} line ${line}: expected a channel and a spend, got ${JSON.stringify(cells.slice(0, 2).join(','))}`);
+        if (name === '' || Number.isNaN(value)) throw bad(line, `expected a ${header.names[nameAt]} and a spend, got ${JSON.stringify(`${name}, ${text}`)}`);
+        if (value < 0) throw bad(line, `spend cannot be negative (${text})`);
         const prior = rows.get(name);
         rows.set(name, { name, spend: (prior?.spend ?? 0) + value });
       },
-      other() {},
+      other(cells, line, reason, rejected) {
+        if (rejected) throw bad(line, `${reason} (${cells.length} cells, header has ${header.names.length}); quote a value that holds the delimiter`);
+      },
     };
   });
   return { file, rows };

@@ -83,6 +83,9 @@ export interface ClassifiedLead {
   readonly stalled: boolean;
   /** Days since the lead last moved (entry of its furthest stage or last activity); NaN when unknown. */
   readonly daysInStage: number;
+  /** The date idle time counts from, and what it is (`entry of sql`, `last activity`, …). */
+  readonly idleSince: number;
+  readonly idleFrom: string;
   /** Sum of the amounts of the lead's won deals (0 when none). */
   readonly wonAmount: number;
   readonly wonDeals: number;

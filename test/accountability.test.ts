@@ -99,6 +99,25 @@ describe('tiny inputs: 3 leads, 0 wins, a channel of 1', () => {
   it('spells out the stall arithmetic of an open lead', async () => {
     const loaded = await tiny();
     const [lead] = explain(loaded.data, loaded.leads!.plan, 'L2');
-    expect(lead!.notes[1]).toBe('Open at lead since 2025-02-05 (created); no last activity. Idle 145 days as of 2025-06-30 (from the later of the two) vs 30 allowed: stalled, 115 days over.');
+    expect(lead!.notes[1]).toBe('Open at lead since 2025-02-05 (created); no last activity. Idle 145 days as of 2025-06-30, counted from 2025-02-05 (entry of lead), vs 30 allowed: stalled, 115 days over.');
+  });
+});
+
+describe('review findings', () => {
+  it('a qualified lead reached by status only counts idle time from the last dated stage, and says so', async () => {
+    const d = mkdtempSync(join(tmpdir(), 'leadaudit-idle-'));
+    const l = join(d, 'leads.csv');
+    writeFileSync(l, 'id,source,created,status\nL1,web,2025-01-05,sql\n');
+    const r = join(d, 'rubric.yml');
+    writeFileSync(r, 'version: 1\npreset: generic\nstages:\n  - { key: lead, side: marketing, stallAfterDays: 30 }\n  - { key: sql, side: sales, stallAfterDays: 10, reachedWhen: { status: [sql] } }\n  - { key: won, side: sales, reachedWhen: { deal: won } }\n');
+    const loaded = await load({ leads: l, rubric: r, asOf: dayNumber(2025, 6, 30), minN: 30, strict: false, keepRejects: false, cwd: d });
+    const [lead] = explain(loaded.data, loaded.leads!.plan, 'L1');
+    expect(lead!.notes[1]).toBe('Open at sql since an unknown date; no last activity. Idle 176 days as of 2025-06-30, counted from 2025-01-05 (entry of lead (sql has no date)), vs 10 allowed: stalled, 166 days over.');
+  });
+
+  it('counts each open amount once in the stalls list: on the deal row when the deal is stalled too', async () => {
+    const loaded = await tiny();
+    const stalls = buildReports(loaded.data, ['stalls'])[0]!;
+    for (const row of stalls.rows.filter((r) => r.kind === 'lead')) expect(row.open_amount).toBeNull();
   });
 });

@@ -276,3 +276,35 @@ describe('diff', () => {
     expectOneLineError(r.stderr, /fixtures\/edge\/leads\.csv: not a leadaudit JSON report/);
   });
 });
+
+describe('reports that need what is missing say so', () => {
+  it('a lead report with only a deals file is exit 2', () => {
+    for (const name of ['matrix', 'signals', 'cohorts']) {
+      const r = run([name, '--deals', 'fixtures/edge/deals.csv']);
+      expect(r.code).toBe(2);
+      expectOneLineError(r.stderr, new RegExp(`${name} needs a leads file`));
+    }
+  });
+
+  it('--spend: needs leads; a ragged, unreadable or negative spend names its line', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'leadaudit-spend-'));
+    const spend = (text: string) => {
+      const path = join(dir, `spend-${Math.random().toString(36).slice(2)}.csv`);
+      writeFileSync(path, text);
+      return path;
+    };
+    const noLeads = run(['sources', '--deals', 'fixtures/edge/deals.csv', '--spend', spend('channel,spend\nweb,10\n')]);
+    expect(noLeads.code).toBe(2);
+    expectOneLineError(noLeads.stderr, /--spend needs a leads file/);
+    const ragged = run(['sources', edge('leads.csv'), '--spend', spend('channel,spend\nweb,$5,000\n')]);
+    expect(ragged.code).toBe(1);
+    expectOneLineError(ragged.stderr, /spend-\w+\.csv line 2: too many cells \(3 cells, header has 2\); quote a value that holds the delimiter/);
+    const negative = run(['sources', edge('leads.csv'), '--spend', spend('channel,spend\nweb,(1000)\n')]);
+    expect(negative.code).toBe(1);
+    expectOneLineError(negative.stderr, /line 2: spend cannot be negative/);
+    const named = run(['sources', edge('leads.csv'), '--format', 'csv', '--as-of', '2025-06-30', '--spend', spend('campaign,channel,spend\nSpring,web,100\n')]);
+    expect(named.code).toBe(0);
+    const web = (parse(named.stdout, { columns: true }) as Record<string, string>[]).find((r) => r.channel === 'web')!;
+    expect(web.spend).toBe('100');
+  });
+});

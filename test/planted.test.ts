@@ -105,7 +105,7 @@ describe('the control export', () => {
     expect(Object.values(planted.planted).every((v) => v === null)).toBe(true);
     const n = await named(dir, rubric);
     expect([n.best, n.worst, n.predictive, n.inverse, n.stallingOwners]).toEqual([null, null, [], [], []]);
-    expect([n.marketing.finding, n.marketing.names, n.sales.names]).toEqual(['no gap', null, null]);
+    expect([n.marketing.finding, n.marketing.names, n.sales.finding, n.sales.names]).toEqual(['no gap', null, 'no gap', null]);
     expect(n.rubricCheck.finding).toBe('no evidence');
   });
 });
@@ -123,7 +123,8 @@ describe('over seeds nobody picked', () => {
       const out = join(base, `planted-${seed}`);
       const planted = generatePlanted({ scenario: 'planted', leads: 4000, seed, asOf: '2025-06-30', out });
       const n = await named(out, rubric);
-      expect({ seed, best: n.best, predictive: n.predictive, inverse: n.inverse, owners: n.stallingOwners, flooding: n.marketing.names }).toEqual({
+      expect({ seed, best: n.best, predictive: n.predictive, inverse: n.inverse, owners: n.stallingOwners, flooding: n.marketing.names, findings: [n.marketing.finding, n.sales.finding, n.rubricCheck.finding] }).toEqual({
+        findings: ['gap', 'gap', 'works'],
         seed,
         best: planted.planted.bestChannel,
         predictive: [planted.planted.predictiveSignal],
@@ -140,7 +141,13 @@ describe('over seeds nobody picked', () => {
       const out = join(base, `control-${seed}`);
       generatePlanted({ scenario: 'control', leads: 4000, seed, asOf: '2025-06-30', out });
       const n = await named(out, rubric);
-      const anything = n.best !== null || n.worst !== null || n.predictive.length + n.inverse.length + n.stallingOwners.length > 0 || n.marketing.names !== null;
+      const anything =
+        n.best !== null ||
+        n.worst !== null ||
+        n.predictive.length + n.inverse.length + n.stallingOwners.length > 0 ||
+        n.marketing.finding !== 'no gap' ||
+        n.sales.finding !== 'no gap' ||
+        n.rubricCheck.finding !== 'no evidence';
       if (anything) alarms.push(seed);
     }
     expect(alarms.length).toBeLessThanOrEqual(1);

@@ -152,9 +152,13 @@ export function makeClassifier(rubric: Rubric, plan: ColumnPlan, asOf: number): 
 
       // Stall (SPEC §5.4): open and idle past the furthest stage's threshold.
       let since = maxKnown(entered[furthest]!, lead.lastActivity);
+      let idleFrom = Number.isNaN(since) ? '' : since === lead.lastActivity ? 'last activity' : `entry of ${stages[furthest]!.key}`;
       if (Number.isNaN(since)) {
         // No entry date for the stage it is in: the latest date known from earlier stages.
-        for (let i = furthest - 1; i >= 0 && Number.isNaN(since); i--) since = entered[i]!;
+        for (let i = furthest - 1; i >= 0 && Number.isNaN(since); i--) {
+          since = entered[i]!;
+          idleFrom = `entry of ${stages[i]!.key} (${stages[furthest]!.key} has no date)`;
+        }
       }
       const daysInStage = Number.isNaN(since) ? NaN : asOf - since;
       const threshold = stages[furthest]!.stallAfterDays;
@@ -185,6 +189,8 @@ export function makeClassifier(rubric: Rubric, plan: ColumnPlan, asOf: number): 
         lostBecause,
         stalled,
         daysInStage,
+        idleSince: since,
+        idleFrom,
         wonAmount,
         wonDeals: won.length,
         pricedWonDeals: priced,

@@ -6,7 +6,9 @@
 
 import type { AuditResult } from '../model.js';
 import { csv, tsv } from './csv.js';
+import { html } from './html.js';
 import { json } from './json.js';
+import { markdown } from './markdown.js';
 import { table } from './table.js';
 
 export interface RenderOptions {
@@ -21,6 +23,6 @@ export interface RenderOptions {
 
 export type Renderer = (result: AuditResult, options: RenderOptions) => string;
 
-export const renderers = { table, csv, tsv, json } satisfies Record<string, Renderer>;
+export const renderers = { table, csv, tsv, json, md: markdown, html } satisfies Record<string, Renderer>;
 
 export type FormatName = keyof typeof renderers;

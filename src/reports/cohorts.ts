@@ -30,7 +30,8 @@ export function cohorts(data: AuditData): Report[] {
   }
   // A cohort is mature once even its youngest leads have had the usual time to win.
   const p75 = daysToWin.length === 0 ? NaN : quantile(daysToWin, 0.75);
-  const later = rubric.stages.slice(1);
+  // Stages after the first, but not the last: reaching it is winning, which win_rate shows.
+  const later = rubric.stages.slice(1, -1);
   const keys = [...groups.keys()].sort((a, b) => (a === NO_DATE ? 1 : b === NO_DATE ? -1 : compareText(a, b)));
   const rows: Row[] = keys.map((key) => {
     const list = groups.get(key)!;
@@ -63,7 +64,7 @@ export function cohorts(data: AuditData): Report[] {
   const notes = [
     Number.isNaN(p75)
       ? 'Mature: unknown — no won lead with both a created date and a won date to measure the time to win.'
-      : `Mature: the month ended at least ${Math.round(p75)} days before ${isoDate(data.asOf)} (the 75th percentile of days from created to won); younger cohorts are still closing, so their rates will rise.`,
+      : `Mature: the month ended at least ${Math.round(p75)} days before ${isoDate(data.asOf)} (the 75th percentile of days from created to won); younger cohorts are still closing, so their rates will rise. (Measured on the wins seen so far, it errs towards calling a cohort mature early.)`,
     'Stage columns: the share of the month\'s leads that reached each stage.',
   ];
   return [{ name: 'cohorts', title: 'Cohorts by month created', columns, rows, notes }];

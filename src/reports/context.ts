@@ -56,6 +56,11 @@ export function ratio(a: number, b: number): number | null {
   return b === 0 ? null : a / b;
 }
 
+/** `1 lead`, `2 leads`. */
+export function plural(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
+}
+
 /** Orders text by code point: the same on every machine, whatever its locale. */
 export function compareText(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;

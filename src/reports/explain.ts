@@ -9,7 +9,7 @@ import { leadGetter } from '../data/classify.js';
 import type { ColumnPlan } from '../data/map.js';
 import type { ClassifiedLead, Report, Row } from '../model.js';
 import { conditionFields } from '../rubric/conditions.js';
-import { column, personal, type AuditData } from './context.js';
+import { column, personal, plural, type AuditData } from './context.js';
 
 const date = (day: number): string | null => (Number.isNaN(day) ? null : isoDate(day));
 
@@ -155,13 +155,17 @@ function gradeLine(data: AuditData, c: ClassifiedLead): string {
 /** The outcome, and for an open lead the stall arithmetic of SPEC §5.4 spelled out. */
 function outcomeLine(data: AuditData, c: ClassifiedLead): string {
   const stage = data.rubric.stages[c.furthest]!;
-  if (c.outcome === 'won') return `Won: reached ${stage.key}${Number.isNaN(c.wonDate) ? '' : ` on ${isoDate(c.wonDate)}`}, ${c.wonDeals} won deal${c.wonDeals === 1 ? '' : 's'} worth ${c.wonAmount}.`;
+  if (c.outcome === 'won') {
+    const on = Number.isNaN(c.wonDate) ? '' : ` on ${isoDate(c.wonDate)}`;
+    const deals = c.wonDeals === 0 ? 'by its status or date, with no won deal joined' : `with ${plural(c.wonDeals, 'won deal')} worth ${c.wonAmount.toLocaleString('en-US')}`;
+    return `Won: reached ${stage.key}${on}, ${deals}.`;
+  }
   if (c.outcome === 'lost') return `Lost at ${stage.key}: ${c.lostBecause === 'disqualified' ? 'the lead matches the rubric\'s "disqualified"' : 'every joined deal is lost'}.`;
   const entered = c.entered[c.furthest]!;
   const since = Number.isNaN(entered) ? 'an unknown date' : `${isoDate(entered)} (${c.enteredFrom[c.furthest]})`;
   const activity = Number.isNaN(c.lead.lastActivity) ? 'no last activity' : `last activity ${isoDate(c.lead.lastActivity)}`;
   if (stage.stallAfterDays === undefined) return `Open at ${stage.key} since ${since}; ${activity}. The stage has no stall threshold, so it never stalls.`;
-  if (Number.isNaN(c.daysInStage)) return `Open at ${stage.key}: no date to measure idle time from, so it is not counted as stalled.`;
-  const verdict = c.stalled ? `stalled, ${c.daysInStage - stage.stallAfterDays} days over` : 'not stalled';
-  return `Open at ${stage.key} since ${since}; ${activity}. Idle ${c.daysInStage} days as of ${isoDate(data.asOf)} (from the later of the two) vs ${stage.stallAfterDays} allowed: ${verdict}.`;
+  if (Number.isNaN(c.daysInStage)) return `Open at ${stage.key} since ${since}; ${activity}: no date to measure idle time from, so it is not counted as stalled.`;
+  const verdict = c.stalled ? `stalled, ${plural(c.daysInStage - stage.stallAfterDays, 'day')} over` : 'not stalled';
+  return `Open at ${stage.key} since ${since}; ${activity}. Idle ${plural(c.daysInStage, 'day')} as of ${isoDate(data.asOf)}, counted from ${isoDate(c.idleSince)} (${c.idleFrom}), vs ${stage.stallAfterDays} allowed: ${verdict}.`;
 }

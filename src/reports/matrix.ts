@@ -4,7 +4,7 @@
  */
 import type { ClassifiedLead, Column, Report, Row } from '../model.js';
 import { differences, pct, pText, SIGNIFICANCE } from './compare.js';
-import { column, handoffStage, ratio, type AuditData } from './context.js';
+import { column, handoffStage, plural, ratio, type AuditData } from './context.js';
 import { compareRates, diffInterval, trendTest, wilson } from './stats.js';
 
 /** A verdict line (SPEC §6.3): the sentence for people, the finding and numbers for machines. */
@@ -17,8 +17,6 @@ export interface Verdict {
   readonly names: string | null;
 }
 
-/** A sales gap is called when, with 95% confidence, more than this share of qualified handoffs stalled in sales. */
-export const SALES_STALL_BAR = 0.1;
 /** Too few wins to judge grades by. */
 const MIN_WINS = 5;
 
@@ -50,74 +48,88 @@ function marketingGap(data: AuditData, leads: readonly ClassifiedLead[]): Verdic
   let below = 0;
   let wonBelow = 0;
   let wonQualified = 0;
-  const byChannel = new Map<string, { x: number; n: number }>();
-  const wonBelowBy = new Map<string, number>();
+  const byChannel = new Map<string, { x: number; n: number; won: number }>();
   for (const c of leads) {
     if (c.furthest < handoff) continue;
     handed++;
-    const t = byChannel.get(c.channel) ?? { x: 0, n: 0 };
+    const t = byChannel.get(c.channel) ?? { x: 0, n: 0, won: 0 };
     t.n++;
     if (!c.qualified) {
       below++;
       t.x++;
       if (c.outcome === 'won') {
         wonBelow++;
-        wonBelowBy.set(c.channel, (wonBelowBy.get(c.channel) ?? 0) + 1);
+        t.won++;
       }
     } else if (c.outcome === 'won') wonQualified++;
     byChannel.set(c.channel, t);
   }
   const qualified = handed - below;
-  if (handed < data.minN || below === 0 || qualified === 0) {
-    return {
-      topic,
-      finding: 'not enough data',
-      text: `Marketing gap: not enough data — ${handed} handed-off lead${handed === 1 ? '' : 's'} (${below} below grade ${bar}, ${qualified} at or above; the bar is ${data.minN} handoffs with some of each).`,
-      names: null,
-    };
+  if (handed < data.minN) {
+    return { topic, finding: 'not enough data', text: `Marketing gap: not enough data — ${plural(handed, 'handed-off lead')} (the bar is ${data.minN}).`, names: null };
   }
+  const share = `${pct(below / handed)} of handed-off leads (${below} of ${handed}; ${interval(below, handed)}) are below grade ${bar}`;
+  if (below === 0) return { topic, finding: 'no gap', text: `No marketing gap: ${share}.`, names: null };
+  if (qualified === 0) return { topic, finding: 'not enough data', text: `Marketing gap: not enough data — ${share}, so there is no qualified handoff to compare their win rate with.`, names: null };
+
   const rateBelow = wonBelow / below;
   const rateQualified = wonQualified / qualified;
   const diff = diffInterval(wonQualified, qualified, wonBelow, below)!;
-  const { p, direction } = compareRates(wonQualified, qualified, wonBelow, below);
-  // Which channel sends them: significantly more of its handoffs below the bar than the rest's.
+  const overall = compareRates(wonQualified, qualified, wonBelow, below);
+  const overallGap = overall.p < SIGNIFICANCE && overall.direction > 0;
+  const rates = `they win ${pct(rateBelow)} vs ${pct(rateQualified)} for qualified handoffs (qualified win ${points(rateQualified - rateBelow)} points more, 95% CI ${points(diff.low)} to ${points(diff.high)}; ${pText(overall.p)})`;
+  // A channel that floods handoff: significantly more of its handoffs below the bar than the rest's.
   const channels = [...byChannel];
   const marks = differences(channels.map(([, t]) => t), data.minN);
   const flooding = channels
     .map(([name, t], i) => ({ name, ...t, mark: marks[i]!.mark, p: marks[i]!.p }))
     .filter((c) => c.mark === '+')
     .sort((a, b) => b.x - a.x || a.p - b.p)[0];
-  const share = `${pct(below / handed)} of handed-off leads (${below} of ${handed}; ${interval(below, handed)}) are below grade ${bar}`;
-  const rates = `they win ${pct(rateBelow)} vs ${pct(rateQualified)} for qualified ones (difference ${points(rateQualified - rateBelow)} points, 95% CI ${points(diff.low)} to ${points(diff.high)}; ${pText(p)})`;
-  // A gap overall, or one channel's: its below-bar handoffs win less than qualified handoffs do.
   let channelGap = false;
   let from = '';
   if (flooding) {
-    const won = wonBelowBy.get(flooding.name) ?? 0;
-    const test = compareRates(wonQualified, qualified, won, flooding.x);
+    const test = compareRates(wonQualified, qualified, flooding.won, flooding.x);
     channelGap = test.p < SIGNIFICANCE && test.direction > 0;
     const rest = { x: below - flooding.x, n: handed - flooding.n };
     from =
-      ` ${flooding.name} sends the most: ${flooding.x} of its ${flooding.n} handoffs are below grade ${bar} (${pct(flooding.x / flooding.n)} vs ${pct(rest.n === 0 ? null : rest.x / rest.n)} from other channels; ${pText(flooding.p)})` +
-      `, and they win ${pct(won / flooding.x)} (${channelGap ? `less than qualified handoffs, ${pText(test.p)}` : `not clearly less than qualified handoffs, ${pText(test.p)}`}).`;
+      `${flooding.name} sends the most: ${flooding.x} of its ${flooding.n} handoffs are below grade ${bar} (${pct(flooding.x / flooding.n)} vs ${pct(ratio(rest.x, rest.n))} from other channels; ${pText(flooding.p)}), ` +
+      `and they win ${pct(flooding.won / flooding.x)} vs ${pct(rateQualified)} for qualified handoffs (${channelGap ? '' : 'not clearly less; '}${pText(test.p)})`;
   }
-  const gap = (p < SIGNIFICANCE && direction > 0) || channelGap;
-  return gap
-    ? { topic, finding: 'gap', text: `Marketing gap: ${share}; ${rates}.${from}`, names: channelGap ? flooding!.name : null }
-    : { topic, finding: 'no gap', text: `No marketing gap shown: ${share}; ${rates}.${from}`, names: null };
+  if (overallGap) {
+    return { topic, finding: 'gap', text: `Marketing gap${channelGap ? ` (${flooding!.name})` : ''}: ${share}, and ${rates}.${from ? ` ${from}.` : ''}`, names: channelGap ? flooding!.name : null };
+  }
+  if (channelGap) {
+    return {
+      topic,
+      finding: 'gap',
+      text: `Marketing gap (${flooding!.name}): ${from}. Overall, ${share}, and ${rates.replace(/^they win/, 'they win about as often:')}.`,
+      names: flooding!.name,
+    };
+  }
+  return { topic, finding: 'no gap', text: `No marketing gap shown: ${share}; ${rates}.${from ? ` ${from}.` : ''}`, names: null };
 }
 
 function salesGap(data: AuditData, leads: readonly ClassifiedLead[]): Verdict {
   const topic = 'sales gap' as const;
   const handoff = handoffStage(data.rubric);
   if (handoff < 0) return { topic, finding: 'not applicable', text: 'Sales gap: the rubric has no sales stage.', names: null };
+  if (data.rubric.signals.length === 0) return { topic, finding: 'not applicable', text: 'Sales gap: the rubric has no score signals, so no lead is qualified to judge sales by.', names: null };
   let qualified = 0;
   let handed = 0;
   let stalledSales = 0;
   let stalledBefore = 0;
+  let poorHanded = 0;
+  let poorStalled = 0;
   const byOwner = new Map<string, { x: number; n: number }>();
   for (const c of leads) {
-    if (!c.qualified) continue;
+    const stalledInSales = c.stalled && isSales(data, c);
+    if (!c.qualified) {
+      if (c.furthest >= handoff) {
+        poorHanded++;
+        if (stalledInSales) poorStalled++;
+      }
+      continue;
+    }
     qualified++;
     if (c.stalled && !isSales(data, c)) stalledBefore++;
     if (c.furthest < handoff) continue;
@@ -125,38 +137,43 @@ function salesGap(data: AuditData, leads: readonly ClassifiedLead[]): Verdict {
     const owner = c.lead.owner || '(none)';
     const t = byOwner.get(owner) ?? { x: 0, n: 0 };
     t.n++;
-    if (c.stalled && isSales(data, c)) {
+    if (stalledInSales) {
       stalledSales++;
       t.x++;
     }
     byOwner.set(owner, t);
   }
-  const before = `Before handoff, ${stalledBefore} qualified lead${stalledBefore === 1 ? '' : 's'} stalled in marketing stages (${pct(ratio(stalledBefore, qualified))} of ${qualified}${qualified > 0 ? `; ${interval(stalledBefore, qualified)}` : ''}).`;
+  const before = `Before handoff, ${plural(stalledBefore, 'qualified lead')} stalled in marketing stages (${pct(ratio(stalledBefore, qualified))} of ${qualified}${qualified > 0 ? `; ${interval(stalledBefore, qualified)}` : ''}).`;
   if (handed < data.minN) {
     return {
       topic,
       finding: 'not enough data',
-      text: `Sales gap: not enough data — ${handed} qualified lead${handed === 1 ? ' was' : 's were'} handed off (the bar is ${data.minN}). ${before}`,
+      text: `Sales gap: not enough data — ${plural(handed, 'qualified lead')} handed off (the bar is ${data.minN}). ${before}`,
       names: null,
     };
   }
+  // Evidence of a gap is a difference: an owner whose qualified handoffs stall more than the
+  // others', or good leads stalling more often than poor ones (sales working the wrong ones).
   const owners = [...byOwner];
   const marks = differences(owners.map(([, t]) => t), data.minN);
   const worst = owners
     .map(([name, t], i) => ({ name, ...t, mark: marks[i]!.mark, p: marks[i]!.p }))
-    .filter((o) => o.mark === '+')
+    .filter((o) => o.mark === '+' && o.name !== '(none)')
     .sort((a, b) => b.x - a.x || a.p - b.p)[0];
-  const low = wilson(stalledSales, handed)!.low;
-  const gap = low > SALES_STALL_BAR || worst !== undefined;
-  const stalled = `${stalledSales} qualified lead${stalledSales === 1 ? '' : 's'} stalled in sales stages, ${pct(stalledSales / handed)} of ${handed} qualified handoffs (${interval(stalledSales, handed)})`;
+  const versusPoor = poorHanded > 0 ? compareRates(stalledSales, handed, poorStalled, poorHanded) : { p: 1, direction: 0 };
+  const neglected = versusPoor.p < SIGNIFICANCE && versusPoor.direction > 0;
+  const stalled = `${plural(stalledSales, 'qualified lead')} stalled in sales stages, ${pct(stalledSales / handed)} of ${handed} qualified handoffs (${interval(stalledSales, handed)})`;
+  const poor = poorHanded > 0 ? `; below grade ${data.rubric.qualifiedGrade}, ${pct(poorStalled / poorHanded)} of ${poorHanded} handoffs stalled (${pText(versusPoor.p)})` : '';
   let who = '';
   if (worst) {
     const rest = { x: stalledSales - worst.x, n: handed - worst.n };
     who = ` ${worst.x} of them are ${worst.name}'s: ${pct(worst.x / worst.n)} of that owner's qualified handoffs vs ${pct(ratio(rest.x, rest.n))} for other owners (${pText(worst.p)}).`;
   }
-  return gap
-    ? { topic, finding: 'gap', text: `Sales gap: ${stalled}.${who} ${before}`, names: worst?.name ?? null }
-    : { topic, finding: 'no gap', text: `No sales gap shown: ${stalled}; no owner differs from the rest. ${before}`, names: null };
+  if (worst || neglected) {
+    const why = neglected ? ' Qualified handoffs stall more often than unqualified ones.' : '';
+    return { topic, finding: 'gap', text: `Sales gap${worst ? ` (${worst.name})` : ''}: ${stalled}${poor}.${who}${why} ${before}`, names: worst?.name ?? null };
+  }
+  return { topic, finding: 'no gap', text: `No sales gap shown: ${stalled}${poor}; no owner differs from the rest. ${before}`, names: null };
 }
 
 function rubricCheck(data: AuditData, leads: readonly ClassifiedLead[]): Verdict {
@@ -212,8 +229,8 @@ function rubricCheck(data: AuditData, leads: readonly ClassifiedLead[]): Verdict
     const rq = wonQualified / qualified;
     const ru = wonUnqualified / unqualified;
     const diff = diffInterval(wonQualified, qualified, wonUnqualified, unqualified)!;
-    const times = ru > 0 ? `${(rq / ru).toFixed(1)}× as often as` : 'while none of';
-    lift = `; qualified leads win ${times} unqualified ones (${pct(rq)} vs ${pct(ru)}; difference 95% CI ${points(diff.low)} to ${points(diff.high)} points)`;
+    const times = ru > 0 ? `qualified leads win ${(rq / ru).toFixed(1)}× as often as unqualified ones` : 'qualified leads win and unqualified ones never do';
+    lift = `; ${times} (${pct(rq)} vs ${pct(ru)}; difference 95% CI ${points(diff.low)} to ${points(diff.high)} points)`;
   }
   return { topic, finding, text: `Rubric check: ${trend}${lift}.`, names: null };
 }

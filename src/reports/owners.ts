@@ -92,7 +92,7 @@ export function owners(data: AuditData): Report[] {
     'Win rate (qualified): won / qualified leads. Qualified stalled (sales): qualified leads left open past a sales stage\'s threshold.',
     `Sig: + when an owner's qualified handoffs stall in sales stages more often than other owners' (p < 0.05, Holm-adjusted), - when less.`,
   ];
-  if (!hasFirstTouch) notes.push('Days to touch needs a first-touch column (leads.columns.firstTouch in the rubric).');
+  if (!hasFirstTouch) notes.push('Days to touch: no lead has a first-touch date (map one with leads.columns.firstTouch in the rubric).');
   return [{ name: 'owners', title: 'Owners', columns, rows, notes }];
 }
 
@@ -112,7 +112,7 @@ function dealOwners(data: AuditData): Report {
     else if (dealState(d, data).stalled) t.stalled++;
   }
   const names = [...groups.keys()].sort((a, b) => groups.get(b)!.deals - groups.get(a)!.deals || compareText(a, b));
-  const marks = differences(names.map((n) => ({ x: groups.get(n)!.won, n: groups.get(n)!.deals })));
+  const marks = differences(names.map((n) => ({ x: groups.get(n)!.won, n: groups.get(n)!.deals })), data.minN);
   return {
     name: 'owners',
     title: 'Deal owners',

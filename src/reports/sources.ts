@@ -91,7 +91,7 @@ function leadSources(data: AuditData, leads: readonly ClassifiedLead[]): Report 
   }
   const revenue = total.wonRevenue + unattributed.wonRevenue;
   const overall = ratio(total.won, total.leads);
-  // Without score signals every lead gets the top grade: "qualified" would mean nothing.
+  // Without score signals every lead scores 0: "qualified" would mean nothing.
   const scored = rubric.signals.length > 0;
 
   const order = ranked(groups);

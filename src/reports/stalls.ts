@@ -3,7 +3,7 @@
  * sales side first, then the most days over the stage's threshold.
  */
 import type { ClassifiedLead, Column, Deal, Report, Row } from '../model.js';
-import { column, compareText, personal, type AuditData } from './context.js';
+import { column, compareText, personal, plural, type AuditData } from './context.js';
 import { countStages, dealState } from './funnel.js';
 import { quantile } from './stats.js';
 
@@ -11,14 +11,20 @@ export function stalls(data: AuditData): Report[] {
   const rows: Row[] = [];
   const { rubric } = data;
   const leadOf = new Map<Deal, ClassifiedLead>();
+  // A stalled open deal gets its own row, with its amount; a lead row carries only the amounts of
+  // its open deals that have no row of their own, so a column sum counts each deal once.
+  const stalledDeals = new Set((data.deals ?? []).filter((d) => dealState(d, data).stalled));
   if (data.leads !== null) {
     for (const c of data.leads) {
       for (const d of c.deals) leadOf.set(d, c);
       if (!c.stalled) continue;
       const stage = rubric.stages[c.furthest]!;
       const threshold = stage.stallAfterDays!;
-      let openAmount = 0;
-      for (const d of c.deals) if (d.outcome === 'open' && !Number.isNaN(d.amount)) openAmount += d.amount;
+      let openAmount: number | null = null;
+      for (const d of c.deals) {
+        if (d.outcome !== 'open' || stalledDeals.has(d) || Number.isNaN(d.amount)) continue;
+        openAmount = (openAmount ?? 0) + d.amount;
+      }
       rows.push({
         kind: 'lead',
         lead_id: c.lead.id,
@@ -39,8 +45,8 @@ export function stalls(data: AuditData): Report[] {
   }
   if (data.deals !== null) {
     for (const d of data.deals) {
+      if (!stalledDeals.has(d)) continue;
       const state = dealState(d, data);
-      if (!state.stalled) continue;
       const stage = rubric.deals.stages[state.furthest]!;
       const lead = leadOf.get(d);
       rows.push({
@@ -85,7 +91,8 @@ export function stalls(data: AuditData): Report[] {
     text('owner', 'Owner', 1),
     column('open_amount', 'Open amount', 'money', { priority: 3 }),
   ];
-  return [{ name: 'stalls', title: 'Stalled leads and deals', columns, rows, notes: stallLines(data) }];
+  const notes = [...stallLines(data), 'Open amount: a stalled deal\'s own amount; on a lead row, its open deals that are not listed themselves (so the column adds up).'];
+  return [{ name: 'stalls', title: 'Stalled leads and deals', columns, rows, notes }];
 }
 
 /**
@@ -99,7 +106,7 @@ export function stallLines(data: AuditData): string[] {
     data.rubric.stages.forEach((s, i) => {
       if (s.stallAfterDays === undefined) return;
       const days = counts[i]!.days;
-      const own = days.length === 0 ? 'no lead has advanced from it with dates to measure' : `the data's own line is ${Math.round(quantile(days, 0.75))} days (75th percentile of days to advance, ${days.length} leads)`;
+      const own = days.length === 0 ? 'no lead has advanced from it with dates to measure' : `the data's own line is ${Math.round(quantile(days, 0.75))} days (75th percentile of days to advance, ${plural(days.length, 'lead')})`;
       notes.push(`${s.key}: stalled after ${s.stallAfterDays} days (rubric); ${own}.`);
     });
   }

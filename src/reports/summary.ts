@@ -180,7 +180,7 @@ export function summary(data: AuditData): Report[] {
       won_revenue: revenue,
       avg_deal: ratio(revenue, priced),
     });
-    notes.push('No leads file: deals are the unit; lead-quality figures need a leads export.');
+    notes.push('No leads file: deals are the unit; the lead reports (matrix, signals, cohorts) need a leads export and are left out.');
     if (priced < won) notes.push(`${won - priced} won deal${won - priced === 1 ? ' has' : 's have'} no amount: counted as won, left out of revenue and the average.`);
   }
   columns.push(...leadsAcc.columns, ...dealsAcc.columns);
