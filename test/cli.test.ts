@@ -308,3 +308,23 @@ describe('reports that need what is missing say so', () => {
     expect(web.spend).toBe('100');
   });
 });
+
+describe('cron', () => {
+  it('writes the weekly Markdown report and exits 3 when a --fail-on rule fires; 0 without it', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'leadaudit-cron-'));
+    const env = { NO_COLOR: '1', CI: 'true', FORCE_COLOR: '' };
+    const files = ['fixtures/samples/hubspot/contacts.csv', 'fixtures/samples/hubspot/deals.csv'].map((f) => join(root, f));
+    const fired = run(['audit', ...files, '--format', 'md', '-o', 'weekly.md', '--fail-on', 'sources.win_rate<0.5', '--quiet'], { cwd: dir, env });
+    expect(fired.code).toBe(3);
+    expect(fired.stdout).toBe('');
+    expect(fired.stderr).toMatch(/^leadaudit: alert: sources\.win_rate<0\.5 fired for /m);
+    const report = readFileSync(join(dir, 'weekly.md'), 'utf8');
+    expect(report).toMatch(/^# leadaudit report/);
+    expect(report).toMatch(/## Alerts/);
+    expect(report).not.toContain('\u001b[');
+    const quiet = run(['audit', ...files, '--format', 'md', '-o', 'weekly.md', '--quiet'], { cwd: dir, env });
+    expect(quiet.code).toBe(0);
+    expect(quiet.stderr).toBe('');
+    expect(readFileSync(join(dir, 'weekly.md'), 'utf8')).not.toMatch(/## Alerts/);
+  });
+});
