@@ -482,7 +482,10 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
   program
     .command('schema')
     .description("print the rubric's JSON Schema (for editor completion of leadaudit.yml)")
-    .addHelpText('after', '\nExamples:\n  $ leadaudit schema > leadaudit.schema.json\n  $ echo "# yaml-language-server: $schema=./leadaudit.schema.json" > leadaudit.yml\n')
+    .addHelpText(
+      'after',
+      "\nExamples:\n  $ leadaudit schema > leadaudit.schema.json   # then start leadaudit.yml with: # yaml-language-server: $schema=./leadaudit.schema.json\n  $ leadaudit schema | jq '.properties | keys'\n",
+    )
     .action(async () => {
       const { rubricJsonSchema } = await import('./rubric/schema.js');
       io.stdout.write(`${JSON.stringify(rubricJsonSchema(), null, 2)}\n`);

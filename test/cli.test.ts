@@ -328,3 +328,24 @@ describe('cron', () => {
     expect(readFileSync(join(dir, 'weekly.md'), 'utf8')).not.toMatch(/## Alerts/);
   });
 });
+
+describe('help and colour', () => {
+  const commands = ['audit', 'funnel', 'sources', 'matrix', 'signals', 'stalls', 'cohorts', 'owners', 'score', 'check', 'explain', 'diff', 'init', 'demo', 'schema'];
+
+  it.each(commands)('%s --help has a description, its options and two real examples', (command) => {
+    const r = run([command, '--help']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(new RegExp(`^Usage: leadaudit ${command}`));
+    expect(r.stdout.split('\n')[2]!.length).toBeGreaterThan(20); // the description line
+    expect(r.stdout).toMatch(/Options:\n/);
+    const examples = r.stdout.split('\n').filter((l) => /^\s+\$ leadaudit /.test(l));
+    expect(examples.length).toBeGreaterThanOrEqual(2);
+  });
+
+  it('colours only a terminal, and only without NO_COLOR; FORCE_COLOR and --no-color are honoured', () => {
+    const args = ['sources', 'fixtures/samples/hubspot/contacts.csv', 'fixtures/samples/hubspot/deals.csv', '--as-of', '2025-06-30', '--quiet'];
+    expect(run(args).stdout).not.toContain('\u001b['); // a pipe is not a terminal
+    expect(run(args, { env: { FORCE_COLOR: '1', NO_COLOR: '' } }).stdout).toContain('\u001b[');
+    expect(run([...args, '--no-color'], { env: { FORCE_COLOR: '1' } }).stdout).not.toContain('\u001b[');
+  });
+});

@@ -235,16 +235,29 @@ function rubricCheck(data: AuditData, leads: readonly ClassifiedLead[]): Verdict
   return { topic, finding, text: `Rubric check: ${trend}${lift}.`, names: null };
 }
 
+type Tally = { leads: number; handed: number; won: number; lost: number; stalledMarketing: number; stalledSales: number; open: number; wonHanded: number };
+
 export function matrix(data: AuditData): Report[] {
   if (data.leads === null) return [];
   const { rubric } = data;
   const handoff = handoffStage(rubric);
   const rows: Row[] = [];
-  const tally = () => ({ leads: 0, handed: 0, won: 0, lost: 0, stalledMarketing: 0, stalledSales: 0, open: 0, wonHanded: 0 });
-  const byGrade = new Map(rubric.grades.map((g) => [g.name, tally()]));
+  const tally = (): Tally => ({ leads: 0, handed: 0, won: 0, lost: 0, stalledMarketing: 0, stalledSales: 0, open: 0, wonHanded: 0 });
+  // With --by, one grade × outcome block per group, then the whole.
+  const group = data.group.explicit ? data.group : undefined;
+  const blocks = new Map<string, Map<string, Tally>>();
+  const gradeTallies = () => new Map(rubric.grades.map((g) => [g.name, tally()]));
+  const byGrade = gradeTallies();
   const total = tally();
   for (const c of data.leads) {
-    for (const t of [byGrade.get(c.grade)!, total]) {
+    const targets = [byGrade.get(c.grade)!, total];
+    if (group) {
+      const name = group.ofLead(c);
+      let block = blocks.get(name);
+      if (!block) blocks.set(name, (block = new Map([...gradeTallies(), ['total', tally()]])));
+      targets.push(block.get(c.grade)!, block.get('total')!);
+    }
+    for (const t of targets) {
       t.leads++;
       const handed = handoff >= 0 && c.furthest >= handoff;
       if (handed) t.handed++;
@@ -258,7 +271,7 @@ export function matrix(data: AuditData): Report[] {
       } else t.open++;
     }
   }
-  const row = (grade: string, t: ReturnType<typeof tally>): Row => ({
+  const row = (grade: string, t: Tally): Row => ({
     grade,
     leads: t.leads,
     handed_off: t.handed,
@@ -271,10 +284,15 @@ export function matrix(data: AuditData): Report[] {
     win_rate: ratio(t.won, t.leads),
     win_rate_handed_off: ratio(t.wonHanded, t.handed),
   });
-  for (const [grade, t] of byGrade) rows.push(row(grade, t));
-  rows.push(row('total', total));
+  if (group) {
+    const names = [...blocks.keys()].sort((a, b) => blocks.get(b)!.get('total')!.leads - blocks.get(a)!.get('total')!.leads || (a < b ? -1 : a > b ? 1 : 0));
+    for (const name of names) for (const [grade, t] of blocks.get(name)!) rows.push({ [group.key]: name, ...row(grade, t) });
+  }
+  for (const [grade, t] of byGrade) rows.push(group ? { [group.key]: '(all)', ...row(grade, t) } : row(grade, t));
+  rows.push(group ? { [group.key]: '(all)', ...row('total', total) } : row('total', total));
   const overall = ratio(total.won, total.leads) ?? undefined;
   const columns: Column[] = [
+    ...(group ? [column(group.key, group.label, 'text', { fromInput: true, priority: 1 })] : []),
     column('grade', 'Grade', 'text', { priority: 1 }),
     column('leads', 'Leads', 'count', { priority: 1 }),
     column('handed_off', 'Handed off', 'count', { priority: 2 }),
