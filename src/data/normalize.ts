@@ -27,13 +27,19 @@ const MONTHS = ['january', 'february', 'march', 'april', 'may', 'june', 'july', 
 
 /** Days since epoch of a calendar date, or NaN when the date does not exist (2/30/2024). */
 export function dayNumber(year: number, month: number, day: number): number {
-  if (!(month >= 1 && month <= 12 && day >= 1 && day <= 31 && year >= 1000 && year <= 9999)) return NaN;
-  const ms = Date.UTC(year, month - 1, day);
-  // Date.UTC rolls 2/30 over into March; a date that does not round-trip does not exist.
-  const check = new Date(ms);
-  if (check.getUTCDate() !== day || check.getUTCMonth() !== month - 1) return NaN;
-  return ms / MS_PER_DAY;
+  if (!(month >= 1 && month <= 12 && day >= 1 && year >= 1000 && year <= 9999)) return NaN;
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  if (day > (month === 2 ? (leap ? 29 : 28) : DAYS_IN_MONTH[month]!)) return NaN;
+  // Days from civil (H. Hinnant, "chrono-compatible low-level date algorithms"): no Date object.
+  const y = month <= 2 ? year - 1 : year;
+  const era = Math.floor(y / 400);
+  const yoe = y - era * 400;
+  const doy = Math.floor((153 * (month + (month > 2 ? -3 : 9)) + 2) / 5) + day - 1;
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+  return era * 146097 + doe - 719468;
 }
+
+const DAYS_IN_MONTH = [0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
 /** YYYY-MM-DD of a day number. */
 export function isoDate(day: number): string {
@@ -57,6 +63,17 @@ const COMPACT = /^(\d{4})(\d{2})(\d{2})$/;
 const DAY_MONTH_NAME = /^(\d{1,2})[-\s]([A-Za-z]{3,9})\.?[-\s,]+(\d{4})(?:[\sT,]+\d{1,2}:\d{2}.*)?$/;
 const MONTH_NAME_DAY = /^([A-Za-z]{3,9})\.?\s+(\d{1,2}),?\s+(\d{4})(?:[\sT,]+\d{1,2}:\d{2}.*)?$/;
 
+/** The number written by `count` ASCII digits at `at`, or -1 when one is not a digit. */
+function digits(s: string, at: number, count: number): number {
+  let n = 0;
+  for (let i = at; i < at + count; i++) {
+    const c = s.charCodeAt(i) - 48;
+    if (c < 0 || c > 9) return -1;
+    n = n * 10 + c;
+  }
+  return n;
+}
+
 function fullYear(text: string): number {
   const y = Number(text);
   return text.length === 2 ? (y < 70 ? 2000 + y : 1900 + y) : y;
@@ -76,6 +93,13 @@ function monthOf(name: string): number {
  */
 export function parseDate(text: string, order: DateOrder = 'mdy'): number {
   const s = text.trim();
+  // The common case first, without a regex: YYYY-MM-DD, alone or before a time.
+  if (s.length >= 10 && s.charCodeAt(4) === 45 && s.charCodeAt(7) === 45 && (s.length === 10 || s.charCodeAt(10) === 32 || s.charCodeAt(10) === 84)) {
+    const y = digits(s, 0, 4);
+    const mo = digits(s, 5, 2);
+    const d = digits(s, 8, 2);
+    if (y >= 0 && mo >= 0 && d >= 0 && (s.length === 10 || ISO.test(s))) return dayNumber(y, mo, d);
+  }
   let m = ISO.exec(s);
   if (m) return dayNumber(Number(m[1]), Number(m[2]), Number(m[3]));
   m = TWO_WAY.exec(s);
