@@ -415,7 +415,7 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
   ).action(async (lead: string, leads: string | undefined, deals: string | undefined, o: SharedOptions) => {
     const options = loadOptions([leads, deals], o, io);
     if (options.leads === undefined) throw new UsageError('explain needs a leads file');
-    exitCode = await runReports(io, o, options, (l) => explain(l.data, l.leads!.plan, lead));
+    exitCode = await runReports(io, o, options, (l) => explain(l.data, l.leads!.plan, l.leads!.read.leads, lead));
   });
 
   program

@@ -7,8 +7,10 @@ import { existsSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError, UsageError } from './errors.js';
 import { readCsv, type CsvHeader, type CsvInfo, type CsvOptions, type CsvSink } from './io/read-csv.js';
-import { makeClassifier, leadGetter, leadJoinKeys, NO_SOURCE } from './data/classify.js';
+import { classifyLeads, leadGetter, leadJoinKeys, NO_SOURCE, type ClassifiedLeads } from './data/classify.js';
+import { Rows, type DealTable, type LeadTable, type RowList } from './data/table.js';
 import { joinDeals } from './data/join.js';
+import { implausibleDeals, implausibleLeads, type Implausible } from './data/plausible.js';
 import {
   dealGetter,
   dealSink,
@@ -65,6 +67,8 @@ export interface Loaded {
   readonly rejects: readonly RejectedRow[];
   readonly leads: { readonly plan: ColumnPlan; readonly read: LeadsRead; readonly info: CsvInfo } | null;
   readonly deals: { readonly plan: ColumnPlan; readonly read: DealsRead; readonly info: CsvInfo } | null;
+  /** Values that read but cannot be right (far-future dates, …), for `check`. */
+  readonly implausible?: readonly Implausible[];
 }
 
 /** Looked for in the working directory when `--rubric` is not given (SPEC §3.2). */
@@ -106,9 +110,7 @@ export async function load(options: LoadOptions): Promise<Loaded> {
   if (options.since !== undefined && options.until !== undefined && options.since > options.until) {
     throw new UsageError(`--since ${isoDate(options.since)} is after --until ${isoDate(options.until)}`);
   }
-  if (leadsFile !== undefined && dealsFile !== undefined && sameFile(leadsFile, dealsFile)) {
-    throw new UsageError(`${leadsFile} is given as both the leads and the deals file`);
-  }
+  checkDistinctInputs(options);
   let stdinBytes: Promise<Buffer> | undefined;
   const csvOptions: CsvOptions = {
     delimiter: options.delimiter,
@@ -160,6 +162,7 @@ export async function load(options: LoadOptions): Promise<Loaded> {
       return (sink = makeSink(plan));
     });
     warnings.push(...info.warnings);
+    if (options.strict && info.nul) throw new InputError(`${info.file} line ${info.nul.line}: a NUL character in column "${info.nul.column}" (--strict)`);
     const read = sink!.finish();
     finishFile(read.accounting, info.read, options.strict, warnings);
     return { plan: plan!, read, info };
@@ -172,7 +175,21 @@ export async function load(options: LoadOptions): Promise<Loaded> {
 
   if (options.spend !== undefined && leadsFile === undefined) throw new UsageError('--spend needs a leads file (spend is set against the leads of each channel)');
   const spendIn = options.spend === undefined ? null : await readSpend(options.spend, csvOptions, options.by ?? 'channel');
-  return classifyAll(options, rubric, leads, deals, spendIn, notices, warnings);
+  const implausible = [
+    ...(leads === null ? [] : implausibleLeads(leads.plan, leads.read.leads, options.asOf)),
+    ...(deals === null ? [] : implausibleDeals(deals.plan, deals.read.deals, options.asOf)),
+  ];
+  warnings.push(...implausible.map((x) => x.warning));
+  return { ...classifyAll(options, rubric, leads, deals, spendIn, notices, warnings), implausible };
+}
+
+/** One file given as two of the inputs (leads, deals, --spend, --rubric) is a mistake: exit 2. */
+function checkDistinctInputs(options: LoadOptions): void {
+  const given = (['leads', 'deals', 'spend', 'rubric'] as const).flatMap((role) => (options[role] === undefined ? [] : [{ role, file: options[role]! }]));
+  given.forEach((a, i) => {
+    const b = given.slice(i + 1).find((other) => sameFile(a.file, other.file));
+    if (b) throw new UsageError(`${a.file} is given as both the ${a.role} and the ${b.role} file`);
+  });
 }
 
 function displayDelimiter(d: string): string {
@@ -215,63 +232,67 @@ function classifyAll(
   warnings: string[],
 ): Loaded {
   const { asOf } = options;
-  let classified: ClassifiedLead[] | null = null;
+  let classified: ClassifiedLeads | null = null;
   let unattributed: readonly Deal[] = [];
   let attributed = 0;
   const skips = rubric.stages.map(() => 0);
   let leadAccounting: FileAccounting | null = null;
   let dealAccounting: FileAccounting | null = null;
-  let deals = dealsIn?.read.deals ?? null;
+  const table = dealsIn?.read.deals ?? null;
+  // The deal rows a run keeps (all, unless --since/--until leaves some out).
+  let keptDeals: Uint32Array | null = table === null ? null : Uint32Array.from({ length: table.length }, (_, i) => i);
 
   const windowed = options.since !== undefined || options.until !== undefined;
   if (leadsIn !== null) {
     const acc = leadsIn.read.accounting;
-    const all = leadsIn.read.leads;
-    const joined = joinDeals(all, deals ?? [], leadJoinKeys(leadsIn.plan, rubric.join.lead));
-    let list = all;
-    unattributed = joined.unattributed;
+    const leads = leadsIn.read.leads;
+    const joined = joinDeals(leads, table, leadJoinKeys(leadsIn.plan, rubric.join.lead));
+    let rows = Uint32Array.from({ length: leads.length }, (_, i) => i);
+    let orphans = joined.unattributed;
     if (windowed) {
       // Leads created outside --since/--until are skipped, their deals with them; a deal that
       // matches no lead is kept or skipped by its own created date.
-      list = all.filter((l) => inWindow(l.created, options));
-      for (const lead of all) if (!inWindow(lead.created, options)) skip(acc, lead.created);
-      const gone = new Set<Deal>();
-      for (const lead of all) {
-        if (inWindow(lead.created, options)) continue;
-        for (const deal of joined.dealsByLead[lead.index]!) {
-          gone.add(deal);
+      const created = leads.c.created;
+      rows = rows.filter((i) => inWindow(created[i]!, options));
+      const dropped = new Uint8Array(table?.length ?? 0);
+      for (let i = 0; i < leads.length; i++) {
+        if (inWindow(created[i]!, options)) continue;
+        skip(acc, created[i]!);
+        for (let j = joined.start[i]!; j < joined.start[i + 1]!; j++) {
+          dropped[joined.list[j]!] = 1;
           skip(dealsIn!.read.accounting, NaN, 'lead created outside --since/--until');
         }
       }
-      unattributed = unattributed.filter((d) => {
-        if (inWindow(d.created, options)) return true;
-        gone.add(d);
-        skip(dealsIn!.read.accounting, d.created);
+      orphans = orphans.filter((d) => {
+        if (inWindow(table!.c.created[d]!, options)) return true;
+        dropped[d] = 1;
+        skip(dealsIn!.read.accounting, table!.c.created[d]!);
         return false;
       });
-      if (deals !== null && gone.size > 0) deals = deals.filter((d) => !gone.has(d));
+      if (keptDeals !== null) keptDeals = keptDeals.filter((d) => dropped[d] === 0);
     }
-    attributed = list.reduce((n, l) => n + joined.dealsByLead[l.index]!.length, 0);
-    const classifier = makeClassifier(rubric, leadsIn.plan, asOf);
-    classified = list.map((lead) => classifier.classify(lead, joined.dealsByLead[lead.index]!));
-    for (const c of classified) {
-      c.reachedBy.forEach((by, i) => {
-        if (by === 'implied') skips[i]!++;
-      });
-    }
-    if (deals !== null && joined.attributed === 0 && deals.length > 0) {
+    unattributed = Array.from(orphans, (d) => table!.at(d));
+    for (const i of rows) attributed += joined.start[i + 1]! - joined.start[i]!;
+    classified = classifyLeads(rubric, leadsIn.plan, asOf, leads, table, joined, rows);
+    const S = rubric.stages.length;
+    const reachedBy = classified.results.reachedBy;
+    const implied = 6; // the code of 'implied' in classify.ts's REACHED_BY
+    for (let x = 0; x < reachedBy.length; x++) if (reachedBy[x] === implied) skips[x % S]!++;
+    if (table !== null && joined.list.length === 0 && table.length > 0) {
       warnings.push(
         `no deal matched a lead (join: lead ${rubric.join.lead} = deal ${rubric.join.deal}); every deal is unattributed — check the join in the rubric`,
       );
     }
-    if (windowed && list.length === 0) throw new InputError(`${acc.file}: no leads created ${windowText(options)}`);
+    if (windowed && rows.length === 0) throw new InputError(`${acc.file}: no leads created ${windowText(options)}`);
     leadAccounting = acc.summary(leadsIn.info.read, leadsIn.info.encoding, displayDelimiter(leadsIn.info.delimiter));
-  } else if (deals !== null && windowed) {
+  } else if (table !== null && windowed) {
     const acc = dealsIn!.read.accounting;
-    const kept = deals.filter((d) => inWindow(d.created, options));
-    for (const d of deals) if (!inWindow(d.created, options)) skip(acc, d.created);
-    deals = kept;
-    if (deals.length === 0) throw new InputError(`${acc.file}: no deals created ${windowText(options)}`);
+    keptDeals = keptDeals!.filter((d) => {
+      if (inWindow(table.c.created[d]!, options)) return true;
+      skip(acc, table.c.created[d]!);
+      return false;
+    });
+    if (keptDeals.length === 0) throw new InputError(`${acc.file}: no deals created ${windowText(options)}`);
   }
   if (dealsIn !== null) {
     dealAccounting = {
@@ -281,17 +302,18 @@ function classifyAll(
     };
   }
 
-  const group = grouping(options.by, leadsIn?.plan, dealsIn?.plan);
+  const group = grouping(options.by, leadsIn ? { plan: leadsIn.plan, table: leadsIn.read.leads } : undefined, dealsIn ? { plan: dealsIn.plan, table: dealsIn.read.deals } : undefined);
   const spend = spendIn === null ? null : matchSpend(spendIn, classified, group, warnings);
   if (leadsIn === null && group.explicit && group.ofDeal === undefined) {
     throw new UsageError(`--by ${options.by}: a deals-only run groups deals by owner, stage or a column of the deals file`);
   }
+  const kept = keptDeals;
   const data: AuditData = {
     rubric,
     asOf,
     minN: options.minN,
     leads: classified,
-    deals,
+    deals: table === null || kept === null ? null : new Rows(kept.length, (k) => table.at(kept[k]!)),
     unattributed,
     inputs: { leads: leadAccounting, deals: dealAccounting },
     skips,
@@ -323,7 +345,7 @@ function inWindow(day: number, options: LoadOptions): boolean {
 }
 
 /** The --by grouping (SPEC §3.2): channel (default), source, owner, grade, or a column. */
-function grouping(by: string | undefined, leadPlan: ColumnPlan | undefined, dealPlan: ColumnPlan | undefined): Grouping {
+function grouping(by: string | undefined, leads: { plan: ColumnPlan; table: LeadTable } | undefined, deals: { plan: ColumnPlan; table: DealTable } | undefined): Grouping {
   const none = (text: string) => (text === '' ? NO_SOURCE : text);
   switch (by) {
     case undefined:
@@ -338,14 +360,14 @@ function grouping(by: string | undefined, leadPlan: ColumnPlan | undefined, deal
     case 'stage':
       return { key: 'stage', label: 'Stage', explicit: true, ofLead: (c) => c.lead.status || NO_SOURCE, ofDeal: (d) => none(d.stage) };
     default: {
-      const leadGet = leadPlan ? leadGetter(leadPlan, by) : undefined;
-      const dealGet = dealPlan ? dealGetter(dealPlan, by) : undefined;
+      const leadGet = leads ? leadGetter(leads.plan, by) : undefined;
+      const dealGet = deals ? dealGetter(deals.plan, by) : undefined;
       return {
         key: by,
         label: by,
         explicit: true,
-        ofLead: (c) => none((leadGet?.({ lead: c.lead, channel: c.channel }) ?? '').trim()),
-        ofDeal: dealGet ? (d) => none(dealGet(d).trim()) : undefined,
+        ofLead: (c) => none((leadGet?.({ c: leads!.table.c, i: c.lead.index, channel: c.channel }) ?? '').trim()),
+        ofDeal: dealGet ? (d) => none(dealGet({ c: deals!.table.c, i: d.index }).trim()) : undefined,
       };
     }
   }
@@ -401,8 +423,9 @@ async function readSpend(file: string, csvOptions: CsvOptions, by: string): Prom
  * Spend per group of this run, keyed by the group's name. A spend name matches a group of the
  * same name (trimmed), else one that differs only in case; names that match no group are a warning.
  */
-function matchSpend(spend: SpendFile, leads: readonly ClassifiedLead[] | null, group: Grouping, warnings: string[]): Map<string, number> {
-  const groups = new Set((leads ?? []).map((c) => group.ofLead(c)));
+function matchSpend(spend: SpendFile, leads: RowList<ClassifiedLead> | null, group: Grouping, warnings: string[]): Map<string, number> {
+  const groups = new Set<string>();
+  for (const c of leads ?? []) groups.add(group.ofLead(c));
   const out = new Map<string, number>();
   const unmatched: string[] = [];
   for (const { name, spend: value } of spend.rows.values()) {

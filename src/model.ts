@@ -28,11 +28,11 @@ export interface Lead {
   readonly lastActivity: number;
   readonly firstTouch: number;
   /** Per rubric stage: the date from the stage's `reachedWhen.date` column, NaN when none. */
-  readonly stageDates: number[];
-  /** Raw text of every column the rubric's conditions read, by slot (see ColumnSlots). */
-  readonly values: string[];
+  readonly stageDates: readonly number[];
+  /** Raw text of every column the rubric's conditions read, by slot (see ColumnPlan.slots). */
+  readonly values: readonly string[];
   /** Every original cell, only kept when a command asks for it (`score --with-columns`). */
-  readonly cells?: string[];
+  readonly cells?: readonly string[];
 }
 
 /** One used row of the deals file. */
@@ -41,7 +41,7 @@ export interface Deal {
   readonly line: number;
   readonly id: string;
   /** Join keys read from the deal side of the join (already split and trimmed). */
-  readonly keys: string[];
+  readonly keys: readonly string[];
   readonly stage: string;
   readonly status: string;
   readonly amount: number;
@@ -54,8 +54,8 @@ export interface Deal {
   /** Index into the rubric's deal pipeline stages; -1 when the stage value is not one of them. */
   readonly stageIndex: number;
   /** Per pipeline stage: the date from its `enteredDate` column, NaN when none. */
-  readonly stageEntered: number[];
-  readonly values: string[];
+  readonly stageEntered: readonly number[];
+  readonly values: readonly string[];
 }
 
 /** A lead after classification (SPEC §5.2–5.4). */

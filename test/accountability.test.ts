@@ -80,7 +80,7 @@ describe('tiny inputs: 3 leads, 0 wins, a channel of 1', () => {
 
   it('explains a lead: signals with what they looked at, stages with where each date came from', async () => {
     const loaded = await tiny();
-    const [lead, signals, stages, dealsTable] = explain(loaded.data, loaded.leads!.plan, 'L1');
+    const [lead, signals, stages, dealsTable] = explain(loaded.data, loaded.leads!.plan, loaded.leads!.read.leads, 'L1');
     expect(lead!.rows[0]).toMatchObject({ id: 'L1', score: 20, grade: 'A', qualified: true, outcome: 'lost (deals lost)', furthest_stage: 'opportunity' });
     expect(signals!.rows).toEqual([
       { signal: 'Decision maker', points: 20, matched: true, looked_at: 'title = "VP Sales"' },
@@ -93,12 +93,12 @@ describe('tiny inputs: 3 leads, 0 wins, a channel of 1', () => {
       ['won', 'not reached', null, null],
     ]);
     expect(dealsTable!.rows).toEqual([{ deal_id: 'D1', stage: 'lost', outcome: 'lost', amount: 500, created: '2025-02-10', closed: '2025-03-01' }]);
-    expect(() => explain(loaded.data, loaded.leads!.plan, 'L9')).toThrow(/no lead with id or email "L9"; closest ids: L1/);
+    expect(() => explain(loaded.data, loaded.leads!.plan, loaded.leads!.read.leads, 'L9')).toThrow(/no lead with id or email "L9"; closest ids: L1/);
   });
 
   it('spells out the stall arithmetic of an open lead', async () => {
     const loaded = await tiny();
-    const [lead] = explain(loaded.data, loaded.leads!.plan, 'L2');
+    const [lead] = explain(loaded.data, loaded.leads!.plan, loaded.leads!.read.leads, 'L2');
     expect(lead!.notes[1]).toBe('Open at lead since 2025-02-05 (created); no last activity. Idle 145 days as of 2025-06-30, counted from 2025-02-05 (entry of lead), vs 30 allowed: stalled, 115 days over.');
   });
 });
@@ -111,7 +111,7 @@ describe('review findings', () => {
     const r = join(d, 'rubric.yml');
     writeFileSync(r, 'version: 1\npreset: generic\nstages:\n  - { key: lead, side: marketing, stallAfterDays: 30 }\n  - { key: sql, side: sales, stallAfterDays: 10, reachedWhen: { status: [sql] } }\n  - { key: won, side: sales, reachedWhen: { deal: won } }\n');
     const loaded = await load({ leads: l, rubric: r, asOf: dayNumber(2025, 6, 30), minN: 30, strict: false, keepRejects: false, cwd: d });
-    const [lead] = explain(loaded.data, loaded.leads!.plan, 'L1');
+    const [lead] = explain(loaded.data, loaded.leads!.plan, loaded.leads!.read.leads, 'L1');
     expect(lead!.notes[1]).toBe('Open at sql since an unknown date; no last activity. Idle 176 days as of 2025-06-30, counted from 2025-01-05 (entry of lead (sql has no date)), vs 10 allowed: stalled, 166 days over.');
   });
 

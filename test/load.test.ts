@@ -91,7 +91,7 @@ describe('dates', () => {
   it('reads --date-order ymd two-digit-year dates', async () => {
     const leads = file('id,source,created\nL1,web,24/03/05\n');
     const loaded = await run({ leads, dateOrder: 'ymd' });
-    expect(isoDate(loaded.data.leads![0]!.lead.created)).toBe('2024-03-05');
+    expect(isoDate(loaded.data.leads!.at(0)!.lead.created)).toBe('2024-03-05');
   });
 
   it('learns a column is D/M from one value and re-reads the ambiguous ones', async () => {
@@ -111,7 +111,7 @@ describe('dates', () => {
     writeFileSync(path, Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('id,source\nL1,Caf'), Buffer.from([0xe9]), Buffer.from('\n')]));
     const loaded = await run({ leads: path });
     expect(loaded.leads!.plan.header.names).toEqual(['id', 'source']);
-    expect(loaded.data.leads![0]!.lead.source).toBe('Café');
+    expect(loaded.data.leads!.at(0)!.lead.source).toBe('Café');
     expect(loaded.warnings.join('\n')).toMatch(/not valid UTF-8; read as Windows-1252/);
   });
 });

@@ -1,25 +1,28 @@
 /**
  * Classification (SPEC §5.2–5.4): each lead's channel, score and grade, the stages it reached
- * and when, its outcome, and whether it is stalled as of the as-of date.
+ * and when, its outcome, and whether it is stalled as of the as-of date. The results are columns
+ * (one typed array per field); `ClassifiedLeads.at(i)` gives a view of one lead.
  */
 import type { ClassifiedLead, Deal, Lead, Outcome } from '../model.js';
 import { compileCondition, type Getter, type Predicate } from '../rubric/conditions.js';
 import type { Rubric } from '../rubric/resolve.js';
 import { LEAD_FIELDS, type LeadField } from '../rubric/fields.js';
-import type { ColumnPlan } from './map.js';
+import type { Joined } from './join.js';
+import { joinKeys, type ColumnPlan } from './map.js';
 import { isoDate } from './normalize.js';
-import { joinKeys } from './map.js';
+import { OUTCOMES, Rows, type DealTable, type LeadColumns, type LeadTable } from './table.js';
 
-/** What lead conditions look at: the lead, and its channel once known. */
-export interface LeadView {
-  readonly lead: Lead;
-  readonly channel: string;
+/** What lead conditions look at: one row of the lead columns, and its channel once known. */
+export interface LeadSubject {
+  c: LeadColumns;
+  i: number;
+  channel: string;
 }
 
 export const NO_SOURCE = '(none)';
 
 /** Getter for a lead condition field: `channel`, a canonical lead field, or a header. */
-export function leadGetter(plan: ColumnPlan, name: string): Getter<LeadView> | undefined {
+export function leadGetter(plan: ColumnPlan, name: string): Getter<LeadSubject> | undefined {
   if (name === 'channel') return (v) => v.channel;
   if ((LEAD_FIELDS as readonly string[]).includes(name)) {
     const field = name as LeadField;
@@ -27,190 +30,351 @@ export function leadGetter(plan: ColumnPlan, name: string): Getter<LeadView> | u
       case 'created':
       case 'lastActivity':
       case 'firstTouch':
-        return (v) => (Number.isNaN(v.lead[field]) ? '' : isoDate(v.lead[field]));
+        return (v) => (Number.isNaN(v.c[field][v.i]!) ? '' : isoDate(v.c[field][v.i]!));
       case 'firstName':
       case 'lastName': {
         const slot = plan.slotOf.get(field);
-        return slot === undefined ? () => '' : (v) => v.lead.values[slot]!;
+        return slot === undefined ? () => '' : (v) => v.c.values[slot]![v.i]!;
       }
       case 'id':
-        return (v) => (v.lead.id.startsWith('#') ? '' : v.lead.id);
+        return (v) => (v.c.id[v.i]!.startsWith('#') ? '' : v.c.id[v.i]!);
       default:
-        return (v) => v.lead[field];
+        return (v) => v.c[field][v.i]!;
     }
   }
   const slot = plan.slotOf.get(name);
-  return slot === undefined ? undefined : (v) => v.lead.values[slot]!;
+  return slot === undefined ? undefined : (v) => v.c.values[slot]![v.i]!;
 }
 
-/** The keys a lead offers to the join (SPEC §4.5). */
-export function leadJoinKeys(plan: ColumnPlan, field: string): (lead: Lead) => readonly string[] {
-  // Both sides of the join read keys the same way (joinKeys): split, trimmed, emails lower-cased.
-  if (field === 'email') return (lead) => joinKeys(lead.email);
-  if (field === 'id') return (lead) => (lead.id.startsWith('#') ? [] : joinKeys(lead.id));
+/** The keys a lead offers to the join (SPEC §4.5), read as the deal side reads its own. */
+export function leadJoinKeys(plan: ColumnPlan, field: string): (c: LeadColumns, i: number) => readonly string[] {
+  if (field === 'email') return (c, i) => joinKeys(c.email[i]!);
+  if (field === 'id') return (c, i) => (c.id[i]!.startsWith('#') ? [] : joinKeys(c.id[i]!));
   const get = leadGetter(plan, field);
-  return get === undefined ? () => [] : (lead) => joinKeys(get({ lead, channel: '' }).trim());
+  return get === undefined ? () => [] : (c, i) => joinKeys(get({ c, i, channel: '' }).trim());
 }
 
-export interface Classifier {
-  classify(lead: Lead, deals: readonly Deal[]): ClassifiedLead;
+// How a stage was reached, and where its entry date came from, as small codes.
+const REACHED_BY = ['', 'created', 'date', 'status', 'deal', 'when', 'implied'] as const;
+const ENTERED_FROM = ['', 'created', 'date column', 'first deal created', 'first deal won', 'next stage', 'unknown'] as const;
+const LOST_BECAUSE = ['', 'deals lost', 'disqualified'] as const;
+const by = (name: (typeof REACHED_BY)[number]) => REACHED_BY.indexOf(name);
+const from = (name: (typeof ENTERED_FROM)[number]) => ENTERED_FROM.indexOf(name);
+
+/** Every classified lead, one column per result. */
+interface Results {
+  readonly length: number;
+  /** Row of each classified lead in the lead table. */
+  readonly row: Uint32Array;
+  readonly channel: string[];
+  readonly score: Float64Array;
+  readonly grade: Uint8Array;
+  /** Per signal, 1 where the lead matched it. */
+  readonly signal: Uint8Array[];
+  readonly furthest: Uint8Array;
+  /** Per stage, laid out lead by lead: [lead × stages + stage]. */
+  readonly reachedBy: Uint8Array;
+  readonly entered: Float64Array;
+  readonly enteredFrom: Uint8Array;
+  readonly outcome: Uint8Array;
+  readonly lostBecause: Uint8Array;
+  readonly stalled: Uint8Array;
+  readonly daysInStage: Float64Array;
+  readonly idleSince: Float64Array;
+  /** The stage whose entry idle time counts from (-1: the last activity). */
+  readonly idleStage: Int16Array;
+  readonly wonAmount: Float64Array;
+  readonly wonDeals: Uint32Array;
+  readonly pricedWonDeals: Uint32Array;
+  readonly wonDate: Float64Array;
 }
 
-export function makeClassifier(rubric: Rubric, plan: ColumnPlan, asOf: number): Classifier {
+/** The classified leads of a run: a list of views over the result columns. */
+export class ClassifiedLeads extends Rows<ClassifiedLead> {
+  constructor(
+    readonly results: Results,
+    readonly leads: LeadTable,
+    readonly deals: DealTable | null,
+    readonly joined: Joined,
+    readonly rubric: Rubric,
+  ) {
+    super(results.length, (k) => new ClassifiedRow(this, k));
+  }
+}
+
+class ClassifiedRow implements ClassifiedLead {
+  constructor(
+    private readonly all: ClassifiedLeads,
+    private readonly k: number,
+  ) {}
+  private get r(): Results {
+    return this.all.results;
+  }
+  private get stages(): number {
+    return this.all.rubric.stages.length;
+  }
+  get lead(): Lead {
+    return this.all.leads.at(this.r.row[this.k]!);
+  }
+  get deals(): readonly Deal[] {
+    const { deals, joined } = this.all;
+    if (deals === null) return [];
+    const row = this.r.row[this.k]!;
+    const out: Deal[] = [];
+    for (let j = joined.start[row]!; j < joined.start[row + 1]!; j++) out.push(deals.at(joined.list[j]!));
+    return out;
+  }
+  get channel(): string {
+    return this.r.channel[this.k]!;
+  }
+  get score(): number {
+    return this.r.score[this.k]!;
+  }
+  get grade(): string {
+    return this.all.rubric.grades[this.r.grade[this.k]!]!.name;
+  }
+  get qualified(): boolean {
+    return this.r.grade[this.k]! <= this.all.rubric.grades.findIndex((g) => g.name === this.all.rubric.qualifiedGrade);
+  }
+  get signals(): readonly number[] {
+    return this.r.signal.flatMap((matched, s) => (matched[this.k] ? [s] : []));
+  }
+  get furthest(): number {
+    return this.r.furthest[this.k]!;
+  }
+  get reached(): readonly boolean[] {
+    return Array.from({ length: this.stages }, (_, s) => s <= this.furthest);
+  }
+  get reachedBy(): readonly string[] {
+    return Array.from({ length: this.stages }, (_, s) => REACHED_BY[this.r.reachedBy[this.k * this.stages + s]!]!);
+  }
+  get entered(): readonly number[] {
+    return Array.from(this.r.entered.subarray(this.k * this.stages, (this.k + 1) * this.stages));
+  }
+  get enteredFrom(): readonly string[] {
+    return Array.from({ length: this.stages }, (_, s) => ENTERED_FROM[this.r.enteredFrom[this.k * this.stages + s]!]!);
+  }
+  get outcome(): Outcome {
+    return OUTCOMES[this.r.outcome[this.k]!]!;
+  }
+  get lostBecause(): string {
+    return LOST_BECAUSE[this.r.lostBecause[this.k]!]!;
+  }
+  get stalled(): boolean {
+    return this.r.stalled[this.k] === 1;
+  }
+  get daysInStage(): number {
+    return this.r.daysInStage[this.k]!;
+  }
+  get idleSince(): number {
+    return this.r.idleSince[this.k]!;
+  }
+  get idleFrom(): string {
+    const stage = this.r.idleStage[this.k]!;
+    if (Number.isNaN(this.idleSince)) return '';
+    if (stage < 0) return 'last activity';
+    const keys = this.all.rubric.stages;
+    return stage === this.furthest ? `entry of ${keys[stage]!.key}` : `entry of ${keys[stage]!.key} (${keys[this.furthest]!.key} has no date)`;
+  }
+  get wonAmount(): number {
+    return this.r.wonAmount[this.k]!;
+  }
+  get wonDeals(): number {
+    return this.r.wonDeals[this.k]!;
+  }
+  get pricedWonDeals(): number {
+    return this.r.pricedWonDeals[this.k]!;
+  }
+  get wonDate(): number {
+    return this.r.wonDate[this.k]!;
+  }
+}
+
+/**
+ * Classifies the leads at `rows` of the lead table (all of them, or those --since/--until keeps),
+ * with their joined deals.
+ */
+export function classifyLeads(
+  rubric: Rubric,
+  plan: ColumnPlan,
+  asOf: number,
+  leads: LeadTable,
+  deals: DealTable | null,
+  joined: Joined,
+  rows: Uint32Array,
+): ClassifiedLeads {
+  const lc = leads.c;
+  const dc = deals?.c;
   const ctx = (path: string) => ({ field: (n: string) => leadGetter(plan, n), asOf, dateOrder: rubric.leads.dateOrder ?? 'mdy', path });
   const channels = rubric.channels.map((c, i) => ({ name: c.name, test: compileCondition(c.when, ctx(`channels[${i}].when`)) }));
   const signals = rubric.signals.map((s, i) => ({ points: s.points, test: compileCondition(s.when, ctx(`score.signals[${i}].when`)) }));
-  const disqualified: Predicate<LeadView> | undefined = rubric.disqualified ? compileCondition(rubric.disqualified, ctx('disqualified')) : undefined;
+  const disqualified: Predicate<LeadSubject> | undefined = rubric.disqualified ? compileCondition(rubric.disqualified, ctx('disqualified')) : undefined;
   const stages = rubric.stages.map((s, i) => ({
     ...s,
     status: new Set(s.status.map((v) => v.trim().toLowerCase())),
     test: s.when ? compileCondition(s.when, ctx(`stages[${i}].reachedWhen.when`)) : undefined,
   }));
-  const last = stages.length - 1;
-  const qualifiedRank = rubric.grades.findIndex((g) => g.name === rubric.qualifiedGrade);
-
-  return {
-    classify(lead, deals) {
-      let view: LeadView = { lead, channel: '' };
-      let channel = '';
-      for (const c of channels) {
-        if (c.test(view)) {
-          channel = c.name;
-          break;
-        }
-      }
-      if (channel === '') channel = lead.source === '' ? NO_SOURCE : lead.source;
-      view = { lead, channel };
-
-      const matched: number[] = [];
-      let score = 0;
-      signals.forEach((s, i) => {
-        if (s.test(view)) {
-          matched.push(i);
-          score += s.points;
-        }
-      });
-      const rank = rubric.grades.findIndex((g) => score >= g.min);
-      const grade = rubric.grades[rank]!.name;
-
-      const won: Deal[] = [];
-      for (const d of deals) if (d.outcome === 'won') won.push(d);
-      const status = lead.status.toLowerCase();
-
-      // Which stages the lead shows direct evidence of, and the entry date that evidence gives.
-      const reachedBy: string[] = stages.map(() => '');
-      const entered: number[] = stages.map(() => NaN);
-      const enteredFrom: string[] = stages.map(() => '');
-      let furthest = 0;
-      stages.forEach((s, i) => {
-        let by = '';
-        if (i === 0) by = 'created';
-        else if (!Number.isNaN(lead.stageDates[i]!)) by = 'date';
-        else if (s.status.size > 0 && s.status.has(status)) by = 'status';
-        else if (s.deal === 'any' && deals.length > 0) by = 'deal';
-        else if (s.deal === 'won' && won.length > 0) by = 'deal';
-        else if (s.test?.(view)) by = 'when';
-        if (by === '') return;
-        reachedBy[i] = by;
-        furthest = i;
-        if (i === 0) {
-          entered[0] = lead.created;
-          enteredFrom[0] = 'created';
-        } else if (!Number.isNaN(lead.stageDates[i]!)) {
-          entered[i] = lead.stageDates[i]!;
-          enteredFrom[i] = 'date column';
-        } else if (s.deal === 'any' && deals.length > 0) {
-          entered[i] = earliest(deals, (d) => d.created);
-          enteredFrom[i] = 'first deal created';
-        } else if (s.deal === 'won' && won.length > 0) {
-          entered[i] = earliest(won, (d) => d.closed);
-          enteredFrom[i] = 'first deal won';
-        }
-      });
-      // Earlier stages without a date of their own take the next known later date.
-      for (let i = furthest - 1; i >= 0; i--) {
-        if (reachedBy[i] === '') reachedBy[i] = 'implied';
-        if (Number.isNaN(entered[i]!) && !Number.isNaN(entered[i + 1]!)) {
-          entered[i] = entered[i + 1]!;
-          enteredFrom[i] = 'next stage';
-        }
-        if (enteredFrom[i] === '') enteredFrom[i] = 'unknown';
-      }
-      if (enteredFrom[furthest] === '' || Number.isNaN(entered[furthest]!)) enteredFrom[furthest] = 'unknown';
-
-      const isWon = furthest === last && last > 0;
-      let outcome: Outcome = 'open';
-      let lostBecause = '';
-      if (isWon) outcome = 'won';
-      else if (deals.length > 0 && deals.every((d) => d.outcome === 'lost')) {
-        outcome = 'lost';
-        lostBecause = 'deals lost';
-      } else if (disqualified?.(view)) {
-        outcome = 'lost';
-        lostBecause = 'disqualified';
-      }
-
-      // Stall (SPEC §5.4): open and idle past the furthest stage's threshold.
-      let since = maxKnown(entered[furthest]!, lead.lastActivity);
-      let idleFrom = Number.isNaN(since) ? '' : since === lead.lastActivity ? 'last activity' : `entry of ${stages[furthest]!.key}`;
-      if (Number.isNaN(since)) {
-        // No entry date for the stage it is in: the latest date known from earlier stages.
-        for (let i = furthest - 1; i >= 0 && Number.isNaN(since); i--) {
-          since = entered[i]!;
-          idleFrom = `entry of ${stages[i]!.key} (${stages[furthest]!.key} has no date)`;
-        }
-      }
-      const daysInStage = Number.isNaN(since) ? NaN : asOf - since;
-      const threshold = stages[furthest]!.stallAfterDays;
-      const stalled = outcome === 'open' && threshold !== undefined && daysInStage > threshold;
-
-      let wonAmount = 0;
-      let priced = 0;
-      for (const d of won) {
-        if (Number.isNaN(d.amount)) continue;
-        wonAmount += d.amount;
-        priced++;
-      }
-
-      return {
-        lead,
-        deals,
-        channel,
-        score,
-        grade,
-        qualified: rank <= qualifiedRank,
-        signals: matched,
-        furthest,
-        reached: stages.map((_, i) => i <= furthest),
-        reachedBy,
-        entered,
-        enteredFrom,
-        outcome,
-        lostBecause,
-        stalled,
-        daysInStage,
-        idleSince: since,
-        idleFrom,
-        wonAmount,
-        wonDeals: won.length,
-        pricedWonDeals: priced,
-        wonDate: isWon ? entered[last]! : NaN,
-      };
-    },
+  const S = stages.length;
+  const last = S - 1;
+  const n = rows.length;
+  const r: Results = {
+    length: n,
+    row: rows,
+    channel: new Array<string>(n),
+    score: new Float64Array(n),
+    grade: new Uint8Array(n),
+    signal: signals.map(() => new Uint8Array(n)),
+    furthest: new Uint8Array(n),
+    reachedBy: new Uint8Array(n * S),
+    entered: new Float64Array(n * S).fill(NaN),
+    enteredFrom: new Uint8Array(n * S),
+    outcome: new Uint8Array(n),
+    lostBecause: new Uint8Array(n),
+    stalled: new Uint8Array(n),
+    daysInStage: new Float64Array(n),
+    idleSince: new Float64Array(n),
+    idleStage: new Int16Array(n),
+    wonAmount: new Float64Array(n),
+    wonDeals: new Uint32Array(n),
+    pricedWonDeals: new Uint32Array(n),
+    wonDate: new Float64Array(n),
   };
-}
+  // One subject, reused: conditions read the row it points at.
+  const subject: LeadSubject = { c: lc, i: 0, channel: '' };
+  const lowerStatus = new Map<string, string>();
 
-function earliest(deals: readonly Deal[], date: (d: Deal) => number): number {
-  let min = NaN;
-  for (const d of deals) {
-    const x = date(d);
-    if (!Number.isNaN(x) && !(x >= min)) min = x;
+  for (let k = 0; k < n; k++) {
+    const i = rows[k]!;
+    subject.i = i;
+    subject.channel = '';
+    let channel = '';
+    for (const c of channels) {
+      if (c.test(subject)) {
+        channel = c.name;
+        break;
+      }
+    }
+    if (channel === '') channel = lc.source[i] === '' ? NO_SOURCE : lc.source[i]!;
+    subject.channel = channel;
+    r.channel[k] = channel;
+
+    let score = 0;
+    for (let s = 0; s < signals.length; s++) {
+      if (signals[s]!.test(subject)) {
+        r.signal[s]![k] = 1;
+        score += signals[s]!.points;
+      }
+    }
+    r.score[k] = score;
+    r.grade[k] = rubric.grades.findIndex((g) => score >= g.min);
+
+    // The lead's deals, and the earliest created / won dates among them.
+    let dealCount = 0;
+    let won = 0;
+    let priced = 0;
+    let wonAmount = 0;
+    let allLost = true;
+    let firstCreated = NaN;
+    let firstWon = NaN;
+    if (dc) {
+      for (let j = joined.start[i]!; j < joined.start[i + 1]!; j++) {
+        const d = joined.list[j]!;
+        dealCount++;
+        const outcome = dc.outcome[d]!;
+        if (outcome !== 2) allLost = false;
+        const created = dc.created[d]!;
+        if (!Number.isNaN(created) && !(created >= firstCreated)) firstCreated = created;
+        if (outcome !== 1) continue;
+        won++;
+        const closed = dc.closed[d]!;
+        if (!Number.isNaN(closed) && !(closed >= firstWon)) firstWon = closed;
+        const amount = dc.amount[d]!;
+        if (!Number.isNaN(amount)) {
+          wonAmount += amount;
+          priced++;
+        }
+      }
+    }
+    let status = lowerStatus.get(lc.status[i]!);
+    if (status === undefined) lowerStatus.set(lc.status[i]!, (status = lc.status[i]!.toLowerCase()));
+
+    // Which stages the lead shows direct evidence of, and the entry date that evidence gives.
+    const base = k * S;
+    let furthest = 0;
+    for (let s = 0; s < S; s++) {
+      const stage = stages[s]!;
+      const own = s === 0 ? NaN : lc.stageDates[s]![i]!;
+      let reached = '' as (typeof REACHED_BY)[number];
+      if (s === 0) reached = 'created';
+      else if (!Number.isNaN(own)) reached = 'date';
+      else if (stage.status.size > 0 && stage.status.has(status)) reached = 'status';
+      else if (stage.deal === 'any' && dealCount > 0) reached = 'deal';
+      else if (stage.deal === 'won' && won > 0) reached = 'deal';
+      else if (stage.test?.(subject)) reached = 'when';
+      if (reached === '') continue;
+      r.reachedBy[base + s] = by(reached);
+      furthest = s;
+      if (s === 0) {
+        r.entered[base] = lc.created[i]!;
+        r.enteredFrom[base] = from('created');
+      } else if (!Number.isNaN(own)) {
+        r.entered[base + s] = own;
+        r.enteredFrom[base + s] = from('date column');
+      } else if (stage.deal === 'any' && dealCount > 0) {
+        r.entered[base + s] = firstCreated;
+        r.enteredFrom[base + s] = from('first deal created');
+      } else if (stage.deal === 'won' && won > 0) {
+        r.entered[base + s] = firstWon;
+        r.enteredFrom[base + s] = from('first deal won');
+      }
+    }
+    // Earlier stages without a date of their own take the next known later date.
+    for (let s = furthest - 1; s >= 0; s--) {
+      if (r.reachedBy[base + s] === 0) r.reachedBy[base + s] = by('implied');
+      if (Number.isNaN(r.entered[base + s]!) && !Number.isNaN(r.entered[base + s + 1]!)) {
+        r.entered[base + s] = r.entered[base + s + 1]!;
+        r.enteredFrom[base + s] = from('next stage');
+      }
+      if (r.enteredFrom[base + s] === 0) r.enteredFrom[base + s] = from('unknown');
+    }
+    if (r.enteredFrom[base + furthest] === 0 || Number.isNaN(r.entered[base + furthest]!)) r.enteredFrom[base + furthest] = from('unknown');
+    r.furthest[k] = furthest;
+
+    // Outcome (SPEC §5.3).
+    const isWon = furthest === last && last > 0;
+    let outcome = 0;
+    if (isWon) outcome = 1;
+    else if (dealCount > 0 && allLost) {
+      outcome = 2;
+      r.lostBecause[k] = 1;
+    } else if (disqualified?.(subject)) {
+      outcome = 2;
+      r.lostBecause[k] = 2;
+    }
+    r.outcome[k] = outcome;
+
+    // Stall (SPEC §5.4): open and idle past the furthest stage's threshold.
+    const entered = r.entered[base + furthest]!;
+    const activity = lc.lastActivity[i]!;
+    let since = Number.isNaN(entered) ? activity : Number.isNaN(activity) ? entered : Math.max(entered, activity);
+    let idleStage = Number.isNaN(since) ? -1 : since === activity ? -1 : furthest;
+    if (Number.isNaN(since)) {
+      // No entry date for the stage it is in: the latest date known from earlier stages.
+      for (let s = furthest - 1; s >= 0 && Number.isNaN(since); s--) {
+        since = r.entered[base + s]!;
+        idleStage = s;
+      }
+    }
+    const daysInStage = Number.isNaN(since) ? NaN : asOf - since;
+    const threshold = stages[furthest]!.stallAfterDays;
+    r.stalled[k] = outcome === 0 && threshold !== undefined && daysInStage > threshold ? 1 : 0;
+    r.daysInStage[k] = daysInStage;
+    r.idleSince[k] = since;
+    r.idleStage[k] = idleStage;
+    r.wonAmount[k] = wonAmount;
+    r.wonDeals[k] = won;
+    r.pricedWonDeals[k] = priced;
+    r.wonDate[k] = isWon ? r.entered[base + last]! : NaN;
   }
-  return min;
-}
-
-function maxKnown(a: number, b: number): number {
-  if (Number.isNaN(a)) return b;
-  if (Number.isNaN(b)) return a;
-  return Math.max(a, b);
+  return new ClassifiedLeads(r, leads, deals, joined, rubric);
 }

@@ -4,38 +4,51 @@
  * the first that exists; a lead key seen twice keeps its first lead. A deal that matches no lead
  * is unattributed: it still counts in deal totals and in the `(unattributed)` row of sources.
  */
-import type { Deal, Lead } from '../model.js';
+import type { DealTable, LeadColumns, LeadTable } from './table.js';
 
 export interface Joined {
-  /** Per lead index: its deals, in file order. */
-  readonly dealsByLead: readonly (readonly Deal[])[];
-  readonly unattributed: readonly Deal[];
-  readonly attributed: number;
+  /** Per deal row: the lead row it belongs to, or -1. */
+  readonly leadOf: Int32Array;
+  /** Deals per lead row, compressed: lead i's deals are list[start[i]] … list[start[i + 1] - 1], in file order. */
+  readonly start: Uint32Array;
+  readonly list: Uint32Array;
+  /** Deal rows that match no lead, in file order. */
+  readonly unattributed: Uint32Array;
 }
 
-const NONE: readonly Deal[] = Object.freeze([]);
-
-export function joinDeals(leads: readonly Lead[], deals: readonly Deal[], leadKeys: (lead: Lead) => readonly string[]): Joined {
+export function joinDeals(leads: LeadTable, deals: DealTable | null, leadKeys: (c: LeadColumns, i: number) => readonly string[]): Joined {
+  const n = leads.length;
+  const m = deals?.length ?? 0;
   const owner = new Map<string, number>();
-  for (const lead of leads) {
-    for (const key of leadKeys(lead)) if (!owner.has(key)) owner.set(key, lead.index);
-  }
-  const byLead: Deal[][] = [];
-  const unattributed: Deal[] = [];
-  let attributed = 0;
-  for (const deal of deals) {
-    let match: number | undefined;
-    for (const key of deal.keys) {
-      match = owner.get(key);
-      if (match !== undefined) break;
+  if (deals !== null) {
+    for (let i = 0; i < n; i++) {
+      for (const key of leadKeys(leads.c, i)) if (!owner.has(key)) owner.set(key, i);
     }
-    if (match === undefined) {
-      unattributed.push(deal);
-      continue;
-    }
-    (byLead[match] ??= []).push(deal);
-    attributed++;
   }
-  const dealsByLead = leads.map((lead) => byLead[lead.index] ?? NONE);
-  return { dealsByLead, unattributed, attributed };
+  const leadOf = new Int32Array(m).fill(-1);
+  const count = new Uint32Array(n + 1);
+  let unattributed = 0;
+  for (let d = 0; d < m; d++) {
+    for (const key of deals!.c.keys[d]!) {
+      const match = owner.get(key);
+      if (match !== undefined) {
+        leadOf[d] = match;
+        break;
+      }
+    }
+    if (leadOf[d] === -1) unattributed++;
+    else count[leadOf[d]! + 1]!++;
+  }
+  const start = new Uint32Array(n + 1);
+  for (let i = 0; i < n; i++) start[i + 1] = start[i]! + count[i + 1]!;
+  const fill = start.slice(0, n);
+  const list = new Uint32Array(m - unattributed);
+  const orphans = new Uint32Array(unattributed);
+  let o = 0;
+  for (let d = 0; d < m; d++) {
+    const lead = leadOf[d]!;
+    if (lead < 0) orphans[o++] = d;
+    else list[fill[lead]!++] = d;
+  }
+  return { leadOf, start, list, unattributed: orphans };
 }

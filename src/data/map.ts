@@ -4,7 +4,8 @@
  */
 import { InputError, UsageError, closest } from '../errors.js';
 import type { CsvHeader, CsvSink } from '../io/read-csv.js';
-import type { Deal, FileAccounting, Lead, Outcome } from '../model.js';
+import type { FileAccounting } from '../model.js';
+import { DealTable, Interned, LeadTable, Numbers, own, type DealColumns } from './table.js';
 import { compileCondition, conditionFields, type Getter, type Predicate } from '../rubric/conditions.js';
 import { headerKey, type ColumnChoice, type Rubric } from '../rubric/resolve.js';
 import { DEAL_FIELDS, LEAD_FIELDS, type DealField, type LeadField } from '../rubric/fields.js';
@@ -154,6 +155,8 @@ class DateColumn {
   private dayFirst = 0;
   private monthFirst = 0;
   private readonly ambiguous: number[] = [];
+  /** The days read, one per row (NaN = missing). */
+  readonly days = new Numbers();
   invalid = 0;
   firstInvalid: { line: number; text: string } | undefined;
 
@@ -161,6 +164,11 @@ class DateColumn {
     readonly name: string,
     private readonly configured: DateOrder | undefined,
   ) {}
+
+  /** Reads the next row's cell into the column. */
+  push(text: string, line: number): void {
+    this.days.push(this.read(text, this.days.length, line));
+  }
 
   private get assumed(): SlashOrder {
     return this.configured === 'dmy' ? 'dmy' : 'mdy';
@@ -206,33 +214,23 @@ class DateColumn {
 }
 
 /**
- * A copy of a cell that is kept. A cell cut from a chunk of text (a V8 "sliced string", for 13
- * characters or more) keeps the whole chunk alive; copying keeps memory growing with the rows
- * kept, not with the file's bytes (SPEC §8).
- */
-export function own(text: string): string {
-  return text.length < 13 ? text : (' ' + text).slice(1);
-}
-
-/** A date column and how to write a re-read value back into a record. */
-type DateFix<T> = [column: DateColumn | undefined, set: (record: T, swap: (day: number) => number) => void];
-
-/**
  * Settles every date column of a file once it is read: decides each column's slash order,
  * re-reads the ambiguous values if it turned out the other way round, and notes warnings and
- * unreadable values. Returns the order decided per column, for `check`.
+ * unreadable values. Returns each column's days (NaN-filled for an unmapped one) and the order
+ * decided per column, for `check`.
  */
-function settleDates<T>(file: string, accounting: Accounting, records: readonly T[], columns: readonly DateFix<T>[]): Record<string, string> {
+function settleDates(file: string, accounting: Accounting, length: number, columns: readonly (DateColumn | undefined)[]): { days: Float64Array[]; orders: Record<string, string> } {
   const orders: Record<string, string> = {};
-  for (const [column, set] of columns) {
-    if (column === undefined) continue;
+  const days = columns.map((column) => {
+    if (column === undefined) return new Float64Array(length).fill(NaN);
     const { swap, warning, order } = column.settle(file);
     orders[column.name] = order;
     if (warning) accounting.warnings.push(warning);
-    for (const i of swap) set(records[i]!, swapDayMonth);
+    for (const i of swap) column.days.set(i, swapDayMonth(column.days.get(i)));
     accounting.noteInvalid(column.name, column.invalid, column.firstInvalid);
-  }
-  return orders;
+    return column.days.done();
+  });
+  return { days, orders };
 }
 
 // ---------------------------------------------------------------- row accounting
@@ -295,8 +293,8 @@ export class Accounting {
 function sinkFor(accounting: Accounting, header: CsvHeader, use: (cells: string[], line: number) => void): CsvSink {
   return {
     row: use,
-    other(cells, line, reason, rejected) {
-      if (rejected) accounting.reject(cells, line, reason, `${cells.length} cells, header has ${header.names.length}`);
+    other(cells, line, reason, rejected, detail) {
+      if (rejected) accounting.reject(cells, line, reason, detail ?? `${cells.length} cells, header has ${header.names.length}`);
       else accounting.skip(reason);
     },
   };
@@ -305,17 +303,14 @@ function sinkFor(accounting: Accounting, header: CsvHeader, use: (cells: string[
 // ---------------------------------------------------------------- leads
 
 export interface LeadsRead {
-  readonly leads: Lead[];
+  readonly leads: LeadTable;
   readonly accounting: Accounting;
   /** Slash-order decision per date column, for `check`. */
   readonly dateOrders: Record<string, string>;
 }
 
-type Mutable<T> = { -readonly [K in keyof T]: T[K] };
-
 export function leadSink(plan: ColumnPlan, rubric: Rubric, options: MapOptions): CsvSink & { finish(): LeadsRead } {
   const accounting = new Accounting(plan.file, options.keepRejects ?? false);
-  const leads: Mutable<Lead>[] = [];
   const f = plan.fields;
   const col = (field: LeadField): number => f[field] ?? -1;
   const idIx = col('id');
@@ -329,62 +324,73 @@ export function leadSink(plan: ColumnPlan, rubric: Rubric, options: MapOptions):
     detail: col('sourceDetail'),
     status: col('status'),
     owner: col('owner'),
+    created: col('created'),
+    lastActivity: col('lastActivity'),
+    firstTouch: col('firstTouch'),
   };
   const order = options.dateOrder ?? rubric.leads.dateOrder;
-  const dateCol = (field: LeadField) => (col(field) >= 0 ? new DateColumn(plan.header.names[col(field)]!, order) : undefined);
-  const created = dateCol('created');
-  const lastActivity = dateCol('lastActivity');
-  const firstTouch = dateCol('firstTouch');
-  const stageCols = plan.stageColumns.map((i) => (i >= 0 ? new DateColumn(plan.header.names[i]!, order) : undefined));
+  const dateCol = (i: number) => (i >= 0 ? new DateColumn(plan.header.names[i]!, order) : undefined);
+  const dates = [ix.created, ix.lastActivity, ix.firstTouch, ...plan.stageColumns].map(dateCol);
+  const dateIx = [ix.created, ix.lastActivity, ix.firstTouch, ...plan.stageColumns];
+  const line = new Numbers();
+  const id: string[] = [];
+  const email: string[] = [];
+  const name: string[] = [];
+  const shared = { company: [] as string[], source: [] as string[], sourceDetail: [] as string[], status: [] as string[], owner: [] as string[] };
+  const interned = new Interned();
+  const values: string[][] = plan.slots.map(() => []);
+  const cells: string[][] | undefined = options.keepCells ? [] : undefined;
   const seen = new Set<string>();
   let missingIds = 0;
 
-  const sink = sinkFor(accounting, plan.header, (cells, line) => {
-    const text = (i: number): string => (i < 0 ? '' : own(cells[i]!.trim()));
-    let id = text(idIx);
+  const sink = sinkFor(accounting, plan.header, (row, at) => {
+    const cell = (i: number): string => (i < 0 ? '' : row[i]!.trim());
+    let key = cell(idIx);
     if (idIx >= 0) {
-      if (id === '') missingIds++;
-      else if (seen.has(id)) {
+      if (key === '') missingIds++;
+      else if (seen.has(key)) {
         accounting.duplicates++;
-        accounting.reject(cells, line, 'duplicate id');
+        accounting.reject(row, at, 'duplicate id');
         return;
-      } else seen.add(id);
+      } else seen.add((key = own(key)));
     }
-    if (id === '') id = `#${line}`;
-    const index = leads.length;
-    const readDate = (column: DateColumn | undefined, i: number): number => (column === undefined ? NaN : column.read(cells[i]!, index, line));
-    let name = text(ix.name);
-    if (name === '' && (ix.first >= 0 || ix.last >= 0)) name = `${text(ix.first)} ${text(ix.last)}`.trim();
-    leads.push({
-      index,
-      line,
-      id,
-      email: text(ix.email),
-      name,
-      company: text(ix.company),
-      source: text(ix.source),
-      sourceDetail: text(ix.detail),
-      status: text(ix.status),
-      owner: text(ix.owner),
-      created: readDate(created, col('created')),
-      lastActivity: readDate(lastActivity, col('lastActivity')),
-      firstTouch: readDate(firstTouch, col('firstTouch')),
-      stageDates: stageCols.map((c, s) => readDate(c, plan.stageColumns[s]!)),
-      values: plan.slots.map((i) => own(cells[i]!)),
-      ...(options.keepCells ? { cells: cells.map(own) } : {}),
-    });
+    if (key === '') key = `#${at}`;
+    line.push(at);
+    id.push(key);
+    email.push(own(cell(ix.email)));
+    let full = cell(ix.name);
+    if (full === '' && (ix.first >= 0 || ix.last >= 0)) full = `${cell(ix.first)} ${cell(ix.last)}`.trim();
+    name.push(own(full));
+    shared.company.push(interned.get(cell(ix.company)));
+    shared.source.push(interned.get(cell(ix.source)));
+    shared.sourceDetail.push(interned.get(cell(ix.detail)));
+    shared.status.push(interned.get(cell(ix.status)));
+    shared.owner.push(interned.get(cell(ix.owner)));
+    for (let d = 0; d < dates.length; d++) dates[d]?.push(row[dateIx[d]!]!, at);
+    for (let v = 0; v < values.length; v++) values[v]!.push(interned.get(row[plan.slots[v]!]!));
+    cells?.push(row.map(own));
     accounting.used++;
   });
 
   const end = (): LeadsRead => {
-    const dateOrders = settleDates(plan.file, accounting, leads, [
-      [created, (l, s) => (l.created = s(l.created))],
-      [lastActivity, (l, s) => (l.lastActivity = s(l.lastActivity))],
-      [firstTouch, (l, s) => (l.firstTouch = s(l.firstTouch))],
-      ...stageCols.map((c, k): DateFix<Mutable<Lead>> => [c, (l, s) => (l.stageDates[k] = s(l.stageDates[k]!))]),
-    ]);
+    const length = id.length;
+    const { days, orders } = settleDates(plan.file, accounting, length, dates);
     if (missingIds > 0) accounting.warnings.push(`${plan.file}: ${missingIds} rows have no id; they are kept and named by their line (#<line>)`);
-    return { leads, accounting, dateOrders };
+    const leads = new LeadTable({
+      length,
+      line: line.done(),
+      id,
+      email,
+      name,
+      ...shared,
+      created: days[0]!,
+      lastActivity: days[1]!,
+      firstTouch: days[2]!,
+      stageDates: days.slice(3),
+      values,
+      cells,
+    });
+    return { leads, accounting, dateOrders: orders };
   };
   return { ...sink, finish: end };
 }
@@ -392,7 +398,7 @@ export function leadSink(plan: ColumnPlan, rubric: Rubric, options: MapOptions):
 // ---------------------------------------------------------------- deals
 
 export interface DealsRead {
-  readonly deals: Deal[];
+  readonly deals: DealTable;
   readonly accounting: Accounting;
   readonly dateOrders: Record<string, string>;
   readonly currencies: ReadonlySet<string>;
@@ -411,117 +417,134 @@ export function joinKeys(text: string): string[] {
 }
 
 /** Getter for a deal condition field: a canonical deal field or a header. */
-export function dealGetter(plan: ColumnPlan, name: string): Getter<Deal> | undefined {
+/** What deal conditions look at: one row of the deal columns. */
+export interface DealSubject {
+  c: DealColumns;
+  i: number;
+}
+
+/** Getter for a deal condition field: a canonical deal field or a header. */
+export function dealGetter(plan: ColumnPlan, name: string): Getter<DealSubject> | undefined {
   if ((DEAL_FIELDS as readonly string[]).includes(name)) {
     const field = name as DealField;
     switch (field) {
       case 'created':
       case 'closed':
       case 'lastActivity':
-        return (d) => (Number.isNaN(d[field]) ? '' : isoDate(d[field]));
+        return (d) => (Number.isNaN(d.c[field][d.i]!) ? '' : isoDate(d.c[field][d.i]!));
       case 'amount':
-        return (d) => (Number.isNaN(d.amount) ? '' : String(d.amount));
+        return (d) => (Number.isNaN(d.c.amount[d.i]!) ? '' : String(d.c.amount[d.i]));
       case 'lead':
       case 'leadEmail':
-        return (d) => d.keys.join(';');
+        return (d) => d.c.keys[d.i]!.join(';');
       default:
-        return (d) => d[field];
+        return (d) => d.c[field][d.i]!;
     }
   }
   const slot = plan.slotOf.get(name);
-  return slot === undefined ? undefined : (d) => d.values[slot]!;
+  return slot === undefined ? undefined : (d) => d.c.values[slot]![d.i]!;
 }
 
-function outcomeRule(rule: Rubric['deals']['won'], plan: ColumnPlan, rubric: Rubric, options: MapOptions, path: string): Predicate<Deal> | undefined {
+function outcomeRule(rule: Rubric['deals']['won'], plan: ColumnPlan, rubric: Rubric, options: MapOptions, path: string): Predicate<DealSubject> | undefined {
   if (rule === undefined) return undefined;
   if (Array.isArray(rule)) {
     const values = new Set(rule.map((v) => String(v).trim().toLowerCase()));
-    return (d) => values.has(d.stage.toLowerCase());
+    return (d) => values.has(d.c.stage[d.i]!.toLowerCase());
   }
   return compileCondition(rule, { field: (n) => dealGetter(plan, n), asOf: options.asOf, dateOrder: rubric.deals.dateOrder ?? 'mdy', path });
 }
 
 export function dealSink(plan: ColumnPlan, rubric: Rubric, options: MapOptions): CsvSink & { finish(): DealsRead } {
   const accounting = new Accounting(plan.file, options.keepRejects ?? false);
-  const deals: Mutable<Deal>[] = [];
   const col = (field: DealField): number => plan.fields[field] ?? -1;
   const order = options.dateOrder ?? rubric.deals.dateOrder;
-  const dateCol = (field: DealField) => (col(field) >= 0 ? new DateColumn(plan.header.names[col(field)]!, order) : undefined);
-  const created = dateCol('created');
-  const closed = dateCol('closed');
-  const lastActivity = dateCol('lastActivity');
-  const stageCols = plan.stageColumns.map((i) => (i >= 0 ? new DateColumn(plan.header.names[i]!, order) : undefined));
+  const dateIx = [col('created'), col('closed'), col('lastActivity'), ...plan.stageColumns];
+  const dates = dateIx.map((i) => (i >= 0 ? new DateColumn(plan.header.names[i]!, order) : undefined));
   const joinField = rubric.join.deal;
-  const joinIx = joinField === 'lead' || joinField === 'leadEmail' || joinField === 'id' ? col(joinField) : -1;
-  const joinSlot = plan.slotOf.get(joinField);
+  const joinIx = joinField === 'lead' || joinField === 'leadEmail' || joinField === 'id' ? col(joinField) : (plan.slots[plan.slotOf.get(joinField) ?? -1] ?? -1);
   const stageIndex = new Map<string, number>();
   rubric.deals.stages.forEach((s, i) => s.values.forEach((v) => stageIndex.set(v.trim().toLowerCase(), i)));
-  const won = outcomeRule(rubric.deals.won, plan, rubric, options, 'deals.won');
-  const lost = outcomeRule(rubric.deals.lost, plan, rubric, options, 'deals.lost');
-  const amountIx = col('amount');
+  const ix = { id: col('id'), stage: col('stage'), status: col('status'), amount: col('amount'), currency: col('currency'), owner: col('owner') };
   let invalidAmounts = 0;
   let firstInvalidAmount: { line: number; text: string } | undefined;
   const currencies = new Set<string>();
   const seen = new Set<string>();
+  const interned = new Interned();
+  const line = new Numbers();
+  const amount = new Numbers();
+  const id: string[] = [];
+  const keys: string[][] = [];
+  const shared = { stage: [] as string[], status: [] as string[], currency: [] as string[], owner: [] as string[] };
+  const stages: number[] = [];
+  const values: string[][] = plan.slots.map(() => []);
 
-  const sink = sinkFor(accounting, plan.header, (cells, line) => {
-    const text = (i: number): string => (i < 0 ? '' : own(cells[i]!.trim()));
-    let id = text(col('id'));
-    if (id !== '') {
-      if (seen.has(id)) {
+  const sink = sinkFor(accounting, plan.header, (row, at) => {
+    const cell = (i: number): string => (i < 0 ? '' : row[i]!.trim());
+    let key = cell(ix.id);
+    if (key !== '') {
+      if (seen.has(key)) {
         accounting.duplicates++;
-        accounting.reject(cells, line, 'duplicate id');
+        accounting.reject(row, at, 'duplicate id');
         return;
       }
-      seen.add(id);
-    } else id = `#${line}`;
-    const index = deals.length;
-    const readDate = (column: DateColumn | undefined, i: number): number => (column === undefined ? NaN : column.read(cells[i]!, index, line));
-    const amountText = text(amountIx);
-    let amount = amountText === '' ? NaN : parseAmount(amountText);
-    if (amountText !== '' && Number.isNaN(amount)) {
+      seen.add((key = own(key)));
+    } else key = `#${at}`;
+    const amountText = cell(ix.amount);
+    let value = amountText === '' ? NaN : parseAmount(amountText);
+    if (amountText !== '' && Number.isNaN(value)) {
       invalidAmounts++;
-      firstInvalidAmount ??= { line, text: amountText };
-      amount = NaN;
+      firstInvalidAmount ??= { line: at, text: amountText };
+      value = NaN;
     }
-    const currency = text(col('currency'));
+    const currency = cell(ix.currency);
     if (currency !== '') currencies.add(currency.toUpperCase());
-    const stage = text(col('stage'));
-    const deal: Mutable<Deal> = {
-      index,
-      line,
-      id,
-      keys: joinKeys(joinIx >= 0 ? text(joinIx) : joinSlot !== undefined ? own(cells[plan.slots[joinSlot]!]!.trim()) : ''),
-      stage,
-      status: text(col('status')),
-      amount,
-      currency,
-      created: readDate(created, col('created')),
-      closed: readDate(closed, col('closed')),
-      owner: text(col('owner')),
-      lastActivity: readDate(lastActivity, col('lastActivity')),
-      outcome: 'open',
-      stageIndex: stageIndex.get(stage.toLowerCase()) ?? -1,
-      stageEntered: stageCols.map((c, s) => readDate(c, plan.stageColumns[s]!)),
-      values: plan.slots.map((i) => own(cells[i]!)),
-    };
-    deal.outcome = (won?.(deal) ? 'won' : lost?.(deal) ? 'lost' : 'open') satisfies Outcome;
-    deals.push(deal);
+    const stage = cell(ix.stage);
+    line.push(at);
+    id.push(key);
+    keys.push(joinKeys(cell(joinIx)).map(own));
+    shared.stage.push(interned.get(stage));
+    shared.status.push(interned.get(cell(ix.status)));
+    shared.currency.push(interned.get(currency));
+    shared.owner.push(interned.get(cell(ix.owner)));
+    amount.push(value);
+    stages.push(stageIndex.get(stage.toLowerCase()) ?? -1);
+    for (let d = 0; d < dates.length; d++) dates[d]?.push(row[dateIx[d]!]!, at);
+    for (let v = 0; v < values.length; v++) values[v]!.push(interned.get(row[plan.slots[v]!]!));
     accounting.used++;
   });
 
   const end = (): DealsRead => {
-    const dateOrders = settleDates(plan.file, accounting, deals, [
-      [created, (d, s) => (d.created = s(d.created))],
-      [closed, (d, s) => (d.closed = s(d.closed))],
-      [lastActivity, (d, s) => (d.lastActivity = s(d.lastActivity))],
-      ...stageCols.map((c, k): DateFix<Mutable<Deal>> => [c, (d, s) => (d.stageEntered[k] = s(d.stageEntered[k]!))]),
-    ]);
-    if (amountIx >= 0) accounting.noteInvalid(plan.header.names[amountIx]!, invalidAmounts, firstInvalidAmount);
+    const length = id.length;
+    const { days, orders } = settleDates(plan.file, accounting, length, dates);
+    if (ix.amount >= 0) accounting.noteInvalid(plan.header.names[ix.amount]!, invalidAmounts, firstInvalidAmount);
     if (currencies.size > 1) {
       accounting.warnings.push(`${plan.file}: deals are in ${currencies.size} currencies (${[...currencies].sort().join(', ')}); amounts are added as they are, without conversion`);
     }
-    return { deals, accounting, dateOrders, currencies };
+    const columns = {
+      length,
+      line: line.done(),
+      id,
+      keys,
+      ...shared,
+      amount: amount.done(),
+      created: days[0]!,
+      closed: days[1]!,
+      lastActivity: days[2]!,
+      outcome: new Uint8Array(length),
+      stageIndex: Int32Array.from(stages),
+      stageEntered: days.slice(3),
+      values,
+    };
+    const deals = new DealTable(columns);
+    // Won and lost by stage values or conditions, once every column is settled.
+    const won = outcomeRule(rubric.deals.won, plan, rubric, options, 'deals.won');
+    const lost = outcomeRule(rubric.deals.lost, plan, rubric, options, 'deals.lost');
+    const subject: DealSubject = { c: columns, i: 0 };
+    for (let i = 0; i < length; i++) {
+      subject.i = i;
+      columns.outcome[i] = won?.(subject) ? 1 : lost?.(subject) ? 2 : 0;
+    }
+    return { deals, accounting, dateOrders: orders, currencies };
   };
   return { ...sink, finish: end };
 }

@@ -47,8 +47,11 @@ export interface CsvHeader {
 export interface CsvSink {
   /** A data record. `cells` has between `names.length` and `header.cells` entries. */
   row(cells: string[], line: number): void;
-  /** A record that is not data; `rejected` ones are counted as rejected, the rest as skipped. */
-  other(cells: string[], line: number, reason: string, rejected: boolean): void;
+  /**
+   * A record that is not data; `rejected` ones are counted as rejected, the rest as skipped.
+   * `detail` says more about this one record (`column "notes": 5.0 MB`), for messages.
+   */
+  other(cells: string[], line: number, reason: string, rejected: boolean, detail?: string): void;
 }
 
 export interface CsvInfo {
@@ -61,12 +64,20 @@ export interface CsvInfo {
   readonly warnings: readonly string[];
   /** True when some of the file was read by csv-parse because udsv's output did not add up. */
   readonly exact: boolean;
+  /** NUL characters removed from cells, and where the first one was (undefined when none). */
+  readonly nul?: { readonly count: number; readonly cells: number; readonly line: number; readonly column: string };
 }
 
 const CANDIDATES = [',', ';', '\t', '|'] as const;
 const DEFAULT_CHUNK = 1 << 20;
 /** A record longer than this is an error, not a memory exhaustion (an unterminated quote, usually). */
 export const MAX_RECORD_CHARS = 32 * 1024 * 1024;
+/**
+ * A field longer than this rejects its row. No CRM stores such a value (HubSpot caps a property at
+ * 65,536 characters, Salesforce a long text at 131,072, Excel a cell at 32,767): it is a quote left
+ * open that swallowed the lines after it, or not an export at all.
+ */
+export const MAX_FIELD_CHARS = 1024 * 1024;
 const FOOTER =
   /^(?:grand totals?\b.*|totals?\b.*|subtotal\b.*|confidential information\b.*|copyright\s*(?:©|\(c\)|\d).*|generated (?:by|on)\b.*|filtered by\b.*|report (?:name|generated)\b.*|salesforce\.com.*)$/i;
 
@@ -153,6 +164,62 @@ export function sniffEncoding(head: Uint8Array): { encoding: string; bom: number
   return { encoding: 'utf-8', bom: 0 };
 }
 
+const SAVE_AS_CSV = 'save or export it as CSV (in Excel: File > Save As > CSV UTF-8)';
+
+/**
+ * What a file that is not CSV text is, judged by its first bytes: an image, a PDF, a workbook, an
+ * archive, JSON, HTML or other binary data; undefined for anything that may be CSV. Read as CSV,
+ * such a file yields rows of garbage that nothing downstream can tell from data, so it is refused
+ * by name instead. `asText` also judges the text formats (off for a UTF-16 --encoding).
+ */
+export function sniffFormat(head: Uint8Array, asText = true): string | undefined {
+  const bytes = (at: number, ...want: number[]) => want.every((b, i) => head[at + i] === b);
+  const ascii = (text: string) => bytes(0, ...Array.from(text, (c) => c.charCodeAt(0)));
+  const not = (what: string, hint = '') => `looks like ${what}, not a CSV file${hint ? `; ${hint}` : ''}`;
+  if (bytes(0, 0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a)) return not('a PNG image');
+  if (bytes(0, 0xff, 0xd8, 0xff)) return not('a JPEG image');
+  if (ascii('GIF87a') || ascii('GIF89a')) return not('a GIF image');
+  if (ascii('%PDF-')) return not('a PDF document', 'export the data as CSV');
+  if (bytes(0, 0x1f, 0x8b)) return not('a gzip-compressed file', 'decompress it first (gunzip)');
+  if (bytes(0, 0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1)) return not('an Excel 97-2003 workbook (.xls) or another Office file', SAVE_AS_CSV);
+  if (ascii('PK\x03\x04') || ascii('PK\x05\x06')) {
+    // A ZIP archive; Office files name their parts in the first entries.
+    const names = Buffer.from(head.buffer, head.byteOffset, head.byteLength).toString('latin1');
+    if (names.includes('xl/')) return not('an Excel workbook (.xlsx)', SAVE_AS_CSV);
+    if (names.includes('opendocument.spreadsheet')) return not('an OpenDocument spreadsheet (.ods)', SAVE_AS_CSV);
+    if (names.includes('word/') || names.includes('ppt/') || names.includes('opendocument.')) return not('an Office document', 'export the data as CSV');
+    return not('a ZIP archive', 'unzip it and give the CSV inside');
+  }
+  if (!asText) return undefined;
+  // Text formats: the first characters after a UTF-8 BOM and white space.
+  const space = (b: number | undefined) => b === 0x20 || b === 0x09 || b === 0x0a || b === 0x0d;
+  let i = bytes(0, 0xef, 0xbb, 0xbf) ? 3 : 0;
+  while (space(head[i])) i++;
+  let j = i + 1;
+  while (space(head[j])) j++;
+  const first = String.fromCharCode(head[i] ?? 0);
+  const next = String.fromCharCode(head[j] ?? 0);
+  if ((first === '{' && (next === '"' || next === '}')) || (first === '[' && '{["]'.includes(next))) {
+    return not('JSON', 'export the data as CSV');
+  }
+  const start = Buffer.from(head.buffer, head.byteOffset + i, Math.min(64, head.byteLength - i)).toString('latin1').toLowerCase();
+  if (/^<(?:!doctype html|html[\s>]|head[\s>]|body[\s>]|table[\s>])/.test(start)) {
+    return not('an HTML page', "some CRMs' \"Excel\" exports are HTML tables; choose the CSV export instead");
+  }
+  if (start.startsWith('<?xml')) return not('an XML file', SAVE_AS_CSV);
+  // Anything else that is mostly control bytes is binary (UTF-16 text is judged by sniffEncoding).
+  if (sniffEncoding(head).encoding === 'utf-8') {
+    const n = Math.min(head.length, 4096);
+    let controls = 0;
+    for (let k = 0; k < n; k++) {
+      const b = head[k]!;
+      if (b < 0x20 && b !== 0x09 && b !== 0x0a && b !== 0x0d && b !== 0x0c && b !== 0x1b) controls++;
+    }
+    if (controls >= 8 && controls > n / 10) return `does not look like text (${controls} of its first ${n} bytes are control characters); is it a CSV export?`;
+  }
+  return undefined;
+}
+
 async function* byteChunks(file: string, bytes: Buffer | undefined, size: number): AsyncGenerator<Uint8Array> {
   if (bytes !== undefined) {
     for (let i = 0; i < bytes.length; i += size) yield bytes.subarray(i, i + size);
@@ -182,6 +249,8 @@ async function readOnce(
   let head: Uint8Array[] = [];
   let headBytes = 0;
   const start = (data: Uint8Array): Uint8Array => {
+    const kind = sniffFormat(data, !(forcedEncoding ?? '').startsWith('utf-16'));
+    if (kind !== undefined) throw new InputError(`${name}: ${kind}`);
     const sniffed = sniffEncoding(data);
     if (forcedEncoding === undefined) encoding = sniffed.encoding;
     decoder = new TextDecoder(encoding, { fatal: encoding === 'utf-8' && forcedEncoding === undefined, ignoreBOM: true });
@@ -309,6 +378,8 @@ class RecordReader {
   ) {}
 
   async push(text: string): Promise<void> {
+    // Cells are searched for NUL characters only from the first chunk that holds one.
+    if (!this.nulSeen && text.indexOf('\0') >= 0) this.nulSeen = true;
     if (this.exact) return this.exact.push(text);
     this.text += text;
     if (!this.started && !this.tryStart(false)) {
@@ -330,15 +401,39 @@ class RecordReader {
   }
 
   info(encoding: string): CsvInfo {
+    const nul = this.nul;
+    const warnings = nul
+      ? [
+          ...this.warnings,
+          `${this.name}: ${nul.count} NUL character${nul.count === 1 ? '' : 's'} removed from ${nul.cells} cell${nul.cells === 1 ? '' : 's'} (first at line ${nul.line}, column "${nul.column}"); is the file damaged?`,
+        ]
+      : this.warnings;
     return {
       file: this.name,
       encoding,
       delimiter: this.delimiter,
       header: this.header!,
       read: this.records,
-      warnings: this.warnings,
+      warnings,
       exact: this.exact !== undefined,
+      ...(nul ? { nul } : {}),
     };
+  }
+
+  private nulSeen = false;
+  private nul: { count: number; cells: number; line: number; column: string } | undefined;
+
+  /** Removes NUL characters from a record's cells (a damaged export; no CRM value holds one). */
+  private dropNul(cells: string[], line: number): void {
+    for (let i = 0; i < cells.length; i++) {
+      const cell = cells[i]!;
+      if (cell.indexOf('\0') < 0) continue;
+      const clean = cell.replaceAll('\0', '');
+      this.nul ??= { count: 0, cells: 0, line, column: this.header!.names[i] ?? `column ${i + 1}` };
+      this.nul.count += cell.length - clean.length;
+      this.nul.cells++;
+      cells[i] = clean;
+    }
   }
 
   /** Reads `sep=;`, the delimiter, the line end and the header once enough text has arrived. */
@@ -356,7 +451,7 @@ class RecordReader {
     if (!atEnd && this.text.length < 65536 && countLines(this.text) < 20) return false;
     this.delimiter = this.forcedDelimiter ?? this.forcedSep ?? sniffDelimiter(atEnd ? this.text + '\n' : this.text);
     const fast = new FastPath(this.delimiter, this.lineEnd);
-    const first = fast.scanHeader(this.text, atEnd) ?? (atEnd ? firstRecord(this.text, this.delimiter) : undefined);
+    const first = fast.scanHeader(this.text, atEnd) ?? (atEnd ? firstRecord(this.name, this.text, this.delimiter, this.line) : undefined);
     if (first === undefined) return false;
     const cells = parseRecord(first.text, this.delimiter);
     this.header = cleanHeader(this.name, cells, this.line, this.warnings);
@@ -387,7 +482,7 @@ class RecordReader {
   }
 
   private async runFast(atEnd: boolean): Promise<void> {
-    const result = this.fast!.run(this.text, atEnd, (cells, line) => this.record(cells, line));
+    const result = this.fast!.run(this.text, atEnd, (cells, line, chars) => this.record(cells, line, chars));
     if (result.anomaly === undefined) {
       this.text = this.text.slice(result.consumed);
       if (this.text.length > MAX_RECORD_CHARS) this.tooLong(result.line);
@@ -410,11 +505,25 @@ class RecordReader {
     );
   }
 
-  /** Sorts one record into data, blank line, report footer or ragged row. */
-  private record(cells: string[], line: number): void {
+  /**
+   * Sorts one record into data, blank line, report footer, or rejected row (ragged, or a field
+   * over MAX_FIELD_CHARS). `chars`, the record's length when the fast path knows it, spares short
+   * records the search for a long field.
+   */
+  private record(cells: string[], line: number, chars?: number): void {
     this.records++;
     const sink = this.sink!;
     const header = this.header!;
+    if (this.nulSeen) this.dropNul(cells, line);
+    if (chars === undefined || chars > MAX_FIELD_CHARS) {
+      const long = cells.findIndex((c) => c.length > MAX_FIELD_CHARS);
+      if (long >= 0) {
+        const size = (cells[long]!.length / 1024 / 1024).toFixed(1);
+        const column = header.names[long] ?? `column ${long + 1}`;
+        sink.other(cells, line, 'field too long', true, `column "${column}" is ${size} MB, over the ${MAX_FIELD_CHARS / 1024 / 1024} MB limit for one field; is a quote left open?`);
+        return;
+      }
+    }
     if (isBlank(cells)) {
       sink.other(cells, line, 'blank line', false);
       return;
@@ -454,12 +563,19 @@ function isFooter(cells: string[]): boolean {
   return true;
 }
 
-/** The header record read by csv-parse, for headers the scanner cannot take (a bare CR in a CRLF file). */
-function firstRecord(text: string, delimiter: string): { text: string; next: number; lines: number } {
-  const [entry] = csvParseSync(text, { delimiter, relax_quotes: true, relax_column_count: true, to: 1, info: true, raw: true, record_delimiter: ['\r\n', '\n', '\r'] }) as unknown as {
-    raw: string;
-    info: { lines: number };
-  }[];
+/**
+ * The header record read by csv-parse, for headers the scanner cannot take (a bare CR in a CRLF
+ * file, or a quote that never closes, which is an error naming the header's line).
+ */
+function firstRecord(name: string, text: string, delimiter: string, line: number): { text: string; next: number; lines: number } {
+  let entries: { raw: string; info: { lines: number } }[];
+  try {
+    entries = csvParseSync(text, { delimiter, relax_quotes: true, relax_column_count: true, to: 1, info: true, raw: true, record_delimiter: ['\r\n', '\n', '\r'] }) as unknown as typeof entries;
+  } catch (error) {
+    if ((error as { code?: string }).code !== 'CSV_QUOTE_NOT_CLOSED') throw error;
+    throw new InputError(`${name} line ${line}: a quoted field is never closed (the quote opens in the header row)`);
+  }
+  const [entry] = entries;
   const raw = entry?.raw ?? text;
   return { text: raw.replace(/(\r\n|\n|\r)$/, ''), next: raw.length, lines: entry?.info.lines ?? 1 };
 }
@@ -644,7 +760,7 @@ class FastPath {
   }
 
   /** Parses the whole records of `text` with udsv, checking each row against its record. */
-  run(text: string, atEnd: boolean, emit: (cells: string[], line: number) => void): FastResult {
+  run(text: string, atEnd: boolean, emit: (cells: string[], line: number, chars: number) => void): FastResult {
     const scanned = this.scan(text, atEnd, Number.MAX_SAFE_INTEGER);
     const { count } = scanned;
     let k = 0;
@@ -655,7 +771,7 @@ class FastPath {
     const delim = this.delimiter;
     const check = (row: string[]): boolean => {
       // udsv skips empty lines; the scanner saw them.
-      while (k < count && this.ends[k] === this.starts[k]) emit([''], this.lines[k++]!);
+      while (k < count && this.ends[k] === this.starts[k]) emit([''], this.lines[k++]!, 0);
       if (k >= count || row.length !== cells) return false;
       // Proof that the row is the record: its cells, written back as RFC 4180 fields (quoted
       // where the text is quoted, with quotes doubled), tile the record's text exactly.
@@ -685,11 +801,12 @@ class FastPath {
           failed = true;
           return false;
         }
-        emit(row, this.lines[k++]!);
+        emit(row, this.lines[k]!, this.ends[k]! - this.starts[k]!);
+        k++;
         return true;
       });
     }
-    if (!failed) while (k < count && this.ends[k] === this.starts[k]) emit([''], this.lines[k++]!);
+    if (!failed) while (k < count && this.ends[k] === this.starts[k]) emit([''], this.lines[k++]!, 0);
     if (failed || k < count) {
       this.line = this.lines[k]!;
       return { consumed: this.starts[k]!, anomaly: 'row', line: this.line };

@@ -3,6 +3,7 @@
  * quality of each file — row accounting with reasons, unreadable values, implied stages, dates.
  */
 import type { ColumnPlan, DealsRead, LeadsRead } from '../data/map.js';
+import type { Implausible } from '../data/plausible.js';
 import type { CsvInfo } from '../io/read-csv.js';
 import type { FileAccounting, Report, Row } from '../model.js';
 import { DEAL_FIELDS, LEAD_FIELDS } from '../rubric/fields.js';
@@ -15,6 +16,8 @@ export interface CheckInput {
   readonly leads: { readonly plan: ColumnPlan; readonly read: LeadsRead; readonly info: CsvInfo } | null;
   readonly deals: { readonly plan: ColumnPlan; readonly read: DealsRead; readonly info: CsvInfo } | null;
   readonly warnings: readonly string[];
+  /** Values that read but cannot be right: far-future dates, deals closed before created, … */
+  readonly implausible?: readonly Implausible[];
 }
 
 function mappingRows(side: 'leads' | 'deals', plan: ColumnPlan, rubric: Rubric): Row[] {
@@ -64,6 +67,9 @@ function qualityRows(side: 'leads' | 'deals', accounting: FileAccounting, read: 
   for (const [name, { count, line, text }] of read.accounting.invalid) {
     rows.push({ file: side, check: `unreadable values in "${name}"`, count, detail: `first at line ${line}: ${JSON.stringify(text)}; treated as missing` });
   }
+  if (info.nul) {
+    rows.push({ file: side, check: 'NUL characters removed', count: info.nul.count, detail: `from ${info.nul.cells} cells; first at line ${info.nul.line}, column "${info.nul.column}"` });
+  }
   for (const [name, order] of Object.entries(read.dateOrders)) rows.push({ file: side, check: `date order of "${name}"`, count: null, detail: order });
   if (accounting.attributed !== undefined && accounting.attributed !== null) {
     rows.push({ file: side, check: 'deals attributed to a lead', count: accounting.attributed, detail: null });
@@ -78,8 +84,12 @@ export function check(input: CheckInput): Report[] {
   if (input.leads) mapping.push(...mappingRows('leads', input.leads.plan, rubric));
   if (input.deals) mapping.push(...mappingRows('deals', input.deals.plan, rubric));
   const quality: Row[] = [];
-  if (input.leads && data.inputs.leads) quality.push(...qualityRows('leads', data.inputs.leads, input.leads.read, input.leads.info));
-  if (input.deals && data.inputs.deals) quality.push(...qualityRows('deals', data.inputs.deals, input.deals.read, input.deals.info));
+  const implausible = (side: 'leads' | 'deals'): Row[] =>
+    (input.implausible ?? [])
+      .filter((x) => x.side === side)
+      .map((x) => ({ file: side, check: x.check, count: x.count, detail: `first at line ${x.line}: ${x.example}; kept as written` }));
+  if (input.leads && data.inputs.leads) quality.push(...qualityRows('leads', data.inputs.leads, input.leads.read, input.leads.info), ...implausible('leads'));
+  if (input.deals && data.inputs.deals) quality.push(...qualityRows('deals', data.inputs.deals, input.deals.read, input.deals.info), ...implausible('deals'));
   data.skips.forEach((n, i) => {
     if (n > 0) quality.push({ file: 'leads', check: `stage "${rubric.stages[i]!.key}" implied`, count: n, detail: 'reached a later stage with no record of this one' });
   });

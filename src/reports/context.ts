@@ -2,6 +2,7 @@
 import { createHash } from 'node:crypto';
 import type { ClassifiedLead, Column, ColumnKind, Deal, Inputs } from '../model.js';
 import type { Rubric } from '../rubric/resolve.js';
+import type { Rows } from '../data/table.js';
 
 export interface AuditData {
   readonly rubric: Rubric;
@@ -10,9 +11,9 @@ export interface AuditData {
   /** Small-sample bar (--min-n). */
   readonly minN: number;
   /** Classified leads, or null in a deals-only run. */
-  readonly leads: readonly ClassifiedLead[] | null;
+  readonly leads: Rows<ClassifiedLead> | null;
   /** Every used deal (attributed or not), or null in a leads-only run. */
-  readonly deals: readonly Deal[] | null;
+  readonly deals: Rows<Deal> | null;
   readonly unattributed: readonly Deal[];
   readonly inputs: Inputs;
   /** Per stage: leads that reached a later stage without evidence of this one (SPEC §5.2). */

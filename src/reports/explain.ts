@@ -7,6 +7,7 @@ import { UsageError, closest } from '../errors.js';
 import { isoDate } from '../data/normalize.js';
 import { leadGetter } from '../data/classify.js';
 import type { ColumnPlan } from '../data/map.js';
+import type { LeadTable } from '../data/table.js';
 import type { ClassifiedLead, Report, Row } from '../model.js';
 import { conditionFields } from '../rubric/conditions.js';
 import { column, personal, plural, type AuditData } from './context.js';
@@ -29,10 +30,10 @@ export function personalHeaders(plan: ColumnPlan): string[] {
   return (['email', 'name', 'firstName', 'lastName'] as const).flatMap((f) => (plan.fields[f] === undefined ? [] : [plan.header.names[plan.fields[f]!]!]));
 }
 
-export function explain(data: AuditData, plan: ColumnPlan, id: string): Report[] {
+export function explain(data: AuditData, plan: ColumnPlan, table: LeadTable, id: string): Report[] {
   const c = findLead(data, id);
   const { rubric } = data;
-  const view = { lead: c.lead, channel: c.channel };
+  const view = { c: table.c, i: c.lead.index, channel: c.channel };
   // Fields that hold a person's email or name are hashed with --redact, wherever they show.
   const personalFields = new Set(['email', 'name', 'firstName', 'lastName', ...personalHeaders(plan)]);
   const read = (field: string): string => {

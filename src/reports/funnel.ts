@@ -3,6 +3,7 @@
  * its Wilson interval, and days to the next stage. With deals, the `pipeline` table does the same
  * per deal stage. Invariant for every stage but the last: reached = advanced + lost + stalled + open.
  */
+import type { RowList } from '../data/table.js';
 import type { ClassifiedLead, Column, Deal, Report, Row } from '../model.js';
 import { isoDate } from '../data/normalize.js';
 import { column, compareText, ratio, type AuditData } from './context.js';
@@ -62,7 +63,7 @@ function measured(lead: ClassifiedLead, i: number): boolean {
   return from !== 'next stage' && from !== 'unknown' && !Number.isNaN(lead.entered[i]!);
 }
 
-export function countStages(leads: readonly ClassifiedLead[], stageCount: number): StageCounts[] {
+export function countStages(leads: RowList<ClassifiedLead>, stageCount: number): StageCounts[] {
   const counts = emptyCounts(stageCount);
   for (const lead of leads) {
     for (let i = 0; i <= lead.furthest; i++) {
@@ -91,7 +92,7 @@ export function funnel(data: AuditData): Report[] {
   return reports;
 }
 
-function leadFunnel(data: AuditData, leads: readonly ClassifiedLead[]): Report {
+function leadFunnel(data: AuditData, leads: RowList<ClassifiedLead>): Report {
   const { rubric } = data;
   const stages = rubric.stages;
   const group = data.group.explicit ? data.group : undefined;
@@ -174,7 +175,7 @@ export function dealState(deal: Deal, data: AuditData): DealState {
   return { furthest, stalled: threshold !== undefined && daysInStage > threshold, daysInStage };
 }
 
-function pipeline(data: AuditData, deals: readonly Deal[]): Report {
+function pipeline(data: AuditData, deals: RowList<Deal>): Report {
   const stages = data.rubric.deals.stages;
   const counts = emptyCounts(stages.length + 1);
   const outside = new Map<string, number>();

@@ -2,6 +2,7 @@
  * matrix (SPEC §6.3): marketing quality (grade) × sales outcome, and the three verdict lines that
  * say which side a gap belongs to — each with its numbers and interval, or "not enough data".
  */
+import type { RowList } from '../data/table.js';
 import type { ClassifiedLead, Column, Report, Row } from '../model.js';
 import { differences, pct, pText, SIGNIFICANCE } from './compare.js';
 import { column, handoffStage, plural, ratio, type AuditData } from './context.js';
@@ -38,7 +39,7 @@ export function verdicts(data: AuditData): Verdict[] {
   return [marketingGap(data, data.leads), salesGap(data, data.leads), rubricCheck(data, data.leads)];
 }
 
-function marketingGap(data: AuditData, leads: readonly ClassifiedLead[]): Verdict {
+function marketingGap(data: AuditData, leads: RowList<ClassifiedLead>): Verdict {
   const topic = 'marketing gap' as const;
   const handoff = handoffStage(data.rubric);
   const bar = data.rubric.qualifiedGrade;
@@ -109,7 +110,7 @@ function marketingGap(data: AuditData, leads: readonly ClassifiedLead[]): Verdic
   return { topic, finding: 'no gap', text: `No marketing gap shown: ${share}; ${rates}.${from ? ` ${from}.` : ''}`, names: null };
 }
 
-function salesGap(data: AuditData, leads: readonly ClassifiedLead[]): Verdict {
+function salesGap(data: AuditData, leads: RowList<ClassifiedLead>): Verdict {
   const topic = 'sales gap' as const;
   const handoff = handoffStage(data.rubric);
   if (handoff < 0) return { topic, finding: 'not applicable', text: 'Sales gap: the rubric has no sales stage.', names: null };
@@ -176,7 +177,7 @@ function salesGap(data: AuditData, leads: readonly ClassifiedLead[]): Verdict {
   return { topic, finding: 'no gap', text: `No sales gap shown: ${stalled}${poor}; no owner differs from the rest. ${before}`, names: null };
 }
 
-function rubricCheck(data: AuditData, leads: readonly ClassifiedLead[]): Verdict {
+function rubricCheck(data: AuditData, leads: RowList<ClassifiedLead>): Verdict {
   const topic = 'rubric check' as const;
   const grades = data.rubric.grades;
   if (data.rubric.signals.length === 0) return { topic, finding: 'not applicable', text: 'Rubric check: the rubric has no score signals.', names: null };

@@ -2,6 +2,7 @@
  * sources (SPEC §6.2): which channels actually close. One row per channel (or --by group), by won
  * revenue then leads. In a deals-only run each deal is the unit and rows are deal groups.
  */
+import type { RowList } from '../data/table.js';
 import type { ClassifiedLead, Column, Deal, Report, Row } from '../model.js';
 import { byDescending, column, compareText, handoffStage, opportunityStage, ratio, type AuditData } from './context.js';
 import { differences } from './compare.js';
@@ -56,7 +57,7 @@ export function sources(data: AuditData): Report[] {
   return [];
 }
 
-function leadSources(data: AuditData, leads: readonly ClassifiedLead[]): Report {
+function leadSources(data: AuditData, leads: RowList<ClassifiedLead>): Report {
   const { rubric, group } = data;
   const handoff = handoffStage(rubric);
   const opportunity = opportunityStage(rubric);
@@ -187,7 +188,7 @@ function leadSources(data: AuditData, leads: readonly ClassifiedLead[]): Report 
 
 // ---------------------------------------------------------------- deals-only
 
-function dealSources(data: AuditData, deals: readonly Deal[]): Report {
+function dealSources(data: AuditData, deals: RowList<Deal>): Report {
   // Without --by, deals group by owner; a --by that means nothing for deals was refused in load.
   const ofDeal = data.group.ofDeal ?? ((d: Deal) => d.owner || '(none)');
   const key = data.group.ofDeal ? data.group.key : 'owner';

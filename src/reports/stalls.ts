@@ -2,7 +2,7 @@
  * stalls (SPEC §6.5): the follow-up list — one row per stalled lead and per stalled open deal,
  * sales side first, then the most days over the stage's threshold.
  */
-import type { ClassifiedLead, Column, Deal, Report, Row } from '../model.js';
+import type { ClassifiedLead, Column, Report, Row } from '../model.js';
 import { column, compareText, personal, plural, type AuditData } from './context.js';
 import { countStages, dealState } from './funnel.js';
 import { quantile } from './stats.js';
@@ -10,19 +10,21 @@ import { quantile } from './stats.js';
 export function stalls(data: AuditData): Report[] {
   const rows: Row[] = [];
   const { rubric } = data;
-  const leadOf = new Map<Deal, ClassifiedLead>();
+  // Keyed by row index: rows are views, made afresh each time they are read.
+  const leadOf = new Map<number, ClassifiedLead>();
   // A stalled open deal gets its own row, with its amount; a lead row carries only the amounts of
   // its open deals that have no row of their own, so a column sum counts each deal once.
-  const stalledDeals = new Set((data.deals ?? []).filter((d) => dealState(d, data).stalled));
+  const stalledDeals = new Set<number>();
+  for (const d of data.deals ?? []) if (dealState(d, data).stalled) stalledDeals.add(d.index);
   if (data.leads !== null) {
     for (const c of data.leads) {
-      for (const d of c.deals) leadOf.set(d, c);
+      for (const d of c.deals) leadOf.set(d.index, c);
       if (!c.stalled) continue;
       const stage = rubric.stages[c.furthest]!;
       const threshold = stage.stallAfterDays!;
       let openAmount: number | null = null;
       for (const d of c.deals) {
-        if (d.outcome !== 'open' || stalledDeals.has(d) || Number.isNaN(d.amount)) continue;
+        if (d.outcome !== 'open' || stalledDeals.has(d.index) || Number.isNaN(d.amount)) continue;
         openAmount = (openAmount ?? 0) + d.amount;
       }
       rows.push({
@@ -45,10 +47,10 @@ export function stalls(data: AuditData): Report[] {
   }
   if (data.deals !== null) {
     for (const d of data.deals) {
-      if (!stalledDeals.has(d)) continue;
+      if (!stalledDeals.has(d.index)) continue;
       const state = dealState(d, data);
       const stage = rubric.deals.stages[state.furthest]!;
-      const lead = leadOf.get(d);
+      const lead = leadOf.get(d.index);
       rows.push({
         kind: 'deal',
         lead_id: lead?.lead.id ?? null,

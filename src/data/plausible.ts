@@ -1,0 +1,144 @@
+/**
+ * Values that read fine but cannot be right (SPEC §4.4, §4.6): a date years ahead of the as-of
+ * date, a deal closed before it was created, a negative amount. Each kind is counted per column
+ * with its first line, warned about and shown by `check`; the values are kept as written (a
+ * refund is negative, an expected close date may be ahead), so nothing is silently changed.
+ */
+import type { ColumnPlan } from './map.js';
+import { isoDate } from './normalize.js';
+import type { DealTable, LeadTable } from './table.js';
+
+/** How far past the as-of date a date must be to count as "far in the future". */
+export const FAR_FUTURE_DAYS = 366;
+
+export interface Implausible {
+  readonly file: string;
+  readonly side: 'leads' | 'deals';
+  /** What is wrong, as `check` names it: `dates over a year after the as-of date in "created"`. */
+  readonly check: string;
+  readonly count: number;
+  /** The first such row: its line, and what it held. */
+  readonly line: number;
+  readonly example: string;
+  /** The warning line printed on standard error. */
+  readonly warning: string;
+}
+
+interface DaysColumn {
+  readonly name: string;
+  readonly days: ArrayLike<number>;
+}
+
+function plural(n: number, one: string, many: string): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+/** Dates more than FAR_FUTURE_DAYS after the as-of date, per column. */
+export function farFutureDates(file: string, side: Implausible['side'], lines: ArrayLike<number>, columns: readonly DaysColumn[], asOf: number): Implausible[] {
+  const out: Implausible[] = [];
+  const limit = asOf + FAR_FUTURE_DAYS;
+  for (const { name, days } of columns) {
+    let count = 0;
+    let first = -1;
+    for (let i = 0; i < days.length; i++) {
+      if (days[i]! > limit) {
+        count++;
+        if (first < 0) first = i;
+      }
+    }
+    if (count === 0) continue;
+    const line = lines[first]!;
+    const example = isoDate(days[first]!);
+    out.push({
+      file,
+      side,
+      check: `dates over a year after the as-of date in "${name}"`,
+      count,
+      line,
+      example,
+      warning: `${file}: ${plural(count, 'date', 'dates')} in column "${name}" ${count === 1 ? 'is' : 'are'} more than a year after the as-of date ${isoDate(asOf)} (first at line ${line}: ${example}); kept as written`,
+    });
+  }
+  return out;
+}
+
+/** Deals whose close date is before their created date. */
+export function closedBeforeCreated(file: string, lines: ArrayLike<number>, created: ArrayLike<number>, closed: ArrayLike<number>): Implausible | undefined {
+  let count = 0;
+  let first = -1;
+  for (let i = 0; i < created.length; i++) {
+    // NaN (missing) compares false: only two dates that exist are judged.
+    if (closed[i]! < created[i]!) {
+      count++;
+      if (first < 0) first = i;
+    }
+  }
+  if (count === 0) return undefined;
+  const line = lines[first]!;
+  const example = `created ${isoDate(created[first]!)}, closed ${isoDate(closed[first]!)}`;
+  return {
+    file,
+    side: 'deals',
+    check: 'deals closed before they were created',
+    count,
+    line,
+    example,
+    warning: `${file}: ${plural(count, 'deal', 'deals')} closed before ${count === 1 ? 'it was' : 'they were'} created (first at line ${line}: ${example}); kept as written`,
+  };
+}
+
+/** Negative amounts (refunds and credits are; a typo may be): counted, and added as they are. */
+export function negativeAmounts(file: string, lines: ArrayLike<number>, name: string, amounts: ArrayLike<number>): Implausible | undefined {
+  let count = 0;
+  let first = -1;
+  for (let i = 0; i < amounts.length; i++) {
+    if (amounts[i]! < 0) {
+      count++;
+      if (first < 0) first = i;
+    }
+  }
+  if (count === 0) return undefined;
+  const line = lines[first]!;
+  const example = String(amounts[first]!);
+  return {
+    file,
+    side: 'deals',
+    check: `negative amounts in "${name}"`,
+    count,
+    line,
+    example,
+    warning: `${file}: ${plural(count, 'negative amount', 'negative amounts')} in column "${name}" (first at line ${line}: ${example}); added as ${count === 1 ? 'it is' : 'they are'}`,
+  };
+}
+
+/** Every check above on one leads file. */
+export function implausibleLeads(plan: ColumnPlan, leads: LeadTable, asOf: number): Implausible[] {
+  const c = leads.c;
+  const named = (field: string, days: ArrayLike<number>) => (plan.fields[field] === undefined ? [] : [{ name: plan.header.names[plan.fields[field]!]!, days }]);
+  const columns: DaysColumn[] = [
+    ...named('created', c.created),
+    ...named('lastActivity', c.lastActivity),
+    ...named('firstTouch', c.firstTouch),
+    ...plan.stageColumns.flatMap((i, s) => (i < 0 ? [] : [{ name: plan.header.names[i]!, days: c.stageDates[s]! }])),
+  ];
+  return farFutureDates(plan.file, 'leads', c.line, columns, asOf);
+}
+
+/** Every check above on one deals file. */
+export function implausibleDeals(plan: ColumnPlan, deals: DealTable, asOf: number): Implausible[] {
+  const c = deals.c;
+  const name = (field: string) => (plan.fields[field] === undefined ? undefined : plan.header.names[plan.fields[field]!]!);
+  const named = (field: string, days: ArrayLike<number>) => (name(field) === undefined ? [] : [{ name: name(field)!, days }]);
+  const columns: DaysColumn[] = [
+    ...named('created', c.created),
+    ...named('closed', c.closed),
+    ...named('lastActivity', c.lastActivity),
+    ...plan.stageColumns.flatMap((i, s) => (i < 0 ? [] : [{ name: plan.header.names[i]!, days: c.stageEntered[s]! }])),
+  ];
+  const amount = name('amount');
+  return [
+    ...farFutureDates(plan.file, 'deals', c.line, columns, asOf),
+    closedBeforeCreated(plan.file, c.line, c.created, c.closed),
+    amount === undefined ? undefined : negativeAmounts(plan.file, c.line, amount, c.amount),
+  ].filter((x): x is Implausible => x !== undefined);
+}

@@ -1,0 +1,297 @@
+/**
+ * Columnar storage for a million rows (SPEC §8): one typed array per number field and one array of
+ * (shared) strings per text field, instead of an object per row. Code that wants a row gets a
+ * small view object whose getters read the columns; views are made on demand and not kept.
+ */
+import type { Deal, Lead, Outcome } from '../model.js';
+
+/** A growable Float64Array (NaN = missing), doubled as it fills. */
+export class Numbers {
+  private data = new Float64Array(1024);
+  length = 0;
+
+  push(value: number): void {
+    if (this.length === this.data.length) {
+      const bigger = new Float64Array(this.data.length * 2);
+      bigger.set(this.data);
+      this.data = bigger;
+    }
+    this.data[this.length++] = value;
+  }
+
+  get(i: number): number {
+    return this.data[i]!;
+  }
+
+  set(i: number, value: number): void {
+    this.data[i] = value;
+  }
+
+  /** The filled part, as its own array (the spare capacity is freed). */
+  done(): Float64Array {
+    return this.data.slice(0, this.length);
+  }
+}
+
+/**
+ * Text values that repeat (source, status, owner…) stored once: each row holds a reference to the
+ * one copy. Cells cut from a chunk of text are copied once (see `own`), so no chunk stays alive.
+ */
+export class Interned {
+  private readonly seen = new Map<string, string>();
+
+  get(text: string): string {
+    let kept = this.seen.get(text);
+    if (kept === undefined) {
+      kept = own(text);
+      this.seen.set(kept, kept);
+    }
+    return kept;
+  }
+}
+
+/**
+ * A copy of a cell that is kept. A cell cut from a chunk of text (a V8 "sliced string", for 13
+ * characters or more) keeps the whole chunk alive; copying keeps memory growing with the rows
+ * kept, not with the file's bytes (SPEC §8).
+ */
+export function own(text: string): string {
+  return text.length < 13 ? text : (' ' + text).slice(1);
+}
+
+/** What reports need of a list of rows: its length, and to go through it. Arrays and Rows both are. */
+export interface RowList<T> extends Iterable<T> {
+  readonly length: number;
+}
+
+/**
+ * A read-only list of rows backed by columns: `length`, `at`, iteration and the few array methods
+ * reports use. Rows are views made as they are asked for.
+ */
+export class Rows<T> implements Iterable<T> {
+  constructor(
+    readonly length: number,
+    private readonly row: (i: number) => T,
+  ) {}
+
+  at(i: number): T | undefined {
+    return i >= 0 && i < this.length ? this.row(i) : undefined;
+  }
+
+  *[Symbol.iterator](): Iterator<T> {
+    for (let i = 0; i < this.length; i++) yield this.row(i);
+  }
+
+  map<U>(f: (row: T, i: number) => U): U[] {
+    const out = new Array<U>(this.length);
+    for (let i = 0; i < this.length; i++) out[i] = f(this.row(i), i);
+    return out;
+  }
+
+  filter(f: (row: T, i: number) => boolean): T[] {
+    const out: T[] = [];
+    for (let i = 0; i < this.length; i++) {
+      const r = this.row(i);
+      if (f(r, i)) out.push(r);
+    }
+    return out;
+  }
+
+  find(f: (row: T) => boolean): T | undefined {
+    for (let i = 0; i < this.length; i++) {
+      const r = this.row(i);
+      if (f(r)) return r;
+    }
+    return undefined;
+  }
+
+  some(f: (row: T) => boolean): boolean {
+    return this.find(f) !== undefined;
+  }
+
+  reduce<U>(f: (acc: U, row: T) => U, initial: U): U {
+    let acc = initial;
+    for (let i = 0; i < this.length; i++) acc = f(acc, this.row(i));
+    return acc;
+  }
+}
+
+// ---------------------------------------------------------------- leads and deals as columns
+
+/** Every used lead of a file, one column per field (SPEC §4.2). */
+export interface LeadColumns {
+  readonly length: number;
+  readonly line: Float64Array;
+  readonly id: readonly string[];
+  readonly email: readonly string[];
+  readonly name: readonly string[];
+  readonly company: readonly string[];
+  readonly source: readonly string[];
+  readonly sourceDetail: readonly string[];
+  readonly status: readonly string[];
+  readonly owner: readonly string[];
+  readonly created: Float64Array;
+  readonly lastActivity: Float64Array;
+  readonly firstTouch: Float64Array;
+  /** Per rubric stage, its date column. */
+  readonly stageDates: readonly Float64Array[];
+  /** Per condition slot, the raw text of that column. */
+  readonly values: readonly (readonly string[])[];
+  /** Per row, every cell (only with `score --with-columns`). */
+  readonly cells: readonly (readonly string[])[] | undefined;
+}
+
+export class LeadTable {
+  constructor(readonly c: LeadColumns) {}
+
+  get length(): number {
+    return this.c.length;
+  }
+
+  at(i: number): Lead {
+    return new LeadRow(this.c, i);
+  }
+
+  rows(): Rows<Lead> {
+    return new Rows(this.c.length, (i) => this.at(i));
+  }
+}
+
+class LeadRow implements Lead {
+  constructor(
+    private readonly c: LeadColumns,
+    readonly index: number,
+  ) {}
+  get line(): number {
+    return this.c.line[this.index]!;
+  }
+  get id(): string {
+    return this.c.id[this.index]!;
+  }
+  get email(): string {
+    return this.c.email[this.index]!;
+  }
+  get name(): string {
+    return this.c.name[this.index]!;
+  }
+  get company(): string {
+    return this.c.company[this.index]!;
+  }
+  get source(): string {
+    return this.c.source[this.index]!;
+  }
+  get sourceDetail(): string {
+    return this.c.sourceDetail[this.index]!;
+  }
+  get status(): string {
+    return this.c.status[this.index]!;
+  }
+  get owner(): string {
+    return this.c.owner[this.index]!;
+  }
+  get created(): number {
+    return this.c.created[this.index]!;
+  }
+  get lastActivity(): number {
+    return this.c.lastActivity[this.index]!;
+  }
+  get firstTouch(): number {
+    return this.c.firstTouch[this.index]!;
+  }
+  get stageDates(): readonly number[] {
+    return this.c.stageDates.map((col) => col[this.index]!);
+  }
+  get values(): readonly string[] {
+    return this.c.values.map((col) => col[this.index]!);
+  }
+  get cells(): readonly string[] | undefined {
+    return this.c.cells?.[this.index];
+  }
+}
+
+/** Every used deal of a file, one column per field. */
+export interface DealColumns {
+  readonly length: number;
+  readonly line: Float64Array;
+  readonly id: readonly string[];
+  readonly keys: readonly (readonly string[])[];
+  readonly stage: readonly string[];
+  readonly status: readonly string[];
+  readonly amount: Float64Array;
+  readonly currency: readonly string[];
+  readonly created: Float64Array;
+  readonly closed: Float64Array;
+  readonly owner: readonly string[];
+  readonly lastActivity: Float64Array;
+  /** 0 open, 1 won, 2 lost. */
+  readonly outcome: Uint8Array;
+  readonly stageIndex: Int32Array;
+  readonly stageEntered: readonly Float64Array[];
+  readonly values: readonly (readonly string[])[];
+}
+
+export const OUTCOMES: readonly Outcome[] = ['open', 'won', 'lost'];
+
+export class DealTable {
+  constructor(readonly c: DealColumns) {}
+
+  get length(): number {
+    return this.c.length;
+  }
+
+  at(i: number): Deal {
+    return new DealRow(this.c, i);
+  }
+}
+
+class DealRow implements Deal {
+  constructor(
+    private readonly c: DealColumns,
+    readonly index: number,
+  ) {}
+  get line(): number {
+    return this.c.line[this.index]!;
+  }
+  get id(): string {
+    return this.c.id[this.index]!;
+  }
+  get keys(): readonly string[] {
+    return this.c.keys[this.index]!;
+  }
+  get stage(): string {
+    return this.c.stage[this.index]!;
+  }
+  get status(): string {
+    return this.c.status[this.index]!;
+  }
+  get amount(): number {
+    return this.c.amount[this.index]!;
+  }
+  get currency(): string {
+    return this.c.currency[this.index]!;
+  }
+  get created(): number {
+    return this.c.created[this.index]!;
+  }
+  get closed(): number {
+    return this.c.closed[this.index]!;
+  }
+  get owner(): string {
+    return this.c.owner[this.index]!;
+  }
+  get lastActivity(): number {
+    return this.c.lastActivity[this.index]!;
+  }
+  get outcome(): Outcome {
+    return OUTCOMES[this.c.outcome[this.index]!]!;
+  }
+  get stageIndex(): number {
+    return this.c.stageIndex[this.index]!;
+  }
+  get stageEntered(): readonly number[] {
+    return this.c.stageEntered.map((col) => col[this.index]!);
+  }
+  get values(): readonly string[] {
+    return this.c.values.map((col) => col[this.index]!);
+  }
+}
