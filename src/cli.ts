@@ -13,7 +13,7 @@ import { load, readHeader, type LoadOptions, type Loaded } from './load.js';
 import type { AuditResult, Report } from './model.js';
 import { renderers, type FormatName } from './render/index.js';
 import { alertText } from './render/format.js';
-import { neutralizeFormula } from './render/safe.js';
+import { neutralizeFormula, terminalSafe } from './render/safe.js';
 import { progressLine } from './progress.js';
 import { check } from './reports/check.js';
 import { diffRuns, type RunDocument } from './reports/diff.js';
@@ -180,8 +180,9 @@ function useColor(o: SharedOptions, io: Io): boolean {
 
 function say(io: Io, o: SharedOptions, loaded: Loaded): void {
   if (o.quiet) return;
-  for (const notice of loaded.notices) io.stderr.write(`leadaudit: ${notice}\n`);
-  for (const warning of loaded.warnings) io.stderr.write(`leadaudit: warning: ${warning}\n`);
+  // Messages quote file names, headers and cells: a terminal must not obey escapes hidden in them.
+  for (const notice of loaded.notices) io.stderr.write(`leadaudit: ${terminalSafe(notice)}\n`);
+  for (const warning of loaded.warnings) io.stderr.write(`leadaudit: warning: ${terminalSafe(warning)}\n`);
 }
 
 function inputsOf(o: LoadOptions): string[] {
@@ -534,11 +535,11 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
     const code = exitCodeOf(error);
     const message = error instanceof Error ? error.message : String(error);
     if (code !== undefined) {
-      for (const line of message.split('\n')) io.stderr.write(`leadaudit: error: ${line}\n`);
+      for (const line of message.split('\n')) io.stderr.write(`leadaudit: error: ${terminalSafe(line)}\n`);
       if (verbose && error instanceof Error) io.stderr.write(`${error.stack ?? ''}\n`);
       return code;
     }
-    io.stderr.write(`leadaudit: internal error: ${message}${verbose ? '' : ' (run with --verbose for details)'}\n`);
+    io.stderr.write(`leadaudit: internal error: ${terminalSafe(message)}${verbose ? '' : ' (run with --verbose for details)'}\n`);
     if (verbose && error instanceof Error) io.stderr.write(`${error.stack ?? ''}\n`);
     return EXIT.input;
   }

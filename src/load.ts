@@ -246,7 +246,7 @@ function classifyAll(
   if (leadsIn !== null) {
     const acc = leadsIn.read.accounting;
     const leads = leadsIn.read.leads;
-    const joined = joinDeals(leads, table, leadJoinKeys(leadsIn.plan, rubric.join.lead));
+    const joined = joinDeals(leads, table, leadJoinKeys(leadsIn.plan, rubric.join.lead), rubric.join.lead === 'id' ? leadsIn.read.byId : undefined);
     let rows = Uint32Array.from({ length: leads.length }, (_, i) => i);
     let orphans = joined.unattributed;
     if (windowed) {

@@ -1,112 +1,38 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { parse } from 'csv-parse/sync';
-import { stringify } from 'csv-stringify/sync';
-import { readCsv, sniffDelimiter, type CsvHeader, type CsvInfo } from '../src/io/read-csv.js';
+import { MAX_FIELD_CHARS, MAX_RECORD_CHARS, readCsv, sniffDelimiter, sniffFormat } from '../src/io/read-csv.js';
 import { InputError } from '../src/errors.js';
+import { encode, oracle, properties, readBytes } from '../scripts/fuzz-properties.js';
 
-interface Seen {
-  header: CsvHeader;
-  records: { cells: string[]; line: number; reason?: string; rejected?: boolean }[];
-  info: CsvInfo;
-}
+/** Reads text or bytes through the real reader (as standard input), in chunks of `chunkSize` bytes. */
+const read = (bytes: Buffer | string, options: { chunkSize?: number; delimiter?: string; encoding?: string } = {}) =>
+  readBytes(typeof bytes === 'string' ? Buffer.from(bytes, 'utf8') : bytes, options);
 
-/** Reads bytes through the real reader (as standard input), in chunks of `chunkSize` bytes. */
-async function read(bytes: Buffer | string, options: { chunkSize?: number; delimiter?: string; encoding?: string } = {}): Promise<Seen> {
-  const buffer = typeof bytes === 'string' ? Buffer.from(bytes, 'utf8') : bytes;
-  const records: Seen['records'] = [];
-  let header: CsvHeader | undefined;
-  const info = await readCsv('-', { ...options, stdin: async () => buffer }, (h) => {
-    header = h;
-    records.length = 0;
-    return {
-      row: (cells, line) => records.push({ cells: [...cells], line }),
-      other: (cells, line, reason, rejected) => records.push({ cells: [...cells], line, reason, rejected }),
-    };
-  });
-  return { header: header!, records, info };
-}
-
-/** What csv-parse, the reference parser, makes of the same text. */
-function oracle(text: string, lineEnd = '\n', delimiter = ','): string[][] {
-  return parse(text.replace(/^\uFEFF/, ''), {
-    delimiter,
-    relax_quotes: true,
-    relax_column_count: true,
-    skip_empty_lines: false,
-    record_delimiter: lineEnd,
-  }) as string[][];
-}
-
-const cellText = fc.oneof(
-  { weight: 5, arbitrary: fc.string({ unit: fc.constantFrom('a', 'b', 'Z', '1', ' ', '.', '-'), maxLength: 8 }) },
-  { weight: 2, arbitrary: fc.string({ unit: fc.constantFrom('a', ',', '"', '\n', '\r\n', ';', 'é', '😀', '€', ' '), maxLength: 10 }) },
-  { weight: 1, arbitrary: fc.constant('') },
-);
-
-describe('readCsv: the udsv hot path yields exactly what csv-parse yields', () => {
-  it('on random well-formed CSV, any line ending, BOM or not, under any chunking', async () => {
-    await fc.assert(
-      fc.asyncProperty(
-        fc.integer({ min: 1, max: 6 }).chain((width) =>
-          fc.record({
-            width: fc.constant(width),
-            rows: fc.array(fc.array(cellText, { minLength: width, maxLength: width }), { maxLength: 25 }),
-            lineEnd: fc.constantFrom('\n', '\r\n', '\r'),
-            bom: fc.boolean(),
-            finalNewline: fc.boolean(),
-            quoteAll: fc.boolean(),
-            // Padding rows put the random ones past the first reads (the reader judges the
-            // encoding on 4 KiB and the delimiter on 20 lines), so the chunk size really matters.
-            padding: fc.integer({ min: 0, max: 80 }),
-            chunkSize: fc.oneof(fc.integer({ min: 1, max: 64 }), fc.integer({ min: 64, max: 9000 })),
-          }),
-        ),
-        async ({ width, rows, lineEnd, bom, finalNewline, quoteAll, padding, chunkSize }) => {
-          const header = Array.from({ length: width }, (_, i) => `col${i}`);
-          const pad = Array.from({ length: padding }, (_, r) => Array.from({ length: width }, (_, c) => `pad ${r}.${c} ${'p'.repeat(60)}`));
-          // Rows whose cells are all empty would be blank lines; keep them to test blank handling.
-          let text = stringify([header, ...pad, ...rows], {
-            record_delimiter: lineEnd === '\n' ? 'unix' : lineEnd === '\r' ? 'mac' : 'windows',
-            quoted: quoteAll,
-            quoted_match: /[\r\n]/,
-          });
-          if (!finalNewline) text = text.slice(0, -lineEnd.length);
-          const bytes = Buffer.from((bom ? '\uFEFF' : '') + text, 'utf8');
-          const seen = await read(bytes, { chunkSize, delimiter: ',' });
-          const expected = oracle(text, lineEnd);
-          expect(seen.header.names).toEqual(header);
-          expect(seen.records.map((r) => r.cells)).toEqual(expected.slice(1));
-          expect(seen.info.read).toBe(expected.length - 1);
-          // The hot path must really be the one that read it (one-column files always go to csv-parse).
-          expect(seen.info.exact).toBe(width === 1);
-        },
-      ),
-      { numRuns: 300 },
-    );
+describe('readCsv: the udsv hot path yields exactly what csv-parse yields (the properties npm run fuzz runs for minutes)', () => {
+  it('on random well-formed CSV: any delimiter (, ; TAB |), line end, quoting, BOM, UTF-8 or UTF-16, any byte chunking', async () => {
+    await fc.assert(properties.wellFormed(), { numRuns: 400 });
   });
 
-  it('on random malformed CSV (ragged rows, stray and unclosed quotes), records equal csv-parse or the read fails with a line', async () => {
-    const piece = fc.constantFrom('a', 'b', ',', ',', '"', '\n', '\n', 'x"y', '""', ' ');
-    await fc.assert(
-      fc.asyncProperty(fc.array(piece, { maxLength: 60 }), fc.integer({ min: 0, max: 80 }), fc.integer({ min: 1, max: 6000 }), async (pieces, padding, chunkSize) => {
-        const pad = Array.from({ length: padding }, (_, r) => `${r},${'p'.repeat(60)},x\n`).join('');
-        const text = `h1,h2,h3\n${pad}${pieces.join('')}`;
-        let expected: string[][] | undefined;
-        try {
-          expected = oracle(text);
-        } catch {
-          expected = undefined;
-        }
-        if (expected === undefined) {
-          await expect(read(text, { chunkSize, delimiter: ',' })).rejects.toThrow(/line \d+/);
-          return;
-        }
-        const seen = await read(text, { chunkSize, delimiter: ',' });
-        expect(seen.records.map((r) => r.cells)).toEqual(expected.slice(1));
-      }),
-      { numRuns: 500 },
-    );
+  it('on random malformed CSV (ragged rows, stray and unclosed quotes, any delimiter): csv-parse\'s records, or a failure naming a line', async () => {
+    await fc.assert(properties.malformed(), { numRuns: 500 });
+  });
+
+  it('under every chunk size from 1 byte up: multi-byte characters split across chunks, in UTF-8 and UTF-16', async () => {
+    // Past the 4 KiB the reader judges the encoding on, a record with 2-, 3- and 4-byte
+    // characters, quoted line ends of each kind, an escaped quote and a CRLF right at its end.
+    const pad = Array.from({ length: 60 }, (_, r) => `${r};${'p'.repeat(60)};x`).join('\r\n');
+    const tricky = ['é€😀;"中\r\n文";"a""b\nc"', '"😀😀";€;"\r"', 'ü;;"é"'];
+    const text = `a;b;c\r\n${pad}\r\n${tricky.join('\r\n')}\r\n`;
+    const expected = oracle(text, '\r\n', ';').slice(1);
+    for (const encoding of ['utf-8', 'utf-16le-bom'] as const) {
+      const bytes = encode(text, encoding);
+      for (let size = 1; size <= bytes.length + 1; size++) {
+        const seen = await readBytes(bytes, { chunkSize: size });
+        expect(seen.info.delimiter, `${encoding}, ${size}-byte chunks`).toBe(';');
+        expect(seen.records.map((r) => r.cells), `${encoding}, ${size}-byte chunks`).toEqual(expected);
+        expect(seen.info.exact).toBe(false);
+      }
+    }
   });
 });
 
@@ -218,5 +144,75 @@ describe('sniffDelimiter', () => {
     expect(sniffDelimiter('Created Date;UTM_Medium;Amount\n1/2/2023;paid;1,5\n3/4/2023;organic;2,25\n')).toBe(';');
     expect(sniffDelimiter('a\tb\n1,5\t2\n')).toBe('\t');
     expect(sniffDelimiter('a|b|c\n"x,y"|2|3\n')).toBe('|');
+  });
+});
+
+describe('readCsv: limits, NUL characters, files that are not CSV (fixtures/bad/ has one of each for the CLI)', () => {
+  it(`rejects a row whose field is over ${MAX_FIELD_CHARS / 1024 / 1024} MB, naming its column; a field just under is kept`, async () => {
+    const over = 'x'.repeat(MAX_FIELD_CHARS + 1);
+    const under = 'y'.repeat(MAX_FIELD_CHARS);
+    for (const quote of ['', '"']) {
+      const seen = await read(`id,notes\n1,${quote}${under}${quote}\n2,${quote}${over}${quote}\n3,ok\n`, { chunkSize: 100_000 });
+      expect(seen.records.map((r) => [r.cells[0], r.line, r.reason ?? 'row', r.rejected ?? false])).toEqual([
+        ['1', 2, 'row', false],
+        ['2', 3, 'field too long', true],
+        ['3', 4, 'row', false],
+      ]);
+    }
+    // On csv-parse's path too (a ragged row first sends the rest of the file there).
+    const exact = await read(`id,notes\n1\n2,${over}\n`);
+    expect(exact.info.exact).toBe(true);
+    expect(exact.records.map((r) => r.reason)).toEqual(['too few cells', 'field too long']);
+  });
+
+  it(`fails, naming the line, on a record over ${MAX_RECORD_CHARS / 1024 / 1024} MB (a quote left open) instead of exhausting memory`, async () => {
+    const text = `a,b\n1,2\n3,"${'x'.repeat(MAX_RECORD_CHARS + 16)}`;
+    await expect(read(text)).rejects.toThrow(/^stdin line 3: a record longer than 32 MB; is a quote left open\?$/);
+  });
+
+  it('removes NUL characters from cells, reporting how many, and the line and column of the first', async () => {
+    const seen = await read('id,name,source\n1,Ann,web\n2,B\0ob,\0ads\0\n', { chunkSize: 5 });
+    expect(seen.records.map((r) => r.cells)).toEqual([
+      ['1', 'Ann', 'web'],
+      ['2', 'Bob', 'ads'],
+    ]);
+    expect(seen.info.nul).toEqual({ count: 3, cells: 2, line: 3, column: 'name' });
+    expect(seen.info.warnings).toEqual(['stdin: 3 NUL characters removed from 2 cells (first at line 3, column "name"); is the file damaged?']);
+    expect((await read('id,name\n1,Ann\n')).info.nul).toBeUndefined();
+  });
+
+  it('fails on a quote in the header that never closes, naming line 1 (was an internal error)', async () => {
+    await expect(read('"id,email\n1,a@x.com\n')).rejects.toThrow(/^stdin line 1: a quoted field is never closed \(the quote opens in the header row\)$/);
+  });
+
+  it('keeps no \\r in the cells of CRLF rows after a ragged row in an LF file (found by the fuzzer)', async () => {
+    const seen = await read('h1,h2\na\n1,2\r\n3,4\r\n');
+    expect(seen.records.map((r) => r.cells)).toEqual([['a'], ['1', '2'], ['3', '4']]);
+  });
+
+  it('sniffFormat names images, documents, workbooks, archives, JSON, HTML, XML and binary data, and passes CSV', () => {
+    const b = (...bytes: number[]) => Uint8Array.from(bytes);
+    const t = (text: string) => new Uint8Array(Buffer.from(text, 'latin1'));
+    expect(sniffFormat(b(0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0))).toBe('looks like a PNG image, not a CSV file');
+    expect(sniffFormat(b(0xff, 0xd8, 0xff, 0xe0))).toMatch(/JPEG image/);
+    expect(sniffFormat(t('GIF89a...'))).toMatch(/GIF image/);
+    expect(sniffFormat(t('%PDF-1.7\n'))).toMatch(/PDF document/);
+    expect(sniffFormat(b(0x1f, 0x8b, 8, 0))).toMatch(/gzip-compressed file, not a CSV file; decompress it first/);
+    expect(sniffFormat(b(0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1))).toMatch(/Excel 97-2003 workbook \(\.xls\)/);
+    expect(sniffFormat(t('PK\x03\x04\x14\x00\x00\x00[Content_Types].xml...xl/workbook.xml'))).toMatch(/Excel workbook \(\.xlsx\)/);
+    expect(sniffFormat(t('PK\x03\x04\x14\x00mimetypeapplication/vnd.oasis.opendocument.spreadsheet'))).toMatch(/OpenDocument spreadsheet/);
+    expect(sniffFormat(t('PK\x03\x04\x14\x00data.csv'))).toMatch(/ZIP archive, not a CSV file; unzip it/);
+    expect(sniffFormat(t('\xef\xbb\xbf  [\n  {"id": 1}\n]'))).toMatch(/JSON/);
+    expect(sniffFormat(t('{"id":1,"email":"a@x.com"}\n{"id":2}'))).toMatch(/JSON/); // NDJSON
+    expect(sniffFormat(t('<!DOCTYPE html><html><table>'))).toMatch(/HTML page/);
+    expect(sniffFormat(t('<table border=1><tr><td>Lead'))).toMatch(/HTML page/); // Salesforce's "Excel" export
+    expect(sniffFormat(t('<?xml version="1.0"?><Workbook'))).toMatch(/XML file/);
+    expect(sniffFormat(b(...Array.from({ length: 64 }, (_, i) => (i * 7) % 32)))).toMatch(/^does not look like text \(\d+ of its first 64 bytes are control characters\)/);
+    for (const csv of ['id,email\n1,a@x.com\n', '[Name],[Email]\nAnn,a@x.com\n', '{id},x\n1,2\n', '<Name>,x\n', 'a\0b,c\n1,2\n', '\x1b[31mred\x1b[0m,x\n']) {
+      expect(sniffFormat(t(csv)), csv).toBeUndefined();
+    }
+    // A UTF-16 file's NULs are not binary; --encoding utf-16 skips the text checks.
+    expect(sniffFormat(new Uint8Array(Buffer.from('id,name\n1,Ann\n', 'utf16le')))).toBeUndefined();
+    expect(sniffFormat(t('{"id":1}'), false)).toBeUndefined();
   });
 });

@@ -16,14 +16,25 @@ export interface Joined {
   readonly unattributed: Uint32Array;
 }
 
-export function joinDeals(leads: LeadTable, deals: DealTable | null, leadKeys: (c: LeadColumns, i: number) => readonly string[]): Joined {
+/**
+ * `index`: a ready key → lead row map, when the lead side's keys are its plain ids (the lead sink
+ * built it while checking ids for duplicates); else it is built from `leadKeys`.
+ */
+export function joinDeals(
+  leads: LeadTable,
+  deals: DealTable | null,
+  leadKeys: (c: LeadColumns, i: number) => readonly string[],
+  index?: ReadonlyMap<string, number>,
+): Joined {
   const n = leads.length;
   const m = deals?.length ?? 0;
-  const owner = new Map<string, number>();
-  if (deals !== null) {
+  let owner: ReadonlyMap<string, number> = index ?? new Map<string, number>();
+  if (deals !== null && index === undefined) {
+    const built = new Map<string, number>();
     for (let i = 0; i < n; i++) {
-      for (const key of leadKeys(leads.c, i)) if (!owner.has(key)) owner.set(key, i);
+      for (const key of leadKeys(leads.c, i)) if (!built.has(key)) built.set(key, i);
     }
+    owner = built;
   }
   const leadOf = new Int32Array(m).fill(-1);
   const count = new Uint32Array(n + 1);

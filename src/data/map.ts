@@ -307,6 +307,8 @@ export interface LeadsRead {
   readonly accounting: Accounting;
   /** Slash-order decision per date column, for `check`. */
   readonly dateOrders: Record<string, string>;
+  /** Id → row, when every id is one plain key (no `;`, `,` or `@`): the join's index for `lead: id`. */
+  readonly byId: ReadonlyMap<string, number> | undefined;
 }
 
 export function leadSink(plan: ColumnPlan, rubric: Rubric, options: MapOptions): CsvSink & { finish(): LeadsRead } {
@@ -337,10 +339,14 @@ export function leadSink(plan: ColumnPlan, rubric: Rubric, options: MapOptions):
   const email: string[] = [];
   const name: string[] = [];
   const shared = { company: [] as string[], source: [] as string[], sourceDetail: [] as string[], status: [] as string[], owner: [] as string[] };
-  const interned = new Interned();
+  // One interning table per column: neighbouring rows repeat a column's value, not another's.
+  const intern = { company: new Interned(), source: new Interned(), sourceDetail: new Interned(), status: new Interned(), owner: new Interned() };
   const values: string[][] = plan.slots.map(() => []);
+  const slotIntern = plan.slots.map(() => new Interned());
   const cells: string[][] | undefined = options.keepCells ? [] : undefined;
-  const seen = new Set<string>();
+  // Id → row; also the join's index when every id is a single plain key (see joinDeals).
+  const seen = new Map<string, number>();
+  let plainIds = true;
   let missingIds = 0;
 
   const sink = sinkFor(accounting, plan.header, (row, at) => {
@@ -352,7 +358,11 @@ export function leadSink(plan: ColumnPlan, rubric: Rubric, options: MapOptions):
         accounting.duplicates++;
         accounting.reject(row, at, 'duplicate id');
         return;
-      } else seen.add((key = own(key)));
+      } else {
+        key = own(key);
+        seen.set(key, id.length);
+        if (plainIds && /[;,@]/.test(key)) plainIds = false;
+      }
     }
     if (key === '') key = `#${at}`;
     line.push(at);
@@ -361,13 +371,13 @@ export function leadSink(plan: ColumnPlan, rubric: Rubric, options: MapOptions):
     let full = cell(ix.name);
     if (full === '' && (ix.first >= 0 || ix.last >= 0)) full = `${cell(ix.first)} ${cell(ix.last)}`.trim();
     name.push(own(full));
-    shared.company.push(interned.get(cell(ix.company)));
-    shared.source.push(interned.get(cell(ix.source)));
-    shared.sourceDetail.push(interned.get(cell(ix.detail)));
-    shared.status.push(interned.get(cell(ix.status)));
-    shared.owner.push(interned.get(cell(ix.owner)));
+    shared.company.push(intern.company.get(cell(ix.company)));
+    shared.source.push(intern.source.get(cell(ix.source)));
+    shared.sourceDetail.push(intern.sourceDetail.get(cell(ix.detail)));
+    shared.status.push(intern.status.get(cell(ix.status)));
+    shared.owner.push(intern.owner.get(cell(ix.owner)));
     for (let d = 0; d < dates.length; d++) dates[d]?.push(row[dateIx[d]!]!, at);
-    for (let v = 0; v < values.length; v++) values[v]!.push(interned.get(row[plan.slots[v]!]!));
+    for (let v = 0; v < values.length; v++) values[v]!.push(slotIntern[v]!.get(row[plan.slots[v]!]!));
     cells?.push(row.map(own));
     accounting.used++;
   });
@@ -390,7 +400,7 @@ export function leadSink(plan: ColumnPlan, rubric: Rubric, options: MapOptions):
       values,
       cells,
     });
-    return { leads, accounting, dateOrders: orders };
+    return { leads, accounting, dateOrders: orders, byId: idIx >= 0 && plainIds && missingIds === 0 ? seen : undefined };
   };
   return { ...sink, finish: end };
 }
@@ -469,7 +479,8 @@ export function dealSink(plan: ColumnPlan, rubric: Rubric, options: MapOptions):
   let firstInvalidAmount: { line: number; text: string } | undefined;
   const currencies = new Set<string>();
   const seen = new Set<string>();
-  const interned = new Interned();
+  const intern = { stage: new Interned(), status: new Interned(), currency: new Interned(), owner: new Interned() };
+  const slotIntern = plan.slots.map(() => new Interned());
   const line = new Numbers();
   const amount = new Numbers();
   const id: string[] = [];
@@ -502,14 +513,14 @@ export function dealSink(plan: ColumnPlan, rubric: Rubric, options: MapOptions):
     line.push(at);
     id.push(key);
     keys.push(joinKeys(cell(joinIx)).map(own));
-    shared.stage.push(interned.get(stage));
-    shared.status.push(interned.get(cell(ix.status)));
-    shared.currency.push(interned.get(currency));
-    shared.owner.push(interned.get(cell(ix.owner)));
+    shared.stage.push(intern.stage.get(stage));
+    shared.status.push(intern.status.get(cell(ix.status)));
+    shared.currency.push(intern.currency.get(currency));
+    shared.owner.push(intern.owner.get(cell(ix.owner)));
     amount.push(value);
     stages.push(stageIndex.get(stage.toLowerCase()) ?? -1);
     for (let d = 0; d < dates.length; d++) dates[d]?.push(row[dateIx[d]!]!, at);
-    for (let v = 0; v < values.length; v++) values[v]!.push(interned.get(row[plan.slots[v]!]!));
+    for (let v = 0; v < values.length; v++) values[v]!.push(slotIntern[v]!.get(row[plan.slots[v]!]!));
     accounting.used++;
   });
 

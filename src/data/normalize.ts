@@ -63,6 +63,13 @@ const COMPACT = /^(\d{4})(\d{2})(\d{2})$/;
 const DAY_MONTH_NAME = /^(\d{1,2})[-\s]([A-Za-z]{3,9})\.?[-\s,]+(\d{4})(?:[\sT,]+\d{1,2}:\d{2}.*)?$/;
 const MONTH_NAME_DAY = /^([A-Za-z]{3,9})\.?\s+(\d{1,2}),?\s+(\d{4})(?:[\sT,]+\d{1,2}:\d{2}.*)?$/;
 
+/** ` HH:MM` or ` HH:MM:SS` (or with `T`) after the date, and nothing else: the usual export datetime. */
+function plainTime(s: string): boolean {
+  if (s.length !== 16 && s.length !== 19) return false;
+  if (digits(s, 11, 2) < 0 || s.charCodeAt(13) !== 58 || digits(s, 14, 2) < 0) return false;
+  return s.length === 16 || (s.charCodeAt(16) === 58 && digits(s, 17, 2) >= 0);
+}
+
 /** The number written by `count` ASCII digits at `at`, or -1 when one is not a digit. */
 function digits(s: string, at: number, count: number): number {
   let n = 0;
@@ -98,7 +105,7 @@ export function parseDate(text: string, order: DateOrder = 'mdy'): number {
     const y = digits(s, 0, 4);
     const mo = digits(s, 5, 2);
     const d = digits(s, 8, 2);
-    if (y >= 0 && mo >= 0 && d >= 0 && (s.length === 10 || ISO.test(s))) return dayNumber(y, mo, d);
+    if (y >= 0 && mo >= 0 && d >= 0 && (s.length === 10 || plainTime(s) || ISO.test(s))) return dayNumber(y, mo, d);
   }
   let m = ISO.exec(s);
   if (m) return dayNumber(Number(m[1]), Number(m[2]), Number(m[3]));

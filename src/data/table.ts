@@ -39,13 +39,17 @@ export class Numbers {
  */
 export class Interned {
   private readonly seen = new Map<string, string>();
+  private last = '';
 
   get(text: string): string {
+    // Neighbouring rows often repeat a value (a sorted export, an empty column).
+    if (text === this.last) return this.last;
     let kept = this.seen.get(text);
     if (kept === undefined) {
       kept = own(text);
       this.seen.set(kept, kept);
     }
+    this.last = kept;
     return kept;
   }
 }

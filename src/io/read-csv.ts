@@ -464,7 +464,7 @@ class RecordReader {
     if (this.header.cells === 1) {
       // udsv reads a one-column file wrongly (a line end after the only cell looks like an empty
       // line to it), so such files go to csv-parse from the start.
-      this.exact = new ExactPath(this.name, this.delimiter, [this.lineEnd], this.line, (cells, line) => this.record(cells, line));
+      this.exact = new ExactPath(this.name, this.delimiter, sameLineEnds(this.lineEnd), this.line, (cells, line) => this.record(cells, line));
       const rest = this.text;
       this.text = '';
       this.pendingExact = rest;
@@ -493,7 +493,7 @@ class RecordReader {
     this.text = '';
     const mixed = result.anomaly === 'line end';
     if (mixed) this.warnings.push(`${this.name}: mixed line endings from line ${result.line} on; every \\r\\n, \\n and \\r ends a row`);
-    this.exact = new ExactPath(this.name, this.delimiter, mixed ? ['\r\n', '\n', '\r'] : [this.lineEnd], result.line, (cells, line) =>
+    this.exact = new ExactPath(this.name, this.delimiter, mixed ? ['\r\n', '\n', '\r'] : sameLineEnds(this.lineEnd), result.line, (cells, line) =>
       this.record(cells, line),
     );
     await this.exact.push(rest);
@@ -544,6 +544,15 @@ class RecordReader {
     }
     sink.other(cells, line, cells.length < width ? 'too few cells' : 'too many cells', true);
   }
+}
+
+/**
+ * The line ends csv-parse takes for a file whose line end is `lineEnd`: that one, and the other
+ * of CRLF and LF that shares its character, as the scanner does (where that pair is "mixed
+ * line endings"). Without it a CRLF row after a ragged one in an LF file kept its `\r`.
+ */
+function sameLineEnds(lineEnd: string): string[] {
+  return lineEnd === '\r' ? ['\r\n', '\r'] : ['\r\n', '\n'];
 }
 
 function countLines(text: string): number {

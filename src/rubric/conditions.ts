@@ -4,6 +4,7 @@
  */
 import { UsageError } from '../errors.js';
 import { parseAmount, parseBoolean, parseDate, type DateOrder } from '../data/normalize.js';
+import { compileMatch } from './regex.js';
 import type { Condition, Test } from './schema.js';
 
 /** Reads one field of the thing a condition is about, as the raw text of the cell ('' = missing). */
@@ -20,8 +21,7 @@ export interface CompileContext<S> {
   readonly path: string;
 }
 
-/** Regex tests look at no more than this many characters, so no pattern can take long on a huge cell. */
-export const MATCH_INPUT_LIMIT = 1000;
+export { MATCH_INPUT_LIMIT } from './regex.js';
 
 export function compileCondition<S>(when: Condition, ctx: CompileContext<S>): Predicate<S> {
   const parts: Predicate<S>[] = [];
@@ -77,13 +77,9 @@ function compileTest(test: Test, asOf: number, dateOrder: DateOrder, path: strin
     checks.push((t) => t.trim() === '' || !eqs.some((eq) => eq(t)));
   }
   if (test.matches !== undefined) {
-    let re: RegExp;
-    try {
-      re = new RegExp(test.matches, 'i');
-    } catch (error) {
-      throw new UsageError(`${path}.matches: not a valid regular expression: ${(error as Error).message}`);
-    }
-    checks.push((t) => t.trim() !== '' && re.test(t.length > MATCH_INPUT_LIMIT ? t.slice(0, MATCH_INPUT_LIMIT) : t));
+    // Case-insensitive, on the first MATCH_INPUT_LIMIT characters, in linear time (see regex.ts).
+    const matches = compileMatch(test.matches, `${path}.matches`);
+    checks.push((t: string) => t.trim() !== '' && matches(t));
   }
   for (const op of ['gte', 'gt', 'lte', 'lt'] as const) {
     const bound = test[op];
@@ -121,8 +117,28 @@ function compileTest(test: Test, asOf: number, dateOrder: DateOrder, path: strin
       return !Number.isNaN(d) && d >= oldest;
     });
   }
-  if (checks.length === 1) return checks[0]!;
-  return (t) => checks.every((c) => c(t));
+  // Every test is a function of the cell's text alone: remembered per distinct text.
+  if (checks.length === 1) return memo(checks[0]!);
+  return memo((t) => checks.every((c) => c(t)));
+}
+
+/** Values seen more than this many distinct times are not remembered (an email column). */
+const MEMO_LIMIT = 4096;
+
+/**
+ * A test remembered per distinct cell text: columns such as sources, job titles or company sizes
+ * repeat a few thousand values over a million rows, so each value is tested once.
+ */
+function memo<T>(f: (text: string) => T): (text: string) => T {
+  const seen = new Map<string, T>();
+  return (text) => {
+    let value = seen.get(text);
+    if (value === undefined) {
+      value = f(text);
+      if (seen.size < MEMO_LIMIT) seen.set(text, value);
+    }
+    return value;
+  };
 }
 
 function ordered(op: 'gte' | 'gt' | 'lte' | 'lt'): (a: number, b: number) => boolean {

@@ -30,6 +30,7 @@ export function linearEngine(): boolean {
     v8.setFlagsFromString('--enable-experimental-regexp-engine-on-excessive-backtracks');
     v8.setFlagsFromString('--enable-experimental-regexp-engine');
     try {
+      // eslint-disable-next-line no-invalid-regexp -- the flag of V8's linear-time engine, switched on just above
       new RegExp('a', 'l');
       linear = true;
     } catch {
@@ -68,6 +69,7 @@ export function compileMatch(pattern: string, where: string): (text: string) => 
 
 function runsInLinearTime(source: string): boolean {
   try {
+    // eslint-disable-next-line no-invalid-regexp -- the flag of V8's linear-time engine (see linearEngine)
     new RegExp(source, 'l');
     return true;
   } catch {
@@ -132,14 +134,18 @@ function readEscape(pattern: string, at: number, inClass: boolean, namedGroups: 
   const c = pattern[at + 1] ?? '';
   const next = at + 2;
   if ('dDwWsS'.includes(c)) return { text: `\\${c}`, next };
-  if (c === 'b' || c === 'B') return inClass && c === 'b' ? { unit: 8, next } : { text: `\\${c}`, next };
+  if (c === 'b' || c === 'B') return inClass ? { unit: c === 'b' ? 8 : 66, next } : { text: `\\${c}`, next };
   if (c in CONTROL_ESCAPES) return { unit: CONTROL_ESCAPES[c]!, next };
   if (/\d/.test(c)) {
     // A backreference or a legacy octal escape: copied as it is.
     const digits = /^\d+/.exec(pattern.slice(at + 1))![0];
     return { text: `\\${digits}`, next: at + 1 + digits.length };
   }
-  if (c === 'c' && /[A-Za-z]/.test(pattern[next] ?? '')) return { unit: pattern.charCodeAt(next) % 32, next: next + 1 };
+  if (c === 'c') {
+    // `\cJ` is a control character (in a class also `\c0`, `\c_`); otherwise the backslash is itself.
+    if ((inClass ? /[A-Za-z0-9_]/ : /[A-Za-z]/).test(pattern[next] ?? '')) return { unit: pattern.charCodeAt(next) % 32, next: next + 1 };
+    return { unit: 92, next: at + 1 };
+  }
   const hexDigits = (n: number) => (new RegExp(`^[0-9A-Fa-f]{${n}}`).test(pattern.slice(next, next + n)) ? parseInt(pattern.slice(next, next + n), 16) : undefined);
   if (c === 'x' && hexDigits(2) !== undefined) return { unit: hexDigits(2)!, next: next + 2 };
   if (c === 'u' && hexDigits(4) !== undefined) return { unit: hexDigits(4)!, next: next + 4 };
@@ -162,23 +168,19 @@ function foldClass(pattern: string, at: number, namedGroups: boolean): { text: s
   const mark = (lo: number, hi: number) => {
     for (let u = lo; u <= hi; u++) for (const v of caseVariants(u)) marks[v] = 1;
   };
+  const add = (e: Escape) => (e.unit !== undefined ? mark(e.unit, e.unit) : escapes.push(e.text));
   while (i < pattern.length && pattern[i] !== ']') {
     const a = atom();
     i = a.next;
     if (pattern[i] === '-' && pattern[i + 1] !== ']' && i + 1 < pattern.length) {
-      const save = i;
       i++;
       const b = atom();
-      if (a.unit !== undefined && b.unit !== undefined) {
-        mark(a.unit, b.unit);
-        i = b.next;
-        continue;
-      }
-      // Annex B: a class escape at either end makes the dash a plain character.
-      i = save;
+      i = b.next;
+      if (a.unit !== undefined && b.unit !== undefined) mark(a.unit, b.unit);
+      else [a, { unit: 0x2d, next: 0 } as const, b].forEach(add); // Annex B: `[\w-z]` is \w, a dash and z
+      continue;
     }
-    if (a.unit !== undefined) mark(a.unit, a.unit);
-    else escapes.push(a.text);
+    add(a);
   }
   let ranges = '';
   for (let u = 0; u <= 0xffff; u++) {

@@ -144,6 +144,7 @@ export function resolveRubric(own: RubricInput | undefined, origin: string, pres
       enteredDate: choice(s.enteredDate, dealStagesIn.user, `deals.stages[${i}].enteredDate`),
     };
   });
+  checkDealStages(dealStages, origin);
 
   const channels = pick(user.channels, base.channels);
   const disqualified = pick(user.disqualified, base.disqualified);
@@ -208,7 +209,37 @@ export function gradesOf(bounds: Record<string, number>): Grade[] {
   return [...list, { name: lowest, min: -Infinity }];
 }
 
+/**
+ * An ordered list cannot visit a place twice: a stage key listed twice, or a status value or deal
+ * stage value that belongs to two stages, would make the funnel (or pipeline) loop back on itself,
+ * so "circular" stages are refused, naming both places.
+ */
+function checkDealStages(stages: readonly DealStage[], origin: string): void {
+  const seen = new Map<string, number>();
+  stages.forEach((s, i) =>
+    s.values.forEach((value) => {
+      const key = value.trim().toLowerCase();
+      const before = seen.get(key);
+      if (before !== undefined && before !== i) {
+        throw new UsageError(`${origin}: deals.stages[${i}].value: "${value}" is already a value of deals.stages[${before}]; a deal stage has one place in the pipeline`);
+      }
+      seen.set(key, i);
+    }),
+  );
+}
+
 function checkStages(stages: readonly Stage[], origin: string): void {
+  const statuses = new Map<string, number>();
+  stages.forEach((s, i) =>
+    s.status.forEach((value) => {
+      const key = value.trim().toLowerCase();
+      const before = statuses.get(key);
+      if (before !== undefined && before !== i) {
+        throw new UsageError(`${origin}: stages[${i}].reachedWhen.status: "${value}" already means stage "${stages[before]!.key}" (stages[${before}]); a status belongs to one stage`);
+      }
+      statuses.set(key, i);
+    }),
+  );
   const seen = new Map<string, number>();
   stages.forEach((s, i) => {
     const before = seen.get(s.key);

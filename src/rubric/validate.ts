@@ -5,6 +5,7 @@
  */
 import { UsageError, didYouMean } from '../errors.js';
 import { DEAL_FIELDS, LEAD_FIELDS } from './fields.js';
+import { compileMatch } from './regex.js';
 import { rubricSchema, type Condition, type RubricInput } from './schema.js';
 import type { z } from 'zod';
 
@@ -125,8 +126,12 @@ function checkConditionTests(rubric: RubricInput, file: string): void {
     for (const [field, test] of Object.entries(when)) {
       if (field === 'all' || field === 'any') (test as Condition[]).forEach((c, i) => visit(c, `${path}.${field}[${i}]`));
       else if (field === 'not') visit(test as Condition, `${path}.not`);
-      else if (test !== undefined && Object.keys(test).length === 0) {
-        throw new UsageError(`${file}: ${path}${formatPath([field]).replace(/^(?!\[)/, '.')}: a test needs one of: ${TEST_KEYS.join(', ')}`);
+      else if (test !== undefined) {
+        const at = `${file}: ${path}${formatPath([field]).replace(/^(?!\[)/, '.')}`;
+        if (Object.keys(test).length === 0) throw new UsageError(`${at}: a test needs one of: ${TEST_KEYS.join(', ')}`);
+        // A pattern that is not a regex, or could run for minutes on one cell, is a rubric error (regex.ts).
+        const pattern = (test as { matches?: unknown }).matches;
+        if (typeof pattern === 'string') compileMatch(pattern, `${at}.matches`);
       }
     }
   };
