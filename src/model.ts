@@ -75,7 +75,7 @@ export interface ClassifiedLead {
   /** Per stage: how the stage was reached: 'date', 'status', 'deal', 'when', 'created', 'implied', or '' when not reached. */
   readonly reachedBy: readonly string[];
   /** Per stage: the entry date (NaN when unknown), and where it came from. */
-  readonly entered: readonly number[];
+  readonly entered: ArrayLike<number>;
   readonly enteredFrom: readonly string[];
   readonly outcome: Outcome;
   /** Why the lead is lost ('deals lost' or 'disqualified'), '' otherwise. */

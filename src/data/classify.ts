@@ -103,6 +103,7 @@ export class ClassifiedLeads extends Rows<ClassifiedLead> {
 }
 
 class ClassifiedRow implements ClassifiedLead {
+  private from: readonly string[] | undefined;
   constructor(
     private readonly all: ClassifiedLeads,
     private readonly k: number,
@@ -148,11 +149,12 @@ class ClassifiedRow implements ClassifiedLead {
   get reachedBy(): readonly string[] {
     return Array.from({ length: this.stages }, (_, s) => REACHED_BY[this.r.reachedBy[this.k * this.stages + s]!]!);
   }
-  get entered(): readonly number[] {
-    return Array.from(this.r.entered.subarray(this.k * this.stages, (this.k + 1) * this.stages));
+  get entered(): ArrayLike<number> {
+    return this.r.entered.subarray(this.k * this.stages, (this.k + 1) * this.stages);
   }
   get enteredFrom(): readonly string[] {
-    return Array.from({ length: this.stages }, (_, s) => ENTERED_FROM[this.r.enteredFrom[this.k * this.stages + s]!]!);
+    this.from ??= Array.from({ length: this.stages }, (_, s) => ENTERED_FROM[this.r.enteredFrom[this.k * this.stages + s]!]!);
+    return this.from;
   }
   get outcome(): Outcome {
     return OUTCOMES[this.r.outcome[this.k]!]!;
