@@ -77,6 +77,8 @@ export interface ClassifiedLead {
   /** Per stage: the entry date (NaN when unknown), and where it came from. */
   readonly entered: ArrayLike<number>;
   readonly enteredFrom: readonly string[];
+  /** A stage's entry date when a duration can be measured from it (known, not borrowed from a later stage), else NaN. */
+  measuredEntry(stage: number): number;
   readonly outcome: Outcome;
   /** Why the lead is lost ('deals lost' or 'disqualified'), '' otherwise. */
   readonly lostBecause: string;

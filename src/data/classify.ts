@@ -60,6 +60,8 @@ const ENTERED_FROM = ['', 'created', 'date column', 'first deal created', 'first
 const LOST_BECAUSE = ['', 'deals lost', 'disqualified'] as const;
 const by = (name: (typeof REACHED_BY)[number]) => REACHED_BY.indexOf(name);
 const from = (name: (typeof ENTERED_FROM)[number]) => ENTERED_FROM.indexOf(name);
+const BORROWED = from('next stage');
+const UNKNOWN = from('unknown');
 
 /** Every classified lead, one column per result. */
 interface Results {
@@ -155,6 +157,11 @@ class ClassifiedRow implements ClassifiedLead {
   get enteredFrom(): readonly string[] {
     this.from ??= Array.from({ length: this.stages }, (_, s) => ENTERED_FROM[this.r.enteredFrom[this.k * this.stages + s]!]!);
     return this.from;
+  }
+  measuredEntry(stage: number): number {
+    const x = this.k * this.stages + stage;
+    const source = this.r.enteredFrom[x];
+    return source === BORROWED || source === UNKNOWN ? NaN : this.r.entered[x]!;
   }
   get outcome(): Outcome {
     return OUTCOMES[this.r.outcome[this.k]!]!;

@@ -57,12 +57,6 @@ function stageRow(counts: StageCounts, last: boolean, stallAfterDays: number | u
   };
 }
 
-/** Dates that a duration can be measured from: known, and not borrowed from a later stage. */
-function measured(lead: ClassifiedLead, i: number): boolean {
-  const from = lead.enteredFrom[i];
-  return from !== 'next stage' && from !== 'unknown' && !Number.isNaN(lead.entered[i]!);
-}
-
 export function countStages(leads: RowList<ClassifiedLead>, stageCount: number): StageCounts[] {
   const counts = emptyCounts(stageCount);
   for (const lead of leads) {
@@ -71,10 +65,9 @@ export function countStages(leads: RowList<ClassifiedLead>, stageCount: number):
       c.reached++;
       if (i < lead.furthest) {
         c.advanced++;
-        if (measured(lead, i) && measured(lead, i + 1)) {
-          const d = lead.entered[i + 1]! - lead.entered[i]!;
-          if (d >= 0) c.days.push(d);
-        }
+        // NaN (no date to measure from) fails the test.
+        const d = lead.measuredEntry(i + 1) - lead.measuredEntry(i);
+        if (d >= 0) c.days.push(d);
       } else if (i < stageCount - 1) {
         if (lead.outcome === 'lost') c.lost++;
         else if (lead.stalled) c.stalled++;
