@@ -162,6 +162,18 @@ function differences(a: Numbers, b: Numbers): string[] {
   return out;
 }
 
+// docs/performance.md is written by hand around the measured block, which each run replaces.
+const BEGIN = '<!-- measured by npm run bench: replaced on each run -->';
+const END = '<!-- end of measured block -->';
+
+function writePerformanceDoc(path: string, measured: string): void {
+  const old = existsSync(path) ? readFileSync(path, 'utf8') : '';
+  const start = old.indexOf(BEGIN);
+  const end = old.indexOf(END);
+  const doc = start >= 0 && end > start ? old.slice(0, start) + measured + old.slice(end + END.length) : `# Performance\n\n${measured}\n`;
+  writeFileSync(path, doc);
+}
+
 export async function main(argv: string[]): Promise<number> {
   const { values } = parseArgs({
     args: argv,
@@ -219,18 +231,17 @@ export async function main(argv: string[]): Promise<number> {
   }
   say('');
   say(failed ? 'The tools DISAGREE on some numbers (see MISMATCH lines).' : 'All tools agree: leads, wins and won revenue per channel are equal.');
-  const doc = [
-    '# Performance',
-    '',
+  const measured = [
+    BEGIN,
     `Measured with \`npm run bench -- --sizes ${values.sizes} --runs ${runs}\` on ${new Date().toISOString().slice(0, 10)}.`,
     'Whole-process wall time (median of alternating runs) and peak resident memory (GNU time), on',
     'seeded HubSpot-shaped exports made by `scripts/generate-samples.ts --clean`. DuckDB and pandas',
     'compute the same per-channel leads, wins and won revenue; the bench checks the numbers are equal.',
     '',
     ...lines,
-    '',
-  ];
-  if (!values.data) writeFileSync(join(root, 'docs', 'performance.md'), `${doc.join('\n')}\n`);
+    END,
+  ].join('\n');
+  if (!values.data) writePerformanceDoc(join(root, 'docs', 'performance.md'), measured);
   return failed ? 1 : 0;
 }
 
