@@ -34,6 +34,7 @@ import { closeSync, existsSync, mkdirSync, openSync, writeFileSync, writeSync } 
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import { DAY_MS, Rng, dayOf } from './random.js';
 
 // ---------------------------------------------------------------- options and the record of what was planted
 
@@ -199,58 +200,7 @@ interface Journey {
   lastActivity: number;
 }
 
-// ---------------------------------------------------------------- seeded randomness and calendar days
-
-/** mulberry32: a small, fast 32-bit PRNG; the same seed gives the same sequence. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-class Rng {
-  readonly next: () => number;
-  constructor(seed: number) {
-    this.next = mulberry32(seed);
-  }
-  /** An integer in [lo, hi]. */
-  int(lo: number, hi: number): number {
-    return lo + Math.floor(this.next() * (hi - lo + 1));
-  }
-  chance(p: number): boolean {
-    return this.next() < p;
-  }
-  pick<T>(items: readonly T[]): T {
-    return items[Math.floor(this.next() * items.length)]!;
-  }
-  weighted(weights: readonly number[]): number {
-    let x = this.next() * weights.reduce((a, b) => a + b, 0);
-    for (let i = 0; i < weights.length; i++) {
-      x -= weights[i]!;
-      if (x < 0) return i;
-    }
-    return weights.length - 1;
-  }
-  /** An integer spread evenly on a log scale over [lo, hi]. */
-  logInt(lo: number, hi: number): number {
-    return Math.min(hi, Math.floor(Math.exp(Math.log(lo) + this.next() * (Math.log(hi + 1) - Math.log(lo)))));
-  }
-}
-
-const DAY_MS = 86_400_000;
-
-/** Days since 1970-01-01 of a YYYY-MM-DD date, or NaN when it is not a real date. */
-export function dayOf(iso: string): number {
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso);
-  if (!m) return NaN;
-  const date = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
-  return date.toISOString().slice(0, 10) === iso ? date.getTime() / DAY_MS : NaN;
-}
+// ---------------------------------------------------------------- calendar days
 
 function isoDay(day: number): string {
   return Number.isNaN(day) ? '' : new Date(day * DAY_MS).toISOString().slice(0, 10);
