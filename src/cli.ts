@@ -15,6 +15,7 @@ import { renderers, type FormatName } from './render/index.js';
 import { alertText } from './render/format.js';
 import { neutralizeFormula, terminalSafe } from './render/safe.js';
 import { progressLine } from './progress.js';
+import { workerReads } from './split.js';
 import { check } from './reports/check.js';
 import { diffRuns, type RunDocument } from './reports/diff.js';
 import { explain, personalHeaders } from './reports/explain.js';
@@ -161,6 +162,8 @@ function loadOptions(args: (string | undefined)[], o: SharedOptions, io: Io, ext
     redact: o.redact ?? false,
     // A progress line for big inputs, only where a person watches (stderr is a terminal).
     onProgress: io.stderr.isTTY && !o.quiet ? progressLine((text) => io.stderr.write(text)) : undefined,
+    // Big exports are read on two cores; LEADAUDIT_THREADS=1 reads them on one.
+    parallel: io.env.LEADAUDIT_THREADS === '1' ? undefined : workerReads(),
     strict: o.strict ?? false,
     keepRejects: o.rejects !== undefined,
     delimiter: delimiterOption(o.delimiter),

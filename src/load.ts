@@ -29,6 +29,7 @@ import type { ClassifiedLead, Deal, FileAccounting } from './model.js';
 import type { AuditData, Grouping } from './reports/context.js';
 import { detectPreset, resolveRubric, type Rubric } from './rubric/resolve.js';
 import type { PresetName } from './rubric/fields.js';
+import type { Splitter } from './split.js';
 
 export interface LoadOptions {
   readonly leads?: string;
@@ -56,6 +57,10 @@ export interface LoadOptions {
   readonly stdin?: () => Promise<Buffer>;
   /** Told how each read is going (the CLI draws a progress line on a terminal). */
   readonly onProgress?: CsvOptions['onProgress'];
+  /** Bytes per read (tests vary it). */
+  readonly chunkSize?: number;
+  /** Read big exports on two cores: the second half of a file elsewhere (src/split.ts); off when not given. */
+  readonly parallel?: Splitter;
 }
 
 export interface Loaded {
@@ -113,6 +118,7 @@ export async function load(options: LoadOptions): Promise<Loaded> {
   checkDistinctInputs(options);
   let stdinBytes: Promise<Buffer> | undefined;
   const csvOptions: CsvOptions = {
+    chunkSize: options.chunkSize,
     delimiter: options.delimiter,
     encoding: options.encoding,
     onProgress: options.onProgress,
@@ -157,7 +163,8 @@ export async function load(options: LoadOptions): Promise<Loaded> {
     planColumns(side, file, peeked, rubric, extra);
     let plan: ColumnPlan | undefined;
     let sink: (CsvSink & { finish(): R }) | undefined;
-    const info = await readCsv(file, csvOptions, (header) => {
+    const parallel = options.parallel?.({ side, rubric, extra, mapOptions });
+    const info = await readCsv(file, { ...csvOptions, parallel }, (header) => {
       plan = planColumns(side, file, header, rubric, extra);
       return (sink = makeSink(plan));
     });

@@ -5,7 +5,7 @@
 import { InputError, UsageError, closest } from '../errors.js';
 import type { CsvHeader, CsvSink } from '../io/read-csv.js';
 import type { FileAccounting } from '../model.js';
-import { DealTable, Interned, LeadTable, Numbers, own, type DealColumns } from './table.js';
+import { DealTable, Interned, LeadTable, Numbers, own, pushCodes, toCodes, type DealColumns, type LeadColumns, type TextCodes } from './table.js';
 import { compileCondition, conditionFields, type Getter, type Predicate } from '../rubric/conditions.js';
 import { headerKey, type ColumnChoice, type Rubric } from '../rubric/resolve.js';
 import { DEAL_FIELDS, LEAD_FIELDS, type DealField, type LeadField } from '../rubric/fields.js';
@@ -147,6 +147,15 @@ function isCanonical(side: 'leads' | 'deals', name: string): boolean {
 
 // ---------------------------------------------------------------- dates per column
 
+interface DatePart {
+  readonly days: Float64Array;
+  readonly dayFirst: number;
+  readonly monthFirst: number;
+  readonly ambiguous: readonly number[];
+  readonly invalid: number;
+  readonly firstInvalid: { line: number; text: string } | undefined;
+}
+
 /**
  * One date column: reads cells, learns its slash order from the values that prove it (SPEC §4.4)
  * and, at the end, re-reads the ambiguous ones if the column turned out to be the other way round.
@@ -189,6 +198,21 @@ class DateColumn {
       else if (evidence === SlashEvidence.Ambiguous) this.ambiguous.push(record);
     }
     return day;
+  }
+
+  /** What this column read, to be appended to the same column read from the start of the file. */
+  part(): DatePart {
+    return { days: this.days.done(), dayFirst: this.dayFirst, monthFirst: this.monthFirst, ambiguous: this.ambiguous, invalid: this.invalid, firstInvalid: this.firstInvalid };
+  }
+
+  append(part: DatePart): void {
+    const offset = this.days.length;
+    this.days.pushAll(part.days);
+    this.dayFirst += part.dayFirst;
+    this.monthFirst += part.monthFirst;
+    for (const record of part.ambiguous) this.ambiguous.push(record + offset);
+    this.invalid += part.invalid;
+    this.firstInvalid ??= part.firstInvalid;
   }
 
   /** Decides the order; returns the records to re-read (swap day and month), and a warning if any. */
@@ -235,6 +259,8 @@ function settleDates(file: string, accounting: Accounting, length: number, colum
 
 // ---------------------------------------------------------------- row accounting
 
+type AccountingPart = Pick<Accounting, 'used' | 'rejected' | 'skipped' | 'duplicates' | 'reasons' | 'rejects' | 'warnings' | 'firstReject'>;
+
 /** Counts of one file as it is read: SPEC §4.6's `read = used + rejected + skipped`. */
 export class Accounting {
   used = 0;
@@ -267,6 +293,23 @@ export class Accounting {
   skip(reason: string): void {
     this.skipped++;
     this.reasons[reason] = (this.reasons[reason] ?? 0) + 1;
+  }
+
+  /** The counts of a part of the file, to be appended to those of the part before it. */
+  part(): AccountingPart {
+    const { used, rejected, skipped, duplicates, reasons, rejects, warnings, firstReject } = this;
+    return { used, rejected, skipped, duplicates, reasons, rejects, warnings, firstReject };
+  }
+
+  append(part: AccountingPart): void {
+    this.used += part.used;
+    this.rejected += part.rejected;
+    this.skipped += part.skipped;
+    this.duplicates += part.duplicates;
+    for (const [reason, n] of Object.entries(part.reasons)) this.reasons[reason] = (this.reasons[reason] ?? 0) + n;
+    for (const row of part.rejects) this.rejects.push(row);
+    this.warnings.push(...part.warnings);
+    this.firstReject ??= part.firstReject;
   }
 
   noteInvalid(column: string, count: number, first: { line: number; text: string } | undefined): void {
@@ -311,7 +354,7 @@ export interface LeadsRead {
   readonly byId: ReadonlyMap<string, number> | undefined;
 }
 
-export function leadSink(plan: ColumnPlan, rubric: Rubric, options: MapOptions): CsvSink & { finish(): LeadsRead } {
+export function leadSink(plan: ColumnPlan, rubric: Rubric, options: MapOptions): CsvSink & { finish(): LeadsRead; part(): LeadPart } {
   const accounting = new Accounting(plan.file, options.keepRejects ?? false);
   const f = plan.fields;
   const col = (field: LeadField): number => f[field] ?? -1;
@@ -347,13 +390,14 @@ export function leadSink(plan: ColumnPlan, rubric: Rubric, options: MapOptions):
   // Id → row; also the join's index when every id is a single plain key (see joinDeals).
   const seen = new Map<string, number>();
   let plainIds = true;
-  let missingIds = 0;
+  /** Rows without an id (kept, named by their line). */
+  const noId: number[] = [];
 
   const sink = sinkFor(accounting, plan.header, (row, at) => {
     const cell = (i: number): string => (i < 0 ? '' : row[i]!.trim());
     let key = cell(idIx);
     if (idIx >= 0) {
-      if (key === '') missingIds++;
+      if (key === '') noId.push(id.length);
       else if (seen.has(key)) {
         accounting.duplicates++;
         accounting.reject(row, at, 'duplicate id');
@@ -385,7 +429,7 @@ export function leadSink(plan: ColumnPlan, rubric: Rubric, options: MapOptions):
   const end = (): LeadsRead => {
     const length = id.length;
     const { days, orders } = settleDates(plan.file, accounting, length, dates);
-    if (missingIds > 0) accounting.warnings.push(`${plan.file}: ${missingIds} rows have no id; they are kept and named by their line (#<line>)`);
+    if (noId.length > 0) accounting.warnings.push(`${plan.file}: ${noId.length} rows have no id; they are kept and named by their line (#<line>)`);
     const leads = new LeadTable({
       length,
       line: line.done(),
@@ -400,9 +444,60 @@ export function leadSink(plan: ColumnPlan, rubric: Rubric, options: MapOptions):
       values,
       cells,
     });
-    return { leads, accounting, dateOrders: orders, byId: idIx >= 0 && plainIds && missingIds === 0 ? seen : undefined };
+    return { leads, accounting, dateOrders: orders, byId: idIx >= 0 && plainIds && noId.length === 0 ? seen : undefined };
   };
-  return { ...sink, finish: end };
+
+  const part = (): LeadPart => ({
+    line: line.done(),
+    id,
+    noId,
+    email,
+    name,
+    text: [shared.company, shared.source, shared.sourceDetail, shared.status, shared.owner].map(toCodes),
+    values: values.map(toCodes),
+    dates: dates.map((d) => d?.part()),
+    cells,
+    plainIds,
+    accounting: accounting.part(),
+  });
+
+  // Rows read from the rest of the file elsewhere (readPart), taken as if they had come through `row`.
+  const append = (taken: unknown): boolean => {
+    const p = taken as LeadPart;
+    const missing = new Set(p.noId);
+    // The same id in both parts: the later row is a duplicate, rejected with its cells; read it here.
+    if (idIx >= 0) for (let r = 0; r < p.id.length; r++) if (!missing.has(r) && seen.has(p.id[r]!)) return false;
+    const offset = id.length;
+    for (let r = 0; r < p.id.length; r++) {
+      if (idIx >= 0 && !missing.has(r)) seen.set(p.id[r]!, offset + r);
+      id.push(p.id[r]!);
+      email.push(p.email[r]!);
+      name.push(p.name[r]!);
+    }
+    for (const r of p.noId) noId.push(offset + r);
+    plainIds &&= p.plainIds;
+    line.pushAll(p.line);
+    [shared.company, shared.source, shared.sourceDetail, shared.status, shared.owner].forEach((column, k) =>
+      pushCodes(column, p.text[k]!, [intern.company, intern.source, intern.sourceDetail, intern.status, intern.owner][k]!),
+    );
+    p.values.forEach((coded, v) => pushCodes(values[v]!, coded, slotIntern[v]!));
+    p.dates.forEach((d, k) => d && dates[k]!.append(d));
+    if (cells && p.cells) for (const row of p.cells) cells.push(row);
+    accounting.append(p.accounting);
+    return true;
+  };
+  return { ...sink, finish: end, part, append };
+}
+
+/** The rows a lead sink read from a part of the file, in a form that crosses threads cheaply. */
+export interface LeadPart extends Pick<LeadColumns, 'line' | 'id' | 'email' | 'name'> {
+  readonly noId: readonly number[];
+  readonly text: readonly TextCodes[];
+  readonly values: readonly TextCodes[];
+  readonly dates: readonly (DatePart | undefined)[];
+  readonly cells: readonly string[][] | undefined;
+  readonly plainIds: boolean;
+  readonly accounting: AccountingPart;
 }
 
 // ---------------------------------------------------------------- deals
@@ -464,7 +559,7 @@ function outcomeRule(rule: Rubric['deals']['won'], plan: ColumnPlan, rubric: Rub
   return compileCondition(rule, { field: (n) => dealGetter(plan, n), asOf: options.asOf, dateOrder: rubric.deals.dateOrder ?? 'mdy', path });
 }
 
-export function dealSink(plan: ColumnPlan, rubric: Rubric, options: MapOptions): CsvSink & { finish(): DealsRead } {
+export function dealSink(plan: ColumnPlan, rubric: Rubric, options: MapOptions): CsvSink & { finish(): DealsRead; part(): DealPart } {
   const accounting = new Accounting(plan.file, options.keepRejects ?? false);
   const col = (field: DealField): number => plan.fields[field] ?? -1;
   const order = options.dateOrder ?? rubric.deals.dateOrder;
@@ -488,6 +583,7 @@ export function dealSink(plan: ColumnPlan, rubric: Rubric, options: MapOptions):
   const shared = { stage: [] as string[], status: [] as string[], currency: [] as string[], owner: [] as string[] };
   const stages: number[] = [];
   const values: string[][] = plan.slots.map(() => []);
+  const noId: number[] = [];
 
   const sink = sinkFor(accounting, plan.header, (row, at) => {
     const cell = (i: number): string => (i < 0 ? '' : row[i]!.trim());
@@ -499,7 +595,10 @@ export function dealSink(plan: ColumnPlan, rubric: Rubric, options: MapOptions):
         return;
       }
       seen.add((key = own(key)));
-    } else key = `#${at}`;
+    } else {
+      noId.push(id.length);
+      key = `#${at}`;
+    }
     const amountText = cell(ix.amount);
     let value = amountText === '' ? NaN : parseAmount(amountText);
     if (amountText !== '' && Number.isNaN(value)) {
@@ -557,7 +656,64 @@ export function dealSink(plan: ColumnPlan, rubric: Rubric, options: MapOptions):
     }
     return { deals, accounting, dateOrders: orders, currencies };
   };
-  return { ...sink, finish: end };
+
+  const part = (): DealPart => ({
+    line: line.done(),
+    amount: amount.done(),
+    id,
+    noId,
+    keys,
+    text: [shared.stage, shared.status, shared.currency, shared.owner].map(toCodes),
+    stages: Int32Array.from(stages),
+    values: values.map(toCodes),
+    dates: dates.map((d) => d?.part()),
+    invalidAmounts,
+    firstInvalidAmount,
+    currencies: [...currencies],
+    accounting: accounting.part(),
+  });
+
+  // Rows read from the rest of the file elsewhere (readPart), taken as if they had come through `row`.
+  const append = (taken: unknown): boolean => {
+    const p = taken as DealPart;
+    const missing = new Set(p.noId);
+    // The same id in both parts: the later row is a duplicate, rejected with its cells; read it here.
+    for (let r = 0; r < p.id.length; r++) if (!missing.has(r) && seen.has(p.id[r]!)) return false;
+    const offset = id.length;
+    for (let r = 0; r < p.id.length; r++) {
+      if (!missing.has(r)) seen.add(p.id[r]!);
+      id.push(p.id[r]!);
+      keys.push(p.keys[r]! as string[]);
+      stages.push(p.stages[r]!);
+    }
+    for (const r of p.noId) noId.push(offset + r);
+    line.pushAll(p.line);
+    amount.pushAll(p.amount);
+    [shared.stage, shared.status, shared.currency, shared.owner].forEach((column, k) =>
+      pushCodes(column, p.text[k]!, [intern.stage, intern.status, intern.currency, intern.owner][k]!),
+    );
+    p.values.forEach((coded, v) => pushCodes(values[v]!, coded, slotIntern[v]!));
+    p.dates.forEach((d, k) => d && dates[k]!.append(d));
+    invalidAmounts += p.invalidAmounts;
+    firstInvalidAmount ??= p.firstInvalidAmount;
+    for (const c of p.currencies) currencies.add(c);
+    accounting.append(p.accounting);
+    return true;
+  };
+  return { ...sink, finish: end, part, append };
+}
+
+/** The rows a deal sink read from a part of the file, in a form that crosses threads cheaply. */
+export interface DealPart extends Pick<DealColumns, 'line' | 'amount' | 'id' | 'keys'> {
+  readonly noId: readonly number[];
+  readonly text: readonly TextCodes[];
+  readonly stages: Int32Array;
+  readonly values: readonly TextCodes[];
+  readonly dates: readonly (DatePart | undefined)[];
+  readonly invalidAmounts: number;
+  readonly firstInvalidAmount: { line: number; text: string } | undefined;
+  readonly currencies: readonly string[];
+  readonly accounting: AccountingPart;
 }
 
 /** Unparseable values: warnings normally, exit 1 under --strict (SPEC §4.4). */

@@ -23,6 +23,10 @@ export class Numbers {
     return this.data[i]!;
   }
 
+  pushAll(values: Float64Array): void {
+    for (let i = 0; i < values.length; i++) this.push(values[i]!);
+  }
+
   set(i: number, value: number): void {
     this.data[i] = value;
   }
@@ -52,6 +56,38 @@ export class Interned {
     this.last = kept;
     return kept;
   }
+}
+
+/**
+ * A column of repeated text as small codes into a list of its distinct values: how such a column
+ * crosses to another thread (structured clone copies every string of an array, shared or not).
+ */
+export interface TextCodes {
+  readonly codes: Uint32Array;
+  readonly values: readonly string[];
+}
+
+export function toCodes(column: readonly string[]): TextCodes {
+  const index = new Map<string, number>();
+  const values: string[] = [];
+  const codes = new Uint32Array(column.length);
+  for (let i = 0; i < column.length; i++) {
+    const text = column[i]!;
+    let code = index.get(text);
+    if (code === undefined) {
+      code = values.length;
+      values.push(text);
+      index.set(text, code);
+    }
+    codes[i] = code;
+  }
+  return { codes, values };
+}
+
+/** Appends a coded column to `column`, each value interned by `intern`. */
+export function pushCodes(column: string[], coded: TextCodes, intern: Interned): void {
+  const values = coded.values.map((v) => intern.get(v));
+  for (let i = 0; i < coded.codes.length; i++) column.push(values[coded.codes[i]!]!);
 }
 
 /**

@@ -14,7 +14,7 @@
  * Memory: the text is read in chunks and only the tail of an unfinished record is carried over;
  * each record goes straight to the sink, which keeps what it needs.
  */
-import { createReadStream, statSync } from 'node:fs';
+import { closeSync, createReadStream, openSync, readSync, statSync } from 'node:fs';
 import { TextDecoder } from 'node:util';
 import { parse as csvParse } from 'csv-parse';
 import { parse as csvParseSync } from 'csv-parse/sync';
@@ -32,6 +32,42 @@ export interface CsvOptions {
   readonly stdin?: () => Promise<Buffer>;
   /** Told after each chunk how far the read is (for a progress line on a terminal). */
   readonly onProgress?: (progress: { file: string; bytes: number; total: number; records: number; done: boolean }) => void;
+  /**
+   * Reading a big file on two cores: the second part of the file is read elsewhere (a worker
+   * thread) by `start`, into a part the sink can `append`. See `readSplit`.
+   */
+  readonly parallel?: Parallel;
+}
+
+/** Where the second part of a file starts, and what a reader needs to go on from there. */
+export interface Continuation {
+  readonly file: string;
+  /** Byte offset of the first record of the part, and of its end (the file's size). */
+  readonly start: number;
+  readonly end: number;
+  /** Line of the first record of the part. */
+  readonly line: number;
+  readonly header: CsvHeader;
+  readonly delimiter: string;
+  readonly lineEnd: string;
+}
+
+/** What reading one part of a file found, besides the part its sink kept. */
+export interface PartInfo {
+  readonly read: number;
+  readonly warnings: readonly string[];
+  readonly exact: boolean;
+  readonly nul?: CsvInfo['nul'];
+}
+
+export interface Parallel {
+  /** Files smaller than this are read in one piece (a worker costs ~0.1 s to start). */
+  readonly minBytes: number;
+  /**
+   * Reads the part `c` of the file and resolves to the sink's part and what the read found, or to
+   * undefined when that could not be done (the caller then reads the part itself).
+   */
+  start(c: Continuation, onBytes: (bytes: number) => void): { result(): Promise<{ part: unknown; info: PartInfo } | undefined>; cancel(): void };
 }
 
 export interface CsvHeader {
@@ -52,6 +88,12 @@ export interface CsvSink {
    * `detail` says more about this one record (`column "notes": 5.0 MB`), for messages.
    */
   other(cells: string[], line: number, reason: string, rejected: boolean, detail?: string): void;
+  /**
+   * Takes the rows another sink of the same plan read from the rest of the file, as if they had
+   * come through `row` and `other`; false (taking nothing) when they cannot be, so the caller
+   * reads the rest itself. Only sinks that have it are offered a split read.
+   */
+  append?(part: unknown): boolean;
 }
 
 export interface CsvInfo {
@@ -64,6 +106,8 @@ export interface CsvInfo {
   readonly warnings: readonly string[];
   /** True when some of the file was read by csv-parse because udsv's output did not add up. */
   readonly exact: boolean;
+  /** True when the second half of the file was read in another thread (CsvOptions.parallel). */
+  readonly split?: boolean;
   /** NUL characters removed from cells, and where the first one was (undefined when none). */
   readonly nul?: { readonly count: number; readonly cells: number; readonly line: number; readonly column: string };
 }
@@ -220,12 +264,13 @@ export function sniffFormat(head: Uint8Array, asText = true): string | undefined
   return undefined;
 }
 
-async function* byteChunks(file: string, bytes: Buffer | undefined, size: number): AsyncGenerator<Uint8Array> {
+async function* byteChunks(file: string, bytes: Buffer | undefined, size: number, start = 0, end?: number): AsyncGenerator<Uint8Array> {
   if (bytes !== undefined) {
-    for (let i = 0; i < bytes.length; i += size) yield bytes.subarray(i, i + size);
+    for (let i = start; i < bytes.length; i += size) yield bytes.subarray(i, i + size);
     return;
   }
-  const stream = createReadStream(file, { highWaterMark: size });
+  if (end !== undefined && end <= start) return;
+  const stream = createReadStream(file, { highWaterMark: size, start, ...(end === undefined ? {} : { end: end - 1 }) });
   try {
     for await (const chunk of stream) yield chunk as Buffer;
   } catch (error) {
@@ -260,21 +305,41 @@ async function readOnce(
     return sniffed.bom > 0 && skipBom ? data.subarray(sniffed.bom) : data;
   };
   let done = 0;
+  let remoteBytes = 0;
   const progress = options.onProgress;
-  for await (const chunk of byteChunks(file, bytes, options.chunkSize ?? DEFAULT_CHUNK)) {
+  const feed = async (chunk: Uint8Array): Promise<void> => {
     done += chunk.length;
-    progress?.({ file: name, bytes: done, total: size, records: reader.records, done: false });
+    progress?.({ file: name, bytes: done + remoteBytes, total: size, records: reader.records, done: false });
     if (decoder === undefined) {
       // Judge the encoding on the first few KiB, however small the chunks are.
       head.push(chunk);
       headBytes += chunk.length;
-      if (headBytes < 4096) continue;
+      if (headBytes < 4096) return;
       const data = start(Buffer.concat(head));
       head = [];
       await reader.push(decode(decoder!, data, true));
-      continue;
+      return;
     }
     await reader.push(decode(decoder, chunk, true));
+  };
+  // A big UTF-8 file is read on two cores once its header is known: see planSplit.
+  const splittable = options.parallel !== undefined && bytes === undefined && !fallback && (forcedEncoding ?? 'utf-8') === 'utf-8' && size >= options.parallel.minBytes;
+  let split: Split | undefined;
+  let decided = !splittable;
+  for await (const chunk of byteChunks(file, bytes, options.chunkSize ?? DEFAULT_CHUNK)) {
+    if (split !== undefined && done + chunk.length >= split.at) {
+      await feed(chunk.subarray(0, split.at - done));
+      break;
+    }
+    await feed(chunk);
+    if (!decided && reader.started) {
+      decided = true;
+      if (encoding === 'utf-8') split = planSplit(file, size, done, reader, options.parallel!, (n) => (remoteBytes += n));
+    }
+  }
+  if (split !== undefined && !(await split.join(reader))) {
+    // The part read elsewhere cannot be used: read it here, as if there had been no split.
+    for await (const chunk of byteChunks(file, undefined, options.chunkSize ?? DEFAULT_CHUNK, split.at)) await feed(chunk);
   }
   if (decoder === undefined) {
     const data = start(Buffer.concat(head));
@@ -282,8 +347,112 @@ async function readOnce(
   }
   await reader.push(decode(decoder!, new Uint8Array(0), false));
   await reader.end();
-  progress?.({ file: name, bytes: done, total: size, records: reader.records, done: true });
+  progress?.({ file: name, bytes: size, total: size, records: reader.records, done: true });
   return reader.info(encoding);
+}
+
+// ---------------------------------------------------------------- two cores: split reads
+
+interface Split {
+  /** Byte offset where the second part starts. */
+  readonly at: number;
+  /**
+   * Called when the reader has read everything before `at`: checks that the reader stands at a
+   * record boundary there, on the line the part was started with, and takes the part into the
+   * sink. False when the part cannot be used (the caller reads it instead).
+   */
+  join(reader: RecordReader): Promise<boolean>;
+}
+
+/**
+ * Starts reading the second half of a big file elsewhere (SPEC §8: both cores). The cut is the
+ * first line end after the middle with an even number of quote characters before it, which is a
+ * record boundary in any file whose quotes are balanced. In a file where they are not (a stray
+ * `5" screen` in an unquoted cell) the guess may be wrong; the reader finds out when it gets there
+ * — it is not between two records at the cut, or not on the expected line — and the part is
+ * thrown away and read here, so the records are always those of a read in one piece. So is
+ * everything after: a part is used only when the sink can take it as if read here (no id seen in
+ * both parts, no footer before the cut).
+ */
+function planSplit(file: string, size: number, from: number, reader: RecordReader, parallel: Parallel, onBytes: (n: number) => void): Split | undefined {
+  const format = reader.format();
+  if (format === undefined || !reader.canAppend() || (format.lineEnd !== '\n' && format.lineEnd !== '\r\n')) return undefined;
+  const cut = findCut(file, size, Math.max(from, Math.floor(size / 2)));
+  if (cut === undefined) return undefined;
+  const remote = parallel.start({ file, start: cut.at, end: size, line: cut.line, ...format }, onBytes);
+  return {
+    at: cut.at,
+    async join(reader) {
+      if (reader.nextLine() !== cut.line) {
+        remote.cancel();
+        return false;
+      }
+      const result = await remote.result();
+      if (result === undefined || !reader.appendPart(result.part)) return false;
+      reader.absorb(result.info);
+      return true;
+    },
+  };
+}
+
+/**
+ * The first line end at or after byte `target` with an even number of `"` before it, and the line
+ * after it (1 + the line ends before). Undefined when there is none before the end of the file.
+ */
+export function findCut(file: string, size: number, target: number): { at: number; line: number } | undefined {
+  const fd = openSync(file, 'r');
+  const buffer = Buffer.allocUnsafe(1 << 22);
+  let quotes = 0;
+  let lines = 0;
+  try {
+    for (let pos = 0; pos < size; ) {
+      const n = readSync(fd, buffer, 0, Math.min(buffer.length, size - pos), pos);
+      if (n <= 0) break;
+      const view = buffer.subarray(0, n);
+      let from = 0;
+      if (pos + n <= target) {
+        from = n;
+      } else if (pos < target) {
+        from = target - pos;
+      }
+      quotes += countByte(view, 34, 0, from);
+      lines += countByte(view, 10, 0, from);
+      for (let nl = view.indexOf(10, from); nl >= 0; nl = view.indexOf(10, nl + 1)) {
+        quotes += countByte(view, 34, from, nl);
+        lines++;
+        from = nl + 1;
+        if (quotes % 2 === 0) return pos + nl + 1 < size ? { at: pos + nl + 1, line: lines + 1 } : undefined;
+      }
+      quotes += countByte(view, 34, from, n);
+      pos += n;
+    }
+  } finally {
+    closeSync(fd);
+  }
+  return undefined;
+}
+
+function countByte(bytes: Uint8Array, byte: number, from: number, to: number): number {
+  let n = 0;
+  for (let i = bytes.indexOf(byte, from); i >= 0 && i < to; i = bytes.indexOf(byte, i + 1)) n++;
+  return n;
+}
+
+/**
+ * Reads the part `c` of a file (a Continuation: from a record boundary to the end) into `sink`,
+ * as a read of the whole file would have from there. Runs in a worker thread (src/read-worker.ts).
+ */
+export async function readPart(c: Continuation, sink: CsvSink, onBytes?: (n: number) => void): Promise<PartInfo> {
+  const reader = new RecordReader(c.file, c.delimiter, () => sink);
+  reader.resume(c);
+  const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+  for await (const chunk of byteChunks(c.file, undefined, DEFAULT_CHUNK, c.start, c.end)) {
+    await reader.push(decode(decoder, chunk, true));
+    onBytes?.(chunk.length);
+  }
+  await reader.push(decode(decoder, new Uint8Array(0), false));
+  await reader.end();
+  return reader.partInfo();
 }
 
 function decode(decoder: TextDecoder, data: Uint8Array, stream: boolean): string {
@@ -358,7 +527,7 @@ function sniffLineEnd(text: string): string | undefined {
  */
 class RecordReader {
   private text = '';
-  private started = false;
+  started = false;
   private delimiter = ',';
   private lineEnd = '\n';
   private header: CsvHeader | undefined;
@@ -400,6 +569,66 @@ class RecordReader {
     if (this.exact) await this.exact.end();
   }
 
+  /** The header, delimiter and line end, once the header is read. */
+  format(): Pick<Continuation, 'header' | 'delimiter' | 'lineEnd'> | undefined {
+    return this.started ? { header: this.header!, delimiter: this.delimiter, lineEnd: this.lineEnd } : undefined;
+  }
+
+  /**
+   * The line of the next record when the reader stands between two records on the fast path with
+   * nothing held back and no footer seen (where a read of the rest in a fresh reader yields what
+   * this one would); undefined otherwise.
+   */
+  nextLine(): number | undefined {
+    return this.started && !this.exact && this.text.length === 0 && !this.inFooter ? this.fast!.pendingLine() : undefined;
+  }
+
+  /** Starts a reader in the middle of a file, at a record boundary (readPart). */
+  resume(c: Continuation): void {
+    this.delimiter = c.delimiter;
+    this.lineEnd = c.lineEnd;
+    this.header = c.header;
+    this.line = c.line;
+    this.sink = this.begin(c.header);
+    const fast = new FastPath(c.delimiter, c.lineEnd);
+    fast.init(c.header.cells, c.line);
+    this.fast = fast;
+    this.started = true;
+  }
+
+  canAppend(): boolean {
+    return this.sink?.append !== undefined;
+  }
+
+  /** Gives the sink a part read elsewhere; false when it cannot take it. */
+  appendPart(part: unknown): boolean {
+    return this.sink?.append?.(part) ?? false;
+  }
+
+  /** Counts what the read of a part found as read here. */
+  absorb(part: PartInfo): void {
+    this.split = true;
+    this.records += part.read;
+    this.warnings.push(...part.warnings);
+    this.partExact ||= part.exact;
+    if (part.nul) {
+      if (this.nul === undefined) this.nul = { ...part.nul };
+      else {
+        this.nul.count += part.nul.count;
+        this.nul.cells += part.nul.cells;
+      }
+    }
+  }
+
+  private partExact = false;
+  private split = false;
+
+  /** What this reader found, for absorb() in the reader of the file's first part. */
+  partInfo(): PartInfo {
+    const nul = this.nul;
+    return { read: this.records, warnings: this.warnings, exact: this.exact !== undefined || this.partExact, ...(nul ? { nul } : {}) };
+  }
+
   info(encoding: string): CsvInfo {
     const nul = this.nul;
     const warnings = nul
@@ -415,7 +644,8 @@ class RecordReader {
       header: this.header!,
       read: this.records,
       warnings,
-      exact: this.exact !== undefined,
+      exact: this.exact !== undefined || this.partExact,
+      ...(this.split ? { split: true } : {}),
       ...(nul ? { nul } : {}),
     };
   }

@@ -1,0 +1,31 @@
+/**
+ * A worker thread that reads the second part of a big export (SPEC §8: both cores; src/split.ts).
+ * It posts the sink's part, its typed arrays moved rather than copied, and what the read found.
+ * A failure is posted as such: the main thread then reads the part itself, and reports any fault
+ * as a read in one piece would.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import type { Continuation } from './io/read-csv.js';
+import { readJob, type ReadJob, type WorkerMessage } from './split.js';
+
+const { job, continuation } = workerData as { job: ReadJob; continuation: Continuation };
+const post = (message: WorkerMessage, transfer: ArrayBuffer[] = []) => parentPort!.postMessage(message, transfer);
+
+try {
+  const read = await readJob(job, continuation, (bytes) => post({ kind: 'bytes', bytes }));
+  post({ kind: 'done', ...read }, buffersOf(read.part));
+} catch (error) {
+  post({ kind: 'failed', reason: error instanceof Error ? error.message : String(error) });
+}
+
+/** The buffers of the typed arrays in a part (a few levels deep), to move rather than copy. */
+function buffersOf(value: unknown, depth = 0, found: ArrayBuffer[] = []): ArrayBuffer[] {
+  if (ArrayBuffer.isView(value)) {
+    if (value.buffer instanceof ArrayBuffer && !found.includes(value.buffer)) found.push(value.buffer);
+  } else if (value !== null && typeof value === 'object' && depth < 3) {
+    // Arrays of strings (ids, emails) hold no buffers; look only at the first item of an array.
+    const items = Array.isArray(value) ? (typeof value[0] === 'object' ? value : []) : Object.values(value);
+    for (const v of items) buffersOf(v, depth + 1, found);
+  }
+  return found;
+}

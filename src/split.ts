@@ -1,0 +1,80 @@
+/**
+ * Reading a big export on two cores (SPEC §8): the second half of the file goes to a worker thread
+ * (src/read-worker.ts) while this thread reads the first; see readCsv's split read for how the
+ * cut is chosen and checked.
+ */
+import { Worker } from 'node:worker_threads';
+import { readPart, type Continuation, type Parallel, type PartInfo } from './io/read-csv.js';
+import { dealSink, leadSink, planColumns, type MapOptions } from './data/map.js';
+import type { Rubric } from './rubric/resolve.js';
+
+/** Files below this are read in one piece: starting a worker costs ~0.1 s. */
+export const SPLIT_MIN_BYTES = 16 * 1024 * 1024;
+
+/** What a worker needs to make the same sink as the main thread's. */
+export interface ReadJob {
+  readonly side: 'leads' | 'deals';
+  readonly rubric: Rubric;
+  readonly extra: readonly { name: string; path: string }[];
+  readonly mapOptions: MapOptions;
+}
+
+/** How the parts of a side's file are read elsewhere. */
+export type Splitter = (job: ReadJob) => Parallel;
+
+export type PartRead = { part: unknown; info: PartInfo };
+
+export type WorkerMessage = { kind: 'bytes'; bytes: number } | ({ kind: 'done' } & PartRead) | { kind: 'failed'; reason: string };
+
+/** Reads the part `c` of a file into a sink made as the main thread's was (in the worker). */
+export async function readJob(job: ReadJob, c: Continuation, onBytes: (bytes: number) => void): Promise<PartRead> {
+  const plan = planColumns(job.side, c.file, c.header, job.rubric, job.extra);
+  const sink = job.side === 'leads' ? leadSink(plan, job.rubric, job.mapOptions) : dealSink(plan, job.rubric, job.mapOptions);
+  const info = await readPart(c, sink, onBytes);
+  return { part: sink.part(), info };
+}
+
+/** Reads second parts in worker threads: the CLI's way for files of `minBytes` and more. */
+export function workerReads(minBytes = SPLIT_MIN_BYTES): Splitter {
+  return (job) => ({
+    minBytes,
+    start(continuation, onBytes) {
+      const worker = new Worker(new URL('./read-worker.js', import.meta.url), { workerData: { job, continuation } });
+      // Until the result is awaited, the worker does not keep the process alive (a run that fails
+      // in the first part exits without waiting for the second).
+      worker.unref();
+      const result = new Promise<PartRead | undefined>((resolve) => {
+        worker.on('message', (message: WorkerMessage) => {
+          if (message.kind === 'bytes') onBytes(message.bytes);
+          else resolve(message.kind === 'done' ? { part: message.part, info: message.info } : undefined);
+        });
+        worker.on('error', () => resolve(undefined));
+        worker.on('exit', () => resolve(undefined));
+      });
+      return {
+        result: () => {
+          worker.ref();
+          return result;
+        },
+        cancel: () => void worker.terminate(),
+      };
+    },
+  });
+}
+
+/**
+ * Reads second parts in this thread, through a structured clone as a worker's message would be:
+ * the same split and join without threads, so tests can prove a split read changes nothing.
+ */
+export function threadReads(minBytes = 0): Splitter {
+  return (job) => ({
+    minBytes,
+    start(continuation, onBytes) {
+      const result = readJob(job, continuation, onBytes).then(
+        (read) => structuredClone(read),
+        () => undefined,
+      );
+      return { result: () => result, cancel: () => {} };
+    },
+  });
+}

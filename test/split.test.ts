@@ -1,0 +1,205 @@
+/**
+ * Reading a big export on two cores (SPEC §8) changes nothing: the second half of a file, read as
+ * the worker thread reads it and joined to the first, yields exactly the records, rows, row
+ * accounting, warnings, rejects and reports of a read in one piece — and where it could not (a
+ * cut inside a quoted field, an id in both halves, a footer before the cut) the part is read again.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { findCut } from '../src/io/read-csv.js';
+import { load, type LoadOptions } from '../src/load.js';
+import { buildReports, reports as REPORTS, type ReportName } from '../src/reports/index.js';
+import { dayNumber } from '../src/data/normalize.js';
+import { SPLIT_MIN_BYTES, threadReads, type Splitter } from '../src/split.js';
+import { generate } from '../scripts/generate-samples.js';
+import { properties, splitStats } from '../scripts/fuzz-properties.js';
+
+const bin = resolve(import.meta.dirname, '..', 'bin', 'leadaudit.js');
+const dir = mkdtempSync(join(tmpdir(), 'leadaudit-split-test-'));
+let n = 0;
+function file(text: string | Buffer): string {
+  const path = join(dir, `f${n++}.csv`);
+  writeFileSync(path, text);
+  return path;
+}
+
+describe('split reads: records', () => {
+  it('on random CSV, well-formed and malformed, cut wherever the middle falls: the records, lines and failures of a read in one piece', async () => {
+    splitStats.tried = splitStats.used = 0;
+    await fc.assert(properties.split(), { numRuns: 400 });
+    // The property means something only if many of the cases were really read in two parts.
+    expect(splitStats.tried).toBeGreaterThan(150);
+    expect(splitStats.used).toBeGreaterThan(40);
+  });
+
+  it('cuts at the first line end after the middle that is outside quotes, and knows its line', () => {
+    const quoted = '"a note\nover\nthree lines"';
+    const rows = Array.from({ length: 40 }, (_, i) => `${i},${i % 3 === 0 ? quoted : 'plain'},x`);
+    const text = `id,note,z\n${rows.join('\n')}\n`;
+    const path = file(text);
+    const middle = Math.floor(text.length / 2);
+    const cut = findCut(path, text.length, middle)!;
+    // The cut starts a record: the text before it is whole records, and it is on the right line.
+    expect(text[cut.at - 1]).toBe('\n');
+    expect(text.slice(cut.at)).toMatch(/^\d+,/);
+    expect((text.slice(0, cut.at).match(/"/g) ?? []).length % 2).toBe(0);
+    expect(cut.line).toBe(text.slice(0, cut.at).split('\n').length);
+    expect(cut.at).toBeGreaterThanOrEqual(middle);
+    // A target inside a quoted field moves on to the end of its record.
+    const inQuote = text.indexOf('over', middle);
+    expect(findCut(path, text.length, inQuote)!.at).toBe(text.indexOf('\n', text.indexOf('lines"', inQuote)) + 1);
+    expect(findCut(path, text.length, text.length - 1)).toBeUndefined();
+  });
+});
+
+const AS_OF = dayNumber(2025, 6, 30);
+const ALL = Object.keys(REPORTS) as ReportName[];
+
+/** Splitter that counts the parts started. */
+function counted(): { splitter: Splitter; started: number; used: number } {
+  const c = { started: 0, used: 0, splitter: undefined as unknown as Splitter };
+  c.splitter = (job) => {
+    const inner = threadReads(0)(job);
+    return {
+      minBytes: 0,
+      start(continuation, onBytes) {
+        c.started++;
+        return inner.start(continuation, onBytes);
+      },
+    };
+  };
+  return c;
+}
+
+/** A run loaded in one piece and split (small reads, so even small files are cut), compared whole. */
+async function bothWays(options: Partial<LoadOptions>): Promise<{ started: number; used: number }> {
+  const base: LoadOptions = { asOf: AS_OF, minN: 5, strict: false, keepRejects: true, cwd: dir, chunkSize: 512, ...options };
+  const c = counted();
+  const outcome = async (o: LoadOptions) => {
+    try {
+      const loaded = await load(o);
+      const { leads, deals } = loaded;
+      // Files whose second half was read elsewhere and used (CsvInfo.split), counted and left out.
+      c.used = [leads?.info, deals?.info].filter((info) => info?.split).length;
+      return JSON.stringify({
+        reports: buildReports(loaded.data, ALL),
+        warnings: loaded.warnings,
+        notices: loaded.notices,
+        rejects: loaded.rejects,
+        inputs: loaded.data.inputs,
+        leads: leads && { info: { ...leads.info, split: undefined }, columns: leads.read.leads.c, orders: leads.read.dateOrders, byId: leads.read.byId && [...leads.read.byId] },
+        deals: deals && { info: { ...deals.info, split: undefined }, columns: deals.read.deals.c, orders: deals.read.dateOrders, currencies: [...deals.read.currencies] },
+      });
+    } catch (error) {
+      return `failed: ${(error as Error).message}`;
+    }
+  };
+  const whole = await outcome(base);
+  expect(c.used).toBe(0);
+  const split = await outcome({ ...base, parallel: c.splitter });
+  if (split !== whole) {
+    // Say where they part, not the whole (long) outcome.
+    let at = 0;
+    while (split[at] === whole[at]) at++;
+    expect(split.slice(Math.max(0, at - 300), at + 200)).toBe(whole.slice(Math.max(0, at - 300), at + 200));
+  }
+  return c;
+}
+
+describe('split reads: rows, accounting and reports', () => {
+  it('on the bundled samples of each CRM', async () => {
+    // The HubSpot contacts hold a duplicate id in each half (rows 120 and 421): that half is read again.
+    for (const [crm, leads, deals, used] of [
+      ['hubspot', 'contacts.csv', 'deals.csv', 1],
+      ['salesforce', 'leads.csv', 'opportunities.csv', 2],
+      ['pipedrive', 'persons.csv', 'deals.csv', 2],
+    ] as const) {
+      const c = await bothWays({ leads: `fixtures/samples/${crm}/${leads}`, deals: `fixtures/samples/${crm}/${deals}` });
+      expect(c, crm).toMatchObject({ started: 2, used });
+    }
+  });
+
+  it('on a generated export with quoted commas and multi-line notes', async () => {
+    const out = join(dir, 'gen');
+    generate({ preset: 'hubspot', leads: 3000, seed: 11, asOf: '2025-06-30', out, clean: true });
+    const c = await bothWays({ leads: join(out, 'contacts.csv'), deals: join(out, 'deals.csv'), chunkSize: 4096 });
+    expect(c.used).toBe(2);
+  });
+
+  /** Leads whose second half holds what only it proves or has: date order, NUL, bad values, footers. */
+  function leadRows(count: number, row: (i: number, half: 1 | 2) => string): string {
+    return Array.from({ length: count }, (_, i) => row(i, i < count / 2 ? 1 : 2)).join('\n');
+  }
+
+  it('settles a date column on evidence from both halves, and counts bad values, missing ids and rejects of both', async () => {
+    const leads = file(
+      'id,email,source,owner,created\n' +
+        leadRows(900, (i, half) => {
+          const id = i % 50 === 7 ? '' : `L${i}`;
+          // Day/month order is proven (25/5) only in the second half; 3/5 is ambiguous.
+          const created = half === 1 ? `${(i % 12) + 1}/5/2024` : i % 9 === 0 ? '25/5/2024' : i % 40 === 3 ? 'soon' : `${(i % 12) + 1}/6/2024`;
+          const ragged = half === 2 && i % 70 === 5 ? ',extra' : '';
+          const nul = half === 2 && i % 100 === 1 ? '\0' : '';
+          return `${id},p${i}@x.com,${['web', 'ads', 'event'][i % 3]}${nul},Rep ${i % 4},${created}${ragged}`;
+        }) +
+        '\n',
+    );
+    const deals = file(
+      'id,lead_id,stage,amount,currency,created\n' +
+        leadRows(400, (i, half) => `D${i},L${i * 2};L${i * 2 + 1},${i % 3 === 0 ? 'won' : 'lost'},${half === 2 && i % 30 === 1 ? 'lots' : 100 + i},${half === 2 && i === 100 ? 'EUR' : 'USD'},2024-07-0${(i % 9) + 1}`) +
+        '\n',
+    );
+    const c = await bothWays({ leads, deals, preset: 'generic' });
+    expect(c.used).toBe(2);
+  });
+
+  it('reads the second half again when an id is in both halves (the later row is a duplicate, rejected with its cells)', async () => {
+    const leads = file('id,source,created\n' + leadRows(600, (i, half) => `L${half === 2 && i % 25 === 0 ? i - 300 : i},web,2024-05-01`) + '\n');
+    const deals = file('id,lead_id,stage\n' + leadRows(600, (i, half) => `D${half === 2 && i === 450 ? 3 : i},L${i},won`) + '\n');
+    const c = await bothWays({ leads, deals, preset: 'generic' });
+    expect(c).toMatchObject({ started: 2, used: 0 });
+  });
+
+  it('reads the second half again after a report footer, a ragged row or mixed line ends in the first', async () => {
+    const rows = leadRows(600, (i) => `L${i},web,2024-05-01`).split('\n');
+    const footer = [...rows.slice(0, 290), 'Grand Totals,,', ...rows.slice(290)];
+    const ragged = [...rows.slice(0, 260), 'L999,web', ...rows.slice(260)];
+    for (const body of [footer.join('\n'), ragged.join('\n'), rows.slice(0, 280).join('\n') + '\r\n' + rows.slice(280).join('\n')]) {
+      expect(await bothWays({ leads: file(`id,source,created\n${body}\n`), preset: 'generic' })).toMatchObject({ used: 0 });
+    }
+  });
+
+  it('fails as a read in one piece fails: an unterminated quote in either half, --strict on a row of either half', async () => {
+    const rows = leadRows(600, (i) => `L${i},web,2024-05-01`).split('\n');
+    await bothWays({ leads: file(`id,source,created\n${rows.slice(0, 450).join('\n')}\n"L450,web,2024-05-01\n${rows.slice(451).join('\n')}\n`), preset: 'generic' });
+    await bothWays({ leads: file(`id,source,created\n${rows.slice(0, 20).join('\n')}\n"L20,web,2024-05-01\n${rows.slice(21).join('\n')}\n`), preset: 'generic' });
+    await bothWays({ leads: file(`id,source,created\n${rows.slice(0, 470).join('\n')}\nL470,web\n${rows.slice(471).join('\n')}\n`), preset: 'generic', strict: true });
+  });
+});
+
+describe('split reads: the CLI', () => {
+  it('reads an export over 16 MB in a worker thread, with the output of a read on one thread (LEADAUDIT_THREADS=1)', () => {
+    const out = join(dir, 'big');
+    generate({ preset: 'hubspot', leads: 80_000, seed: 5, asOf: '2025-06-30', out, clean: true });
+    const leads = join(out, 'contacts.csv');
+    expect(statSync(leads).size).toBeGreaterThan(SPLIT_MIN_BYTES);
+    const run = (command: string, threads: string | undefined) => {
+      const r = spawnSync(process.execPath, [bin, command, leads, join(out, 'deals.csv'), '--as-of', '2025-06-30', '--format', 'json'], {
+        encoding: 'utf8',
+        env: { ...process.env, LEADAUDIT_THREADS: threads, NO_COLOR: '1' },
+        maxBuffer: 1 << 30,
+      });
+      expect(r.status, r.stderr).toBe(0);
+      return r.stdout;
+    };
+    type Check = { reports: { quality: { rows: { file: string; check: string; detail: string }[] } } };
+    const encoding = (json: string) => (JSON.parse(json) as Check).reports.quality.rows.find((r) => r.file === 'leads' && r.check === 'encoding')!.detail;
+    expect(encoding(run('check', undefined))).toBe('utf-8, delimiter ,; read on two threads');
+    expect(encoding(run('check', '1'))).toBe('utf-8, delimiter ,');
+    expect(run('audit', undefined)).toBe(run('audit', '1'));
+  });
+});
