@@ -343,6 +343,30 @@ function sinkFor(accounting: Accounting, header: CsvHeader, use: (cells: string[
   };
 }
 
+/**
+ * Adds the ids of a part's rows (all but the rows `noId`, which is ascending) to a file's seen ids;
+ * when one is there already, takes back those added and returns false.
+ */
+function addIds(ids: readonly string[], noId: readonly number[], has: (key: string) => boolean, add: (key: string, row: number) => void, remove: (key: string) => void): boolean {
+  let skip = 0;
+  for (let r = 0; r < ids.length; r++) {
+    if (noId[skip] === r) {
+      skip++;
+      continue;
+    }
+    const key = ids[r]!;
+    if (has(key)) {
+      for (let back = 0, s = 0; back < r; back++) {
+        if (noId[s] === back) s++;
+        else remove(ids[back]!);
+      }
+      return false;
+    }
+    add(key, r);
+  }
+  return true;
+}
+
 // ---------------------------------------------------------------- leads
 
 export interface LeadsRead {
@@ -464,12 +488,10 @@ export function leadSink(plan: ColumnPlan, rubric: Rubric, options: MapOptions):
   // Rows read from the rest of the file elsewhere (readPart), taken as if they had come through `row`.
   const append = (taken: unknown): boolean => {
     const p = taken as LeadPart;
-    const missing = new Set(p.noId);
-    // The same id in both parts: the later row is a duplicate, rejected with its cells; read it here.
-    if (idIx >= 0) for (let r = 0; r < p.id.length; r++) if (!missing.has(r) && seen.has(p.id[r]!)) return false;
     const offset = id.length;
+    // The same id in both parts: the later row is a duplicate, rejected with its cells; read it here.
+    if (idIx >= 0 && !addIds(p.id, p.noId, (key) => seen.has(key), (key, r) => seen.set(key, offset + r), (key) => seen.delete(key))) return false;
     for (let r = 0; r < p.id.length; r++) {
-      if (idIx >= 0 && !missing.has(r)) seen.set(p.id[r]!, offset + r);
       id.push(p.id[r]!);
       email.push(p.email[r]!);
       name.push(p.name[r]!);
@@ -676,12 +698,10 @@ export function dealSink(plan: ColumnPlan, rubric: Rubric, options: MapOptions):
   // Rows read from the rest of the file elsewhere (readPart), taken as if they had come through `row`.
   const append = (taken: unknown): boolean => {
     const p = taken as DealPart;
-    const missing = new Set(p.noId);
-    // The same id in both parts: the later row is a duplicate, rejected with its cells; read it here.
-    for (let r = 0; r < p.id.length; r++) if (!missing.has(r) && seen.has(p.id[r]!)) return false;
     const offset = id.length;
+    // The same id in both parts: the later row is a duplicate, rejected with its cells; read it here.
+    if (!addIds(p.id, p.noId, (key) => seen.has(key), (key) => seen.add(key), (key) => seen.delete(key))) return false;
     for (let r = 0; r < p.id.length; r++) {
-      if (!missing.has(r)) seen.add(p.id[r]!);
       id.push(p.id[r]!);
       keys.push(p.keys[r]! as string[]);
       stages.push(p.stages[r]!);
