@@ -11,12 +11,16 @@ export class Numbers {
   length = 0;
 
   push(value: number): void {
-    if (this.length === this.data.length) {
-      const bigger = new Float64Array(this.data.length * 2);
-      bigger.set(this.data);
-      this.data = bigger;
-    }
+    if (this.length === this.data.length) this.grow(this.length + 1);
     this.data[this.length++] = value;
+  }
+
+  private grow(room: number): void {
+    let size = this.data.length * 2;
+    while (size < room) size *= 2;
+    const bigger = new Float64Array(size);
+    bigger.set(this.data);
+    this.data = bigger;
   }
 
   get(i: number): number {
@@ -24,7 +28,9 @@ export class Numbers {
   }
 
   pushAll(values: Float64Array): void {
-    for (let i = 0; i < values.length; i++) this.push(values[i]!);
+    if (this.length + values.length > this.data.length) this.grow(this.length + values.length);
+    this.data.set(values, this.length);
+    this.length += values.length;
   }
 
   set(i: number, value: number): void {
