@@ -16,14 +16,10 @@ import { alertText } from './render/format.js';
 import { neutralizeFormula, terminalSafe } from './render/safe.js';
 import { progressLine } from './progress.js';
 import { workerReads } from './split.js';
-import { check } from './reports/check.js';
-import { diffRuns, type RunDocument } from './reports/diff.js';
-import { explain, personalHeaders } from './reports/explain.js';
+import type { RunDocument } from './reports/diff.js';
 import { buildReports, REPORT_COMMANDS, type ReportName } from './reports/index.js';
 import { verdicts } from './reports/matrix.js';
-import { score } from './reports/score.js';
 import { checkPresetName, detectPreset } from './rubric/resolve.js';
-import { initRubric } from './rubric/init.js';
 import { PRESET_NAMES } from './rubric/fields.js';
 
 /** Where the CLI talks to the world; tests pass their own. */
@@ -268,8 +264,9 @@ async function runReports(
   const alerts = checkAlerts(rules, reports);
   const result: AuditResult = { asOf: isoDate(options.asOf), inputs: loaded.data.inputs, reports, verdict: verdicts(loaded.data).map((v) => v.text), alerts };
   const format = o.format as FormatName;
+  const renderer = await renderers[format]();
   const render = (r: AuditResult, toTerminal: boolean) =>
-    renderers[format](r, {
+    renderer(r, {
       color: toTerminal && useColor(o, io),
       width: toTerminal && io.stdout.isTTY ? (io.stdout.columns ?? 80) : 80,
       wide: o.wide ?? false,
@@ -393,6 +390,8 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
   ).action(async (leads: string | undefined, deals: string | undefined, o: SharedOptions) => {
     const options = loadOptions([leads, deals], o, io, { keepCells: o.withColumns ?? false });
     if (options.leads === undefined) throw new UsageError('score needs a leads file (it scores leads)');
+    const { score } = await import('./reports/score.js');
+    const { personalHeaders } = await import('./reports/explain.js');
     exitCode = await runReports(io, o, options, (l) => {
       const hashed = new Set(personalHeaders(l.leads!.plan));
       return score(l.data, o.withColumns ? l.leads!.plan.header.names.map((name, index) => ({ name, index, personal: hashed.has(name) })) : []);
@@ -406,6 +405,7 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
       .addHelpText('after', '\nExamples:\n  $ leadaudit check contacts.csv deals.csv\n  $ leadaudit check leads.csv --rubric leadaudit.yml --strict\n'),
     io,
   ).action(async (leads: string | undefined, deals: string | undefined, o: SharedOptions) => {
+    const { check } = await import('./reports/check.js');
     exitCode = await runReports(io, o, loadOptions([leads, deals], o, io), (l) => check(l));
   });
 
@@ -419,6 +419,7 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
   ).action(async (lead: string, leads: string | undefined, deals: string | undefined, o: SharedOptions) => {
     const options = loadOptions([leads, deals], o, io);
     if (options.leads === undefined) throw new UsageError('explain needs a leads file');
+    const { explain } = await import('./reports/explain.js');
     exitCode = await runReports(io, o, options, (l) => explain(l.data, l.leads!.plan, l.leads!.read.leads, lead));
   });
 
@@ -434,9 +435,11 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
     .option('-q, --quiet', 'no notices on standard error')
     .addHelpText('after', '\nExamples:\n  $ leadaudit diff last-week.json this-week.json\n  $ leadaudit diff runs/2025-06-23.json runs/2025-06-30.json --format md -o changes.md\n')
     .action(async (older: string, newer: string, o: SharedOptions) => {
+      const { diffRuns } = await import('./reports/diff.js');
       const reports = diffRuns(readRun(older), readRun(newer));
       const result: AuditResult = { asOf: readRun(newer).asOf, inputs: { leads: null, deals: null }, reports, verdict: [], alerts: [] };
-      const text = renderers[o.format as FormatName](result, {
+      const renderer = await renderers[o.format as FormatName]();
+      const text = renderer(result, {
         color: o.output === undefined && useColor(o, io),
         width: io.stdout.isTTY ? (io.stdout.columns ?? 80) : 80,
         wide: o.wide ?? false,
@@ -469,6 +472,7 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
       const csv = { delimiter: delimiterOption(o.delimiter), encoding: o.encoding };
       const leadHeader = leads === undefined ? undefined : await readHeader(leads, csv);
       const dealHeader = deals === undefined ? undefined : await readHeader(deals, csv);
+      const { initRubric } = await import('./rubric/init.js');
       const preset = o.preset === undefined ? detectPreset(leadHeader?.names, dealHeader?.names).preset : checkPresetName(o.preset);
       const text = initRubric({
         preset,

@@ -49,8 +49,8 @@ describe('tiny inputs: 3 leads, 0 wins, a channel of 1', () => {
     const reports = buildReports(loaded.data, ['summary', ...REPORT_COMMANDS]);
     expect(reports.map((r) => r.name)).toEqual(['summary', 'funnel', 'sources', 'matrix', 'signals', 'stalls', 'cohorts', 'owners']);
     const result: AuditResult = { asOf: '2025-06-30', inputs: loaded.data.inputs, reports, verdict: verdicts(loaded.data).map((v) => v.text), alerts: [] };
-    for (const [name, render] of Object.entries(renderers)) {
-      const out = render(result, { color: false, width: 80, wide: false, tool: { name: 'leadaudit', version: 'test' } });
+    for (const [name, loadRenderer] of Object.entries(renderers)) {
+      const out = (await loadRenderer())(result, { color: false, width: 80, wide: false, tool: { name: 'leadaudit', version: 'test' } });
       expect(out.length, name).toBeGreaterThan(100);
       expect(out, name).not.toMatch(/NaN|undefined|Infinity/);
     }

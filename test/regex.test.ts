@@ -86,6 +86,18 @@ describe('foldCase: case-insensitivity written into the pattern, by JavaScript\'
     for (const text of notMatching) expect([folded.test(text), native.test(text)], `${pattern} !~ ${text}`).toEqual([false, false]);
   });
 
+  it('folds each ASCII character to what /x/i matches among all 65,536 code units (ASCII takes a short cut)', () => {
+    for (let unit = 0; unit < 128; unit++) {
+      const escaped = `\\u${unit.toString(16).padStart(4, '0')}`;
+      const folded = new RegExp(`^(?:${foldCase(escaped).source})$`);
+      const native = new RegExp(`^${escaped}$`, 'i');
+      for (let u = 0; u <= 0xffff; u++) {
+        const text = String.fromCharCode(u);
+        if (folded.test(text) !== native.test(text)) expect.fail(`${escaped} on \\u${u.toString(16)}: folded ${folded.test(text)}, /…/i ${native.test(text)}`);
+      }
+    }
+  });
+
   it('says whether a pattern repeats anything', () => {
     expect(foldCase('a+').repeats).toBe(true);
     expect(foldCase('a{2}').repeats).toBe(true);

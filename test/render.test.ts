@@ -5,8 +5,11 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { AuditResult, Column, ColumnKind, FileAccounting, Report, Row } from '../src/model.js';
 import { alertText, formatCell, rawValue } from '../src/render/format.js';
-import { renderers, type RenderOptions } from '../src/render/index.js';
+import { renderers as load, type RenderOptions } from '../src/render/index.js';
 import { neutralizeFormula, terminalSafe } from '../src/render/safe.js';
+
+/** The renderers, loaded through the registry the CLI uses (each is loaded on demand). */
+const renderers = { table: await load.table(), csv: await load.csv(), tsv: await load.tsv(), json: await load.json() };
 
 const ESC = '\u001b';
 const plain: RenderOptions = { color: false, width: 80, wide: false, tool: { name: 'leadaudit', version: '9.9.9' } };

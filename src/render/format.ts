@@ -9,7 +9,7 @@
  * No style ever prints `-0`: a value that rounds to zero prints as zero.
  */
 
-import type { Cell, Column, ColumnKind, FiredAlert, Row } from '../model.js';
+import type { Cell, Column, ColumnKind, FiredAlert, Report, Row } from '../model.js';
 import { terminalSafe } from './safe.js';
 
 export type FormatStyle = 'human' | 'raw';
@@ -125,4 +125,12 @@ function alertValue(alert: FiredAlert): string {
 export function alertText(alert: FiredAlert): string {
   const where = alert.row === null ? '' : ` for ${terminalSafe(alert.row)}`;
   return `${terminalSafe(alert.rule)} fired${where} (value ${alertValue(alert)})`;
+}
+
+/** The report cut to its preview rows, with a note saying how many more there are. */
+export function previewOf(report: Report): Report {
+  const preview = report.preview;
+  if (preview === undefined || report.rows.length <= preview.rows) return report;
+  const more = report.rows.length - preview.rows;
+  return { ...report, rows: report.rows.slice(0, preview.rows), notes: [...report.notes, `… and ${more} more (${preview.more}).`] };
 }

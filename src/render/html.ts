@@ -16,9 +16,8 @@
  */
 
 import type { AuditResult, Cell, Column, Report, Row } from '../model.js';
-import { alertText, cellKind, formatCell, isNumericKind } from './format.js';
+import { alertText, cellKind, formatCell, isNumericKind, previewOf } from './format.js';
 import type { RenderOptions } from './index.js';
-import { previewOf } from './table.js';
 
 const ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 

@@ -13,10 +13,9 @@
  */
 
 import type { AuditResult, Column, Report, Row } from '../model.js';
-import { alertText, cellKind, formatCell, isNumericKind } from './format.js';
+import { alertText, cellKind, formatCell, isNumericKind, previewOf } from './format.js';
 import type { RenderOptions } from './index.js';
 import { terminalSafe } from './safe.js';
-import { previewOf } from './table.js';
 
 /** Characters that mean something inside a line of GitHub Markdown, and their escaped forms. */
 const INLINE: Record<string, string> = {

@@ -13,7 +13,7 @@
 import { Chalk, type ChalkInstance } from 'chalk';
 import Table from 'cli-table3';
 import type { AuditResult, Cell, Column, Report, Row } from '../model.js';
-import { cellKind, formatCell, isNumericKind } from './format.js';
+import { cellKind, formatCell, isNumericKind, previewOf } from './format.js';
 import type { RenderOptions } from './index.js';
 import { terminalSafe } from './safe.js';
 
@@ -197,14 +197,6 @@ function renderReport(full: Report, options: RenderOptions, paint: ChalkInstance
     }
   }
   return [...lines, ...notes];
-}
-
-/** The report cut to its preview rows, with a note saying how many more there are. */
-export function previewOf(report: Report): Report {
-  const preview = report.preview;
-  if (preview === undefined || report.rows.length <= preview.rows) return report;
-  const more = report.rows.length - preview.rows;
-  return { ...report, rows: report.rows.slice(0, preview.rows), notes: [...report.notes, `… and ${more} more (${preview.more}).`] };
 }
 
 export function table(result: AuditResult, options: RenderOptions): string {

@@ -91,6 +91,12 @@ let variantsOf: Map<number, number[]> | undefined;
 
 /** Every code unit that `/x/i` matches for x = unit: those with the same canonical form. */
 function caseVariants(unit: number): readonly number[] {
+  // ASCII needs no table (building it takes ~20 ms, a start-up cost on every run): a letter's
+  // variants are its two cases, since no other code unit folds to an ASCII one (see canonical).
+  if (unit < 128) {
+    const upper = unit >= 0x61 && unit <= 0x7a ? unit - 32 : unit;
+    return upper >= 0x41 && upper <= 0x5a ? [upper, upper + 32] : [unit];
+  }
   if (variantsOf === undefined) {
     variantsOf = new Map();
     for (let u = 0; u <= 0xffff; u++) {

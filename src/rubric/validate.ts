@@ -7,7 +7,7 @@ import { UsageError, didYouMean } from '../errors.js';
 import { DEAL_FIELDS, LEAD_FIELDS } from './fields.js';
 import { compileMatch } from './regex.js';
 import { rubricSchema, type Condition, type RubricInput } from './schema.js';
-import type { z } from 'zod';
+import type * as z from 'zod';
 
 /** Validates parsed rubric data; every problem comes back as one line naming its path. */
 export function validateRubric(data: unknown, file: string): RubricInput {
