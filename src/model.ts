@@ -68,6 +68,8 @@ export interface ClassifiedLead {
   readonly qualified: boolean;
   /** Indexes (into the rubric's score.signals) of the signals the lead matched. */
   readonly signals: readonly number[];
+  /** Whether the lead matched signal `s` (what `signals` lists, without making the list). */
+  hasSignal(s: number): boolean;
   /** Index of the furthest stage reached. */
   readonly furthest: number;
   /** Per stage: reached (directly or implied by a later stage). */

@@ -142,6 +142,10 @@ class ClassifiedRow implements ClassifiedLead {
   get signals(): readonly number[] {
     return this.r.signal.flatMap((matched, s) => (matched[this.k] ? [s] : []));
   }
+  /** Whether the lead matched signal `s` (what `signals` lists, without making the list). */
+  hasSignal(s: number): boolean {
+    return this.r.signal[s]![this.k] === 1;
+  }
   get furthest(): number {
     return this.r.furthest[this.k]!;
   }

@@ -41,9 +41,18 @@ export function dayNumber(year: number, month: number, day: number): number {
 
 const DAYS_IN_MONTH = [0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
-/** YYYY-MM-DD of a day number. */
+const isoDates = new Map<number, string>();
+
+/** YYYY-MM-DD of a day number (its calendar day, for one with a time of day). */
 export function isoDate(day: number): string {
-  return new Date(day * MS_PER_DAY).toISOString().slice(0, 10);
+  // Reports ask for the same few thousand days a million times (cohort months, stall lists).
+  const whole = Math.floor(day);
+  let text = isoDates.get(whole);
+  if (text === undefined) {
+    text = new Date(whole * MS_PER_DAY).toISOString().slice(0, 10);
+    if (isoDates.size < 100_000) isoDates.set(whole, text);
+  }
+  return text;
 }
 
 /** Today's calendar date (UTC) as a day number. */

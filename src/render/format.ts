@@ -25,6 +25,7 @@ const RAW_DECIMALS: Partial<Record<ColumnKind, number>> = { percent: 4, money: 2
 
 /** Rounds to `decimals` places (decimal, not binary, half away from zero) and never returns -0. */
 export function roundTo(value: number, decimals: number): number {
+  if (Number.isInteger(value)) return value === 0 ? 0 : value;
   if (!Number.isFinite(value)) return value;
   const rounded = Math.abs(value) < 1e21 ? Number(value.toFixed(decimals)) : value;
   return rounded === 0 ? 0 : rounded;

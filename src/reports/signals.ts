@@ -17,9 +17,11 @@ export function signals(data: AuditData): Report[] {
   const wonTotal = leads.reduce((n, c) => n + (c.outcome === 'won' ? 1 : 0), 0);
   const counts = rubric.signals.map(() => ({ with: 0, wonWith: 0 }));
   for (const c of leads) {
-    for (const i of c.signals) {
+    const won = c.outcome === 'won';
+    for (let i = 0; i < counts.length; i++) {
+      if (!c.hasSignal(i)) continue;
       counts[i]!.with++;
-      if (c.outcome === 'won') counts[i]!.wonWith++;
+      if (won) counts[i]!.wonWith++;
     }
   }
   const tests = counts.map((t) => {
