@@ -29,7 +29,8 @@ export type WorkerMessage = { kind: 'bytes'; bytes: number } | ({ kind: 'done' }
 /** Reads the part `c` of a file into a sink made as the main thread's was (in the worker). */
 export async function readJob(job: ReadJob, c: Continuation, onBytes: (bytes: number) => void): Promise<PartRead> {
   const plan = planColumns(job.side, c.file, c.header, job.rubric, job.extra);
-  const sink = job.side === 'leads' ? leadSink(plan, job.rubric, job.mapOptions) : dealSink(plan, job.rubric, job.mapOptions);
+  const options = { ...job.mapOptions, part: true };
+  const sink = job.side === 'leads' ? leadSink(plan, job.rubric, options) : dealSink(plan, job.rubric, options);
   const info = await readPart(c, sink, onBytes);
   return { part: sink.part(), info };
 }

@@ -28,6 +28,11 @@ export interface MapOptions {
   readonly keepCells?: boolean;
   /** Keep rejected rows for --rejects. */
   readonly keepRejects?: boolean;
+  /**
+   * The sink reads the second part of a file for another thread (src/split.ts): it also keeps what
+   * each row's values proved, so that rows found to be duplicates there can be taken out.
+   */
+  readonly part?: boolean;
 }
 
 export interface RejectedRow {
@@ -154,7 +159,22 @@ interface DatePart {
   readonly ambiguous: readonly number[];
   readonly invalid: number;
   readonly firstInvalid: { line: number; text: string } | undefined;
+  /** Per row, what its value proved (Proof), when the column is read for a part. */
+  readonly proofs?: Uint8Array;
+  /** The first few unreadable values, by row, when the column is read for a part. */
+  readonly invalids?: readonly { row: number; line: number; text: string }[];
 }
+
+const enum Proof {
+  None = 0,
+  DayFirst = 1,
+  MonthFirst = 2,
+  Ambiguous = 3,
+  Invalid = 4,
+}
+
+/** Unreadable values of a part remembered with their text, for the first-invalid message. */
+const PART_INVALIDS = 64;
 
 /**
  * One date column: reads cells, learns its slash order from the values that prove it (SPEC §4.4)
@@ -168,11 +188,16 @@ class DateColumn {
   readonly days = new Numbers();
   invalid = 0;
   firstInvalid: { line: number; text: string } | undefined;
+  private readonly proofs: number[] | undefined;
+  private readonly invalids: { row: number; line: number; text: string }[] = [];
 
   constructor(
     readonly name: string,
     private readonly configured: DateOrder | undefined,
-  ) {}
+    part = false,
+  ) {
+    this.proofs = part ? [] : undefined;
+  }
 
   /** Reads the next row's cell into the column. */
   push(text: string, line: number): void {
@@ -184,25 +209,43 @@ class DateColumn {
   }
 
   read(text: string, record: number, line: number): number {
-    if (text === '' || text.trim() === '') return NaN;
+    const proofs = this.proofs;
+    if (text === '' || text.trim() === '') {
+      proofs?.push(Proof.None);
+      return NaN;
+    }
     const day = parseDate(text, this.configured === 'ymd' ? 'ymd' : this.assumed);
     if (Number.isNaN(day)) {
       this.invalid++;
       this.firstInvalid ??= { line, text };
+      if (proofs) {
+        proofs.push(Proof.Invalid);
+        if (this.invalids.length < PART_INVALIDS) this.invalids.push({ row: record, line, text });
+      }
       return NaN;
     }
+    let proof = Proof.None;
     if (this.configured !== 'ymd' && text.length <= 24 && (text.includes('/') || /^\d{1,2}-\d{1,2}-\d/.test(text))) {
       const evidence = slashEvidence(text);
-      if (evidence === SlashEvidence.DayFirst) this.dayFirst++;
-      else if (evidence === SlashEvidence.MonthFirst) this.monthFirst++;
-      else if (evidence === SlashEvidence.Ambiguous) this.ambiguous.push(record);
+      if (evidence === SlashEvidence.DayFirst) {
+        this.dayFirst++;
+        proof = Proof.DayFirst;
+      } else if (evidence === SlashEvidence.MonthFirst) {
+        this.monthFirst++;
+        proof = Proof.MonthFirst;
+      } else if (evidence === SlashEvidence.Ambiguous) {
+        this.ambiguous.push(record);
+        proof = Proof.Ambiguous;
+      }
     }
+    proofs?.push(proof);
     return day;
   }
 
   /** What this column read, to be appended to the same column read from the start of the file. */
   part(): DatePart {
-    return { days: this.days.done(), dayFirst: this.dayFirst, monthFirst: this.monthFirst, ambiguous: this.ambiguous, invalid: this.invalid, firstInvalid: this.firstInvalid };
+    const { dayFirst, monthFirst, ambiguous, invalid, firstInvalid } = this;
+    return { days: this.days.done(), dayFirst, monthFirst, ambiguous, invalid, firstInvalid, proofs: Uint8Array.from(this.proofs ?? []), invalids: this.invalids };
   }
 
   append(part: DatePart): void {
@@ -259,7 +302,7 @@ function settleDates(file: string, accounting: Accounting, length: number, colum
 
 // ---------------------------------------------------------------- row accounting
 
-type AccountingPart = Pick<Accounting, 'used' | 'rejected' | 'skipped' | 'duplicates' | 'reasons' | 'rejects' | 'warnings' | 'firstReject'>;
+type AccountingPart = Pick<Accounting, 'used' | 'rejected' | 'skipped' | 'duplicates' | 'reasons' | 'firstLines' | 'rejects' | 'warnings' | 'firstReject'>;
 
 /** Counts of one file as it is read: SPEC §4.6's `read = used + rejected + skipped`. */
 export class Accounting {
@@ -268,6 +311,8 @@ export class Accounting {
   skipped = 0;
   duplicates = 0;
   readonly reasons: Record<string, number> = {};
+  /** The line each reason was first given for (reasons are listed in that order). */
+  readonly firstLines: Record<string, number> = {};
   readonly rejects: RejectedRow[] = [];
   readonly warnings: string[] = [];
   /** Values that could not be parsed, per column: [count, first line, first text]. */
@@ -285,20 +330,22 @@ export class Accounting {
   reject(cells: readonly string[], line: number, reason: string, detail?: string): void {
     this.rejected++;
     const full = detail === undefined ? reason : `${reason} (${detail})`;
-    this.firstReject ??= { line, reason: full };
+    if (this.firstReject === undefined || line < this.firstReject.line) this.firstReject = { line, reason: full };
+    this.firstLines[reason] ??= line;
     this.reasons[reason] = (this.reasons[reason] ?? 0) + 1;
     if (this.keepRejects) this.rejects.push({ file: this.file, line, reason: full, cells: [...cells] });
   }
 
-  skip(reason: string): void {
+  skip(reason: string, line?: number): void {
     this.skipped++;
+    if (line !== undefined) this.firstLines[reason] ??= line;
     this.reasons[reason] = (this.reasons[reason] ?? 0) + 1;
   }
 
   /** The counts of a part of the file, to be appended to those of the part before it. */
   part(): AccountingPart {
-    const { used, rejected, skipped, duplicates, reasons, rejects, warnings, firstReject } = this;
-    return { used, rejected, skipped, duplicates, reasons, rejects, warnings, firstReject };
+    const { used, rejected, skipped, duplicates, reasons, firstLines, rejects, warnings, firstReject } = this;
+    return { used, rejected, skipped, duplicates, reasons, firstLines, rejects, warnings, firstReject };
   }
 
   append(part: AccountingPart): void {
@@ -307,9 +354,17 @@ export class Accounting {
     this.skipped += part.skipped;
     this.duplicates += part.duplicates;
     for (const [reason, n] of Object.entries(part.reasons)) this.reasons[reason] = (this.reasons[reason] ?? 0) + n;
+    for (const [reason, line] of Object.entries(part.firstLines)) this.firstLines[reason] ??= line;
     for (const row of part.rejects) this.rejects.push(row);
     this.warnings.push(...part.warnings);
-    this.firstReject ??= part.firstReject;
+    if (part.firstReject && (this.firstReject === undefined || part.firstReject.line < this.firstReject.line)) this.firstReject = part.firstReject;
+  }
+
+  /** Lists the reasons in the order of their first line, as a read in one piece meets them. */
+  orderReasons(): void {
+    const entries = Object.entries(this.reasons).sort(([a], [b]) => (this.firstLines[a] ?? Infinity) - (this.firstLines[b] ?? Infinity));
+    for (const [reason] of entries) delete this.reasons[reason];
+    for (const [reason, n] of entries) this.reasons[reason] = n;
   }
 
   noteInvalid(column: string, count: number, first: { line: number; text: string } | undefined): void {
@@ -338,33 +393,64 @@ function sinkFor(accounting: Accounting, header: CsvHeader, use: (cells: string[
     row: use,
     other(cells, line, reason, rejected, detail) {
       if (rejected) accounting.reject(cells, line, reason, detail ?? `${cells.length} cells, header has ${header.names.length}`);
-      else accounting.skip(reason);
+      else accounting.skip(reason, line);
     },
   };
 }
 
 /**
- * Adds the ids of a part's rows (all but the rows `noId`, which is ascending) to a file's seen ids;
- * when one is there already, takes back those added and returns false.
+ * The rows of a part (but those in the ascending `noId`) whose id the file's first part has: rows a
+ * read in one piece rejects as duplicates (the first occurrence is kept).
  */
-function addIds(ids: readonly string[], noId: readonly number[], has: (key: string) => boolean, add: (key: string, row: number) => void, remove: (key: string) => void): boolean {
-  let skip = 0;
-  for (let r = 0; r < ids.length; r++) {
-    if (noId[skip] === r) {
-      skip++;
-      continue;
-    }
-    const key = ids[r]!;
-    if (has(key)) {
-      for (let back = 0, s = 0; back < r; back++) {
-        if (noId[s] === back) s++;
-        else remove(ids[back]!);
-      }
-      return false;
-    }
-    add(key, r);
+function clashes(ids: readonly string[], noId: readonly number[], has: (key: string) => boolean): number[] {
+  const found: number[] = [];
+  for (let r = 0, skip = 0; r < ids.length; r++) {
+    if (noId[skip] === r) skip++;
+    else if (has(ids[r]!)) found.push(r);
   }
-  return true;
+  return found;
+}
+
+/** Which rows of a part of `length` rows stay when the ascending rows `drop` go, and their new index. */
+function keepMask(length: number, drop: readonly number[]): { keep: Uint8Array; index: Int32Array } {
+  const keep = new Uint8Array(length).fill(1);
+  for (const r of drop) keep[r] = 0;
+  const index = new Int32Array(length);
+  for (let r = 0, k = 0; r < length; r++) index[r] = keep[r] ? k++ : -1;
+  return { keep, index };
+}
+
+function keptOf<T>(items: readonly T[], keep: Uint8Array): T[] {
+  return items.filter((_, r) => keep[r] === 1);
+}
+
+function keptNumbers(values: Float64Array, keep: Uint8Array): Float64Array {
+  return values.filter((_, r) => keep[r] === 1);
+}
+
+function keptCodes(coded: TextCodes, keep: Uint8Array): TextCodes {
+  return { codes: coded.codes.filter((_, r) => keep[r] === 1), values: coded.values };
+}
+
+/** A date column of a part without some rows, its proofs counted again; undefined if it cannot tell. */
+function keptDates(d: DatePart, keep: Uint8Array, index: Int32Array): DatePart | undefined {
+  const proofs = d.proofs;
+  if (proofs === undefined) return undefined;
+  let dayFirst = 0;
+  let monthFirst = 0;
+  let invalid = 0;
+  const ambiguous: number[] = [];
+  for (let r = 0; r < proofs.length; r++) {
+    if (keep[r] === 0) continue;
+    const proof = proofs[r] as Proof;
+    if (proof === Proof.DayFirst) dayFirst++;
+    else if (proof === Proof.MonthFirst) monthFirst++;
+    else if (proof === Proof.Ambiguous) ambiguous.push(index[r]!);
+    else if (proof === Proof.Invalid) invalid++;
+  }
+  const first = d.invalids?.find((x) => keep[x.row] === 1);
+  if (invalid > 0 && first === undefined) return undefined;
+  return { days: keptNumbers(d.days, keep), dayFirst, monthFirst, ambiguous, invalid, firstInvalid: first && { line: first.line, text: first.text } };
 }
 
 // ---------------------------------------------------------------- leads
@@ -398,7 +484,7 @@ export function leadSink(plan: ColumnPlan, rubric: Rubric, options: MapOptions):
     firstTouch: col('firstTouch'),
   };
   const order = options.dateOrder ?? rubric.leads.dateOrder;
-  const dateCol = (i: number) => (i >= 0 ? new DateColumn(plan.header.names[i]!, order) : undefined);
+  const dateCol = (i: number) => (i >= 0 ? new DateColumn(plan.header.names[i]!, order, options.part) : undefined);
   const dates = [ix.created, ix.lastActivity, ix.firstTouch, ...plan.stageColumns].map(dateCol);
   const dateIx = [ix.created, ix.lastActivity, ix.firstTouch, ...plan.stageColumns];
   const line = new Numbers();
@@ -487,11 +573,16 @@ export function leadSink(plan: ColumnPlan, rubric: Rubric, options: MapOptions):
 
   // Rows read from the rest of the file elsewhere (readPart), taken as if they had come through `row`.
   const append = (taken: unknown): boolean => {
-    const p = taken as LeadPart;
+    const taken0 = taken as LeadPart;
+    const duplicates = idIx >= 0 ? clashes(taken0.id, taken0.noId, (key) => seen.has(key)) : [];
+    // --rejects writes a duplicate's cells, which only the other thread saw: read the part here.
+    if (duplicates.length > 0 && options.keepRejects) return false;
+    const p = duplicates.length === 0 ? taken0 : withoutLeadRows(taken0, duplicates);
+    if (p === undefined) return false;
     const offset = id.length;
-    // The same id in both parts: the later row is a duplicate, rejected with its cells; read it here.
-    if (idIx >= 0 && !addIds(p.id, p.noId, (key) => seen.has(key), (key, r) => seen.set(key, offset + r), (key) => seen.delete(key))) return false;
-    for (let r = 0; r < p.id.length; r++) {
+    for (let r = 0, skip = 0; r < p.id.length; r++) {
+      if (p.noId[skip] === r) skip++;
+      else if (idIx >= 0) seen.set(p.id[r]!, offset + r);
       id.push(p.id[r]!);
       email.push(p.email[r]!);
       name.push(p.name[r]!);
@@ -506,9 +597,34 @@ export function leadSink(plan: ColumnPlan, rubric: Rubric, options: MapOptions):
     p.dates.forEach((d, k) => d && dates[k]!.append(d));
     if (cells && p.cells) for (const row of p.cells) cells.push(row);
     accounting.append(p.accounting);
+    for (const r of duplicates) {
+      accounting.duplicates++;
+      accounting.reject([], taken0.line[r]!, 'duplicate id');
+    }
+    accounting.orderReasons();
     return true;
   };
   return { ...sink, finish: end, part, append };
+}
+
+/** A lead part without the rows `drop` (ascending); undefined when what they proved cannot be taken back. */
+function withoutLeadRows(p: LeadPart, drop: readonly number[]): LeadPart | undefined {
+  const { keep, index } = keepMask(p.id.length, drop);
+  const dates = p.dates.map((d) => d && keptDates(d, keep, index));
+  if (dates.some((d, k) => d === undefined && p.dates[k] !== undefined)) return undefined;
+  return {
+    line: keptNumbers(p.line, keep),
+    id: keptOf(p.id, keep),
+    noId: p.noId.map((r) => index[r]!),
+    email: keptOf(p.email, keep),
+    name: keptOf(p.name, keep),
+    text: p.text.map((t) => keptCodes(t, keep)),
+    values: p.values.map((t) => keptCodes(t, keep)),
+    dates,
+    cells: p.cells && keptOf(p.cells, keep),
+    plainIds: p.plainIds,
+    accounting: { ...p.accounting, used: p.accounting.used - drop.length },
+  };
 }
 
 /** The rows a lead sink read from a part of the file, in a form that crosses threads cheaply. */
@@ -586,7 +702,7 @@ export function dealSink(plan: ColumnPlan, rubric: Rubric, options: MapOptions):
   const col = (field: DealField): number => plan.fields[field] ?? -1;
   const order = options.dateOrder ?? rubric.deals.dateOrder;
   const dateIx = [col('created'), col('closed'), col('lastActivity'), ...plan.stageColumns];
-  const dates = dateIx.map((i) => (i >= 0 ? new DateColumn(plan.header.names[i]!, order) : undefined));
+  const dates = dateIx.map((i) => (i >= 0 ? new DateColumn(plan.header.names[i]!, order, options.part) : undefined));
   const joinField = rubric.join.deal;
   const joinIx = joinField === 'lead' || joinField === 'leadEmail' || joinField === 'id' ? col(joinField) : (plan.slots[plan.slotOf.get(joinField) ?? -1] ?? -1);
   const stageIndex = new Map<string, number>();
@@ -594,6 +710,9 @@ export function dealSink(plan: ColumnPlan, rubric: Rubric, options: MapOptions):
   const ix = { id: col('id'), stage: col('stage'), status: col('status'), amount: col('amount'), currency: col('currency'), owner: col('owner') };
   let invalidAmounts = 0;
   let firstInvalidAmount: { line: number; text: string } | undefined;
+  /** In a part: the rows with an unreadable amount, and the first few with their text. */
+  const invalidAmountRows: number[] = [];
+  const invalidAmountTexts: { row: number; line: number; text: string }[] = [];
   const currencies = new Set<string>();
   const seen = new Set<string>();
   const intern = { stage: new Interned(), status: new Interned(), currency: new Interned(), owner: new Interned() };
@@ -626,6 +745,10 @@ export function dealSink(plan: ColumnPlan, rubric: Rubric, options: MapOptions):
     if (amountText !== '' && Number.isNaN(value)) {
       invalidAmounts++;
       firstInvalidAmount ??= { line: at, text: amountText };
+      if (options.part) {
+        invalidAmountRows.push(id.length);
+        if (invalidAmountTexts.length < PART_INVALIDS) invalidAmountTexts.push({ row: id.length, line: at, text: amountText });
+      }
       value = NaN;
     }
     const currency = cell(ix.currency);
@@ -691,17 +814,24 @@ export function dealSink(plan: ColumnPlan, rubric: Rubric, options: MapOptions):
     dates: dates.map((d) => d?.part()),
     invalidAmounts,
     firstInvalidAmount,
+    invalidAmountRows,
+    invalidAmountTexts,
     currencies: [...currencies],
     accounting: accounting.part(),
   });
 
   // Rows read from the rest of the file elsewhere (readPart), taken as if they had come through `row`.
   const append = (taken: unknown): boolean => {
-    const p = taken as DealPart;
+    const taken0 = taken as DealPart;
+    const duplicates = clashes(taken0.id, taken0.noId, (key) => seen.has(key));
+    // --rejects writes a duplicate's cells, which only the other thread saw: read the part here.
+    if (duplicates.length > 0 && options.keepRejects) return false;
+    const p = duplicates.length === 0 ? taken0 : withoutDealRows(taken0, duplicates);
+    if (p === undefined) return false;
     const offset = id.length;
-    // The same id in both parts: the later row is a duplicate, rejected with its cells; read it here.
-    if (!addIds(p.id, p.noId, (key) => seen.has(key), (key) => seen.add(key), (key) => seen.delete(key))) return false;
-    for (let r = 0; r < p.id.length; r++) {
+    for (let r = 0, skip = 0; r < p.id.length; r++) {
+      if (p.noId[skip] === r) skip++;
+      else seen.add(p.id[r]!);
       id.push(p.id[r]!);
       keys.push(p.keys[r]! as string[]);
       stages.push(p.stages[r]!);
@@ -718,9 +848,45 @@ export function dealSink(plan: ColumnPlan, rubric: Rubric, options: MapOptions):
     firstInvalidAmount ??= p.firstInvalidAmount;
     for (const c of p.currencies) currencies.add(c);
     accounting.append(p.accounting);
+    for (const r of duplicates) {
+      accounting.duplicates++;
+      accounting.reject([], taken0.line[r]!, 'duplicate id');
+    }
+    accounting.orderReasons();
     return true;
   };
   return { ...sink, finish: end, part, append };
+}
+
+/** A deal part without the rows `drop` (ascending); undefined when what they proved cannot be taken back. */
+function withoutDealRows(p: DealPart, drop: readonly number[]): DealPart | undefined {
+  const { keep, index } = keepMask(p.id.length, drop);
+  const dates = p.dates.map((d) => d && keptDates(d, keep, index));
+  if (dates.some((d, k) => d === undefined && p.dates[k] !== undefined)) return undefined;
+  const invalidAmountRows = p.invalidAmountRows.filter((r) => keep[r] === 1);
+  const first = p.invalidAmountTexts.find((x) => keep[x.row] === 1);
+  if (invalidAmountRows.length > 0 && first === undefined) return undefined;
+  const text = p.text.map((t) => keptCodes(t, keep));
+  // The currencies of the rows that stay (text[2] is the currency column).
+  const currencies = new Set<string>();
+  for (const code of new Set(text[2]!.codes)) if (text[2]!.values[code] !== '') currencies.add(text[2]!.values[code]!.toUpperCase());
+  return {
+    line: keptNumbers(p.line, keep),
+    amount: keptNumbers(p.amount, keep),
+    id: keptOf(p.id, keep),
+    noId: p.noId.map((r) => index[r]!),
+    keys: keptOf(p.keys, keep),
+    text,
+    stages: p.stages.filter((_, r) => keep[r] === 1),
+    values: p.values.map((t) => keptCodes(t, keep)),
+    dates,
+    invalidAmounts: invalidAmountRows.length,
+    firstInvalidAmount: first && { line: first.line, text: first.text },
+    invalidAmountRows: invalidAmountRows.map((r) => index[r]!),
+    invalidAmountTexts: [],
+    currencies: [...currencies],
+    accounting: { ...p.accounting, used: p.accounting.used - drop.length },
+  };
 }
 
 /** The rows a deal sink read from a part of the file, in a form that crosses threads cheaply. */
@@ -732,6 +898,8 @@ export interface DealPart extends Pick<DealColumns, 'line' | 'amount' | 'id' | '
   readonly dates: readonly (DatePart | undefined)[];
   readonly invalidAmounts: number;
   readonly firstInvalidAmount: { line: number; text: string } | undefined;
+  readonly invalidAmountRows: readonly number[];
+  readonly invalidAmountTexts: readonly { row: number; line: number; text: string }[];
   readonly currencies: readonly string[];
   readonly accounting: AccountingPart;
 }
