@@ -71,7 +71,7 @@ export function threadReads(minBytes = 0): Splitter {
   return (job) => ({
     minBytes,
     start(continuation, onBytes) {
-      const result = readJob(job, continuation, onBytes).then(
+      const result = readJob(structuredClone(job), structuredClone(continuation), onBytes).then(
         (read) => structuredClone(read),
         () => undefined,
       );

@@ -170,6 +170,11 @@ describe('readCsv: limits, NUL characters, files that are not CSV (fixtures/bad/
     await expect(read(text)).rejects.toThrow(/^stdin line 3: a record longer than 32 MB; is a quote left open\?$/);
   });
 
+  it(`fails the same way on an unquoted line over ${MAX_RECORD_CHARS / 1024 / 1024} MB, which csv-parse refuses after the fast path hands it over`, async () => {
+    const text = `a,b\n1,2\n${'x'.repeat(MAX_RECORD_CHARS + 16)}\n3,4\n`;
+    await expect(read(text)).rejects.toThrow(/^stdin line 3: a record longer than 32 MB; is a quote left open\?$/);
+  });
+
   it('removes NUL characters from cells, reporting how many, and the line and column of the first', async () => {
     const seen = await read('id,name,source\n1,Ann,web\n2,B\0ob,\0ads\0\n', { chunkSize: 5 });
     expect(seen.records.map((r) => r.cells)).toEqual([

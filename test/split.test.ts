@@ -2,7 +2,8 @@
  * Reading a big export on two cores (SPEC §8) changes nothing: the second half of a file, read as
  * the worker thread reads it and joined to the first, yields exactly the records, rows, row
  * accounting, warnings, rejects and reports of a read in one piece — and where it could not (a
- * cut inside a quoted field, an id in both halves, a footer before the cut) the part is read again.
+ * cut inside a quoted field, a footer before the cut, duplicates of first-half ids with --rejects)
+ * the part is read again.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, statSync, writeFileSync } from 'node:fs';
@@ -32,8 +33,9 @@ describe('split reads: records', () => {
     splitStats.tried = splitStats.used = 0;
     await fc.assert(properties.split(), { numRuns: 400 });
     // The property means something only if many of the cases were really read in two parts.
-    expect(splitStats.tried).toBeGreaterThan(150);
-    expect(splitStats.used).toBeGreaterThan(40);
+    // (Over 11 seeds: 162-188 tried and 52-73 used of 400.)
+    expect(splitStats.tried).toBeGreaterThan(120);
+    expect(splitStats.used).toBeGreaterThan(30);
   });
 
   it('cuts at the first line end after the middle that is outside quotes, and knows its line', () => {
@@ -186,6 +188,14 @@ describe('split reads: rows, accounting and reports', () => {
     expect(await bothWays({ leads, deals, preset: 'generic', keepRejects: true })).toMatchObject({ started: 2, used: 0 });
   });
 
+  it('lists the reasons rows were not used in the order of their first line, across the cut', async () => {
+    // A duplicate of a first-half id (line 402) before a short row (422) and a duplicate inside the second half (442).
+    const leads = file(
+      'id,source,created\n' + leadRows(600, (i) => (i === 400 ? 'L5,web,2024-05-01' : i === 420 ? 'L420,web' : i === 440 ? 'L430,web,2024-05-01' : `L${i},web,2024-05-01`)) + '\n',
+    );
+    expect(await bothWays({ leads, preset: 'generic', keepRejects: false })).toMatchObject({ started: 1, used: 1 });
+  });
+
   it('reads the second half again after a report footer, a ragged row or mixed line ends in the first', async () => {
     const rows = leadRows(600, (i) => `L${i},web,2024-05-01`).split('\n');
     const footer = [...rows.slice(0, 290), 'Grand Totals,,', ...rows.slice(290)];
@@ -197,9 +207,12 @@ describe('split reads: rows, accounting and reports', () => {
 
   it('fails as a read in one piece fails: an unterminated quote in either half, --strict on a row of either half', async () => {
     const rows = leadRows(600, (i) => `L${i},web,2024-05-01`).split('\n');
-    await bothWays({ leads: file(`id,source,created\n${rows.slice(0, 450).join('\n')}\n"L450,web,2024-05-01\n${rows.slice(451).join('\n')}\n`), preset: 'generic' });
-    await bothWays({ leads: file(`id,source,created\n${rows.slice(0, 20).join('\n')}\n"L20,web,2024-05-01\n${rows.slice(21).join('\n')}\n`), preset: 'generic' });
-    await bothWays({ leads: file(`id,source,created\n${rows.slice(0, 470).join('\n')}\nL470,web\n${rows.slice(471).join('\n')}\n`), preset: 'generic', strict: true });
+    const second = await bothWays({ leads: file(`id,source,created\n${rows.slice(0, 450).join('\n')}\n"L450,web,2024-05-01\n${rows.slice(451).join('\n')}\n`), preset: 'generic' });
+    const first = await bothWays({ leads: file(`id,source,created\n${rows.slice(0, 20).join('\n')}\n"L20,web,2024-05-01\n${rows.slice(21).join('\n')}\n`), preset: 'generic' });
+    const strict = await bothWays({ leads: file(`id,source,created\n${rows.slice(0, 470).join('\n')}\nL470,web\n${rows.slice(471).join('\n')}\n`), preset: 'generic', strict: true });
+    // A part was started for the second and the third; the first has no line end with balanced
+    // quotes after the middle (its quote never closes), so it is read in one piece.
+    expect([second.started, first.started, strict.started]).toEqual([1, 0, 1]);
   });
 });
 

@@ -331,14 +331,14 @@ export class Accounting {
     this.rejected++;
     const full = detail === undefined ? reason : `${reason} (${detail})`;
     if (this.firstReject === undefined || line < this.firstReject.line) this.firstReject = { line, reason: full };
-    this.firstLines[reason] ??= line;
+    this.firstLines[reason] = Math.min(this.firstLines[reason] ?? line, line);
     this.reasons[reason] = (this.reasons[reason] ?? 0) + 1;
     if (this.keepRejects) this.rejects.push({ file: this.file, line, reason: full, cells: [...cells] });
   }
 
   skip(reason: string, line?: number): void {
     this.skipped++;
-    if (line !== undefined) this.firstLines[reason] ??= line;
+    if (line !== undefined) this.firstLines[reason] = Math.min(this.firstLines[reason] ?? line, line);
     this.reasons[reason] = (this.reasons[reason] ?? 0) + 1;
   }
 
@@ -354,7 +354,7 @@ export class Accounting {
     this.skipped += part.skipped;
     this.duplicates += part.duplicates;
     for (const [reason, n] of Object.entries(part.reasons)) this.reasons[reason] = (this.reasons[reason] ?? 0) + n;
-    for (const [reason, line] of Object.entries(part.firstLines)) this.firstLines[reason] ??= line;
+    for (const [reason, line] of Object.entries(part.firstLines)) this.firstLines[reason] = Math.min(this.firstLines[reason] ?? line, line);
     for (const row of part.rejects) this.rejects.push(row);
     this.warnings.push(...part.warnings);
     if (part.firstReject && (this.firstReject === undefined || part.firstReject.line < this.firstReject.line)) this.firstReject = part.firstReject;

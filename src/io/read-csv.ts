@@ -50,6 +50,8 @@ export interface Continuation {
   readonly header: CsvHeader;
   readonly delimiter: string;
   readonly lineEnd: string;
+  /** Whether bytes that are not UTF-8 fail the read (they do unless --encoding is given). */
+  readonly fatal: boolean;
 }
 
 /** What reading one part of a file found, besides the part its sink kept. */
@@ -326,20 +328,31 @@ async function readOnce(
   const splittable = options.parallel !== undefined && bytes === undefined && !fallback && (forcedEncoding ?? 'utf-8') === 'utf-8' && size >= options.parallel.minBytes;
   let split: Split | undefined;
   let decided = !splittable;
-  for await (const chunk of byteChunks(file, bytes, options.chunkSize ?? DEFAULT_CHUNK)) {
-    if (split !== undefined && done + chunk.length >= split.at) {
-      await feed(chunk.subarray(0, split.at - done));
-      break;
+  let joined = false;
+  try {
+    for await (const chunk of byteChunks(file, bytes, options.chunkSize ?? DEFAULT_CHUNK)) {
+      if (split !== undefined && done + chunk.length >= split.at) {
+        await feed(chunk.subarray(0, split.at - done));
+        break;
+      }
+      await feed(chunk);
+      if (!decided && reader.started) {
+        decided = true;
+        const fatal = forcedEncoding === undefined;
+        if (encoding === 'utf-8') split = planSplit(file, size, done, fatal, reader, options.parallel!, (n) => (remoteBytes += n));
+      }
     }
-    await feed(chunk);
-    if (!decided && reader.started) {
-      decided = true;
-      if (encoding === 'utf-8') split = planSplit(file, size, done, reader, options.parallel!, (n) => (remoteBytes += n));
+    if (split !== undefined) {
+      joined = true;
+      if (!(await split.join(reader))) {
+        // The part read elsewhere cannot be used: read it here, as if there had been no split.
+        remoteBytes = 0;
+        for await (const chunk of byteChunks(file, undefined, options.chunkSize ?? DEFAULT_CHUNK, split.at)) await feed(chunk);
+      }
     }
-  }
-  if (split !== undefined && !(await split.join(reader))) {
-    // The part read elsewhere cannot be used: read it here, as if there had been no split.
-    for await (const chunk of byteChunks(file, undefined, options.chunkSize ?? DEFAULT_CHUNK, split.at)) await feed(chunk);
+  } finally {
+    // A first part that fails (or turns out not to be UTF-8) stops the second.
+    if (split !== undefined && !joined) split.cancel();
   }
   if (decoder === undefined) {
     const data = start(Buffer.concat(head));
@@ -362,6 +375,8 @@ interface Split {
    * sink. False when the part cannot be used (the caller reads it instead).
    */
   join(reader: RecordReader): Promise<boolean>;
+  /** Stops the read of the second part, when the first fails. */
+  cancel(): void;
 }
 
 /**
@@ -371,27 +386,33 @@ interface Split {
  * `5" screen` in an unquoted cell) the guess may be wrong; the reader finds out when it gets there
  * — it is not between two records at the cut, or not on the expected line — and the part is
  * thrown away and read here, so the records are always those of a read in one piece. So is
- * everything after: a part is used only when the sink can take it as if read here (no id seen in
- * both parts, no footer before the cut).
+ * everything after: a part is used only when no footer came before the cut and the sink can take
+ * it as if read here (see CsvSink.append: rows whose id the first part has are rejected there as
+ * duplicates, unless --rejects needs their cells).
  */
-function planSplit(file: string, size: number, from: number, reader: RecordReader, parallel: Parallel, onBytes: (n: number) => void): Split | undefined {
+function planSplit(file: string, size: number, from: number, fatal: boolean, reader: RecordReader, parallel: Parallel, onBytes: (n: number) => void): Split | undefined {
   const format = reader.format();
   if (format === undefined || !reader.canAppend() || (format.lineEnd !== '\n' && format.lineEnd !== '\r\n')) return undefined;
   const cut = findCut(file, size, Math.max(from, Math.floor(size / 2)));
   if (cut === undefined) return undefined;
-  const remote = parallel.start({ file, start: cut.at, end: size, line: cut.line, ...format }, onBytes);
+  // Progress counts the part's bytes until the part turns out unusable (then they are read here).
+  let counting = true;
+  const remote = parallel.start({ file, start: cut.at, end: size, line: cut.line, fatal, ...format }, (n) => counting && onBytes(n));
+  const unused = () => {
+    counting = false;
+    remote.cancel();
+    return false;
+  };
   return {
     at: cut.at,
     async join(reader) {
-      if (reader.nextLine() !== cut.line) {
-        remote.cancel();
-        return false;
-      }
+      if (reader.nextLine() !== cut.line) return unused();
       const result = await remote.result();
-      if (result === undefined || !reader.appendPart(result.part)) return false;
+      if (result === undefined || !reader.appendPart(result.part)) return unused();
       reader.absorb(result.info);
       return true;
     },
+    cancel: unused,
   };
 }
 
@@ -445,7 +466,7 @@ function countByte(bytes: Uint8Array, byte: number, from: number, to: number): n
 export async function readPart(c: Continuation, sink: CsvSink, onBytes?: (n: number) => void): Promise<PartInfo> {
   const reader = new RecordReader(c.file, c.delimiter, () => sink);
   reader.resume(c);
-  const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+  const decoder = new TextDecoder('utf-8', { fatal: c.fatal, ignoreBOM: true });
   for await (const chunk of byteChunks(c.file, undefined, DEFAULT_CHUNK, c.start, c.end)) {
     await reader.push(decode(decoder, chunk, true));
     onBytes?.(chunk.length);
@@ -1111,7 +1132,9 @@ class ExactPath {
   async push(text: string): Promise<void> {
     if (this.failure) throw this.failure;
     if (text.length > 0 && !this.parser.write(text)) {
-      await new Promise<void>((resolve) => this.parser.once('drain', resolve));
+      // A parser that has failed (a record over the size limit) never drains: wait for either.
+      await Promise.race([new Promise<void>((resolve) => this.parser.once('drain', resolve)), this.done]);
+      if (this.failure) throw this.failure;
     }
   }
 
