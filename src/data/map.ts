@@ -348,7 +348,8 @@ export class Accounting {
     return { used, rejected, skipped, duplicates, reasons, firstLines, rejects, warnings, firstReject };
   }
 
-  append(part: AccountingPart): void {
+  /** `duplicateLines`: rows of the part rejected here, their id being in the part before it. */
+  append(part: AccountingPart, duplicateLines: readonly number[] = []): void {
     this.used += part.used;
     this.rejected += part.rejected;
     this.skipped += part.skipped;
@@ -358,10 +359,15 @@ export class Accounting {
     for (const row of part.rejects) this.rejects.push(row);
     this.warnings.push(...part.warnings);
     if (part.firstReject && (this.firstReject === undefined || part.firstReject.line < this.firstReject.line)) this.firstReject = part.firstReject;
+    for (const line of duplicateLines) {
+      this.duplicates++;
+      this.reject([], line, 'duplicate id');
+    }
+    this.orderReasons();
   }
 
   /** Lists the reasons in the order of their first line, as a read in one piece meets them. */
-  orderReasons(): void {
+  private orderReasons(): void {
     const entries = Object.entries(this.reasons).sort(([a], [b]) => (this.firstLines[a] ?? Infinity) - (this.firstLines[b] ?? Infinity));
     for (const [reason] of entries) delete this.reasons[reason];
     for (const [reason, n] of entries) this.reasons[reason] = n;
@@ -430,6 +436,12 @@ function keptNumbers(values: Float64Array, keep: Uint8Array): Float64Array {
 
 function keptCodes(coded: TextCodes, keep: Uint8Array): TextCodes {
   return { codes: coded.codes.filter((_, r) => keep[r] === 1), values: coded.values };
+}
+
+/** The date columns of a part without some rows; undefined if one cannot tell what they proved. */
+function keptDateParts(parts: readonly (DatePart | undefined)[], keep: Uint8Array, index: Int32Array): (DatePart | undefined)[] | undefined {
+  const kept = parts.map((d) => d && keptDates(d, keep, index));
+  return kept.some((d, k) => d === undefined && parts[k] !== undefined) ? undefined : kept;
 }
 
 /** A date column of a part without some rows, its proofs counted again; undefined if it cannot tell. */
@@ -596,12 +608,7 @@ export function leadSink(plan: ColumnPlan, rubric: Rubric, options: MapOptions):
     p.values.forEach((coded, v) => pushCodes(values[v]!, coded, slotIntern[v]!));
     p.dates.forEach((d, k) => d && dates[k]!.append(d));
     if (cells && p.cells) for (const row of p.cells) cells.push(row);
-    accounting.append(p.accounting);
-    for (const r of duplicates) {
-      accounting.duplicates++;
-      accounting.reject([], taken0.line[r]!, 'duplicate id');
-    }
-    accounting.orderReasons();
+    accounting.append(p.accounting, duplicates.map((r) => taken0.line[r]!));
     return true;
   };
   return { ...sink, finish: end, part, append };
@@ -610,8 +617,8 @@ export function leadSink(plan: ColumnPlan, rubric: Rubric, options: MapOptions):
 /** A lead part without the rows `drop` (ascending); undefined when what they proved cannot be taken back. */
 function withoutLeadRows(p: LeadPart, drop: readonly number[]): LeadPart | undefined {
   const { keep, index } = keepMask(p.id.length, drop);
-  const dates = p.dates.map((d) => d && keptDates(d, keep, index));
-  if (dates.some((d, k) => d === undefined && p.dates[k] !== undefined)) return undefined;
+  const dates = keptDateParts(p.dates, keep, index);
+  if (dates === undefined) return undefined;
   return {
     line: keptNumbers(p.line, keep),
     id: keptOf(p.id, keep),
@@ -847,12 +854,7 @@ export function dealSink(plan: ColumnPlan, rubric: Rubric, options: MapOptions):
     invalidAmounts += p.invalidAmounts;
     firstInvalidAmount ??= p.firstInvalidAmount;
     for (const c of p.currencies) currencies.add(c);
-    accounting.append(p.accounting);
-    for (const r of duplicates) {
-      accounting.duplicates++;
-      accounting.reject([], taken0.line[r]!, 'duplicate id');
-    }
-    accounting.orderReasons();
+    accounting.append(p.accounting, duplicates.map((r) => taken0.line[r]!));
     return true;
   };
   return { ...sink, finish: end, part, append };
@@ -861,8 +863,8 @@ export function dealSink(plan: ColumnPlan, rubric: Rubric, options: MapOptions):
 /** A deal part without the rows `drop` (ascending); undefined when what they proved cannot be taken back. */
 function withoutDealRows(p: DealPart, drop: readonly number[]): DealPart | undefined {
   const { keep, index } = keepMask(p.id.length, drop);
-  const dates = p.dates.map((d) => d && keptDates(d, keep, index));
-  if (dates.some((d, k) => d === undefined && p.dates[k] !== undefined)) return undefined;
+  const dates = keptDateParts(p.dates, keep, index);
+  if (dates === undefined) return undefined;
   const invalidAmountRows = p.invalidAmountRows.filter((r) => keep[r] === 1);
   const first = p.invalidAmountTexts.find((x) => keep[x.row] === 1);
   if (invalidAmountRows.length > 0 && first === undefined) return undefined;
