@@ -20,6 +20,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readCsv, readPart, type CsvHeader, type CsvInfo, type CsvSink, type Parallel } from '../src/io/read-csv.js';
+import { readHere } from '../src/split.js';
 import { foldCase, linearEngine } from '../src/rubric/regex.js';
 
 export const DELIMITERS = [',', ';', '\t', '|'] as const;
@@ -232,13 +233,14 @@ export async function readFileParts(file: string, options: { chunkSize?: number;
     ? {
         minBytes: 0,
         start(c, onBytes) {
-          splitStats.tried++;
           const part: Recorded = [];
-          const result = readPart(c, recorder(part), onBytes).then(
-            (info) => structuredClone({ part, info }),
-            () => undefined,
-          );
-          return { result: () => result, cancel: () => {} };
+          return readHere(async (onCut) => {
+            const info = await readPart(c, recorder(part), (cut) => {
+              if (cut) splitStats.tried++;
+              onCut(cut);
+            }, onBytes);
+            return info && { part, info };
+          });
         },
       }
     : undefined;
@@ -287,7 +289,12 @@ export async function checkSplit(c: SplitCase): Promise<void> {
   const outcome = (seen: Promise<Seen>) => seen.then((s) => JSON.stringify({ ...s, info: { ...s.info, split: undefined } }), (error: Error) => `failed: ${error.message}`);
   const whole = await outcome(readFileParts(file, c, false));
   const split = await outcome(readFileParts(file, c, true));
-  if (whole !== split) throw new Mismatch(`read in one piece: ${whole}\nread in two: ${split}`);
+  if (whole !== split) {
+    let at = 0;
+    while (whole[at] === split[at]) at++;
+    const around = (text: string) => text.slice(Math.max(0, at - 200), at + 200);
+    throw new Mismatch(`read in one piece and in two differ at character ${at}:\n  one: …${around(whole)}…\n  two: …${around(split)}…`);
+  }
 }
 
 // ---------------------------------------------------------------- regex case folding

@@ -12,8 +12,14 @@ const { job, continuation } = workerData as { job: ReadJob; continuation: Contin
 const post = (message: WorkerMessage, transfer: ArrayBuffer[] = []) => parentPort!.postMessage(message, transfer);
 
 try {
-  const read = await readJob(job, continuation, (bytes) => post({ kind: 'bytes', bytes }));
-  post({ kind: 'done', ...read }, buffersOf(read.part));
+  const read = await readJob(
+    job,
+    continuation,
+    (cut) => post({ kind: 'cut', cut }),
+    (bytes) => post({ kind: 'bytes', bytes }),
+  );
+  if (read) post({ kind: 'done', ...read }, buffersOf(read.part));
+  else post({ kind: 'failed', reason: 'no cut' });
 } catch (error) {
   post({ kind: 'failed', reason: error instanceof Error ? error.message : String(error) });
 }

@@ -4,7 +4,7 @@
  * cut is chosen and checked.
  */
 import { Worker } from 'node:worker_threads';
-import { readPart, type Continuation, type Parallel, type PartInfo } from './io/read-csv.js';
+import { readPart, type Continuation, type Cut, type Parallel, type PartInfo, type RemoteRead } from './io/read-csv.js';
 import { dealSink, leadSink, planColumns, type MapOptions } from './data/map.js';
 import type { Rubric } from './rubric/resolve.js';
 
@@ -24,15 +24,19 @@ export type Splitter = (job: ReadJob) => Parallel;
 
 export type PartRead = { part: unknown; info: PartInfo };
 
-export type WorkerMessage = { kind: 'bytes'; bytes: number } | ({ kind: 'done' } & PartRead) | { kind: 'failed'; reason: string };
+export type WorkerMessage =
+  | { kind: 'cut'; cut: Cut | undefined }
+  | { kind: 'bytes'; bytes: number }
+  | ({ kind: 'done' } & PartRead)
+  | { kind: 'failed'; reason: string };
 
-/** Reads the part `c` of a file into a sink made as the main thread's was (in the worker). */
-export async function readJob(job: ReadJob, c: Continuation, onBytes: (bytes: number) => void): Promise<PartRead> {
+/** Reads the part `c` of a file into a sink made as the main thread's was (in the worker); undefined when the file has no cut. */
+export async function readJob(job: ReadJob, c: Continuation, onCut: (cut: Cut | undefined) => void, onBytes: (bytes: number) => void): Promise<PartRead | undefined> {
   const plan = planColumns(job.side, c.file, c.header, job.rubric, job.extra);
   const options = { ...job.mapOptions, part: true };
   const sink = job.side === 'leads' ? leadSink(plan, job.rubric, options) : dealSink(plan, job.rubric, options);
-  const info = await readPart(c, sink, onBytes);
-  return { part: sink.part(), info };
+  const info = await readPart(c, sink, onCut, onBytes);
+  return info && { part: sink.part(), info };
 }
 
 /** Reads second parts in worker threads: the CLI's way for files of `minBytes` and more. */
@@ -41,41 +45,54 @@ export function workerReads(minBytes = SPLIT_MIN_BYTES): Splitter {
     minBytes,
     start(continuation, onBytes) {
       const worker = new Worker(new URL('./read-worker.js', import.meta.url), { workerData: { job, continuation } });
-      // Until the result is awaited, the worker does not keep the process alive (a run that fails
-      // in the first part exits without waiting for the second).
+      // Until the cut or the result is awaited, the worker does not keep the process alive (a run
+      // that fails in the first part exits without waiting for the second).
       worker.unref();
+      let found: (cut: Cut | undefined) => void = () => {};
+      const cut = new Promise<Cut | undefined>((resolve) => (found = resolve));
       const result = new Promise<PartRead | undefined>((resolve) => {
+        const end = (read: PartRead | undefined) => {
+          found(undefined); // no-op once the cut is known
+          resolve(read);
+        };
         worker.on('message', (message: WorkerMessage) => {
-          if (message.kind === 'bytes') onBytes(message.bytes);
-          else resolve(message.kind === 'done' ? { part: message.part, info: message.info } : undefined);
+          if (message.kind === 'cut') found(message.cut);
+          else if (message.kind === 'bytes') onBytes(message.bytes);
+          else end(message.kind === 'done' ? { part: message.part, info: message.info } : undefined);
         });
-        worker.on('error', () => resolve(undefined));
-        worker.on('exit', () => resolve(undefined));
+        worker.on('error', () => end(undefined));
+        worker.on('exit', () => end(undefined));
       });
-      return {
-        result: () => {
-          worker.ref();
-          return result;
-        },
-        cancel: () => void worker.terminate(),
+      const awaited = <T>(promise: Promise<T>) => {
+        worker.ref();
+        return promise;
       };
+      return { cut: () => awaited(cut), result: () => awaited(result), cancel: () => void worker.terminate() };
     },
   });
 }
 
 /**
- * Reads second parts in this thread, through a structured clone as a worker's message would be:
- * the same split and join without threads, so tests can prove a split read changes nothing.
+ * Reads second parts in this thread, through structured clones as a worker's data and messages
+ * are: the same split and join without threads, so tests can prove a split read changes nothing.
  */
 export function threadReads(minBytes = 0): Splitter {
   return (job) => ({
     minBytes,
-    start(continuation, onBytes) {
-      const result = readJob(structuredClone(job), structuredClone(continuation), onBytes).then(
-        (read) => structuredClone(read),
-        () => undefined,
-      );
-      return { result: () => result, cancel: () => {} };
-    },
+    start: (continuation, onBytes) => readHere((onCut) => readJob(structuredClone(job), structuredClone(continuation), onCut, onBytes)),
   });
+}
+
+/** A RemoteRead of a part that `read` reads in this thread (tests), its result cloned as a worker's message is. */
+export function readHere(read: (onCut: (cut: Cut | undefined) => void) => Promise<PartRead | undefined>): RemoteRead {
+  let found: (cut: Cut | undefined) => void = () => {};
+  const cut = new Promise<Cut | undefined>((resolve) => (found = resolve));
+  const result = read(found).then(
+    (done) => done && structuredClone(done),
+    () => {
+      found(undefined);
+      return undefined;
+    },
+  );
+  return { cut: () => cut, result: () => result, cancel: () => {} };
 }

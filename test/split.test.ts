@@ -61,7 +61,7 @@ describe('split reads: records', () => {
 const AS_OF = dayNumber(2025, 6, 30);
 const ALL = Object.keys(REPORTS) as ReportName[];
 
-/** Splitter that counts the parts started. */
+/** Splitter that counts the parts started at a cut. */
 function counted(): { splitter: Splitter; started: number; used: number } {
   const c = { started: 0, used: 0, splitter: undefined as unknown as Splitter };
   c.splitter = (job) => {
@@ -69,8 +69,8 @@ function counted(): { splitter: Splitter; started: number; used: number } {
     return {
       minBytes: 0,
       start(continuation, onBytes) {
-        c.started++;
-        return inner.start(continuation, onBytes);
+        const remote = inner.start(continuation, onBytes);
+        return { ...remote, cut: () => remote.cut().then((cut) => (cut && c.started++, cut)) };
       },
     };
   };

@@ -39,14 +39,12 @@ export interface CsvOptions {
   readonly parallel?: Parallel;
 }
 
-/** Where the second part of a file starts, and what a reader needs to go on from there. */
+/** Where the second part of a file is, and what a reader needs to go on from there. */
 export interface Continuation {
   readonly file: string;
-  /** Byte offset of the first record of the part, and of its end (the file's size). */
-  readonly start: number;
+  /** The part starts at the cut at or after this byte offset (findCut) and ends at `end` (the file's size). */
+  readonly target: number;
   readonly end: number;
-  /** Line of the first record of the part. */
-  readonly line: number;
   readonly header: CsvHeader;
   readonly delimiter: string;
   readonly lineEnd: string;
@@ -66,10 +64,23 @@ export interface Parallel {
   /** Files smaller than this are read in one piece (a worker costs ~0.1 s to start). */
   readonly minBytes: number;
   /**
-   * Reads the part `c` of the file and resolves to the sink's part and what the read found, or to
-   * undefined when that could not be done (the caller then reads the part itself).
+   * Reads the part `c` of the file (readPart): `cut` resolves to where it starts (undefined when
+   * the file has no cut), `result` to the sink's part and what the read found, or to undefined when
+   * that could not be done (the caller then reads the part itself).
    */
-  start(c: Continuation, onBytes: (bytes: number) => void): { result(): Promise<{ part: unknown; info: PartInfo } | undefined>; cancel(): void };
+  start(c: Continuation, onBytes: (bytes: number) => void): RemoteRead;
+}
+
+/** Where a file is cut: the byte offset of the second part's first record, and its line. */
+export interface Cut {
+  readonly at: number;
+  readonly line: number;
+}
+
+export interface RemoteRead {
+  cut(): Promise<Cut | undefined>;
+  result(): Promise<{ part: unknown; info: PartInfo } | undefined>;
+  cancel(): void;
 }
 
 export interface CsvHeader {
@@ -331,7 +342,9 @@ async function readOnce(
   let joined = false;
   try {
     for await (const chunk of byteChunks(file, bytes, options.chunkSize ?? DEFAULT_CHUNK)) {
-      if (split !== undefined && done + chunk.length >= split.at) {
+      // The cut is at or after the target: once there, wait until the other thread has found it.
+      if (split !== undefined && split.at === undefined && done + chunk.length >= split.target && !(await split.found())) split = undefined;
+      if (split?.at !== undefined && done + chunk.length >= split.at) {
         await feed(chunk.subarray(0, split.at - done));
         break;
       }
@@ -342,7 +355,8 @@ async function readOnce(
         if (encoding === 'utf-8') split = planSplit(file, size, done, fatal, reader, options.parallel!, (n) => (remoteBytes += n));
       }
     }
-    if (split !== undefined) {
+    // (A split whose cut was never reached has nothing to join: the file ended first.)
+    if (split?.at !== undefined) {
       joined = true;
       if (!(await split.join(reader))) {
         // The part read elsewhere cannot be used: read it here, as if there had been no split.
@@ -367,8 +381,11 @@ async function readOnce(
 // ---------------------------------------------------------------- two cores: split reads
 
 interface Split {
-  /** Byte offset where the second part starts. */
-  readonly at: number;
+  /** Byte offset from which the cut is looked for, and (once found) where it is. */
+  readonly target: number;
+  at: number | undefined;
+  /** Waits for the cut; false when the file has none (the read goes on in one piece). */
+  found(): Promise<boolean>;
   /**
    * Called when the reader has read everything before `at`: checks that the reader stands at a
    * record boundary there, on the line the part was started with, and takes the part into the
@@ -380,33 +397,41 @@ interface Split {
 }
 
 /**
- * Starts reading the second half of a big file elsewhere (SPEC §8: both cores). The cut is the
- * first line end after the middle with an even number of quote characters before it, which is a
- * record boundary in any file whose quotes are balanced. In a file where they are not (a stray
- * `5" screen` in an unquoted cell) the guess may be wrong; the reader finds out when it gets there
- * — it is not between two records at the cut, or not on the expected line — and the part is
- * thrown away and read here, so the records are always those of a read in one piece. So is
- * everything after: a part is used only when no footer came before the cut and the sink can take
- * it as if read here (see CsvSink.append: rows whose id the first part has are rejected there as
- * duplicates, unless --rejects needs their cells).
+ * Starts reading the second half of a big file elsewhere (SPEC §8: both cores). The cut, found by
+ * the other thread while this one reads, is the first line end after the middle with an even
+ * number of quote characters before it, which is a record boundary in any file whose quotes are
+ * balanced. In a file where they are not (a stray `5" screen` in an unquoted cell) the guess may be
+ * wrong; the reader finds out when it gets there — it is not between two records at the cut, or
+ * not on the expected line — and the part is thrown away and read here, so the records are always
+ * those of a read in one piece. So is everything after: a part is used only when no footer came
+ * before the cut and the sink can take it as if read here (see CsvSink.append: rows whose id the
+ * first part has are rejected there as duplicates, unless --rejects needs their cells).
  */
 function planSplit(file: string, size: number, from: number, fatal: boolean, reader: RecordReader, parallel: Parallel, onBytes: (n: number) => void): Split | undefined {
   const format = reader.format();
   if (format === undefined || !reader.canAppend() || (format.lineEnd !== '\n' && format.lineEnd !== '\r\n')) return undefined;
-  const cut = findCut(file, size, Math.max(from, Math.floor(size / 2)));
-  if (cut === undefined) return undefined;
+  const target = Math.max(from, Math.floor(size / 2));
+  if (target >= size) return undefined;
   // Progress counts the part's bytes until the part turns out unusable (then they are read here).
   let counting = true;
-  const remote = parallel.start({ file, start: cut.at, end: size, line: cut.line, fatal, ...format }, (n) => counting && onBytes(n));
+  const remote = parallel.start({ file, target, end: size, fatal, ...format }, (n) => counting && onBytes(n));
+  let cut: Cut | undefined;
   const unused = () => {
     counting = false;
     remote.cancel();
     return false;
   };
-  return {
-    at: cut.at,
+  const split: Split = {
+    target,
+    at: undefined,
+    async found() {
+      cut = await remote.cut();
+      if (cut === undefined) return unused();
+      split.at = cut.at;
+      return true;
+    },
     async join(reader) {
-      if (reader.nextLine() !== cut.line) return unused();
+      if (cut === undefined || reader.nextLine() !== cut.line) return unused();
       const result = await remote.result();
       if (result === undefined || !reader.appendPart(result.part)) return unused();
       reader.absorb(result.info);
@@ -414,6 +439,7 @@ function planSplit(file: string, size: number, from: number, fatal: boolean, rea
     },
     cancel: unused,
   };
+  return split;
 }
 
 /**
@@ -460,14 +486,18 @@ function countByte(bytes: Uint8Array, byte: number, from: number, to: number): n
 }
 
 /**
- * Reads the part `c` of a file (a Continuation: from a record boundary to the end) into `sink`,
- * as a read of the whole file would have from there. Runs in a worker thread (src/read-worker.ts).
+ * Reads the part `c` of a file into `sink`, as a read of the whole file would have from its cut
+ * (told to `onCut` first, undefined when there is none: then nothing is read). Runs in a worker
+ * thread (src/read-worker.ts).
  */
-export async function readPart(c: Continuation, sink: CsvSink, onBytes?: (n: number) => void): Promise<PartInfo> {
+export async function readPart(c: Continuation, sink: CsvSink, onCut: (cut: Cut | undefined) => void, onBytes?: (n: number) => void): Promise<PartInfo | undefined> {
+  const cut = findCut(c.file, c.end, c.target);
+  onCut(cut);
+  if (cut === undefined) return undefined;
   const reader = new RecordReader(c.file, c.delimiter, () => sink);
-  reader.resume(c);
+  reader.resume(c, cut.line);
   const decoder = new TextDecoder('utf-8', { fatal: c.fatal, ignoreBOM: true });
-  for await (const chunk of byteChunks(c.file, undefined, DEFAULT_CHUNK, c.start, c.end)) {
+  for await (const chunk of byteChunks(c.file, undefined, DEFAULT_CHUNK, cut.at, c.end)) {
     await reader.push(decode(decoder, chunk, true));
     onBytes?.(chunk.length);
   }
@@ -604,15 +634,15 @@ class RecordReader {
     return this.started && !this.exact && this.text.length === 0 && !this.inFooter ? this.fast!.pendingLine() : undefined;
   }
 
-  /** Starts a reader in the middle of a file, at a record boundary (readPart). */
-  resume(c: Continuation): void {
+  /** Starts a reader in the middle of a file, at a record boundary on `line` (readPart). */
+  resume(c: Continuation, line: number): void {
     this.delimiter = c.delimiter;
     this.lineEnd = c.lineEnd;
     this.header = c.header;
-    this.line = c.line;
+    this.line = line;
     this.sink = this.begin(c.header);
     const fast = new FastPath(c.delimiter, c.lineEnd);
-    fast.init(c.header.cells, c.line);
+    fast.init(c.header.cells, line);
     this.fast = fast;
     this.started = true;
   }
