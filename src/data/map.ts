@@ -575,7 +575,7 @@ export function leadSink(plan: ColumnPlan, rubric: Rubric, options: MapOptions):
     noId,
     email,
     name,
-    text: [shared.company, shared.source, shared.sourceDetail, shared.status, shared.owner].map(toCodes),
+    text: LEAD_TEXT.map((k) => toCodes(shared[k])),
     values: values.map(toCodes),
     dates: dates.map((d) => d?.part()),
     cells,
@@ -602,9 +602,7 @@ export function leadSink(plan: ColumnPlan, rubric: Rubric, options: MapOptions):
     for (const r of p.noId) noId.push(offset + r);
     plainIds &&= p.plainIds;
     line.pushAll(p.line);
-    [shared.company, shared.source, shared.sourceDetail, shared.status, shared.owner].forEach((column, k) =>
-      pushCodes(column, p.text[k]!, [intern.company, intern.source, intern.sourceDetail, intern.status, intern.owner][k]!),
-    );
+    LEAD_TEXT.forEach((k, i) => pushCodes(shared[k], p.text[i]!, intern[k]));
     p.values.forEach((coded, v) => pushCodes(values[v]!, coded, slotIntern[v]!));
     p.dates.forEach((d, k) => d && dates[k]!.append(d));
     if (cells && p.cells) for (const row of p.cells) cells.push(row);
@@ -633,6 +631,10 @@ function withoutLeadRows(p: LeadPart, drop: readonly number[]): LeadPart | undef
     accounting: { ...p.accounting, used: p.accounting.used - drop.length },
   };
 }
+
+/** The repeated-text columns of a lead and of a deal, in the order of a part's `text`. */
+const LEAD_TEXT = ['company', 'source', 'sourceDetail', 'status', 'owner'] as const;
+const DEAL_TEXT = ['stage', 'status', 'currency', 'owner'] as const;
 
 /** The rows a lead sink read from a part of the file, in a form that crosses threads cheaply. */
 export interface LeadPart extends Pick<LeadColumns, 'line' | 'id' | 'email' | 'name'> {
@@ -815,7 +817,7 @@ export function dealSink(plan: ColumnPlan, rubric: Rubric, options: MapOptions):
     id,
     noId,
     keys,
-    text: [shared.stage, shared.status, shared.currency, shared.owner].map(toCodes),
+    text: DEAL_TEXT.map((k) => toCodes(shared[k])),
     stages: Int32Array.from(stages),
     values: values.map(toCodes),
     dates: dates.map((d) => d?.part()),
@@ -846,9 +848,7 @@ export function dealSink(plan: ColumnPlan, rubric: Rubric, options: MapOptions):
     for (const r of p.noId) noId.push(offset + r);
     line.pushAll(p.line);
     amount.pushAll(p.amount);
-    [shared.stage, shared.status, shared.currency, shared.owner].forEach((column, k) =>
-      pushCodes(column, p.text[k]!, [intern.stage, intern.status, intern.currency, intern.owner][k]!),
-    );
+    DEAL_TEXT.forEach((k, i) => pushCodes(shared[k], p.text[i]!, intern[k]));
     p.values.forEach((coded, v) => pushCodes(values[v]!, coded, slotIntern[v]!));
     p.dates.forEach((d, k) => d && dates[k]!.append(d));
     invalidAmounts += p.invalidAmounts;
@@ -869,9 +869,10 @@ function withoutDealRows(p: DealPart, drop: readonly number[]): DealPart | undef
   const first = p.invalidAmountTexts.find((x) => keep[x.row] === 1);
   if (invalidAmountRows.length > 0 && first === undefined) return undefined;
   const text = p.text.map((t) => keptCodes(t, keep));
-  // The currencies of the rows that stay (text[2] is the currency column).
+  // The currencies of the rows that stay.
+  const currency = text[DEAL_TEXT.indexOf('currency')]!;
   const currencies = new Set<string>();
-  for (const code of new Set(text[2]!.codes)) if (text[2]!.values[code] !== '') currencies.add(text[2]!.values[code]!.toUpperCase());
+  for (const code of new Set(currency.codes)) if (currency.values[code] !== '') currencies.add(currency.values[code]!.toUpperCase());
   return {
     line: keptNumbers(p.line, keep),
     amount: keptNumbers(p.amount, keep),
