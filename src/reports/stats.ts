@@ -221,7 +221,10 @@ export function logOddsRatio(a: number, b: number, c: number, d: number): { lor:
  *     Q(q) = (1 − t)·v[⌊h⌋] + t·v[⌈h⌉],   t = h − ⌊h⌋
  *
  * As in R's quantile.default, equal neighbours are returned without interpolating: a run of equal
- * values yields exactly that value (interpolating could turn 0.1 into 0.09999999999999999).
+ * values yields exactly that value (interpolating could turn 0.1 into 0.09999999999999999). The
+ * interpolated value is kept between its neighbours: in floating point (1 − t)·a + t·b can round to
+ * just outside [a, b] (with a = −999999.9894380915, b = −999530.33 and t ≈ 6e−14 it gives
+ * −999999.9894380916), and a quantile below the minimum is wrong however small the miss.
  */
 export function quantile(values: readonly number[], q: number): number {
   if (!(q >= 0 && q <= 1)) throw new RangeError(`quantile: q must be between 0 and 1, got ${q}`);
@@ -233,7 +236,7 @@ export function quantile(values: readonly number[], q: number): number {
   const above = sorted[Math.ceil(h)]!;
   const t = h - Math.floor(h);
   if (t === 0 || below === above) return below;
-  return (1 - t) * below + t * above;
+  return Math.min(Math.max((1 - t) * below + t * above, below), above);
 }
 
 /** Median: quantile(values, 0.5), the middle value or the mean of the two middle values. */
