@@ -2,7 +2,7 @@
  * The command line (SPEC §3): the only module that reads argv, writes stdout/stderr and decides
  * the exit code. Everything else is data in, data out.
  */
-import { copyFileSync, existsSync, mkdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
+import { closeSync, copyFileSync, existsSync, mkdirSync, openSync, readFileSync, realpathSync, writeSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError, Option } from 'commander';
@@ -14,6 +14,7 @@ import type { AuditResult, Report } from './model.js';
 import { renderers, type FormatName } from './render/index.js';
 import { alertText } from './render/format.js';
 import { neutralizeFormula, terminalSafe } from './render/safe.js';
+import { writeSliced } from './io/write.js';
 import { progressLine } from './progress.js';
 import { workerReads } from './split.js';
 import type { RunDocument } from './reports/diff.js';
@@ -201,7 +202,12 @@ function checkOutputPath(path: string, inputs: readonly string[]): void {
 function writeOutput(path: string, text: string, inputs: readonly string[]): void {
   checkOutputPath(path, inputs);
   try {
-    writeFileSync(path, text);
+    const fd = openSync(path, 'w');
+    try {
+      writeSliced(text, (slice) => writeSync(fd, slice));
+    } finally {
+      closeSync(fd);
+    }
   } catch (error) {
     throw new UsageError(`${path}: cannot write (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
   }
@@ -283,7 +289,7 @@ async function runReports(
     }
     if (!o.quiet) io.stderr.write(`leadaudit: wrote ${written.join(', ')}\n`);
   } else if (o.output !== undefined) writeOutput(o.output, render(result, false), inputs);
-  else io.stdout.write(render(result, true));
+  else writeSliced(render(result, true), (slice) => io.stdout.write(slice));
   for (const a of alerts) io.stderr.write(`leadaudit: alert: ${alertText(a)}\n`);
   return alerts.length > 0 ? EXIT.alert : EXIT.ok;
 }
@@ -446,7 +452,7 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
         tool: { name: 'leadaudit', version: version() },
       });
       if (o.output !== undefined) writeOutput(o.output, text, [older, newer]);
-      else io.stdout.write(text);
+      else writeSliced(text, (slice) => io.stdout.write(slice));
     });
 
   program

@@ -1,0 +1,19 @@
+/** Writing long output to a stream or a file. */
+
+/** Characters written at a time by `writeSliced`. */
+const SLICE = 1 << 16;
+
+/**
+ * Writes text a slice at a time: turning the 167 MB JSON of a million-lead audit into bytes in one
+ * go took ~2 s and as much memory again; in slices, ~0.2 s (issue 6). No slice ends between the two
+ * halves of a surrogate pair, which would be written as two U+FFFD.
+ */
+export function writeSliced(text: string, write: (slice: string) => unknown, size = SLICE): void {
+  for (let at = 0; at < text.length; ) {
+    let end = Math.min(at + size, text.length);
+    const last = text.charCodeAt(end - 1);
+    if (end < text.length && last >= 0xd800 && last <= 0xdbff) end++;
+    write(text.slice(at, end));
+    at = end;
+  }
+}
