@@ -38,6 +38,9 @@ export function leadGetter(plan: ColumnPlan, name: string): Getter<LeadSubject> 
       }
       case 'id':
         return (v) => (v.c.id[v.i]!.startsWith('#') ? '' : v.c.id[v.i]!);
+      case 'email':
+      case 'name':
+        return (v) => v.c[field].get(v.i);
       default:
         return (v) => v.c[field][v.i]!;
     }
@@ -48,7 +51,7 @@ export function leadGetter(plan: ColumnPlan, name: string): Getter<LeadSubject> 
 
 /** The keys a lead offers to the join (SPEC §4.5), read as the deal side reads its own. */
 export function leadJoinKeys(plan: ColumnPlan, field: string): (c: LeadColumns, i: number) => readonly string[] {
-  if (field === 'email') return (c, i) => joinKeys(c.email[i]!);
+  if (field === 'email') return (c, i) => joinKeys(c.email.get(i));
   if (field === 'id') return (c, i) => (c.id[i]!.startsWith('#') ? [] : joinKeys(c.id[i]!));
   const get = leadGetter(plan, field);
   return get === undefined ? () => [] : (c, i) => joinKeys(get({ c, i, channel: '' }).trim());

@@ -5,7 +5,7 @@
 import { InputError, UsageError, closest } from '../errors.js';
 import type { CsvHeader, CsvSink } from '../io/read-csv.js';
 import type { FileAccounting } from '../model.js';
-import { DealTable, Interned, LeadTable, Numbers, own, pushCodes, toCodes, type DealColumns, type LeadColumns, type TextCodes } from './table.js';
+import { DealTable, Interned, LeadTable, Numbers, own, PackedText, pushCodes, toCodes, type DealColumns, type LeadColumns, type PackedPart, type TextCodes } from './table.js';
 import { compileCondition, conditionFields, type Getter, type Predicate } from '../rubric/conditions.js';
 import { headerKey, type ColumnChoice, type Rubric } from '../rubric/resolve.js';
 import { DEAL_FIELDS, LEAD_FIELDS, type DealField, type LeadField } from '../rubric/fields.js';
@@ -430,6 +430,12 @@ function keptOf<T>(items: readonly T[], keep: Uint8Array): T[] {
   return items.filter((_, r) => keep[r] === 1);
 }
 
+function keptText(text: PackedPart, keep: Uint8Array): PackedPart {
+  const kept = new PackedText();
+  kept.pushFrom(text, keep);
+  return kept.part();
+}
+
 function keptNumbers(values: Float64Array, keep: Uint8Array): Float64Array {
   return values.filter((_, r) => keep[r] === 1);
 }
@@ -501,8 +507,8 @@ export function leadSink(plan: ColumnPlan, rubric: Rubric, options: MapOptions):
   const dateIx = [ix.created, ix.lastActivity, ix.firstTouch, ...plan.stageColumns];
   const line = new Numbers();
   const id: string[] = [];
-  const email: string[] = [];
-  const name: string[] = [];
+  const email = new PackedText();
+  const name = new PackedText();
   const shared = { company: [] as string[], source: [] as string[], sourceDetail: [] as string[], status: [] as string[], owner: [] as string[] };
   // One interning table per column: neighbouring rows repeat a column's value, not another's.
   const intern = { company: new Interned(), source: new Interned(), sourceDetail: new Interned(), status: new Interned(), owner: new Interned() };
@@ -533,10 +539,10 @@ export function leadSink(plan: ColumnPlan, rubric: Rubric, options: MapOptions):
     if (key === '') key = `#${at}`;
     line.push(at);
     id.push(key);
-    email.push(own(cell(ix.email)));
+    email.push(cell(ix.email));
     let full = cell(ix.name);
     if (full === '' && (ix.first >= 0 || ix.last >= 0)) full = `${cell(ix.first)} ${cell(ix.last)}`.trim();
-    name.push(own(full));
+    name.push(full);
     shared.company.push(intern.company.get(cell(ix.company)));
     shared.source.push(intern.source.get(cell(ix.source)));
     shared.sourceDetail.push(intern.sourceDetail.get(cell(ix.detail)));
@@ -573,8 +579,8 @@ export function leadSink(plan: ColumnPlan, rubric: Rubric, options: MapOptions):
     line: line.done(),
     id,
     noId,
-    email,
-    name,
+    email: email.part(),
+    name: name.part(),
     text: LEAD_TEXT.map((k) => toCodes(shared[k])),
     values: values.map(toCodes),
     dates: dates.map((d) => d?.part()),
@@ -596,9 +602,9 @@ export function leadSink(plan: ColumnPlan, rubric: Rubric, options: MapOptions):
       if (p.noId[skip] === r) skip++;
       else if (idIx >= 0) seen.set(p.id[r]!, offset + r);
       id.push(p.id[r]!);
-      email.push(p.email[r]!);
-      name.push(p.name[r]!);
     }
+    email.pushFrom(p.email);
+    name.pushFrom(p.name);
     for (const r of p.noId) noId.push(offset + r);
     plainIds &&= p.plainIds;
     line.pushAll(p.line);
@@ -621,8 +627,8 @@ function withoutLeadRows(p: LeadPart, drop: readonly number[]): LeadPart | undef
     line: keptNumbers(p.line, keep),
     id: keptOf(p.id, keep),
     noId: p.noId.map((r) => index[r]!),
-    email: keptOf(p.email, keep),
-    name: keptOf(p.name, keep),
+    email: keptText(p.email, keep),
+    name: keptText(p.name, keep),
     text: p.text.map((t) => keptCodes(t, keep)),
     values: p.values.map((t) => keptCodes(t, keep)),
     dates,
@@ -637,7 +643,9 @@ const LEAD_TEXT = ['company', 'source', 'sourceDetail', 'status', 'owner'] as co
 const DEAL_TEXT = ['stage', 'status', 'currency', 'owner'] as const;
 
 /** The rows a lead sink read from a part of the file, in a form that crosses threads cheaply. */
-export interface LeadPart extends Pick<LeadColumns, 'line' | 'id' | 'email' | 'name'> {
+export interface LeadPart extends Pick<LeadColumns, 'line' | 'id'> {
+  readonly email: PackedPart;
+  readonly name: PackedPart;
   readonly noId: readonly number[];
   readonly text: readonly TextCodes[];
   readonly values: readonly TextCodes[];

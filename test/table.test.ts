@@ -1,0 +1,45 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { PackedText } from '../src/data/table.js';
+
+function packed(cells: readonly string[]): PackedText {
+  const text = new PackedText();
+  for (const cell of cells) text.push(cell);
+  return text;
+}
+
+describe('PackedText', () => {
+  it('gives back each cell, across blocks, with long cells and non-Latin-1 text', () => {
+    const cells = Array.from({ length: 10_000 }, (_, i) => (i % 7 === 0 ? '' : `lead${i}@example.com`));
+    cells[4095] = 'Zoë Łukasiewicz 😀';
+    cells[4096] = 'x'.repeat(70_000);
+    const text = packed(cells);
+    expect(text.length).toBe(cells.length);
+    cells.forEach((cell, i) => expect(text.get(i)).toBe(cell));
+  });
+
+  it('crosses threads as a part: structured clone, then read or copied with rows left out', () => {
+    const cells = Array.from({ length: 9_000 }, (_, i) => `name ${i}`);
+    const part = structuredClone(packed(cells).part());
+    const all = new PackedText();
+    all.pushFrom(part);
+    const keep = new Uint8Array(cells.length).map((_, i) => (i % 3 === 0 ? 0 : 1));
+    const kept = new PackedText();
+    kept.pushFrom(part, keep);
+    expect(Array.from({ length: all.length }, (_, i) => all.get(i))).toEqual(cells);
+    expect(Array.from({ length: kept.length }, (_, i) => kept.get(i))).toEqual(cells.filter((_, i) => i % 3 !== 0));
+  });
+
+  it('any cells, pushed one by one or appended from a part, come back as they went in', () => {
+    fc.assert(
+      fc.property(fc.array(fc.string({ unit: 'binary', maxLength: 20 }), { maxLength: 9_000 }), fc.array(fc.string(), { maxLength: 50 }), (first, second) => {
+        const text = packed(first);
+        text.pushFrom(packed(second).part());
+        const want = [...first, ...second];
+        expect(text.length).toBe(want.length);
+        want.forEach((cell, i) => expect(text.get(i)).toBe(cell));
+      }),
+      { numRuns: 30 },
+    );
+  });
+});
