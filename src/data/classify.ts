@@ -10,7 +10,7 @@ import { LEAD_FIELDS, type LeadField } from '../rubric/fields.js';
 import type { Joined } from './join.js';
 import { joinKeys, type ColumnPlan } from './map.js';
 import { isoDate } from './normalize.js';
-import { OUTCOMES, Rows, type DealTable, type LeadColumns, type LeadTable } from './table.js';
+import { OUTCOMES, Rows, type DealTable, type Days, type LeadColumns, type LeadTable } from './table.js';
 
 /** What lead conditions look at: one row of the lead columns, and its channel once known. */
 export interface LeadSubject {
@@ -79,19 +79,19 @@ interface Results {
   readonly furthest: Uint8Array;
   /** Per stage, laid out lead by lead: [lead × stages + stage]. */
   readonly reachedBy: Uint8Array;
-  readonly entered: Float64Array;
+  readonly entered: Days;
   readonly enteredFrom: Uint8Array;
   readonly outcome: Uint8Array;
   readonly lostBecause: Uint8Array;
   readonly stalled: Uint8Array;
-  readonly daysInStage: Float64Array;
-  readonly idleSince: Float64Array;
+  readonly daysInStage: Days;
+  readonly idleSince: Days;
   /** The stage whose entry idle time counts from (-1: the last activity). */
   readonly idleStage: Int16Array;
   readonly wonAmount: Float64Array;
   readonly wonDeals: Uint32Array;
   readonly pricedWonDeals: Uint32Array;
-  readonly wonDate: Float64Array;
+  readonly wonDate: Days;
 }
 
 /** The classified leads of a run: a list of views over the result columns. */
@@ -242,18 +242,18 @@ export function classifyLeads(
     signal: signals.map(() => new Uint8Array(n)),
     furthest: new Uint8Array(n),
     reachedBy: new Uint8Array(n * S),
-    entered: new Float64Array(n * S).fill(NaN),
+    entered: new Float32Array(n * S).fill(NaN),
     enteredFrom: new Uint8Array(n * S),
     outcome: new Uint8Array(n),
     lostBecause: new Uint8Array(n),
     stalled: new Uint8Array(n),
-    daysInStage: new Float64Array(n),
-    idleSince: new Float64Array(n),
+    daysInStage: new Float32Array(n),
+    idleSince: new Float32Array(n),
     idleStage: new Int16Array(n),
     wonAmount: new Float64Array(n),
     wonDeals: new Uint32Array(n),
     pricedWonDeals: new Uint32Array(n),
-    wonDate: new Float64Array(n),
+    wonDate: new Float32Array(n),
   };
   // One subject, reused: conditions read the row it points at.
   const subject: LeadSubject = { c: lc, i: 0, channel: '' };

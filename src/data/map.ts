@@ -5,7 +5,7 @@
 import { InputError, UsageError, closest } from '../errors.js';
 import type { CsvHeader, CsvSink } from '../io/read-csv.js';
 import type { FileAccounting } from '../model.js';
-import { DealTable, Interned, LeadTable, Numbers, own, PackedText, pushCodes, toCodes, type DealColumns, type LeadColumns, type PackedPart, type TextCodes } from './table.js';
+import { dayNumbers, DealTable, Interned, LeadTable, Numbers, own, PackedText, pushCodes, toCodes, type DealColumns, type Days, type LeadColumns, type PackedPart, type TextCodes } from './table.js';
 import { compileCondition, conditionFields, type Getter, type Predicate } from '../rubric/conditions.js';
 import { headerKey, type ColumnChoice, type Rubric } from '../rubric/resolve.js';
 import { DEAL_FIELDS, LEAD_FIELDS, type DealField, type LeadField } from '../rubric/fields.js';
@@ -153,7 +153,7 @@ function isCanonical(side: 'leads' | 'deals', name: string): boolean {
 // ---------------------------------------------------------------- dates per column
 
 interface DatePart {
-  readonly days: Float64Array;
+  readonly days: Days;
   readonly dayFirst: number;
   readonly monthFirst: number;
   readonly ambiguous: readonly number[];
@@ -185,7 +185,7 @@ class DateColumn {
   private monthFirst = 0;
   private readonly ambiguous: number[] = [];
   /** The days read, one per row (NaN = missing). */
-  readonly days = new Numbers();
+  readonly days = dayNumbers();
   invalid = 0;
   firstInvalid: { line: number; text: string } | undefined;
   private readonly proofs: number[] | undefined;
@@ -286,10 +286,10 @@ class DateColumn {
  * unreadable values. Returns each column's days (NaN-filled for an unmapped one) and the order
  * decided per column, for `check`.
  */
-function settleDates(file: string, accounting: Accounting, length: number, columns: readonly (DateColumn | undefined)[]): { days: Float64Array[]; orders: Record<string, string> } {
+function settleDates(file: string, accounting: Accounting, length: number, columns: readonly (DateColumn | undefined)[]): { days: Days[]; orders: Record<string, string> } {
   const orders: Record<string, string> = {};
   const days = columns.map((column) => {
-    if (column === undefined) return new Float64Array(length).fill(NaN);
+    if (column === undefined) return new Float32Array(length).fill(NaN);
     const { swap, warning, order } = column.settle(file);
     orders[column.name] = order;
     if (warning) accounting.warnings.push(warning);
@@ -436,8 +436,8 @@ function keptText(text: PackedPart, keep: Uint8Array): PackedPart {
   return kept.part();
 }
 
-function keptNumbers(values: Float64Array, keep: Uint8Array): Float64Array {
-  return values.filter((_, r) => keep[r] === 1);
+function keptNumbers<A extends Float64Array | Days>(values: A, keep: Uint8Array): A {
+  return values.filter((_, r) => keep[r] === 1) as A;
 }
 
 function keptCodes(coded: TextCodes, keep: Uint8Array): TextCodes {

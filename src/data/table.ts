@@ -5,10 +5,21 @@
  */
 import type { Deal, Lead, Outcome } from '../model.js';
 
-/** A growable Float64Array (NaN = missing), doubled as it fills. */
-export class Numbers {
-  private data = new Float64Array(1024);
+/**
+ * Day numbers (whole days since 1970-01-01, NaN = missing) are held as 32-bit floats: exact for
+ * every whole number below 2^24, far past the year 9999 the date reader stops at, and half the
+ * memory of 64-bit ones (about 70 MB less at a million leads; issue 6).
+ */
+export type Days = Float32Array;
+
+/** A growable Float64Array, or Float32Array for days (NaN = missing), doubled as it fills. */
+export class Numbers<A extends Float64Array | Days = Float64Array> {
+  private data: A;
   length = 0;
+
+  constructor(private readonly make: (size: number) => A = (size) => new Float64Array(size) as A) {
+    this.data = make(1024);
+  }
 
   push(value: number): void {
     if (this.length === this.data.length) this.grow(this.length + 1);
@@ -18,7 +29,7 @@ export class Numbers {
   private grow(room: number): void {
     let size = this.data.length * 2;
     while (size < room) size *= 2;
-    const bigger = new Float64Array(size);
+    const bigger = this.make(size);
     bigger.set(this.data);
     this.data = bigger;
   }
@@ -27,7 +38,7 @@ export class Numbers {
     return this.data[i]!;
   }
 
-  pushAll(values: Float64Array): void {
+  pushAll(values: A): void {
     if (this.length + values.length > this.data.length) this.grow(this.length + values.length);
     this.data.set(values, this.length);
     this.length += values.length;
@@ -38,9 +49,14 @@ export class Numbers {
   }
 
   /** The filled part, as its own array (the spare capacity is freed). */
-  done(): Float64Array {
-    return this.data.slice(0, this.length);
+  done(): A {
+    return this.data.slice(0, this.length) as A;
   }
+}
+
+/** A growable column of days. */
+export function dayNumbers(): Numbers<Days> {
+  return new Numbers((size) => new Float32Array(size));
 }
 
 /**
@@ -261,11 +277,11 @@ export interface LeadColumns {
   readonly sourceDetail: readonly string[];
   readonly status: readonly string[];
   readonly owner: readonly string[];
-  readonly created: Float64Array;
-  readonly lastActivity: Float64Array;
-  readonly firstTouch: Float64Array;
+  readonly created: Days;
+  readonly lastActivity: Days;
+  readonly firstTouch: Days;
   /** Per rubric stage, its date column. */
-  readonly stageDates: readonly Float64Array[];
+  readonly stageDates: readonly Days[];
   /** Per condition slot, the raw text of that column. */
   readonly values: readonly (readonly string[])[];
   /** Per row, every cell (only with `score --with-columns`). */
@@ -350,14 +366,14 @@ export interface DealColumns {
   readonly status: readonly string[];
   readonly amount: Float64Array;
   readonly currency: readonly string[];
-  readonly created: Float64Array;
-  readonly closed: Float64Array;
+  readonly created: Days;
+  readonly closed: Days;
   readonly owner: readonly string[];
-  readonly lastActivity: Float64Array;
+  readonly lastActivity: Days;
   /** 0 open, 1 won, 2 lost. */
   readonly outcome: Uint8Array;
   readonly stageIndex: Int32Array;
-  readonly stageEntered: readonly Float64Array[];
+  readonly stageEntered: readonly Days[];
   readonly values: readonly (readonly string[])[];
 }
 
