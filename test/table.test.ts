@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { PackedText } from '../src/data/table.js';
+import { CodedText, PackedText } from '../src/data/table.js';
 
 function packed(cells: readonly string[]): PackedText {
   const text = new PackedText();
@@ -41,5 +41,35 @@ describe('PackedText', () => {
       }),
       { numRuns: 30 },
     );
+  });
+});
+
+describe('CodedText', () => {
+  const cells = (text: CodedText) => Array.from({ length: text.length }, (_, i) => text.get(i));
+
+  it('stores each value once and widens its codes past 256 and 65,536 values', () => {
+    const text = new CodedText();
+    const want: string[] = [];
+    for (let i = 0; i < 100_000; i++) {
+      const cell = i % 3 === 0 ? 'Organic Search' : `value ${i}`;
+      text.push(cell);
+      want.push(cell);
+    }
+    expect(cells(text)).toEqual(want);
+    expect(text.values.filter((v) => v === 'Organic Search')).toHaveLength(1);
+    expect(text.part().codes).toBeInstanceOf(Uint32Array);
+  });
+
+  it('appends a part coded as it codes its own rows, adding only values a row uses', () => {
+    const first = new CodedText();
+    for (const cell of ['b', 'a', 'b']) first.push(cell);
+    const other = new CodedText();
+    for (const cell of ['c', 'a', 'd']) other.push(cell);
+    const part = structuredClone(other.part());
+    // The row holding 'd' was taken out of the part (a duplicate id): 'd' must not be added.
+    first.pushPart({ codes: part.codes.slice(0, 2), values: part.values });
+    expect(cells(first)).toEqual(['b', 'a', 'b', 'c', 'a']);
+    expect(first.values).toEqual(['b', 'a', 'c']);
+    expect(JSON.stringify(first)).toBe('["b","a","b","c","a"]');
   });
 });

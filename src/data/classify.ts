@@ -10,7 +10,7 @@ import { LEAD_FIELDS, type LeadField } from '../rubric/fields.js';
 import type { Joined } from './join.js';
 import { joinKeys, type ColumnPlan } from './map.js';
 import { isoDate } from './normalize.js';
-import { OUTCOMES, Rows, type DealTable, type Days, type LeadColumns, type LeadTable } from './table.js';
+import { CodedText, OUTCOMES, Rows, type DealTable, type Days, type LeadColumns, type LeadTable } from './table.js';
 
 /** What lead conditions look at: one row of the lead columns, and its channel once known. */
 export interface LeadSubject {
@@ -34,19 +34,16 @@ export function leadGetter(plan: ColumnPlan, name: string): Getter<LeadSubject> 
       case 'firstName':
       case 'lastName': {
         const slot = plan.slotOf.get(field);
-        return slot === undefined ? () => '' : (v) => v.c.values[slot]![v.i]!;
+        return slot === undefined ? () => '' : (v) => v.c.values[slot]!.get(v.i);
       }
       case 'id':
         return (v) => (v.c.id[v.i]!.startsWith('#') ? '' : v.c.id[v.i]!);
-      case 'email':
-      case 'name':
-        return (v) => v.c[field].get(v.i);
       default:
-        return (v) => v.c[field][v.i]!;
+        return (v) => v.c[field].get(v.i);
     }
   }
   const slot = plan.slotOf.get(name);
-  return slot === undefined ? undefined : (v) => v.c.values[slot]![v.i]!;
+  return slot === undefined ? undefined : (v) => v.c.values[slot]!.get(v.i);
 }
 
 /** The keys a lead offers to the join (SPEC §4.5), read as the deal side reads its own. */
@@ -71,7 +68,7 @@ interface Results {
   readonly length: number;
   /** Row of each classified lead in the lead table. */
   readonly row: Uint32Array;
-  readonly channel: string[];
+  readonly channel: CodedText;
   readonly score: Float64Array;
   readonly grade: Uint8Array;
   /** Per signal, 1 where the lead matched it. */
@@ -131,7 +128,7 @@ class ClassifiedRow implements ClassifiedLead {
     return out;
   }
   get channel(): string {
-    return this.r.channel[this.k]!;
+    return this.r.channel.get(this.k);
   }
   get score(): number {
     return this.r.score[this.k]!;
@@ -236,7 +233,7 @@ export function classifyLeads(
   const r: Results = {
     length: n,
     row: rows,
-    channel: new Array<string>(n),
+    channel: new CodedText(),
     score: new Float64Array(n),
     grade: new Uint8Array(n),
     signal: signals.map(() => new Uint8Array(n)),
@@ -270,9 +267,9 @@ export function classifyLeads(
         break;
       }
     }
-    if (channel === '') channel = lc.source[i] === '' ? NO_SOURCE : lc.source[i]!;
+    if (channel === '') channel = lc.source.get(i) === '' ? NO_SOURCE : lc.source.get(i);
     subject.channel = channel;
-    r.channel[k] = channel;
+    r.channel.push(channel);
 
     let score = 0;
     for (let s = 0; s < signals.length; s++) {
@@ -311,8 +308,9 @@ export function classifyLeads(
         }
       }
     }
-    let status = lowerStatus.get(lc.status[i]!);
-    if (status === undefined) lowerStatus.set(lc.status[i]!, (status = lc.status[i]!.toLowerCase()));
+    const statusText = lc.status.get(i);
+    let status = lowerStatus.get(statusText);
+    if (status === undefined) lowerStatus.set(statusText, (status = statusText.toLowerCase()));
 
     // Which stages the lead shows direct evidence of, and the entry date that evidence gives.
     const base = k * S;

@@ -5,7 +5,7 @@
 import { InputError, UsageError, closest } from '../errors.js';
 import type { CsvHeader, CsvSink } from '../io/read-csv.js';
 import type { FileAccounting } from '../model.js';
-import { dayNumbers, DealTable, Interned, LeadTable, Numbers, own, PackedText, pushCodes, toCodes, type DealColumns, type Days, type LeadColumns, type PackedPart, type TextCodes } from './table.js';
+import { CodedText, dayNumbers, DealTable, LeadTable, Numbers, own, PackedText, type DealColumns, type Days, type LeadColumns, type PackedPart, type TextCodes } from './table.js';
 import { compileCondition, conditionFields, type Getter, type Predicate } from '../rubric/conditions.js';
 import { headerKey, type ColumnChoice, type Rubric } from '../rubric/resolve.js';
 import { DEAL_FIELDS, LEAD_FIELDS, type DealField, type LeadField } from '../rubric/fields.js';
@@ -509,11 +509,8 @@ export function leadSink(plan: ColumnPlan, rubric: Rubric, options: MapOptions):
   const id: string[] = [];
   const email = new PackedText();
   const name = new PackedText();
-  const shared = { company: [] as string[], source: [] as string[], sourceDetail: [] as string[], status: [] as string[], owner: [] as string[] };
-  // One interning table per column: neighbouring rows repeat a column's value, not another's.
-  const intern = { company: new Interned(), source: new Interned(), sourceDetail: new Interned(), status: new Interned(), owner: new Interned() };
-  const values: string[][] = plan.slots.map(() => []);
-  const slotIntern = plan.slots.map(() => new Interned());
+  const shared = { company: new CodedText(), source: new CodedText(), sourceDetail: new CodedText(), status: new CodedText(), owner: new CodedText() };
+  const values = plan.slots.map(() => new CodedText());
   const cells: string[][] | undefined = options.keepCells ? [] : undefined;
   // Id → row; also the join's index when every id is a single plain key (see joinDeals).
   const seen = new Map<string, number>();
@@ -543,13 +540,13 @@ export function leadSink(plan: ColumnPlan, rubric: Rubric, options: MapOptions):
     let full = cell(ix.name);
     if (full === '' && (ix.first >= 0 || ix.last >= 0)) full = `${cell(ix.first)} ${cell(ix.last)}`.trim();
     name.push(full);
-    shared.company.push(intern.company.get(cell(ix.company)));
-    shared.source.push(intern.source.get(cell(ix.source)));
-    shared.sourceDetail.push(intern.sourceDetail.get(cell(ix.detail)));
-    shared.status.push(intern.status.get(cell(ix.status)));
-    shared.owner.push(intern.owner.get(cell(ix.owner)));
+    shared.company.push(cell(ix.company));
+    shared.source.push(cell(ix.source));
+    shared.sourceDetail.push(cell(ix.detail));
+    shared.status.push(cell(ix.status));
+    shared.owner.push(cell(ix.owner));
     for (let d = 0; d < dates.length; d++) dates[d]?.push(row[dateIx[d]!]!, at);
-    for (let v = 0; v < values.length; v++) values[v]!.push(slotIntern[v]!.get(row[plan.slots[v]!]!));
+    for (let v = 0; v < values.length; v++) values[v]!.push(row[plan.slots[v]!]!);
     cells?.push(row.map(own));
     accounting.used++;
   });
@@ -581,8 +578,8 @@ export function leadSink(plan: ColumnPlan, rubric: Rubric, options: MapOptions):
     noId,
     email: email.part(),
     name: name.part(),
-    text: LEAD_TEXT.map((k) => toCodes(shared[k])),
-    values: values.map(toCodes),
+    text: LEAD_TEXT.map((k) => shared[k].part()),
+    values: values.map((v) => v.part()),
     dates: dates.map((d) => d?.part()),
     cells,
     plainIds,
@@ -608,8 +605,8 @@ export function leadSink(plan: ColumnPlan, rubric: Rubric, options: MapOptions):
     for (const r of p.noId) noId.push(offset + r);
     plainIds &&= p.plainIds;
     line.pushAll(p.line);
-    LEAD_TEXT.forEach((k, i) => pushCodes(shared[k], p.text[i]!, intern[k]));
-    p.values.forEach((coded, v) => pushCodes(values[v]!, coded, slotIntern[v]!));
+    LEAD_TEXT.forEach((k, i) => shared[k].pushPart(p.text[i]!));
+    p.values.forEach((coded, v) => values[v]!.pushPart(coded));
     p.dates.forEach((d, k) => d && dates[k]!.append(d));
     if (cells && p.cells) for (const row of p.cells) cells.push(row);
     accounting.append(p.accounting, duplicates.map((r) => taken0.line[r]!));
@@ -697,19 +694,21 @@ export function dealGetter(plan: ColumnPlan, name: string): Getter<DealSubject> 
       case 'lead':
       case 'leadEmail':
         return (d) => d.c.keys[d.i]!.join(';');
+      case 'id':
+        return (d) => d.c.id[d.i]!;
       default:
-        return (d) => d.c[field][d.i]!;
+        return (d) => d.c[field].get(d.i);
     }
   }
   const slot = plan.slotOf.get(name);
-  return slot === undefined ? undefined : (d) => d.c.values[slot]![d.i]!;
+  return slot === undefined ? undefined : (d) => d.c.values[slot]!.get(d.i);
 }
 
 function outcomeRule(rule: Rubric['deals']['won'], plan: ColumnPlan, rubric: Rubric, options: MapOptions, path: string): Predicate<DealSubject> | undefined {
   if (rule === undefined) return undefined;
   if (Array.isArray(rule)) {
     const values = new Set(rule.map((v) => String(v).trim().toLowerCase()));
-    return (d) => values.has(d.c.stage[d.i]!.toLowerCase());
+    return (d) => values.has(d.c.stage.get(d.i).toLowerCase());
   }
   return compileCondition(rule, { field: (n) => dealGetter(plan, n), asOf: options.asOf, dateOrder: rubric.deals.dateOrder ?? 'mdy', path });
 }
@@ -732,15 +731,13 @@ export function dealSink(plan: ColumnPlan, rubric: Rubric, options: MapOptions):
   const invalidAmountTexts: { row: number; line: number; text: string }[] = [];
   const currencies = new Set<string>();
   const seen = new Set<string>();
-  const intern = { stage: new Interned(), status: new Interned(), currency: new Interned(), owner: new Interned() };
-  const slotIntern = plan.slots.map(() => new Interned());
   const line = new Numbers();
   const amount = new Numbers();
   const id: string[] = [];
   const keys: string[][] = [];
-  const shared = { stage: [] as string[], status: [] as string[], currency: [] as string[], owner: [] as string[] };
+  const shared = { stage: new CodedText(), status: new CodedText(), currency: new CodedText(), owner: new CodedText() };
   const stages: number[] = [];
-  const values: string[][] = plan.slots.map(() => []);
+  const values = plan.slots.map(() => new CodedText());
   const noId: number[] = [];
 
   const sink = sinkFor(accounting, plan.header, (row, at) => {
@@ -774,14 +771,14 @@ export function dealSink(plan: ColumnPlan, rubric: Rubric, options: MapOptions):
     line.push(at);
     id.push(key);
     keys.push(joinKeys(cell(joinIx)).map(own));
-    shared.stage.push(intern.stage.get(stage));
-    shared.status.push(intern.status.get(cell(ix.status)));
-    shared.currency.push(intern.currency.get(currency));
-    shared.owner.push(intern.owner.get(cell(ix.owner)));
+    shared.stage.push(stage);
+    shared.status.push(cell(ix.status));
+    shared.currency.push(currency);
+    shared.owner.push(cell(ix.owner));
     amount.push(value);
     stages.push(stageIndex.get(stage.toLowerCase()) ?? -1);
     for (let d = 0; d < dates.length; d++) dates[d]?.push(row[dateIx[d]!]!, at);
-    for (let v = 0; v < values.length; v++) values[v]!.push(slotIntern[v]!.get(row[plan.slots[v]!]!));
+    for (let v = 0; v < values.length; v++) values[v]!.push(row[plan.slots[v]!]!);
     accounting.used++;
   });
 
@@ -825,9 +822,9 @@ export function dealSink(plan: ColumnPlan, rubric: Rubric, options: MapOptions):
     id,
     noId,
     keys,
-    text: DEAL_TEXT.map((k) => toCodes(shared[k])),
+    text: DEAL_TEXT.map((k) => shared[k].part()),
     stages: Int32Array.from(stages),
-    values: values.map(toCodes),
+    values: values.map((v) => v.part()),
     dates: dates.map((d) => d?.part()),
     invalidAmounts,
     firstInvalidAmount,
@@ -856,8 +853,8 @@ export function dealSink(plan: ColumnPlan, rubric: Rubric, options: MapOptions):
     for (const r of p.noId) noId.push(offset + r);
     line.pushAll(p.line);
     amount.pushAll(p.amount);
-    DEAL_TEXT.forEach((k, i) => pushCodes(shared[k], p.text[i]!, intern[k]));
-    p.values.forEach((coded, v) => pushCodes(values[v]!, coded, slotIntern[v]!));
+    DEAL_TEXT.forEach((k, i) => shared[k].pushPart(p.text[i]!));
+    p.values.forEach((coded, v) => values[v]!.pushPart(coded));
     p.dates.forEach((d, k) => d && dates[k]!.append(d));
     invalidAmounts += p.invalidAmounts;
     firstInvalidAmount ??= p.firstInvalidAmount;

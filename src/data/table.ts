@@ -60,56 +60,81 @@ export function dayNumbers(): Numbers<Days> {
 }
 
 /**
- * Text values that repeat (source, status, owner…) stored once: each row holds a reference to the
- * one copy. Cells cut from a chunk of text are copied once (see `own`), so no chunk stays alive.
+ * A column of text that repeats (source, status, owner, the rubric's condition columns) as small
+ * codes into a list of its distinct values, each value stored once. The codes take 1 byte a row
+ * while there are at most 256 values, then 2, then 4, instead of an 8-byte pointer (issue 6).
  */
-export class Interned {
-  private readonly seen = new Map<string, string>();
-  private last = '';
+export class CodedText {
+  readonly values: string[] = [];
+  private readonly index = new Map<string, number>();
+  private codes: Uint8Array | Uint16Array | Uint32Array = new Uint8Array(1024);
+  /** Codes up to this fit the current width. */
+  private widest = 0xff;
+  // Neighbouring rows often repeat a value (a sorted export, an empty column).
+  private lastText: string | undefined;
+  private lastCode = 0;
+  length = 0;
 
-  get(text: string): string {
-    // Neighbouring rows often repeat a value (a sorted export, an empty column).
-    if (text === this.last) return this.last;
-    let kept = this.seen.get(text);
-    if (kept === undefined) {
-      kept = own(text);
-      this.seen.set(kept, kept);
-    }
-    this.last = kept;
-    return kept;
+  push(text: string): void {
+    this.pushCode(this.codeOf(text));
   }
-}
 
-/**
- * A column of repeated text as small codes into a list of its distinct values: how such a column
- * crosses to another thread (structured clone copies every string of an array, shared or not).
- */
-export interface TextCodes {
-  readonly codes: Uint32Array;
-  readonly values: readonly string[];
-}
+  get(i: number): string {
+    return this.values[this.codes[i]!]!;
+  }
 
-export function toCodes(column: readonly string[]): TextCodes {
-  const index = new Map<string, number>();
-  const values: string[] = [];
-  const codes = new Uint32Array(column.length);
-  for (let i = 0; i < column.length; i++) {
-    const text = column[i]!;
-    let code = index.get(text);
+  /** The column in a form that crosses threads: the codes (moved, not copied) and the values. */
+  part(): TextCodes {
+    return { codes: this.codes.slice(0, this.length), values: this.values };
+  }
+
+  /** Appends the rows of a part, each value coded as this column codes it. */
+  pushPart(part: TextCodes): void {
+    // Only values a row still uses are added: rows may have been taken out of the part.
+    const codes = new Int32Array(part.values.length).fill(-1);
+    for (const code of part.codes) {
+      if (codes[code]! < 0) codes[code] = this.codeOf(part.values[code]!);
+      this.pushCode(codes[code]!);
+    }
+  }
+
+  /** A column as JSON is its cells (tests compare columns read in one piece and split). */
+  toJSON(): string[] {
+    return Array.from({ length: this.length }, (_, i) => this.get(i));
+  }
+
+  private codeOf(text: string): number {
+    if (text === this.lastText) return this.lastCode;
+    let code = this.index.get(text);
     if (code === undefined) {
-      code = values.length;
-      values.push(text);
-      index.set(text, code);
+      code = this.values.length;
+      const kept = own(text);
+      this.values.push(kept);
+      this.index.set(kept, code);
     }
-    codes[i] = code;
+    this.lastText = this.values[code];
+    this.lastCode = code;
+    return code;
   }
-  return { codes, values };
+
+  private pushCode(code: number): void {
+    if (this.length === this.codes.length || code > this.widest) this.grow(code);
+    this.codes[this.length++] = code;
+  }
+
+  private grow(code: number): void {
+    const size = this.length === this.codes.length ? this.codes.length * 2 : this.codes.length;
+    if (code > this.widest) this.widest = code > 0xffff ? 0xffffffff : 0xffff;
+    const bigger = this.widest === 0xff ? new Uint8Array(size) : this.widest === 0xffff ? new Uint16Array(size) : new Uint32Array(size);
+    bigger.set(this.codes);
+    this.codes = bigger;
+  }
 }
 
-/** Appends a coded column to `column`, each value interned by `intern`. */
-export function pushCodes(column: string[], coded: TextCodes, intern: Interned): void {
-  const values = coded.values.map((v) => intern.get(v));
-  for (let i = 0; i < coded.codes.length; i++) column.push(values[coded.codes[i]!]!);
+/** A coded column as it crosses to another thread (structured clone copies every string of an array). */
+export interface TextCodes {
+  readonly codes: Uint8Array | Uint16Array | Uint32Array;
+  readonly values: readonly string[];
 }
 
 /**
@@ -162,6 +187,11 @@ export class PackedText {
     if (block === this.blocks.length) return this.pending[i & (BLOCK_ROWS - 1)]!;
     const start = (i & (BLOCK_ROWS - 1)) === 0 ? 0 : this.ends[i - 1]!;
     return this.blocks[block]!.slice(start, this.ends[i]);
+  }
+
+  /** A column as JSON is its cells (tests compare columns read in one piece and split). */
+  toJSON(): string[] {
+    return Array.from({ length: this.length }, (_, i) => this.get(i));
   }
 
   /** The column in a form that crosses threads (a class does not): a few long strings and the ends. */
@@ -271,18 +301,18 @@ export interface LeadColumns {
   readonly id: readonly string[];
   readonly email: PackedText;
   readonly name: PackedText;
-  readonly company: readonly string[];
-  readonly source: readonly string[];
-  readonly sourceDetail: readonly string[];
-  readonly status: readonly string[];
-  readonly owner: readonly string[];
+  readonly company: CodedText;
+  readonly source: CodedText;
+  readonly sourceDetail: CodedText;
+  readonly status: CodedText;
+  readonly owner: CodedText;
   readonly created: Days;
   readonly lastActivity: Days;
   readonly firstTouch: Days;
   /** Per rubric stage, its date column. */
   readonly stageDates: readonly Days[];
   /** Per condition slot, the raw text of that column. */
-  readonly values: readonly (readonly string[])[];
+  readonly values: readonly CodedText[];
   /** Per row, every cell (only with `score --with-columns`). */
   readonly cells: readonly (readonly string[])[] | undefined;
 }
@@ -321,19 +351,19 @@ class LeadRow implements Lead {
     return this.c.name.get(this.index);
   }
   get company(): string {
-    return this.c.company[this.index]!;
+    return this.c.company.get(this.index);
   }
   get source(): string {
-    return this.c.source[this.index]!;
+    return this.c.source.get(this.index);
   }
   get sourceDetail(): string {
-    return this.c.sourceDetail[this.index]!;
+    return this.c.sourceDetail.get(this.index);
   }
   get status(): string {
-    return this.c.status[this.index]!;
+    return this.c.status.get(this.index);
   }
   get owner(): string {
-    return this.c.owner[this.index]!;
+    return this.c.owner.get(this.index);
   }
   get created(): number {
     return this.c.created[this.index]!;
@@ -348,7 +378,7 @@ class LeadRow implements Lead {
     return this.c.stageDates.map((col) => col[this.index]!);
   }
   get values(): readonly string[] {
-    return this.c.values.map((col) => col[this.index]!);
+    return this.c.values.map((col) => col.get(this.index));
   }
   get cells(): readonly string[] | undefined {
     return this.c.cells?.[this.index];
@@ -361,19 +391,19 @@ export interface DealColumns {
   readonly line: Float64Array;
   readonly id: readonly string[];
   readonly keys: readonly (readonly string[])[];
-  readonly stage: readonly string[];
-  readonly status: readonly string[];
+  readonly stage: CodedText;
+  readonly status: CodedText;
   readonly amount: Float64Array;
-  readonly currency: readonly string[];
+  readonly currency: CodedText;
   readonly created: Days;
   readonly closed: Days;
-  readonly owner: readonly string[];
+  readonly owner: CodedText;
   readonly lastActivity: Days;
   /** 0 open, 1 won, 2 lost. */
   readonly outcome: Uint8Array;
   readonly stageIndex: Int32Array;
   readonly stageEntered: readonly Days[];
-  readonly values: readonly (readonly string[])[];
+  readonly values: readonly CodedText[];
 }
 
 export const OUTCOMES: readonly Outcome[] = ['open', 'won', 'lost'];
@@ -405,16 +435,16 @@ class DealRow implements Deal {
     return this.c.keys[this.index]!;
   }
   get stage(): string {
-    return this.c.stage[this.index]!;
+    return this.c.stage.get(this.index);
   }
   get status(): string {
-    return this.c.status[this.index]!;
+    return this.c.status.get(this.index);
   }
   get amount(): number {
     return this.c.amount[this.index]!;
   }
   get currency(): string {
-    return this.c.currency[this.index]!;
+    return this.c.currency.get(this.index);
   }
   get created(): number {
     return this.c.created[this.index]!;
@@ -423,7 +453,7 @@ class DealRow implements Deal {
     return this.c.closed[this.index]!;
   }
   get owner(): string {
-    return this.c.owner[this.index]!;
+    return this.c.owner.get(this.index);
   }
   get lastActivity(): number {
     return this.c.lastActivity[this.index]!;
@@ -438,6 +468,6 @@ class DealRow implements Deal {
     return this.c.stageEntered.map((col) => col[this.index]!);
   }
   get values(): readonly string[] {
-    return this.c.values.map((col) => col[this.index]!);
+    return this.c.values.map((col) => col.get(this.index));
   }
 }
