@@ -123,6 +123,8 @@ class ClassifiedRow implements ClassifiedLead {
     const { deals, joined } = this.all;
     if (deals === null) return [];
     const row = this.r.row[this.k]!;
+    // Most leads have no deal: no list is made for them.
+    if (joined.start[row] === joined.start[row + 1]) return [];
     const out: Deal[] = [];
     for (let j = joined.start[row]!; j < joined.start[row + 1]!; j++) out.push(deals.at(joined.list[j]!));
     return out;

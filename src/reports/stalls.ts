@@ -10,7 +10,7 @@ import { quantile } from './stats.js';
 export function stalls(data: AuditData): Report[] {
   const rows: Row[] = [];
   const { rubric } = data;
-  // Keyed by row index: rows are views, made afresh each time they are read.
+  // The lead of each stalled deal, keyed by row index: rows are views, made afresh each time they are read.
   const leadOf = new Map<number, ClassifiedLead>();
   // A stalled open deal gets its own row, with its amount; a lead row carries only the amounts of
   // its open deals that have no row of their own, so a column sum counts each deal once.
@@ -18,12 +18,13 @@ export function stalls(data: AuditData): Report[] {
   for (const d of data.deals ?? []) if (dealState(d, data).stalled) stalledDeals.add(d.index);
   if (data.leads !== null) {
     for (const c of data.leads) {
-      for (const d of c.deals) leadOf.set(d.index, c);
+      const deals = c.deals;
+      for (const d of deals) if (stalledDeals.has(d.index)) leadOf.set(d.index, c);
       if (!c.stalled) continue;
       const stage = rubric.stages[c.furthest]!;
       const threshold = stage.stallAfterDays!;
       let openAmount: number | null = null;
-      for (const d of c.deals) {
+      for (const d of deals) {
         if (d.outcome !== 'open' || stalledDeals.has(d.index) || Number.isNaN(d.amount)) continue;
         openAmount = (openAmount ?? 0) + d.amount;
       }
