@@ -93,7 +93,7 @@ async function bothWays(options: Partial<LoadOptions>): Promise<{ started: numbe
         notices: loaded.notices,
         rejects: loaded.rejects,
         inputs: loaded.data.inputs,
-        leads: leads && { info: { ...leads.info, split: undefined }, columns: leads.read.leads.c, orders: leads.read.dateOrders, byId: leads.read.byId && [...leads.read.byId] },
+        leads: leads && { info: { ...leads.info, split: undefined }, columns: leads.read.leads.c, orders: leads.read.dateOrders, byId: leads.read.byId && leads.read.leads.c.id.toJSON().map((key) => leads.read.byId!.get(key)) },
         deals: deals && { info: { ...deals.info, split: undefined }, columns: deals.read.deals.c, orders: deals.read.dateOrders, currencies: [...deals.read.currencies] },
       });
     } catch (error) {

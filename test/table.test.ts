@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { CodedText, PackedText } from '../src/data/table.js';
+import { CodedText, IdIndex, PackedText } from '../src/data/table.js';
 
 function packed(cells: readonly string[]): PackedText {
   const text = new PackedText();
@@ -71,5 +71,36 @@ describe('CodedText', () => {
     expect(cells(first)).toEqual(['b', 'a', 'b', 'c', 'a']);
     expect(first.values).toEqual(['b', 'a', 'c']);
     expect(JSON.stringify(first)).toBe('["b","a","b","c","a"]');
+  });
+});
+
+describe('IdIndex', () => {
+  it('finds each id as a Map would, through growth, with stand-ins left out of the index', () => {
+    const index = new IdIndex();
+    const map = new Map<string, number>();
+    for (let row = 0; row < 50_000; row++) {
+      const standIn = row % 1000 === 7;
+      const key = standIn ? `#${row}` : row % 3 === 0 ? `lead-${row}@example.com` : String(51_000_000 + row);
+      index.push(key, !standIn);
+      if (!standIn) map.set(key, row);
+    }
+    for (const [key, row] of map) expect(index.get(key)).toBe(row);
+    expect(index.get('#7')).toBeUndefined();
+    expect(index.get('51000000 ')).toBeUndefined();
+    expect(index.get('')).toBeUndefined();
+    expect(index.ids.get(7)).toBe('#7');
+    expect(index.length).toBe(50_000);
+  });
+
+  it('any set of ids: every one found at its row, and nothing else', () => {
+    fc.assert(
+      fc.property(fc.uniqueArray(fc.string({ unit: 'binary', maxLength: 12 }), { maxLength: 3_000 }), fc.array(fc.string({ maxLength: 12 })), (keys, others) => {
+        const index = new IdIndex();
+        keys.forEach((key) => index.push(key));
+        keys.forEach((key, row) => expect(index.get(key)).toBe(row));
+        for (const other of others) expect(index.get(other)).toBe(keys.includes(other) ? keys.indexOf(other) : undefined);
+      }),
+      { numRuns: 50 },
+    );
   });
 });

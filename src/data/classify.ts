@@ -37,7 +37,10 @@ export function leadGetter(plan: ColumnPlan, name: string): Getter<LeadSubject> 
         return slot === undefined ? () => '' : (v) => v.c.values[slot]!.get(v.i);
       }
       case 'id':
-        return (v) => (v.c.id[v.i]!.startsWith('#') ? '' : v.c.id[v.i]!);
+        return (v) => {
+          const id = v.c.id.get(v.i);
+          return id.startsWith('#') ? '' : id;
+        };
       default:
         return (v) => v.c[field].get(v.i);
     }
@@ -49,7 +52,12 @@ export function leadGetter(plan: ColumnPlan, name: string): Getter<LeadSubject> 
 /** The keys a lead offers to the join (SPEC §4.5), read as the deal side reads its own. */
 export function leadJoinKeys(plan: ColumnPlan, field: string): (c: LeadColumns, i: number) => readonly string[] {
   if (field === 'email') return (c, i) => joinKeys(c.email.get(i));
-  if (field === 'id') return (c, i) => (c.id[i]!.startsWith('#') ? [] : joinKeys(c.id[i]!));
+  if (field === 'id') {
+    return (c, i) => {
+      const id = c.id.get(i);
+      return id.startsWith('#') ? [] : joinKeys(id);
+    };
+  }
   const get = leadGetter(plan, field);
   return get === undefined ? () => [] : (c, i) => joinKeys(get({ c, i, channel: '' }).trim());
 }

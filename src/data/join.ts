@@ -16,19 +16,24 @@ export interface Joined {
   readonly unattributed: Uint32Array;
 }
 
+/** A key → lead row lookup: a Map, or the lead ids' own index (IdIndex). */
+export interface KeyIndex {
+  get(key: string): number | undefined;
+}
+
 /**
- * `index`: a ready key → lead row map, when the lead side's keys are its plain ids (the lead sink
+ * `index`: a ready key → lead row lookup, when the lead side's keys are its plain ids (the lead sink
  * built it while checking ids for duplicates); else it is built from `leadKeys`.
  */
 export function joinDeals(
   leads: LeadTable,
   deals: DealTable | null,
   leadKeys: (c: LeadColumns, i: number) => readonly string[],
-  index?: ReadonlyMap<string, number>,
+  index?: KeyIndex,
 ): Joined {
   const n = leads.length;
   const m = deals?.length ?? 0;
-  let owner: ReadonlyMap<string, number> = index ?? new Map<string, number>();
+  let owner: KeyIndex = index ?? new Map<string, number>();
   if (deals !== null && index === undefined) {
     const built = new Map<string, number>();
     for (let i = 0; i < n; i++) {

@@ -5,7 +5,7 @@
 import { InputError, UsageError, closest } from '../errors.js';
 import type { CsvHeader, CsvSink } from '../io/read-csv.js';
 import type { FileAccounting } from '../model.js';
-import { CodedText, dayNumbers, DealTable, LeadTable, Numbers, own, PackedText, type DealColumns, type Days, type LeadColumns, type PackedPart, type TextCodes } from './table.js';
+import { CodedText, dayNumbers, DealTable, IdIndex, LeadTable, Numbers, own, PackedText, type DealColumns, type Days, type LeadColumns, type PackedPart, type TextCodes } from './table.js';
 import { compileCondition, conditionFields, type Getter, type Predicate } from '../rubric/conditions.js';
 import { headerKey, type ColumnChoice, type Rubric } from '../rubric/resolve.js';
 import { DEAL_FIELDS, LEAD_FIELDS, type DealField, type LeadField } from '../rubric/fields.js';
@@ -408,11 +408,12 @@ function sinkFor(accounting: Accounting, header: CsvHeader, use: (cells: string[
  * The rows of a part (but those in the ascending `noId`) whose id the file's first part has: rows a
  * read in one piece rejects as duplicates (the first occurrence is kept).
  */
-function clashes(ids: readonly string[], noId: readonly number[], has: (key: string) => boolean): number[] {
+function clashes(part: PackedPart, noId: readonly number[], index: IdIndex): number[] {
+  const ids = PackedText.read(part);
   const found: number[] = [];
   for (let r = 0, skip = 0; r < ids.length; r++) {
     if (noId[skip] === r) skip++;
-    else if (has(ids[r]!)) found.push(r);
+    else if (index.get(ids.get(r)) !== undefined) found.push(r);
   }
   return found;
 }
@@ -479,7 +480,7 @@ export interface LeadsRead {
   /** Slash-order decision per date column, for `check`. */
   readonly dateOrders: Record<string, string>;
   /** Id → row, when every id is one plain key (no `;`, `,` or `@`): the join's index for `lead: id`. */
-  readonly byId: ReadonlyMap<string, number> | undefined;
+  readonly byId: IdIndex | undefined;
 }
 
 export function leadSink(plan: ColumnPlan, rubric: Rubric, options: MapOptions): CsvSink & { finish(): LeadsRead; part(): LeadPart } {
@@ -506,36 +507,30 @@ export function leadSink(plan: ColumnPlan, rubric: Rubric, options: MapOptions):
   const dates = [ix.created, ix.lastActivity, ix.firstTouch, ...plan.stageColumns].map(dateCol);
   const dateIx = [ix.created, ix.lastActivity, ix.firstTouch, ...plan.stageColumns];
   const line = new Numbers();
-  const id: string[] = [];
+  // The id column, and id → row: also the join's index when every id is a single plain key (see joinDeals).
+  const ids = new IdIndex();
   const email = new PackedText();
   const name = new PackedText();
   const shared = { company: new CodedText(), source: new CodedText(), sourceDetail: new CodedText(), status: new CodedText(), owner: new CodedText() };
   const values = plan.slots.map(() => new CodedText());
   const cells: string[][] | undefined = options.keepCells ? [] : undefined;
-  // Id → row; also the join's index when every id is a single plain key (see joinDeals).
-  const seen = new Map<string, number>();
   let plainIds = true;
   /** Rows without an id (kept, named by their line). */
   const noId: number[] = [];
 
   const sink = sinkFor(accounting, plan.header, (row, at) => {
     const cell = (i: number): string => (i < 0 ? '' : row[i]!.trim());
-    let key = cell(idIx);
-    if (idIx >= 0) {
-      if (key === '') noId.push(id.length);
-      else if (seen.has(key)) {
-        accounting.duplicates++;
-        accounting.reject(row, at, 'duplicate id');
-        return;
-      } else {
-        key = own(key);
-        seen.set(key, id.length);
-        if (plainIds && /[;,@]/.test(key)) plainIds = false;
-      }
+    const key = cell(idIx);
+    if (key !== '' && ids.get(key) !== undefined) {
+      accounting.duplicates++;
+      accounting.reject(row, at, 'duplicate id');
+      return;
     }
-    if (key === '') key = `#${at}`;
+    if (idIx >= 0 && key === '') noId.push(ids.length);
+    if (plainIds && /[;,@]/.test(key)) plainIds = false;
+    if (key === '') ids.push(`#${at}`, false);
+    else ids.push(key);
     line.push(at);
-    id.push(key);
     email.push(cell(ix.email));
     let full = cell(ix.name);
     if (full === '' && (ix.first >= 0 || ix.last >= 0)) full = `${cell(ix.first)} ${cell(ix.last)}`.trim();
@@ -552,13 +547,13 @@ export function leadSink(plan: ColumnPlan, rubric: Rubric, options: MapOptions):
   });
 
   const end = (): LeadsRead => {
-    const length = id.length;
+    const length = ids.length;
     const { days, orders } = settleDates(plan.file, accounting, length, dates);
     if (noId.length > 0) accounting.warnings.push(`${plan.file}: ${noId.length} rows have no id; they are kept and named by their line (#<line>)`);
     const leads = new LeadTable({
       length,
       line: line.done(),
-      id,
+      id: ids.ids,
       email,
       name,
       ...shared,
@@ -569,12 +564,12 @@ export function leadSink(plan: ColumnPlan, rubric: Rubric, options: MapOptions):
       values,
       cells,
     });
-    return { leads, accounting, dateOrders: orders, byId: idIx >= 0 && plainIds && noId.length === 0 ? seen : undefined };
+    return { leads, accounting, dateOrders: orders, byId: idIx >= 0 && plainIds && noId.length === 0 ? ids : undefined };
   };
 
   const part = (): LeadPart => ({
     line: line.done(),
-    id,
+    id: ids.ids.part(),
     noId,
     email: email.part(),
     name: name.part(),
@@ -589,16 +584,17 @@ export function leadSink(plan: ColumnPlan, rubric: Rubric, options: MapOptions):
   // Rows read from the rest of the file elsewhere (readPart), taken as if they had come through `row`.
   const append = (taken: unknown): boolean => {
     const taken0 = taken as LeadPart;
-    const duplicates = idIx >= 0 ? clashes(taken0.id, taken0.noId, (key) => seen.has(key)) : [];
+    const duplicates = idIx >= 0 ? clashes(taken0.id, taken0.noId, ids) : [];
     // --rejects writes a duplicate's cells, which only the other thread saw: read the part here.
     if (duplicates.length > 0 && options.keepRejects) return false;
     const p = duplicates.length === 0 ? taken0 : withoutLeadRows(taken0, duplicates);
     if (p === undefined) return false;
-    const offset = id.length;
-    for (let r = 0, skip = 0; r < p.id.length; r++) {
-      if (p.noId[skip] === r) skip++;
-      else if (idIx >= 0) seen.set(p.id[r]!, offset + r);
-      id.push(p.id[r]!);
+    const offset = ids.length;
+    const partIds = PackedText.read(p.id);
+    for (let r = 0, skip = 0; r < partIds.length; r++) {
+      const standIn = idIx < 0 || p.noId[skip] === r;
+      if (idIx >= 0 && standIn) skip++;
+      ids.push(partIds.get(r), !standIn);
     }
     email.pushFrom(p.email);
     name.pushFrom(p.name);
@@ -622,7 +618,7 @@ function withoutLeadRows(p: LeadPart, drop: readonly number[]): LeadPart | undef
   if (dates === undefined) return undefined;
   return {
     line: keptNumbers(p.line, keep),
-    id: keptOf(p.id, keep),
+    id: keptText(p.id, keep),
     noId: p.noId.map((r) => index[r]!),
     email: keptText(p.email, keep),
     name: keptText(p.name, keep),
@@ -640,7 +636,8 @@ const LEAD_TEXT = ['company', 'source', 'sourceDetail', 'status', 'owner'] as co
 const DEAL_TEXT = ['stage', 'status', 'currency', 'owner'] as const;
 
 /** The rows a lead sink read from a part of the file, in a form that crosses threads cheaply. */
-export interface LeadPart extends Pick<LeadColumns, 'line' | 'id'> {
+export interface LeadPart extends Pick<LeadColumns, 'line'> {
+  readonly id: PackedPart;
   readonly email: PackedPart;
   readonly name: PackedPart;
   readonly noId: readonly number[];
@@ -695,7 +692,7 @@ export function dealGetter(plan: ColumnPlan, name: string): Getter<DealSubject> 
       case 'leadEmail':
         return (d) => d.c.keys[d.i]!.join(';');
       case 'id':
-        return (d) => d.c.id[d.i]!;
+        return (d) => d.c.id.get(d.i);
       default:
         return (d) => d.c[field].get(d.i);
     }
@@ -730,10 +727,9 @@ export function dealSink(plan: ColumnPlan, rubric: Rubric, options: MapOptions):
   const invalidAmountRows: number[] = [];
   const invalidAmountTexts: { row: number; line: number; text: string }[] = [];
   const currencies = new Set<string>();
-  const seen = new Set<string>();
   const line = new Numbers();
   const amount = new Numbers();
-  const id: string[] = [];
+  const ids = new IdIndex();
   const keys: string[][] = [];
   const shared = { stage: new CodedText(), status: new CodedText(), currency: new CodedText(), owner: new CodedText() };
   const stages: number[] = [];
@@ -742,26 +738,21 @@ export function dealSink(plan: ColumnPlan, rubric: Rubric, options: MapOptions):
 
   const sink = sinkFor(accounting, plan.header, (row, at) => {
     const cell = (i: number): string => (i < 0 ? '' : row[i]!.trim());
-    let key = cell(ix.id);
-    if (key !== '') {
-      if (seen.has(key)) {
-        accounting.duplicates++;
-        accounting.reject(row, at, 'duplicate id');
-        return;
-      }
-      seen.add((key = own(key)));
-    } else {
-      noId.push(id.length);
-      key = `#${at}`;
+    const key = cell(ix.id);
+    if (key !== '' && ids.get(key) !== undefined) {
+      accounting.duplicates++;
+      accounting.reject(row, at, 'duplicate id');
+      return;
     }
+    if (key === '') noId.push(ids.length);
     const amountText = cell(ix.amount);
     let value = amountText === '' ? NaN : parseAmount(amountText);
     if (amountText !== '' && Number.isNaN(value)) {
       invalidAmounts++;
       firstInvalidAmount ??= { line: at, text: amountText };
       if (options.part) {
-        invalidAmountRows.push(id.length);
-        if (invalidAmountTexts.length < PART_INVALIDS) invalidAmountTexts.push({ row: id.length, line: at, text: amountText });
+        invalidAmountRows.push(ids.length);
+        if (invalidAmountTexts.length < PART_INVALIDS) invalidAmountTexts.push({ row: ids.length, line: at, text: amountText });
       }
       value = NaN;
     }
@@ -769,7 +760,8 @@ export function dealSink(plan: ColumnPlan, rubric: Rubric, options: MapOptions):
     if (currency !== '') currencies.add(currency.toUpperCase());
     const stage = cell(ix.stage);
     line.push(at);
-    id.push(key);
+    if (key === '') ids.push(`#${at}`, false);
+    else ids.push(key);
     keys.push(joinKeys(cell(joinIx)).map(own));
     shared.stage.push(stage);
     shared.status.push(cell(ix.status));
@@ -783,7 +775,7 @@ export function dealSink(plan: ColumnPlan, rubric: Rubric, options: MapOptions):
   });
 
   const end = (): DealsRead => {
-    const length = id.length;
+    const length = ids.length;
     const { days, orders } = settleDates(plan.file, accounting, length, dates);
     if (ix.amount >= 0) accounting.noteInvalid(plan.header.names[ix.amount]!, invalidAmounts, firstInvalidAmount);
     if (currencies.size > 1) {
@@ -792,7 +784,7 @@ export function dealSink(plan: ColumnPlan, rubric: Rubric, options: MapOptions):
     const columns = {
       length,
       line: line.done(),
-      id,
+      id: ids.ids,
       keys,
       ...shared,
       amount: amount.done(),
@@ -819,7 +811,7 @@ export function dealSink(plan: ColumnPlan, rubric: Rubric, options: MapOptions):
   const part = (): DealPart => ({
     line: line.done(),
     amount: amount.done(),
-    id,
+    id: ids.ids.part(),
     noId,
     keys,
     text: DEAL_TEXT.map((k) => shared[k].part()),
@@ -837,16 +829,17 @@ export function dealSink(plan: ColumnPlan, rubric: Rubric, options: MapOptions):
   // Rows read from the rest of the file elsewhere (readPart), taken as if they had come through `row`.
   const append = (taken: unknown): boolean => {
     const taken0 = taken as DealPart;
-    const duplicates = clashes(taken0.id, taken0.noId, (key) => seen.has(key));
+    const duplicates = clashes(taken0.id, taken0.noId, ids);
     // --rejects writes a duplicate's cells, which only the other thread saw: read the part here.
     if (duplicates.length > 0 && options.keepRejects) return false;
     const p = duplicates.length === 0 ? taken0 : withoutDealRows(taken0, duplicates);
     if (p === undefined) return false;
-    const offset = id.length;
-    for (let r = 0, skip = 0; r < p.id.length; r++) {
-      if (p.noId[skip] === r) skip++;
-      else seen.add(p.id[r]!);
-      id.push(p.id[r]!);
+    const offset = ids.length;
+    const partIds = PackedText.read(p.id);
+    for (let r = 0, skip = 0; r < partIds.length; r++) {
+      const standIn = p.noId[skip] === r;
+      if (standIn) skip++;
+      ids.push(partIds.get(r), !standIn);
       keys.push(p.keys[r]! as string[]);
       stages.push(p.stages[r]!);
     }
@@ -881,7 +874,7 @@ function withoutDealRows(p: DealPart, drop: readonly number[]): DealPart | undef
   return {
     line: keptNumbers(p.line, keep),
     amount: keptNumbers(p.amount, keep),
-    id: keptOf(p.id, keep),
+    id: keptText(p.id, keep),
     noId: p.noId.map((r) => index[r]!),
     keys: keptOf(p.keys, keep),
     text,
@@ -898,7 +891,8 @@ function withoutDealRows(p: DealPart, drop: readonly number[]): DealPart | undef
 }
 
 /** The rows a deal sink read from a part of the file, in a form that crosses threads cheaply. */
-export interface DealPart extends Pick<DealColumns, 'line' | 'amount' | 'id' | 'keys'> {
+export interface DealPart extends Pick<DealColumns, 'line' | 'amount' | 'keys'> {
+  readonly id: PackedPart;
   readonly noId: readonly number[];
   readonly text: readonly TextCodes[];
   readonly stages: Int32Array;
