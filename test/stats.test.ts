@@ -9,6 +9,7 @@ import {
   median,
   normalCdf,
   quantile,
+  quantiles,
   trendTest,
   twoProportionZ,
   wilson,
@@ -442,6 +443,13 @@ describe('quantile and median', () => {
     // give 0.7·0.1 + 0.3·0.1 = 0.09999999999999999 here.
     expect(quantile([0.1, 0.1], 0.3)).toBe(0.1);
     expect(quantile([1, Infinity, Infinity], 0.75)).toBe(Infinity);
+  });
+
+  it('quantiles: several of the same numbers at once, as R gives them', () => {
+    // R: quantile(c(4, 1, 3, 2), c(0.5, 0.75, 0)) → 2.5 3.25 1
+    expect(quantiles([4, 1, 3, 2], [0.5, 0.75, 0])).toEqual([2.5, 3.25, 1]);
+    expect(quantiles([], [0.5, 0.75])).toEqual([NaN, NaN]);
+    expect(() => quantiles([1], [0.5, 2])).toThrow(RangeError);
   });
 
   it('median: middle value, or mean of the middle two', () => {

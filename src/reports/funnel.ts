@@ -7,7 +7,7 @@ import type { RowList } from '../data/table.js';
 import type { ClassifiedLead, Column, Deal, Report, Row } from '../model.js';
 import { isoDate } from '../data/normalize.js';
 import { column, compareText, ratio, type AuditData } from './context.js';
-import { median, quantile, wilson } from './stats.js';
+import { quantiles, wilson } from './stats.js';
 
 const STAGE_COLUMNS: Column[] = [
   column('side', 'Side', 'text', { priority: 4 }),
@@ -35,12 +35,16 @@ interface StageCounts {
   days: number[];
 }
 
+/** The stage counts of each list of leads, made once: funnel, summary and stalls all ask for every lead's. */
+const counted = new WeakMap<RowList<ClassifiedLead>, readonly Readonly<StageCounts>[]>();
+
 function emptyCounts(n: number): StageCounts[] {
   return Array.from({ length: n }, () => ({ reached: 0, advanced: 0, lost: 0, stalled: 0, open: 0, days: [] }));
 }
 
-function stageRow(counts: StageCounts, last: boolean, stallAfterDays: number | undefined): Row {
+function stageRow(counts: Readonly<StageCounts>, last: boolean, stallAfterDays: number | undefined): Row {
   const interval = last ? null : wilson(counts.advanced, counts.reached);
+  const days = counts.days.length === 0 ? undefined : quantiles(counts.days, [0.5, 0.75]);
   return {
     reached: counts.reached,
     advanced: last ? null : counts.advanced,
@@ -51,13 +55,15 @@ function stageRow(counts: StageCounts, last: boolean, stallAfterDays: number | u
     stalled: last ? null : counts.stalled,
     open: last ? null : counts.open,
     stalled_pct: last ? null : ratio(counts.stalled, counts.reached),
-    median_days: counts.days.length === 0 ? null : median(counts.days),
-    p75_days: counts.days.length === 0 ? null : quantile(counts.days, 0.75),
+    median_days: days?.[0] ?? null,
+    p75_days: days?.[1] ?? null,
     stall_after_days: stallAfterDays ?? null,
   };
 }
 
-export function countStages(leads: RowList<ClassifiedLead>, stageCount: number): StageCounts[] {
+export function countStages(leads: RowList<ClassifiedLead>, stageCount: number): readonly Readonly<StageCounts>[] {
+  const known = counted.get(leads);
+  if (known !== undefined && known.length === stageCount) return known;
   const counts = emptyCounts(stageCount);
   for (const lead of leads) {
     for (let i = 0; i <= lead.furthest; i++) {
@@ -75,6 +81,7 @@ export function countStages(leads: RowList<ClassifiedLead>, stageCount: number):
       }
     }
   }
+  counted.set(leads, counts);
   return counts;
 }
 
@@ -90,15 +97,17 @@ function leadFunnel(data: AuditData, leads: RowList<ClassifiedLead>): Report {
   const stages = rubric.stages;
   const group = data.group.explicit ? data.group : undefined;
   const rows: Row[] = [];
-  const groups = new Map<string, ClassifiedLead[]>();
+  const groups = new Map<string, RowList<ClassifiedLead>>();
   if (group) {
+    const lists = new Map<string, ClassifiedLead[]>();
     for (const lead of leads) {
       const g = group.ofLead(lead);
-      const list = groups.get(g);
+      const list = lists.get(g);
       if (list) list.push(lead);
-      else groups.set(g, [lead]);
+      else lists.set(g, [lead]);
     }
-  } else groups.set('', [...leads]);
+    for (const [g, list] of lists) groups.set(g, list);
+  } else groups.set('', leads);
   const names = [...groups.keys()].sort((a, b) => groups.get(b)!.length - groups.get(a)!.length || compareText(a, b));
   for (const name of names) {
     const counts = countStages(groups.get(name)!, stages.length);

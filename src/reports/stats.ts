@@ -227,10 +227,19 @@ export function logOddsRatio(a: number, b: number, c: number, d: number): { lor:
  * −999999.9894380916), and a quantile below the minimum is wrong however small the miss.
  */
 export function quantile(values: readonly number[], q: number): number {
-  if (!(q >= 0 && q <= 1)) throw new RangeError(`quantile: q must be between 0 and 1, got ${q}`);
-  if (values.length === 0 || values.some((value) => Number.isNaN(value))) return NaN;
+  return quantiles(values, [q])[0]!;
+}
+
+/** Several quantiles of the same numbers (see `quantile`), sorting them once. */
+export function quantiles(values: readonly number[], qs: readonly number[]): number[] {
+  for (const q of qs) if (!(q >= 0 && q <= 1)) throw new RangeError(`quantile: q must be between 0 and 1, got ${q}`);
+  if (values.length === 0 || values.some((value) => Number.isNaN(value))) return qs.map(() => NaN);
   // A typed array sorts numerically without a comparator call per comparison: ~10× faster.
   const sorted = Float64Array.from(values).sort();
+  return qs.map((q) => sortedQuantile(sorted, q));
+}
+
+function sortedQuantile(sorted: Float64Array, q: number): number {
   const h = (sorted.length - 1) * q;
   const below = sorted[Math.floor(h)]!;
   const above = sorted[Math.ceil(h)]!;
