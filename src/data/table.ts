@@ -26,8 +26,8 @@ export class Numbers<A extends Float64Array | Days = Float64Array> {
     this.data[this.length++] = value;
   }
 
-  private grow(room: number): void {
-    let size = this.data.length * 2;
+  private grow(room: number, exact = false): void {
+    let size = exact ? room : this.data.length * 2;
     while (size < room) size *= 2;
     const bigger = this.make(size);
     bigger.set(this.data);
@@ -38,8 +38,9 @@ export class Numbers<A extends Float64Array | Days = Float64Array> {
     return this.data[i]!;
   }
 
+  /** Appends many values; the array grows to fit them exactly (a part read elsewhere, appended last). */
   pushAll(values: A): void {
-    if (this.length + values.length > this.data.length) this.grow(this.length + values.length);
+    if (this.length + values.length > this.data.length) this.grow(this.length + values.length, true);
     this.data.set(values, this.length);
     this.length += values.length;
   }
@@ -48,9 +49,13 @@ export class Numbers<A extends Float64Array | Days = Float64Array> {
     this.data[i] = value;
   }
 
-  /** The filled part, as its own array (the spare capacity is freed). */
+  /**
+   * The filled part. Copied to an array of its own only when more than an eighth of the capacity is
+   * spare: a copy of a million-row column is a second one alive for a moment.
+   */
   done(): A {
-    return this.data.slice(0, this.length) as A;
+    const spare = this.data.length - this.length;
+    return (spare * 8 > this.data.length ? this.data.slice(0, this.length) : this.data.subarray(0, this.length)) as A;
   }
 }
 
