@@ -63,6 +63,8 @@ export interface PartInfo {
 export interface Parallel {
   /** Files smaller than this are read in one piece (a worker costs ~0.1 s to start). */
   readonly minBytes: number;
+  /** Bytes past the middle this thread reads (at most a tenth of the file): the other starts later. */
+  readonly headStart?: number;
   /**
    * Reads the part `c` of the file (readPart): `cut` resolves to where it starts (undefined when
    * the file has no cut), `result` to the sink's part and what the read found, or to undefined when
@@ -404,9 +406,9 @@ interface Split {
 
 /**
  * Starts reading the second half of a big file elsewhere (SPEC §8: both cores). The cut, found by
- * the other thread while this one reads, is the first line end after the middle with an even
- * number of quote characters before it, which is a record boundary in any file whose quotes are
- * balanced. In a file where they are not (a stray `5" screen` in an unquoted cell) the guess may be
+ * the other thread while this one reads, is the first line end a little past the middle (see
+ * Parallel.headStart) with an even number of quote characters before it, which is a record boundary
+ * in any file whose quotes are balanced. In a file where they are not (a stray `5" screen` in an unquoted cell) the guess may be
  * wrong; the reader finds out when it gets there — it is not between two records at the cut, or
  * not on the expected line — and the part is thrown away and read here, so the records are always
  * those of a read in one piece. So is everything after: a part is used only when no footer came
@@ -416,7 +418,7 @@ interface Split {
 function planSplit(file: string, size: number, from: number, fatal: boolean, reader: RecordReader, parallel: Parallel, onBytes: (n: number) => void): Split | undefined {
   const format = reader.format();
   if (format === undefined || !reader.canAppend() || (format.lineEnd !== '\n' && format.lineEnd !== '\r\n')) return undefined;
-  const target = Math.max(from, Math.floor(size / 2));
+  const target = Math.max(from, Math.floor(size / 2) + Math.min(parallel.headStart ?? 0, Math.floor(size / 10)));
   if (target >= size) return undefined;
   // Progress counts the part's bytes until the part turns out unusable (then they are read here).
   let counting = true;
