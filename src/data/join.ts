@@ -4,7 +4,7 @@
  * the first that exists; a lead key seen twice keeps its first lead. A deal that matches no lead
  * is unattributed: it still counts in deal totals and in the `(unattributed)` row of sources.
  */
-import type { DealTable, LeadColumns, LeadTable } from './table.js';
+import { splitKeys, type DealTable, type LeadColumns, type LeadTable } from './table.js';
 
 export interface Joined {
   /** Per deal row: the lead row it belongs to, or -1. */
@@ -45,7 +45,7 @@ export function joinDeals(
   const count = new Uint32Array(n + 1);
   let unattributed = 0;
   for (let d = 0; d < m; d++) {
-    for (const key of deals!.c.keys[d]!) {
+    for (const key of splitKeys(deals!.c.keys.get(d))) {
       const match = owner.get(key);
       if (match !== undefined) {
         leadOf[d] = match;

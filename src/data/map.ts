@@ -690,7 +690,7 @@ export function dealGetter(plan: ColumnPlan, name: string): Getter<DealSubject> 
         return (d) => (Number.isNaN(d.c.amount[d.i]!) ? '' : String(d.c.amount[d.i]));
       case 'lead':
       case 'leadEmail':
-        return (d) => d.c.keys[d.i]!.join(';');
+        return (d) => d.c.keys.get(d.i);
       case 'id':
         return (d) => d.c.id.get(d.i);
       default:
@@ -730,7 +730,7 @@ export function dealSink(plan: ColumnPlan, rubric: Rubric, options: MapOptions):
   const line = new Numbers();
   const amount = new Numbers();
   const ids = new IdIndex();
-  const keys: string[][] = [];
+  const keys = new PackedText();
   const shared = { stage: new CodedText(), status: new CodedText(), currency: new CodedText(), owner: new CodedText() };
   const stages: number[] = [];
   const values = plan.slots.map(() => new CodedText());
@@ -762,7 +762,7 @@ export function dealSink(plan: ColumnPlan, rubric: Rubric, options: MapOptions):
     line.push(at);
     if (key === '') ids.push(`#${at}`, false);
     else ids.push(key);
-    keys.push(joinKeys(cell(joinIx)).map(own));
+    keys.push(joinKeys(cell(joinIx)).join(';'));
     shared.stage.push(stage);
     shared.status.push(cell(ix.status));
     shared.currency.push(currency);
@@ -813,7 +813,7 @@ export function dealSink(plan: ColumnPlan, rubric: Rubric, options: MapOptions):
     amount: amount.done(),
     id: ids.ids.part(),
     noId,
-    keys,
+    keys: keys.part(),
     text: DEAL_TEXT.map((k) => shared[k].part()),
     stages: Int32Array.from(stages),
     values: values.map((v) => v.part()),
@@ -840,10 +840,10 @@ export function dealSink(plan: ColumnPlan, rubric: Rubric, options: MapOptions):
       const standIn = p.noId[skip] === r;
       if (standIn) skip++;
       ids.push(partIds.get(r), !standIn);
-      keys.push(p.keys[r]! as string[]);
       stages.push(p.stages[r]!);
     }
     for (const r of p.noId) noId.push(offset + r);
+    keys.pushFrom(p.keys);
     line.pushAll(p.line);
     amount.pushAll(p.amount);
     DEAL_TEXT.forEach((k, i) => shared[k].pushPart(p.text[i]!));
@@ -876,7 +876,7 @@ function withoutDealRows(p: DealPart, drop: readonly number[]): DealPart | undef
     amount: keptNumbers(p.amount, keep),
     id: keptText(p.id, keep),
     noId: p.noId.map((r) => index[r]!),
-    keys: keptOf(p.keys, keep),
+    keys: keptText(p.keys, keep),
     text,
     stages: p.stages.filter((_, r) => keep[r] === 1),
     values: p.values.map((t) => keptCodes(t, keep)),
@@ -891,8 +891,9 @@ function withoutDealRows(p: DealPart, drop: readonly number[]): DealPart | undef
 }
 
 /** The rows a deal sink read from a part of the file, in a form that crosses threads cheaply. */
-export interface DealPart extends Pick<DealColumns, 'line' | 'amount' | 'keys'> {
+export interface DealPart extends Pick<DealColumns, 'line' | 'amount'> {
   readonly id: PackedPart;
+  readonly keys: PackedPart;
   readonly noId: readonly number[];
   readonly text: readonly TextCodes[];
   readonly stages: Int32Array;

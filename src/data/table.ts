@@ -316,6 +316,11 @@ function hashOf(key: string): number {
   return (h ^ (h >>> 16)) >>> 0;
 }
 
+/** The join keys of a deal from their stored text (`a;b`, or '' for none). */
+export function splitKeys(text: string): string[] {
+  return text === '' ? [] : text.split(';');
+}
+
 /** Rows per block of a PackedText (a power of two, so a row's block is a shift). */
 const BLOCK_BITS = 12;
 const BLOCK_ROWS = 1 << BLOCK_BITS;
@@ -477,7 +482,8 @@ export interface DealColumns {
   readonly length: number;
   readonly line: Float64Array;
   readonly id: PackedText;
-  readonly keys: readonly (readonly string[])[];
+  /** Per deal, its join keys joined by `;` (a key never holds one: see joinKeys). */
+  readonly keys: PackedText;
   readonly stage: CodedText;
   readonly status: CodedText;
   readonly amount: Float64Array;
@@ -519,7 +525,7 @@ class DealRow implements Deal {
     return this.c.id.get(this.index);
   }
   get keys(): readonly string[] {
-    return this.c.keys[this.index]!;
+    return splitKeys(this.c.keys.get(this.index));
   }
   get stage(): string {
     return this.c.stage.get(this.index);
