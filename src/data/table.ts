@@ -88,7 +88,7 @@ export class CodedText {
     return this.values[this.codes[i]!]!;
   }
 
-  /** The column in a form that crosses threads: the codes (moved, not copied) and the values. */
+  /** The column in a form that crosses threads: a copy of the codes (then moved) and the values. */
   part(): TextCodes {
     return { codes: this.codes.slice(0, this.length), values: this.values };
   }
@@ -223,7 +223,7 @@ export class PackedText {
   /** A column to read a part through (not to push to: its last block may be short). */
   static read(part: PackedPart): PackedText {
     const text = new PackedText();
-    text.blocks.push(...part.blocks);
+    for (const block of part.blocks) text.blocks.push(block);
     text.ends = part.ends;
     text.length = part.length;
     for (const [row, cell] of part.long) text.long.set(row, cell);
