@@ -590,12 +590,7 @@ export function leadSink(plan: ColumnPlan, rubric: Rubric, options: MapOptions):
     const p = duplicates.length === 0 ? taken0 : withoutLeadRows(taken0, duplicates);
     if (p === undefined) return false;
     const offset = ids.length;
-    const partIds = PackedText.read(p.id);
-    for (let r = 0, skip = 0; r < partIds.length; r++) {
-      const standIn = idIx < 0 || p.noId[skip] === r;
-      if (idIx >= 0 && standIn) skip++;
-      ids.push(partIds.get(r), !standIn);
-    }
+    ids.pushPart(p.id, idIx < 0 ? 'all' : p.noId);
     email.pushFrom(p.email);
     name.pushFrom(p.name);
     for (const r of p.noId) noId.push(offset + r);
@@ -835,13 +830,8 @@ export function dealSink(plan: ColumnPlan, rubric: Rubric, options: MapOptions):
     const p = duplicates.length === 0 ? taken0 : withoutDealRows(taken0, duplicates);
     if (p === undefined) return false;
     const offset = ids.length;
-    const partIds = PackedText.read(p.id);
-    for (let r = 0, skip = 0; r < partIds.length; r++) {
-      const standIn = p.noId[skip] === r;
-      if (standIn) skip++;
-      ids.push(partIds.get(r), !standIn);
-      stages.push(p.stages[r]!);
-    }
+    ids.pushPart(p.id, p.noId);
+    for (const stage of p.stages) stages.push(stage);
     for (const r of p.noId) noId.push(offset + r);
     keys.pushFrom(p.keys);
     line.pushAll(p.line);

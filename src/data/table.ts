@@ -289,6 +289,16 @@ export class IdIndex {
     else this.place(row, hash);
   }
 
+  /** Appends the ids of a part; its stand-ins (`standIns`, ascending, or every row) are not indexed. */
+  pushPart(part: PackedPart, standIns: readonly number[] | 'all'): void {
+    const ids = PackedText.read(part);
+    for (let r = 0, next = 0; r < ids.length; r++) {
+      const standIn = standIns === 'all' || standIns[next] === r;
+      if (standIn && standIns !== 'all') next++;
+      this.push(ids.get(r), !standIn);
+    }
+  }
+
   private place(row: number, hash: number): void {
     const mask = this.slots.length - 1;
     let slot = hash & mask;
