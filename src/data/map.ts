@@ -665,7 +665,6 @@ export function joinKeys(text: string): string[] {
   return keys;
 }
 
-/** Getter for a deal condition field: a canonical deal field or a header. */
 /** What deal conditions look at: one row of the deal columns. */
 export interface DealSubject {
   c: DealColumns;
@@ -686,8 +685,6 @@ export function dealGetter(plan: ColumnPlan, name: string): Getter<DealSubject> 
       case 'lead':
       case 'leadEmail':
         return (d) => d.c.keys.get(d.i);
-      case 'id':
-        return (d) => d.c.id.get(d.i);
       default:
         return (d) => d.c[field].get(d.i);
     }

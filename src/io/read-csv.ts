@@ -34,7 +34,7 @@ export interface CsvOptions {
   readonly onProgress?: (progress: { file: string; bytes: number; total: number; records: number; done: boolean }) => void;
   /**
    * Reading a big file on two cores: the second part of the file is read elsewhere (a worker
-   * thread) by `start`, into a part the sink can `append`. See `readSplit`.
+   * thread) by `start`, into a part the sink can `append`. See `planSplit`.
    */
   readonly parallel?: Parallel;
 }
@@ -408,10 +408,10 @@ interface Split {
  * Starts reading the second half of a big file elsewhere (SPEC §8: both cores). The cut, found by
  * the other thread while this one reads, is the first line end a little past the middle (see
  * Parallel.headStart) with an even number of quote characters before it, which is a record boundary
- * in any file whose quotes are balanced. In a file where they are not (a stray `5" screen` in an unquoted cell) the guess may be
- * wrong; the reader finds out when it gets there — it is not between two records at the cut, or
- * not on the expected line — and the part is thrown away and read here, so the records are always
- * those of a read in one piece. So is everything after: a part is used only when no footer came
+ * in any file whose quotes are balanced. In a file where they are not (a stray `5" screen` in an
+ * unquoted cell) the guess may be wrong; the reader finds out when it gets there — it is not
+ * between two records at the cut, or not on the expected line — and the part is thrown away and
+ * read here, so the records are always those of a read in one piece. So is everything after: a part is used only when no footer came
  * before the cut and the sink can take it as if read here (see CsvSink.append: rows whose id the
  * first part has are rejected there as duplicates, unless --rejects needs their cells).
  */
