@@ -8,7 +8,7 @@ import { encode, oracle, properties, readBytes } from '../scripts/fuzz-propertie
 const read = (bytes: Buffer | string, options: { chunkSize?: number; delimiter?: string; encoding?: string } = {}) =>
   readBytes(typeof bytes === 'string' ? Buffer.from(bytes, 'utf8') : bytes, options);
 
-describe('readCsv: the udsv hot path yields exactly what csv-parse yields (the properties npm run fuzz runs for minutes)', () => {
+describe('readCsv: the fast path yields exactly what csv-parse yields (the properties npm run fuzz runs for minutes)', () => {
   it('on random well-formed CSV: any delimiter (, ; TAB |), line end, quoting, BOM, UTF-8 or UTF-16, any byte chunking', async () => {
     await fc.assert(properties.wellFormed(), { numRuns: 400 });
   });
@@ -47,8 +47,9 @@ describe('readCsv: records, lines and row accounting', () => {
     ]);
   });
 
-  it('rejects ragged rows with their line and keeps reading', async () => {
+  it('rejects ragged rows with their line and keeps reading on the fast path', async () => {
     const seen = await read('a,b,c\n1,2,3\n4,5\n6,7,8,9\n10,11,12\n');
+    expect(seen.info.exact).toBe(false);
     expect(seen.records.map((r) => [r.cells.join('|'), r.line, r.reason ?? 'row', r.rejected ?? false])).toEqual([
       ['1|2|3', 2, 'row', false],
       ['4|5', 3, 'too few cells', true],
@@ -57,13 +58,13 @@ describe('readCsv: records, lines and row accounting', () => {
     ]);
   });
 
-  it('rejects a quoted short row that udsv would pad silently', async () => {
+  it('rejects a quoted short row (udsv, the hot path before the cutter, padded it silently)', async () => {
     const seen = await read('a,b,c\n"1","2"\n"3","4","5"\n');
     expect(seen.records.map((r) => r.reason ?? 'row')).toEqual(['too few cells', 'row']);
   });
 
-  it('never lets udsv drop a one-cell quoted row and reuse the next one (found in review)', async () => {
-    // udsv skips `"17"` as if it were an empty line; the next row has the same length.
+  it('never drops a one-cell quoted row and reuses the next one (udsv did; found in review)', async () => {
+    // udsv skipped `"17"` as if it were an empty line; the next row has the same length.
     const seen = await read('id,email\n"17"\n1,\n2,x@y.z\n');
     expect(seen.records.map((r) => [r.cells, r.line, r.reason ?? 'row'])).toEqual([
       [['17'], 2, 'too few cells'],
@@ -159,10 +160,13 @@ describe('readCsv: limits, NUL characters, files that are not CSV (fixtures/bad/
         ['3', 4, 'row', false],
       ]);
     }
-    // On csv-parse's path too (a ragged row first sends the rest of the file there).
-    const exact = await read(`id,notes\n1\n2,${over}\n`);
+    // On csv-parse's path too (text after a closing quote first sends the rest of the file there).
+    const exact = await read(`id,notes\n1,"a"b\n2,${over}\n`);
     expect(exact.info.exact).toBe(true);
-    expect(exact.records.map((r) => r.reason)).toEqual(['too few cells', 'field too long']);
+    expect(exact.records.map((r) => [r.cells[1]!.slice(0, 5), r.reason ?? 'row'])).toEqual([
+      ['"a"b', 'row'],
+      ['xxxxx', 'field too long'],
+    ]);
   });
 
   it(`fails, naming the line, on a record over ${MAX_RECORD_CHARS / 1024 / 1024} MB (a quote left open) instead of exhausting memory`, async () => {

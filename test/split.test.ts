@@ -196,13 +196,19 @@ describe('split reads: rows, accounting and reports', () => {
     expect(await bothWays({ leads, preset: 'generic', keepRejects: false })).toMatchObject({ started: 1, used: 1 });
   });
 
-  it('reads the second half again after a report footer, a ragged row or mixed line ends in the first', async () => {
+  it('reads the second half again after a report footer, text after a closing quote or mixed line ends in the first', async () => {
     const rows = leadRows(600, (i) => `L${i},web,2024-05-01`).split('\n');
     const footer = [...rows.slice(0, 290), 'Grand Totals,,', ...rows.slice(290)];
-    const ragged = [...rows.slice(0, 260), 'L999,web', ...rows.slice(260)];
-    for (const body of [footer.join('\n'), ragged.join('\n'), rows.slice(0, 280).join('\n') + '\r\n' + rows.slice(280).join('\n')]) {
+    const quote = [...rows.slice(0, 260), 'L999,"web"x,2024-05-01', ...rows.slice(260)];
+    for (const body of [footer.join('\n'), quote.join('\n'), rows.slice(0, 280).join('\n') + '\r\n' + rows.slice(280).join('\n')]) {
       expect(await bothWays({ leads: file(`id,source,created\n${body}\n`), preset: 'generic' })).toMatchObject({ used: 0 });
     }
+  });
+
+  it('takes the second half after a ragged row in the first (the fast path reads past it)', async () => {
+    const rows = leadRows(600, (i) => `L${i},web,2024-05-01`).split('\n');
+    const ragged = [...rows.slice(0, 260), 'L999,web', ...rows.slice(260)];
+    expect(await bothWays({ leads: file(`id,source,created\n${ragged.join('\n')}\n`), preset: 'generic' })).toMatchObject({ used: 1 });
   });
 
   it('fails as a read in one piece fails: an unterminated quote in either half, --strict on a row of either half', async () => {

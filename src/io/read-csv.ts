@@ -1,15 +1,13 @@
 /**
  * Reading CSV exports (SPEC §4.1, §8).
  *
- * The hot path is udsv in arrays mode, fed one slice of whole records at a time. udsv never
- * reports malformed input (a short row silently merges with the next one, a long row's extra cells
- * vanish into its last cell, a quoted short row is padded), so a light scanner walks the same text
- * first and records where each record starts and ends, its line and how many quote characters it
- * holds. Every row udsv yields is checked against its record: the cell count, and the length the
- * cells must add up to (cells + delimiters + quoting overhead). The first row that does not add up
- * hands the rest of the file, from that record on, to csv-parse — the reference parser — which
- * reads it exactly, reports ragged rows with their lines and pinpoints an unterminated quote. So
- * udsv's speed is used only where its output is provably the same as csv-parse's.
+ * The hot path is a scanner over one slice of decoded text at a time: it finds where each whole
+ * record starts and ends (walking from quote to quote with `indexOf`, a line end counting only
+ * outside quotes), then cuts each record into cells as RFC 4180 fields (`cutRecord`). Ragged rows
+ * are cut like any other and judged by the reader. Whatever the scanner cannot read exactly (text
+ * after a closing quote, mixed line ends, a quote never closed) hands the rest of the file, from
+ * that record on, to csv-parse — the reference parser — which reads it exactly and pinpoints an
+ * unterminated quote. Tests and `npm run fuzz` compare the two on every kind of record.
  *
  * Memory: the text is read in chunks and only the tail of an unfinished record is carried over;
  * each record goes straight to the sink, which keeps what it needs.
@@ -18,7 +16,6 @@ import { closeSync, createReadStream, openSync, readSync, statSync } from 'node:
 import { TextDecoder } from 'node:util';
 import { parse as csvParse } from 'csv-parse';
 import { parse as csvParseSync } from 'csv-parse/sync';
-import { initParser, type Schema } from 'udsv';
 import { InputError, UsageError } from '../errors.js';
 
 export interface CsvOptions {
@@ -119,7 +116,7 @@ export interface CsvInfo {
   /** Data records read after the header (blank lines and footers included). */
   readonly read: number;
   readonly warnings: readonly string[];
-  /** True when some of the file was read by csv-parse because udsv's output did not add up. */
+  /** True when some of the file was read by csv-parse: a record the fast path cannot read exactly. */
   readonly exact: boolean;
   /** True when the second half of the file was read in another thread (CsvOptions.parallel). */
   readonly split?: boolean;
@@ -581,8 +578,8 @@ function sniffLineEnd(text: string): string | undefined {
 // ---------------------------------------------------------------- the record reader
 
 /**
- * Accumulates decoded text, finds whole records, and sends them through udsv (checked) or
- * csv-parse (exact mode) to the sink.
+ * Accumulates decoded text, finds whole records, and sends their cells, cut on the fast path or
+ * read by csv-parse (exact mode), to the sink.
  */
 class RecordReader {
   private text = '';
@@ -614,7 +611,6 @@ class RecordReader {
       if (this.text.length > MAX_RECORD_CHARS) this.tooLong(this.line);
       return;
     }
-    if (this.exact) return this.flushPendingExact();
     await this.runFast(false);
   }
 
@@ -623,8 +619,7 @@ class RecordReader {
       if (this.text.trim() === '') throw new InputError(`${this.name}: the file is empty (no header row)`);
       this.tryStart(true);
     }
-    if (this.exact) await this.flushPendingExact();
-    else await this.runFast(true);
+    if (!this.exact) await this.runFast(true);
     if (this.exact) await this.exact.end();
   }
 
@@ -650,7 +645,7 @@ class RecordReader {
     this.line = line;
     this.sink = this.begin(c.header);
     const fast = new FastPath(c.delimiter, c.lineEnd);
-    fast.init(c.header.cells, line);
+    fast.init(line);
     this.fast = fast;
     this.started = true;
   }
@@ -747,28 +742,13 @@ class RecordReader {
     this.sink = this.begin(this.header);
     this.text = this.text.slice(first.next);
     this.line += first.lines;
-    fast.init(this.header.cells, this.line);
+    fast.init(this.line);
     this.fast = fast;
     this.started = true;
-    if (this.header.cells === 1) {
-      // udsv reads a one-column file wrongly (a line end after the only cell looks like an empty
-      // line to it), so such files go to csv-parse from the start.
-      this.exact = new ExactPath(this.name, this.delimiter, sameLineEnds(this.lineEnd), this.line, (cells, line) => this.record(cells, line));
-      const rest = this.text;
-      this.text = '';
-      this.pendingExact = rest;
-    }
     return true;
   }
 
   private forcedSep: string | undefined;
-  private pendingExact = '';
-
-  private async flushPendingExact(): Promise<void> {
-    const text = this.pendingExact;
-    this.pendingExact = '';
-    await this.exact!.push(text);
-  }
 
   private async runFast(atEnd: boolean): Promise<void> {
     const result = this.fast!.run(this.text, atEnd, (cells, line, chars) => this.record(cells, line, chars));
@@ -903,7 +883,7 @@ export function cleanHeader(file: string, cells: readonly string[], line: number
   return { names, cells: cells.length, line };
 }
 
-// ---------------------------------------------------------------- fast path: scanner + udsv
+// ---------------------------------------------------------------- fast path: scanner + cutter
 
 type Anomaly = 'row' | 'line end';
 
@@ -916,9 +896,7 @@ interface FastResult {
 }
 
 class FastPath {
-  private cells = 0;
   private line = 1;
-  private udsv: ReturnType<typeof initParser> | undefined;
   // Per record of the current slice: start, end (before the line end), line.
   private starts = new Int32Array(1024);
   private ends = new Int32Array(1024);
@@ -936,19 +914,8 @@ class FastPath {
     this.endChar = lineEnd === '\r' ? 13 : 10;
   }
 
-  init(cells: number, line: number): void {
-    this.cells = cells;
+  init(line: number): void {
     this.line = line;
-    const schema = {
-      col: this.delimiter,
-      row: this.lineEnd,
-      encl: '"',
-      esc: '"',
-      trim: false,
-      skip: 0,
-      cols: Array.from({ length: cells }, (_, i) => ({ name: String(i), type: 's', repl: { empty: null, null: undefined, NaN: undefined } })),
-    } as unknown as Schema;
-    this.udsv = initParser(schema);
   }
 
   pendingLine(): number {
@@ -987,7 +954,7 @@ class FastPath {
         if (nextQuote < nl) {
           const q = nextQuote;
           if (q !== start && text.charCodeAt(q - 1) !== this.delimChar) {
-            // A quote inside an unquoted field is a plain character (udsv and csv-parse agree).
+            // A quote inside an unquoted field is a plain character (csv-parse's relax_quotes).
             nextQuote = text.indexOf('"', q + 1);
             if (nextQuote < 0) nextQuote = len;
             continue;
@@ -1005,7 +972,7 @@ class FastPath {
           for (let inner = text.indexOf(endStr, q + 1); inner >= 0 && inner < close; inner = text.indexOf(endStr, inner + 1)) lines++;
           const after = text.charCodeAt(close + 1);
           if (close + 1 < len && after !== this.delimChar && after !== 10 && after !== 13) {
-            // Text after a closing quote: udsv would drop the quoted part; csv-parse decides.
+            // Text after a closing quote: csv-parse decides.
             return { count, consumed: start, lines: startLine, anomaly: 'row', anomalyAt: start };
           }
           pos = close + 1;
@@ -1057,63 +1024,65 @@ class FastPath {
     this.lines = copy(this.lines);
   }
 
-  /** Parses the whole records of `text` with udsv, checking each row against its record. */
+  /**
+   * Cuts the whole records of `text` into cells and emits them. A record the cutter cannot read
+   * as RFC 4180 fields (text after a closing quote), or one over MAX_RECORD_CHARS (which csv-parse
+   * refuses, naming its line), ends the run with an anomaly at that record.
+   */
   run(text: string, atEnd: boolean, emit: (cells: string[], line: number, chars: number) => void): FastResult {
     const scanned = this.scan(text, atEnd, Number.MAX_SAFE_INTEGER);
-    const { count } = scanned;
-    let k = 0;
-    let failed = false;
-    const slice = count === 0 ? '' : text.slice(0, scanned.anomaly === undefined ? scanned.consumed : scanned.anomalyAt);
-    const cells = this.cells;
-    const delimChar = this.delimChar;
-    const delim = this.delimiter;
-    const check = (row: string[]): boolean => {
-      // udsv skips empty lines; the scanner saw them.
-      while (k < count && this.ends[k] === this.starts[k]) emit([''], this.lines[k++]!, 0);
-      if (k >= count || row.length !== cells) return false;
-      // Proof that the row is the record: its cells, written back as RFC 4180 fields (quoted
-      // where the text is quoted, with quotes doubled), tile the record's text exactly.
-      let p = this.starts[k]!;
+    for (let k = 0; k < scanned.count; k++) {
+      const start = this.starts[k]!;
       const end = this.ends[k]!;
-      for (let i = 0; i < cells; i++) {
-        const cell = row[i]!;
-        if (text.charCodeAt(p) === 34) {
-          const raw = cell.indexOf('"') < 0 ? cell : cell.replaceAll('"', '""');
-          if (!text.startsWith(raw, p + 1) || text.charCodeAt(p + 1 + raw.length) !== 34) return false;
-          p += raw.length + 2;
-        } else {
-          // An unquoted cell never holds the delimiter: udsv puts a long row's extra cells there.
-          if (!text.startsWith(cell, p) || cell.indexOf(delim) >= 0) return false;
-          p += cell.length;
-        }
-        if (i < cells - 1) {
-          if (text.charCodeAt(p) !== delimChar) return false;
-          p++;
-        }
+      const cells = end - start > MAX_RECORD_CHARS ? undefined : cutRecord(text, start, end, this.delimiter, this.delimChar);
+      if (cells === undefined) {
+        this.line = this.lines[k]!;
+        return { consumed: start, anomaly: 'row', line: this.line };
       }
-      return p === end;
-    };
-    if (slice.length > 0) {
-      this.udsv!.stringArrs(slice, (row: string[]) => {
-        if (!check(row)) {
-          failed = true;
-          return false;
-        }
-        emit(row, this.lines[k]!, this.ends[k]! - this.starts[k]!);
-        k++;
-        return true;
-      });
-    }
-    if (!failed) while (k < count && this.ends[k] === this.starts[k]) emit([''], this.lines[k++]!, 0);
-    if (failed || k < count) {
-      this.line = this.lines[k]!;
-      return { consumed: this.starts[k]!, anomaly: 'row', line: this.line };
+      emit(cells, this.lines[k]!, end - start);
     }
     this.line += scanned.lines;
     if (scanned.anomaly !== undefined) {
       return { consumed: scanned.anomalyAt!, anomaly: scanned.anomaly, line: this.line };
     }
     return { consumed: scanned.consumed, line: this.line };
+  }
+}
+
+/**
+ * The cells of the record `text[start, end)` as RFC 4180 fields: a field that starts with a quote
+ * runs to the quote closing it (`""` inside is one quote) and must be followed by the delimiter or
+ * the record's end; any other field runs to the next delimiter, quotes in it being plain text
+ * (csv-parse's `relax_quotes`). Undefined when a closing quote is followed by anything else, which
+ * csv-parse then decides. The scanner found the record's end with the same rules, so a quoted
+ * field always closes before `end`.
+ */
+export function cutRecord(text: string, start: number, end: number, delimiter: string, delimChar: number): string[] | undefined {
+  const cells: string[] = [];
+  let p = start;
+  for (;;) {
+    if (p < end && text.charCodeAt(p) === 34) {
+      let close = text.indexOf('"', p + 1);
+      let escaped = false;
+      while (close >= 0 && close + 1 < end && text.charCodeAt(close + 1) === 34) {
+        escaped = true;
+        close = text.indexOf('"', close + 2);
+      }
+      if (close < 0 || close >= end) return undefined;
+      const raw = text.slice(p + 1, close);
+      cells.push(escaped ? raw.replaceAll('""', '"') : raw);
+      if (close + 1 === end) return cells;
+      if (text.charCodeAt(close + 1) !== delimChar) return undefined;
+      p = close + 2;
+    } else {
+      const next = text.indexOf(delimiter, p);
+      if (next < 0 || next >= end) {
+        cells.push(text.slice(p, end));
+        return cells;
+      }
+      cells.push(text.slice(p, next));
+      p = next + 1;
+    }
   }
 }
 
