@@ -5,7 +5,7 @@
  * - `wellFormed`: random RFC 4180 CSV — any of `,` `;` TAB `|`, any line end, quotes, embedded
  *   line ends, multi-byte characters, a BOM or none, UTF-8 or UTF-16 — fed to the reader in byte
  *   chunks of any size (1 included), so multi-byte characters split across chunks go through the
- *   real decoder. The udsv hot path must yield exactly csv-parse's records, and be the path used.
+ *   real decoder. The fast path must yield exactly csv-parse's records, and be the path used.
  * - `malformed`: random broken CSV (ragged rows, stray and unclosed quotes, any delimiter): the
  *   reader yields csv-parse's records, or fails naming a line where csv-parse fails.
  * - `split`: a file read in two parts, the second as a worker thread reads it (SPEC §8), yields
