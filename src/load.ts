@@ -229,6 +229,13 @@ async function readAll(stream: NodeJS.ReadableStream): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
+/** 0, 1, …, n − 1: every row of a table (`Uint32Array.from` with a function is ~20× slower). */
+function allRows(n: number): Uint32Array {
+  const rows = new Uint32Array(n);
+  for (let i = 0; i < n; i++) rows[i] = i;
+  return rows;
+}
+
 function classifyAll(
   options: LoadOptions,
   rubric: Rubric,
@@ -247,14 +254,14 @@ function classifyAll(
   let dealAccounting: FileAccounting | null = null;
   const table = dealsIn?.read.deals ?? null;
   // The deal rows a run keeps (all, unless --since/--until leaves some out).
-  let keptDeals: Uint32Array | null = table === null ? null : Uint32Array.from({ length: table.length }, (_, i) => i);
+  let keptDeals: Uint32Array | null = table === null ? null : allRows(table.length);
 
   const windowed = options.since !== undefined || options.until !== undefined;
   if (leadsIn !== null) {
     const acc = leadsIn.read.accounting;
     const leads = leadsIn.read.leads;
     const joined = joinDeals(leads, table, leadJoinKeys(leadsIn.plan, rubric.join.lead), rubric.join.lead === 'id' ? leadsIn.read.byId : undefined);
-    let rows = Uint32Array.from({ length: leads.length }, (_, i) => i);
+    let rows = allRows(leads.length);
     let orphans = joined.unattributed;
     if (windowed) {
       // Leads created outside --since/--until are skipped, their deals with them; a deal that
@@ -284,7 +291,9 @@ function classifyAll(
     const S = rubric.stages.length;
     const reachedBy = classified.results.reachedBy;
     const implied = 6; // the code of 'implied' in classify.ts's REACHED_BY
-    for (let x = 0; x < reachedBy.length; x++) if (reachedBy[x] === implied) skips[x % S]!++;
+    for (let base = 0; base < reachedBy.length; base += S) {
+      for (let s = 0; s < S; s++) if (reachedBy[base + s] === implied) skips[s]!++;
+    }
     if (table !== null && joined.list.length === 0 && table.length > 0) {
       warnings.push(
         `no deal matched a lead (join: lead ${rubric.join.lead} = deal ${rubric.join.deal}); every deal is unattributed — check the join in the rubric`,

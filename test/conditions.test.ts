@@ -270,6 +270,44 @@ describe('compileCondition: combining', () => {
   });
 });
 
+describe('compileCondition: a coded field (tests remembered per code)', () => {
+  /** A subject over a column of repeated text: the row's index into `codes`, whose entries index `values`. */
+  type CodedRow = { values: string[]; codes: number[]; i: number };
+  const coded = (when: Condition) =>
+    compileCondition<CodedRow>(when, {
+      field: () =>
+        Object.assign((s: CodedRow) => s.values[s.codes[s.i]!]!, { coded: { code: (s: CodedRow) => s.codes[s.i]!, values: (s: CodedRow) => s.values } }),
+      asOf: AS_OF,
+      dateOrder: 'mdy',
+      path: 'disqualified',
+    });
+
+  it('gives what the test gives on the text, for values coded after the first test and for another table', () => {
+    const test = coded({ f: { in: ['web', 'ads'] } });
+    const table = { values: ['Web', 'email'], codes: [0, 1, 0], i: 0 };
+    expect([0, 1, 2].map((i) => test({ ...table, i }))).toEqual([true, false, true]);
+    table.values.push('ADS');
+    table.codes.push(2);
+    expect(test({ ...table, i: 3 })).toBe(true);
+    expect(test({ ...table, i: 3 })).toBe(true);
+    // Another table's code 0 is another value: nothing remembered from the first one applies.
+    expect(test({ values: ['email'], codes: [0], i: 0 })).toBe(false);
+    expect(test({ ...table, i: 0 })).toBe(true);
+  });
+
+  it('agrees with the same test on plain text, for any values and rows', () => {
+    const values = fc.uniqueArray(fc.constantFrom('web', 'Web ', 'ads', '', 'EMAIL', 'x', '12', '60'), { minLength: 1 });
+    fc.assert(
+      fc.property(values, fc.array(fc.nat()), fc.constantFrom<Test>({ eq: 'web' }, { in: ['ads', 'email'] }, { gte: 50 }, { present: true }, { matches: '^e' }), (list, rows, t) => {
+        const codes = rows.map((r) => r % list.length);
+        const byCode = coded({ f: t });
+        const byText = compile({ f: t });
+        codes.forEach((_, i) => expect(byCode({ values: list, codes, i })).toBe(byText({ f: list[codes[i]!]! })));
+      }),
+    );
+  });
+});
+
 describe('conditionFields', () => {
   it('lists every field a condition reads, through all, any and not, in order', () => {
     const when: Condition = {

@@ -34,19 +34,28 @@ export function leadGetter(plan: ColumnPlan, name: string): Getter<LeadSubject> 
       case 'firstName':
       case 'lastName': {
         const slot = plan.slotOf.get(field);
-        return slot === undefined ? () => '' : (v) => v.c.values[slot]!.get(v.i);
+        return slot === undefined ? () => '' : codedGetter((v) => v.c.values[slot]!);
       }
       case 'id':
         return (v) => {
           const id = v.c.id.get(v.i);
           return id.startsWith('#') ? '' : id;
         };
-      default:
+      case 'email':
+      case 'name':
         return (v) => v.c[field].get(v.i);
+      default:
+        return codedGetter((v) => v.c[field]);
     }
   }
   const slot = plan.slotOf.get(name);
-  return slot === undefined ? undefined : (v) => v.c.values[slot]!.get(v.i);
+  return slot === undefined ? undefined : codedGetter((v) => v.c.values[slot]!);
+}
+
+/** The getter of a lead column of repeated text, with its codes for conditions to remember tests by. */
+function codedGetter(column: (v: LeadSubject) => CodedText): Getter<LeadSubject> {
+  const get = (v: LeadSubject) => column(v).get(v.i);
+  return Object.assign(get, { coded: { code: (v: LeadSubject) => column(v).code(v.i), values: (v: LeadSubject) => column(v).values } });
 }
 
 /** The keys a lead offers to the join (SPEC §4.5), read as the deal side reads its own. */
@@ -264,7 +273,9 @@ export function classifyLeads(
   };
   // One subject, reused: conditions read the row it points at.
   const subject: LeadSubject = { c: lc, i: 0, channel: '' };
-  const lowerStatus = new Map<string, string>();
+  // Per code of the status column, the status lower-cased.
+  const lowerStatus: string[] = [];
+  const grades = rubric.grades.map((g) => g.min);
 
   for (let k = 0; k < n; k++) {
     const i = rows[k]!;
@@ -277,7 +288,10 @@ export function classifyLeads(
         break;
       }
     }
-    if (channel === '') channel = lc.source.get(i) === '' ? NO_SOURCE : lc.source.get(i);
+    if (channel === '') {
+      const source = lc.source.get(i);
+      channel = source === '' ? NO_SOURCE : source;
+    }
     subject.channel = channel;
     r.channel.push(channel);
 
@@ -289,7 +303,9 @@ export function classifyLeads(
       }
     }
     r.score[k] = score;
-    r.grade[k] = rubric.grades.findIndex((g) => score >= g.min);
+    let grade = 0;
+    while (grade < grades.length && !(score >= grades[grade]!)) grade++;
+    r.grade[k] = grade === grades.length ? -1 : grade;
 
     // The lead's deals, and the earliest created / won dates among them.
     let dealCount = 0;
@@ -318,9 +334,8 @@ export function classifyLeads(
         }
       }
     }
-    const statusText = lc.status.get(i);
-    let status = lowerStatus.get(statusText);
-    if (status === undefined) lowerStatus.set(statusText, (status = statusText.toLowerCase()));
+    const statusCode = lc.status.code(i);
+    const status = (lowerStatus[statusCode] ??= lc.status.values[statusCode]!.toLowerCase());
 
     // Which stages the lead shows direct evidence of, and the entry date that evidence gives.
     const base = k * S;

@@ -88,6 +88,11 @@ export class CodedText {
     return this.values[this.codes[i]!]!;
   }
 
+  /** The code of row `i`: its value's index in `values`. */
+  code(i: number): number {
+    return this.codes[i]!;
+  }
+
   /** The column in a form that crosses threads: a copy of the codes (then moved) and the values. */
   part(): TextCodes {
     return { codes: this.codes.slice(0, this.length), values: this.values };

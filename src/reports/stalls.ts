@@ -23,6 +23,7 @@ export function stalls(data: AuditData): Report[] {
       if (!c.stalled) continue;
       const stage = rubric.stages[c.furthest]!;
       const threshold = stage.stallAfterDays!;
+      const lead = c.lead;
       let openAmount: number | null = null;
       for (const d of deals) {
         if (d.outcome !== 'open' || stalledDeals.has(d.index) || Number.isNaN(d.amount)) continue;
@@ -30,10 +31,10 @@ export function stalls(data: AuditData): Report[] {
       }
       rows.push({
         kind: 'lead',
-        lead_id: c.lead.id,
+        lead_id: lead.id,
         deal_id: null,
-        name: personal(data, c.lead.name),
-        email: personal(data, c.lead.email),
+        name: personal(data, lead.name),
+        email: personal(data, lead.email),
         channel: c.channel,
         grade: c.grade,
         stage: stage.key,
@@ -41,7 +42,7 @@ export function stalls(data: AuditData): Report[] {
         days_in_stage: c.daysInStage,
         stall_after_days: threshold,
         days_over: c.daysInStage - threshold,
-        owner: c.lead.owner,
+        owner: lead.owner,
         open_amount: openAmount,
       });
     }

@@ -7,8 +7,22 @@ import { parseAmount, parseBoolean, parseDate, type DateOrder } from '../data/no
 import { compileMatch } from './regex.js';
 import type { Condition, Test } from './schema.js';
 
-/** Reads one field of the thing a condition is about, as the raw text of the cell ('' = missing). */
-export type Getter<S> = (subject: S) => string;
+/**
+ * Reads one field of the thing a condition is about, as the raw text of the cell ('' = missing).
+ * A getter over a column of repeated text (`CodedText`) also gives the cell's code into the
+ * column's values, so each test is remembered per code: an array read per row instead of a Map
+ * lookup by text.
+ */
+export interface Getter<S> {
+  (subject: S): string;
+  readonly coded?: Coded<S>;
+}
+
+export interface Coded<S> {
+  readonly code: (subject: S) => number;
+  /** The values the codes index (the same list for every subject of one table). */
+  readonly values: (subject: S) => readonly string[];
+}
 
 export type Predicate<S> = (subject: S) => boolean;
 
@@ -40,7 +54,7 @@ export function compileCondition<S>(when: Condition, ctx: CompileContext<S>): Pr
       const get = ctx.field(key);
       const tests = compileTest(value as Test, ctx.asOf, ctx.dateOrder, `${ctx.path}.${key}`);
       // A field that is not in the file reads as missing everywhere (checked earlier for user rubrics).
-      parts.push(get === undefined ? () => tests('') : (s) => tests(get(s)));
+      parts.push(get === undefined ? () => tests('') : get.coded ? byCode(get.coded, tests) : (s) => tests(get(s)));
     }
   }
   if (parts.length === 1) return parts[0]!;
@@ -138,6 +152,30 @@ function memo<T>(f: (text: string) => T): (text: string) => T {
       if (seen.size < MEMO_LIMIT) seen.set(text, value);
     }
     return value;
+  };
+}
+
+/**
+ * A test remembered per code of a coded column. The memo starts afresh for another table's values;
+ * values added to a table after its first test are tested each time.
+ */
+function byCode<S>(coded: Coded<S>, test: (text: string) => boolean): Predicate<S> {
+  let values: readonly string[] | undefined;
+  // Per code: 0 not tested yet, 1 false, 2 true.
+  let known = new Uint8Array(0);
+  return (s) => {
+    const list = coded.values(s);
+    if (list !== values) {
+      values = list;
+      known = new Uint8Array(list.length);
+    }
+    const c = coded.code(s);
+    const seen = known[c];
+    if (seen === 2) return true;
+    if (seen === 1) return false;
+    const result = test(list[c]!);
+    if (c < known.length) known[c] = result ? 2 : 1;
+    return result;
   };
 }
 
