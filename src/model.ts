@@ -55,6 +55,8 @@ export interface Deal {
   readonly stageIndex: number;
   /** Per pipeline stage: the date from its `enteredDate` column, NaN when none. */
   readonly stageEntered: readonly number[];
+  /** `stageEntered[k]`, without making the list (reports ask it per deal and stage). */
+  enteredStage(k: number): number;
   readonly values: readonly string[];
 }
 

@@ -575,6 +575,10 @@ class DealRow implements Deal {
   get stageEntered(): readonly number[] {
     return this.c.stageEntered.map((col) => col[this.index]!);
   }
+  enteredStage(k: number): number {
+    const col = this.c.stageEntered[k];
+    return col === undefined ? NaN : col[this.index]!;
+  }
   get values(): readonly string[] {
     return this.c.values.map((col) => col.get(this.index));
   }

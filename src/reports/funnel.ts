@@ -148,7 +148,7 @@ function dealFurthest(deal: Deal, stageCount: number): number {
   if (deal.outcome === 'won') return stageCount;
   let furthest = deal.stageIndex;
   for (let k = stageCount - 1; k > furthest; k--) {
-    if (!Number.isNaN(deal.stageEntered[k]!)) {
+    if (!Number.isNaN(deal.enteredStage(k))) {
       furthest = k;
       break;
     }
@@ -169,7 +169,7 @@ export function dealState(deal: Deal, data: AuditData): DealState {
   const stages = data.rubric.deals.stages;
   const furthest = dealFurthest(deal, stages.length);
   if (deal.outcome !== 'open' || furthest < 0 || furthest >= stages.length) return { furthest, stalled: false, daysInStage: NaN };
-  const entered = deal.stageEntered[furthest]!;
+  const entered = deal.enteredStage(furthest);
   let since = Number.isNaN(entered) ? deal.lastActivity : Number.isNaN(deal.lastActivity) ? entered : Math.max(entered, deal.lastActivity);
   if (Number.isNaN(since)) since = deal.created;
   const daysInStage = Number.isNaN(since) ? NaN : data.asOf - since;
@@ -192,8 +192,8 @@ function pipeline(data: AuditData, deals: RowList<Deal>): Report {
       c.reached++;
       if (k < state.furthest) {
         c.advanced++;
-        const from = deal.stageEntered[k]!;
-        const to = k + 1 < stages.length ? deal.stageEntered[k + 1]! : deal.closed;
+        const from = deal.enteredStage(k);
+        const to = k + 1 < stages.length ? deal.enteredStage(k + 1) : deal.closed;
         if (!Number.isNaN(from) && !Number.isNaN(to) && to >= from) c.days.push(to - from);
       } else if (k < stages.length) {
         if (deal.outcome === 'lost') c.lost++;
