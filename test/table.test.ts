@@ -60,6 +60,20 @@ describe('CodedText', () => {
     expect(text.part().codes).toBeInstanceOf(Uint32Array);
   });
 
+  it('codes any cells as a list of them would, values that share a length and end characters included', () => {
+    // Cells of 'a'/'b' with the same length, first and last character land on the same guess of
+    // their code: only the comparison with the guessed value tells them apart.
+    const cell = fc.oneof(fc.stringMatching(/^a[ab]{0,3}b$/), fc.constantFrom('', 'ab', 'aab', 'abb', 'x'), fc.string({ maxLength: 4 }));
+    fc.assert(
+      fc.property(fc.array(cell, { maxLength: 300 }), (list) => {
+        const text = new CodedText();
+        for (const c of list) text.push(c);
+        expect(cells(text)).toEqual(list);
+        expect(new Set(text.values).size).toBe(text.values.length);
+      }),
+    );
+  });
+
   it('appends a part coded as it codes its own rows, adding only values a row uses', () => {
     const first = new CodedText();
     for (const cell of ['b', 'a', 'b']) first.push(cell);

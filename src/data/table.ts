@@ -69,6 +69,8 @@ export function dayNumbers(): Numbers<Days> {
  * codes into a list of its distinct values, each value stored once. The codes take 1 byte a row
  * while there are at most 256 values, then 2, then 4, instead of an 8-byte pointer (issue 6).
  */
+const GUESSES = 256;
+
 export class CodedText {
   readonly values: string[] = [];
   private readonly index = new Map<string, number>();
@@ -78,6 +80,12 @@ export class CodedText {
   // Neighbouring rows often repeat a value (a sorted export, an empty column).
   private lastText: string | undefined;
   private lastCode = 0;
+  /**
+   * A guess of a text's code (plus 1; 0: none) by its length and first and last characters: one
+   * string comparison instead of hashing a freshly cut cell for the Map, which most cells of a
+   * column with few values pass (issue 6).
+   */
+  private readonly guess = new Uint32Array(GUESSES);
   length = 0;
 
   push(text: string): void {
@@ -115,12 +123,19 @@ export class CodedText {
 
   private codeOf(text: string): number {
     if (text === this.lastText) return this.lastCode;
-    let code = this.index.get(text);
-    if (code === undefined) {
-      code = this.values.length;
-      const kept = own(text);
-      this.values.push(kept);
-      this.index.set(kept, code);
+    const n = text.length;
+    const slot = n === 0 ? 0 : (n * 31 + text.charCodeAt(0) * 7 + text.charCodeAt(n - 1)) & (GUESSES - 1);
+    const guess = this.guess[slot]!;
+    let code: number | undefined = guess - 1;
+    if (guess === 0 || this.values[code] !== text) {
+      code = this.index.get(text);
+      if (code === undefined) {
+        code = this.values.length;
+        const kept = own(text);
+        this.values.push(kept);
+        this.index.set(kept, code);
+      }
+      this.guess[slot] = code + 1;
     }
     this.lastText = this.values[code];
     this.lastCode = code;
