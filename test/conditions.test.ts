@@ -270,6 +270,15 @@ describe('compileCondition: combining', () => {
   });
 });
 
+describe('compileCondition: remembered tests', () => {
+  it('give the same answers past the memo\'s limit, when it stops being asked (a column of distinct emails)', () => {
+    const test = compile({ email: { matches: '@gmail\\.' } });
+    const emails = Array.from({ length: 12_000 }, (_, i) => (i % 7 === 0 ? `p${i}@GMAIL.com` : `p${i}@corp${i % 5}.com`));
+    const again = [...emails.slice(0, 50), ...emails.slice(-50)];
+    for (const email of [...emails, ...again]) expect(test({ email })).toBe(/@gmail\./i.test(email));
+  });
+});
+
 describe('compileCondition: a coded field (tests remembered per code)', () => {
   /** A subject over a column of repeated text: the row's index into `codes`, whose entries index `values`. */
   type CodedRow = { values: string[]; codes: number[]; i: number };
