@@ -58,6 +58,20 @@ describe('readCsv: records, lines and row accounting', () => {
     ]);
   });
 
+  it('reads one-column files and runs of blank lines on the fast path, as csv-parse does', async () => {
+    // The cutter looks for the next delimiter once and remembers it: in a one-column file there
+    // is none, in blank lines it is records away (each record searched to the end of the chunk).
+    const oneColumn = `id\n${Array.from({ length: 2000 }, (_, i) => (i % 50 === 0 ? `"L,${i}"` : i % 70 === 0 ? '' : `L${i}`)).join('\n')}\n`;
+    const blanks = `a,b\n${Array.from({ length: 500 }, (_, i) => `${i},x\n\n\n"q,${i}",y`).join('\n')}\n`;
+    for (const text of [oneColumn, blanks]) {
+      for (const chunkSize of [7, 4096, 1 << 20]) {
+        const seen = await read(text, { chunkSize });
+        expect(seen.info.exact).toBe(false);
+        expect(seen.records.map((r) => r.cells)).toEqual(oracle(text, '\n', ',').slice(1));
+      }
+    }
+  });
+
   it('rejects a quoted short row (udsv, the hot path before the cutter, padded it silently)', async () => {
     const seen = await read('a,b,c\n"1","2"\n"3","4","5"\n');
     expect(seen.records.map((r) => r.reason ?? 'row')).toEqual(['too few cells', 'row']);

@@ -52,7 +52,10 @@ export function leadGetter(plan: ColumnPlan, name: string): Getter<LeadSubject> 
   return slot === undefined ? undefined : codedGetter((v) => v.c.values[slot]!);
 }
 
-/** The getter of a lead column of repeated text, with its codes for conditions to remember tests by. */
+/**
+ * The getter of a lead column of repeated text, with its codes for conditions to remember tests
+ * by. The column is found from the subject (its table), so its values are too.
+ */
 function codedGetter(column: (v: LeadSubject) => CodedText): Getter<LeadSubject> {
   const get = (v: LeadSubject) => column(v).get(v.i);
   return Object.assign(get, { coded: { code: (v: LeadSubject) => column(v).code(v.i), values: (v: LeadSubject) => column(v).values } });

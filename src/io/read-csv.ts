@@ -3,7 +3,7 @@
  *
  * The hot path is a scanner over one slice of decoded text at a time: it finds where each whole
  * record starts and ends (walking from quote to quote with `indexOf`, a line end counting only
- * outside quotes), then cuts each record into cells as RFC 4180 fields (`cutRecord`). Ragged rows
+ * outside quotes), then cuts each record into cells as RFC 4180 fields (`Cutter`). Ragged rows
  * are cut like any other and judged by the reader. Whatever the scanner cannot read exactly (text
  * after a closing quote, mixed line ends, a quote never closed) hands the rest of the file, from
  * that record on, to csv-parse — the reference parser — which reads it exactly and pinpoints an
@@ -757,7 +757,7 @@ class RecordReader {
       if (this.text.length > MAX_RECORD_CHARS) this.tooLong(result.line);
       return;
     }
-    // Hand everything from the record that did not add up over to csv-parse.
+    // Hand everything from the record the fast path could not read over to csv-parse.
     const rest = this.text.slice(result.consumed);
     this.text = '';
     const mixed = result.anomaly === 'line end';
@@ -970,8 +970,8 @@ class FastPath {
           }
           // Count the lines the quoted text spans.
           for (let inner = text.indexOf(endStr, q + 1); inner >= 0 && inner < close; inner = text.indexOf(endStr, inner + 1)) lines++;
-          const after = text.charCodeAt(close + 1);
-          if (close + 1 < len && after !== this.delimChar && after !== 10 && after !== 13) {
+          const next = text.charCodeAt(close + 1);
+          if (close + 1 < len && next !== this.delimChar && next !== 10 && next !== 13) {
             // Text after a closing quote: csv-parse decides.
             return { count, consumed: start, lines: startLine, anomaly: 'row', anomalyAt: start };
           }
@@ -1031,10 +1031,11 @@ class FastPath {
    */
   run(text: string, atEnd: boolean, emit: (cells: string[], line: number, chars: number) => void): FastResult {
     const scanned = this.scan(text, atEnd, Number.MAX_SAFE_INTEGER);
+    const cutter = new Cutter(text, this.delimiter);
     for (let k = 0; k < scanned.count; k++) {
       const start = this.starts[k]!;
       const end = this.ends[k]!;
-      const cells = end - start > MAX_RECORD_CHARS ? undefined : cutRecord(text, start, end, this.delimiter, this.delimChar);
+      const cells = end - start > MAX_RECORD_CHARS ? undefined : cutter.cut(start, end);
       if (cells === undefined) {
         this.line = this.lines[k]!;
         return { consumed: start, anomaly: 'row', line: this.line };
@@ -1050,38 +1051,60 @@ class FastPath {
 }
 
 /**
- * The cells of the record `text[start, end)` as RFC 4180 fields: a field that starts with a quote
- * runs to the quote closing it (`""` inside is one quote) and must be followed by the delimiter or
- * the record's end; any other field runs to the next delimiter, quotes in it being plain text
- * (csv-parse's `relax_quotes`). Undefined when a closing quote is followed by anything else, which
- * csv-parse then decides. The scanner found the record's end with the same rules, so a quoted
- * field always closes before `end`.
+ * Cuts the records of one text, in order, into cells as RFC 4180 fields: a field that starts with
+ * a quote runs to the quote closing it (`""` inside is one quote) and must be followed by the
+ * delimiter or the record's end; any other field runs to the next delimiter, quotes in it being
+ * plain text (csv-parse's `relax_quotes`). The scanner found each record's end with the same
+ * rules, so a quoted field always closes before it.
  */
-export function cutRecord(text: string, start: number, end: number, delimiter: string, delimChar: number): string[] | undefined {
-  const cells: string[] = [];
-  let p = start;
-  for (;;) {
-    if (p < end && text.charCodeAt(p) === 34) {
-      let close = text.indexOf('"', p + 1);
-      let escaped = false;
-      while (close >= 0 && close + 1 < end && text.charCodeAt(close + 1) === 34) {
-        escaped = true;
-        close = text.indexOf('"', close + 2);
+class Cutter {
+  private readonly delimChar: number;
+  /**
+   * The first delimiter at or after where the cutter last looked (text.length: none). `indexOf`
+   * cannot stop at a record's end, so without it the last field of each record searched on through
+   * the text: a one-column file took time quadratic in the chunk (found in review).
+   */
+  private nextDelimiter = -1;
+
+  constructor(
+    private readonly text: string,
+    private readonly delimiter: string,
+  ) {
+    this.delimChar = delimiter.charCodeAt(0);
+  }
+
+  /** The cells of the record `text[start, end)`; undefined when a closing quote is followed by anything else (csv-parse decides). */
+  cut(start: number, end: number): string[] | undefined {
+    const text = this.text;
+    const cells: string[] = [];
+    let p = start;
+    for (;;) {
+      if (p < end && text.charCodeAt(p) === 34) {
+        let close = text.indexOf('"', p + 1);
+        let escaped = false;
+        while (close >= 0 && close + 1 < end && text.charCodeAt(close + 1) === 34) {
+          escaped = true;
+          close = text.indexOf('"', close + 2);
+        }
+        if (close < 0 || close >= end) return undefined;
+        const raw = text.slice(p + 1, close);
+        cells.push(escaped ? raw.replaceAll('""', '"') : raw);
+        if (close + 1 === end) return cells;
+        if (text.charCodeAt(close + 1) !== this.delimChar) return undefined;
+        p = close + 2;
+      } else {
+        if (this.nextDelimiter < p) {
+          const found = text.indexOf(this.delimiter, p);
+          this.nextDelimiter = found < 0 ? text.length : found;
+        }
+        const next = this.nextDelimiter;
+        if (next >= end) {
+          cells.push(text.slice(p, end));
+          return cells;
+        }
+        cells.push(text.slice(p, next));
+        p = next + 1;
       }
-      if (close < 0 || close >= end) return undefined;
-      const raw = text.slice(p + 1, close);
-      cells.push(escaped ? raw.replaceAll('""', '"') : raw);
-      if (close + 1 === end) return cells;
-      if (text.charCodeAt(close + 1) !== delimChar) return undefined;
-      p = close + 2;
-    } else {
-      const next = text.indexOf(delimiter, p);
-      if (next < 0 || next >= end) {
-        cells.push(text.slice(p, end));
-        return cells;
-      }
-      cells.push(text.slice(p, next));
-      p = next + 1;
     }
   }
 }

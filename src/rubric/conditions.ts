@@ -142,9 +142,9 @@ const MEMO_LIMIT = 4096;
 /**
  * A test remembered per distinct cell text: columns such as sources, job titles or company sizes
  * repeat a few thousand values over a million rows, so each value is tested once. Once the memo
- * is full and has missed more than MEMO_LIMIT times, more often than it found the text, it is no
- * longer asked: in a column of distinct values (emails) each lookup only cost a hash of the text
- * (1M export: ~0.3 s of classification).
+ * is full, it is no longer asked when the texts it has missed since (past MEMO_LIMIT of them)
+ * outnumber all it has found: in a column of distinct values (emails) each lookup only cost a
+ * hash of the text (1M export: ~0.3 s of classification).
  */
 function memo<T>(f: (text: string) => T): (text: string) => T {
   const seen = new Map<string, T>();
