@@ -64,13 +64,14 @@ export function dayNumbers(): Numbers<Days> {
   return new Numbers((size) => new Float32Array(size));
 }
 
+/** Slots of CodedText's table of guessed codes (a power of two). */
+const GUESSES = 256;
+
 /**
  * A column of text that repeats (source, status, owner, the rubric's condition columns) as small
  * codes into a list of its distinct values, each value stored once. The codes take 1 byte a row
  * while there are at most 256 values, then 2, then 4, instead of an 8-byte pointer (issue 6).
  */
-const GUESSES = 256;
-
 export class CodedText {
   readonly values: string[] = [];
   private readonly index = new Map<string, number>();
