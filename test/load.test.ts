@@ -100,6 +100,12 @@ describe('dates', () => {
     expect(loaded.data.leads!.map((c) => isoDate(c.lead.created))).toEqual(['2024-05-03', '2024-12-25']);
   });
 
+  it('learns the order from dashed dates too, a one- or two-digit day first', async () => {
+    const leads = file('id,source,created\nL1,web,3-05-2024\nL2,web,25-12-2024\nL3,web,2024-01-02\n');
+    const loaded = await run({ leads });
+    expect(loaded.data.leads!.map((c) => isoDate(c.lead.created))).toEqual(['2024-05-03', '2024-12-25', '2024-01-02']);
+  });
+
   it('warns when a column never proves its order', async () => {
     const leads = file('id,source,created\nL1,web,03/05/2024\n');
     const loaded = await run({ leads });

@@ -177,6 +177,15 @@ const enum Proof {
 const PART_INVALIDS = 64;
 
 /**
+ * True for a date written day-month or month-day with dashes (`5-3-2024`). It needs a dash at
+ * index 1 or 2, which an ISO date (most cells) has not: the pattern is skipped for those (~50 ms
+ * a thread on the 1M export).
+ */
+function twoWayDashed(text: string): boolean {
+  return (text.charCodeAt(1) === 45 || text.charCodeAt(2) === 45) && /^\d{1,2}-\d{1,2}-\d/.test(text);
+}
+
+/**
  * One date column: reads cells, learns its slash order from the values that prove it (SPEC §4.4)
  * and, at the end, re-reads the ambiguous ones if the column turned out to be the other way round.
  */
@@ -225,7 +234,7 @@ class DateColumn {
       return NaN;
     }
     let proof = Proof.None;
-    if (this.configured !== 'ymd' && text.length <= 24 && (text.includes('/') || /^\d{1,2}-\d{1,2}-\d/.test(text))) {
+    if (this.configured !== 'ymd' && text.length <= 24 && (text.includes('/') || twoWayDashed(text))) {
       const evidence = slashEvidence(text);
       if (evidence === SlashEvidence.DayFirst) {
         this.dayFirst++;
