@@ -113,6 +113,9 @@ interface Results {
 
 /** The classified leads of a run: a list of views over the result columns. */
 export class ClassifiedLeads extends Rows<ClassifiedLead> {
+  /** The index of the rubric's qualified grade: grades at or before it are qualified. */
+  readonly qualifiedGrade: number;
+
   constructor(
     readonly results: Results,
     readonly leads: LeadTable,
@@ -121,6 +124,7 @@ export class ClassifiedLeads extends Rows<ClassifiedLead> {
     readonly rubric: Rubric,
   ) {
     super(results.length, (k) => new ClassifiedRow(this, k));
+    this.qualifiedGrade = rubric.grades.findIndex((g) => g.name === rubric.qualifiedGrade);
   }
 }
 
@@ -159,7 +163,7 @@ class ClassifiedRow implements ClassifiedLead {
     return this.all.rubric.grades[this.r.grade[this.k]!]!.name;
   }
   get qualified(): boolean {
-    return this.r.grade[this.k]! <= this.all.rubric.grades.findIndex((g) => g.name === this.all.rubric.qualifiedGrade);
+    return this.r.grade[this.k]! <= this.all.qualifiedGrade;
   }
   get signals(): readonly number[] {
     return this.r.signal.flatMap((matched, s) => (matched[this.k] ? [s] : []));
