@@ -907,7 +907,7 @@ class FastPath {
 
   constructor(
     private readonly delimiter: string,
-    private readonly lineEnd: string,
+    lineEnd: string,
   ) {
     this.delimChar = delimiter.charCodeAt(0);
     this.crlf = lineEnd === '\r\n';
