@@ -11,10 +11,10 @@ import { EXIT, InputError, UsageError, exitCodeOf } from './errors.js';
 import { isoDate, parseDate, today, type DateOrder } from './data/normalize.js';
 import { load, readHeader, type LoadOptions, type Loaded } from './load.js';
 import type { AuditResult, Report } from './model.js';
-import { renderers, type FormatName } from './render/index.js';
+import { renderers, type FormatName, type Pieces } from './render/index.js';
 import { alertText } from './render/format.js';
 import { neutralizeFormula, terminalSafe } from './render/safe.js';
-import { writeSliced } from './io/write.js';
+import { writePieces } from './io/write.js';
 import { progressLine } from './progress.js';
 import { workerReads } from './split.js';
 import type { RunDocument } from './reports/diff.js';
@@ -199,17 +199,20 @@ function checkOutputPath(path: string, inputs: readonly string[]): void {
 }
 
 /** Writes a file the user named (-o, --rejects): never over an input, and a bad path is a usage error. */
-function writeOutput(path: string, text: string, inputs: readonly string[]): void {
+function writeOutput(path: string, pieces: Pieces, inputs: readonly string[]): void {
   checkOutputPath(path, inputs);
   try {
     const fd = openSync(path, 'w');
     try {
-      writeSliced(text, (slice) => writeSync(fd, slice));
+      writePieces(pieces, (slice) => writeSync(fd, slice));
     } finally {
       closeSync(fd);
     }
   } catch (error) {
-    throw new UsageError(`${path}: cannot write (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+    // Only the file system's errors are the user's to fix: rows are rendered as they are written.
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === undefined) throw error;
+    throw new UsageError(`${path}: cannot write (${code})`);
   }
 }
 
@@ -226,7 +229,7 @@ function writeRejects(path: string, loaded: Loaded, inputs: readonly string[]): 
     const cells = Array.from({ length: names.length }, (_, i) => neutralizeFormula(r.cells[i] ?? ''));
     lines.push([...cells, r.file, String(r.line), r.reason].map(quote).join(','));
   }
-  writeOutput(path, `${lines.join('\n')}\n`, inputs);
+  writeOutput(path, [`${lines.join('\n')}\n`], inputs);
 }
 
 /** `audit`: the summary and every report; on screen the stalls list is cut to its worst rows. */
@@ -289,7 +292,7 @@ async function runReports(
     }
     if (!o.quiet) io.stderr.write(`leadaudit: wrote ${written.join(', ')}\n`);
   } else if (o.output !== undefined) writeOutput(o.output, render(result, false), inputs);
-  else writeSliced(render(result, true), (slice) => io.stdout.write(slice));
+  else writePieces(render(result, true), (slice) => io.stdout.write(slice));
   for (const a of alerts) io.stderr.write(`leadaudit: alert: ${alertText(a)}\n`);
   return alerts.length > 0 ? EXIT.alert : EXIT.ok;
 }
@@ -445,14 +448,14 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
       const reports = diffRuns(readRun(older), readRun(newer));
       const result: AuditResult = { asOf: readRun(newer).asOf, inputs: { leads: null, deals: null }, reports, verdict: [], alerts: [] };
       const renderer = await renderers[o.format as FormatName]();
-      const text = renderer(result, {
+      const pieces = renderer(result, {
         color: o.output === undefined && useColor(o, io),
         width: io.stdout.isTTY ? (io.stdout.columns ?? 80) : 80,
         wide: o.wide ?? false,
         tool: { name: 'leadaudit', version: version() },
       });
-      if (o.output !== undefined) writeOutput(o.output, text, [older, newer]);
-      else writeSliced(text, (slice) => io.stdout.write(slice));
+      if (o.output !== undefined) writeOutput(o.output, pieces, [older, newer]);
+      else writePieces(pieces, (slice) => io.stdout.write(slice));
     });
 
   program
@@ -486,7 +489,7 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
         deals: deals === undefined ? undefined : { file: deals, header: dealHeader! },
         today: isoDate(today(io.now())),
       });
-      writeOutput(target, text, [leads, deals].filter((f): f is string => f !== undefined));
+      writeOutput(target, [text], [leads, deals].filter((f): f is string => f !== undefined));
       if (!o.quiet) {
         const files = [leads, deals].filter(Boolean).join(' ');
         io.stderr.write(`leadaudit: wrote ${o.output} (${preset} preset${o.preset === undefined ? ', detected from the headers' : ''}); next: leadaudit check ${files}\n`);

@@ -10,7 +10,7 @@ import { load } from '../src/load.js';
 import { buildReports, REPORT_COMMANDS } from '../src/reports/index.js';
 import { verdicts } from '../src/reports/matrix.js';
 import { explain } from '../src/reports/explain.js';
-import { renderers } from '../src/render/index.js';
+import { joined, renderers } from '../src/render/index.js';
 import { dayNumber } from '../src/data/normalize.js';
 import type { AuditResult } from '../src/model.js';
 
@@ -50,7 +50,7 @@ describe('tiny inputs: 3 leads, 0 wins, a channel of 1', () => {
     expect(reports.map((r) => r.name)).toEqual(['summary', 'funnel', 'sources', 'matrix', 'signals', 'stalls', 'cohorts', 'owners']);
     const result: AuditResult = { asOf: '2025-06-30', inputs: loaded.data.inputs, reports, verdict: verdicts(loaded.data).map((v) => v.text), alerts: [] };
     for (const [name, loadRenderer] of Object.entries(renderers)) {
-      const out = (await loadRenderer())(result, { color: false, width: 80, wide: false, tool: { name: 'leadaudit', version: 'test' } });
+      const out = joined((await loadRenderer())(result, { color: false, width: 80, wide: false, tool: { name: 'leadaudit', version: 'test' } }));
       expect(out.length, name).toBeGreaterThan(100);
       expect(out, name).not.toMatch(/NaN|undefined|Infinity/);
     }

@@ -8,11 +8,12 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { AuditResult, Column, FiredAlert, Report, Row } from '../src/model.js';
 import { escapeHtml } from '../src/render/html.js';
-import { renderers as load, type RenderOptions } from '../src/render/index.js';
+import { joined, renderers as load, type Renderer, type RenderOptions } from '../src/render/index.js';
 import { markdownLine, markdownText } from '../src/render/markdown.js';
 
 /** The renderers, loaded through the registry the CLI uses (each is loaded on demand). */
-const renderers = { md: await load.md(), html: await load.html() };
+const text = (render: Renderer) => (result: AuditResult, options: RenderOptions) => joined(render(result, options));
+const renderers = { md: text(await load.md()), html: text(await load.html()) };
 
 const options: RenderOptions = { color: false, width: 80, wide: false, tool: { name: 'leadaudit', version: '9.9.9' } };
 

@@ -1,15 +1,18 @@
 import { Chalk } from 'chalk';
 import Table from 'cli-table3';
 import { parse } from 'csv-parse/sync';
+import { stringify } from 'csv-stringify/sync';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { AuditResult, Column, ColumnKind, FileAccounting, Report, Row } from '../src/model.js';
 import { alertText, formatCell, rawValue } from '../src/render/format.js';
-import { renderers as load, type RenderOptions } from '../src/render/index.js';
+import { joined, renderers as load, type Renderer, type RenderOptions } from '../src/render/index.js';
+import { field } from '../src/render/csv.js';
 import { neutralizeFormula, terminalSafe } from '../src/render/safe.js';
 
 /** The renderers, loaded through the registry the CLI uses (each is loaded on demand). */
-const renderers = { table: await load.table(), csv: await load.csv(), tsv: await load.tsv(), json: await load.json() };
+const text = (render: Renderer) => (result: AuditResult, options: RenderOptions) => joined(render(result, options));
+const renderers = { table: text(await load.table()), csv: text(await load.csv()), tsv: text(await load.tsv()), json: text(await load.json()) };
 
 const ESC = '\u001b';
 const plain: RenderOptions = { color: false, width: 80, wide: false, tool: { name: 'leadaudit', version: '9.9.9' } };
@@ -166,6 +169,35 @@ describe('csv and tsv', () => {
     );
   });
 
+  it('quotes a field exactly as csv-stringify would', () => {
+    const text = fc.string({ unit: fc.constantFrom('a', ',', '\t', '"', '\n', '\r', ' ', 'é', '😀', '\ud800') });
+    fc.assert(
+      fc.property(fc.array(text, { minLength: 1, maxLength: 4 }), (cells) => {
+        for (const delimiter of [',', '\t'] as const) {
+          expect(`${cells.map((c) => field(c, delimiter)).join(delimiter)}\n`).toBe(stringify([cells], { delimiter }));
+        }
+      }),
+    );
+  });
+
+  it('writes rows a batch at a time, the same bytes as csv-stringify at every batch edge', async () => {
+    const render = await load.csv();
+    const columns: Column[] = [
+      { key: 'name', label: 'Name', kind: 'text', fromInput: true },
+      { key: 'n', label: 'N', kind: 'count' },
+    ];
+    const names = fc.sample(fc.string({ unit: fc.constantFrom('a', ',', '"', '\n', '=', '-') }), { numRuns: 9000, seed: 7 });
+    for (const n of [4095, 4096, 4097, 9000]) {
+      const rows = names.slice(0, n).map((name, i) => ({ name, n: i }));
+      const pieces = [...render(result([report('r', columns, rows), sources]), plain)];
+      const expected = stringify([['name', 'n'], ...rows.map((r) => [neutralizeFormula(r.name), String(r.n)])]);
+      const whole = pieces.join('');
+      expect(whole.slice(0, expected.length), `${n} rows`).toBe(expected);
+      expect(whole.slice(expected.length), `${n} rows`).toBe(`\n${renderers.csv(result([sources]), plain)}`);
+      if (n > 8192) expect(Math.max(...pieces.map((p) => p.length)), `${n} rows`).toBeLessThan(whole.length / 2);
+    }
+  });
+
   it('separates the reports of an audit by one empty line, each a plain table', () => {
     const one = report('a', [{ key: 'x', label: 'X', kind: 'count' }], [{ x: 1 }, { x: 2 }]);
     const two = report('b', [{ key: 'y', label: 'Y', kind: 'text' }], [{ y: 'q' }]);
@@ -235,6 +267,72 @@ describe('json', () => {
 
   it('refuses two reports with the same name', () => {
     expect(() => renderers.json(result([sources, sources]), plain)).toThrow(/sources/);
+  });
+
+  /** The document as SPEC §7.1 describes it, made whole: what the pieces must add up to. */
+  function document(input: AuditResult): string {
+    const reports: Record<string, unknown> = {};
+    for (const r of input.reports) {
+      reports[r.name] = {
+        title: r.title,
+        columns: r.columns.map((c) => ({ key: c.key, label: c.label, kind: c.kind })),
+        rows: r.rows.map((row) => Object.fromEntries(r.columns.map((c) => [c.key, rawValue(row[c.key], c.kind)]))),
+        notes: r.notes,
+      };
+    }
+    const accounting = (a: FileAccounting | null) =>
+      a === null ? null : { ...a, reasons: Object.fromEntries(Object.entries(a.reasons).sort(([x], [y]) => (x < y ? -1 : 1))) };
+    const doc = {
+      schemaVersion: 1,
+      tool: plain.tool,
+      asOf: input.asOf,
+      inputs: { leads: accounting(input.inputs.leads), deals: accounting(input.inputs.deals) },
+      reports,
+      verdict: input.verdict,
+      alerts: input.alerts,
+    };
+    return `${JSON.stringify(doc, null, 2)}\n`;
+  }
+
+  const cell = fc.oneof(
+    fc.string({ unit: fc.constantFrom('a', '"', '\\', '\n', '\t', '\u0000', 'é', '😀', '\ud800', ' ') }),
+    fc.double(),
+    fc.integer(),
+    fc.boolean(),
+    fc.constant(null),
+  );
+  const columns: Column[] = [
+    { key: 'name', label: 'Name "n"', kind: 'text', fromInput: true },
+    { key: 'rate', label: 'Rate', kind: 'percent' },
+    { key: 'flag', label: 'Flag', kind: 'flag' },
+    { key: 'days', label: 'Days', kind: 'days' },
+  ];
+  const rowsOf = (n: number, seed: number): Row[] => {
+    const cells = fc.sample(fc.tuple(cell, fc.double(), fc.boolean(), fc.integer()), { numRuns: n, seed });
+    return cells.map(([name, rate, flag, days]) => ({ name, rate, flag, days }));
+  };
+
+  it('adds up to the whole document, whatever the reports hold', () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.nat({ max: 6 }), fc.integer()), { maxLength: 4 }), fc.boolean(), (shapes, withInputs) => {
+        const reports = shapes.map(([n, seed], i) => report(`r${i}`, columns, rowsOf(n, seed), { notes: i % 2 === 0 ? [] : ['a "note"\n'] }));
+        // With inputs, a verdict and an alert (the run above), or with none.
+        const run = withInputs ? { ...input, reports } : result(reports);
+        expect(renderers.json(run, plain)).toBe(document(run));
+      }),
+    );
+  });
+
+  it('makes rows a batch at a time, the pieces adding up at every batch edge', async () => {
+    const render = await load.json();
+    for (const n of [2047, 2048, 2049, 4096, 5000]) {
+      const run = result([report('big', columns, rowsOf(n, n)), report('empty', columns, []), sources]);
+      const pieces = [...render(run, plain)];
+      const whole = pieces.join('');
+      expect(whole, `${n} rows`).toBe(document(run));
+      // Past two batches of rows, no piece holds half of them.
+      if (n > 4096) expect(Math.max(...pieces.map((p) => p.length)), `${n} rows`).toBeLessThan(whole.length / 2);
+    }
   });
 });
 

@@ -1,5 +1,7 @@
 /** Writing long output to a stream or a file. */
 
+import type { Pieces } from '../render/index.js';
+
 /** Characters written at a time by `writeSliced`. */
 const SLICE = 1 << 16;
 
@@ -16,4 +18,9 @@ export function writeSliced(text: string, write: (slice: string) => unknown, siz
     write(text.slice(at, end));
     at = end;
   }
+}
+
+/** Writes each piece as it comes (a renderer makes the next batch of rows only when asked), sliced. */
+export function writePieces(pieces: Pieces, write: (slice: string) => unknown): void {
+  for (const piece of pieces) writeSliced(piece, write);
 }

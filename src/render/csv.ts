@@ -5,38 +5,57 @@
  *
  * Text from the input data that a spreadsheet would run as a formula gets a leading `'`;
  * values the tool computed (numbers, the `signif` mark `-`) are never altered.
+ *
+ * Quoting is done here, not by csv-stringify: for the same bytes (a property test holds the two
+ * equal), a million-row `score` is written in ~1 s instead of ~4, a batch of rows at a time (issue 6).
  */
 
-import { stringify } from 'csv-stringify/sync';
 import type { AuditResult, Report } from '../model.js';
 import { cellKind, formatCell } from './format.js';
 import type { RenderOptions } from './index.js';
 import { neutralizeFormula } from './safe.js';
 
-function records(report: Report): string[][] {
+/** Rows turned into text at a time. */
+const BATCH = 4096;
+
+const NEEDS_QUOTES = { ',': /[",\r\n]/, '\t': /["\t\r\n]/ };
+
+/** One field as RFC 4180 writes it: in quotes, inner quotes doubled, when it holds a quote, the delimiter or a line end. */
+export function field(text: string, delimiter: ',' | '\t'): string {
+  return NEEDS_QUOTES[delimiter].test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+}
+
+function* records(report: Report, delimiter: ',' | '\t'): Generator<string> {
   // Keys are the tool's own snake_case names, except a `--by` column, which the user named.
-  const header = report.columns.map((c) => neutralizeFormula(c.key));
-  const body = report.rows.map((row) =>
-    report.columns.map((c) => {
-      const value = row[c.key];
-      const text = formatCell(value, cellKind(c, row), 'raw');
-      return c.fromInput === true && typeof value === 'string' ? neutralizeFormula(text) : text;
-    }),
-  );
-  return [header, ...body];
+  yield `${report.columns.map((c) => field(neutralizeFormula(c.key), delimiter)).join(delimiter)}\n`;
+  for (let start = 0; start < report.rows.length; start += BATCH) {
+    let text = '';
+    for (const row of report.rows.slice(start, start + BATCH)) {
+      const cells = report.columns.map((c) => {
+        const value = row[c.key];
+        const cell = formatCell(value, cellKind(c, row), 'raw');
+        return field(c.fromInput === true && typeof value === 'string' ? neutralizeFormula(cell) : cell, delimiter);
+      });
+      text += `${cells.join(delimiter)}\n`;
+    }
+    yield text;
+  }
 }
 
-function delimited(result: AuditResult, delimiter: ',' | '\t'): string {
-  return result.reports
-    .filter((r) => r.columns.length > 0)
-    .map((r) => stringify(records(r), { delimiter }))
-    .join('\n');
+function* delimited(result: AuditResult, delimiter: ',' | '\t'): Generator<string> {
+  let first = true;
+  for (const report of result.reports) {
+    if (report.columns.length === 0) continue;
+    if (!first) yield '\n';
+    first = false;
+    yield* records(report, delimiter);
+  }
 }
 
-export function csv(result: AuditResult, _options: RenderOptions): string {
+export function csv(result: AuditResult, _options: RenderOptions): Generator<string> {
   return delimited(result, ',');
 }
 
-export function tsv(result: AuditResult, _options: RenderOptions): string {
+export function tsv(result: AuditResult, _options: RenderOptions): Generator<string> {
   return delimited(result, '\t');
 }
