@@ -14,7 +14,7 @@ import type { AuditResult, Report } from './model.js';
 import { renderers, type FormatName, type Pieces } from './render/index.js';
 import { alertText } from './render/format.js';
 import { neutralizeFormula, terminalSafe } from './render/safe.js';
-import { writePieces } from './io/write.js';
+import { streamPieces, writePieces, type Out } from './io/write.js';
 import { progressLine } from './progress.js';
 import { workerReads } from './split.js';
 import type { RunDocument } from './reports/diff.js';
@@ -25,7 +25,7 @@ import { PRESET_NAMES } from './rubric/fields.js';
 
 /** Where the CLI talks to the world; tests pass their own. */
 export interface Io {
-  readonly stdout: { write(text: string): unknown; isTTY?: boolean; columns?: number };
+  readonly stdout: Out & { isTTY?: boolean; columns?: number };
   readonly stderr: { write(text: string): unknown; isTTY?: boolean };
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly cwd: string;
@@ -292,7 +292,7 @@ async function runReports(
     }
     if (!o.quiet) io.stderr.write(`leadaudit: wrote ${written.join(', ')}\n`);
   } else if (o.output !== undefined) writeOutput(o.output, render(result, false), inputs);
-  else writePieces(render(result, true), (slice) => io.stdout.write(slice));
+  else await streamPieces(render(result, true), io.stdout);
   for (const a of alerts) io.stderr.write(`leadaudit: alert: ${alertText(a)}\n`);
   return alerts.length > 0 ? EXIT.alert : EXIT.ok;
 }
@@ -455,7 +455,7 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
         tool: { name: 'leadaudit', version: version() },
       });
       if (o.output !== undefined) writeOutput(o.output, pieces, [older, newer]);
-      else writePieces(pieces, (slice) => io.stdout.write(slice));
+      else await streamPieces(pieces, io.stdout);
     });
 
   program

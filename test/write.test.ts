@@ -1,6 +1,7 @@
+import { EventEmitter } from 'node:events';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { writeSliced } from '../src/io/write.js';
+import { streamPieces, writeSliced } from '../src/io/write.js';
 
 function slices(text: string, size: number): string[] {
   const out: string[] = [];
@@ -28,5 +29,47 @@ describe('writeSliced', () => {
         for (const slice of out) expect(Buffer.from(slice).toString()).toBe(slice);
       }),
     );
+  });
+});
+
+describe('streamPieces', () => {
+  /** A stream that is full after every write until it drains, and a renderer that logs when it is asked for more. */
+  function setup() {
+    const log: string[] = [];
+    const out = Object.assign(new EventEmitter(), {
+      write(text: string) {
+        log.push(`write ${text}`);
+        return false;
+      },
+    });
+    function* pieces() {
+      for (const piece of ['a', 'b', 'c']) {
+        log.push(`make ${piece}`);
+        yield piece;
+      }
+    }
+    return { log, out, pieces };
+  }
+
+  it('makes no more output while the stream is full, and goes on when it drains', async () => {
+    const { log, out, pieces } = setup();
+    const done = streamPieces(pieces(), out);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(log).toEqual(['make a', 'write a']);
+    out.emit('drain');
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(log).toEqual(['make a', 'write a', 'make b', 'write b']);
+    out.emit('drain');
+    await new Promise((resolve) => setImmediate(resolve));
+    out.emit('drain');
+    await done;
+    expect(log.filter((l) => l.startsWith('write'))).toEqual(['write a', 'write b', 'write c']);
+  });
+
+  it('writes straight on to a stream that never asks to wait', async () => {
+    const written: string[] = [];
+    await streamPieces(['x'.repeat(70_000), 'y'], { write: (text: string) => written.push(text) });
+    expect(written.join('')).toBe(`${'x'.repeat(70_000)}y`);
+    expect(written.length).toBe(3);
   });
 });
