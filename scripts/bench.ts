@@ -7,10 +7,12 @@
  * installed) and pandas (a python3 with pandas, when there is one) — whole processes, alternating,
  * several times — checks that all of them find the same leads, wins and won revenue per channel,
  * and prints the median wall time, the peak memory and the ratios. The table is also written to
- * docs/performance.md with the machine and the command.
+ * docs/performance.md with the machine and the command. Then it times `leadaudit check` on files
+ * of unusual shape (one column, 300 columns, all quoted, CRLF, long cells) against the export.
  *
  *   npm run bench                       # 10k, 100k, 1M; 5 runs each
  *   npm run bench -- --sizes 10000,100000 --runs 3
+ *   npm run bench -- --sizes 1000000 --no-shapes
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -162,6 +164,72 @@ function differences(a: Numbers, b: Numbers): string[] {
   return out;
 }
 
+/**
+ * Files of unusual shape for the reader, made once: a slowdown that only one shape shows (the
+ * cutter was once quadratic on one-column files) is caught here, since tests never time anything.
+ */
+const SHAPES: { name: string; what: string; rows: number; header: string; write: (row: number) => string }[] = [
+  { name: 'one-column', what: 'one short id per line', rows: 2_000_000, header: 'id', write: (i) => String(10_000_000 + i) },
+  {
+    name: 'wide',
+    what: '300 columns of short cells',
+    rows: 10_000,
+    header: Array.from({ length: 300 }, (_, c) => `c${c}`).join(','),
+    write: (i) => Array.from({ length: 300 }, (_, c) => ((i * 31 + c) % 7 === 0 ? '' : `v${(i + c) % 1000}`)).join(','),
+  },
+  {
+    name: 'quoted',
+    what: 'every cell quoted: commas, doubled quotes, line breaks',
+    rows: 300_000,
+    header: 'id,name,note,city,amount',
+    write: (i) => `"${i}","Doe, ""J${i % 97}""","line one\nline ${i % 13}, two","City ${i % 50}","${(i % 1000) * 12.5}"`,
+  },
+  {
+    name: 'crlf',
+    what: 'CRLF line ends, no quotes',
+    rows: 500_000,
+    header: 'id,source,stage,owner,created',
+    write: (i) => `${i},SRC${i % 9},stage${i % 5},Owner ${i % 40},2025-0${1 + (i % 9)}-1${i % 10}`,
+  },
+  {
+    name: 'long-cells',
+    what: 'a 10,000-character cell per row',
+    rows: 2_000,
+    header: 'id,notes,owner',
+    write: (i) => `${i},${'x'.repeat(9_990)}${String(i).padStart(10, '0')},Owner ${i % 7}`,
+  },
+];
+
+function shapeFile(dir: string, shape: (typeof SHAPES)[number]): string {
+  const file = join(dir, `${shape.name}.csv`);
+  if (existsSync(file)) return file;
+  mkdirSync(dir, { recursive: true });
+  const end = shape.name === 'crlf' ? '\r\n' : '\n';
+  const lines = [shape.header];
+  for (let i = 0; i < shape.rows; i++) lines.push(shape.write(i));
+  writeFileSync(file, lines.join(end) + end);
+  return file;
+}
+
+/** `leadaudit check` on each shape, its reading rate beside the export's contacts. */
+function readerShapes(dataDir: string, size: number, runs: number, say: (line: string) => void): void {
+  const rate = (file: string, rows: number) => {
+    const seconds = median(Array.from({ length: runs }, () => measure(process.execPath, [bin, 'check', file, '--quiet']).seconds));
+    const mb = readFileSync(file).length / 1e6;
+    return { seconds, mb, perSecond: mb / seconds, rows };
+  };
+  const base = rate(join(dataDir, String(size), 'contacts.csv'), size);
+  const row = (file: string, r: ReturnType<typeof rate>) =>
+    `| ${file} | ${r.rows.toLocaleString('en-US')} | ${r.mb.toFixed(0)} | ${r.seconds.toFixed(2)} | ${r.perSecond.toFixed(1)} | ${(r.perSecond / base.perSecond).toFixed(2)}× | ${(r.rows / r.seconds / 1000).toFixed(0)} |`;
+  say('');
+  say("Files of unusual shape, read by `leadaudit check FILE` (median of the runs): a rate far below the export's means a slow path.");
+  say('');
+  say('| file | rows | MB | wall s | MB/s | ÷ export | k rows/s |');
+  say('|---|---:|---:|---:|---:|---:|---:|');
+  say(row(`the ${size.toLocaleString('en-US')}-lead export's contacts`, base));
+  for (const shape of SHAPES) say(row(`${shape.name}: ${shape.what}`, rate(shapeFile(join(dataDir, 'shapes'), shape), shape.rows)));
+}
+
 // docs/performance.md is written by hand around the measured block, which each run replaces.
 const BEGIN = '<!-- measured by npm run bench: replaced on each run -->';
 const END = '<!-- end of measured block -->';
@@ -177,7 +245,7 @@ function writePerformanceDoc(path: string, measured: string): void {
 export async function main(argv: string[]): Promise<number> {
   const { values } = parseArgs({
     args: argv,
-    options: { sizes: { type: 'string', default: '10000,100000,1000000' }, runs: { type: 'string', default: '5' }, data: { type: 'string' }, threads: { type: 'string', default: String(cpus().length) } },
+    options: { sizes: { type: 'string', default: '10000,100000,1000000' }, runs: { type: 'string', default: '5' }, data: { type: 'string' }, threads: { type: 'string', default: String(cpus().length) }, 'no-shapes': { type: 'boolean', default: false } },
   });
   const sizes = values.sizes.split(',').map(Number);
   const runs = Number(values.runs);
@@ -229,6 +297,9 @@ export async function main(argv: string[]): Promise<number> {
       say(`| ${size.toLocaleString('en-US')} | ${mb.toFixed(0)} | ${name} | ${wall(name).toFixed(2)} | ${Number.isNaN(peak(name)) ? '—' : peak(name).toFixed(0)} | ${ratio('DuckDB SQL')} | ${ratio('pandas')} |`);
     }
   }
+  // The shapes are read beside the first export of 100k leads or more (or the largest there is).
+  const shapeSize = sizes.find((size) => size >= 100_000) ?? Math.max(...sizes);
+  if (!values['no-shapes']) readerShapes(dataDir, shapeSize, runs, say);
   say('');
   say(failed ? 'The tools DISAGREE on some numbers (see MISMATCH lines).' : 'All tools agree: leads, wins and won revenue per channel are equal.');
   const measured = [
