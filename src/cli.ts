@@ -14,7 +14,7 @@ import type { AuditResult, Report } from './model.js';
 import { renderers, type FormatName, type Pieces } from './render/index.js';
 import { alertText } from './render/format.js';
 import { neutralizeFormula, terminalSafe } from './render/safe.js';
-import { streamPieces, writePieces, type Out } from './io/write.js';
+import { streamPieces, writeSliced, type Out } from './io/write.js';
 import { progressLine } from './progress.js';
 import { workerReads } from './split.js';
 import type { RunDocument } from './reports/diff.js';
@@ -201,18 +201,21 @@ function checkOutputPath(path: string, inputs: readonly string[]): void {
 /** Writes a file the user named (-o, --rejects): never over an input, and a bad path is a usage error. */
 function writeOutput(path: string, pieces: Pieces, inputs: readonly string[]): void {
   checkOutputPath(path, inputs);
+  // The first piece is made before the file is opened: a renderer that fails at once leaves the file as it was.
+  const rest = pieces[Symbol.iterator]();
+  const first = rest.next();
   try {
     const fd = openSync(path, 'w');
     try {
-      writePieces(pieces, (slice) => writeSync(fd, slice));
+      for (let piece = first; piece.done !== true; piece = rest.next()) writeSliced(piece.value, (slice) => writeSync(fd, slice));
     } finally {
       closeSync(fd);
     }
   } catch (error) {
     // Only the file system's errors are the user's to fix: rows are rendered as they are written.
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === undefined) throw error;
-    throw new UsageError(`${path}: cannot write (${code})`);
+    const { code, syscall } = error as NodeJS.ErrnoException;
+    if (syscall === undefined) throw error;
+    throw new UsageError(`${path}: cannot write (${code ?? syscall})`);
   }
 }
 

@@ -2,7 +2,7 @@
  * The built binary as a user runs it: exit codes (SPEC §3.3), one-line messages naming the file
  * and line or rubric path, no stack traces, and output a standard reader can read back.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -97,6 +97,17 @@ describe('exit codes and messages', () => {
     expect(readFileSync(leads, 'utf8')).toBe(readFileSync(join(root, edge('leads.csv')), 'utf8'));
   });
 
+  it('an output path that cannot be written is a usage error naming it and the reason', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'leadaudit-'));
+    const files = [edge('leads.csv'), edge('deals.csv'), '--as-of', '2025-06-30', '--quiet'];
+    const missing = run(['audit', ...files, '--format', 'json', '-o', join(dir, 'no', 'such', 'dir', 'out.json')]);
+    expect(missing.code).toBe(2);
+    expectOneLineError(missing.stderr, /out\.json: cannot write \(ENOENT\)/);
+    const folder = run(['score', ...files, '--format', 'csv', '-o', dir]);
+    expect(folder.code).toBe(2);
+    expectOneLineError(folder.stderr, /: cannot write \(EISDIR\)/);
+  });
+
   it('--fail-on exits 3 with the report still written; a malformed rule is exit 2 quoting it', () => {
     const fired = run(['sources', edge('leads.csv'), edge('deals.csv'), '--as-of', '2025-06-30', '--format', 'json', '--fail-on', 'sources.win_rate<0.9']);
     expect(fired.code).toBe(3);
@@ -109,14 +120,20 @@ describe('exit codes and messages', () => {
     expectOneLineError(bad.stderr, /--fail-on 'win rate below 2%': expected report\[\.row\]\.metric OP number/);
   });
 
-  it('a closed output pipe is success', () => {
-    // `leadaudit score … | head -1`: the shell closes the pipe after one line.
-    const r = spawnSync('sh', ['-c', `"${process.execPath}" "${bin}" score fixtures/samples/hubspot/contacts.csv fixtures/samples/hubspot/deals.csv --as-of 2025-06-30 --format csv | head -1; exit \${PIPESTATUS:-0}`], {
-      cwd: root,
-      encoding: 'utf8',
+  it('a closed output pipe is success', async () => {
+    // `leadaudit score … | head -1`: the reader goes away after its first chunk, while 800 kB are still to come.
+    const child = spawn(process.execPath, [bin, 'score', 'fixtures/samples/hubspot/contacts.csv', 'fixtures/samples/hubspot/deals.csv', '--as-of', '2025-06-30', '--format', 'json', '--with-columns', '--quiet'], { cwd: root });
+    let first = '';
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += String(chunk)));
+    child.stdout.once('data', (chunk: Buffer) => {
+      first = String(chunk);
+      child.stdout.destroy();
     });
-    expect(r.stdout.trim()).toMatch(/^lead_id,channel,score/);
-    expect(r.stderr).not.toMatch(/EPIPE|Error/);
+    const code = await new Promise((done) => child.on('close', done));
+    expect(first).toMatch(/^\{\n {2}"schemaVersion": 1,/);
+    expect(code).toBe(0);
+    expect(stderr).toBe('');
   });
 });
 

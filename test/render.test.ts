@@ -5,7 +5,7 @@ import { stringify } from 'csv-stringify/sync';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { AuditResult, Column, ColumnKind, FileAccounting, Report, Row } from '../src/model.js';
-import { alertText, formatCell, rawValue } from '../src/render/format.js';
+import { alertText, cellKind, formatCell, rawValue } from '../src/render/format.js';
 import { joined, renderers as load, type Renderer, type RenderOptions } from '../src/render/index.js';
 import { field } from '../src/render/csv.js';
 import { neutralizeFormula, terminalSafe } from '../src/render/safe.js';
@@ -276,7 +276,7 @@ describe('json', () => {
       reports[r.name] = {
         title: r.title,
         columns: r.columns.map((c) => ({ key: c.key, label: c.label, kind: c.kind })),
-        rows: r.rows.map((row) => Object.fromEntries(r.columns.map((c) => [c.key, rawValue(row[c.key], c.kind)]))),
+        rows: r.rows.map((row) => Object.fromEntries(r.columns.map((c) => [c.key, rawValue(row[c.key], cellKind(c, row))]))),
         notes: r.notes,
       };
     }
@@ -306,10 +306,13 @@ describe('json', () => {
     { key: 'rate', label: 'Rate', kind: 'percent' },
     { key: 'flag', label: 'Flag', kind: 'flag' },
     { key: 'days', label: 'Days', kind: 'days' },
+    // Formatted by the kind its row names, as `diff` does.
+    { key: 'value', label: 'Value', kind: 'number', kindFrom: 'unit' },
   ];
+  const unit = fc.constantFrom('percent', 'money', 'days', 'count', 'flag', 'text', 'bogus');
   const rowsOf = (n: number, seed: number): Row[] => {
-    const cells = fc.sample(fc.tuple(cell, fc.double(), fc.boolean(), fc.integer()), { numRuns: n, seed });
-    return cells.map(([name, rate, flag, days]) => ({ name, rate, flag, days }));
+    const cells = fc.sample(fc.tuple(cell, fc.double(), fc.boolean(), fc.integer(), unit, fc.double()), { numRuns: n, seed });
+    return cells.map(([name, rate, flag, days, unit, value]) => ({ name, rate, flag, days, unit, value }));
   };
 
   it('adds up to the whole document, whatever the reports hold', () => {

@@ -66,6 +66,25 @@ describe('streamPieces', () => {
     expect(log.filter((l) => l.startsWith('write'))).toEqual(['write a', 'write b', 'write c']);
   });
 
+  it('does not wait on a stream that can drain but is not full', async () => {
+    const written: string[] = [];
+    const out = Object.assign(new EventEmitter(), { write: (text: string) => written.push(text) > 0 });
+    // Were it to wait for a drain that never comes, this would time out.
+    await streamPieces(['a', 'b', 'c'], out);
+    expect(written).toEqual(['a', 'b', 'c']);
+  });
+
+  it('waits when any slice of a long piece fills the stream, and writes the whole piece first', async () => {
+    const written: string[] = [];
+    const out = Object.assign(new EventEmitter(), { write: (text: string) => written.push(text) !== 2 });
+    const done = streamPieces(['x'.repeat(200_000), 'y'], out);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(written.join('')).toBe('x'.repeat(200_000));
+    out.emit('drain');
+    await done;
+    expect(written.join('')).toBe(`${'x'.repeat(200_000)}y`);
+  });
+
   it('writes straight on to a stream that never asks to wait', async () => {
     const written: string[] = [];
     await streamPieces(['x'.repeat(70_000), 'y'], { write: (text: string) => written.push(text) });

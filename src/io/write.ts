@@ -20,11 +20,6 @@ export function writeSliced(text: string, write: (slice: string) => unknown, siz
   }
 }
 
-/** Writes each piece to a file as it comes (a renderer makes the next batch of rows only when asked), sliced. */
-export function writePieces(pieces: Pieces, write: (slice: string) => unknown): void {
-  for (const piece of pieces) writeSliced(piece, write);
-}
-
 /** A writable stream, as far as `streamPieces` needs one (`process.stdout`, or a test's). */
 export interface Out {
   /** False when the stream holds more than it wants to: wait for `drain` before writing more. */
@@ -38,11 +33,12 @@ export interface Out {
  * …` on 1M leads held all 167 MB of it (peak 835 MB against 584 MB into a file).
  */
 export async function streamPieces(pieces: Pieces, out: Out): Promise<void> {
+  const drained = out.once === undefined ? undefined : () => new Promise<void>((resolve) => out.once?.('drain', resolve));
   for (const piece of pieces) {
     let full = false;
     writeSliced(piece, (slice) => {
       if (out.write(slice) === false) full = true;
     });
-    if (full && out.once !== undefined) await new Promise<void>((resolve) => out.once!('drain', resolve));
+    if (full && drained !== undefined) await drained();
   }
 }
