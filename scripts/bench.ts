@@ -168,7 +168,7 @@ function differences(a: Numbers, b: Numbers): string[] {
  * Files of unusual shape for the reader, made once: a slowdown that only one shape shows (the
  * cutter was once quadratic on one-column files) is caught here, since tests never time anything.
  */
-const SHAPES: { name: string; what: string; rows: number; header: string; write: (row: number) => string }[] = [
+const SHAPES: { name: string; what: string; rows: number; header: string; write: (row: number) => string; lineEnd?: string }[] = [
   { name: 'one-column', what: 'one short id per line', rows: 2_000_000, header: 'id', write: (i) => String(10_000_000 + i) },
   {
     name: 'wide',
@@ -189,6 +189,7 @@ const SHAPES: { name: string; what: string; rows: number; header: string; write:
     what: 'CRLF line ends, no quotes',
     rows: 500_000,
     header: 'id,source,stage,owner,created',
+    lineEnd: '\r\n',
     write: (i) => `${i},SRC${i % 9},stage${i % 5},Owner ${i % 40},2025-0${1 + (i % 9)}-1${i % 10}`,
   },
   {
@@ -204,7 +205,7 @@ function shapeFile(dir: string, shape: (typeof SHAPES)[number]): string {
   const file = join(dir, `${shape.name}.csv`);
   if (existsSync(file)) return file;
   mkdirSync(dir, { recursive: true });
-  const end = shape.name === 'crlf' ? '\r\n' : '\n';
+  const end = shape.lineEnd ?? '\n';
   const lines = [shape.header];
   for (let i = 0; i < shape.rows; i++) lines.push(shape.write(i));
   writeFileSync(file, lines.join(end) + end);
