@@ -7,7 +7,8 @@
  * values the tool computed (numbers, the `signif` mark `-`) are never altered.
  *
  * Quoting is done here, not by csv-stringify: for the same bytes (a property test holds the two
- * equal), a million-row `score` is written in ~1 s instead of ~4, a batch of rows at a time (issue 6).
+ * equal), the 356,519 stall rows of a million-lead audit take ~1 s instead of ~4 (issue 6). Rows
+ * are turned into text a batch at a time, as they are written.
  */
 
 import type { AuditResult, Report } from '../model.js';
