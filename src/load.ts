@@ -27,7 +27,8 @@ import {
 import { isoDate, parseAmount, type DateOrder } from './data/normalize.js';
 import type { ClassifiedLead, Deal, FileAccounting } from './model.js';
 import type { AuditData, Grouping } from './reports/context.js';
-import { detectPreset, resolveRubric, type Rubric } from './rubric/resolve.js';
+import { detectPreset } from './rubric/recognize.js';
+import { resolveRubric, type Rubric } from './rubric/resolve.js';
 import type { PresetName } from './rubric/fields.js';
 import type { Splitter } from './split.js';
 
