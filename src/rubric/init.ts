@@ -329,13 +329,14 @@ function leadStages(plan: Plan, leads: InitFile | undefined, dealsWon: boolean, 
   // Leads alone: conversion and customer statuses are as far as the data goes; they are the last stage.
   if (!hasDeals && found.has('converted')) {
     const converted = found.get('converted')!;
-    const won = found.get('won');
-    if (won) {
-      converted.why.push(...won.why);
-      converted.status.push(...won.status);
-      converted.counts.push(...won.counts);
-      converted.date ??= won.date;
-      found.delete('won');
+    for (const key of ['opportunity', 'won']) {
+      const same = found.get(key);
+      if (!same) continue;
+      converted.why.push(...same.why);
+      converted.status.push(...same.status);
+      converted.counts.push(...same.counts);
+      converted.date ??= same.date;
+      found.delete(key);
     }
   }
   const order = ['mql', 'sql', 'opportunity', 'converted', 'won'];
