@@ -266,13 +266,13 @@ async function runReports(
   io: Io,
   o: SharedOptions,
   options: LoadOptions,
-  build: (loaded: Loaded) => Report[],
+  build: (loaded: Loaded) => Report[] | Promise<Report[]>,
 ): Promise<number> {
   const loaded = await load(options);
   say(io, o, loaded);
   const inputs = inputsOf(options);
   if (o.rejects !== undefined) writeRejects(o.rejects, loaded, inputs);
-  const reports = build(loaded);
+  const reports = await build(loaded);
   const rules = [...o.failOn.map(parseRule), ...rubricRules(loaded.rubric.alerts)];
   const alerts = checkAlerts(rules, reports);
   const result: AuditResult = { asOf: isoDate(options.asOf), inputs: loaded.data.inputs, reports, verdict: verdicts(loaded.data).map((v) => v.text), alerts };
@@ -419,7 +419,10 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
     io,
   ).action(async (leads: string | undefined, deals: string | undefined, o: SharedOptions) => {
     const { check } = await import('./reports/check.js');
-    exitCode = await runReports(io, o, loadOptions([leads, deals], o, io), (l) => check(l));
+    const { recognizeInputs } = await import('./init-read.js');
+    const options = loadOptions([leads, deals], o, io);
+    // A second read of each file (not of standard input) gives each field's runners-up by value.
+    exitCode = await runReports(io, o, options, async (l) => check({ ...l, recognized: await recognizeInputs(l, options) }));
   });
 
   withShared(

@@ -8,7 +8,10 @@ import { joinKeys } from './data/map.js';
 import { parseAmount } from './data/normalize.js';
 import { isEmptyCell, Profiler } from './data/profile.js';
 import { readCsv, type CsvHeader, type CsvOptions } from './io/read-csv.js';
+import type { Loaded, LoadOptions } from './load.js';
 import { keyCandidates, type InitFile, type KeyValues } from './rubric/init.js';
+import { DEAL_RULES, LEAD_RULES, recognize, type Recognized } from './rubric/recognize.js';
+import type { ColumnChoice } from './rubric/resolve.js';
 
 /** Distinct keys kept per candidate column: past this, a column's overlap is measured on what was kept. */
 const KEY_CAP = 2_000_000;
@@ -64,4 +67,27 @@ export async function readForInit(file: string, side: 'leads' | 'deals', options
     keys,
     ...(pair ? { stageProbability: { stage: header!.names[pair.stage]!, probability: header!.names[pair.probability]!, rows: pair.rows } } : {}),
   };
+}
+
+export interface Recognition {
+  readonly leads?: Readonly<Record<string, Recognized>>;
+  readonly deals?: Readonly<Record<string, Recognized>>;
+  /** Each column's kind of values, by file side. */
+  readonly kinds: { readonly leads?: ReadonlyMap<string, string>; readonly deals?: ReadonlyMap<string, string> };
+}
+
+/** What recognition makes of the files a run read, with the rubric's own names tried first (for `check`). */
+export async function recognizeInputs(loaded: Loaded, options: LoadOptions): Promise<Recognition> {
+  const csv: CsvOptions = { delimiter: options.delimiter, encoding: options.encoding };
+  const names = (columns: Partial<Record<string, ColumnChoice>>) => Object.fromEntries(Object.entries(columns).map(([f, c]) => [f, c?.candidates ?? []]));
+  const side = async (file: string | undefined, which: 'leads' | 'deals') => {
+    if (file === undefined || file === '-') return undefined;
+    const read = await readForInit(file, which, csv);
+    const columns = which === 'leads' ? loaded.rubric.leads.columns : loaded.rubric.deals.columns;
+    const rules = (which === 'leads' ? LEAD_RULES : DEAL_RULES) as Record<string, (typeof LEAD_RULES)['id']>;
+    return { found: recognize(rules, read.profiles, names(columns)), kinds: new Map(read.profiles.map((p) => [p.name, p.kind])) };
+  };
+  const leads = await side(loaded.leads ? options.leads : undefined, 'leads');
+  const deals = await side(loaded.deals ? options.deals : undefined, 'deals');
+  return { leads: leads?.found, deals: deals?.found, kinds: { leads: leads?.kinds, deals: deals?.kinds } };
 }
