@@ -20,8 +20,8 @@ export function isEmptyCell(text: string): boolean {
 /** Distinct values kept per column; past this the column is not a category. */
 const DISTINCT_CAP = 5000;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-/** One token, no spaces: what ids look like (with digits in most of them). */
-const TOKEN = /^[\w.:{}-]+$/;
+/** One token, no spaces (or a list of them, as in `123;456`): what ids look like, with digits in most. */
+const TOKEN = /^[\w.:{}-]+(?:\s*[;,]\s*[\w.:{}-]+)*$/;
 
 export interface ColumnProfile {
   readonly name: string;
@@ -30,6 +30,8 @@ export interface ColumnProfile {
   readonly filled: number;
   readonly rows: number;
   readonly kind: ColumnKind;
+  /** Most values are one token with digits (ids, keys), or emails: what a join key looks like. */
+  readonly keyLike: boolean;
   /** Values by count, most common first (at most DISTINCT_CAP distinct values were counted). */
   readonly values: readonly (readonly [string, number])[];
   /** More distinct values than were counted. */
@@ -75,6 +77,10 @@ class ColumnStats {
     }
   }
 
+  keyLike(): boolean {
+    return this.filled > 0 && (this.emails >= this.filled * 0.95 || (this.tokens >= this.filled * 0.95 && this.withDigits >= this.filled / 2));
+  }
+
   kind(): ColumnKind {
     const n = this.filled;
     if (n === 0) return 'empty';
@@ -118,6 +124,7 @@ export class Profiler {
       filled: s.filled,
       rows: this.rows,
       kind: s.kind(),
+      keyLike: s.keyLike(),
       values: [...s.counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)),
       overflow: s.overflow,
       dayFirst: s.dayFirst,

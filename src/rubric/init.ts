@@ -469,29 +469,51 @@ export interface JoinPair {
   /** Deals with at least one key. */
   readonly deals: number;
   readonly matched: number;
-  /** Matched deals whose key is held by more than one lead. */
+  /** Matched deals that reach several leads: through a key several leads hold, or several keys in one cell. */
   readonly shared: number;
+  /** Matched deals with a key several leads hold (an account's buying committee). */
+  readonly sharedKey: number;
+  /** Both columns hold ids or emails, not names. */
+  readonly keyLike: boolean;
 }
 
-/** How well each candidate lead column's keys meet each deal column's. */
-export function joinPairs(leads: InitFile, deals: InitFile): JoinPair[] {
+/**
+ * How well each candidate lead column's keys meet each deal column's. A deal matches several
+ * leads when its keys (one shared key, or several keys in its cell) reach two leads or more; the
+ * lead id column counts each key once (a repeated id is a duplicate row, rejected when read). A
+ * lead column with fewer distinct keys than a tenth of its filled rows (owners, teams, regions)
+ * links nothing and is not offered.
+ */
+export function joinPairs(leads: InitFile, deals: InitFile, leadIdColumn?: string): JoinPair[] {
   const pairs: JoinPair[] = [];
   for (const [leadColumn, lk] of leads.keys) {
     if (lk.kind !== 'leads') continue;
+    let rows = 0;
+    for (const n of lk.count.values()) rows += n;
+    if (rows === 0 || lk.count.size < rows / 10) continue;
+    const holders = (key: string) => (leadColumn === leadIdColumn ? Math.min(1, lk.count.get(key) ?? 0) : (lk.count.get(key) ?? 0));
     for (const [dealColumn, dk] of deals.keys) {
-      if (dk.kind !== 'deals' || dealColumn.includes('\u0000')) continue;
+      if (dk.kind !== 'deals') continue;
       let withKeys = 0;
       let matched = 0;
       let shared = 0;
+      let sharedKey = 0;
       for (const keys of dk.rows) {
         if (keys.length === 0) continue;
         withKeys++;
-        let best = 0;
-        for (const k of keys) best = Math.max(best, lk.count.get(k) ?? 0);
-        if (best > 0) matched++;
-        if (best > 1) shared++;
+        let reached = 0;
+        let most = 0;
+        for (const k of new Set(keys)) {
+          const n = holders(k);
+          reached += n;
+          most = Math.max(most, n);
+        }
+        if (reached > 0) matched++;
+        if (reached > 1) shared++;
+        if (most > 1) sharedKey++;
       }
-      pairs.push({ lead: leadColumn, deal: dealColumn, deals: withKeys, matched, shared });
+      const keyLike = (leads.profiles.find((p) => p.name === leadColumn)?.keyLike ?? false) && (deals.profiles.find((p) => p.name === dealColumn)?.keyLike ?? false);
+      pairs.push({ lead: leadColumn, deal: dealColumn, deals: withKeys, matched, shared, sharedKey, keyLike });
     }
   }
   return pairs.sort((a, b) => b.matched - a.matched || a.shared - b.shared);
@@ -499,7 +521,7 @@ export function joinPairs(leads: InitFile, deals: InitFile): JoinPair[] {
 
 /** Lead and deal columns worth measuring as join keys: ids, emails, and anything naming a link. */
 export function keyCandidates(side: 'leads' | 'deals', names: readonly string[]): string[] {
-  const link = side === 'leads' ? /id$|^id|email|account|opportunit|deal|convert|contact|^vid$|number|_no$/i : /id$|ids$|^id|email|account|contact|lead|person|related|^vid$|number|_no$/i;
+  const link = side === 'leads' ? /id$|^id|email|account|opportunit|deal|convert|contact|company|^vid$|number|_no$/i : /id$|ids$|^id|email|account|contact|lead|person|related|^vid$|number|_no$/i;
   return names.filter((n) => link.test(n.replace(/\s+/g, ''))).slice(0, 16);
 }
 
@@ -601,11 +623,16 @@ export function initRubric(input: InitInput): string {
 
   // The join: the pair of key columns whose values meet most.
   if (input.leads && input.deals && plan.leads && plan.deals) {
-    // A lead id held twice is a duplicate row (rejected when read), not a key two leads share.
-    const pairs = joinPairs(input.leads, input.deals)
-      .filter((p) => !(p.lead === plan.leads!.id.column && p.deal === plan.deals!.id.column))
-      .map((p) => (p.lead === plan.leads!.id.column ? { ...p, shared: 0 } : p));
-    const best = pairs[0];
+    // Owners link nothing (their ids overlap completely), nor do the two files' own ids.
+    const owners = new Set([plan.leads.owner.column, plan.deals.owner.column]);
+    const pairs = joinPairs(input.leads, input.deals, plan.leads.id.column).filter(
+      (p) => !owners.has(p.lead) && !owners.has(p.deal) && !(p.lead === plan.leads!.id.column && p.deal === plan.deals!.id.column),
+    );
+    // A link by id (a converted opportunity's or account's id) beats one by name (company =
+    // account name), which also credits every lead of the company that never converted — when
+    // it links a fair share of the deals.
+    const byId = pairs.find((p) => p.keyLike && p.matched > 0 && p.matched >= p.deals / 5);
+    const best = byId ?? pairs[0];
     lines.push('# How deals attach to leads: a deal belongs to the lead whose `lead` key equals its `deal` key', '# (trimmed; emails lower-cased; a cell may hold several keys separated by ; or ,).');
     if (best && best.matched > 0) {
       const name = (side: 'leads' | 'deals', column: string) => {
@@ -613,14 +640,19 @@ export function initRubric(input: InitInput): string {
         const field = Object.keys(found).find((f) => found[f]!.column === column && ['id', 'email', 'lead', 'leadEmail'].includes(f));
         return field ?? column;
       };
-      const shared = best.shared > 0 ? 'all' : 'first';
+      // Several leads holding one key is the account case: each is credited. A deal naming several
+      // leads in its cell goes to the first, as the join does by default.
+      const shared = best.sharedKey > 0 ? 'all' : 'first';
       lines.push(
         `# Measured: ${plural(best.matched, 'deal')} of ${best.deals} with a key (${percent(best.matched, best.deals)}) match a lead by ${said(best.lead)} = ${said(best.deal)}.`,
-        ...pairs.slice(1, 4).map((p) => `#   runner-up: ${said(p.lead)} = ${said(p.deal)}: ${p.matched} of ${p.deals} deals`),
+        ...pairs
+          .filter((p) => p !== best)
+          .slice(0, 3)
+          .map((p) => `#   runner-up: ${said(p.lead)} = ${said(p.deal)}: ${p.matched} of ${p.deals} deals${p.keyLike ? '' : ' (by name, not id)'}`),
       );
       if (best.shared > 0) {
         lines.push(
-          `# ${plural(best.shared, 'deal')} match several leads (one key, several leads: an account's buying committee).`,
+          `# ${plural(best.shared, 'deal')} match several leads (${plural(best.sharedKey, 'deal')} by a key several leads hold, such as an account; the rest name several leads in one cell).`,
           '# shared: all credits each of those leads with the deal (its amount split evenly among them);',
           '# shared: first credits only the first lead in file order.',
         );

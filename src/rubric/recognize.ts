@@ -49,7 +49,7 @@ export const LEAD_RULES: Record<LeadField, FieldRule> = {
 export const DEAL_RULES: Record<DealField, FieldRule> = {
   id: { names: ['Opportunity ID', 'Deal ID', 'Record ID', 'Deal - ID', 'hs_object_id', 'potentialid', 'Record Id', 'Id', 'ID', 'opportunity_id', 'deal_id', 'potential_no'], kinds: KEY },
   lead: {
-    names: ['Associated Contact IDs', 'Associated Contact ID', 'associated_contact_ids', 'Contact ID', 'contact_id', 'Lead ID', 'lead_id', 'Lead', 'Contact', 'Converted Lead ID', 'ConvertedLeadId'],
+    names: ['Associated Contact IDs', 'Associated Contact ID', 'associated_contact_ids', 'associatedVids', 'Contact ID', 'contact_id', 'Lead ID', 'lead_id', 'Lead', 'Contact', 'Converted Lead ID', 'ConvertedLeadId'],
     kinds: KEY,
   },
   leadEmail: { names: ['Person - Email', 'Contact Email', 'Lead Email', 'Email', 'Email Address'], kinds: ['email', 'text', 'empty'] },
