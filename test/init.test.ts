@@ -97,6 +97,26 @@ describe('init from values', () => {
   });
 });
 
+describe('init picks the join a person would', () => {
+  // 40 leads at 10 companies, 6 converted into an opportunity; 12 deals at those companies, 6 from the leads.
+  const leads = Array.from({ length: 40 }, (_, i) => [`00Q${1000 + i}`, `Company ${i % 10}`, i < 6 ? `006${i}` : '', ['u1', 'u2'][i % 2]!]);
+  const deals = Array.from({ length: 12 }, (_, i) => [`006${i}`, `Company ${i % 10}`, i % 3 ? 'Prospecting' : 'Closed Won', ['u1', 'u2'][i % 2]!]);
+  const L = file('l.csv', 'leads', ['Lead ID', 'Company', 'Converted Opportunity ID', 'Owner ID'], leads);
+  const D = file('o.csv', 'deals', ['Opportunity ID', 'Account Name', 'Stage', 'Owner ID'], deals);
+
+  it('by id when an id link reaches a fair share of deals, though a name link reaches more', () => {
+    const text = initRubric({ preset: 'generic', presetWhy: 'test', leads: L, deals: D, today: '2026-12-05' });
+    expect(parse(text).join).toEqual({ lead: 'Converted Opportunity ID', deal: 'id' });
+    expect(text).toMatch(/runner-up: "Company" = "Account Name": 12 of 12 deals \(by name, not id\)/);
+  });
+
+  it('never by owner ids, which overlap completely', () => {
+    const pairs = joinPairs(L, D, 'Lead ID').map((p) => `${p.lead}=${p.deal}`);
+    expect(pairs).not.toContain('Owner ID=Owner ID');
+    expect(pairs).toContain('Company=Account Name');
+  });
+});
+
 describe('pruneCondition', () => {
   const has = (f: string) => f !== 'missing';
   it('drops what a file cannot answer', () => {
