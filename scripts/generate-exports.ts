@@ -130,6 +130,20 @@ export interface DealsExpected extends FileExpected {
   amount: AmountFormat;
   /** Amount cells planted to test number reading, with the value each must read as. */
   planted: { id: string; text: string; value: number }[];
+  /** The probability column, if the export has one: its scale, and how many deals are under one half. */
+  probability: ProbabilityCounts | null;
+}
+
+export interface ProbabilityCounts {
+  column: string;
+  /** `percent`: 0–100 (`10`, `12.500`); `fraction`: 0–1 (`0.2`). */
+  scale: 'percent' | 'fraction';
+  /** Deals with a value in the column. */
+  filled: number;
+  /** Deals whose probability is below 50% (`probability: { lt: 0.5 }` on fractions, `lt: 50` on percents). */
+  belowHalf: number;
+  /** Distinct cells, in first-seen order. */
+  values: string[];
 }
 
 export interface ModeCounts {
@@ -534,6 +548,12 @@ function plain(milli: number): string {
   return frac === 0 ? String(whole) : `${whole}.${String(frac).padStart(3, '0').replace(/0+$/, '')}`;
 }
 
+/** A guard against a row written one cell short or long while columns are edited. */
+function expectWidth(rows: readonly (readonly string[])[], header: readonly string[]): void {
+  const row = rows.at(-1);
+  if (row && row.length !== header.length) throw new Error(`row of ${row.length} cells under a header of ${header.length}`);
+}
+
 function countBy(values: readonly string[]): Record<string, number> {
   const counts: Record<string, number> = {};
   for (const v of values) counts[v] = (counts[v] ?? 0) + 1;
@@ -782,6 +802,7 @@ function writeSalesforceReport(world: World, rng: Rng, o: ReportOptions, base: P
     outcomes,
     milli,
     amount: { column: 'Amount', decimal: '.', grouping: ',', currency: locale.currency, examples: oppRows.slice(0, 5).map((r) => r[4]!) },
+    probability: { column: 'Probability (%)', at: 5, scale: 'percent' },
   });
   const join = tallyJoin('Converted Opportunity ID', 'Opportunity ID', { leadKeys, dealKeys: oppRows.map((r) => r[0]!), outcomes, milli });
   return {
@@ -813,6 +834,7 @@ interface DealsInput {
   readonly milli: readonly number[];
   readonly amount: AmountFormat;
   readonly planted?: DealsExpected['planted'];
+  readonly probability?: { readonly column: string; readonly at: number; readonly scale: ProbabilityCounts['scale'] };
 }
 
 function dealsExpected(x: DealsInput): DealsExpected {
@@ -834,7 +856,14 @@ function dealsExpected(x: DealsInput): DealsExpected {
     byStage: countBy(x.rows.map((r) => r[x.stageAt]!)),
     amount: x.amount,
     planted: x.planted ?? [],
+    probability: x.probability ? probabilityCounts(x.rows, x.probability) : null,
   };
+}
+
+function probabilityCounts(rows: readonly (readonly string[])[], p: NonNullable<DealsInput['probability']>): ProbabilityCounts {
+  const cells = rows.map((r) => r[p.at]!).filter((c) => c !== '');
+  const half = p.scale === 'percent' ? 50 : 0.5;
+  return { column: p.column, scale: p.scale, filled: cells.length, belowHalf: cells.filter((c) => Number(c) < half).length, values: [...new Set(cells)] };
 }
 
 // ---------------------------------------------------------------- Salesforce Data Loader / API export (API names)
@@ -948,6 +977,7 @@ function writeSalesforceApi(world: World, rng: Rng, base: Pick<Expected, 'shape'
     outcomes,
     milli,
     amount: { column: 'Amount', decimal: '.', grouping: '', currency: null, examples: oppRows.slice(0, 5).map((r) => r[4]!) },
+    probability: { column: 'Probability', at: 5, scale: 'percent' },
   });
   const common = { dealKeys: [] as string[], outcomes, milli };
   const join = tallyJoin('ConvertedAccountId', 'AccountId', { ...common, leadKeys: rows.map((r) => r[14]!), dealKeys: oppRows.map((r) => r[2]!) });
@@ -975,7 +1005,7 @@ const HUBSPOT_CONTACT_HEADER = [
   'hs_lifecyclestage_opportunity_date', 'hs_lifecyclestage_customer_date', 'associatedcompanyid',
 ];
 const HUBSPOT_DEAL_HEADER = [
-  'hs_object_id', 'dealname', 'pipeline', 'dealstage', 'amount', 'closedate', 'createdate', 'hubspot_owner_id', 'hs_is_closed',
+  'hs_object_id', 'dealname', 'pipeline', 'dealstage', 'hs_deal_stage_probability', 'amount', 'closedate', 'createdate', 'hubspot_owner_id', 'hs_is_closed',
   'hs_is_closed_won', 'associatedVids', 'associatedCompanyIds',
 ];
 const HUBSPOT_OWNER_IDS = ['52534381', '52534402', '61874113', '61874122', '78342001', '90213377'];
@@ -988,6 +1018,10 @@ const HUBSPOT_DRILL: Record<string, readonly string[]> = {
   REFERRALS: ['g2.com', 'capterra.com', 'partner-portal.com'],
   EMAIL_MARKETING: ['Q1 newsletter', 'Webinar follow-up'],
   '': [''],
+};
+/** The default pipeline's stage probabilities, as the API returns hs_deal_stage_probability (0–1). */
+const HUBSPOT_STAGE_PROBABILITY: Record<string, string> = {
+  appointmentscheduled: '0.2', qualifiedtobuy: '0.4', presentationscheduled: '0.6', decisionmakerboughtin: '0.8', contractsent: '0.9', closedwon: '1.0', closedlost: '0.0',
 };
 const HUBSPOT_OPEN_STAGES = ['appointmentscheduled', 'appointmentscheduled', 'qualifiedtobuy', 'qualifiedtobuy', 'presentationscheduled', 'decisionmakerboughtin', 'decisionmakerboughtin', 'contractsent'];
 /** Label forms of the same stages, for UI exports. */
@@ -1116,6 +1150,7 @@ function writeHubspotApi(world: World, rng: Rng, base: Pick<Expected, 'shape' | 
       dealName(rng, world.accounts[deal.account]!, deal.renewal),
       'default',
       stage,
+      HUBSPOT_STAGE_PROBABILITY[stage]!,
       plain(deal.milli),
       hubspotTime(rng, deal.closed),
       hubspotTime(rng, deal.created, deal.minute),
@@ -1125,6 +1160,7 @@ function writeHubspotApi(world: World, rng: Rng, base: Pick<Expected, 'shape' | 
       vids.join(';'),
       hubspotCompanyId(deal.account),
     ]);
+    expectWidth(dealRows, HUBSPOT_DEAL_HEADER);
   }
   const format: Format = { encoding: 'utf-8', bom: false, delimiter: ',', lineEnd: '\n', quoting: 'minimal', escape: '"', header: true, nullToken: null, dateFormat: 'yyyy-mm-ddThh:mm:ss.sssZ' };
   const skipped = { blank: 0, footer: 0, summary: 0 };
@@ -1153,10 +1189,11 @@ function writeHubspotApi(world: World, rng: Rng, base: Pick<Expected, 'shape' | 
     lostStage: 'closedlost',
     outcomes,
     milli,
-    amount: { column: 'amount', decimal: '.', grouping: '', currency: null, examples: dealRows.slice(0, 5).map((r) => r[4]!) },
+    amount: { column: 'amount', decimal: '.', grouping: '', currency: null, examples: dealRows.slice(0, 5).map((r) => r[5]!) },
+    probability: { column: 'hs_deal_stage_probability', at: 4, scale: 'fraction' },
   });
-  const join = tallyJoin('hs_object_id', 'associatedVids', { leadKeys: rows.map((r) => r[0]!), dealKeys: dealRows.map((r) => r[10]!), outcomes, milli });
-  const byCompany = tallyJoin('associatedcompanyid', 'associatedCompanyIds', { leadKeys: rows.map((r) => r[19]!), dealKeys: dealRows.map((r) => r[11]!), outcomes, milli });
+  const join = tallyJoin('hs_object_id', 'associatedVids', { leadKeys: rows.map((r) => r[0]!), dealKeys: dealRows.map((r) => r[11]!), outcomes, milli });
+  const byCompany = tallyJoin('associatedcompanyid', 'associatedCompanyIds', { leadKeys: rows.map((r) => r[19]!), dealKeys: dealRows.map((r) => r[12]!), outcomes, milli });
   return {
     files: { 'contacts.csv': encode(csvText([HUBSPOT_CONTACT_HEADER, ...rows], dialect), 'utf-8', false), 'deals.csv': encode(csvText([HUBSPOT_DEAL_HEADER, ...dealRows], dialect), 'utf-8', false) },
     expected: {
@@ -1261,6 +1298,9 @@ function vtigerTables(world: World, rng: Rng, decorate: boolean): VtigerTables {
     // A nickname in quotes and a title with a backslash: what the dump's escaping must carry.
     if (decorate && i % 53 === 7) first = `${l.first} "${l.first.slice(0, 3)}"`;
     if (decorate && i % 61 === 11) title = 'Sales\\Marketing Lead';
+    // The first row holds two NULLs, as the file that made issue 12's `duplicate column name "\N"` did.
+    if (decorate && i === 0) title = '';
+    const industry = decorate && i === 0 ? '' : VTIGER_INDUSTRIES[account.industry]!;
     const touched = Math.max(l.created, Number.isNaN(l.lastActivity) ? l.created : l.lastActivity, Number.isNaN(l.convertedDay) ? l.created : l.convertedDay);
     return [
       num(String(crmid.lead.get(i))),
@@ -1272,7 +1312,7 @@ function vtigerTables(world: World, rng: Rng, decorate: boolean): VtigerTables {
       strOrNull(title),
       strOrNull(VTIGER_SOURCES[l.channel]!),
       str(rng.pick(VTIGER_STATUS[l.state])),
-      strOrNull(VTIGER_INDUSTRIES[account.industry]!),
+      strOrNull(industry),
       num(rng.chance(0.75) ? '0.00000000' : decimal8(rng.int(1, 400) * 250_000 * 1000)),
       Number.isNaN(account.employees) ? null : num(String(account.employees)),
       num(l.state === 'converted' ? '1' : '0'),
@@ -1289,7 +1329,11 @@ function vtigerTables(world: World, rng: Rng, decorate: boolean): VtigerTables {
     let probability: number;
     if (deal.outcome === 'won') [stage, probability] = ['Closed Won', 100];
     else if (deal.outcome === 'lost') [stage, probability] = ['Closed Lost', 0];
-    else [stage, probability] = VTIGER_OPEN_STAGES[deal.openStage]!;
+    else {
+      [stage, probability] = VTIGER_OPEN_STAGES[deal.openStage]!;
+      // Probability is typed in by hand as often as it is left at the stage's default.
+      if (rng.chance(0.3)) probability = rng.pick([12.5, 37.5, 62.5, 87.5, 33.333]);
+    }
     outcomes.push(deal.outcome);
     milli.push(deal.milli);
     return [
@@ -1302,7 +1346,7 @@ function vtigerTables(world: World, rng: Rng, decorate: boolean): VtigerTables {
       num(decimal8(deal.milli)),
       str(stage),
       str(isoDate(deal.closed)),
-      num(`${probability}.000`),
+      num(probability.toFixed(3)),
       deal.channel < 0 ? null : strOrNull(VTIGER_SOURCES[deal.channel]!),
       num(deal.lead >= 0 ? '1' : '0'),
       num(owner(deal.owner)),
@@ -1370,6 +1414,7 @@ function writeVtiger(world: World, rng: Rng, o: VtigerOptions, base: Pick<Expect
     outcomes: t.outcomes,
     milli: t.milli,
     amount: { column: 'amount', decimal: '.', grouping: '', currency: null, examples: potentialCells.slice(0, 5).map((r) => r[6]!) },
+    probability: { column: 'probability', at: 9, scale: 'percent' },
   });
   const unconfirmed = [
     'The SELECT itself: vtiger has no lead-to-potential key once a lead converts (its company becomes the account), so the potentials query adds vtiger_account.accountname and leads join on company = accountname.',
@@ -1586,7 +1631,7 @@ function writeDecimalPoint(world: World, rng: Rng, base: Pick<Expected, 'shape' 
       'Pipeline',
       deal.outcome === 'won' ? 'Negotiations Started' : PIPEDRIVE_STAGES[deal.openStage]!,
       deal.outcome === 'won' ? 'Won' : deal.outcome === 'lost' ? 'Lost' : 'Open',
-      deal.outcome === 'open' ? String(VTIGER_OPEN_STAGES[deal.openStage]![1]) : '',
+      deal.outcome === 'open' ? (rng.chance(0.2) ? '12.5' : String(VTIGER_OPEN_STAGES[deal.openStage]![1])) : '',
       OWNERS[deal.owner]!,
       account.name,
       person >= 0 ? `${world.leads[person]!.first} ${world.leads[person]!.last}` : '',
@@ -1631,6 +1676,7 @@ function writeDecimalPoint(world: World, rng: Rng, base: Pick<Expected, 'shape' 
     milli,
     amount: { column: 'Deal - Value', decimal: '.', grouping: ',', currency: null, examples: dealRows.slice(0, 5).map((r) => r[2]!) },
     planted,
+    probability: { column: 'Deal - Probability', at: 7, scale: 'percent' },
   });
   const join = tallyJoin('Person - Email', 'Person - Email', { leadKeys: rows.map((r) => r[2]!), dealKeys: dealRows.map((r) => r[11]!), outcomes, milli, caseless: true });
   return {

@@ -49,6 +49,7 @@ interface DealSpec extends FileSpec {
   readonly amount: string;
   /** The decimal mark of the amount column. */
   readonly decimal: '.' | ',';
+  readonly probability?: { readonly column: string; readonly scale: 'percent' | 'fraction' };
 }
 
 interface ShapeSpec {
@@ -70,6 +71,7 @@ const sfReportDeals = (encoding: 'utf-8' | 'windows-1252'): DealSpec => ({
   id: 'Opportunity ID',
   amount: 'Amount',
   decimal: '.',
+  probability: { column: 'Probability (%)', scale: 'percent' },
   outcome: (r) => {
     const stage = r['Stage'] === 'Closed Won' ? 'won' : r['Stage'] === 'Closed Lost' ? 'lost' : 'open';
     expect(r['Won'], 'Won agrees with Stage').toBe(stage === 'won' ? 'TRUE' : 'FALSE');
@@ -84,6 +86,7 @@ const vtigerDeals = (mysql: boolean): DealSpec => ({
   id: 'potentialid',
   amount: 'amount',
   decimal: '.',
+  probability: { column: 'probability', scale: 'percent' },
   outcome: (r) => (r['sales_stage'] === 'Closed Won' ? 'won' : r['sales_stage'] === 'Closed Lost' ? 'lost' : 'open'),
 });
 const vtigerLeads = (mysql: boolean): LeadSpec => ({ ...utf8, ...(mysql ? { escape: '\\', header: false } : {}), name: 'leads.csv', isConverted: (r) => r['converted'] === '1' });
@@ -100,6 +103,7 @@ const SPECS: Record<Shape, ShapeSpec> = {
       id: 'Id',
       amount: 'Amount',
       decimal: '.',
+      probability: { column: 'Probability', scale: 'percent' },
       outcome: (r) => (r['IsWon'] === 'true' ? 'won' : r['IsClosed'] === 'true' ? 'lost' : 'open'),
     },
     join: { lead: 'ConvertedAccountId', deal: 'AccountId' },
@@ -112,6 +116,7 @@ const SPECS: Record<Shape, ShapeSpec> = {
       id: 'hs_object_id',
       amount: 'amount',
       decimal: '.',
+      probability: { column: 'hs_deal_stage_probability', scale: 'fraction' },
       outcome: (r) => {
         const stage = r['dealstage'] === 'closedwon' ? 'won' : r['dealstage'] === 'closedlost' ? 'lost' : 'open';
         expect(r['hs_is_closed_won']).toBe(String(stage === 'won'));
@@ -145,6 +150,7 @@ const SPECS: Record<Shape, ShapeSpec> = {
       id: 'Deal - ID',
       amount: 'Deal - Value',
       decimal: '.',
+      probability: { column: 'Deal - Probability', scale: 'percent' },
       outcome: (r) => (r['Deal - Status'] === 'Won' ? 'won' : r['Deal - Status'] === 'Lost' ? 'lost' : 'open'),
     },
     join: { lead: 'Person - Email', deal: 'Person - Email', caseless: true },
@@ -368,6 +374,23 @@ describe('generate-exports', () => {
         expect(new Set(ids).size).toBe(ids.length);
       });
 
+      it('records the probability column, its scale and the deals under one half', () => {
+        const p = expected.deals!.probability;
+        expect(p === null).toBe(d.probability === undefined);
+        if (!p || !d.probability) return;
+        expect([p.column, p.scale]).toEqual([d.probability.column, d.probability.scale]);
+        const cells = deals.rows.map((r) => r[p.column]!).filter((c) => c !== '');
+        const values = cells.map((c) => milliOf(c, '.') / 1000);
+        const top = d.probability.scale === 'fraction' ? 1 : 100;
+        expect(Math.max(...values)).toBeLessThanOrEqual(top);
+        if (d.probability.scale === 'percent') expect(Math.max(...values)).toBeGreaterThan(1);
+        expect({ filled: p.filled, belowHalf: p.belowHalf, values: p.values }).toEqual({
+          filled: cells.length,
+          belowHalf: values.filter((v) => v < top / 2).length,
+          values: [...new Set(cells)],
+        });
+      });
+
       if (leads && spec.join) {
         const j = spec.join;
         it('joins deals to leads as expected.json says, for shared: first and shared: all', () => {
@@ -485,6 +508,8 @@ describe('generate-exports', () => {
     const csv = fixture('vtiger-headerless/leads.csv').toString('utf8');
     const lines = csv.split('\n');
     expect(lines[0]).toMatch(/^\d+,"LEA1",/);
+    // Read as a header, the first row would name two columns "\N" (issue 12's error).
+    expect(lines[0]!.split(',').filter((c) => c === '\\N').length).toBeGreaterThanOrEqual(2);
     expect(csv).toContain('\\N');
     expect(csv).toMatch(/"[^",]* \\"[^",]*\\"",/);
     expect(csv).toContain('"Sales\\\\Marketing Lead"');
