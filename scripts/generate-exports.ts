@@ -1054,14 +1054,18 @@ interface Lifecycle {
   readonly customer: number;
 }
 
-function lifecycleOf(world: World, rng: Rng, l: Lead): Lifecycle {
+/**
+ * A contact's lifecycle. `customerDay` is the close of the first won deal it is associated with
+ * (NaN when none): HubSpot makes every contact of a won deal a customer, so the customers are
+ * exactly the leads `join.shared: all` credits with a win.
+ */
+function lifecycleOf(world: World, rng: Rng, l: Lead, customerDay: number): Lifecycle {
   const step = (from: number, lo: number, hi: number): number => Math.min(world.asOf - 1, from + rng.int(lo, hi));
   if (l.state === 'converted') {
-    const won = world.deals.filter((d) => d.account === l.account && d.outcome === 'won' && d.closed >= l.convertedDay);
     const mql = Math.min(l.convertedDay, step(l.created, 0, 10));
     const sql = Math.min(l.convertedDay, step(mql, 0, 10));
-    const customer = won.length > 0 ? Math.min(...won.map((d) => d.closed)) : NaN;
-    return { stage: won.length > 0 ? 'customer' : 'opportunity', status: rng.pick(['OPEN_DEAL', 'OPEN_DEAL', 'CONNECTED', '']), lead: l.created, mql, sql, opportunity: l.convertedDay, customer };
+    const customer = !Number.isNaN(customerDay);
+    return { stage: customer ? 'customer' : 'opportunity', status: rng.pick(['OPEN_DEAL', 'OPEN_DEAL', 'CONNECTED', '']), lead: l.created, mql, sql, opportunity: l.convertedDay, customer: customerDay };
   }
   const none = { opportunity: NaN, customer: NaN };
   switch (l.state) {
@@ -1090,7 +1094,7 @@ function associatedLeads(world: World, rng: Rng, d: number): number[] {
   const deal = world.deals[d]!;
   const committee: number[] = [];
   world.leads.forEach((l, i) => {
-    if (l.account === deal.account && l.state === 'converted' && l.convertedDay <= deal.created + 120 && i !== deal.lead) committee.push(i);
+    if (l.account === deal.account && l.state === 'converted' && l.convertedDay <= Math.min(deal.created + 120, deal.closed) && i !== deal.lead) committee.push(i);
   });
   for (let k = committee.length - 1; k > 0; k--) {
     const j = rng.int(0, k);
@@ -1099,14 +1103,32 @@ function associatedLeads(world: World, rng: Rng, d: number): number[] {
   return deal.lead >= 0 ? [deal.lead, ...committee] : committee;
 }
 
+interface Associations {
+  /** Per deal: its contacts (lead indices), the one it came from first. */
+  readonly leads: readonly (readonly number[])[];
+  /** Per lead: the close day of the first won deal it is associated with, or NaN. */
+  readonly customerDay: readonly number[];
+}
+
+function hubspotAssociations(world: World, rng: Rng): Associations {
+  const leads = world.deals.map((_, d) => associatedLeads(world, rng, d));
+  const customerDay = world.leads.map(() => NaN);
+  world.deals.forEach((deal, d) => {
+    if (deal.outcome !== 'won') return;
+    for (const i of leads[d]!) if (!(customerDay[i]! <= deal.closed)) customerDay[i] = deal.closed;
+  });
+  return { leads, customerDay };
+}
+
 function writeHubspotApi(world: World, rng: Rng, base: Pick<Expected, 'shape' | 'seed' | 'asOf'>): Built {
   const dialect: Dialect = { delimiter: ',', lineEnd: '\n', quoteAll: false };
   const time = (day: number): string => (Number.isNaN(day) ? '' : hubspotTime(rng, day));
+  const associations = hubspotAssociations(world, rng);
   const rows: string[][] = [];
   for (let i = 0; i < world.leads.length; i++) {
     const l = world.leads[i]!;
     const account = world.accounts[l.account]!;
-    const life = lifecycleOf(world, rng, l);
+    const life = lifecycleOf(world, rng, l, associations.customerDay[i]!);
     let source = HUBSPOT_SOURCES[l.channel]!;
     if (source === 'PAID_SEARCH' && rng.chance(0.3)) source = 'PAID_SOCIAL';
     const drill = source === 'OFFLINE' ? (l.channel === 6 ? 'IMPORT' : rng.pick(['CRM_UI', 'INTEGRATION'])) : rng.pick(HUBSPOT_DRILL[source]!);
@@ -1140,7 +1162,7 @@ function writeHubspotApi(world: World, rng: Rng, base: Pick<Expected, 'shape' | 
   for (let d = 0; d < world.deals.length; d++) {
     const deal = world.deals[d]!;
     const stage = deal.outcome === 'won' ? 'closedwon' : deal.outcome === 'lost' ? 'closedlost' : HUBSPOT_OPEN_STAGES[deal.openStage]!;
-    let vids = associatedLeads(world, rng, d).map(hubspotContactId);
+    let vids = associations.leads[d]!.map(hubspotContactId);
     // A deal on an account no lead converted into: no contact, or one the export no longer holds.
     if (vids.length === 0 && rng.chance(0.5)) vids = [String(880_000_000 + d)];
     outcomes.push(deal.outcome);
@@ -1172,7 +1194,7 @@ function writeHubspotApi(world: World, rng: Rng, base: Pick<Expected, 'shape' | 
     records: rows.length,
     read: rows.length,
     skipped,
-    quirks: [...quirks, 'lifecycle stage dates in hs_lifecyclestage_*_date; empty when the stage was never entered'],
+    quirks: [...quirks, 'lifecycle stage dates in hs_lifecyclestage_*_date; empty when the stage was never entered', 'every contact associated with a won deal is a customer (so customers = join.all.wonLeads)'],
     converted: rows.filter((r) => r[17] !== '').length,
     statusColumn: 'lifecyclestage',
     byStatus: countBy(rows.map((r) => r[6]!)),
@@ -1473,9 +1495,10 @@ function dmyDots(day: number): string {
 function writeDecimalComma(world: World, rng: Rng, base: Pick<Expected, 'shape' | 'seed' | 'asOf'>): Built {
   const dialect: Dialect = { delimiter: ';', lineEnd: '\r\n', quoteAll: false };
   const date = (day: number): string => (Number.isNaN(day) ? '' : dmyDots(day));
+  const associations = hubspotAssociations(world, rng);
   const rows: string[][] = world.leads.map((l, i) => {
     const account = world.accounts[l.account]!;
-    const life = lifecycleOf(world, rng, l);
+    const life = lifecycleOf(world, rng, l, associations.customerDay[i]!);
     return [
       hubspotContactId(i),
       l.first,
@@ -1514,7 +1537,7 @@ function writeDecimalComma(world: World, rng: Rng, base: Pick<Expected, 'shape' 
       dmyDots(deal.closed),
       OWNERS[deal.owner]!,
       deal.renewal ? 'Existing Business' : 'New Business',
-      associatedLeads(world, rng, d).map(hubspotContactId).join(';'),
+      associations.leads[d]!.map(hubspotContactId).join(';'),
     ]);
   }
   const format: Format = { encoding: 'utf-8', bom: true, delimiter: ';', lineEnd: '\r\n', quoting: 'minimal', escape: '"', header: true, nullToken: null, dateFormat: 'dd.mm.yyyy (with hh:mm on Create Date)' };
@@ -1527,7 +1550,7 @@ function writeDecimalComma(world: World, rng: Rng, base: Pick<Expected, 'shape' 
     records: rows.length,
     read: rows.length,
     skipped,
-    quirks,
+    quirks: [...quirks, 'every contact associated with a won deal is a Customer (so customers = join.all.wonLeads)'],
     converted: rows.filter((r) => r[14] !== '').length,
     statusColumn: 'Lifecycle Stage',
     byStatus: countBy(rows.map((r) => r[8]!)),
@@ -1588,7 +1611,7 @@ function writeDecimalPoint(world: World, rng: Rng, base: Pick<Expected, 'shape' 
   const dialect: Dialect = { delimiter: ',', lineEnd: '\n', quoteAll: false };
   const second = (day: number, minute: number): string => mysqlTime(day, minute, rng.int(0, 59));
   const rows: string[][] = world.leads.map((l, i) => [
-    String(3 + i * 2 + (i % 3)),
+    String(3 + i * 3 + (i % 3)),
     `${l.first} ${l.last}`,
     l.email,
     world.accounts[l.account]!.name,

@@ -40,6 +40,7 @@ interface FileSpec {
 }
 
 interface LeadSpec extends FileSpec {
+  readonly id: string;
   readonly isConverted: (row: Row) => boolean;
 }
 
@@ -64,7 +65,7 @@ type Row = Readonly<Record<string, string>>;
 const utf8 = { encoding: 'utf-8', bom: false, delimiter: ',', escape: '"', header: true } as const;
 const sfReport = (encoding: 'utf-8' | 'windows-1252') => ({ ...utf8, encoding });
 
-const sfReportLeads = (encoding: 'utf-8' | 'windows-1252'): LeadSpec => ({ ...sfReport(encoding), name: 'leads.csv', isConverted: (r) => r['Converted'] === '1' });
+const sfReportLeads = (encoding: 'utf-8' | 'windows-1252'): LeadSpec => ({ ...sfReport(encoding), name: 'leads.csv', id: 'Lead ID', isConverted: (r) => r['Converted'] === '1' });
 const sfReportDeals = (encoding: 'utf-8' | 'windows-1252'): DealSpec => ({
   ...sfReport(encoding),
   name: 'opportunities.csv',
@@ -89,14 +90,14 @@ const vtigerDeals = (mysql: boolean): DealSpec => ({
   probability: { column: 'probability', scale: 'percent' },
   outcome: (r) => (r['sales_stage'] === 'Closed Won' ? 'won' : r['sales_stage'] === 'Closed Lost' ? 'lost' : 'open'),
 });
-const vtigerLeads = (mysql: boolean): LeadSpec => ({ ...utf8, ...(mysql ? { escape: '\\', header: false } : {}), name: 'leads.csv', isConverted: (r) => r['converted'] === '1' });
+const vtigerLeads = (mysql: boolean): LeadSpec => ({ ...utf8, ...(mysql ? { escape: '\\', header: false } : {}), name: 'leads.csv', id: 'leadid', isConverted: (r) => r['converted'] === '1' });
 
 const SPECS: Record<Shape, ShapeSpec> = {
   'salesforce-report': { leads: sfReportLeads('windows-1252'), deals: sfReportDeals('windows-1252'), join: { lead: 'Converted Opportunity ID', deal: 'Opportunity ID' } },
   'salesforce-report-leads-only': { leads: sfReportLeads('windows-1252') },
   'stats-footer': { leads: sfReportLeads('utf-8'), deals: sfReportDeals('utf-8'), join: { lead: 'Converted Opportunity ID', deal: 'Opportunity ID' } },
   'salesforce-api': {
-    leads: { ...utf8, name: 'leads.csv', isConverted: (r) => r['IsConverted'] === 'true' },
+    leads: { ...utf8, name: 'leads.csv', id: 'Id', isConverted: (r) => r['IsConverted'] === 'true' },
     deals: {
       ...utf8,
       name: 'opportunities.csv',
@@ -109,7 +110,7 @@ const SPECS: Record<Shape, ShapeSpec> = {
     join: { lead: 'ConvertedAccountId', deal: 'AccountId' },
   },
   'hubspot-api': {
-    leads: { ...utf8, name: 'contacts.csv', isConverted: (r) => r['hs_lifecyclestage_opportunity_date'] !== '' },
+    leads: { ...utf8, name: 'contacts.csv', id: 'hs_object_id', isConverted: (r) => r['hs_lifecyclestage_opportunity_date'] !== '' },
     deals: {
       ...utf8,
       name: 'deals.csv',
@@ -129,7 +130,7 @@ const SPECS: Record<Shape, ShapeSpec> = {
   'vtiger-potentials-only': { deals: vtigerDeals(false) },
   'vtiger-headerless': { leads: vtigerLeads(true), deals: vtigerDeals(true), join: { lead: 'company', deal: 'accountname' } },
   'decimal-comma': {
-    leads: { ...utf8, bom: true, delimiter: ';', name: 'contacts.csv', isConverted: (r) => r['Became an Opportunity Date'] !== '' },
+    leads: { ...utf8, bom: true, delimiter: ';', name: 'contacts.csv', id: 'Record ID', isConverted: (r) => r['Became an Opportunity Date'] !== '' },
     deals: {
       ...utf8,
       bom: true,
@@ -143,7 +144,7 @@ const SPECS: Record<Shape, ShapeSpec> = {
     join: { lead: 'Record ID', deal: 'Associated Contact IDs' },
   },
   'decimal-point': {
-    leads: { ...utf8, name: 'persons.csv', isConverted: () => false },
+    leads: { ...utf8, name: 'persons.csv', id: 'Person - ID', isConverted: () => false },
     deals: {
       ...utf8,
       name: 'deals.csv',
@@ -343,6 +344,12 @@ describe('generate-exports', () => {
         if (e.statusColumn !== '') expect(e.byStatus).toEqual(countBy(leads.rows.map((r) => r[e.statusColumn]!)));
         expect(e.bySource).toEqual(countBy(leads.rows.map((r) => r[e.sourceColumn]!)));
       });
+
+      it('gives every lead a unique, non-empty id', () => {
+        const ids = leads.rows.map((r) => r[spec.leads!.id]!);
+        expect(ids.every((id) => id !== '')).toBe(true);
+        expect(new Set(ids).size).toBe(ids.length);
+      });
     }
 
     if (deals && spec.deals) {
@@ -370,7 +377,8 @@ describe('generate-exports', () => {
           expect(row[d.amount], `deal ${p.id}`).toBe(p.text);
           expect(milliOf(p.text, d.decimal) / 1000).toBe(p.value);
         }
-        const ids = deals.rows.map((r) => r[d.id]);
+        const ids = deals.rows.map((r) => r[d.id]!);
+        expect(ids.every((id) => id !== '')).toBe(true);
         expect(new Set(ids).size).toBe(ids.length);
       });
 
@@ -404,6 +412,9 @@ describe('generate-exports', () => {
             expect(counts).toEqual(rejoin(leads.rows, deals.rows, decoy.lead, decoy.deal, outcomes, milli));
           }
           expect(expectedJoin!.attributedWonRevenue).toBeLessThanOrEqual(expected.deals!.wonRevenue);
+          // HubSpot makes every contact of a won deal a customer: the lifecycle agrees with shared: all.
+          const customer = { 'hubspot-api': ['lifecyclestage', 'customer'], 'decimal-comma': ['Lifecycle Stage', 'Customer'] }[shape as string];
+          if (customer) expect(leads.rows.filter((r) => r[customer[0]!] === customer[1]).length).toBe(expectedJoin!.all.wonLeads);
         });
       }
     }
