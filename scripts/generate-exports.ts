@@ -43,6 +43,7 @@ export const SHAPES = [
   'vtiger-headerless',
   'stats-footer',
   'decimal-comma',
+  'decimal-comma-deals-only',
   'decimal-point',
 ] as const;
 export type Shape = (typeof SHAPES)[number];
@@ -67,6 +68,7 @@ export const BUNDLED: readonly Omit<ExportOptions, 'out'>[] = [
   { shape: 'vtiger-headerless', seed: 107, leads: 400, asOf: '2025-09-30' },
   { shape: 'stats-footer', seed: 108, leads: 400, asOf: '2025-09-30' },
   { shape: 'decimal-comma', seed: 109, leads: 400, asOf: '2025-09-30' },
+  { shape: 'decimal-comma-deals-only', seed: 111, leads: 400, asOf: '2025-09-30' },
   { shape: 'decimal-point', seed: 110, leads: 350, asOf: '2025-09-30' },
 ];
 
@@ -1492,9 +1494,58 @@ function dmyDots(day: number): string {
   return ymdParts(day).reverse().join('.');
 }
 
-function writeDecimalComma(world: World, rng: Rng, base: Pick<Expected, 'shape' | 'seed' | 'asOf'>): Built {
+/** How an Excel in a decimal-comma locale re-saves a HubSpot export. */
+interface CommaLocale {
+  readonly language: string;
+  readonly encoding: 'utf-8' | 'windows-1252';
+  readonly bom: boolean;
+  readonly save: string;
+  readonly date: (day: number) => string;
+  readonly dateFormat: string;
+  readonly money: (milli: number) => string;
+  readonly moneyExample: string;
+  readonly currency: string;
+  readonly pipeline: string;
+  readonly open: readonly string[];
+  readonly won: string;
+  readonly lost: string;
+}
+
+const GERMAN: CommaLocale = {
+  language: 'German',
+  encoding: 'utf-8',
+  bom: true,
+  save: '"CSV UTF-8" from a German Excel',
+  date: dmyDots,
+  dateFormat: 'dd.mm.yyyy',
+  money: (milli) => `${grouped(milli, ',', '.')} €`,
+  moneyExample: '12.500,00 € (decimal comma, dot grouping, euro sign after)',
+  currency: '€',
+  pipeline: 'Vertriebspipeline',
+  open: HUBSPOT_OPEN_LABELS_DE,
+  won: 'Gewonnen',
+  lost: 'Verloren',
+};
+
+const BRAZILIAN: CommaLocale = {
+  language: 'Portuguese (Brazil)',
+  encoding: 'windows-1252',
+  bom: false,
+  save: '"CSV (separado por vírgulas)" from a Brazilian Excel, which writes Windows-1252',
+  date: (day) => ymdParts(day).reverse().join('/'),
+  dateFormat: 'dd/mm/yyyy',
+  money: (milli) => `R$ ${grouped(milli, ',', '.')}`,
+  moneyExample: 'R$ 12.500,00 (decimal comma, dot grouping, real sign before)',
+  currency: 'R$',
+  pipeline: 'Pipeline de vendas',
+  open: ['Reunião agendada', 'Reunião agendada', 'Qualificado para compra', 'Qualificado para compra', 'Apresentação agendada', 'Tomador de decisão convencido', 'Tomador de decisão convencido', 'Contrato enviado'],
+  won: 'Ganho',
+  lost: 'Perdido',
+};
+
+function writeDecimalComma(world: World, rng: Rng, locale: CommaLocale, dealsOnly: boolean, base: Pick<Expected, 'shape' | 'seed' | 'asOf'>): Built {
   const dialect: Dialect = { delimiter: ';', lineEnd: '\r\n', quoteAll: false };
-  const date = (day: number): string => (Number.isNaN(day) ? '' : dmyDots(day));
+  const date = (day: number): string => (Number.isNaN(day) ? '' : locale.date(day));
   const associations = hubspotAssociations(world, rng);
   const rows: string[][] = world.leads.map((l, i) => {
     const account = world.accounts[l.account]!;
@@ -1507,7 +1558,7 @@ function writeDecimalComma(world: World, rng: Rng, base: Pick<Expected, 'shape' 
       l.title,
       account.name,
       OWNERS[l.owner]!,
-      `${dmyDots(l.created)} ${clock(l.minute, 0).slice(0, 5)}`,
+      `${locale.date(l.created)} ${clock(l.minute, 0).slice(0, 5)}`,
       LIFECYCLE_LABELS[life.stage],
       LEAD_STATUS_LABELS[life.status]!,
       SOURCE_LABELS[l.channel]!,
@@ -1524,25 +1575,25 @@ function writeDecimalComma(world: World, rng: Rng, base: Pick<Expected, 'shape' 
   const milli: number[] = [];
   for (let d = 0; d < world.deals.length; d++) {
     const deal = world.deals[d]!;
-    const stage = deal.outcome === 'won' ? 'Gewonnen' : deal.outcome === 'lost' ? 'Verloren' : HUBSPOT_OPEN_LABELS_DE[deal.openStage]!;
+    const stage = deal.outcome === 'won' ? locale.won : deal.outcome === 'lost' ? locale.lost : locale.open[deal.openStage]!;
     outcomes.push(deal.outcome);
     milli.push(deal.milli);
     dealRows.push([
       hubspotDealId(d),
       dealName(rng, world.accounts[deal.account]!, deal.renewal),
-      'Vertriebspipeline',
+      locale.pipeline,
       stage,
-      `${grouped(deal.milli, ',', '.')} €`,
-      `${dmyDots(deal.created)} ${clock(deal.minute, 0).slice(0, 5)}`,
-      dmyDots(deal.closed),
+      locale.money(deal.milli),
+      `${locale.date(deal.created)} ${clock(deal.minute, 0).slice(0, 5)}`,
+      locale.date(deal.closed),
       OWNERS[deal.owner]!,
       deal.renewal ? 'Existing Business' : 'New Business',
       associations.leads[d]!.map(hubspotContactId).join(';'),
     ]);
   }
-  const format: Format = { encoding: 'utf-8', bom: true, delimiter: ';', lineEnd: '\r\n', quoting: 'minimal', escape: '"', header: true, nullToken: null, dateFormat: 'dd.mm.yyyy (with hh:mm on Create Date)' };
+  const format: Format = { encoding: locale.encoding, bom: locale.bom, delimiter: ';', lineEnd: '\r\n', quoting: 'minimal', escape: '"', header: true, nullToken: null, dateFormat: `${locale.dateFormat} (with hh:mm on Create Date)` };
   const skipped = { blank: 0, footer: 0, summary: 0 };
-  const quirks = ['semicolon-separated, UTF-8 with BOM, CRLF ("CSV UTF-8" from a German Excel)', 'dates dd.mm.yyyy'];
+  const quirks = [`semicolon-separated, ${locale.encoding === 'utf-8' ? 'UTF-8' : 'Windows-1252'}${locale.bom ? ' with BOM' : ''}, CRLF (${locale.save})`, `dates ${locale.dateFormat}`];
   const leads: LeadsExpected = {
     ...format,
     name: 'contacts.csv',
@@ -1559,30 +1610,41 @@ function writeDecimalComma(world: World, rng: Rng, base: Pick<Expected, 'shape' 
   };
   const deals = dealsExpected({
     name: 'deals.csv',
-    file: { ...format, columns: HUBSPOT_UI_DEAL_HEADER, read: dealRows.length, skipped, quirks: [...quirks, 'Amount like 12.500,00 € (decimal comma, dot grouping, euro sign after)', 'German stage labels; Gewonnen = won, Verloren = lost', 'Associated Contact IDs are quoted when they hold ";"'] },
+    file: {
+      ...format,
+      columns: HUBSPOT_UI_DEAL_HEADER,
+      read: dealRows.length,
+      skipped,
+      quirks: [...quirks, `Amount like ${locale.moneyExample}`, `${locale.language} stage labels; ${locale.won} = won, ${locale.lost} = lost`, 'Associated Contact IDs are quoted when they hold ";"'],
+    },
     rows: dealRows,
     stageColumn: 'Deal Stage',
     stageAt: 3,
-    wonStage: 'Gewonnen',
-    lostStage: 'Verloren',
+    wonStage: locale.won,
+    lostStage: locale.lost,
     outcomes,
     milli,
-    amount: { column: 'Amount', decimal: ',', grouping: '.', currency: '€', examples: dealRows.slice(0, 5).map((r) => r[4]!) },
+    amount: { column: 'Amount', decimal: ',', grouping: '.', currency: locale.currency, examples: dealRows.slice(0, 5).map((r) => r[4]!) },
   });
+  const unconfirmed = [
+    `The ${locale.language} stage labels are a custom pipeline's (HubSpot's own translated labels for the default stages were not confirmed).`,
+    "Lifecycle stage and source labels stay English (the portal's language); only numbers and dates follow Excel's locale.",
+  ];
+  const dealsFile = encode(csvText([HUBSPOT_UI_DEAL_HEADER, ...dealRows], dialect), locale.encoding, locale.bom);
+  if (dealsOnly) {
+    return { files: { 'deals.csv': dealsFile }, expected: { ...base, source: `HubSpot deals UI export alone, opened and saved again by Excel in a ${locale.language} locale`, leads: null, deals, join: null, decoys: [], unconfirmed } };
+  }
   const join = tallyJoin('Record ID', 'Associated Contact IDs', { leadKeys: rows.map((r) => r[0]!), dealKeys: dealRows.map((r) => r[9]!), outcomes, milli });
   return {
-    files: { 'contacts.csv': encode(csvText([HUBSPOT_UI_CONTACT_HEADER, ...rows], dialect), 'utf-8', true), 'deals.csv': encode(csvText([HUBSPOT_UI_DEAL_HEADER, ...dealRows], dialect), 'utf-8', true) },
+    files: { 'contacts.csv': encode(csvText([HUBSPOT_UI_CONTACT_HEADER, ...rows], dialect), locale.encoding, locale.bom), 'deals.csv': dealsFile },
     expected: {
       ...base,
-      source: 'HubSpot contacts and deals UI exports (labels), opened and saved again by Excel in a German locale',
+      source: `HubSpot contacts and deals UI exports (labels), opened and saved again by Excel in a ${locale.language} locale`,
       leads,
       deals,
       join,
       decoys: [],
-      unconfirmed: [
-        'The German stage labels are a custom pipeline\'s (HubSpot\'s own German labels for the default stages were not confirmed).',
-        'Lifecycle stage and source labels stay English (the portal\'s language), only numbers and dates follow Excel\'s German locale.',
-      ],
+      unconfirmed,
     },
   };
 }
@@ -1740,7 +1802,9 @@ export function buildExport(options: Omit<ExportOptions, 'out'>): Built {
     case 'vtiger-headerless':
       return writeVtiger(world, rng, { headerless: true, potentialsOnly: false }, base);
     case 'decimal-comma':
-      return writeDecimalComma(world, rng, base);
+      return writeDecimalComma(world, rng, GERMAN, false, base);
+    case 'decimal-comma-deals-only':
+      return writeDecimalComma(world, rng, BRAZILIAN, true, base);
     case 'decimal-point':
       return writeDecimalPoint(world, rng, base);
   }

@@ -143,6 +143,18 @@ const SPECS: Record<Shape, ShapeSpec> = {
     },
     join: { lead: 'Record ID', deal: 'Associated Contact IDs' },
   },
+  'decimal-comma-deals-only': {
+    deals: {
+      ...utf8,
+      encoding: 'windows-1252',
+      delimiter: ';',
+      name: 'deals.csv',
+      id: 'Record ID',
+      amount: 'Amount',
+      decimal: ',',
+      outcome: (r) => (r['Deal Stage'] === 'Ganho' ? 'won' : r['Deal Stage'] === 'Perdido' ? 'lost' : 'open'),
+    },
+  },
   'decimal-point': {
     leads: { ...utf8, name: 'persons.csv', id: 'Person - ID', isConverted: () => false },
     deals: {
@@ -217,7 +229,8 @@ function readFile(dir: string, spec: FileSpec, columns: readonly string[]): Read
 
 /** An amount cell in thousandths: currency signs and grouping dropped, at most 3 significant decimals. */
 function milliOf(text: string, decimal: '.' | ','): number {
-  const bare = text.replace(/[€$£\s\u00a0]/g, '');
+  // A currency sign or code before or after (€, $, R$, " €") is not part of the number.
+  const bare = text.replace(/^[^\d]+|[^\d]+$/g, '');
   const grouping = decimal === '.' ? ',' : '.';
   expect(bare, `amount "${text}"`).toMatch(decimal === '.' ? /^\d{1,3}(,\d{3})*(\.\d+)?$|^\d+(\.\d+)?$/ : /^\d{1,3}(\.\d{3})*(,\d+)?$|^\d+(,\d+)?$/);
   const [whole, frac = ''] = bare.split(grouping).join('').split(decimal);
