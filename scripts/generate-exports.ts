@@ -22,7 +22,8 @@
  *   in one deal cell; emails compared lower-cased). `first`: a deal goes to the lead of its first
  *   key that some lead holds, and a key held by several leads to the first of them in file order;
  *   `all`: a deal goes to every lead holding one of its keys. `lostLeads` are leads with deals, all
- *   of them lost. `attributedWonRevenue` is the same in both modes (revenue is split, not copied).
+ *   of them lost. `attributedWonRevenue` is the same in both modes (revenue is split, not copied);
+ *   `bySource` credits it per raw source value of the leads, each mode its own way.
  */
 import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -152,6 +153,11 @@ export interface ModeCounts {
   leadsWithDeals: number;
   wonLeads: number;
   lostLeads: number;
+  /**
+   * Per raw value of the leads' source column: won leads and the won revenue credited to them
+   * (under `all` a deal's amount is split evenly among its leads; rounded to thousandths).
+   */
+  bySource: Record<string, { wonLeads: number; wonRevenue: number }>;
 }
 
 export interface JoinCounts {
@@ -427,6 +433,8 @@ export interface JoinInput {
   readonly dealKeys: readonly string[];
   readonly outcomes: readonly Outcome[];
   readonly milli: readonly number[];
+  /** The source cell of each lead row. */
+  readonly leadSources: readonly string[];
   /** Lower-case keys before matching (emails). */
   readonly caseless?: boolean;
 }
@@ -444,6 +452,8 @@ export function tallyJoin(lead: string, deal: string, input: JoinInput): JoinCou
   const n = input.leadKeys.length;
   const firstDeals: Outcome[][] = Array.from({ length: n }, () => []);
   const allDeals: Outcome[][] = Array.from({ length: n }, () => []);
+  const firstRevenue = new Array<number>(n).fill(0);
+  const allRevenue = new Array<number>(n).fill(0);
   let matched = 0;
   let several = 0;
   let revenue = 0;
@@ -455,16 +465,31 @@ export function tallyJoin(lead: string, deal: string, input: JoinInput): JoinCou
     matched++;
     if (outcome === 'won') revenue += input.milli[d]!;
     firstDeals[firstHolder]!.push(outcome);
+    if (outcome === 'won') firstRevenue[firstHolder]! += input.milli[d]!;
     const everyone = new Set<number>();
     for (const k of keys) for (const i of holders.get(k) ?? []) everyone.add(i);
     if (everyone.size > 1) several++;
-    for (const i of everyone) allDeals[i]!.push(outcome);
+    for (const i of everyone) {
+      allDeals[i]!.push(outcome);
+      if (outcome === 'won') allRevenue[i]! += input.milli[d]! / everyone.size;
+    }
   });
-  const mode = (per: Outcome[][]): ModeCounts => ({
-    leadsWithDeals: per.filter((o) => o.length > 0).length,
-    wonLeads: per.filter((o) => o.includes('won')).length,
-    lostLeads: per.filter((o) => o.length > 0 && o.every((x) => x === 'lost')).length,
-  });
+  const mode = (per: Outcome[][], revenue: readonly number[]): ModeCounts => {
+    const bySource: Record<string, { wonLeads: number; wonRevenue: number }> = {};
+    per.forEach((outcomes, i) => {
+      if (!outcomes.includes('won')) return;
+      const entry = (bySource[input.leadSources[i]!] ??= { wonLeads: 0, wonRevenue: 0 });
+      entry.wonLeads++;
+      entry.wonRevenue += revenue[i]!;
+    });
+    for (const entry of Object.values(bySource)) entry.wonRevenue = Math.round(entry.wonRevenue) / 1000;
+    return {
+      leadsWithDeals: per.filter((o) => o.length > 0).length,
+      wonLeads: per.filter((o) => o.includes('won')).length,
+      lostLeads: per.filter((o) => o.length > 0 && o.every((x) => x === 'lost')).length,
+      bySource: Object.fromEntries(Object.entries(bySource).sort((a, b) => (a[0] < b[0] ? -1 : 1))),
+    };
+  };
   return {
     lead,
     deal,
@@ -472,8 +497,8 @@ export function tallyJoin(lead: string, deal: string, input: JoinInput): JoinCou
     unattributedDeals: input.dealKeys.length - matched,
     dealsMatchingSeveralLeads: several,
     attributedWonRevenue: revenue / 1000,
-    first: mode(firstDeals),
-    all: mode(allDeals),
+    first: mode(firstDeals, firstRevenue),
+    all: mode(allDeals, allRevenue),
   };
 }
 
@@ -806,7 +831,7 @@ function writeSalesforceReport(world: World, rng: Rng, o: ReportOptions, base: P
     amount: { column: 'Amount', decimal: '.', grouping: ',', currency: locale.currency, examples: oppRows.slice(0, 5).map((r) => r[4]!) },
     probability: { column: 'Probability (%)', at: 5, scale: 'percent' },
   });
-  const join = tallyJoin('Converted Opportunity ID', 'Opportunity ID', { leadKeys, dealKeys: oppRows.map((r) => r[0]!), outcomes, milli });
+  const join = tallyJoin('Converted Opportunity ID', 'Opportunity ID', { leadKeys, dealKeys: oppRows.map((r) => r[0]!), outcomes, milli, leadSources: leadRows.map((r) => r[6]!) });
   return {
     files: { 'leads.csv': encode(leadsText, locale.encoding, false), 'opportunities.csv': encode(oppText, locale.encoding, false) },
     expected: {
@@ -981,7 +1006,7 @@ function writeSalesforceApi(world: World, rng: Rng, base: Pick<Expected, 'shape'
     amount: { column: 'Amount', decimal: '.', grouping: '', currency: null, examples: oppRows.slice(0, 5).map((r) => r[4]!) },
     probability: { column: 'Probability', at: 5, scale: 'percent' },
   });
-  const common = { dealKeys: [] as string[], outcomes, milli };
+  const common = { outcomes, milli, leadSources: rows.map((r) => r[6]!) };
   const join = tallyJoin('ConvertedAccountId', 'AccountId', { ...common, leadKeys: rows.map((r) => r[14]!), dealKeys: oppRows.map((r) => r[2]!) });
   const byOpportunity = tallyJoin('ConvertedOpportunityId', 'Id', { ...common, leadKeys: rows.map((r) => r[16]!), dealKeys: oppRows.map((r) => r[0]!) });
   return {
@@ -1216,8 +1241,8 @@ function writeHubspotApi(world: World, rng: Rng, base: Pick<Expected, 'shape' | 
     amount: { column: 'amount', decimal: '.', grouping: '', currency: null, examples: dealRows.slice(0, 5).map((r) => r[5]!) },
     probability: { column: 'hs_deal_stage_probability', at: 4, scale: 'fraction' },
   });
-  const join = tallyJoin('hs_object_id', 'associatedVids', { leadKeys: rows.map((r) => r[0]!), dealKeys: dealRows.map((r) => r[11]!), outcomes, milli });
-  const byCompany = tallyJoin('associatedcompanyid', 'associatedCompanyIds', { leadKeys: rows.map((r) => r[19]!), dealKeys: dealRows.map((r) => r[12]!), outcomes, milli });
+  const join = tallyJoin('hs_object_id', 'associatedVids', { leadKeys: rows.map((r) => r[0]!), dealKeys: dealRows.map((r) => r[11]!), outcomes, milli, leadSources: rows.map((r) => r[11]!) });
+  const byCompany = tallyJoin('associatedcompanyid', 'associatedCompanyIds', { leadKeys: rows.map((r) => r[19]!), dealKeys: dealRows.map((r) => r[12]!), outcomes, milli, leadSources: rows.map((r) => r[11]!) });
   return {
     files: { 'contacts.csv': encode(csvText([HUBSPOT_CONTACT_HEADER, ...rows], dialect), 'utf-8', false), 'deals.csv': encode(csvText([HUBSPOT_DEAL_HEADER, ...dealRows], dialect), 'utf-8', false) },
     expected: {
@@ -1447,7 +1472,7 @@ function writeVtiger(world: World, rng: Rng, o: VtigerOptions, base: Pick<Expect
   if (o.potentialsOnly) {
     return { files, expected: { ...base, source: 'vtiger CRM potentials (vtiger_potential + vtiger_crmentity + vtiger_account) exported with a header row, without leads', leads: null, deals, join: null, decoys: [], unconfirmed } };
   }
-  const common = { outcomes: t.outcomes, milli: t.milli };
+  const common = { outcomes: t.outcomes, milli: t.milli, leadSources: leadCells.map((r) => r[7]!) };
   const join = tallyJoin('company', 'accountname', { ...common, leadKeys: leadCells.map((r) => r[5]!), dealKeys: potentialCells.map((r) => r[4]!) });
   const byOwner = tallyJoin('assigned_to', 'assigned_to', { ...common, leadKeys: leadCells.map((r) => r[13]!), dealKeys: potentialCells.map((r) => r[12]!) });
   return {
@@ -1634,7 +1659,7 @@ function writeDecimalComma(world: World, rng: Rng, locale: CommaLocale, dealsOnl
   if (dealsOnly) {
     return { files: { 'deals.csv': dealsFile }, expected: { ...base, source: `HubSpot deals UI export alone, opened and saved again by Excel in a ${locale.language} locale`, leads: null, deals, join: null, decoys: [], unconfirmed } };
   }
-  const join = tallyJoin('Record ID', 'Associated Contact IDs', { leadKeys: rows.map((r) => r[0]!), dealKeys: dealRows.map((r) => r[9]!), outcomes, milli });
+  const join = tallyJoin('Record ID', 'Associated Contact IDs', { leadKeys: rows.map((r) => r[0]!), dealKeys: dealRows.map((r) => r[9]!), outcomes, milli, leadSources: rows.map((r) => r[10]!) });
   return {
     files: { 'contacts.csv': encode(csvText([HUBSPOT_UI_CONTACT_HEADER, ...rows], dialect), locale.encoding, locale.bom), 'deals.csv': dealsFile },
     expected: {
@@ -1763,7 +1788,7 @@ function writeDecimalPoint(world: World, rng: Rng, base: Pick<Expected, 'shape' 
     planted,
     probability: { column: 'Deal - Probability', at: 7, scale: 'percent' },
   });
-  const join = tallyJoin('Person - Email', 'Person - Email', { leadKeys: rows.map((r) => r[2]!), dealKeys: dealRows.map((r) => r[11]!), outcomes, milli, caseless: true });
+  const join = tallyJoin('Person - Email', 'Person - Email', { leadKeys: rows.map((r) => r[2]!), dealKeys: dealRows.map((r) => r[11]!), outcomes, milli, leadSources: rows.map((r) => r[6]!), caseless: true });
   return {
     files: { 'persons.csv': encode(csvText([PIPEDRIVE_PERSON_HEADER, ...rows], dialect), 'utf-8', false), 'deals.csv': encode(csvText([PIPEDRIVE_DEAL_HEADER, ...dealRows], dialect), 'utf-8', false) },
     expected: {
