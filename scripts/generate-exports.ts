@@ -1435,7 +1435,6 @@ function writeVtiger(world: World, rng: Rng, o: VtigerOptions, base: Pick<Expect
     ? [
         "SELECT … INTO OUTFILE … FIELDS TERMINATED BY ',' OPTIONALLY ENCLOSED BY '\"' (escape \\): no header row; strings and datetimes enclosed, numbers not; NULL is \\N; a quote inside a value is \\\" and a backslash \\\\",
         'columns are listed in `columns` (the SELECT list)',
-        'leads.tsv holds the same rows in the default INTO OUTFILE form: tab-separated, nothing enclosed',
       ]
     : ['a MySQL client export of the same SELECT with a header row; NULL written as an empty cell'];
   const leads: LeadsExpected = {
@@ -1445,7 +1444,13 @@ function writeVtiger(world: World, rng: Rng, o: VtigerOptions, base: Pick<Expect
     records: leadCells.length,
     read: leadCells.length,
     skipped,
-    quirks: [...quirks, 'assigned_to holds vtiger_users ids (1 = admin) or group ids (3, 4)', 'ids come from one crmid sequence across modules'],
+    quirks: [
+      ...quirks,
+      ...(o.headerless ? ['leads.tsv holds the same rows in the default INTO OUTFILE form: tab-separated, nothing enclosed, \\ for a backslash'] : []),
+      'assigned_to holds vtiger_users ids (1 = admin) or group ids (3, 4)',
+      'ids come from one crmid sequence across modules',
+      'an empty or NULL leadsource is counted under "" in bySource',
+    ],
     converted: leadCells.filter((r) => r[12] === '1').length,
     statusColumn: 'leadstatus',
     byStatus: countBy(leadCells.map((r) => r[8]!)),
@@ -1468,6 +1473,7 @@ function writeVtiger(world: World, rng: Rng, o: VtigerOptions, base: Pick<Expect
   const unconfirmed = [
     'The SELECT itself: vtiger has no lead-to-potential key once a lead converts (its company becomes the account), so the potentials query adds vtiger_account.accountname and leads join on company = accountname.',
     'Lead status on conversion ("Qualified") and the group ids 3 and 4 are typical of a default install, not read from one.',
+    "The probability each open sales stage carries (10.000 … 80.000) is this generator's choice; vtiger stores what the user typed.",
   ];
   if (o.potentialsOnly) {
     return { files, expected: { ...base, source: 'vtiger CRM potentials (vtiger_potential + vtiger_crmentity + vtiger_account) exported with a header row, without leads', leads: null, deals, join: null, decoys: [], unconfirmed } };
