@@ -22,7 +22,8 @@
  *   in one deal cell; emails compared lower-cased). `first`: a deal goes to the lead of its first
  *   key that some lead holds, and a key held by several leads to the first of them in file order;
  *   `all`: a deal goes to every lead holding one of its keys. `lostLeads` are leads with deals, all
- *   of them lost. `attributedWonRevenue` is the same in both modes (revenue is split, not copied).
+ *   of them lost. `attributedWonRevenue` is the same in both modes (revenue is split, not copied);
+ *   `bySource` credits it per raw source value of the leads, each mode its own way.
  */
 import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -43,6 +44,7 @@ export const SHAPES = [
   'vtiger-headerless',
   'stats-footer',
   'decimal-comma',
+  'decimal-comma-deals-only',
   'decimal-point',
 ] as const;
 export type Shape = (typeof SHAPES)[number];
@@ -67,6 +69,7 @@ export const BUNDLED: readonly Omit<ExportOptions, 'out'>[] = [
   { shape: 'vtiger-headerless', seed: 107, leads: 400, asOf: '2025-09-30' },
   { shape: 'stats-footer', seed: 108, leads: 400, asOf: '2025-09-30' },
   { shape: 'decimal-comma', seed: 109, leads: 400, asOf: '2025-09-30' },
+  { shape: 'decimal-comma-deals-only', seed: 111, leads: 400, asOf: '2025-09-30' },
   { shape: 'decimal-point', seed: 110, leads: 350, asOf: '2025-09-30' },
 ];
 
@@ -150,6 +153,11 @@ export interface ModeCounts {
   leadsWithDeals: number;
   wonLeads: number;
   lostLeads: number;
+  /**
+   * Per raw value of the leads' source column: won leads and the won revenue credited to them
+   * (under `all` a deal's amount is split evenly among its leads; rounded to thousandths).
+   */
+  bySource: Record<string, { wonLeads: number; wonRevenue: number }>;
 }
 
 export interface JoinCounts {
@@ -425,6 +433,8 @@ export interface JoinInput {
   readonly dealKeys: readonly string[];
   readonly outcomes: readonly Outcome[];
   readonly milli: readonly number[];
+  /** The source cell of each lead row. */
+  readonly leadSources: readonly string[];
   /** Lower-case keys before matching (emails). */
   readonly caseless?: boolean;
 }
@@ -442,6 +452,8 @@ export function tallyJoin(lead: string, deal: string, input: JoinInput): JoinCou
   const n = input.leadKeys.length;
   const firstDeals: Outcome[][] = Array.from({ length: n }, () => []);
   const allDeals: Outcome[][] = Array.from({ length: n }, () => []);
+  const firstRevenue = new Array<number>(n).fill(0);
+  const allRevenue = new Array<number>(n).fill(0);
   let matched = 0;
   let several = 0;
   let revenue = 0;
@@ -453,16 +465,31 @@ export function tallyJoin(lead: string, deal: string, input: JoinInput): JoinCou
     matched++;
     if (outcome === 'won') revenue += input.milli[d]!;
     firstDeals[firstHolder]!.push(outcome);
+    if (outcome === 'won') firstRevenue[firstHolder]! += input.milli[d]!;
     const everyone = new Set<number>();
     for (const k of keys) for (const i of holders.get(k) ?? []) everyone.add(i);
     if (everyone.size > 1) several++;
-    for (const i of everyone) allDeals[i]!.push(outcome);
+    for (const i of everyone) {
+      allDeals[i]!.push(outcome);
+      if (outcome === 'won') allRevenue[i]! += input.milli[d]! / everyone.size;
+    }
   });
-  const mode = (per: Outcome[][]): ModeCounts => ({
-    leadsWithDeals: per.filter((o) => o.length > 0).length,
-    wonLeads: per.filter((o) => o.includes('won')).length,
-    lostLeads: per.filter((o) => o.length > 0 && o.every((x) => x === 'lost')).length,
-  });
+  const mode = (per: Outcome[][], revenue: readonly number[]): ModeCounts => {
+    const bySource: Record<string, { wonLeads: number; wonRevenue: number }> = {};
+    per.forEach((outcomes, i) => {
+      if (!outcomes.includes('won')) return;
+      const entry = (bySource[input.leadSources[i]!] ??= { wonLeads: 0, wonRevenue: 0 });
+      entry.wonLeads++;
+      entry.wonRevenue += revenue[i]!;
+    });
+    for (const entry of Object.values(bySource)) entry.wonRevenue = Math.round(entry.wonRevenue) / 1000;
+    return {
+      leadsWithDeals: per.filter((o) => o.length > 0).length,
+      wonLeads: per.filter((o) => o.includes('won')).length,
+      lostLeads: per.filter((o) => o.length > 0 && o.every((x) => x === 'lost')).length,
+      bySource: Object.fromEntries(Object.entries(bySource).sort((a, b) => (a[0] < b[0] ? -1 : 1))),
+    };
+  };
   return {
     lead,
     deal,
@@ -470,8 +497,8 @@ export function tallyJoin(lead: string, deal: string, input: JoinInput): JoinCou
     unattributedDeals: input.dealKeys.length - matched,
     dealsMatchingSeveralLeads: several,
     attributedWonRevenue: revenue / 1000,
-    first: mode(firstDeals),
-    all: mode(allDeals),
+    first: mode(firstDeals, firstRevenue),
+    all: mode(allDeals, allRevenue),
   };
 }
 
@@ -804,7 +831,7 @@ function writeSalesforceReport(world: World, rng: Rng, o: ReportOptions, base: P
     amount: { column: 'Amount', decimal: '.', grouping: ',', currency: locale.currency, examples: oppRows.slice(0, 5).map((r) => r[4]!) },
     probability: { column: 'Probability (%)', at: 5, scale: 'percent' },
   });
-  const join = tallyJoin('Converted Opportunity ID', 'Opportunity ID', { leadKeys, dealKeys: oppRows.map((r) => r[0]!), outcomes, milli });
+  const join = tallyJoin('Converted Opportunity ID', 'Opportunity ID', { leadKeys, dealKeys: oppRows.map((r) => r[0]!), outcomes, milli, leadSources: leadRows.map((r) => r[6]!) });
   return {
     files: { 'leads.csv': encode(leadsText, locale.encoding, false), 'opportunities.csv': encode(oppText, locale.encoding, false) },
     expected: {
@@ -979,7 +1006,7 @@ function writeSalesforceApi(world: World, rng: Rng, base: Pick<Expected, 'shape'
     amount: { column: 'Amount', decimal: '.', grouping: '', currency: null, examples: oppRows.slice(0, 5).map((r) => r[4]!) },
     probability: { column: 'Probability', at: 5, scale: 'percent' },
   });
-  const common = { dealKeys: [] as string[], outcomes, milli };
+  const common = { outcomes, milli, leadSources: rows.map((r) => r[6]!) };
   const join = tallyJoin('ConvertedAccountId', 'AccountId', { ...common, leadKeys: rows.map((r) => r[14]!), dealKeys: oppRows.map((r) => r[2]!) });
   const byOpportunity = tallyJoin('ConvertedOpportunityId', 'Id', { ...common, leadKeys: rows.map((r) => r[16]!), dealKeys: oppRows.map((r) => r[0]!) });
   return {
@@ -1214,8 +1241,8 @@ function writeHubspotApi(world: World, rng: Rng, base: Pick<Expected, 'shape' | 
     amount: { column: 'amount', decimal: '.', grouping: '', currency: null, examples: dealRows.slice(0, 5).map((r) => r[5]!) },
     probability: { column: 'hs_deal_stage_probability', at: 4, scale: 'fraction' },
   });
-  const join = tallyJoin('hs_object_id', 'associatedVids', { leadKeys: rows.map((r) => r[0]!), dealKeys: dealRows.map((r) => r[11]!), outcomes, milli });
-  const byCompany = tallyJoin('associatedcompanyid', 'associatedCompanyIds', { leadKeys: rows.map((r) => r[19]!), dealKeys: dealRows.map((r) => r[12]!), outcomes, milli });
+  const join = tallyJoin('hs_object_id', 'associatedVids', { leadKeys: rows.map((r) => r[0]!), dealKeys: dealRows.map((r) => r[11]!), outcomes, milli, leadSources: rows.map((r) => r[11]!) });
+  const byCompany = tallyJoin('associatedcompanyid', 'associatedCompanyIds', { leadKeys: rows.map((r) => r[19]!), dealKeys: dealRows.map((r) => r[12]!), outcomes, milli, leadSources: rows.map((r) => r[11]!) });
   return {
     files: { 'contacts.csv': encode(csvText([HUBSPOT_CONTACT_HEADER, ...rows], dialect), 'utf-8', false), 'deals.csv': encode(csvText([HUBSPOT_DEAL_HEADER, ...dealRows], dialect), 'utf-8', false) },
     expected: {
@@ -1408,7 +1435,6 @@ function writeVtiger(world: World, rng: Rng, o: VtigerOptions, base: Pick<Expect
     ? [
         "SELECT … INTO OUTFILE … FIELDS TERMINATED BY ',' OPTIONALLY ENCLOSED BY '\"' (escape \\): no header row; strings and datetimes enclosed, numbers not; NULL is \\N; a quote inside a value is \\\" and a backslash \\\\",
         'columns are listed in `columns` (the SELECT list)',
-        'leads.tsv holds the same rows in the default INTO OUTFILE form: tab-separated, nothing enclosed',
       ]
     : ['a MySQL client export of the same SELECT with a header row; NULL written as an empty cell'];
   const leads: LeadsExpected = {
@@ -1418,7 +1444,13 @@ function writeVtiger(world: World, rng: Rng, o: VtigerOptions, base: Pick<Expect
     records: leadCells.length,
     read: leadCells.length,
     skipped,
-    quirks: [...quirks, 'assigned_to holds vtiger_users ids (1 = admin) or group ids (3, 4)', 'ids come from one crmid sequence across modules'],
+    quirks: [
+      ...quirks,
+      ...(o.headerless ? ['leads.tsv holds the same rows in the default INTO OUTFILE form: tab-separated, nothing enclosed, \\ for a backslash'] : []),
+      'assigned_to holds vtiger_users ids (1 = admin) or group ids (3, 4)',
+      'ids come from one crmid sequence across modules',
+      'an empty or NULL leadsource is counted under "" in bySource',
+    ],
     converted: leadCells.filter((r) => r[12] === '1').length,
     statusColumn: 'leadstatus',
     byStatus: countBy(leadCells.map((r) => r[8]!)),
@@ -1441,11 +1473,12 @@ function writeVtiger(world: World, rng: Rng, o: VtigerOptions, base: Pick<Expect
   const unconfirmed = [
     'The SELECT itself: vtiger has no lead-to-potential key once a lead converts (its company becomes the account), so the potentials query adds vtiger_account.accountname and leads join on company = accountname.',
     'Lead status on conversion ("Qualified") and the group ids 3 and 4 are typical of a default install, not read from one.',
+    "The probability each open sales stage carries (10.000 … 80.000) is this generator's choice; vtiger stores what the user typed.",
   ];
   if (o.potentialsOnly) {
     return { files, expected: { ...base, source: 'vtiger CRM potentials (vtiger_potential + vtiger_crmentity + vtiger_account) exported with a header row, without leads', leads: null, deals, join: null, decoys: [], unconfirmed } };
   }
-  const common = { outcomes: t.outcomes, milli: t.milli };
+  const common = { outcomes: t.outcomes, milli: t.milli, leadSources: leadCells.map((r) => r[7]!) };
   const join = tallyJoin('company', 'accountname', { ...common, leadKeys: leadCells.map((r) => r[5]!), dealKeys: potentialCells.map((r) => r[4]!) });
   const byOwner = tallyJoin('assigned_to', 'assigned_to', { ...common, leadKeys: leadCells.map((r) => r[13]!), dealKeys: potentialCells.map((r) => r[12]!) });
   return {
@@ -1492,9 +1525,58 @@ function dmyDots(day: number): string {
   return ymdParts(day).reverse().join('.');
 }
 
-function writeDecimalComma(world: World, rng: Rng, base: Pick<Expected, 'shape' | 'seed' | 'asOf'>): Built {
+/** How an Excel in a decimal-comma locale re-saves a HubSpot export. */
+interface CommaLocale {
+  readonly language: string;
+  readonly encoding: 'utf-8' | 'windows-1252';
+  readonly bom: boolean;
+  readonly save: string;
+  readonly date: (day: number) => string;
+  readonly dateFormat: string;
+  readonly money: (milli: number) => string;
+  readonly moneyExample: string;
+  readonly currency: string;
+  readonly pipeline: string;
+  readonly open: readonly string[];
+  readonly won: string;
+  readonly lost: string;
+}
+
+const GERMAN: CommaLocale = {
+  language: 'German',
+  encoding: 'utf-8',
+  bom: true,
+  save: '"CSV UTF-8" from a German Excel',
+  date: dmyDots,
+  dateFormat: 'dd.mm.yyyy',
+  money: (milli) => `${grouped(milli, ',', '.')} €`,
+  moneyExample: '12.500,00 € (decimal comma, dot grouping, euro sign after)',
+  currency: '€',
+  pipeline: 'Vertriebspipeline',
+  open: HUBSPOT_OPEN_LABELS_DE,
+  won: 'Gewonnen',
+  lost: 'Verloren',
+};
+
+const BRAZILIAN: CommaLocale = {
+  language: 'Portuguese (Brazil)',
+  encoding: 'windows-1252',
+  bom: false,
+  save: '"CSV (separado por vírgulas)" from a Brazilian Excel, which writes Windows-1252',
+  date: (day) => ymdParts(day).reverse().join('/'),
+  dateFormat: 'dd/mm/yyyy',
+  money: (milli) => `R$ ${grouped(milli, ',', '.')}`,
+  moneyExample: 'R$ 12.500,00 (decimal comma, dot grouping, real sign before)',
+  currency: 'R$',
+  pipeline: 'Pipeline de vendas',
+  open: ['Reunião agendada', 'Reunião agendada', 'Qualificado para compra', 'Qualificado para compra', 'Apresentação agendada', 'Tomador de decisão convencido', 'Tomador de decisão convencido', 'Contrato enviado'],
+  won: 'Ganho',
+  lost: 'Perdido',
+};
+
+function writeDecimalComma(world: World, rng: Rng, locale: CommaLocale, dealsOnly: boolean, base: Pick<Expected, 'shape' | 'seed' | 'asOf'>): Built {
   const dialect: Dialect = { delimiter: ';', lineEnd: '\r\n', quoteAll: false };
-  const date = (day: number): string => (Number.isNaN(day) ? '' : dmyDots(day));
+  const date = (day: number): string => (Number.isNaN(day) ? '' : locale.date(day));
   const associations = hubspotAssociations(world, rng);
   const rows: string[][] = world.leads.map((l, i) => {
     const account = world.accounts[l.account]!;
@@ -1507,7 +1589,7 @@ function writeDecimalComma(world: World, rng: Rng, base: Pick<Expected, 'shape' 
       l.title,
       account.name,
       OWNERS[l.owner]!,
-      `${dmyDots(l.created)} ${clock(l.minute, 0).slice(0, 5)}`,
+      `${locale.date(l.created)} ${clock(l.minute, 0).slice(0, 5)}`,
       LIFECYCLE_LABELS[life.stage],
       LEAD_STATUS_LABELS[life.status]!,
       SOURCE_LABELS[l.channel]!,
@@ -1524,25 +1606,25 @@ function writeDecimalComma(world: World, rng: Rng, base: Pick<Expected, 'shape' 
   const milli: number[] = [];
   for (let d = 0; d < world.deals.length; d++) {
     const deal = world.deals[d]!;
-    const stage = deal.outcome === 'won' ? 'Gewonnen' : deal.outcome === 'lost' ? 'Verloren' : HUBSPOT_OPEN_LABELS_DE[deal.openStage]!;
+    const stage = deal.outcome === 'won' ? locale.won : deal.outcome === 'lost' ? locale.lost : locale.open[deal.openStage]!;
     outcomes.push(deal.outcome);
     milli.push(deal.milli);
     dealRows.push([
       hubspotDealId(d),
       dealName(rng, world.accounts[deal.account]!, deal.renewal),
-      'Vertriebspipeline',
+      locale.pipeline,
       stage,
-      `${grouped(deal.milli, ',', '.')} €`,
-      `${dmyDots(deal.created)} ${clock(deal.minute, 0).slice(0, 5)}`,
-      dmyDots(deal.closed),
+      locale.money(deal.milli),
+      `${locale.date(deal.created)} ${clock(deal.minute, 0).slice(0, 5)}`,
+      locale.date(deal.closed),
       OWNERS[deal.owner]!,
       deal.renewal ? 'Existing Business' : 'New Business',
       associations.leads[d]!.map(hubspotContactId).join(';'),
     ]);
   }
-  const format: Format = { encoding: 'utf-8', bom: true, delimiter: ';', lineEnd: '\r\n', quoting: 'minimal', escape: '"', header: true, nullToken: null, dateFormat: 'dd.mm.yyyy (with hh:mm on Create Date)' };
+  const format: Format = { encoding: locale.encoding, bom: locale.bom, delimiter: ';', lineEnd: '\r\n', quoting: 'minimal', escape: '"', header: true, nullToken: null, dateFormat: `${locale.dateFormat} (with hh:mm on Create Date)` };
   const skipped = { blank: 0, footer: 0, summary: 0 };
-  const quirks = ['semicolon-separated, UTF-8 with BOM, CRLF ("CSV UTF-8" from a German Excel)', 'dates dd.mm.yyyy'];
+  const quirks = [`semicolon-separated, ${locale.encoding === 'utf-8' ? 'UTF-8' : 'Windows-1252'}${locale.bom ? ' with BOM' : ''}, CRLF (${locale.save})`, `dates ${locale.dateFormat}`];
   const leads: LeadsExpected = {
     ...format,
     name: 'contacts.csv',
@@ -1559,30 +1641,41 @@ function writeDecimalComma(world: World, rng: Rng, base: Pick<Expected, 'shape' 
   };
   const deals = dealsExpected({
     name: 'deals.csv',
-    file: { ...format, columns: HUBSPOT_UI_DEAL_HEADER, read: dealRows.length, skipped, quirks: [...quirks, 'Amount like 12.500,00 € (decimal comma, dot grouping, euro sign after)', 'German stage labels; Gewonnen = won, Verloren = lost', 'Associated Contact IDs are quoted when they hold ";"'] },
+    file: {
+      ...format,
+      columns: HUBSPOT_UI_DEAL_HEADER,
+      read: dealRows.length,
+      skipped,
+      quirks: [...quirks, `Amount like ${locale.moneyExample}`, `${locale.language} stage labels; ${locale.won} = won, ${locale.lost} = lost`, 'Associated Contact IDs are quoted when they hold ";"'],
+    },
     rows: dealRows,
     stageColumn: 'Deal Stage',
     stageAt: 3,
-    wonStage: 'Gewonnen',
-    lostStage: 'Verloren',
+    wonStage: locale.won,
+    lostStage: locale.lost,
     outcomes,
     milli,
-    amount: { column: 'Amount', decimal: ',', grouping: '.', currency: '€', examples: dealRows.slice(0, 5).map((r) => r[4]!) },
+    amount: { column: 'Amount', decimal: ',', grouping: '.', currency: locale.currency, examples: dealRows.slice(0, 5).map((r) => r[4]!) },
   });
-  const join = tallyJoin('Record ID', 'Associated Contact IDs', { leadKeys: rows.map((r) => r[0]!), dealKeys: dealRows.map((r) => r[9]!), outcomes, milli });
+  const unconfirmed = [
+    `The ${locale.language} stage labels are a custom pipeline's (HubSpot's own translated labels for the default stages were not confirmed).`,
+    "Lifecycle stage and source labels stay English (the portal's language); only numbers and dates follow Excel's locale.",
+  ];
+  const dealsFile = encode(csvText([HUBSPOT_UI_DEAL_HEADER, ...dealRows], dialect), locale.encoding, locale.bom);
+  if (dealsOnly) {
+    return { files: { 'deals.csv': dealsFile }, expected: { ...base, source: `HubSpot deals UI export alone, opened and saved again by Excel in a ${locale.language} locale`, leads: null, deals, join: null, decoys: [], unconfirmed } };
+  }
+  const join = tallyJoin('Record ID', 'Associated Contact IDs', { leadKeys: rows.map((r) => r[0]!), dealKeys: dealRows.map((r) => r[9]!), outcomes, milli, leadSources: rows.map((r) => r[10]!) });
   return {
-    files: { 'contacts.csv': encode(csvText([HUBSPOT_UI_CONTACT_HEADER, ...rows], dialect), 'utf-8', true), 'deals.csv': encode(csvText([HUBSPOT_UI_DEAL_HEADER, ...dealRows], dialect), 'utf-8', true) },
+    files: { 'contacts.csv': encode(csvText([HUBSPOT_UI_CONTACT_HEADER, ...rows], dialect), locale.encoding, locale.bom), 'deals.csv': dealsFile },
     expected: {
       ...base,
-      source: 'HubSpot contacts and deals UI exports (labels), opened and saved again by Excel in a German locale',
+      source: `HubSpot contacts and deals UI exports (labels), opened and saved again by Excel in a ${locale.language} locale`,
       leads,
       deals,
       join,
       decoys: [],
-      unconfirmed: [
-        'The German stage labels are a custom pipeline\'s (HubSpot\'s own German labels for the default stages were not confirmed).',
-        'Lifecycle stage and source labels stay English (the portal\'s language), only numbers and dates follow Excel\'s German locale.',
-      ],
+      unconfirmed,
     },
   };
 }
@@ -1701,7 +1794,7 @@ function writeDecimalPoint(world: World, rng: Rng, base: Pick<Expected, 'shape' 
     planted,
     probability: { column: 'Deal - Probability', at: 7, scale: 'percent' },
   });
-  const join = tallyJoin('Person - Email', 'Person - Email', { leadKeys: rows.map((r) => r[2]!), dealKeys: dealRows.map((r) => r[11]!), outcomes, milli, caseless: true });
+  const join = tallyJoin('Person - Email', 'Person - Email', { leadKeys: rows.map((r) => r[2]!), dealKeys: dealRows.map((r) => r[11]!), outcomes, milli, leadSources: rows.map((r) => r[6]!), caseless: true });
   return {
     files: { 'persons.csv': encode(csvText([PIPEDRIVE_PERSON_HEADER, ...rows], dialect), 'utf-8', false), 'deals.csv': encode(csvText([PIPEDRIVE_DEAL_HEADER, ...dealRows], dialect), 'utf-8', false) },
     expected: {
@@ -1740,7 +1833,9 @@ export function buildExport(options: Omit<ExportOptions, 'out'>): Built {
     case 'vtiger-headerless':
       return writeVtiger(world, rng, { headerless: true, potentialsOnly: false }, base);
     case 'decimal-comma':
-      return writeDecimalComma(world, rng, base);
+      return writeDecimalComma(world, rng, GERMAN, false, base);
+    case 'decimal-comma-deals-only':
+      return writeDecimalComma(world, rng, BRAZILIAN, true, base);
     case 'decimal-point':
       return writeDecimalPoint(world, rng, base);
   }
