@@ -71,6 +71,7 @@ function qualityRows(side: 'leads' | 'deals', accounting: FileAccounting, read: 
     rows.push({ file: side, check: 'NUL characters removed', count: info.nul.count, detail: `from ${info.nul.cells} cells; first at line ${info.nul.line}, column "${info.nul.column}"` });
   }
   for (const [name, order] of Object.entries(read.dateOrders)) rows.push({ file: side, check: `date order of "${name}"`, count: null, detail: order });
+  for (const [name, format] of Object.entries(read.numberFormats)) rows.push({ file: side, check: `number format of "${name}"`, count: null, detail: format });
   if (accounting.attributed !== undefined && accounting.attributed !== null) {
     rows.push({ file: side, check: 'deals attributed to a lead', count: accounting.attributed, detail: null });
     rows.push({ file: side, check: 'deals matching no lead', count: accounting.unattributed ?? null, detail: 'shown as (unattributed) in sources' });
