@@ -308,7 +308,7 @@ export function addNumberEvidence(proof: NumberProof, evidence: NumberEvidence):
 export interface NumberFormat {
   /** The decimal mark ambiguous values (`1.234`, `1,234`) are read with; undefined: as thousands. */
   readonly mark: DecimalMark | undefined;
-  /** `decimal point`, `decimal comma`, `mixed`, `thousands (assumed)`, or `plain` (no separators): for `check`. */
+  /** The decision in words, with the counts behind it when it was not proven: for `check`. */
   readonly label: string;
   /** Why the column is warned about: proof both ways, or ambiguous values and no proof. */
   readonly undecided: 'mixed' | 'ambiguous' | undefined;
@@ -323,11 +323,14 @@ export interface NumberFormat {
  */
 export function decideNumberFormat(proof: NumberProof): NumberFormat {
   const ambiguous = proof.ambiguousDot + proof.ambiguousComma;
-  if (proof.point > 0 && proof.comma > 0) return { mark: undefined, label: 'mixed', undecided: 'mixed', proof };
-  if (proof.point > 0) return { mark: '.', label: 'decimal point', undecided: undefined, proof };
-  if (proof.comma > 0) return { mark: ',', label: 'decimal comma', undecided: undefined, proof };
-  if (ambiguous > 0) return { mark: undefined, label: 'thousands (assumed)', undecided: 'ambiguous', proof };
-  return { mark: undefined, label: 'plain', undecided: undefined, proof };
+  if (proof.point > 0 && proof.comma > 0) {
+    const label = `mixed: ${proof.point} values prove a decimal point, ${proof.comma} a decimal comma; ${ambiguous} ambiguous read as thousands`;
+    return { mark: undefined, label, undecided: 'mixed', proof };
+  }
+  if (proof.point > 0) return { mark: '.', label: 'decimal point (1,234.56)', undecided: undefined, proof };
+  if (proof.comma > 0) return { mark: ',', label: 'decimal comma (1.234,56)', undecided: undefined, proof };
+  if (ambiguous > 0) return { mark: undefined, label: `thousands (assumed): ${ambiguous} values like 1,234 and none that decides`, undecided: 'ambiguous', proof };
+  return { mark: undefined, label: 'whole numbers (no separator)', undecided: undefined, proof };
 }
 
 /**
