@@ -139,8 +139,10 @@ describe('missing values', () => {
 
   it('refuses a missingValues that is not a list of texts (exit 2)', async () => {
     const bad = join(dir, 'missing-bad.yml');
+    // (YAML reads a bare NULL as null, not as the text "NULL".)
     writeFileSync(bad, 'version: 1\nmissingValues: NULL\n');
     await expect(run({ leads: file('id,source\nL1,web\n'), rubric: bad, preset: undefined })).rejects.toThrow(UsageError);
+    await expect(run({ leads: file('id,source\nL1,web\n'), rubric: bad, preset: undefined })).rejects.toThrow(/missingValues: expected a list, got null/);
   });
 });
 
