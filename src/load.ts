@@ -396,7 +396,7 @@ interface SpendFile {
   readonly file: string;
   /** Spend per name as written, summed over repeated names. */
   readonly rows: ReadonlyMap<string, { name: string; spend: number }>;
-  /** The spend column's decimal mark could not be decided (README "Values"). */
+  /** The spend column's decimal mark could not be decided (README "What the numbers mean"). */
   readonly warning: string | undefined;
 }
 

@@ -167,7 +167,7 @@ const CURRENCY_END = /(?:[A-Z]{3}|R\$|[$€£¥₹₩₽₺₪₫฿₱]|kr|zł|
 /** A column's decimal mark: `.` (`1,234.56`) or `,` (`1.234,56`). */
 export type DecimalMark = '.' | ',';
 
-/** What one number cell proves about its column's decimal mark (docs: README "Values"). */
+/** What one number cell proves about its column's decimal mark (docs: README "What the numbers mean"). */
 export const NumberEvidence = {
   /** No separator (`1250`), or not a number. */
   None: 0,
@@ -316,7 +316,7 @@ export interface NumberFormat {
 }
 
 /**
- * The decimal mark of a column (docs: README "Values"), as date order is decided: a column is
+ * The decimal mark of a column (docs: README "What the numbers mean"), as date order is decided: a column is
  * decimal-point when some value proves it and none proves a comma, and the other way round. A
  * column with proof both ways, or with ambiguous values and no proof, keeps the reading of a
  * value alone (`1,234` and `1.234` group thousands) and is `undecided`, for a warning.
@@ -382,7 +382,7 @@ export function parseBoolean(text: string): boolean | undefined {
 // ---------------------------------------------------------------- missing values
 
 /**
- * Cells that mean "no value" in exports (docs: README "Values"): MySQL's `\N`, `NULL`, spreadsheet
+ * Cells that mean "no value" in exports (docs: README "What the numbers mean"): MySQL's `\N`, `NULL`, spreadsheet
  * `N/A` and `#N/A`, a report's `(blank)`. Compared trimmed and case-insensitively; the rubric's
  * `missingValues` replaces the list (`[]`: none).
  */
@@ -391,30 +391,30 @@ export const MISSING_VALUES: readonly string[] = ['\\N', 'NULL', 'N/A', '#N/A', 
 /**
  * The rule that makes a cell a value: '' for a cell that is one of `tokens` (trimmed,
  * case-insensitive), the cell unchanged otherwise. Every cell of a mapped, date, condition or join
- * column passes through it, a million rows of them: a cell longer than the longest token, or
- * starting with a character no token starts with, is given back after two character reads; only
- * the rest are looked up.
+ * column passes through it, a million rows of them: a cell whose first character starts no token
+ * (and is not a space, which may pad one) is given back after one table read; only the rest are
+ * trimmed, measured and looked up.
  */
 export function missingValueRule(tokens: readonly string[]): (cell: string) => string {
   const set = new Set(tokens.map((t) => t.trim().toLowerCase()).filter((t) => t !== ''));
   if (set.size === 0) return (cell) => cell;
   let longest = 0;
-  const starts = new Uint8Array(128);
+  // Per ASCII character, 1 when a cell starting with it may be a token: a token's first letter in
+  // either case, or a space or control character before a padded one.
+  const maybe = new Uint8Array(128).fill(1, 0, 33);
   let otherStarts = false;
   for (const token of set) {
     longest = Math.max(longest, token.length);
     for (const c of [token.charCodeAt(0), token.toUpperCase().charCodeAt(0)]) {
-      if (c < 128) starts[c] = 1;
+      if (c < 128) maybe[c] = 1;
       else otherStarts = true;
     }
   }
   return (cell) => {
-    let text = cell;
-    if (text.length === 0) return cell;
-    if (text.charCodeAt(0) <= 32 || text.charCodeAt(text.length - 1) <= 32) text = text.trim();
+    const c = cell.charCodeAt(0);
+    if (c < 128 ? maybe[c] === 0 : !otherStarts || cell.length === 0) return cell;
+    const text = cell.trim();
     if (text.length === 0 || text.length > longest) return cell;
-    const c = text.charCodeAt(0);
-    if (c < 128 ? starts[c] === 0 : !otherStarts) return cell;
     return set.has(text.toLowerCase()) ? '' : cell;
   };
 }
