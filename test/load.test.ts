@@ -9,7 +9,9 @@ import { describe, expect, it } from 'vitest';
 import { load, type LoadOptions } from '../src/load.js';
 import { buildReports } from '../src/reports/index.js';
 import { check } from '../src/reports/check.js';
-import { dayNumber, isoDate } from '../src/data/normalize.js';
+import fc from 'fast-check';
+import { dayNumber, isoDate, parseAmount } from '../src/data/normalize.js';
+import { decimalColumn, proves } from './helpers/decimal-column.js';
 import { InputError, UsageError } from '../src/errors.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'leadaudit-load-'));
@@ -199,6 +201,24 @@ describe('numbers per column', () => {
     const loaded = await run({ deals, rubric, preset: undefined });
     expect(loaded.data.deals!.map((d) => d.outcome)).toEqual(['won', 'open', 'won']);
     expect(loaded.deals!.read.numberFormats).toMatchObject({ prob: 'decimal comma (1.234,56)' });
+  });
+
+  it('reads back a deal amount column of random decimals written either way, end to end (property)', async () => {
+    await fc.assert(
+      fc.asyncProperty(decimalColumn(40), async ({ column }) => {
+        const deals = file(`id,stage,amount\n${column.map((w, i) => `D${i},won,"${w.text}"`).join('\n')}\n`);
+        const loaded = await run({ deals });
+        const amounts = loaded.data.deals!.map((d) => d.amount);
+        if (proves(column)) {
+          expect(amounts).toEqual(column.map((w) => w.exact));
+          expect(loaded.warnings.join('\n')).not.toMatch(/thousands or decimals/);
+        } else {
+          expect(amounts).toEqual(column.map((w) => parseAmount(w.text)));
+          if (column.some((w) => /[.,]/.test(w.text))) expect(loaded.warnings.join('\n')).toMatch(/column "amount": \d+ numbers? like .* could be thousands or decimals/);
+        }
+      }),
+      { seed: 20261206, numRuns: 60 },
+    );
   });
 
   it('reads --spend with its column\'s decimal mark', async () => {
