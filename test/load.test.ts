@@ -197,9 +197,10 @@ describe('numbers per column', () => {
   it('deal conditions read their column with its decision, and a comma column the other way', async () => {
     const deals = file('id,stage,amount,prob\nD1,open,1,"99,999"\nD2,open,1,"0,5"\nD3,open,1,"100,5"\n');
     const rubric = join(dir, 'deal-prob.yml');
-    writeFileSync(rubric, 'version: 1\npreset: generic\ndeals:\n  won: { prob: { gte: 99 } }\n');
+    writeFileSync(rubric, 'version: 1\npreset: generic\ndeals:\n  won: { prob: { lte: 100 } }\n');
     const loaded = await run({ deals, rubric, preset: undefined });
-    expect(loaded.data.deals!.map((d) => d.outcome)).toEqual(['won', 'open', 'won']);
+    // 99,999 is 99.999 in this column (0,5 proves a decimal comma); alone it would be 99999.
+    expect(loaded.data.deals!.map((d) => d.outcome)).toEqual(['won', 'won', 'open']);
     expect(loaded.deals!.read.numberFormats).toMatchObject({ prob: 'decimal comma (1.234,56)' });
   });
 
