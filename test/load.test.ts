@@ -137,6 +137,9 @@ describe('missing values', () => {
     writeFileSync(off, 'version: 1\npreset: generic\nmissingValues: []\n');
     const none = await run({ leads, rubric: off, preset: undefined });
     expect(none.data.leads!.map((c) => c.channel)).toEqual(['\\N', 'web']);
+    // check says which list a run used.
+    const listed = (loaded: Awaited<ReturnType<typeof run>>) => check({ ...loaded }).find((r) => r.name === 'rubric')!.rows.find((r) => r.item === 'missing values')!.value;
+    expect([listed(mine), listed(none)]).toEqual(['- none', '(none: every cell as written)']);
   });
 
   it('refuses a missingValues that is not a list of texts (exit 2)', async () => {

@@ -106,6 +106,7 @@ export function check(input: CheckInput): Report[] {
         { item: 'valid', value: 'yes' },
         { item: 'stages', value: rubric.stages.map((s) => `${s.key} (${s.side})`).join(' → ') },
         { item: 'join', value: `lead ${rubric.join.lead} = deal ${rubric.join.deal}` },
+        { item: 'missing values', value: rubric.missingValues.length === 0 ? '(none: every cell as written)' : rubric.missingValues.join(' ') },
         { item: 'grades', value: rubric.grades.map((g) => (Number.isFinite(g.min) ? `${g.name} ≥ ${g.min}` : `${g.name} below`)).join(', ') },
       ],
       notes: [],
