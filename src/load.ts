@@ -24,7 +24,7 @@ import {
   type LeadsRead,
   type RejectedRow,
 } from './data/map.js';
-import { isoDate, parseAmount, type DateOrder } from './data/normalize.js';
+import { isoDate, numberFormatOf, numberFormatWarning, parseAmount, type DateOrder } from './data/normalize.js';
 import type { ClassifiedLead, Deal, FileAccounting } from './model.js';
 import type { AuditData, Grouping } from './reports/context.js';
 import { detectPreset } from './rubric/recognize.js';
@@ -184,6 +184,7 @@ export async function load(options: LoadOptions): Promise<Loaded> {
 
   if (options.spend !== undefined && leadsFile === undefined) throw new UsageError('--spend needs a leads file (spend is set against the leads of each channel)');
   const spendIn = options.spend === undefined ? null : await readSpend(options.spend, csvOptions, options.by ?? 'channel');
+  if (spendIn?.warning) warnings.push(spendIn.warning);
   const implausible = [
     ...(leads === null ? [] : implausibleLeads(leads.plan, leads.read.leads, options.asOf)),
     ...(deals === null ? [] : implausibleDeals(deals.plan, deals.read.deals, options.asOf)),
@@ -397,6 +398,8 @@ interface SpendFile {
   readonly file: string;
   /** Spend per name as written, summed over repeated names. */
   readonly rows: ReadonlyMap<string, { name: string; spend: number }>;
+  /** The spend column's decimal mark could not be decided (README "What the numbers mean"). */
+  readonly warning: string | undefined;
 }
 
 /** Name columns a spend file may use, most specific first (after the --by key itself). */
@@ -409,7 +412,11 @@ const SPEND_VALUE = /spend|cost|budget|amount/i;
  * are skipped; a ragged row, an unreadable or a negative spend is an input error naming its line.
  */
 async function readSpend(file: string, csvOptions: CsvOptions, by: string): Promise<SpendFile> {
-  const rows = new Map<string, { name: string; spend: number }>();
+  // Spend is read once the whole column is seen: its decimal mark is decided from all its values.
+  const read: { name: string; text: string; line: number }[] = [];
+  let spendColumn = 'spend';
+  let bad = (line: number, why: string) => new InputError(`${file} line ${line}: ${why}`);
+  let nameColumn = 'channel';
   await readCsv(file, csvOptions, (header) => {
     const keys = header.names.map((n) => n.toLowerCase().replace(/[\s-]+/g, '_'));
     const named = [by.toLowerCase().replace(/[\s-]+/g, '_'), ...SPEND_NAMES].map((k) => keys.indexOf(k)).find((i) => i >= 0);
@@ -417,24 +424,31 @@ async function readSpend(file: string, csvOptions: CsvOptions, by: string): Prom
     const found = header.names.findIndex((n, i) => i !== nameAt && SPEND_VALUE.test(n));
     const spendAt = found >= 0 ? found : nameAt === 0 ? 1 : 0;
     if (spendAt >= header.names.length) throw new InputError(`${file}: needs two columns, a channel and its spend`);
-    const bad = (line: number, why: string) => new InputError(`${file} line ${line}: ${why}`);
+    bad = (line: number, why: string) => new InputError(`${file} line ${line}: ${why}`);
+    spendColumn = header.names[spendAt]!;
+    nameColumn = header.names[nameAt]!;
     return {
       row(cells, line) {
         const name = cells[nameAt]!.trim();
         const text = cells[spendAt]!.trim();
         if (name === '' && text === '') return;
-        const value = parseAmount(text);
-        if (name === '' || Number.isNaN(value)) throw bad(line, `expected a ${header.names[nameAt]} and a spend, got ${JSON.stringify(`${name}, ${text}`)}`);
-        if (value < 0) throw bad(line, `spend cannot be negative (${text})`);
-        const prior = rows.get(name);
-        rows.set(name, { name, spend: (prior?.spend ?? 0) + value });
+        read.push({ name, text, line });
       },
       other(cells, line, reason, rejected) {
         if (rejected) throw bad(line, `${reason} (${cells.length} cells, header has ${header.names.length}); quote a value that holds the delimiter`);
       },
     };
   });
-  return { file, rows };
+  const format = numberFormatOf(read.map((r) => r.text));
+  const rows = new Map<string, { name: string; spend: number }>();
+  for (const { name, text, line } of read) {
+    const value = parseAmount(text, format.mark);
+    if (name === '' || Number.isNaN(value)) throw bad(line, `expected a ${nameColumn} and a spend, got ${JSON.stringify(`${name}, ${text}`)}`);
+    if (value < 0) throw bad(line, `spend cannot be negative (${text})`);
+    const prior = rows.get(name);
+    rows.set(name, { name, spend: (prior?.spend ?? 0) + value });
+  }
+  return { file, rows, warning: numberFormatWarning(file, spendColumn, format) };
 }
 
 /**

@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
-import { MATCH_INPUT_LIMIT, compileCondition, conditionFields, type CompileContext, type Predicate } from '../src/rubric/conditions.js';
+import { MATCH_INPUT_LIMIT, compileCondition, conditionFields, numberFields, type CompileContext, type Predicate } from '../src/rubric/conditions.js';
 import { dayNumber, type DateOrder } from '../src/data/normalize.js';
 import { UsageError } from '../src/errors.js';
 import type { Condition, Test } from '../src/rubric/schema.js';
@@ -156,6 +156,41 @@ describe('compileCondition: order tests', () => {
         expect(compile({ f: { lt: bound } })(row)).toBe(cell < bound);
       }),
     );
+  });
+});
+
+describe('compileCondition: numbers read with the column\'s decimal mark', () => {
+  it('probability: { lt: 0.5 } holds for 0.125 (a leading 0 proves a decimal point, whatever the column)', () => {
+    // Before per-column formats 0.125 read as 125.
+    expect(passing({ lt: 0.5 }, ['0.125', '0,125', '0.5', '0.75', '12.5'])).toEqual(['0.125', '0,125']);
+    expect(compile({ probability: { lt: 0.5 } }, { decimal: () => ',' })({ probability: '0.125' })).toBe(true);
+  });
+
+  it('reads the ambiguous 99.999 and 1,234 with the mark the column decided', () => {
+    const point = (name: string) => (name === 'p' ? '.' : undefined);
+    const comma = (name: string) => (name === 'p' ? ',' : undefined);
+    expect(compile({ p: { lt: 100 } }, { decimal: point })({ p: '99.999' })).toBe(true);
+    expect(compile({ p: { lt: 100 } }, { decimal: comma })({ p: '99.999' })).toBe(false);
+    expect(compile({ p: { lt: 100 } }, { decimal: comma })({ p: '99,999' })).toBe(true);
+    expect(compile({ p: { eq: 1.234 } }, { decimal: point })({ p: '1.234' })).toBe(true);
+    expect(compile({ p: { in: [1234] } }, { decimal: point })({ p: '1,234' })).toBe(true);
+    expect(compile({ p: { ne: 1.234 } }, { decimal: comma })({ p: '1,234' })).toBe(false);
+    // Another field keeps the reading of a value alone (thousands).
+    expect(compile({ q: { lt: 100 } }, { decimal: point })({ q: '99.999' })).toBe(false);
+  });
+});
+
+describe('numberFields', () => {
+  it('lists the fields a condition compares as numbers, and no others', () => {
+    const when: Condition = {
+      probability: { lt: 0.5 },
+      amount: { gte: '1000' },
+      created: { gte: '2025-01-01' },
+      source: { eq: 'Web' },
+      any: [{ size: { in: ['small', 10] } }, { not: { score: { ne: 3 } } }],
+      flag: { eq: true },
+    };
+    expect(numberFields(when).sort()).toEqual(['amount', 'probability', 'score', 'size']);
   });
 });
 

@@ -8,7 +8,10 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { load, type LoadOptions } from '../src/load.js';
 import { buildReports } from '../src/reports/index.js';
-import { dayNumber, isoDate } from '../src/data/normalize.js';
+import { check } from '../src/reports/check.js';
+import fc from 'fast-check';
+import { dayNumber, isoDate, parseAmount } from '../src/data/normalize.js';
+import { decimalColumn, proves } from './helpers/decimal-column.js';
 import { InputError, UsageError } from '../src/errors.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'leadaudit-load-'));
@@ -84,6 +87,153 @@ describe('amounts and groupings', () => {
   it('refuses a --by that means nothing for deals in a deals-only run', async () => {
     const deals = file('id,stage,amount\nD1,won,1\n');
     await expect(run({ deals, by: 'grade' })).rejects.toThrow(/--by grade: a deals-only run groups deals by owner, stage or a column/);
+  });
+});
+
+describe('missing values', () => {
+  it('reads \\N, NULL, N/A, #N/A and (blank) as empty everywhere: owner, source, ids, dates, amounts, join keys', async () => {
+    const leads = file('id,source,owner,created,status\nL1,\\N,\\N,\\N,NULL\nL2,web,Ann,2025-01-02,new\n\\N,#N/A,(blank),n/a,N/A\n');
+    const deals = file('id,lead_id,stage,amount,owner\nD1,L1,won,\\N,\\N\nD2,\\N,won,5,Bob\nD3,L2,won,7,null\n');
+    const loaded = await run({ leads, deals });
+    const leadsRead = loaded.data.leads!;
+    // Before: `\N` became an owner and a source (a channel of its own).
+    expect(leadsRead.map((c) => [c.lead.id, c.lead.source, c.channel, c.lead.owner, c.lead.status, Number.isNaN(c.lead.created)])).toEqual([
+      ['L1', '', '(none)', '', '', true],
+      ['L2', 'web', 'web', 'Ann', 'new', false],
+      ['#4', '', '(none)', '', '', true],
+    ]);
+    const deal = (id: string) => loaded.data.deals!.find((d) => d.id === id)!;
+    expect(Number.isNaN(deal('D1').amount)).toBe(true);
+    expect(deal('D1').owner).toBe('');
+    expect(deal('D3').owner).toBe('');
+    // A `\N` join key joins nothing (the `\N` lead's id is missing too).
+    expect(loaded.data.unattributed.map((d) => d.id)).toEqual(['D2']);
+    // Missing is not unreadable: no warning about the dates or amounts.
+    expect(loaded.warnings.join('\n')).not.toMatch(/could not be read/);
+    const owners = report(buildReports((await run({ leads, deals, by: 'owner' })).data, ['sources']), 'sources').rows.map((r) => r.owner);
+    expect(owners).not.toContain('\\N');
+    expect(owners).toContain('(none)');
+  });
+
+  it('makes a \\N cell empty for conditions and --by columns', async () => {
+    const leads = file('id,source,region\nL1,web,\\N\nL2,web,EU\nL3,web,NULL\n');
+    const rubric = join(dir, 'missing-conditions.yml');
+    writeFileSync(rubric, 'version: 1\npreset: generic\nscore:\n  signals:\n    - { name: region known, points: 10, when: { region: { present: true } } }\n    - { name: no region, points: 1, when: { region: { empty: true } } }\n');
+    const loaded = await run({ leads, rubric, preset: undefined, by: 'region' });
+    expect(loaded.data.leads!.map((c) => c.score)).toEqual([1, 10, 1]);
+    expect(loaded.data.leads!.map((c) => loaded.data.group.ofLead(c))).toEqual(['(none)', 'EU', '(none)']);
+  });
+
+  it('takes the rubric\'s missingValues instead of the default list; [] keeps every cell as written', async () => {
+    const leads = file('id,source,owner\nL1,\\N,-\nL2,web,NULL\n');
+    const own = join(dir, 'missing-own.yml');
+    writeFileSync(own, "version: 1\npreset: generic\nmissingValues: ['-', 'none']\n");
+    const mine = await run({ leads, rubric: own, preset: undefined });
+    expect(mine.data.leads!.map((c) => [c.lead.source, c.lead.owner])).toEqual([
+      ['\\N', ''],
+      ['web', 'NULL'],
+    ]);
+    const off = join(dir, 'missing-off.yml');
+    writeFileSync(off, 'version: 1\npreset: generic\nmissingValues: []\n');
+    const none = await run({ leads, rubric: off, preset: undefined });
+    expect(none.data.leads!.map((c) => c.channel)).toEqual(['\\N', 'web']);
+    // check says which list a run used.
+    const listed = (loaded: Awaited<ReturnType<typeof run>>) => check({ ...loaded }).find((r) => r.name === 'rubric')!.rows.find((r) => r.item === 'missing values')!.value;
+    expect([listed(mine), listed(none)]).toEqual(['- none', '(none: every cell as written)']);
+  });
+
+  it('refuses a missingValues that is not a list of texts (exit 2)', async () => {
+    const bad = join(dir, 'missing-bad.yml');
+    // (YAML reads a bare NULL as null, not as the text "NULL".)
+    writeFileSync(bad, 'version: 1\nmissingValues: NULL\n');
+    await expect(run({ leads: file('id,source\nL1,web\n'), rubric: bad, preset: undefined })).rejects.toThrow(UsageError);
+    await expect(run({ leads: file('id,source\nL1,web\n'), rubric: bad, preset: undefined })).rejects.toThrow(/missingValues: expected a list, got null/);
+  });
+});
+
+describe('numbers per column', () => {
+  it('reads a deal amount column as decimal-point when one value proves it: 0.125, 99.999 and 1,250.50', async () => {
+    const deals = file('id,stage,amount\nD1,won,0.125\nD2,won,99.999\nD3,won,"1,250.50"\nD4,won,"1,234"\n');
+    const loaded = await run({ deals });
+    // Before: 0.125 read as 125 and 99.999 as 99999.
+    expect(loaded.data.deals!.map((d) => d.amount)).toEqual([0.125, 99.999, 1250.5, 1234]);
+    expect(loaded.deals!.read.numberFormats).toEqual({ amount: 'decimal point (1,234.56)' });
+    expect(loaded.warnings.join('\n')).not.toMatch(/thousands or decimals/);
+  });
+
+  it('reads a comma-decimal column: 1.234,56 proves it, 42.000 is then forty-two thousand and 99,999 a decimal', async () => {
+    const deals = file('id,stage,amount\nD1,won,"1.234,56"\nD2,won,42.000\nD3,won,"99,999"\n');
+    const loaded = await run({ deals });
+    expect(loaded.data.deals!.map((d) => d.amount)).toEqual([1234.56, 42000, 99.999]);
+    expect(loaded.deals!.read.numberFormats).toEqual({ amount: 'decimal comma (1.234,56)' });
+  });
+
+  it('warns about a column of only 1,234-like values, naming file, column and choice, and check shows it', async () => {
+    const deals = file('id,stage,Deal Value\nD1,won,"42,000"\nD2,won,"5,500"\nD3,won,700\n');
+    const loaded = await run({ deals });
+    expect(loaded.data.deals!.map((d) => d.amount)).toEqual([42000, 5500, 700]);
+    expect(loaded.warnings).toContain(`${deals}: column "Deal Value": 2 numbers like 1,234 could be thousands or decimals and no value decides; read as thousands (1,234 = 1234)`);
+    const quality = check({ ...loaded, warnings: loaded.warnings }).flatMap((r) => r.rows);
+    expect(quality).toContainEqual({ file: 'deals', check: 'number format of "Deal Value"', count: null, detail: 'thousands (assumed): 2 values like 1,234 and none that decides' });
+  });
+
+  it('warns about a column with proof both ways, reading each proven value as it proves', async () => {
+    const deals = file('id,stage,amount\nD1,won,12.5\nD2,won,"0,5"\nD3,won,1.234\n');
+    const loaded = await run({ deals });
+    expect(loaded.data.deals!.map((d) => d.amount)).toEqual([12.5, 0.5, 1234]);
+    expect(loaded.warnings.join('\n')).toMatch(/column "amount" has numbers with a decimal point and with a decimal comma \(1 prove 1,234\.56, 1 prove 1\.234,56\)/);
+  });
+
+  it('number conditions read a lead column with its decision: probability { lt: 0.5 } is true for 0.125, { lt: 100 } for 99.999', async () => {
+    const leads = file('id,source,Probability (%)\nL1,web,0.125\nL2,web,99.999\nL3,web,12.5\nL4,web,\\N\n');
+    const rubric = join(dir, 'probability.yml');
+    writeFileSync(
+      rubric,
+      "version: 1\npreset: generic\nscore:\n  signals:\n    - { name: unlikely, points: 1, when: { 'Probability (%)': { lt: 0.5 } } }\n    - { name: below 100, points: 10, when: { 'Probability (%)': { lt: 100 } } }\n",
+    );
+    const loaded = await run({ leads, rubric, preset: undefined });
+    // Before: 0.125 read as 125 (not < 0.5) and 99.999 as 99999 (not < 100).
+    expect(loaded.data.leads!.map((c) => c.score)).toEqual([11, 10, 10, 0]);
+    expect(loaded.leads!.read.numberFormats).toEqual({ 'Probability (%)': 'decimal point (1,234.56)' });
+  });
+
+  it('deal conditions read their column with its decision, and a comma column the other way', async () => {
+    const deals = file('id,stage,amount,prob\nD1,open,1,"99,999"\nD2,open,1,"0,5"\nD3,open,1,"100,5"\n');
+    const rubric = join(dir, 'deal-prob.yml');
+    writeFileSync(rubric, 'version: 1\npreset: generic\ndeals:\n  won: { prob: { lte: 100 } }\n');
+    const loaded = await run({ deals, rubric, preset: undefined });
+    // 99,999 is 99.999 in this column (0,5 proves a decimal comma); alone it would be 99999.
+    expect(loaded.data.deals!.map((d) => d.outcome)).toEqual(['won', 'won', 'open']);
+    expect(loaded.deals!.read.numberFormats).toMatchObject({ prob: 'decimal comma (1.234,56)' });
+  });
+
+  it('reads back a deal amount column of random decimals written either way, end to end (property)', async () => {
+    await fc.assert(
+      fc.asyncProperty(decimalColumn(40), async ({ column }) => {
+        const deals = file(`id,stage,amount\n${column.map((w, i) => `D${i},won,"${w.text}"`).join('\n')}\n`);
+        const loaded = await run({ deals });
+        const amounts = loaded.data.deals!.map((d) => d.amount);
+        if (proves(column)) {
+          expect(amounts).toEqual(column.map((w) => w.exact));
+          expect(loaded.warnings.join('\n')).not.toMatch(/thousands or decimals/);
+        } else {
+          expect(amounts).toEqual(column.map((w) => parseAmount(w.text)));
+          if (column.some((w) => /[.,]/.test(w.text))) expect(loaded.warnings.join('\n')).toMatch(/column "amount": \d+ numbers? like .* could be thousands or decimals/);
+        }
+      }),
+      { seed: 20261206, numRuns: 60 },
+    );
+  });
+
+  it('reads --spend with its column\'s decimal mark', async () => {
+    const leads = file('id,source\nL1,Ads\nL2,Web\n');
+    const spend = join(dir, 'spend-decimal.csv');
+    writeFileSync(spend, 'channel,spend\nAds,99.999\nWeb,12.5\n');
+    const loaded = await run({ leads, spend });
+    expect(report(buildReports(loaded.data, ['sources']), 'sources').rows.map((r) => [r.channel, r.spend])).toEqual([
+      ['Ads', 99.999],
+      ['Web', 12.5],
+    ]);
   });
 });
 

@@ -1,8 +1,15 @@
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
 import {
+  MISSING_VALUES,
+  NumberEvidence,
   SlashEvidence,
   dayNumber,
+  decideNumberFormat,
+  missingValueRule,
+  numberEvidence,
+  numberFormatOf,
+  numberFormatWarning,
   isoDate,
   parseAmount,
   parseBoolean,
@@ -12,6 +19,7 @@ import {
   today,
   type DateOrder,
 } from '../src/data/normalize.js';
+import { decimalColumn, proves, UNPROVEN } from './helpers/decimal-column.js';
 
 /** The parsed date as YYYY-MM-DD, or 'NaN' — so a failure shows the date, not a day number. */
 function date(text: string, order?: DateOrder): string {
@@ -352,6 +360,146 @@ describe('parseAmount', () => {
         expect(parseAmount(usd), usd).toBe(value);
       }),
     );
+  });
+});
+
+describe('numberEvidence: what one value proves about its column', () => {
+  it('a decimal point: a leading 0, one, two or four+ places, a dot after a comma, repeated commas, 4+ whole digits', () => {
+    for (const text of ['0.125', '12.5', '99.99', '1.2345', '1,250.50', '1,234,567', '12,34,567', '1234.567', '$0.125', '-0.125', '(0.125)']) {
+      expect(numberEvidence(text), text).toBe(NumberEvidence.Point);
+    }
+  });
+
+  it('a decimal comma: the same forms the other way round', () => {
+    for (const text of ['0,125', '146536,25', '0,5', '1.234,56', '1.234.567', '1234,567', 'R$ 1.234,56']) {
+      expect(numberEvidence(text), text).toBe(NumberEvidence.Comma);
+    }
+  });
+
+  it('ambiguous: a lone separator after 1-3 digits not starting with 0, before exactly three', () => {
+    for (const text of ['1.234', '99.999', '100.000', '-5.125']) expect(numberEvidence(text), text).toBe(NumberEvidence.AmbiguousDot);
+    for (const text of ['1,234', '42,000', '$999,999']) expect(numberEvidence(text), text).toBe(NumberEvidence.AmbiguousComma);
+  });
+
+  it('nothing: no separator, or not a number', () => {
+    for (const text of ['1250', '-12', '', 'abc', '1,2,3', '1.5.2024', 'N/A']) expect(numberEvidence(text), text).toBe(NumberEvidence.None);
+  });
+});
+
+describe('parseAmount with a column decimal mark', () => {
+  it('reads the values that prove a mark as they prove it, whatever the column says', () => {
+    // Before per-column number formats, a lone separator before three digits always grouped thousands.
+    expect(parseAmount('0.125')).toBe(0.125);
+    expect(parseAmount('0,125')).toBe(0.125);
+    expect(parseAmount('1234.567')).toBe(1234.567);
+    for (const mark of [undefined, '.', ','] as const) {
+      expect(parseAmount('0.125', mark)).toBe(0.125);
+      expect(parseAmount('1,250.50', mark)).toBe(1250.5);
+      expect(parseAmount('1.234,56', mark)).toBe(1234.56);
+      expect(parseAmount('146536,25', mark)).toBe(146536.25);
+    }
+  });
+
+  it('reads the ambiguous form with the mark: a decimal of its own mark, thousands of the other', () => {
+    expect(parseAmount('99.999', '.')).toBe(99.999);
+    expect(parseAmount('99,999', '.')).toBe(99999);
+    expect(parseAmount('99,999', ',')).toBe(99.999);
+    expect(parseAmount('99.999', ',')).toBe(99999);
+    expect(parseAmount('-1.234', '.')).toBe(-1.234);
+  });
+
+  it('reads the ambiguous form as thousands without a mark (a column that proves nothing)', () => {
+    expect(parseAmount('99.999')).toBe(99999);
+    expect(parseAmount('42,000')).toBe(42000);
+  });
+});
+
+describe('numberFormatOf: a column decided from all its values', () => {
+  it('is decimal-point when a value proves it, and reads 0.125, 12.5, 1,250.50 and 99.999 as decimals', () => {
+    const column = ['0.125', '12.5', '1,250.50', '99.999', '7'];
+    const format = numberFormatOf(column);
+    expect(format).toMatchObject({ mark: '.', undecided: undefined });
+    expect(column.map((v) => parseAmount(v, format.mark))).toEqual([0.125, 12.5, 1250.5, 99.999, 7]);
+  });
+
+  it('is decimal-comma when a value proves that', () => {
+    const column = ['1.234,56', '42.000', '0,5'];
+    const format = numberFormatOf(column);
+    expect(format).toMatchObject({ mark: ',', undecided: undefined });
+    expect(column.map((v) => parseAmount(v, format.mark))).toEqual([1234.56, 42000, 0.5]);
+  });
+
+  it('keeps the thousands reading and is undecided when only ambiguous values are seen', () => {
+    const format = numberFormatOf(['42,000', '100,000', '5000', '']);
+    expect(format).toMatchObject({ mark: undefined, undecided: 'ambiguous', proof: { ambiguousComma: 2 } });
+    expect(numberFormatWarning('deals.csv', 'Amount', format)).toBe(
+      'deals.csv: column "Amount": 2 numbers like 1,234 could be thousands or decimals and no value decides; read as thousands (1,234 = 1234)',
+    );
+  });
+
+  it('is undecided, and says so, with proof both ways', () => {
+    const format = numberFormatOf(['12.5', '0,5', '1.234']);
+    expect(format).toMatchObject({ mark: undefined, undecided: 'mixed', proof: { point: 1, comma: 1, ambiguousDot: 1 } });
+    expect(numberFormatWarning('deals.csv', 'Amount', format)).toMatch(/^deals\.csv: column "Amount" has numbers with a decimal point and with a decimal comma \(1 prove 1,234\.56, 1 prove 1\.234,56\).*1 like 1\.234 as thousands$/);
+  });
+
+  it('needs no warning for whole numbers or decided columns', () => {
+    expect(numberFormatWarning('f', 'c', numberFormatOf(['1', '2', 'x']))).toBeUndefined();
+    expect(numberFormatWarning('f', 'c', numberFormatOf(['1.5', '1,234']))).toBeUndefined();
+    expect(decideNumberFormat({ point: 0, comma: 0, ambiguousDot: 0, ambiguousComma: 0 }).mark).toBeUndefined();
+  });
+
+  /**
+   * A column of decimals as en-US (`1,234.56`) or de-DE (`1.234,56`) writes them: random magnitudes,
+   * 0-3 fraction digits, some negative, grouped or not. Whenever some value of the column proves
+   * its mark, every value reads back exactly; when none does, the column is undecided (warned
+   * about) and every value it holds is a whole number or of the ambiguous `1.234` form.
+   */
+  it('reads back a column of random decimals written either way (property)', () => {
+    let proven = 0;
+    fc.assert(
+      fc.property(decimalColumn(), ({ mark, column }) => {
+        const format = numberFormatOf(column.map((w) => w.text));
+        if (proves(column)) {
+          proven++;
+          expect(format.mark).toBe(mark);
+          for (const w of column) expect(parseAmount(w.text, format.mark), w.text).toBe(w.exact);
+        } else {
+          // Undecided: every value is a whole number or of the ambiguous form, and any of the
+          // latter gets the column warned about.
+          expect(format.mark).toBeUndefined();
+          for (const w of column) expect(w.text).toMatch(UNPROVEN);
+          const ambiguous = column.some((w) => /[.,]/.test(w.text));
+          expect(format.undecided).toBe(ambiguous ? 'ambiguous' : undefined);
+        }
+      }),
+      { seed: 20261206, numRuns: 500 },
+    );
+    // The property means something only if most columns were decided (1 value in 2 proves its mark).
+    expect(proven).toBeGreaterThan(300);
+  });
+});
+
+describe('missingValueRule', () => {
+  const value = missingValueRule(MISSING_VALUES);
+
+  it('reads the default tokens as empty, trimmed and case-insensitively', () => {
+    for (const text of ['\\N', '\\n', 'NULL', 'null', 'Null', ' NULL ', 'N/A', 'n/a', '#N/A', '#n/a', '(blank)', '(Blank)', '\t(blank)  ']) {
+      expect(value(text), JSON.stringify(text)).toBe('');
+    }
+  });
+
+  it('gives every other cell back unchanged', () => {
+    for (const text of ['', 'Web', 'None', 'NULLS', 'N/A2', 'na', 'n.a.', '\\Nina', 'Nullarbor Pty', '0', ' web ', '(blank) form', 'ñ']) {
+      expect(value(text), JSON.stringify(text)).toBe(text);
+    }
+  });
+
+  it('takes the rubric\'s list instead of the default one; [] reads every cell as written', () => {
+    const own = missingValueRule(['-', 'none', 'ÉMPTY']);
+    expect(['-', ' NONE', 'émpty', 'NULL', '\\N'].map(own)).toEqual(['', '', '', 'NULL', '\\N']);
+    const off = missingValueRule([]);
+    expect(['\\N', 'NULL', ''].map(off)).toEqual(['\\N', 'NULL', '']);
   });
 });
 

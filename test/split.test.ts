@@ -93,8 +93,8 @@ async function bothWays(options: Partial<LoadOptions>): Promise<{ started: numbe
         notices: loaded.notices,
         rejects: loaded.rejects,
         inputs: loaded.data.inputs,
-        leads: leads && { info: { ...leads.info, split: undefined }, columns: leads.read.leads.c, orders: leads.read.dateOrders, byId: leads.read.byId && leads.read.leads.c.id.toJSON().map((key) => leads.read.byId!.get(key)) },
-        deals: deals && { info: { ...deals.info, split: undefined }, columns: deals.read.deals.c, orders: deals.read.dateOrders, currencies: [...deals.read.currencies] },
+        leads: leads && { info: { ...leads.info, split: undefined }, columns: leads.read.leads.c, orders: leads.read.dateOrders, numbers: leads.read.numberFormats, byId: leads.read.byId && leads.read.leads.c.id.toJSON().map((key) => leads.read.byId!.get(key)) },
+        deals: deals && { info: { ...deals.info, split: undefined }, columns: deals.read.deals.c, orders: deals.read.dateOrders, numbers: deals.read.numberFormats, currencies: [...deals.read.currencies] },
       });
     } catch (error) {
       return `failed: ${(error as Error).message}`;
@@ -179,13 +179,30 @@ describe('split reads: rows, accounting and reports', () => {
       'id,lead_id,stage,amount,currency\n' +
         leadRows(600, (i, half) => {
           const duplicate = half === 2 && i % 40 === 0;
-          return `D${duplicate ? 3 : i},L${i},won,${duplicate ? 'n/a' : i === 580 ? 'tbd' : 10 + i},${duplicate ? 'EUR' : 'USD'}`;
+          // (`n.a.`: `n/a` is a missing value, not an unreadable one.)
+          return `D${duplicate ? 3 : i},L${i},won,${duplicate ? 'n.a.' : i === 580 ? 'tbd' : 10 + i},${duplicate ? 'EUR' : 'USD'}`;
         }) +
         '\n',
     );
     expect(await bothWays({ leads, deals, preset: 'generic', keepRejects: false })).toMatchObject({ started: 2, used: 2 });
     // With --rejects the duplicates' cells are needed, and only the worker saw them: read again.
     expect(await bothWays({ leads, deals, preset: 'generic', keepRejects: true })).toMatchObject({ started: 2, used: 0 });
+  });
+
+  it('decides a number column on evidence from both halves, without what duplicates taken out proved', async () => {
+    // 100.500 is ambiguous (100500 or 100.5); only the second half proves a decimal point (12.5).
+    const proven = file('id,stage,amount\n' + leadRows(600, (i, half) => `D${i},won,${half === 2 && i % 9 === 0 ? '12.5' : `${100 + (i % 800)}.500`}`) + '\n');
+    expect(await bothWays({ deals: proven, preset: 'generic', keepRejects: false })).toMatchObject({ started: 1, used: 1 });
+    const loaded = await load({ asOf: AS_OF, minN: 5, strict: false, keepRejects: false, cwd: dir, preset: 'generic', deals: proven, chunkSize: 512, parallel: counted().splitter });
+    expect(loaded.data.deals!.at(0)!.amount).toBe(100.5);
+    // Here the only proof is on second-half duplicates of first-half ids: a read in one piece
+    // rejects them unread, so the column stays undecided (thousands).
+    const duplicates = file(
+      'id,stage,amount\n' + leadRows(600, (i, half) => (half === 2 && i % 50 === 0 ? `D${i - 300},won,0.125` : `D${i},won,${100 + (i % 800)}.500`)) + '\n',
+    );
+    expect(await bothWays({ deals: duplicates, preset: 'generic', keepRejects: false })).toMatchObject({ started: 1, used: 1 });
+    const undecided = await load({ asOf: AS_OF, minN: 5, strict: false, keepRejects: false, cwd: dir, preset: 'generic', deals: duplicates, chunkSize: 512, parallel: counted().splitter });
+    expect(undecided.data.deals!.at(0)!.amount).toBe(100500);
   });
 
   it('lists the reasons rows were not used in the order of their first line, across the cut', async () => {

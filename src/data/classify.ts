@@ -244,7 +244,8 @@ export function classifyLeads(
 ): ClassifiedLeads {
   const lc = leads.c;
   const dc = deals?.c;
-  const ctx = (path: string) => ({ field: (n: string) => leadGetter(plan, n), asOf, dateOrder: rubric.leads.dateOrder ?? 'mdy', path });
+  const decimal = (n: string) => leads.c.decimals[n];
+  const ctx = (path: string) => ({ field: (n: string) => leadGetter(plan, n), asOf, dateOrder: rubric.leads.dateOrder ?? 'mdy', decimal, path });
   const channels = rubric.channels.map((c, i) => ({ name: c.name, test: compileCondition(c.when, ctx(`channels[${i}].when`)) }));
   const signals = rubric.signals.map((s, i) => ({ points: s.points, test: compileCondition(s.when, ctx(`score.signals[${i}].when`)) }));
   const disqualified: Predicate<LeadSubject> | undefined = rubric.disqualified ? compileCondition(rubric.disqualified, ctx('disqualified')) : undefined;

@@ -6,13 +6,20 @@ import { InputError, UsageError, closest } from '../errors.js';
 import type { CsvHeader, CsvSink } from '../io/read-csv.js';
 import type { FileAccounting } from '../model.js';
 import { CodedText, dayNumbers, DealTable, IdIndex, LeadTable, Numbers, own, PackedText, type DealColumns, type Days, type LeadColumns, type PackedPart, type TextCodes } from './table.js';
-import { compileCondition, conditionFields, type Getter, type Predicate } from '../rubric/conditions.js';
+import { compileCondition, conditionFields, numberFields, type Getter, type Predicate } from '../rubric/conditions.js';
 import { headerKey, type ColumnChoice, type Rubric } from '../rubric/resolve.js';
 import { DEAL_FIELDS, LEAD_FIELDS, type DealField, type LeadField } from '../rubric/fields.js';
 import {
+  decideNumberFormat,
   isoDate,
-  parseAmount,
+  missingValueRule,
+  NumberEvidence,
+  numberFormatOf,
+  numberFormatWarning,
   parseDate,
+  readAmount,
+  type DecimalMark,
+  type NumberFormat,
   SlashEvidence,
   slashEvidence,
   swapDayMonth,
@@ -309,6 +316,166 @@ function settleDates(file: string, accounting: Accounting, length: number, colum
   return { days, orders };
 }
 
+// ---------------------------------------------------------------- numbers per column
+
+interface NumberPart {
+  readonly values: Float64Array;
+  readonly point: number;
+  readonly comma: number;
+  /** Rows holding `1.234` / `1,234`: read as thousands until the column decides otherwise. */
+  readonly ambiguousDot: readonly number[];
+  readonly ambiguousComma: readonly number[];
+  readonly invalid: number;
+  readonly firstInvalid: { line: number; text: string } | undefined;
+  /** Per row, its NumberEvidence (INVALID_NUMBER: unreadable), when the column is read for a part. */
+  readonly proofs?: Uint8Array;
+  readonly invalids?: readonly { row: number; line: number; text: string }[];
+}
+
+/** A row's proof in a part: an unreadable number (beside NumberEvidence's codes). */
+const INVALID_NUMBER = 9;
+
+/**
+ * One number column (a deal's amount): reads cells as they come, counts what each proves about the
+ * column's decimal mark (normalize.ts NumberEvidence) and, at the end, re-reads the ambiguous ones
+ * (`1.234`, read as 1234) as decimals if the column proved that mark, as DateColumn does for dates.
+ */
+class NumberColumn {
+  readonly values = new Numbers();
+  private point = 0;
+  private comma = 0;
+  private readonly ambiguousDot: number[] = [];
+  private readonly ambiguousComma: number[] = [];
+  invalid = 0;
+  firstInvalid: { line: number; text: string } | undefined;
+  private readonly proofs: number[] | undefined;
+  private readonly invalids: { row: number; line: number; text: string }[] = [];
+
+  constructor(
+    readonly name: string,
+    part = false,
+  ) {
+    this.proofs = part ? [] : undefined;
+  }
+
+  /** Reads the next row's cell (trimmed; '' = missing) into the column. */
+  push(text: string, line: number): void {
+    const row = this.values.length;
+    if (text === '') {
+      this.proofs?.push(NumberEvidence.None);
+      this.values.push(NaN);
+      return;
+    }
+    const { value, evidence } = readAmount(text);
+    if (Number.isNaN(value)) {
+      this.invalid++;
+      this.firstInvalid ??= { line, text };
+      if (this.proofs) {
+        this.proofs.push(INVALID_NUMBER);
+        if (this.invalids.length < PART_INVALIDS) this.invalids.push({ row, line, text });
+      }
+      this.values.push(NaN);
+      return;
+    }
+    if (evidence === NumberEvidence.Point) this.point++;
+    else if (evidence === NumberEvidence.Comma) this.comma++;
+    else if (evidence === NumberEvidence.AmbiguousDot) this.ambiguousDot.push(row);
+    else if (evidence === NumberEvidence.AmbiguousComma) this.ambiguousComma.push(row);
+    this.proofs?.push(evidence);
+    this.values.push(value);
+  }
+
+  part(): NumberPart {
+    const { point, comma, ambiguousDot, ambiguousComma, invalid, firstInvalid } = this;
+    return { values: this.values.done(), point, comma, ambiguousDot, ambiguousComma, invalid, firstInvalid, proofs: Uint8Array.from(this.proofs ?? []), invalids: this.invalids };
+  }
+
+  append(part: NumberPart): void {
+    const offset = this.values.length;
+    this.values.pushAll(part.values);
+    this.point += part.point;
+    this.comma += part.comma;
+    for (const row of part.ambiguousDot) this.ambiguousDot.push(row + offset);
+    for (const row of part.ambiguousComma) this.ambiguousComma.push(row + offset);
+    this.invalid += part.invalid;
+    this.firstInvalid ??= part.firstInvalid;
+  }
+
+  /**
+   * Decides the decimal mark from every value read and re-reads the ambiguous values of that mark
+   * as decimals: `1.234` read as 1234 is 1.234 in a decimal-point column. Dividing by 1000 gives
+   * the same double as reading `1.234` (both are the nearest double to the same fraction).
+   */
+  settle(file: string, accounting: Accounting): string {
+    const format = decideNumberFormat({ point: this.point, comma: this.comma, ambiguousDot: this.ambiguousDot.length, ambiguousComma: this.ambiguousComma.length });
+    const rows = format.mark === '.' ? this.ambiguousDot : format.mark === ',' ? this.ambiguousComma : [];
+    for (const row of rows) this.values.set(row, this.values.get(row) / 1000);
+    const warning = numberFormatWarning(file, this.name, format);
+    if (warning) accounting.warnings.push(warning);
+    accounting.noteInvalid(this.name, this.invalid, this.firstInvalid);
+    return format.label;
+  }
+}
+
+/** A number column of a part without some rows, its proofs counted again; undefined if it cannot tell. */
+function keptNumberPart(p: NumberPart, keep: Uint8Array, index: Int32Array): NumberPart | undefined {
+  const proofs = p.proofs;
+  if (proofs === undefined) return undefined;
+  let point = 0;
+  let comma = 0;
+  let invalid = 0;
+  const ambiguousDot: number[] = [];
+  const ambiguousComma: number[] = [];
+  for (let r = 0; r < proofs.length; r++) {
+    if (keep[r] === 0) continue;
+    const proof = proofs[r]!;
+    if (proof === NumberEvidence.Point) point++;
+    else if (proof === NumberEvidence.Comma) comma++;
+    else if (proof === NumberEvidence.AmbiguousDot) ambiguousDot.push(index[r]!);
+    else if (proof === NumberEvidence.AmbiguousComma) ambiguousComma.push(index[r]!);
+    else if (proof === INVALID_NUMBER) invalid++;
+  }
+  const first = p.invalids?.find((x) => keep[x.row] === 1);
+  if (invalid > 0 && first === undefined) return undefined;
+  return { values: keptNumbers(p.values, keep), point, comma, ambiguousDot, ambiguousComma, invalid, firstInvalid: first && { line: first.line, text: first.text } };
+}
+
+/**
+ * The decimal mark of each column a condition of this side compares as a number (rubric
+ * `probability: { lt: 0.5 }`), decided from all of the column's values once the file is read
+ * (conditions run after that: deals' won/lost at the end of the read, leads' in classify). A
+ * column that cannot be decided is warned about. `columns` gives a field's coded column, if it
+ * has one; fields held otherwise (dates, ids) keep the reading of a value alone.
+ */
+function conditionMarks(
+  side: 'lead' | 'deal',
+  plan: ColumnPlan,
+  rubric: Rubric,
+  accounting: Accounting,
+  columns: (field: string) => CodedText | undefined,
+): { marks: Record<string, DecimalMark>; labels: Record<string, string> } {
+  const marks: Record<string, DecimalMark> = {};
+  const labels: Record<string, string> = {};
+  const formats = new Map<string, NumberFormat>();
+  const fields = new Set(rubric.conditions.filter((site) => site.on === side).flatMap((site) => numberFields(site.when)));
+  for (const field of fields) {
+    const column = columns(field);
+    if (column === undefined) continue;
+    const at = plan.fields[field] ?? plan.slots[plan.slotOf.get(field) ?? -1];
+    const name = at === undefined ? field : plan.header.names[at]!;
+    let format = formats.get(name);
+    if (format === undefined) {
+      format = numberFormatOf(column.usedValues());
+      formats.set(name, format);
+      labels[name] = format.label;
+      const warning = numberFormatWarning(plan.file, name, format);
+      if (warning) accounting.warnings.push(warning);
+    }
+    if (format.mark !== undefined) marks[field] = format.mark;
+  }
+  return { marks, labels };
+}
+
 // ---------------------------------------------------------------- row accounting
 
 type AccountingPart = Pick<Accounting, 'used' | 'rejected' | 'skipped' | 'duplicates' | 'reasons' | 'firstLines' | 'rejects' | 'warnings' | 'firstReject'>;
@@ -488,6 +655,8 @@ export interface LeadsRead {
   readonly accounting: Accounting;
   /** Slash-order decision per date column, for `check`. */
   readonly dateOrders: Record<string, string>;
+  /** Number format decided per column a condition compares as a number, for `check`. */
+  readonly numberFormats: Record<string, string>;
   /** Id → row, when every id is one plain key (no `;`, `,` or `@`): the join's index for `lead: id`. */
   readonly byId: IdIndex | undefined;
 }
@@ -527,8 +696,11 @@ export function leadSink(plan: ColumnPlan, rubric: Rubric, options: MapOptions):
   /** Rows without an id (kept, named by their line). */
   const noId: number[] = [];
 
+  const value = missingValueRule(rubric.missingValues);
+
   const sink = sinkFor(accounting, plan.header, (row, at) => {
-    const cell = (i: number): string => (i < 0 ? '' : row[i]!.trim());
+    // Every cell read below passes `value`: the one place a missing token becomes ''.
+    const cell = (i: number): string => (i < 0 ? '' : value(row[i]!.trim()));
     const key = cell(idIx);
     if (key !== '' && ids.get(key) !== undefined) {
       accounting.duplicates++;
@@ -549,8 +721,9 @@ export function leadSink(plan: ColumnPlan, rubric: Rubric, options: MapOptions):
     shared.sourceDetail.push(cell(ix.detail));
     shared.status.push(cell(ix.status));
     shared.owner.push(cell(ix.owner));
-    for (let d = 0; d < dates.length; d++) dates[d]?.push(row[dateIx[d]!]!, at);
-    for (let v = 0; v < values.length; v++) values[v]!.push(row[plan.slots[v]!]!);
+    for (let d = 0; d < dates.length; d++) dates[d]?.push(value(row[dateIx[d]!]!), at);
+    for (let v = 0; v < values.length; v++) values[v]!.push(value(row[plan.slots[v]!]!));
+    // score --with-columns shows the cells as the file has them.
     cells?.push(row.map(own));
     accounting.used++;
   });
@@ -559,6 +732,12 @@ export function leadSink(plan: ColumnPlan, rubric: Rubric, options: MapOptions):
     const length = ids.length;
     const { days, orders } = settleDates(plan.file, accounting, length, dates);
     if (noId.length > 0) accounting.warnings.push(`${plan.file}: ${noId.length} rows have no id; they are kept and named by their line (#<line>)`);
+    const coded = (field: string): CodedText | undefined => {
+      if ((LEAD_TEXT as readonly string[]).includes(field)) return shared[field as (typeof LEAD_TEXT)[number]];
+      const slot = plan.slotOf.get(field);
+      return slot === undefined ? undefined : values[slot];
+    };
+    const numbers = conditionMarks('lead', plan, rubric, accounting, coded);
     const leads = new LeadTable({
       length,
       line: line.done(),
@@ -571,9 +750,10 @@ export function leadSink(plan: ColumnPlan, rubric: Rubric, options: MapOptions):
       firstTouch: days[2]!,
       stageDates: days.slice(3),
       values,
+      decimals: numbers.marks,
       cells,
     });
-    return { leads, accounting, dateOrders: orders, byId: idIx >= 0 && plainIds && noId.length === 0 ? ids : undefined };
+    return { leads, accounting, dateOrders: orders, numberFormats: numbers.labels, byId: idIx >= 0 && plainIds && noId.length === 0 ? ids : undefined };
   };
 
   const part = (): LeadPart => ({
@@ -659,6 +839,8 @@ export interface DealsRead {
   readonly deals: DealTable;
   readonly accounting: Accounting;
   readonly dateOrders: Record<string, string>;
+  /** Number format decided per number column (the amount, and columns conditions compare as numbers), for `check`. */
+  readonly numberFormats: Record<string, string>;
   readonly currencies: ReadonlySet<string>;
 }
 
@@ -702,13 +884,21 @@ export function dealGetter(plan: ColumnPlan, name: string): Getter<DealSubject> 
   return slot === undefined ? undefined : (d) => d.c.values[slot]!.get(d.i);
 }
 
-function outcomeRule(rule: Rubric['deals']['won'], plan: ColumnPlan, rubric: Rubric, options: MapOptions, path: string): Predicate<DealSubject> | undefined {
+function outcomeRule(
+  rule: Rubric['deals']['won'],
+  plan: ColumnPlan,
+  rubric: Rubric,
+  options: MapOptions,
+  path: string,
+  marks: Readonly<Record<string, DecimalMark>>,
+): Predicate<DealSubject> | undefined {
   if (rule === undefined) return undefined;
   if (Array.isArray(rule)) {
     const values = new Set(rule.map((v) => String(v).trim().toLowerCase()));
     return (d) => values.has(d.c.stage.get(d.i).toLowerCase());
   }
-  return compileCondition(rule, { field: (n) => dealGetter(plan, n), asOf: options.asOf, dateOrder: rubric.deals.dateOrder ?? 'mdy', path });
+  const decimal = (n: string) => marks[n];
+  return compileCondition(rule, { field: (n) => dealGetter(plan, n), asOf: options.asOf, dateOrder: rubric.deals.dateOrder ?? 'mdy', decimal, path });
 }
 
 export function dealSink(plan: ColumnPlan, rubric: Rubric, options: MapOptions): CsvSink & { finish(): DealsRead; part(): DealPart } {
@@ -722,14 +912,9 @@ export function dealSink(plan: ColumnPlan, rubric: Rubric, options: MapOptions):
   const stageIndex = new Map<string, number>();
   rubric.deals.stages.forEach((s, i) => s.values.forEach((v) => stageIndex.set(v.trim().toLowerCase(), i)));
   const ix = { id: col('id'), stage: col('stage'), status: col('status'), amount: col('amount'), currency: col('currency'), owner: col('owner') };
-  let invalidAmounts = 0;
-  let firstInvalidAmount: { line: number; text: string } | undefined;
-  /** In a part: the rows with an unreadable amount, and the first few with their text. */
-  const invalidAmountRows: number[] = [];
-  const invalidAmountTexts: { row: number; line: number; text: string }[] = [];
+  const amount = new NumberColumn(ix.amount >= 0 ? plan.header.names[ix.amount]! : 'amount', options.part);
   const currencies = new Set<string>();
   const line = new Numbers();
-  const amount = new Numbers();
   const ids = new IdIndex();
   const keys = new PackedText();
   const shared = { stage: new CodedText(), status: new CodedText(), currency: new CodedText(), owner: new CodedText() };
@@ -737,8 +922,11 @@ export function dealSink(plan: ColumnPlan, rubric: Rubric, options: MapOptions):
   const values = plan.slots.map(() => new CodedText());
   const noId: number[] = [];
 
+  const value = missingValueRule(rubric.missingValues);
+
   const sink = sinkFor(accounting, plan.header, (row, at) => {
-    const cell = (i: number): string => (i < 0 ? '' : row[i]!.trim());
+    // Every cell read below passes `value`: the one place a missing token becomes ''.
+    const cell = (i: number): string => (i < 0 ? '' : value(row[i]!.trim()));
     const key = cell(ix.id);
     if (key !== '' && ids.get(key) !== undefined) {
       accounting.duplicates++;
@@ -746,17 +934,6 @@ export function dealSink(plan: ColumnPlan, rubric: Rubric, options: MapOptions):
       return;
     }
     if (key === '') noId.push(ids.length);
-    const amountText = cell(ix.amount);
-    let value = amountText === '' ? NaN : parseAmount(amountText);
-    if (amountText !== '' && Number.isNaN(value)) {
-      invalidAmounts++;
-      firstInvalidAmount ??= { line: at, text: amountText };
-      if (options.part) {
-        invalidAmountRows.push(ids.length);
-        if (invalidAmountTexts.length < PART_INVALIDS) invalidAmountTexts.push({ row: ids.length, line: at, text: amountText });
-      }
-      value = NaN;
-    }
     const currency = cell(ix.currency);
     if (currency !== '') currencies.add(currency.toUpperCase());
     const stage = cell(ix.stage);
@@ -768,27 +945,37 @@ export function dealSink(plan: ColumnPlan, rubric: Rubric, options: MapOptions):
     shared.status.push(cell(ix.status));
     shared.currency.push(currency);
     shared.owner.push(cell(ix.owner));
-    amount.push(value);
+    amount.push(cell(ix.amount), at);
     stages.push(stageIndex.get(stage.toLowerCase()) ?? -1);
-    for (let d = 0; d < dates.length; d++) dates[d]?.push(row[dateIx[d]!]!, at);
-    for (let v = 0; v < values.length; v++) values[v]!.push(row[plan.slots[v]!]!);
+    for (let d = 0; d < dates.length; d++) dates[d]?.push(value(row[dateIx[d]!]!), at);
+    for (let v = 0; v < values.length; v++) values[v]!.push(value(row[plan.slots[v]!]!));
     accounting.used++;
   });
 
   const end = (): DealsRead => {
     const length = ids.length;
     const { days, orders } = settleDates(plan.file, accounting, length, dates);
-    if (ix.amount >= 0) accounting.noteInvalid(plan.header.names[ix.amount]!, invalidAmounts, firstInvalidAmount);
+    const numberFormats: Record<string, string> = {};
+    if (ix.amount >= 0) numberFormats[amount.name] = amount.settle(plan.file, accounting);
     if (currencies.size > 1) {
       accounting.warnings.push(`${plan.file}: deals are in ${currencies.size} currencies (${[...currencies].sort().join(', ')}); amounts are added as they are, without conversion`);
     }
+    const coded = (field: string): CodedText | undefined => {
+      if ((DEAL_TEXT as readonly string[]).includes(field)) return shared[field as (typeof DEAL_TEXT)[number]];
+      const slot = plan.slotOf.get(field);
+      return slot === undefined ? undefined : values[slot];
+    };
+    const numbers = conditionMarks('deal', plan, rubric, accounting, coded);
+    Object.assign(numberFormats, numbers.labels);
+    // The amount getter gives the number as JavaScript writes it (`1234.5`): a decimal point.
+    const decimals: Record<string, DecimalMark> = { ...numbers.marks, amount: '.' };
     const columns = {
       length,
       line: line.done(),
       id: ids.ids,
       keys,
       ...shared,
-      amount: amount.done(),
+      amount: amount.values.done(),
       created: days[0]!,
       closed: days[1]!,
       lastActivity: days[2]!,
@@ -796,22 +983,23 @@ export function dealSink(plan: ColumnPlan, rubric: Rubric, options: MapOptions):
       stageIndex: Int32Array.from(stages),
       stageEntered: days.slice(3),
       values,
+      decimals,
     };
     const deals = new DealTable(columns);
     // Won and lost by stage values or conditions, once every column is settled.
-    const won = outcomeRule(rubric.deals.won, plan, rubric, options, 'deals.won');
-    const lost = outcomeRule(rubric.deals.lost, plan, rubric, options, 'deals.lost');
+    const won = outcomeRule(rubric.deals.won, plan, rubric, options, 'deals.won', decimals);
+    const lost = outcomeRule(rubric.deals.lost, plan, rubric, options, 'deals.lost', decimals);
     const subject: DealSubject = { c: columns, i: 0 };
     for (let i = 0; i < length; i++) {
       subject.i = i;
       columns.outcome[i] = won?.(subject) ? 1 : lost?.(subject) ? 2 : 0;
     }
-    return { deals, accounting, dateOrders: orders, currencies };
+    return { deals, accounting, dateOrders: orders, numberFormats, currencies };
   };
 
   const part = (): DealPart => ({
     line: line.done(),
-    amount: amount.done(),
+    amount: amount.part(),
     id: ids.ids.part(),
     noId,
     keys: keys.part(),
@@ -819,10 +1007,6 @@ export function dealSink(plan: ColumnPlan, rubric: Rubric, options: MapOptions):
     stages: Int32Array.from(stages),
     values: values.map((v) => v.part()),
     dates: dates.map((d) => d?.part()),
-    invalidAmounts,
-    firstInvalidAmount,
-    invalidAmountRows,
-    invalidAmountTexts,
     currencies: [...currencies],
     accounting: accounting.part(),
   });
@@ -841,12 +1025,10 @@ export function dealSink(plan: ColumnPlan, rubric: Rubric, options: MapOptions):
     for (const r of p.noId) noId.push(offset + r);
     keys.pushFrom(p.keys);
     line.pushAll(p.line);
-    amount.pushAll(p.amount);
+    amount.append(p.amount);
     DEAL_TEXT.forEach((k, i) => shared[k].pushPart(p.text[i]!));
     p.values.forEach((coded, v) => values[v]!.pushPart(coded));
     p.dates.forEach((d, k) => d && dates[k]!.append(d));
-    invalidAmounts += p.invalidAmounts;
-    firstInvalidAmount ??= p.firstInvalidAmount;
     for (const c of p.currencies) currencies.add(c);
     accounting.append(p.accounting, duplicates.map((r) => taken0.line[r]!));
     return true;
@@ -859,9 +1041,8 @@ function withoutDealRows(p: DealPart, drop: readonly number[]): DealPart | undef
   const { keep, index } = keepMask(p.id.length, drop);
   const dates = keptDateParts(p.dates, keep, index);
   if (dates === undefined) return undefined;
-  const invalidAmountRows = p.invalidAmountRows.filter((r) => keep[r] === 1);
-  const first = p.invalidAmountTexts.find((x) => keep[x.row] === 1);
-  if (invalidAmountRows.length > 0 && first === undefined) return undefined;
+  const amount = keptNumberPart(p.amount, keep, index);
+  if (amount === undefined) return undefined;
   const text = p.text.map((t) => keptCodes(t, keep));
   // The currencies of the rows that stay.
   const currency = text[DEAL_TEXT.indexOf('currency')]!;
@@ -869,7 +1050,7 @@ function withoutDealRows(p: DealPart, drop: readonly number[]): DealPart | undef
   for (const code of new Set(currency.codes)) if (currency.values[code] !== '') currencies.add(currency.values[code]!.toUpperCase());
   return {
     line: keptNumbers(p.line, keep),
-    amount: keptNumbers(p.amount, keep),
+    amount,
     id: keptText(p.id, keep),
     noId: p.noId.map((r) => index[r]!),
     keys: keptText(p.keys, keep),
@@ -877,17 +1058,14 @@ function withoutDealRows(p: DealPart, drop: readonly number[]): DealPart | undef
     stages: p.stages.filter((_, r) => keep[r] === 1),
     values: p.values.map((t) => keptCodes(t, keep)),
     dates,
-    invalidAmounts: invalidAmountRows.length,
-    firstInvalidAmount: first && { line: first.line, text: first.text },
-    invalidAmountRows: invalidAmountRows.map((r) => index[r]!),
-    invalidAmountTexts: [],
     currencies: [...currencies],
     accounting: { ...p.accounting, used: p.accounting.used - drop.length },
   };
 }
 
 /** The rows a deal sink read from a part of the file, in a form that crosses threads cheaply. */
-export interface DealPart extends Pick<DealColumns, 'line' | 'amount'> {
+export interface DealPart extends Pick<DealColumns, 'line'> {
+  readonly amount: NumberPart;
   readonly id: PackedPart;
   readonly keys: PackedPart;
   readonly noId: readonly number[];
@@ -895,10 +1073,6 @@ export interface DealPart extends Pick<DealColumns, 'line' | 'amount'> {
   readonly stages: Int32Array;
   readonly values: readonly TextCodes[];
   readonly dates: readonly (DatePart | undefined)[];
-  readonly invalidAmounts: number;
-  readonly firstInvalidAmount: { line: number; text: string } | undefined;
-  readonly invalidAmountRows: readonly number[];
-  readonly invalidAmountTexts: readonly { row: number; line: number; text: string }[];
   readonly currencies: readonly string[];
   readonly accounting: AccountingPart;
 }

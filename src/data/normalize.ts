@@ -164,17 +164,60 @@ export function swapDayMonth(day: number): number {
 const CURRENCY = /^(?:[A-Z]{3}|R\$|US\$|C\$|A\$|NZ\$|HK\$|S\$|[$€£¥₹₩₽₺₪₫฿₱]|kr|zł|Fr\.?|CHF)/u;
 const CURRENCY_END = /(?:[A-Z]{3}|R\$|[$€£¥₹₩₽₺₪₫฿₱]|kr|zł|CHF)$/u;
 
+/** A column's decimal mark: `.` (`1,234.56`) or `,` (`1.234,56`). */
+export type DecimalMark = '.' | ',';
+
+/** What one number cell proves about its column's decimal mark (docs: README "What the numbers mean"). */
+export const NumberEvidence = {
+  /** No separator (`1250`), or not a number. */
+  None: 0,
+  /** Only a decimal point reads it: `12.5`, `0.125`, `1,250.50`, `1,234,567`, `1234.567`. */
+  Point: 1,
+  /** Only a decimal comma reads it: `146536,25`, `0,5`, `1.234,56`, `1.234.567`. */
+  Comma: 2,
+  /** `1.234`: a lone dot before three digits, after 1–3 digits not starting with 0 (1234 or 1.234). */
+  AmbiguousDot: 3,
+  /** `1,234`: the same with a comma (1234 or 1.234). */
+  AmbiguousComma: 4,
+} as const;
+export type NumberEvidence = (typeof NumberEvidence)[keyof typeof NumberEvidence];
+
+/** The evidence of the last cell `scan` read (one module-level slot: reading allocates nothing). */
+let scanned: NumberEvidence = NumberEvidence.None;
+
 /**
  * Reads one non-empty amount cell: `$44,000.00`, `1.234,56`, `146536,25`, `R$ 100.000`,
  * `(1,250.50)`, `-12`, `EUR 9.99`, `25000 USD`, with no-break spaces anywhere. NaN when the text
  * is not an amount (including `NaN`, `1e309`, `12abc`).
  *
- * Separators: when both `,` and `.` appear, the last one is the decimal mark; a lone separator
- * followed by exactly three digits (`42,000`, `100.000`) groups thousands; otherwise it is the
- * decimal mark (`146536,25`, `9.5`). A repeated separator always groups thousands, and its groups
- * must look like it (`1,234,567`, Indian `12,34,567`; `1,2,3` is not an amount).
+ * Separators: when both `,` and `.` appear, the last one is the decimal mark. A repeated separator
+ * groups thousands, and its groups must look like it (`1,234,567`, Indian `12,34,567`; `1,2,3` is
+ * not an amount). A lone separator is the decimal mark (`146536,25`, `9.5`, `0.125`, `1234.567`)
+ * unless it stands after 1–3 digits not starting with 0 and before exactly three (`1.234`,
+ * `42,000`): only that form is ambiguous, and it is read with the column's decimal `mark` (decided
+ * from all of the column's values: `numberFormatOf`). Without a mark it groups thousands, the
+ * reading of a column that proves nothing (`42,000` = 42000).
  */
-export function parseAmount(text: string): number {
+export function parseAmount(text: string, mark?: DecimalMark): number {
+  return scan(text, mark);
+}
+
+/** What `text` proves about its column's decimal mark (None when it is not a number). */
+export function numberEvidence(text: string): NumberEvidence {
+  return Number.isNaN(scan(text, undefined)) ? NumberEvidence.None : scanned;
+}
+
+/**
+ * `parseAmount`, also telling what the cell proved: for a column read once (a deal's amount),
+ * where a second scan per cell would cost a million of them.
+ */
+export function readAmount(text: string, mark?: DecimalMark): { value: number; evidence: NumberEvidence } {
+  const value = scan(text, mark);
+  return { value, evidence: Number.isNaN(value) ? NumberEvidence.None : scanned };
+}
+
+function scan(text: string, mark: DecimalMark | undefined): number {
+  scanned = NumberEvidence.None;
   let s = text.replace(/[\s\u00a0\u202f']/g, '');
   // One sign at most: `(5)`, `-5`, `5-`, `$-5`; `--5` and `(-5)` are not amounts.
   let signs = 0;
@@ -209,18 +252,109 @@ export function parseAmount(text: string): number {
     if (extra !== undefined) return NaN;
     if (fraction!.includes(group) || !groupedWell(whole!.split(group))) return NaN;
     digits = `${whole!.split(group).join('')}.${fraction!}`;
+    scanned = decimal === '.' ? NumberEvidence.Point : NumberEvidence.Comma;
   } else if (lastComma >= 0 || lastDot >= 0) {
     const sep = lastComma >= 0 ? ',' : '.';
     const parts = s.split(sep);
-    if (parts.length > 2 && !groupedWell(parts)) return NaN;
-    const thousands = parts.length > 2 || parts[1]!.length === 3;
-    digits = thousands ? parts.join('') : `${parts[0]!}.${parts[1]!}`;
+    if (parts.length > 2) {
+      // A repeated separator groups thousands: the decimal mark is the other one.
+      if (!groupedWell(parts)) return NaN;
+      digits = parts.join('');
+      scanned = sep === ',' ? NumberEvidence.Point : NumberEvidence.Comma;
+    } else {
+      const [whole, fraction] = parts as [string, string];
+      // Thousands grouping writes 1–3 digits, not starting with 0, before a group of three.
+      const ambiguous = fraction.length === 3 && whole.length <= 3 && whole.charCodeAt(0) !== 48;
+      if (ambiguous) scanned = sep === '.' ? NumberEvidence.AmbiguousDot : NumberEvidence.AmbiguousComma;
+      else scanned = sep === '.' ? NumberEvidence.Point : NumberEvidence.Comma;
+      digits = ambiguous && mark !== sep ? whole + fraction : `${whole}.${fraction}`;
+    }
   } else {
     digits = s;
   }
   const value = Number(digits);
-  if (!Number.isFinite(value)) return NaN;
+  if (!Number.isFinite(value)) {
+    scanned = NumberEvidence.None;
+    return NaN;
+  }
   return negative ? -value : value;
+}
+
+/** What a column's values proved about its decimal mark, counted. */
+export interface NumberProof {
+  /** Values only a decimal point reads (`12.5`, `0.125`, `1,250.50`). */
+  point: number;
+  /** Values only a decimal comma reads (`1.234,56`, `0,5`). */
+  comma: number;
+  /** `1.234` values (thousands, or a decimal with three places). */
+  ambiguousDot: number;
+  /** `1,234` values. */
+  ambiguousComma: number;
+}
+
+export function noNumberProof(): NumberProof {
+  return { point: 0, comma: 0, ambiguousDot: 0, ambiguousComma: 0 };
+}
+
+/** Counts one value's evidence into `proof`. */
+export function addNumberEvidence(proof: NumberProof, evidence: NumberEvidence): void {
+  if (evidence === NumberEvidence.Point) proof.point++;
+  else if (evidence === NumberEvidence.Comma) proof.comma++;
+  else if (evidence === NumberEvidence.AmbiguousDot) proof.ambiguousDot++;
+  else if (evidence === NumberEvidence.AmbiguousComma) proof.ambiguousComma++;
+}
+
+/** A column's number format, decided from all of its values. */
+export interface NumberFormat {
+  /** The decimal mark ambiguous values (`1.234`, `1,234`) are read with; undefined: as thousands. */
+  readonly mark: DecimalMark | undefined;
+  /** The decision in words, with the counts behind it when it was not proven: for `check`. */
+  readonly label: string;
+  /** Why the column is warned about: proof both ways, or ambiguous values and no proof. */
+  readonly undecided: 'mixed' | 'ambiguous' | undefined;
+  readonly proof: NumberProof;
+}
+
+/**
+ * The decimal mark of a column (docs: README "What the numbers mean"), as date order is decided: a column is
+ * decimal-point when some value proves it and none proves a comma, and the other way round. A
+ * column with proof both ways, or with ambiguous values and no proof, keeps the reading of a
+ * value alone (`1,234` and `1.234` group thousands) and is `undecided`, for a warning.
+ */
+export function decideNumberFormat(proof: NumberProof): NumberFormat {
+  const ambiguous = proof.ambiguousDot + proof.ambiguousComma;
+  if (proof.point > 0 && proof.comma > 0) {
+    const label = `mixed: ${proof.point} values prove a decimal point, ${proof.comma} a decimal comma; ${ambiguous} ambiguous read as thousands`;
+    return { mark: undefined, label, undecided: 'mixed', proof };
+  }
+  if (proof.point > 0) return { mark: '.', label: 'decimal point (1,234.56)', undecided: undefined, proof };
+  if (proof.comma > 0) return { mark: ',', label: 'decimal comma (1.234,56)', undecided: undefined, proof };
+  if (ambiguous > 0) return { mark: undefined, label: `thousands (assumed): ${ambiguous} values like 1,234 and none that decides`, undecided: 'ambiguous', proof };
+  return { mark: undefined, label: 'whole numbers (no separator)', undecided: undefined, proof };
+}
+
+/**
+ * The number format of a column from its values (cells that are not numbers prove nothing): for
+ * reading a column, and for sniffing a column's type before a rubric exists (`init`).
+ */
+export function numberFormatOf(values: Iterable<string>): NumberFormat {
+  const proof = noNumberProof();
+  for (const value of values) addNumberEvidence(proof, numberEvidence(value));
+  return decideNumberFormat(proof);
+}
+
+/** The warning for an undecided column, naming the choice made; undefined when it was decided. */
+export function numberFormatWarning(file: string, column: string, format: NumberFormat): string | undefined {
+  const { proof } = format;
+  const ambiguous = proof.ambiguousDot + proof.ambiguousComma;
+  const like = proof.ambiguousDot > 0 && proof.ambiguousComma > 0 ? '1.234 or 1,234' : proof.ambiguousDot > 0 ? '1.234' : '1,234';
+  if (format.undecided === 'mixed') {
+    return `${file}: column "${column}" has numbers with a decimal point and with a decimal comma (${proof.point} prove 1,234.56, ${proof.comma} prove 1.234,56); each is read as it proves${ambiguous > 0 ? `, and ${ambiguous} like ${like} as thousands` : ''}`;
+  }
+  if (format.undecided === 'ambiguous') {
+    return `${file}: column "${column}": ${ambiguous} number${ambiguous === 1 ? '' : 's'} like ${like} could be thousands or decimals and no value decides; read as thousands (${like} = 1234)`;
+  }
+  return undefined;
 }
 
 /** Digit groups as a thousands separator writes them: 1,234,567 or Indian 12,34,567 — not 1,2,3. */
@@ -243,4 +377,44 @@ export function parseBoolean(text: string): boolean | undefined {
   if (TRUE.has(s)) return true;
   if (FALSE.has(s)) return false;
   return undefined;
+}
+
+// ---------------------------------------------------------------- missing values
+
+/**
+ * Cells that mean "no value" in exports (docs: README "What the numbers mean"): MySQL's `\N`, `NULL`, spreadsheet
+ * `N/A` and `#N/A`, a report's `(blank)`. Compared trimmed and case-insensitively; the rubric's
+ * `missingValues` replaces the list (`[]`: none).
+ */
+export const MISSING_VALUES: readonly string[] = ['\\N', 'NULL', 'N/A', '#N/A', '(blank)'];
+
+/**
+ * The rule that makes a cell a value: '' for a cell that is one of `tokens` (trimmed,
+ * case-insensitive), the cell unchanged otherwise. Every cell of a mapped, date, condition or join
+ * column passes through it, a million rows of them: a cell whose first character starts no token
+ * (and is not a space, which may pad one) is given back after one table read; only the rest are
+ * trimmed, measured and looked up.
+ */
+export function missingValueRule(tokens: readonly string[]): (cell: string) => string {
+  const set = new Set(tokens.map((t) => t.trim().toLowerCase()).filter((t) => t !== ''));
+  if (set.size === 0) return (cell) => cell;
+  let longest = 0;
+  // Per ASCII character, 1 when a cell starting with it may be a token: a token's first letter in
+  // either case, or a space or control character before a padded one.
+  const maybe = new Uint8Array(128).fill(1, 0, 33);
+  let otherStarts = false;
+  for (const token of set) {
+    longest = Math.max(longest, token.length);
+    for (const c of [token.charCodeAt(0), token.toUpperCase().charCodeAt(0)]) {
+      if (c < 128) maybe[c] = 1;
+      else otherStarts = true;
+    }
+  }
+  return (cell) => {
+    const c = cell.charCodeAt(0);
+    if (c < 128 ? maybe[c] === 0 : !otherStarts || cell.length === 0) return cell;
+    const text = cell.trim();
+    if (text.length === 0 || text.length > longest) return cell;
+    return set.has(text.toLowerCase()) ? '' : cell;
+  };
 }

@@ -4,6 +4,7 @@
  * small view object whose getters read the columns; views are made on demand and not kept.
  */
 import type { Deal, Lead, Outcome } from '../model.js';
+import type { DecimalMark } from './normalize.js';
 
 /**
  * Day numbers (whole days since 1970-01-01, NaN = missing) are held as 32-bit floats: exact for
@@ -100,6 +101,16 @@ export class CodedText {
   /** The code of row `i`: its value's index in `values`. */
   code(i: number): number {
     return this.codes[i]!;
+  }
+
+  /**
+   * The values some row holds, each once. A part's values stay listed when rows of it are taken
+   * out (duplicate ids), so this looks at the codes rather than at `values`.
+   */
+  usedValues(): string[] {
+    const seen = new Uint8Array(this.values.length);
+    for (let i = 0; i < this.length; i++) seen[this.codes[i]!] = 1;
+    return this.values.filter((_, code) => seen[code] === 1);
   }
 
   /** The column in a form that crosses threads: a copy of the codes (then moved) and the values. */
@@ -436,6 +447,8 @@ export interface LeadColumns {
   readonly stageDates: readonly Days[];
   /** Per condition slot, the raw text of that column. */
   readonly values: readonly CodedText[];
+  /** Field → the decimal mark of its column, for the fields conditions compare as numbers (data/map.ts). */
+  readonly decimals: Readonly<Record<string, DecimalMark>>;
   /** Per row, every cell (only with `score --with-columns`). */
   readonly cells: readonly (readonly string[])[] | undefined;
 }
@@ -528,6 +541,8 @@ export interface DealColumns {
   readonly stageIndex: Int32Array;
   readonly stageEntered: readonly Days[];
   readonly values: readonly CodedText[];
+  /** Field → the decimal mark of its column, for the fields conditions compare as numbers (data/map.ts). */
+  readonly decimals: Readonly<Record<string, DecimalMark>>;
 }
 
 export const OUTCOMES: readonly Outcome[] = ['open', 'won', 'lost'];

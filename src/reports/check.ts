@@ -85,6 +85,7 @@ function qualityRows(side: 'leads' | 'deals', accounting: FileAccounting, read: 
     rows.push({ file: side, check: 'NUL characters removed', count: info.nul.count, detail: `from ${info.nul.cells} cells; first at line ${info.nul.line}, column "${info.nul.column}"` });
   }
   for (const [name, order] of Object.entries(read.dateOrders)) rows.push({ file: side, check: `date order of "${name}"`, count: null, detail: order });
+  for (const [name, format] of Object.entries(read.numberFormats)) rows.push({ file: side, check: `number format of "${name}"`, count: null, detail: format });
   if (accounting.attributed !== undefined && accounting.attributed !== null) {
     rows.push({ file: side, check: 'deals attributed to a lead', count: accounting.attributed, detail: null });
     rows.push({ file: side, check: 'deals matching no lead', count: accounting.unattributed ?? null, detail: 'shown as (unattributed) in sources' });
@@ -119,6 +120,7 @@ export function check(input: CheckInput): Report[] {
         { item: 'valid', value: 'yes' },
         { item: 'stages', value: rubric.stages.map((s) => `${s.key} (${s.side})`).join(' → ') },
         { item: 'join', value: `lead ${rubric.join.lead} = deal ${rubric.join.deal}` },
+        { item: 'missing values', value: rubric.missingValues.length === 0 ? '(none: every cell as written)' : rubric.missingValues.join(' ') },
         { item: 'grades', value: rubric.grades.map((g) => (Number.isFinite(g.min) ? `${g.name} ≥ ${g.min}` : `${g.name} below`)).join(', ') },
       ],
       notes: [],

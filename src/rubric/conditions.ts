@@ -3,7 +3,7 @@
  * tree of closures over parsed test values; nothing from the rubric is ever evaluated as code.
  */
 import { UsageError } from '../errors.js';
-import { parseAmount, parseBoolean, parseDate, type DateOrder } from '../data/normalize.js';
+import { parseAmount, parseBoolean, parseDate, type DateOrder, type DecimalMark } from '../data/normalize.js';
 import { compileMatch } from './regex.js';
 import type { Condition, Test } from './schema.js';
 
@@ -31,6 +31,11 @@ export interface CompileContext<S> {
   readonly field: (name: string) => Getter<S> | undefined;
   readonly asOf: number;
   readonly dateOrder: DateOrder;
+  /**
+   * The decimal mark of a field's column, decided from all its values before any lead is
+   * classified (data/map.ts), for number tests; undefined reads `1,234` and `1.234` as thousands.
+   */
+  readonly decimal?: (field: string) => DecimalMark | undefined;
   /** Rubric path of the condition, for messages. */
   readonly path: string;
 }
@@ -52,7 +57,7 @@ export function compileCondition<S>(when: Condition, ctx: CompileContext<S>): Pr
       parts.push((s) => !sub(s));
     } else {
       const get = ctx.field(key);
-      const tests = compileTest(value as Test, ctx.asOf, ctx.dateOrder, `${ctx.path}.${key}`);
+      const tests = compileTest(value as Test, ctx.asOf, ctx.dateOrder, `${ctx.path}.${key}`, ctx.decimal?.(key));
       // A field that is not in the file reads as missing everywhere (checked earlier for user rubrics).
       parts.push(get === undefined ? () => tests('') : get.coded ? byCode(get.coded, tests) : (s) => tests(get(s)));
     }
@@ -62,14 +67,15 @@ export function compileCondition<S>(when: Condition, ctx: CompileContext<S>): Pr
 }
 
 /** Equality as the rubric means it: trimmed, case-insensitive; booleans and numbers by value. */
-function equals(expected: string | number | boolean): (text: string) => boolean {
+function equalsIn(expected: string | number | boolean, mark: DecimalMark | undefined): (text: string) => boolean {
   if (typeof expected === 'boolean') return (text) => parseBoolean(text) === expected;
-  if (typeof expected === 'number') return (text) => parseAmount(text) === expected;
+  if (typeof expected === 'number') return (text) => parseAmount(text, mark) === expected;
   const want = expected.trim().toLowerCase();
   return (text) => text.trim().toLowerCase() === want;
 }
 
-function compileTest(test: Test, asOf: number, dateOrder: DateOrder, path: string): (text: string) => boolean {
+function compileTest(test: Test, asOf: number, dateOrder: DateOrder, path: string, mark: DecimalMark | undefined): (text: string) => boolean {
+  const equals = (expected: string | number | boolean) => equalsIn(expected, mark);
   const checks: ((text: string) => boolean)[] = [];
   if (test.eq !== undefined) {
     const eq = equals(test.eq);
@@ -101,12 +107,12 @@ function compileTest(test: Test, asOf: number, dateOrder: DateOrder, path: strin
     const compare = ordered(op);
     if (typeof bound === 'number') {
       checks.push((t) => {
-        const n = t.trim() === '' ? NaN : parseAmount(t);
+        const n = t.trim() === '' ? NaN : parseAmount(t, mark);
         return !Number.isNaN(n) && compare(n, bound);
       });
     } else {
       const day = parseDate(bound, dateOrder);
-      const number = parseAmount(bound);
+      const number = parseAmount(bound, mark);
       if (!Number.isNaN(day)) {
         checks.push((t) => {
           const d = t.trim() === '' ? NaN : parseDate(t, dateOrder);
@@ -114,7 +120,7 @@ function compileTest(test: Test, asOf: number, dateOrder: DateOrder, path: strin
         });
       } else if (!Number.isNaN(number)) {
         checks.push((t) => {
-          const n = t.trim() === '' ? NaN : parseAmount(t);
+          const n = t.trim() === '' ? NaN : parseAmount(t, mark);
           return !Number.isNaN(n) && compare(n, number);
         });
       } else {
@@ -212,4 +218,28 @@ export function conditionFields(when: Condition): string[] {
     else out.push(key);
   }
   return out;
+}
+
+/**
+ * Every field a condition compares as a number: a number in `eq`, `ne`, `in` or `notIn`, or a
+ * `gte`/`gt`/`lte`/`lt` bound that is a number (or text that reads as one, not as a date). Their
+ * columns' decimal marks are decided before classifying (data/map.ts).
+ */
+export function numberFields(when: Condition): string[] {
+  const out: string[] = [];
+  for (const [key, value] of Object.entries(when)) {
+    if (value === undefined) continue;
+    if (key === 'all' || key === 'any') for (const c of value as Condition[]) out.push(...numberFields(c));
+    else if (key === 'not') out.push(...numberFields(value as Condition));
+    else if (comparesNumbers(value as Test)) out.push(key);
+  }
+  return out;
+}
+
+function comparesNumbers(test: Test): boolean {
+  const scalars = [test.eq, test.ne, ...(test.in ?? []), ...(test.notIn ?? [])];
+  if (scalars.some((v) => typeof v === 'number')) return true;
+  return [test.gte, test.gt, test.lte, test.lt].some(
+    (bound) => typeof bound === 'number' || (typeof bound === 'string' && Number.isNaN(parseDate(bound, 'mdy')) && !Number.isNaN(parseAmount(bound))),
+  );
 }

@@ -3,7 +3,7 @@
  * headers happens in data/map.ts, once the headers are known.
  */
 import { UsageError, didYouMean } from '../errors.js';
-import type { DateOrder } from '../data/normalize.js';
+import { MISSING_VALUES, type DateOrder } from '../data/normalize.js';
 import { presets } from './presets/index.js';
 import { DEAL_FIELDS, LEAD_FIELDS, PRESET_NAMES, type DealField, type LeadField, type PresetName } from './fields.js';
 import type { Condition, ColumnRef, OutcomeRule, RubricInput } from './schema.js';
@@ -81,6 +81,8 @@ export interface Rubric {
   readonly alerts: readonly AlertRule[];
   /** Every condition in the rubric, for compiling and cross-checking. */
   readonly conditions: readonly ConditionSite[];
+  /** Cells that read as empty (data/normalize.ts missingValueRule); the default list unless the rubric gives one. */
+  readonly missingValues: readonly string[];
 }
 
 export function checkPresetName(name: string): PresetName {
@@ -194,6 +196,7 @@ export function resolveRubric(own: RubricInput | undefined, origin: string, pres
     qualifiedGrade: qualified,
     alerts: (user.alerts ?? []).map((a) => ({ report: a.report, metric: a.metric, row: a.stage ?? a.row, below: a.below, above: a.above, minLeads: a.minLeads })),
     conditions,
+    missingValues: user.missingValues ?? base.missingValues ?? MISSING_VALUES,
   };
 }
 

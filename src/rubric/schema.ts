@@ -103,6 +103,12 @@ export const rubricSchema = z
     version: z.literal(1).describe('Rubric format version.'),
     preset: z.enum(PRESET_NAMES).optional().describe('Start from a preset; everything in this file overrides it.'),
     dateOrder: dateOrder.optional(),
+    missingValues: z
+      .array(z.string())
+      .optional()
+      .describe(
+        'Cells that mean "no value", compared trimmed and case-insensitively: they read as empty in every mapped field, condition, channel, join key and --by column. Replaces the default list \\N, NULL, N/A, #N/A, (blank); [] turns it off.',
+      ),
     leads: z.object({ columns: leadColumns.optional(), dateOrder: dateOrder.optional() }).strict().optional(),
     deals: z
       .object({
