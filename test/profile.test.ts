@@ -39,6 +39,6 @@ describe('column kinds from values', () => {
 
   it('reads MySQL and spreadsheet nulls as empty, but not real words', () => {
     for (const t of ['\\N', 'NULL', 'null', 'N/A', '#N/A', '(blank)', ' ']) expect(isEmptyCell(t)).toBe(true);
-    for (const t of ['No', 'Nullam', 'NA Corp', '0']) expect(isEmptyCell(t)).toBe(false);
+    for (const t of ['No', 'Nullam', 'NA Corp', '0', '-', 'None']) expect(isEmptyCell(t)).toBe(false);
   });
 });

@@ -5,16 +5,15 @@
  * never puts a column in a field its values cannot serve (a TRUE/FALSE column is no date).
  * Pure: the caller feeds the rows.
  */
-import { parseAmount, parseBoolean, parseDate, slashEvidence, SlashEvidence } from './normalize.js';
+import { MISSING_VALUES, missingValueRule, parseAmount, parseBoolean, parseDate, slashEvidence, SlashEvidence } from './normalize.js';
 
 export type ColumnKind = 'empty' | 'date' | 'boolean' | 'number' | 'id' | 'email' | 'category' | 'text';
 
-/** Cells that mean "no value" in exports and dumps (`\N` is MySQL's NULL). */
-export const EMPTY_TOKENS: ReadonlySet<string> = new Set(['\\n', 'null', 'n/a', '#n/a', '(blank)', 'none', '-']);
+const missing = missingValueRule(MISSING_VALUES);
 
+/** Empty, or one of the tokens that mean "no value" (`\N`, `NULL`, `N/A`, …: data/normalize.ts). */
 export function isEmptyCell(text: string): boolean {
-  const t = text.trim();
-  return t === '' || (t.length <= 7 && EMPTY_TOKENS.has(t.toLowerCase()));
+  return missing(text).trim() === '';
 }
 
 /** Distinct values kept per column; past this the column is not a category. */
