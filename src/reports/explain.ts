@@ -195,7 +195,7 @@ function outcomeLine(data: AuditData, c: ClassifiedLead): string {
     const on = Number.isNaN(c.wonDate) ? '' : ` on ${isoDate(c.wonDate)}`;
     const won = c.deals.filter((d) => d.outcome === 'won');
     const split = won.filter((d) => c.dealShare(d) < 1).length;
-    const share = split === 0 ? '' : ` (its share: ${split === won.length ? (split === 1 ? 'the deal is' : 'they are') : `${split} of them are`} split with other leads)`;
+    const share = split === 0 ? '' : ` (its share; ${split === won.length ? (split === 1 ? 'the deal is' : 'they are') : `${split} of them are`} split with other leads)`;
     const deals = won.length === 0 ? 'by its status or date, with no won deal joined' : `with ${plural(won.length, 'won deal')} worth ${c.wonAmount.toLocaleString('en-US')}${share}`;
     return `Won: reached ${stage.key}${on}, ${deals}.`;
   }
