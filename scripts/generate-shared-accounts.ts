@@ -42,8 +42,8 @@ export interface SharedAccounts {
 export const SHARED_ACCOUNTS_LEADS_HEADER = ['Id', 'FirstName', 'LastName', 'Company', 'Email', 'LeadSource', 'Status', 'OwnerId', 'IsConverted', 'ConvertedAccountId', 'CreatedDate'];
 export const SHARED_ACCOUNTS_DEALS_HEADER = ['Id', 'AccountId', 'Name', 'StageName', 'Amount', 'IsWon', 'IsClosed', 'CloseDate', 'CreatedDate', 'OwnerId'];
 
-/** The rubric these exports need (generic preset, Salesforce API field names). */
-export const SHARED_ACCOUNTS_RUBRIC = (shared: 'first' | 'all'): string => `version: 1
+/** The rubric these exports need (generic preset, Salesforce API field names); `join.shared` left out when not given. */
+export const SHARED_ACCOUNTS_RUBRIC = (shared?: 'first' | 'all'): string => `version: 1
 preset: generic
 leads:
   columns: { id: "Id", email: "Email", company: "Company", source: "LeadSource", status: "Status", owner: "OwnerId", created: "CreatedDate" }
@@ -51,7 +51,7 @@ deals:
   columns: { id: "Id", lead: null, stage: "StageName", amount: "Amount", closed: "CloseDate", created: "CreatedDate", owner: "OwnerId" }
   won: { IsWon: { eq: true } }
   lost: { all: [{ IsClosed: { eq: true } }, { IsWon: { eq: false } }] }
-join: { lead: "ConvertedAccountId", deal: "AccountId", shared: ${shared} }
+join: { lead: "ConvertedAccountId", deal: "AccountId"${shared === undefined ? '' : `, shared: ${shared}`} }
 stages:
   - { key: lead, side: marketing }
   - { key: opportunity, side: sales, reachedWhen: { deal: any } }

@@ -268,8 +268,9 @@ function classifyAll(
       keep: windowed ? (i) => inWindow(leads.c.created[i]!, options) : undefined,
     });
     if (table !== null) joinFacts = describeJoin(rubric.join.shared, joined, leads, table, keysOf);
-    const sharedNote = sharedDealsText(joined.shared, rubric.join.shared);
-    if (sharedNote !== null) (rubric.join.shared === 'first' ? warnings : notices).push(sharedNote);
+    const sharedNote = sharedDealsText(joined.shared, rubric.join.shared, rubric.join.sharedStated);
+    // A warning when the default decided; a notice when the rubric chose.
+    if (sharedNote !== null) (rubric.join.sharedStated ? notices : warnings).push(sharedNote);
     let rows = allRows(leads.length);
     let orphans = joined.unattributed;
     if (windowed) {
@@ -372,14 +373,13 @@ function describeJoin(shared: SharedMode, joined: Joined, leads: LeadTable, deal
 
 /**
  * What a run says about deals that matched several leads (null when none did): how many, how many
- * leads, and what join.shared did with them — under `first` a warning, as the other leads lose them.
+ * leads, and what join.shared did with them; when the default decided, how to choose the other way.
  */
-export function sharedDealsText(shared: Joined['shared'], mode: SharedMode): string | null {
+export function sharedDealsText(shared: Joined['shared'], mode: SharedMode, stated: boolean): string | null {
   if (shared.deals === 0) return null;
   const deals = `${shared.deals} deal${shared.deals === 1 ? '' : 's'} matched several leads (${shared.leads} leads in all)`;
-  return mode === 'first'
-    ? `${deals}; join.shared: first credits the first (set join.shared: all to credit each)`
-    : `${deals}; join.shared: all credits each, splitting ${shared.deals === 1 ? 'it' : 'each'} evenly among them`;
+  if (mode === 'first') return `${deals}; join.shared: first credits the first${stated ? '' : ' (set join.shared: all to credit each)'}`;
+  return `${deals}; join.shared: all credits each, splitting ${shared.deals === 1 ? 'it' : 'each'} evenly among them`;
 }
 
 /** Moves one used row to skipped, with why: outside the window, or no created date to judge by. */

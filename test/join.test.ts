@@ -17,6 +17,10 @@ import { explain } from '../src/reports/explain.js';
 import { check } from '../src/reports/check.js';
 import { dayNumber } from '../src/data/normalize.js';
 import { generateSharedAccounts, SHARED_ACCOUNTS_RUBRIC } from '../scripts/generate-shared-accounts.js';
+import { parseRubricText } from '../src/io/read-rubric.js';
+import { validateRubric } from '../src/rubric/validate.js';
+import { resolveRubric } from '../src/rubric/resolve.js';
+import { UsageError } from '../src/errors.js';
 
 // ---------------------------------------------------------------- joinDeals on inline keys
 
@@ -148,6 +152,23 @@ describe('joinDeals: join.shared', () => {
   });
 });
 
+// ---------------------------------------------------------------- the rubric key
+
+describe('rubric join.shared', () => {
+  const resolve = (yaml: string) => resolveRubric(validateRubric(parseRubricText(yaml, 'r.yml'), 'r.yml'), 'r.yml', 'salesforce');
+
+  it('defaults to first; `join: { shared: all }` alone keeps the preset\'s keys', () => {
+    expect(resolve('version: 1\n').join).toEqual({ lead: 'Converted Opportunity ID', deal: 'id', shared: 'first', sharedStated: false, user: false });
+    expect(resolve('version: 1\njoin: { shared: all }\n').join).toEqual({ lead: 'Converted Opportunity ID', deal: 'id', shared: 'all', sharedStated: true, user: false });
+    expect(resolve('version: 1\njoin: { lead: ConvertedAccountId, deal: AccountId }\n').join).toMatchObject({ lead: 'ConvertedAccountId', deal: 'AccountId', shared: 'first', user: true });
+  });
+
+  it('any other value is a rubric error naming the choices', () => {
+    expect(() => resolve('version: 1\njoin: { shared: each }\n')).toThrow(UsageError);
+    expect(() => resolve('version: 1\njoin: { shared: each }\n')).toThrow(/join\.shared.*first.*all/s);
+  });
+});
+
 // ---------------------------------------------------------------- joinOverlap
 
 describe('joinOverlap', () => {
@@ -190,8 +211,8 @@ const dealsFile = join(dir, 'Opportunity.csv');
 writeFileSync(leadsFile, generated.leadsCsv);
 writeFileSync(dealsFile, generated.dealsCsv);
 
-function runShared(shared: 'first' | 'all', extra: Partial<LoadOptions> = {}) {
-  const rubric = join(dir, `${shared}.yml`);
+function runShared(shared: 'first' | 'all' | undefined, extra: Partial<LoadOptions> = {}) {
+  const rubric = join(dir, `${shared ?? 'default'}.yml`);
   writeFileSync(rubric, SHARED_ACCOUNTS_RUBRIC(shared));
   return load({ leads: leadsFile, deals: dealsFile, rubric, asOf: AS_OF, minN: 30, strict: false, keepRejects: false, cwd: dir, ...extra });
 }
@@ -231,7 +252,7 @@ describe('join.shared on a Salesforce API export joined by account (seeded gener
   });
 
   it('first (the default): one won lead per account with a won deal, the same revenue, and a warning', async () => {
-    const loaded = await runShared('first');
+    const loaded = await runShared(undefined);
     const summary = report(buildReports(loaded.data, ['summary']), 'summary').rows[0]!;
     expect(summary.won).toBe(expected.wonLeadsFirst);
     expect(summary.won_revenue).toBeCloseTo(expected.wonRevenue, 6);
@@ -239,6 +260,13 @@ describe('join.shared on a Salesforce API export joined by account (seeded gener
       `${expected.sharedDeals} deals matched several leads (${expected.sharedLeads} leads in all); join.shared: first credits the first (set join.shared: all to credit each)`,
     );
     expect(loaded.data.join).toMatchObject({ shared: 'first', sharedDeals: expected.sharedDeals, sharedLeads: expected.sharedLeads });
+  });
+
+  it('first, stated in the rubric: the same join, said as a notice without the hint', async () => {
+    const loaded = await runShared('first');
+    expect(report(buildReports(loaded.data, ['summary']), 'summary').rows[0]!.won).toBe(expected.wonLeadsFirst);
+    expect(loaded.warnings.filter((w) => w.includes('several leads'))).toEqual([]);
+    expect(loaded.notices).toContain(`${expected.sharedDeals} deals matched several leads (${expected.sharedLeads} leads in all); join.shared: first credits the first`);
   });
 
   it('all with --since: a deal leaves once however many of its leads leave; kept revenue is still counted once', async () => {

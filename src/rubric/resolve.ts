@@ -72,8 +72,12 @@ export interface Rubric {
     readonly lost: OutcomeRule | undefined;
     readonly stages: readonly DealStage[];
   };
-  /** `shared`: what a deal matching several leads does (src/data/join.ts). `user`: the rubric file names lead or deal. */
-  readonly join: { readonly lead: string; readonly deal: string; readonly shared: SharedMode; readonly user: boolean };
+  /**
+   * `shared`: what a deal matching several leads does (src/data/join.ts); `sharedStated`: the rubric
+   * says so (else it is the default, and a run that meets shared keys warns). `user`: the rubric
+   * file names lead or deal.
+   */
+  readonly join: { readonly lead: string; readonly deal: string; readonly shared: SharedMode; readonly sharedStated: boolean; readonly user: boolean };
   readonly channels: readonly { readonly name: string; readonly when: Condition }[];
   readonly stages: readonly Stage[];
   readonly disqualified: Condition | undefined;
@@ -193,7 +197,7 @@ export function resolveRubric(own: RubricInput | undefined, origin: string, pres
       lost: lost.value,
       stages: dealStages,
     },
-    join: { lead: join.lead ?? 'id', deal: join.deal ?? 'lead', shared: join.shared ?? 'first', user: join.user },
+    join: { lead: join.lead ?? 'id', deal: join.deal ?? 'lead', shared: join.shared ?? 'first', sharedStated: join.shared !== undefined, user: join.user },
     channels: channels.value ?? [],
     stages,
     disqualified: disqualified.value,
