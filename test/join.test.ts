@@ -3,9 +3,10 @@
  * written out here; the overlap helper `init` chooses a join with; and `shared: all` end to end on
  * a seeded Salesforce-API export whose expected counts the generator recorded.
  */
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve as resolvePath } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { joinDeals, joinOverlap, type JoinOptions, type Joined } from '../src/data/join.js';
@@ -297,6 +298,23 @@ describe('join.shared on a Salesforce API export joined by account (seeded gener
       count: expected.sharedDeals,
       detail: `${expected.sharedLeads} leads involved; join.shared: first credits only the first`,
     });
+  });
+});
+
+describe('the CLI says it on standard error, whatever the mode', () => {
+  const bin = join(resolvePath(import.meta.dirname, '..'), 'bin', 'leadaudit.js');
+  const cli = (args: string[]) => spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '' } });
+
+  it.each([
+    [undefined, `leadaudit: warning: ${expected.sharedDeals} deals matched several leads (${expected.sharedLeads} leads in all); join.shared: first credits the first (set join.shared: all to credit each)`],
+    ['all' as const, `leadaudit: ${expected.sharedDeals} deals matched several leads (${expected.sharedLeads} leads in all); join.shared: all credits each, splitting each evenly among them`],
+  ])('shared: %s', (shared, line) => {
+    const rubric = join(dir, `cli-${shared ?? 'default'}.yml`);
+    writeFileSync(rubric, SHARED_ACCOUNTS_RUBRIC(shared));
+    const r = cli(['audit', leadsFile, dealsFile, '--rubric', rubric, '--as-of', '2026-01-01', '--format', 'json']);
+    expect(r.status).toBe(0);
+    expect(r.stderr.split('\n')).toContain(line);
+    expect(cli(['audit', leadsFile, dealsFile, '--rubric', rubric, '--as-of', '2026-01-01', '-q']).stderr).toBe('');
   });
 });
 
