@@ -91,6 +91,11 @@ function indexLeads(leads: LeadTable, leadKeys: (c: LeadColumns, i: number) => r
   return { first, more };
 }
 
+/**
+ * Joins deals to leads (see the top of this file). Under `first`, the default, a deal costs what it
+ * did before shared keys were counted: its key list and one lookup per key until one matches —
+ * a deal looks further only when it has several keys or its key is held by several leads.
+ */
 export function joinDeals(
   leads: LeadTable,
   deals: DealTable | null,
@@ -113,7 +118,6 @@ export function joinDeals(
       const lead = owner.get(keys[k]!);
       if (lead === undefined) continue;
       if (match === -1) match = lead;
-      // Only a deal with several keys, or a key several leads hold, looks further than its first match.
       if (lead !== match || (more !== null && more.has(keys[k]!))) {
         marks.mark(keys);
         break;
@@ -137,7 +141,7 @@ export function joinDeals(
   return { leadOf, start, list, unattributed: orphans, ways: null, shared: marks.counts() };
 }
 
-/** Counts the deals that matched several leads, and marks those leads (the marks are made on the first such deal). */
+/** Counts the deals that matched several leads, and the distinct leads they matched (the marks are allocated at the first such deal). */
 class SharedMarks {
   private deals = 0;
   private leads = 0;
