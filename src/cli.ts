@@ -308,8 +308,10 @@ leads and deals, leads only (the outcome comes from a status or flag column), or
 
 How leads are judged (see the rubric, \`leadaudit schema\`):
   - Deals join to leads by the rubric's join keys (trimmed; emails lower-cased; a cell may hold
-    several keys separated by ; or ,). A deal naming several leads goes to the first that exists.
-    A deal matching no lead is "(unattributed)": it counts in deal totals, not in any channel.
+    several keys separated by ; or ,). A deal matching several leads (a key several leads hold,
+    or keys of different leads) goes to the first of them, or with join.shared: all to each of
+    them, split evenly; the run says how many there were. A deal matching no lead is
+    "(unattributed)": it counts in deal totals, not in any channel.
   - A lead id seen twice keeps its first row; the duplicate is rejected and counted.
   - Won = the last stage is reached (a won deal, or the status or date the rubric names).
     Lost = every deal lost, or the lead matches the rubric's "disqualified". Else open.

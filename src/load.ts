@@ -8,8 +8,8 @@ import { join } from 'node:path';
 import { InputError, UsageError } from './errors.js';
 import { readCsv, type CsvHeader, type CsvInfo, type CsvOptions, type CsvSink } from './io/read-csv.js';
 import { classifyLeads, leadGetter, leadJoinKeys, NO_SOURCE, type ClassifiedLeads } from './data/classify.js';
-import { Rows, type DealTable, type LeadTable, type RowList } from './data/table.js';
-import { joinDeals } from './data/join.js';
+import { Rows, type DealTable, type LeadColumns, type LeadTable, type RowList } from './data/table.js';
+import { dealsMatchingLead, joinDeals, type Joined, type SharedMode } from './data/join.js';
 import { implausibleDeals, implausibleLeads, type Implausible } from './data/plausible.js';
 import {
   dealGetter,
@@ -26,7 +26,7 @@ import {
 } from './data/map.js';
 import { isoDate, numberFormatOf, numberFormatWarning, parseAmount, type DateOrder } from './data/normalize.js';
 import type { ClassifiedLead, Deal, FileAccounting } from './model.js';
-import type { AuditData, Grouping } from './reports/context.js';
+import type { AuditData, Grouping, JoinFacts } from './reports/context.js';
 import { detectPreset } from './rubric/recognize.js';
 import { resolveRubric, type Rubric } from './rubric/resolve.js';
 import type { PresetName } from './rubric/fields.js';
@@ -260,10 +260,20 @@ function classifyAll(
   let keptDeals: Uint32Array | null = table === null ? null : allRows(table.length);
 
   const windowed = options.since !== undefined || options.until !== undefined;
+  let joinFacts: JoinFacts | null = null;
   if (leadsIn !== null) {
     const acc = leadsIn.read.accounting;
     const leads = leadsIn.read.leads;
-    const joined = joinDeals(leads, table, leadJoinKeys(leadsIn.plan, rubric.join.lead), rubric.join.lead === 'id' ? leadsIn.read.byId : undefined);
+    const keysOf = leadJoinKeys(leadsIn.plan, rubric.join.lead);
+    const joined = joinDeals(leads, table, keysOf, {
+      shared: rubric.join.shared,
+      index: rubric.join.lead === 'id' ? leadsIn.read.byId : undefined,
+      keep: windowed ? (i) => inWindow(leads.c.created[i]!, options) : undefined,
+    });
+    if (table !== null) joinFacts = describeJoin(rubric.join.shared, joined, leads, table, keysOf);
+    const sharedNote = sharedDealsText(joined.shared, rubric.join.shared, rubric.join.sharedStated);
+    // A warning when the default decided; a notice when the rubric chose.
+    if (sharedNote !== null) (rubric.join.sharedStated ? notices : warnings).push(sharedNote);
     let rows = allRows(leads.length);
     let orphans = joined.unattributed;
     if (windowed) {
@@ -276,6 +286,8 @@ function classifyAll(
         if (inWindow(created[i]!, options)) continue;
         skip(acc, created[i]!);
         for (let j = joined.start[i]!; j < joined.start[i + 1]!; j++) {
+          // Under join.shared: all a deal is listed under each of its leads: it leaves once.
+          if (dropped[joined.list[j]!] === 1) continue;
           dropped[joined.list[j]!] = 1;
           skip(dealsIn!.read.accounting, NaN, 'lead created outside --since/--until');
         }
@@ -289,7 +301,8 @@ function classifyAll(
       if (keptDeals !== null) keptDeals = keptDeals.filter((d) => dropped[d] === 0);
     }
     unattributed = Array.from(orphans, (d) => table!.at(d));
-    for (const i of rows) attributed += joined.start[i + 1]! - joined.start[i]!;
+    // Deals, not credits: under join.shared: all a deal split among several leads is one deal.
+    if (keptDeals !== null) for (const d of keptDeals) if (joined.leadOf[d]! >= 0) attributed++;
     classified = classifyLeads(rubric, leadsIn.plan, asOf, leads, table, joined, rows);
     const S = rubric.stages.length;
     const reachedBy = classified.results.reachedBy;
@@ -339,9 +352,37 @@ function classifyAll(
     group,
     spend,
     redact: options.redact ?? false,
+    join: joinFacts,
   };
   const rejects = [...(leadsIn?.read.accounting.rejects ?? []), ...(dealsIn?.read.accounting.rejects ?? [])];
   return { data, rubric, notices, warnings, rejects, leads: leadsIn, deals: dealsIn };
+}
+
+function describeJoin(shared: SharedMode, joined: Joined, leads: LeadTable, deals: DealTable, keysOf: (c: LeadColumns, i: number) => readonly string[]): JoinFacts {
+  return {
+    shared,
+    sharedDeals: joined.shared.deals,
+    sharedLeads: joined.shared.leads,
+    leadId: (row) => leads.c.id.get(row),
+    matchesOf: (row) =>
+      dealsMatchingLead(leads, deals, keysOf, row).map((m) => ({
+        deal: deals.at(m.deal),
+        leads: m.leads,
+        first: joined.leadOf[m.deal]!,
+        ways: joined.ways === null ? 1 : joined.ways[m.deal]!,
+      })),
+  };
+}
+
+/**
+ * What a run says about deals that matched several leads (null when none did): how many, how many
+ * leads, and what join.shared did with them; when the default decided, how to choose the other way.
+ */
+export function sharedDealsText(shared: Joined['shared'], mode: SharedMode, stated: boolean): string | null {
+  if (shared.deals === 0) return null;
+  const deals = `${shared.deals} deal${shared.deals === 1 ? '' : 's'} matched several leads (${shared.leads} leads in all)`;
+  if (mode === 'first') return `${deals}; join.shared: first credits the first${stated ? '' : ' (set join.shared: all to credit each)'}`;
+  return `${deals}; join.shared: all credits each, splitting ${shared.deals === 1 ? 'it' : 'each'} evenly among them`;
 }
 
 /** Moves one used row to skipped, with why: outside the window, or no created date to judge by. */

@@ -92,11 +92,17 @@ export interface ClassifiedLead {
   /** The date idle time counts from, and what it is (`entry of sql`, `last activity`, …). */
   readonly idleSince: number;
   readonly idleFrom: string;
-  /** Sum of the amounts of the lead's won deals (0 when none). */
+  /**
+   * Sum of the amounts of the lead's won deals (0 when none). A deal split among N leads
+   * (join.shared: all) adds 1/N of its amount, and counts 1/N in wonDeals and pricedWonDeals, so
+   * sums over leads count each deal once and revenue / priced deals is still an average deal.
+   */
   readonly wonAmount: number;
   readonly wonDeals: number;
   /** Won deals with an amount (the divisor of an average deal: a missing amount is not 0). */
   readonly pricedWonDeals: number;
+  /** The part of one of its deals the lead is credited: 1, or 1/N for a deal split N ways (join.shared: all). */
+  dealShare(deal: Deal): number;
   /** Entry date of the won stage, NaN unless won. */
   readonly wonDate: number;
 }

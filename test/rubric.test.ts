@@ -239,7 +239,7 @@ describe('resolveRubric', () => {
     ]);
     expect(r.stages[4]).toMatchObject({ deal: 'won', status: ['customer'], date: undefined });
     expect(r.stages[1]?.date).toEqual({ candidates: ['Became a Marketing Qualified Lead Date'], user: true, path: 'stages[1].reachedWhen.date' });
-    expect(r.join).toEqual({ lead: 'id', deal: 'lead', user: true });
+    expect(r.join).toEqual({ lead: 'id', deal: 'lead', shared: 'first', sharedStated: false, user: true });
     expect(r.grades).toEqual([
       { name: 'A', min: 40 },
       { name: 'B', min: 20 },
@@ -284,7 +284,7 @@ describe('resolveRubric', () => {
     expect(Object.values(r.leads.columns).every((c) => !c.user)).toBe(true);
     expect(Object.values(r.deals.columns).every((c) => !c.user)).toBe(true);
     expect(r.conditions.every((c) => !c.user)).toBe(true);
-    expect(r.join).toEqual({ lead: 'Converted Opportunity ID', deal: 'id', user: false });
+    expect(r.join).toEqual({ lead: 'Converted Opportunity ID', deal: 'id', shared: 'first', sharedStated: false, user: false });
     expect(r.stages.map((s) => s.key)).toEqual(['lead', 'mql', 'sql', 'opportunity', 'won']);
   });
 
@@ -322,7 +322,7 @@ describe('resolveRubric', () => {
 
   it('the generic preset has the default join, one grade and a qualified grade', () => {
     const r = resolveRubric(undefined, 'preset generic', 'generic');
-    expect(r.join).toEqual({ lead: 'id', deal: 'lead', user: false });
+    expect(r.join).toEqual({ lead: 'id', deal: 'lead', shared: 'first', sharedStated: false, user: false });
     expect(r.grades).toEqual([
       { name: 'A', min: 0 },
       { name: 'B', min: -Infinity },

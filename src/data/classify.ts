@@ -106,8 +106,9 @@ interface Results {
   /** The stage whose entry idle time counts from (-1: the last activity). */
   readonly idleStage: Int16Array;
   readonly wonAmount: Float64Array;
-  readonly wonDeals: Uint32Array;
-  readonly pricedWonDeals: Uint32Array;
+  /** Won deals credited, a deal split N ways counting 1/N (so not always whole). */
+  readonly wonDeals: Float64Array;
+  readonly pricedWonDeals: Float64Array;
   readonly wonDate: Days;
 }
 
@@ -218,6 +219,10 @@ class ClassifiedRow implements ClassifiedLead {
   get wonAmount(): number {
     return this.r.wonAmount[this.k]!;
   }
+  dealShare(deal: Deal): number {
+    const ways = this.all.joined.ways;
+    return ways === null ? 1 : 1 / ways[deal.index]!;
+  }
   get wonDeals(): number {
     return this.r.wonDeals[this.k]!;
   }
@@ -275,8 +280,8 @@ export function classifyLeads(
     idleSince: new Float32Array(n),
     idleStage: new Int16Array(n),
     wonAmount: new Float64Array(n),
-    wonDeals: new Uint32Array(n),
-    pricedWonDeals: new Uint32Array(n),
+    wonDeals: new Float64Array(n),
+    pricedWonDeals: new Float64Array(n),
     wonDate: new Float32Array(n),
   };
   // One subject, reused: conditions read the row it points at.
@@ -284,6 +289,7 @@ export function classifyLeads(
   // Per code of the status column, the status lower-cased.
   const lowerStatus: string[] = [];
   const grades = rubric.grades.map((g) => g.min);
+  const split = joined.ways;
 
   for (let k = 0; k < n; k++) {
     const i = rows[k]!;
@@ -332,13 +338,16 @@ export function classifyLeads(
         const created = dc.created[d]!;
         if (!Number.isNaN(created) && !(created >= firstCreated)) firstCreated = created;
         if (outcome !== 1) continue;
-        won++;
+        // A deal split N ways (join.shared: all) is 1/N of a won deal here, and 1/N of its amount:
+        // summed over leads, each deal counts once.
+        const ways = split === null ? 1 : split[d]!;
+        won += 1 / ways;
         const closed = dc.closed[d]!;
         if (!Number.isNaN(closed) && !(closed >= firstWon)) firstWon = closed;
         const amount = dc.amount[d]!;
         if (!Number.isNaN(amount)) {
-          wonAmount += amount;
-          priced++;
+          wonAmount += amount / ways;
+          priced += 1 / ways;
         }
       }
     }

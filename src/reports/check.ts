@@ -105,6 +105,18 @@ export function check(input: CheckInput): Report[] {
       .map((x) => ({ file: side, check: x.check, count: x.count, detail: `first at line ${x.line}: ${x.example}; kept as written` }));
   if (input.leads && data.inputs.leads) quality.push(...qualityRows('leads', data.inputs.leads, input.leads.read, input.leads.info), ...implausible('leads'));
   if (input.deals && data.inputs.deals) quality.push(...qualityRows('deals', data.inputs.deals, input.deals.read, input.deals.info), ...implausible('deals'));
+  if (data.join !== null) {
+    const { sharedDeals, sharedLeads, shared } = data.join;
+    quality.push({
+      file: 'deals',
+      check: 'deals matching several leads',
+      count: sharedDeals,
+      detail:
+        sharedDeals === 0
+          ? null
+          : `${sharedLeads} leads involved; join.shared: ${shared === 'first' ? 'first credits only the first' : 'all splits each evenly'}`,
+    });
+  }
   data.skips.forEach((n, i) => {
     if (n > 0) quality.push({ file: 'leads', check: `stage "${rubric.stages[i]!.key}" implied`, count: n, detail: 'reached a later stage with no record of this one' });
   });
@@ -119,7 +131,7 @@ export function check(input: CheckInput): Report[] {
         { item: 'preset', value: rubric.preset },
         { item: 'valid', value: 'yes' },
         { item: 'stages', value: rubric.stages.map((s) => `${s.key} (${s.side})`).join(' → ') },
-        { item: 'join', value: `lead ${rubric.join.lead} = deal ${rubric.join.deal}` },
+        { item: 'join', value: `lead ${rubric.join.lead} = deal ${rubric.join.deal}; shared: ${rubric.join.shared}` },
         { item: 'missing values', value: rubric.missingValues.length === 0 ? '(none: every cell as written)' : rubric.missingValues.join(' ') },
         { item: 'grades', value: rubric.grades.map((g) => (Number.isFinite(g.min) ? `${g.name} ≥ ${g.min}` : `${g.name} below`)).join(', ') },
       ],

@@ -2,6 +2,7 @@
 import { createRequire } from 'node:module';
 import type { ClassifiedLead, Column, ColumnKind, Deal, Inputs } from '../model.js';
 import type { Rubric } from '../rubric/resolve.js';
+import type { SharedMode } from '../data/join.js';
 import type { Rows } from '../data/table.js';
 
 export interface AuditData {
@@ -24,6 +25,23 @@ export interface AuditData {
   readonly spend: ReadonlyMap<string, number> | null;
   /** --redact: leads' emails and names are replaced by a stable short hash in every report. */
   readonly redact: boolean;
+  /** How deals were joined to leads; null unless both a leads and a deals file are given. */
+  readonly join: JoinFacts | null;
+}
+
+/** The join of a run (src/data/join.ts), as reports see it. */
+export interface JoinFacts {
+  readonly shared: SharedMode;
+  /** Deals whose keys matched several leads, and the distinct leads those deals matched. */
+  readonly sharedDeals: number;
+  readonly sharedLeads: number;
+  /** Lead id of the row. */
+  leadId(row: number): string;
+  /**
+   * The deals whose keys match the lead at `row`: each with the lead rows its keys match, the lead
+   * row it went to first (-1 when none), and among how many leads it is split (1 under `first`).
+   */
+  matchesOf(row: number): readonly { readonly deal: Deal; readonly leads: readonly number[]; readonly first: number; readonly ways: number }[];
 }
 
 /** node:crypto, loaded by the first --redact: loading it takes ~4 ms of every other run's start. */

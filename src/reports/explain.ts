@@ -10,7 +10,7 @@ import type { ColumnPlan } from '../data/map.js';
 import type { LeadTable } from '../data/table.js';
 import type { ClassifiedLead, Report, Row } from '../model.js';
 import { conditionFields } from '../rubric/conditions.js';
-import { column, personal, plural, type AuditData } from './context.js';
+import { column, personal, plural, type AuditData, type JoinFacts } from './context.js';
 
 const date = (day: number): string | null => (Number.isNaN(day) ? null : isoDate(day));
 
@@ -141,9 +141,44 @@ export function explain(data: AuditData, plan: ColumnPlan, table: LeadTable, id:
       title: 'Deals',
       columns: [text('deal_id', 'Deal'), text('stage', 'Stage'), column('outcome', 'Outcome', 'text'), column('amount', 'Amount', 'money'), column('created', 'Created', 'text'), column('closed', 'Closed', 'text')],
       rows: deals,
-      notes: data.deals === null ? ['No deals file.'] : deals.length === 0 ? ['No deal is joined to this lead.'] : [],
+      notes: data.deals === null ? ['No deals file.'] : sharedDealNotes(data, c, deals.length),
     },
   ];
+}
+
+/** Names listed in full up to this many; more are counted. */
+const NAMED = 5;
+
+function leadList(join: JoinFacts, rows: readonly number[]): string {
+  const ids = rows.slice(0, NAMED).map((r) => join.leadId(r));
+  return rows.length > NAMED ? `${ids.join(', ')} and ${rows.length - NAMED} more` : ids.join(', ');
+}
+
+/**
+ * The lead's deals that matched other leads too, and what join.shared did with each: the deals it
+ * got, and under `first` the deals that name its key but went to an earlier lead.
+ */
+function sharedDealNotes(data: AuditData, c: ClassifiedLead, credited: number): string[] {
+  const join = data.join;
+  const matches = join === null ? [] : join.matchesOf(c.lead.index).filter((m) => m.leads.length > 1);
+  const notes: string[] = [];
+  const mine = new Set(c.deals.map((d) => d.index));
+  const elsewhere = matches.filter((m) => !mine.has(m.deal.index));
+  if (credited === 0) notes.push(elsewhere.length === 0 ? 'No deal is joined to this lead.' : 'No deal is credited to this lead.');
+  for (const m of matches) {
+    const d = m.deal;
+    const what = `Deal ${d.id} (${d.outcome}${Number.isNaN(d.amount) ? '' : `, ${d.amount.toLocaleString('en-US')}`})`;
+    const n = m.leads.length;
+    if (elsewhere.includes(m)) {
+      notes.push(`${what} matches this lead's key but went to lead ${join!.leadId(m.first)}: it matches ${n} leads (${leadList(join!, m.leads)}) and join.shared: first credits the first (set join.shared: all to credit each).`);
+    } else if (join!.shared === 'first') {
+      notes.push(`${what} matches ${n} leads (${leadList(join!, m.leads)}); join.shared: first credits this one, the first.`);
+    } else {
+      const amount = Number.isNaN(d.amount) ? '' : ` (${(d.amount / m.ways).toLocaleString('en-US')} of ${d.amount.toLocaleString('en-US')})`;
+      notes.push(`${what} is split ${m.ways} ways among the leads it matches (${leadList(join!, m.leads)}); join.shared: all credits this lead 1/${m.ways} of it${amount}.`);
+    }
+  }
+  return notes;
 }
 
 function gradeLine(data: AuditData, c: ClassifiedLead): string {
@@ -158,7 +193,10 @@ function outcomeLine(data: AuditData, c: ClassifiedLead): string {
   const stage = data.rubric.stages[c.furthest]!;
   if (c.outcome === 'won') {
     const on = Number.isNaN(c.wonDate) ? '' : ` on ${isoDate(c.wonDate)}`;
-    const deals = c.wonDeals === 0 ? 'by its status or date, with no won deal joined' : `with ${plural(c.wonDeals, 'won deal')} worth ${c.wonAmount.toLocaleString('en-US')}`;
+    const won = c.deals.filter((d) => d.outcome === 'won');
+    const split = won.filter((d) => c.dealShare(d) < 1).length;
+    const share = split === 0 ? '' : ` (its share; ${split === won.length ? (split === 1 ? 'the deal is' : 'they are') : `${split} of them are`} split with other leads)`;
+    const deals = won.length === 0 ? 'by its status or date, with no won deal joined' : `with ${plural(won.length, 'won deal')} worth ${c.wonAmount.toLocaleString('en-US')}${share}`;
     return `Won: reached ${stage.key}${on}, ${deals}.`;
   }
   if (c.outcome === 'lost') return `Lost at ${stage.key}: ${c.lostBecause === 'disqualified' ? 'the lead matches the rubric\'s "disqualified"' : 'every joined deal is lost'}.`;

@@ -178,7 +178,8 @@ function leadSources(data: AuditData, leads: RowList<ClassifiedLead>): Report {
     `Win rate = won / leads, with its 95% Wilson interval; close rate = won / (won + lost). Sig: + or - when a ${group.label.toLowerCase()}'s win rate differs from all other leads' at p < 0.05 (z-test, or Fisher's exact test when a cell is small; Holm-adjusted across the rows).`,
     `n<${data.minN}: fewer than ${data.minN} leads; read its rates with care (--min-n).`,
   ];
-  const unpriced = total.wonDeals - total.pricedDeals + unattributed.wonDeals - unattributed.pricedDeals;
+  // Whole deals: shares of split deals (join.shared: all) add up to whole ones, up to rounding.
+  const unpriced = Math.round(total.wonDeals - total.pricedDeals + unattributed.wonDeals - unattributed.pricedDeals);
   if (unpriced > 0) notes.push(`${unpriced} won deal${unpriced === 1 ? ' has' : 's have'} no amount: counted as won, left out of revenue and the average deal.`);
   if (data.deals !== null && data.unattributed.length > 0) {
     notes.push(`${UNATTRIBUTED}: ${data.unattributed.length} deal${data.unattributed.length === 1 ? '' : 's'} matching no lead; its "won" counts won deals.`);

@@ -19,7 +19,8 @@ export function stalls(data: AuditData): Report[] {
   if (data.leads !== null) {
     for (const c of data.leads) {
       const deals = c.deals;
-      for (const d of deals) if (stalledDeals.has(d.index)) leadOf.set(d.index, c);
+      // A deal split among leads (join.shared: all) is shown with the first of them.
+      for (const d of deals) if (stalledDeals.has(d.index) && !leadOf.has(d.index)) leadOf.set(d.index, c);
       if (!c.stalled) continue;
       const stage = rubric.stages[c.furthest]!;
       const threshold = stage.stallAfterDays!;
@@ -27,7 +28,7 @@ export function stalls(data: AuditData): Report[] {
       let openAmount: number | null = null;
       for (const d of deals) {
         if (d.outcome !== 'open' || stalledDeals.has(d.index) || Number.isNaN(d.amount)) continue;
-        openAmount = (openAmount ?? 0) + d.amount;
+        openAmount = (openAmount ?? 0) + d.amount * c.dealShare(d);
       }
       rows.push({
         kind: 'lead',

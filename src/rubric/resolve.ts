@@ -3,6 +3,7 @@
  * headers happens in data/map.ts, once the headers are known.
  */
 import { UsageError, didYouMean } from '../errors.js';
+import type { SharedMode } from '../data/join.js';
 import { MISSING_VALUES, type DateOrder } from '../data/normalize.js';
 import { presets } from './presets/index.js';
 import { DEAL_FIELDS, LEAD_FIELDS, PRESET_NAMES, type DealField, type LeadField, type PresetName } from './fields.js';
@@ -71,7 +72,12 @@ export interface Rubric {
     readonly lost: OutcomeRule | undefined;
     readonly stages: readonly DealStage[];
   };
-  readonly join: { readonly lead: string; readonly deal: string; readonly user: boolean };
+  /**
+   * `shared`: what a deal matching several leads does (src/data/join.ts); `sharedStated`: the rubric
+   * says so (else it is the default, and a run that meets shared keys warns). `user`: the rubric
+   * file names lead or deal.
+   */
+  readonly join: { readonly lead: string; readonly deal: string; readonly shared: SharedMode; readonly sharedStated: boolean; readonly user: boolean };
   readonly channels: readonly { readonly name: string; readonly when: Condition }[];
   readonly stages: readonly Stage[];
   readonly disqualified: Condition | undefined;
@@ -155,7 +161,13 @@ export function resolveRubric(own: RubricInput | undefined, origin: string, pres
   const signals = pick(user.score?.signals, base.score?.signals);
   const grades = pick(user.score?.grades, base.score?.grades);
   const qualifiedGrade = pick(user.score?.qualifiedGrade, base.score?.qualifiedGrade);
-  const join = pick(user.join, base.join);
+  // Field by field, so `join: { shared: all }` keeps the preset's keys.
+  const join = {
+    lead: user.join?.lead ?? base.join?.lead,
+    deal: user.join?.deal ?? base.join?.deal,
+    shared: user.join?.shared ?? base.join?.shared,
+    user: own !== undefined && (user.join?.lead !== undefined || user.join?.deal !== undefined),
+  };
 
   const conditions: ConditionSite[] = [];
   (channels.value ?? []).forEach((c, i) => conditions.push({ path: `channels[${i}].when`, on: 'lead', when: c.when, user: channels.user }));
@@ -187,7 +199,7 @@ export function resolveRubric(own: RubricInput | undefined, origin: string, pres
       lost: lost.value,
       stages: dealStages,
     },
-    join: { lead: join.value?.lead ?? 'id', deal: join.value?.deal ?? 'lead', user: join.user },
+    join: { lead: join.lead ?? 'id', deal: join.deal ?? 'lead', shared: join.shared ?? 'first', sharedStated: join.shared !== undefined, user: join.user },
     channels: channels.value ?? [],
     stages,
     disqualified: disqualified.value,

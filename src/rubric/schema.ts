@@ -122,11 +122,18 @@ export const rubricSchema = z
       .optional(),
     join: z
       .object({
-        lead: text.describe('A lead field (canonical name or header) holding the join key(s).'),
-        deal: text.describe('A deal field (canonical name or header) holding the join key(s).'),
+        lead: text.optional().describe('A lead field (canonical name or header) holding the join key(s); the preset\'s when not given.'),
+        deal: text.optional().describe('A deal field (canonical name or header) holding the join key(s); the preset\'s when not given.'),
+        shared: z
+          .enum(['first', 'all'])
+          .optional()
+          .describe(
+            'A deal whose keys match several leads (several leads share its key, as leads converted into one Salesforce account do, or its cell names keys of different leads): first (default) credits only the first — the lead of its first matching key, the first in file order; all credits each of them, split evenly (1/N of the deal and its amount each), so revenue is counted once.',
+          ),
       })
       .strict()
-      .optional(),
+      .optional()
+      .describe('How deals find their lead: keys are trimmed, emails lower-cased, ; or , separates several keys in a cell.'),
     channels: z
       .array(z.object({ name: text, when: conditionSchema }).strict())
       .optional()
