@@ -19,7 +19,7 @@ import { progressLine } from './progress.js';
 import { workerReads } from './split.js';
 import type { RunDocument } from './reports/diff.js';
 import { buildReports, REPORT_COMMANDS, type ReportName } from './reports/index.js';
-import { verdicts } from './reports/matrix.js';
+import { verdicts } from './reports/verdicts.js';
 import { checkPresetName, detectPreset } from './rubric/resolve.js';
 import { PRESET_NAMES } from './rubric/fields.js';
 
@@ -274,7 +274,7 @@ async function runReports(
   const reports = build(loaded);
   const rules = [...o.failOn.map(parseRule), ...rubricRules(loaded.rubric.alerts)];
   const alerts = checkAlerts(rules, reports);
-  const result: AuditResult = { asOf: isoDate(options.asOf), inputs: loaded.data.inputs, reports, verdict: verdicts(loaded.data).map((v) => v.text), alerts };
+  const result: AuditResult = { asOf: isoDate(options.asOf), inputs: loaded.data.inputs, reports, verdict: verdicts(loaded.data), alerts };
   const format = o.format as FormatName;
   const renderer = await renderers[format]();
   const render = (r: AuditResult, toTerminal: boolean) =>

@@ -26,7 +26,8 @@ import {
 } from './data/map.js';
 import { isoDate, parseAmount, type DateOrder } from './data/normalize.js';
 import type { ClassifiedLead, Deal, FileAccounting } from './model.js';
-import type { AuditData, Grouping } from './reports/context.js';
+import type { AuditData, Caveats, Grouping } from './reports/context.js';
+import { newestDate, staleAsOfWarning, unreachableStages, unreachableWarning } from './data/caveats.js';
 import { detectPreset, resolveRubric, type Rubric } from './rubric/resolve.js';
 import type { PresetName } from './rubric/fields.js';
 import type { Splitter } from './split.js';
@@ -324,6 +325,7 @@ function classifyAll(
     throw new UsageError(`--by ${options.by}: a deals-only run groups deals by owner, stage or a column of the deals file`);
   }
   const kept = keptDeals;
+  const caveats = findCaveats(options, rubric, leadsIn, dealsIn, warnings);
   const data: AuditData = {
     rubric,
     asOf,
@@ -336,9 +338,20 @@ function classifyAll(
     group,
     spend,
     redact: options.redact ?? false,
+    caveats,
   };
   const rejects = [...(leadsIn?.read.accounting.rejects ?? []), ...(dealsIn?.read.accounting.rejects ?? [])];
   return { data, rubric, notices, warnings, rejects, leads: leadsIn, deals: dealsIn };
+}
+
+/** Stages these inputs cannot reach, and an --as-of far after the data: found, and added to the warnings (docs/verdicts.md). */
+function findCaveats(options: LoadOptions, rubric: Rubric, leadsIn: Loaded['leads'], dealsIn: Loaded['deals'], warnings: string[]): Caveats {
+  const unreachable = leadsIn === null ? [] : unreachableStages(rubric, leadsIn.plan, dealsIn !== null);
+  warnings.push(...unreachable.map(unreachableWarning));
+  const newest = newestDate(leadsIn?.read.leads ?? null, dealsIn?.read.deals ?? null);
+  const staleAsOf = staleAsOfWarning(newest, options.asOf);
+  if (staleAsOf !== undefined) warnings.push(staleAsOf);
+  return { unreachable, newest, staleAsOf };
 }
 
 /** Moves one used row to skipped, with why: outside the window, or no created date to judge by. */

@@ -11,7 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { generatePlanted, writeRubric, type Planted, type Scenario } from '../scripts/generate-planted.js';
 import { load } from '../src/load.js';
 import { buildReports } from '../src/reports/index.js';
-import { verdicts } from '../src/reports/matrix.js';
+import { verdicts } from '../src/reports/verdicts.js';
 import { parseDate } from '../src/data/normalize.js';
 
 const root = resolve(import.meta.dirname, '..');

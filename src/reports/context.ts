@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import type { ClassifiedLead, Column, ColumnKind, Deal, Inputs } from '../model.js';
 import type { Rubric } from '../rubric/resolve.js';
 import type { Rows } from '../data/table.js';
+import type { UnreachableStage } from '../data/caveats.js';
 
 export interface AuditData {
   readonly rubric: Rubric;
@@ -24,6 +25,29 @@ export interface AuditData {
   readonly spend: ReadonlyMap<string, number> | null;
   /** --redact: leads' emails and names are replaced by a stable short hash in every report. */
   readonly redact: boolean;
+  /** What the inputs cannot show, and how old the data is (src/data/caveats.ts, docs/verdicts.md). */
+  readonly caveats: Caveats;
+}
+
+export interface Caveats {
+  /** Stages no lead can reach directly with these inputs (leads runs only). */
+  readonly unreachable: readonly UnreachableStage[];
+  /** The newest date anywhere in the data (day number), NaN when none. */
+  readonly newest: number;
+  /** The warning that --as-of is far after the newest date, or undefined. */
+  readonly staleAsOf: string | undefined;
+}
+
+/** No caveats (tests and callers that build AuditData by hand). */
+export const NO_CAVEATS: Caveats = { unreachable: [], newest: NaN, staleAsOf: undefined };
+
+/**
+ * The stage whose reach makes a lead won, when these inputs cannot reach it (nor anything after
+ * it): win rates are then 0 by construction, won leads look open, and nothing is judged on them.
+ */
+export function unreachableWon(data: AuditData): UnreachableStage | undefined {
+  const last = data.rubric.stages.length - 1;
+  return data.caveats.unreachable.find((u) => u.stage === last && !u.implied);
 }
 
 /** node:crypto, loaded by the first --redact: loading it takes ~4 ms of every other run's start. */

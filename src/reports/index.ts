@@ -23,5 +23,17 @@ export type ReportName = keyof typeof reports;
 export const REPORT_COMMANDS = ['funnel', 'sources', 'matrix', 'signals', 'stalls', 'cohorts', 'owners'] as const satisfies readonly ReportName[];
 
 export function buildReports(data: AuditData, names: readonly ReportName[]): Report[] {
-  return names.flatMap((name) => reports[name](data));
+  const built = names.flatMap((name) => reports[name](data));
+  // A stage these inputs cannot reach is named under every report (docs/verdicts.md, "Warnings").
+  const caveats = unreachableNotes(data);
+  return caveats.length === 0 ? built : built.map((r) => ({ ...r, notes: [...r.notes, ...caveats] }));
+}
+
+/** One note per stage the inputs cannot reach (src/data/caveats.ts), for the reports' notes. */
+export function unreachableNotes(data: AuditData): string[] {
+  return data.caveats.unreachable.map((u) =>
+    u.implied
+      ? `Stage "${u.key}" is never reached directly with these inputs (${u.why}): it counts only leads that reach a later stage.`
+      : `Not judged: ${u.cause} — stage "${u.key}" cannot be reached with these inputs (${u.why}), so its rates are 0 by construction; no + or - mark, best or worst channel, or verdict is built on them.`,
+  );
 }
