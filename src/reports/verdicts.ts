@@ -135,7 +135,8 @@ export function verdicts(data: AuditData): readonly Verdict[] {
 function notJudged(data: AuditData, topic: VerdictTopic, label: string): Verdict | undefined {
   const won = unreachableWon(data);
   if (won === undefined) return undefined;
-  return verdict(topic, 'not judged', `${label}: not judged: ${won.cause} — stage "${won.key}" cannot be reached with these inputs (${won.why}), so wins cannot be seen and won leads look open.`, { min_n: data.minN });
+  const numbers = topic === 'sales gap' ? { tolerance: data.rubric.verdicts.salesStallTolerance, min_n: data.minN } : topic === 'rubric check' ? { min_wins: MIN_WINS, min_n: data.minN } : { min_n: data.minN };
+  return verdict(topic, 'not judged', `${label}: not judged: ${won.cause} — stage "${won.key}" cannot be reached with these inputs (${won.why}), so wins cannot be seen and won leads look open.`, numbers);
 }
 
 // ---------------------------------------------------------------- marketing gap (docs/verdicts.md)
