@@ -280,13 +280,13 @@ class BatchWriter {
 
 // ---------------------------------------------------------------- people and companies
 
-const FIRST_NAMES = [
+export const FIRST_NAMES = [
   'James', 'Mary', 'Robert', 'Patricia', 'John', 'Jennifer', 'Michael', 'Linda', 'David', 'Elizabeth', 'William', 'Barbara',
   'Richard', 'Susan', 'Joseph', 'Jessica', 'Thomas', 'Sarah', 'Daniel', 'Karen', 'Matthew', 'Lisa', 'Anthony', 'Sandra',
   'José', 'Zoë', 'François', 'Renée', 'Björn', 'Jürgen', 'Inés', 'Chloé', 'Mónica', 'Sébastien', 'Priya', 'Wei',
   'Aisha', 'Kenji', 'Olga', 'Lars', 'Fatima', 'Diego', 'Noah', 'Emma', 'Liam', 'Ava', 'Mateo', 'Hannah', 'Omar', 'Yuki',
 ];
-const LAST_NAMES = [
+export const LAST_NAMES = [
   'Smith', 'Johnson', 'Williams', 'Brown', 'Jones', 'García', 'Miller', 'Davis', 'Rodriguez', 'Martinez', 'Hernández',
   'Lopez', 'Wilson', 'Anderson', 'Taylor', 'Moore', 'Jackson', 'Martin', 'Lee', 'Müller', 'Núñez', 'Dubois', 'Schröder',
   "O'Brien", 'Kowalski', 'Nakamura', 'Rossi', 'Novak', 'Jensen', 'Andersson', 'Silva', 'Costa', 'Fischer', 'Weber',
@@ -294,21 +294,21 @@ const LAST_NAMES = [
   'Ström', 'Åberg', 'Okafor', 'Haddad',
 ];
 /** Letters a–z only: José → jose, O'Brien → obrien. */
-function asciiLower(text: string): string {
+export function asciiLower(text: string): string {
   return text.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase().replace(/[^a-z]/g, '');
 }
 const FIRST_ASCII = FIRST_NAMES.map(asciiLower);
 const LAST_ASCII = LAST_NAMES.map(asciiLower);
 
-const COMPANY_WORDS = [
+export const COMPANY_WORDS = [
   'Acme', 'Blue', 'Northwind', 'Granite', 'Silver', 'Harbor', 'Summit', 'Pioneer', 'Cedar', 'Atlas', 'Nimbus', 'Vertex',
   'Lumen', 'Orbit', 'Quartz', 'Redwood', 'Sterling', 'Tandem', 'Union', 'Velvet', 'Willow', 'Zenith', 'Alder', 'Beacon',
 ];
-const COMPANY_NOUNS = ['Labs', 'Logistics', 'Health', 'Analytics', 'Foods', 'Robotics', 'Media', 'Partners', 'Systems', 'Bank', 'Energy', 'Studio'];
+export const COMPANY_NOUNS = ['Labs', 'Logistics', 'Health', 'Analytics', 'Foods', 'Robotics', 'Media', 'Partners', 'Systems', 'Bank', 'Energy', 'Studio'];
 const COMPANY_WORDS_ASCII = COMPANY_WORDS.map(asciiLower);
 const COMPANY_NOUNS_ASCII = COMPANY_NOUNS.map(asciiLower);
 const COMPANY_SUFFIXES = ['', '', '', ', Inc.', ' GmbH', ' Ltd', ' LLC', ' S.A.'];
-const FREE_DOMAINS = ['gmail.com', 'gmail.com', 'gmail.com', 'yahoo.com', 'hotmail.com', 'outlook.com', 'icloud.com', 'aol.com'];
+export const FREE_DOMAINS = ['gmail.com', 'gmail.com', 'gmail.com', 'yahoo.com', 'hotmail.com', 'outlook.com', 'icloud.com', 'aol.com'];
 
 /** Titles matching the presets' decision-maker pattern, and titles that must not match it. */
 export const DECISION_MAKER_TITLES = [
@@ -322,7 +322,7 @@ export const OTHER_TITLES = [
 ];
 const INDUSTRIES = ['COMPUTER_SOFTWARE', 'FINANCIAL_SERVICES', 'HOSPITAL_HEALTH_CARE', 'RETAIL', 'Marketing and Advertising', 'LOGISTICS_AND_SUPPLY_CHAIN', 'Education Management', ''];
 const SF_INDUSTRIES = ['Technology', 'Finance', 'Healthcare', 'Retail', 'Manufacturing', 'Education', 'Media', ''];
-const OWNERS = ['Maria Lopez', 'Tom Becker', 'Aisha Khan', 'Jonas Weber', 'Emily Carter', 'Raj Mehta'];
+export const OWNERS = ['Maria Lopez', 'Tom Becker', 'Aisha Khan', 'Jonas Weber', 'Emily Carter', 'Raj Mehta'];
 /** The owner whose sales-qualified leads are mostly left idle (part of the planted story). */
 const SLOW_OWNER = 1;
 

@@ -9,7 +9,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { checkAlerts, parseRule, rubricRules } from './alerts.js';
 import { EXIT, InputError, UsageError, exitCodeOf } from './errors.js';
 import { isoDate, parseDate, today, type DateOrder } from './data/normalize.js';
-import { load, readHeader, type LoadOptions, type Loaded } from './load.js';
+import { load, type LoadOptions, type Loaded } from './load.js';
 import type { AuditResult, Report } from './model.js';
 import { renderers, type FormatName, type Pieces } from './render/index.js';
 import { alertText } from './render/format.js';
@@ -20,7 +20,8 @@ import { workerReads } from './split.js';
 import type { RunDocument } from './reports/diff.js';
 import { buildReports, REPORT_COMMANDS, type ReportName } from './reports/index.js';
 import { verdicts } from './reports/verdicts.js';
-import { checkPresetName, detectPreset } from './rubric/resolve.js';
+import { detectPreset } from './rubric/recognize.js';
+import { checkPresetName } from './rubric/resolve.js';
 import { PRESET_NAMES } from './rubric/fields.js';
 
 /** Where the CLI talks to the world; tests pass their own. */
@@ -265,13 +266,13 @@ async function runReports(
   io: Io,
   o: SharedOptions,
   options: LoadOptions,
-  build: (loaded: Loaded) => Report[],
+  build: (loaded: Loaded) => Report[] | Promise<Report[]>,
 ): Promise<number> {
   const loaded = await load(options);
   say(io, o, loaded);
   const inputs = inputsOf(options);
   if (o.rejects !== undefined) writeRejects(o.rejects, loaded, inputs);
-  const reports = build(loaded);
+  const reports = await build(loaded);
   const rules = [...o.failOn.map(parseRule), ...rubricRules(loaded.rubric.alerts)];
   const alerts = checkAlerts(rules, reports);
   const result: AuditResult = { asOf: isoDate(options.asOf), inputs: loaded.data.inputs, reports, verdict: verdicts(loaded.data), alerts };
@@ -424,7 +425,10 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
     io,
   ).action(async (leads: string | undefined, deals: string | undefined, o: SharedOptions) => {
     const { check } = await import('./reports/check.js');
-    exitCode = await runReports(io, o, loadOptions([leads, deals], o, io), (l) => check(l));
+    const { recognizeInputs } = await import('./init-read.js');
+    const options = loadOptions([leads, deals], o, io);
+    // A second read of each file (not of standard input) gives each field's runners-up by value.
+    exitCode = await runReports(io, o, options, async (l) => check({ ...l, recognized: await recognizeInputs(l, options) }));
   });
 
   withShared(
@@ -488,20 +492,21 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
       const target = resolve(io.cwd, o.output);
       if (existsSync(target) && !o.force) throw new UsageError(`${o.output} already exists; use --force to overwrite it`);
       const csv = { delimiter: delimiterOption(o.delimiter), encoding: o.encoding };
-      const leadHeader = leads === undefined ? undefined : await readHeader(leads, csv);
-      const dealHeader = deals === undefined ? undefined : await readHeader(deals, csv);
+      const { readForInit } = await import('./init-read.js');
+      const leadFile = leads === undefined ? undefined : await readForInit(leads, 'leads', csv);
+      const dealFile = deals === undefined ? undefined : await readForInit(deals, 'deals', csv);
       const { initRubric } = await import('./rubric/init.js');
-      const preset = o.preset === undefined ? detectPreset(leadHeader?.names, dealHeader?.names).preset : checkPresetName(o.preset);
-      const text = initRubric({
-        preset,
-        leads: leads === undefined ? undefined : { file: leads, header: leadHeader! },
-        deals: deals === undefined ? undefined : { file: deals, header: dealHeader! },
-        today: isoDate(today(io.now())),
-      });
+      const detected = detectPreset(leadFile?.header.names, dealFile?.header.names);
+      const preset = o.preset === undefined ? detected.preset : checkPresetName(o.preset);
+      const presetWhy =
+        o.preset !== undefined ? 'chosen with --preset' : detected.evidence.length > 0 ? `detected from the headers ${detected.evidence.slice(0, 4).map((h) => JSON.stringify(h)).join(', ')}` : 'no CRM\'s own headers found';
+      const text = initRubric({ preset, presetWhy, leads: leadFile, deals: dealFile, today: isoDate(today(io.now())) });
       writeOutput(target, [text], [leads, deals].filter((f): f is string => f !== undefined));
       if (!o.quiet) {
-        const files = [leads, deals].filter(Boolean).join(' ');
-        io.stderr.write(`leadaudit: wrote ${o.output} (${preset} preset${o.preset === undefined ? ', detected from the headers' : ''}); next: leadaudit check ${files}\n`);
+        const files = [leads, deals].filter((f): f is string => f !== undefined);
+        const args = leads === undefined ? ['--deals', ...files] : files;
+        const rubricArg = resolve(io.cwd, 'leadaudit.yml') === target ? [] : ['--rubric', o.output];
+        io.stderr.write(`leadaudit: wrote ${o.output} (${preset} preset, ${presetWhy}); next: leadaudit check ${[...args, ...rubricArg].map(shellQuote).join(' ')}\n`);
       }
     });
 
@@ -568,4 +573,9 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
     if (verbose && error instanceof Error) io.stderr.write(`${error.stack ?? ''}\n`);
     return EXIT.input;
   }
+}
+
+/** A word as a POSIX shell reads it back: bare when safe, else in single quotes. */
+export function shellQuote(word: string): string {
+  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replaceAll("'", `'\\''`)}'`;
 }

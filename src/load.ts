@@ -28,7 +28,8 @@ import { isoDate, parseAmount, type DateOrder } from './data/normalize.js';
 import type { ClassifiedLead, Deal, FileAccounting } from './model.js';
 import type { AuditData, Caveats, Grouping } from './reports/context.js';
 import { newestDate, staleAsOfWarning, unreachableStages, unreachableWarning } from './data/caveats.js';
-import { detectPreset, resolveRubric, type Rubric } from './rubric/resolve.js';
+import { detectPreset } from './rubric/recognize.js';
+import { resolveRubric, type Rubric } from './rubric/resolve.js';
 import type { PresetName } from './rubric/fields.js';
 import type { Splitter } from './split.js';
 
@@ -137,12 +138,13 @@ export async function load(options: LoadOptions): Promise<Loaded> {
   if (rubricPath !== undefined && options.rubric === undefined) notices.push(`using rubric ${rubricPath}`);
   let preset = options.preset ?? own?.preset;
   if (preset === undefined) {
-    preset = detectPreset(leadHeader?.names, dealHeader?.names).preset;
+    const detected = detectPreset(leadHeader?.names, dealHeader?.names);
+    preset = detected.preset;
     const files = [leadsFile, dealsFile].filter((f) => f !== undefined).join(' and ');
     notices.push(
       preset === 'generic'
-        ? `no CRM preset matches the headers of ${files}; using the generic one (choose with --preset or a rubric)`
-        : `detected ${preset} exports (${files}); using the ${preset} preset (override with --preset or --rubric)`,
+        ? `no CRM preset matches the headers of ${files}; using the generic one (choose with --preset, or write a rubric from the data with leadaudit init)`
+        : `detected ${preset} exports (${files}: ${detected.evidence.slice(0, 3).map((h) => JSON.stringify(h)).join(', ')}); using the ${preset} preset (override with --preset or --rubric)`,
     );
   }
   const rubric = resolveRubric(own, rubricPath ?? `preset ${preset}`, preset);

@@ -208,7 +208,7 @@ describe('init, --out-dir and --redact', () => {
     for (const f of [leads, deals]) writeFileSync(join(dir, f), readFileSync(join(root, 'fixtures', 'samples', name, f)));
     const init = run(['init', leads, deals], { cwd: dir });
     expect(init.code).toBe(0);
-    expect(init.stderr).toMatch(new RegExp(`wrote leadaudit\\.yml \\(${name} preset, detected from the headers\\)`));
+    expect(init.stderr).toMatch(new RegExp(`wrote leadaudit\\.yml \\(${name} preset, detected from the headers "`));
     const text = readFileSync(join(dir, 'leadaudit.yml'), 'utf8');
     expect(text).toMatch(/^# leadaudit rubric, written by `leadaudit init`/);
     expect(text).toMatch(/# Columns of .* no rule above uses/);

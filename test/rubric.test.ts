@@ -1,6 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import { parseRubricText } from '../src/io/read-rubric.js';
-import { checkPresetName, detectPreset, gradesOf, headerKey, resolveRubric, type Rubric } from '../src/rubric/resolve.js';
+import { detectPreset } from '../src/rubric/recognize.js';
+import { checkPresetName, gradesOf, headerKey, resolveRubric, type Rubric } from '../src/rubric/resolve.js';
 import { validateRubric } from '../src/rubric/validate.js';
 import { PRESET_NAMES } from '../src/rubric/fields.js';
 import { rubricJsonSchema, type RubricInput } from '../src/rubric/schema.js';
@@ -427,8 +428,8 @@ describe('detectPreset', () => {
   });
 
   it('is generic for unrelated headers, for no headers, and for common lower-case names', () => {
-    expect(detectPreset(['Foo', 'Bar', 'Baz'], ['Qux'])).toEqual({ preset: 'generic', score: 0 });
-    expect(detectPreset(undefined, undefined)).toEqual({ preset: 'generic', score: 0 });
+    expect(detectPreset(['Foo', 'Bar', 'Baz'], ['Qux'])).toEqual({ preset: 'generic', evidence: [] });
+    expect(detectPreset(undefined, undefined)).toEqual({ preset: 'generic', evidence: [] });
     // A couple of names every CRM uses are not evidence.
     expect(detectPreset(['Email', 'Name', 'Phone'], ['Amount', 'Title']).preset).toBe('generic');
     expect(detectPreset(['id', 'email', 'name', 'company', 'source', 'created_date', 'status', 'owner'], undefined).preset).toBe('generic');

@@ -4,6 +4,7 @@
  */
 import type { ColumnPlan, DealsRead, LeadsRead } from '../data/map.js';
 import type { Implausible } from '../data/plausible.js';
+import type { Recognition } from '../init-read.js';
 import type { CsvInfo } from '../io/read-csv.js';
 import type { FileAccounting, Report, Row } from '../model.js';
 import { DEAL_FIELDS, LEAD_FIELDS } from '../rubric/fields.js';
@@ -18,22 +19,33 @@ export interface CheckInput {
   readonly warnings: readonly string[];
   /** Values that read but cannot be right: far-future dates, deals closed before created, … */
   readonly implausible?: readonly Implausible[];
+  /** Each field's candidates by header and kind of values, when the files could be read again. */
+  readonly recognized?: Recognition;
 }
 
-function mappingRows(side: 'leads' | 'deals', plan: ColumnPlan, rubric: Rubric): Row[] {
+function mappingRows(side: 'leads' | 'deals', plan: ColumnPlan, rubric: Rubric, recognized?: Recognition): Row[] {
   const rows: Row[] = [];
   const fields: readonly string[] = side === 'leads' ? LEAD_FIELDS : DEAL_FIELDS;
-  const choices = (side === 'leads' ? rubric.leads.columns : rubric.deals.columns) as Record<string, { candidates: readonly string[] } | undefined>;
+  const choices = (side === 'leads' ? rubric.leads.columns : rubric.deals.columns) as Record<string, { candidates: readonly string[]; user: boolean } | undefined>;
+  const found = recognized?.[side];
+  const kinds = recognized?.kinds[side];
   for (const field of fields) {
     const i = plan.fields[field];
-    const tried = choices[field]?.candidates;
-    if (i === undefined && tried === undefined) continue;
+    const choice = choices[field];
+    if (i === undefined && choice === undefined && found?.[field]?.column === undefined) continue;
+    const name = i === undefined ? undefined : plan.header.names[i]!;
+    const kind = name === undefined ? undefined : kinds?.get(name);
+    const source = choice === undefined ? '' : choice.user ? `named in ${rubric.origin}` : `the ${rubric.preset} preset's name`;
+    const others = (found?.[field]?.runnersUp ?? []).filter((c) => c.column !== name);
+    const also = found?.[field]?.column !== undefined && found[field]!.column !== name ? [{ column: found[field]!.column!, why: found[field]!.why }, ...others] : others;
     rows.push({
       file: side,
       field,
-      column: i === undefined ? null : plan.header.names[i]!,
-      status: i !== undefined ? 'found' : 'not in file',
-      tried: i === undefined ? tried!.join(' | ') : null,
+      column: name ?? null,
+      status: i !== undefined ? 'found' : choice === undefined ? 'not mapped' : 'not in file',
+      why: name !== undefined ? `${source}${kind ? `; ${kind} values` : ''}` : choice === undefined ? 'the rubric maps no column' : null,
+      runners_up: also.length > 0 ? also.map((c) => `${c.column} (${c.why})`).join('; ') : null,
+      tried: i === undefined && choice !== undefined ? choice.candidates.join(' | ') : null,
     });
   }
   const stageChoices = side === 'leads' ? rubric.stages.map((s) => ({ name: `stage ${s.key} date`, choice: s.date })) : rubric.deals.stages.map((s) => ({ name: `stage ${s.label} entered`, choice: s.enteredDate }));
@@ -45,11 +57,13 @@ function mappingRows(side: 'leads' | 'deals', plan: ColumnPlan, rubric: Rubric):
       field: name,
       column: i < 0 ? null : plan.header.names[i]!,
       status: i >= 0 ? 'found' : 'not in file',
+      why: i >= 0 ? (choice.user ? `named in ${rubric.origin}` : `the ${rubric.preset} preset's name`) : null,
+      runners_up: null,
       tried: i < 0 ? choice.candidates.join(' | ') : null,
     });
   });
   for (const [name, slot] of plan.slotOf) {
-    rows.push({ file: side, field: `condition: ${name}`, column: plan.header.names[plan.slots[slot]!]!, status: 'found', tried: null });
+    rows.push({ file: side, field: `condition: ${name}`, column: plan.header.names[plan.slots[slot]!]!, status: 'found', why: 'named in a condition', runners_up: null, tried: null });
   }
   return rows;
 }
@@ -81,8 +95,8 @@ function qualityRows(side: 'leads' | 'deals', accounting: FileAccounting, read: 
 export function check(input: CheckInput): Report[] {
   const { data, rubric } = input;
   const mapping: Row[] = [];
-  if (input.leads) mapping.push(...mappingRows('leads', input.leads.plan, rubric));
-  if (input.deals) mapping.push(...mappingRows('deals', input.deals.plan, rubric));
+  if (input.leads) mapping.push(...mappingRows('leads', input.leads.plan, rubric, input.recognized));
+  if (input.deals) mapping.push(...mappingRows('deals', input.deals.plan, rubric, input.recognized));
   const quality: Row[] = [];
   const implausible = (side: 'leads' | 'deals'): Row[] =>
     (input.implausible ?? [])
@@ -113,9 +127,20 @@ export function check(input: CheckInput): Report[] {
     {
       name: 'mapping',
       title: 'Column mapping',
-      columns: [column('file', 'File', 'text'), column('field', 'Field', 'text'), text('column', 'Column'), column('status', 'Status', 'text'), text('tried', 'Looked for')],
+      columns: [
+        column('file', 'File', 'text'),
+        column('field', 'Field', 'text'),
+        text('column', 'Column'),
+        column('status', 'Status', 'text'),
+        text('why', 'Why'),
+        text('runners_up', 'Runners-up'),
+        text('tried', 'Looked for'),
+      ],
       rows: mapping,
-      notes: ['A column the rubric file names must exist (exit 2); a preset column that is not in the file is simply not used.'],
+      notes: [
+        'A column the rubric file names must exist (exit 2); a preset column that is not in the file is simply not used.',
+        'Why: where the name came from and the kind of values the column holds. Runners-up: other columns whose header names the field, with their kind of values.',
+      ],
     },
     {
       name: 'quality',

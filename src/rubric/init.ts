@@ -1,173 +1,726 @@
 /**
- * `leadaudit init` (SPEC §3.1): a commented leadaudit.yml for the exports at hand — the detected
- * preset with its columns as found in the headers, every section explained, and the headers no
- * rule uses listed as candidates for score signals. Everything it writes refers only to columns
- * that exist, so `leadaudit check` passes on it unchanged. (Pure: the CLI reads and writes.)
+ * `leadaudit init`: a commented leadaudit.yml for the exports at hand, written from their headers
+ * AND their values, that `check` accepts and `audit` runs unedited. Columns are recognized by
+ * header and kind of value (src/rubric/recognize.ts); deal stages, won and lost, lead stages,
+ * disqualifying statuses and channels come from the values seen, each with its count; the join
+ * is the key pair whose values overlap most. Every guess says its evidence in a comment.
+ * Header text is only ever written as a quoted YAML scalar: a header is data, never syntax.
+ * (Pure: the CLI reads the files and writes the result.)
  */
 import { stringify } from 'yaml';
-import type { CsvHeader } from '../io/read-csv.js';
-import { findHeader } from '../data/map.js';
-import { conditionFields } from './conditions.js';
-import { DEAL_FIELDS, LEAD_FIELDS, type PresetName } from './fields.js';
+import type { ColumnProfile } from '../data/profile.js';
+import { DEAL_FIELDS, LEAD_FIELDS, type DealField, type LeadField, type PresetName } from './fields.js';
+import { conditionFields as conditionFieldsOf } from './conditions.js';
 import { presets } from './presets/index.js';
-import type { ColumnRef, Condition } from './schema.js';
+import { DEAL_RULES, LEAD_RULES, recognize, type Recognized } from './recognize.js';
+import type { ColumnRef, Condition, RubricInput } from './schema.js';
+
+export interface InitFile {
+  readonly file: string;
+  readonly profiles: readonly ColumnProfile[];
+  readonly rows: number;
+  /** Join-key candidates by column: leads count the rows holding each key; deals keep each row's keys. */
+  readonly keys: ReadonlyMap<string, KeyValues>;
+  /** A deal stage column and a probability column, row by row, to order stages by probability. */
+  readonly stageProbability?: { readonly stage: string; readonly probability: string; readonly rows: readonly (readonly [string, number])[] };
+}
+
+export type KeyValues = { readonly kind: 'leads'; readonly count: ReadonlyMap<string, number> } | { readonly kind: 'deals'; readonly rows: readonly (readonly string[])[] };
 
 export interface InitInput {
   readonly preset: PresetName;
-  readonly leads?: { readonly file: string; readonly header: CsvHeader };
-  readonly deals?: { readonly file: string; readonly header: CsvHeader };
+  /** How the preset was chosen, for the first lines. */
+  readonly presetWhy: string;
+  readonly leads?: InitFile;
+  readonly deals?: InitFile;
   /** YYYY-MM-DD, for the first line. */
   readonly today: string;
 }
 
-/** One value in YAML flow style on one line (`{ key: lead, side: marketing }`). */
-function flow(value: unknown): string {
-  return stringify(value, { collectionStyle: 'flow', lineWidth: 0 }).trimEnd();
+// ---------------------------------------------------------------- YAML pieces
+
+/** A value in YAML flow style on one line; every string double-quoted. */
+export function flow(value: unknown): string {
+  return stringify(value, { collectionStyle: 'flow', lineWidth: 0, defaultStringType: 'QUOTE_DOUBLE', defaultKeyType: 'PLAIN' }).trimEnd();
 }
 
-function candidates(ref: ColumnRef | undefined): string[] {
-  return ref === undefined || ref === null ? [] : typeof ref === 'string' ? [ref] : ref;
+/** Text from the data inside a comment: quoted, so a line break or `#` in it cannot end the comment. */
+function said(text: string): string {
+  return JSON.stringify(text.length > 60 ? `${text.slice(0, 57)}...` : text);
 }
+
+function plural(n: number, word: string): string {
+  return `${n.toLocaleString('en-US')} ${word}${n === 1 ? '' : 's'}`;
+}
+
+function percent(part: number, whole: number): string {
+  return whole === 0 ? '0%' : `${((100 * part) / whole).toFixed(1)}%`;
+}
+
+const refsOf = (ref: ColumnRef | undefined): string[] => (ref === undefined || ref === null ? [] : typeof ref === 'string' ? [ref] : ref);
+
+// ---------------------------------------------------------------- value vocabularies
+
+/** Status values by the funnel stage they mean. Checked in this order: `Closed - Not Converted` is disqualified, not converted. */
+const DISQUALIFIED = /unqualif|disqualif|not.?convert|junk|bad.?timing|\blost\b|\bdead\b|not.?interested|do.?not.?contact|no.?longer|rejected|invalid|spam|perdid|verloren|perdu|descartad|nicht.?qualifiziert/i;
+const NEW = /not.?contacted|^new$|^open$|^open\b.*\bnot\b|^unread$|^lead$|^subscriber$|^other$|^untouched$|^neu$|^novo$|^nuevo$|^nouveau$/i;
+const STATUS_STAGES: readonly { key: string; pattern: RegExp }[] = [
+  { key: 'won', pattern: /customer|evangelist|closed.?won|^won$|^client$|^kunde$|^cliente$|ganho|gewonnen/i },
+  { key: 'opportunity', pattern: /opportunit|convert|open.?deal|proposal|negotiat|oportunidad|oportunidade|chance/i },
+  { key: 'sql', pattern: /sales.?qualified|^sql$|salesqualifiedlead|working|contacted|connected|in.?progress|attempted|^qualified$|accepted|meeting|demo/i },
+  { key: 'mql', pattern: /marketing.?qualified|^mql$|marketingqualifiedlead|pre.?qualified|nurtur|engaged|warm/i },
+];
+/** Date columns by stage: HubSpot's `Became a … Date` and `hs_lifecyclestage_…_date`, conversion dates. */
+const DATE_STAGES: readonly { key: string; pattern: RegExp }[] = [
+  { key: 'mql', pattern: /marketing.?qualified.?lead.?date|lifecyclestage.?marketingqualifiedlead.?date|^mql.?date$|marketing.?qualified.?date/i },
+  { key: 'sql', pattern: /sales.?qualified.?lead.?date|lifecyclestage.?salesqualifiedlead.?date|^sql.?date$|sales.?qualified.?date/i },
+  { key: 'opportunity', pattern: /became.?an.?opportunity.?date|lifecyclestage.?opportunity.?date|^converted.?date$|^convertedate$|lead.?conversion.?time|^conversion.?date$/i },
+  { key: 'won', pattern: /became.?a.?customer.?date|lifecyclestage.?customer.?date/i },
+];
+/** A lead column that flags conversion (`Converted`, `IsConverted`). */
+const CONVERTED_FLAG = /^(is.?)?converted$|^conversion$|^converted.?flag$/i;
+const WON_VALUE = /\bwon\b|closedwon|closed.?won|^win$|gewonnen|ganho|ganad[oa]|gagn[ée]|vint[oa]|^signed$|^converted$/i;
+const LOST_VALUE = /\blost\b|closedlost|closed.?lost|^loss$|verloren|perdid[oa]|perdu|pers[oa]|\bdead\b|cancel+ed|^abandoned$/i;
+const WON_FLAG = /^(is.?)?won$|hs_is_closed_won|^closed.?won$|^won.?flag$/i;
+const CLOSED_FLAG = /^(is.?)?closed$/i;
+
+/** Pipelines CRMs ship with, in order, to order deal stages whose names match. */
+const KNOWN_PIPELINES: readonly (readonly string[])[] = [
+  ['Prospecting', 'Qualification', 'Needs Analysis', 'Value Proposition', 'Id. Decision Makers', 'Perception Analysis', 'Proposal/Price Quote', 'Negotiation/Review'],
+  ['Prospecting', 'Qualification', 'Needs Analysis', 'Value Proposition', 'Id. Decision Makers', 'Perception Analysis', 'Proposal or Price Quote', 'Negotiation or Review'],
+  ['appointmentscheduled', 'qualifiedtobuy', 'presentationscheduled', 'decisionmakerboughtin', 'contractsent'],
+  ['Appointment Scheduled', 'Qualified To Buy', 'Presentation Scheduled', 'Decision Maker Bought-In', 'Contract Sent'],
+  ['Qualified', 'Contact Made', 'Demo Scheduled', 'Proposal Made', 'Negotiations Started'],
+  ['Qualification', 'Needs Analysis', 'Value Proposition', 'Identify Decision Makers', 'Proposal/Price Quote', 'Negotiation/Review'],
+  ['Prospecting', 'Engaging'],
+];
+
+/** Channel names for HubSpot's internal source values. */
+const CHANNEL_NAMES: Record<string, string> = {
+  organicsearch: 'Organic Search',
+  paidsearch: 'Paid Search',
+  emailmarketing: 'Email Marketing',
+  socialmedia: 'Social Media',
+  paidsocial: 'Paid Social',
+  referrals: 'Referrals',
+  aireferrals: 'AI Referrals',
+  othercampaigns: 'Other Campaigns',
+  directtraffic: 'Direct Traffic',
+  offline: 'Offline Sources',
+  offlinesources: 'Offline Sources',
+};
+
+const canon = (value: string) => value.toLowerCase().replace(/[\s_\-–.]+/g, '');
+
+// ---------------------------------------------------------------- the rubric, decided
+
+/**
+ * A preset's condition kept to what a file can answer: a test on a column the file lacks is
+ * dropped; `any` keeps the branches left; a map of tests (all must hold) or `all` with a test
+ * dropped is dropped whole. Undefined when nothing is left. (A rubric the user owns may not name
+ * a missing column: `check` would refuse it.)
+ */
+export function pruneCondition(when: Condition, has: (field: string) => boolean): Condition | undefined {
+  const out: Condition = {};
+  for (const [key, value] of Object.entries(when)) {
+    if (value === undefined) continue;
+    if (key === 'any') {
+      const kept = (value as Condition[]).map((c) => pruneCondition(c, has)).filter((c): c is Condition => c !== undefined);
+      if (kept.length === 0) return undefined;
+      out.any = kept;
+    } else if (key === 'all') {
+      const kept = (value as Condition[]).map((c) => pruneCondition(c, has));
+      if (kept.some((c) => c === undefined)) return undefined;
+      out.all = kept as Condition[];
+    } else if (key === 'not') {
+      const kept = pruneCondition(value as Condition, has);
+      if (kept === undefined) return undefined;
+      out.not = kept;
+    } else {
+      if (!has(key)) return undefined;
+      out[key] = value;
+    }
+  }
+  return Object.keys(out).length === 0 ? undefined : out;
+}
+
+interface Choice<T> {
+  readonly value: T;
+  readonly why: string;
+}
+
+interface Plan {
+  leads?: Record<LeadField, Recognized>;
+  deals?: Record<DealField, Recognized>;
+  leadProfile: (name: string | undefined) => ColumnProfile | undefined;
+  dealProfile: (name: string | undefined) => ColumnProfile | undefined;
+}
+
+function profileLookup(file: InitFile | undefined) {
+  const byName = new Map((file?.profiles ?? []).map((p) => [p.name, p]));
+  return (name: string | undefined) => (name === undefined ? undefined : byName.get(name));
+}
+
+function preferred<F extends string>(columns: Partial<Record<F, ColumnRef>> | undefined): Partial<Record<F, readonly string[]>> {
+  const out: Partial<Record<F, readonly string[]>> = {};
+  for (const [field, ref] of Object.entries(columns ?? {}) as [F, ColumnRef][]) out[field] = refsOf(ref);
+  return out;
+}
+
+/** Values of a column with their counts, most common first. */
+function valuesOf(profile: ColumnProfile | undefined): readonly (readonly [string, number])[] {
+  return profile?.values ?? [];
+}
+
+function dealOutcome(plan: Plan, deals: InitFile): { won?: Choice<unknown>; lost?: Choice<unknown>; open: readonly (readonly [string, number])[] } {
+  const stage = plan.dealProfile(plan.deals!.stage.column);
+  const stageValues = valuesOf(stage);
+  const status = plan.dealProfile(plan.deals!.status.column);
+  const flag = (pattern: RegExp) => deals.profiles.find((p) => p.kind === 'boolean' && pattern.test(p.name));
+  const wonFlag = flag(WON_FLAG);
+  const closedFlag = flag(CLOSED_FLAG);
+  const wonValues = stageValues.filter(([v]) => WON_VALUE.test(v) && !LOST_VALUE.test(v));
+  const lostValues = stageValues.filter(([v]) => LOST_VALUE.test(v) && !WON_VALUE.test(v));
+  const open = stageValues.filter(([v]) => !wonValues.some(([w]) => w === v) && !lostValues.some(([l]) => l === v));
+  const counted = (values: readonly (readonly [string, number])[]) => values.map(([v, n]) => `${said(v)} ${n}`).join(', ');
+
+  // An outcome column (Pipedrive's `Deal - Status`: open / won / lost) says it best.
+  const statusValues = valuesOf(status);
+  const statusWon = statusValues.filter(([v]) => WON_VALUE.test(v) && !LOST_VALUE.test(v));
+  const statusLost = statusValues.filter(([v]) => LOST_VALUE.test(v) && !WON_VALUE.test(v));
+  if (status && statusWon.length > 0) {
+    return {
+      won: { value: { status: { in: statusWon.map(([v]) => v) } }, why: `from ${said(status.name)}: ${counted(statusWon)}` },
+      lost: statusLost.length > 0 ? { value: { status: { in: statusLost.map(([v]) => v) } }, why: `from ${said(status.name)}: ${counted(statusLost)}` } : undefined,
+      open,
+    };
+  }
+  // A won flag (`IsWon`, `Won`): won when ticked; lost when closed and not won, or by a lost stage.
+  if (wonFlag) {
+    const ticked = valuesOf(wonFlag).filter(([v]) => /^(true|yes|y|1|x|t)$/i.test(v)).reduce((s, [, n]) => s + n, 0);
+    const won = { value: { [wonFlag.name]: { eq: true } }, why: `${said(wonFlag.name)} is true on ${plural(ticked, 'deal')}` };
+    if (closedFlag) {
+      return { won, lost: { value: { [closedFlag.name]: { eq: true }, [wonFlag.name]: { eq: false } }, why: `closed (${said(closedFlag.name)}) and not won` }, open };
+    }
+    if (lostValues.length > 0) return { won, lost: { value: lostValues.map(([v]) => v), why: `stage values: ${counted(lostValues)}` }, open };
+    return { won, open };
+  }
+  return {
+    won: wonValues.length > 0 ? { value: wonValues.map(([v]) => v), why: `stage values: ${counted(wonValues)}` } : undefined,
+    lost: lostValues.length > 0 ? { value: lostValues.map(([v]) => v), why: `stage values: ${counted(lostValues)}` } : undefined,
+    open,
+  };
+}
+
+/** The open deal stages in pipeline order, and how the order was found. */
+function pipelineOrder(open: readonly (readonly [string, number])[], deals: InitFile, stageColumn: string | undefined): { stages: string[]; why: string; review: boolean } {
+  const values = open.map(([v]) => v);
+  if (values.length === 0) return { stages: [], why: 'no open stage values', review: false };
+  for (const known of KNOWN_PIPELINES) {
+    const keys = known.map(canon);
+    const hits = values.filter((v) => keys.includes(canon(v)));
+    if (hits.length >= Math.max(2, Math.ceil(values.length / 2))) {
+      const rest = values.filter((v) => !keys.includes(canon(v)));
+      const ordered = [...hits].sort((a, b) => keys.indexOf(canon(a)) - keys.indexOf(canon(b)));
+      return {
+        stages: [...ordered, ...rest],
+        why: `the CRM's default pipeline order${rest.length > 0 ? `; ${rest.length} stage${rest.length === 1 ? '' : 's'} not in it placed last, by count (review)` : ''}`,
+        review: rest.length > 0,
+      };
+    }
+  }
+  // A probability column orders stages by their average probability.
+  const sp = deals.stageProbability;
+  if (sp && sp.stage === stageColumn) {
+    const sums = new Map<string, { sum: number; n: number }>();
+    for (const [stage, p] of sp.rows) {
+      const s = sums.get(stage) ?? { sum: 0, n: 0 };
+      s.sum += p;
+      s.n++;
+      sums.set(stage, s);
+    }
+    const mean = (v: string) => {
+      const s = sums.get(v);
+      return s === undefined ? Infinity : s.sum / s.n;
+    };
+    if (values.some((v) => Number.isFinite(mean(v)))) {
+      return { stages: [...values].sort((a, b) => mean(a) - mean(b)), why: `ordered by the average of ${said(sp.probability)} per stage (review)`, review: true };
+    }
+  }
+  return { stages: values, why: 'no known pipeline and no probability column: ordered by number of deals, most first — put them in pipeline order', review: true };
+}
+
+interface StagePlan {
+  readonly key: string;
+  readonly label: string;
+  readonly side: 'marketing' | 'sales';
+  readonly stallAfterDays?: number;
+  readonly reachedWhen?: { date?: string; status?: string[]; deal?: 'any' | 'won'; when?: Condition };
+  readonly why: string[];
+}
+
+const STAGE_LABELS: Record<string, string> = { lead: 'Lead', mql: 'MQL', sql: 'SQL', opportunity: 'Opportunity', won: 'Won', converted: 'Converted' };
+const STALL_DAYS: Record<string, number> = { lead: 30, mql: 14, sql: 7, opportunity: 30 };
+
+function leadStages(plan: Plan, leads: InitFile | undefined, dealsWon: boolean, hasDeals: boolean, preset: RubricInput, has: (field: string) => boolean): { stages: StagePlan[]; disqualified?: Choice<Condition> } {
+  const found = new Map<string, { status: string[]; counts: string[]; date?: string; when?: Condition; deal?: 'any' | 'won'; why: string[] }>();
+  const at = (key: string) => {
+    let s = found.get(key);
+    if (!s) found.set(key, (s = { status: [], counts: [], why: [] }));
+    return s;
+  };
+  let disqualified: Choice<Condition> | undefined;
+  if (leads) {
+    const status = plan.leadProfile(plan.leads!.status.column);
+    const disqualifying: { column: string; values: (readonly [string, number])[] }[] = [];
+    for (const [value, n] of valuesOf(status)) {
+      if (DISQUALIFIED.test(value)) {
+        (disqualifying[0] ??= { column: 'status', values: [] }).values.push([value, n]);
+        continue;
+      }
+      if (NEW.test(value)) continue;
+      const stage = STATUS_STAGES.find((s) => s.pattern.test(value));
+      if (!stage) continue;
+      const s = at(stage.key);
+      s.status.push(value);
+      s.counts.push(`${said(value)} ${n}`);
+    }
+    // A second status-like column (HubSpot's Lead Status beside Lifecycle Stage) can disqualify.
+    for (const other of leads.profiles) {
+      if (other === status || other.kind !== 'category' || !/status/i.test(other.name)) continue;
+      const values = other.values.filter(([v]) => DISQUALIFIED.test(v));
+      if (values.length > 0) disqualifying.push({ column: other.name, values: [...values] });
+    }
+    if (disqualifying.length > 0) {
+      const parts = disqualifying.map((d) => ({ [d.column]: { in: d.values.map(([v]) => v) } }));
+      disqualified = {
+        value: parts.length === 1 ? parts[0]! : { any: parts },
+        why: disqualifying.map((d) => `${d.column === 'status' ? said(status!.name) : said(d.column)}: ${d.values.map(([v, n]) => `${said(v)} ${n}`).join(', ')}`).join('; '),
+      };
+    }
+    for (const p of leads.profiles) {
+      if (p.kind !== 'date') continue;
+      const stage = DATE_STAGES.find((s) => s.pattern.test(p.name));
+      if (!stage) continue;
+      const s = at(stage.key);
+      if (s.date === undefined) {
+        s.date = p.name;
+        s.why.push(`${plural(p.filled, 'lead')} have ${said(p.name)}`);
+      }
+    }
+    const flag = leads.profiles.find((p) => p.kind === 'boolean' && CONVERTED_FLAG.test(p.name));
+    if (flag) {
+      const ticked = flag.values.filter(([v]) => /^(true|yes|y|1|x|t)$/i.test(v)).reduce((s, [, n]) => s + n, 0);
+      // With deals, conversion is the opportunity; alone, it is the furthest a lead can be seen to go.
+      const s = at(hasDeals ? 'opportunity' : 'converted');
+      s.when = { [flag.name]: { eq: true } };
+      s.why.push(`${said(flag.name)} is true on ${plural(ticked, 'lead')}`);
+    }
+  }
+  if (hasDeals) {
+    at('opportunity').deal = 'any';
+    at('opportunity').why.push('a joined deal');
+    if (dealsWon) {
+      at('won').deal = 'won';
+      at('won').why.push('a joined deal is won');
+    }
+  }
+  if (preset.stages && preset !== presets.generic) return { stages: presetStages(preset.stages, found, valuesOf(plan.leadProfile(plan.leads?.status.column)), hasDeals, dealsWon, leads, has), disqualified: presetDisqualified(preset, has) ?? disqualified };
+  // Leads alone: conversion and customer statuses are as far as the data goes; they are the last stage.
+  if (!hasDeals && found.has('converted')) {
+    const converted = found.get('converted')!;
+    for (const key of ['opportunity', 'won']) {
+      const same = found.get(key);
+      if (!same) continue;
+      converted.why.push(...same.why);
+      converted.status.push(...same.status);
+      converted.counts.push(...same.counts);
+      converted.date ??= same.date;
+      found.delete(key);
+    }
+  }
+  const order = ['mql', 'sql', 'opportunity', 'converted', 'won'];
+  const stages: StagePlan[] = [{ key: 'lead', label: 'Lead', side: 'marketing', stallAfterDays: 30, why: ['every lead, on its created date'] }];
+  const keys = order.filter((k) => found.has(k));
+  const firstSales = keys.find((k) => k !== 'mql') ?? undefined;
+  for (const key of keys) {
+    const s = found.get(key)!;
+    const last = key === keys[keys.length - 1];
+    const reachedWhen: StagePlan['reachedWhen'] = {
+      ...(s.date !== undefined ? { date: s.date } : {}),
+      ...(s.status.length > 0 ? { status: s.status } : {}),
+      ...(s.deal !== undefined ? { deal: s.deal } : {}),
+      ...(s.when !== undefined ? { when: s.when } : {}),
+    };
+    if (s.counts.length > 0) s.why.unshift(`status ${s.counts.join(', ')}`);
+    stages.push({
+      key,
+      label: STAGE_LABELS[key]!,
+      side: key === 'mql' || (firstSales === undefined && !last) ? 'marketing' : 'sales',
+      ...(last ? {} : { stallAfterDays: STALL_DAYS[key] ?? 30 }),
+      reachedWhen,
+      why: s.why,
+    });
+  }
+  return { stages, disqualified };
+}
+
+type Found = Map<string, { status: string[]; counts: string[]; date?: string; when?: Condition; deal?: 'any' | 'won'; why: string[] }>;
+
+/**
+ * A CRM preset's funnel, kept to what these files can show: its date columns that exist, its
+ * statuses plus the ones seen in the data that mean the same stage, deals only with a deals file,
+ * conditions only on columns present. A stage nothing can reach any more is left out.
+ */
+function presetStages(
+  stages: NonNullable<RubricInput['stages']>,
+  found: Found,
+  statusValues: readonly (readonly [string, number])[],
+  hasDeals: boolean,
+  dealsWon: boolean,
+  leads: InitFile | undefined,
+  has: (field: string) => boolean,
+): StagePlan[] {
+  const out: StagePlan[] = [];
+  const taken = new Set(stages.flatMap((s) => (s.reachedWhen?.status ?? []).map((v) => String(v).toLowerCase())));
+  const seenLower = new Set(statusValues.map(([v]) => v.toLowerCase()));
+  const counts = new Map(statusValues);
+  stages.forEach((s, i) => {
+    const why: string[] = [];
+    const r = s.reachedWhen;
+    const date = refsOf(r?.date).map((d) => leads?.profiles.find((p) => canon(p.name) === canon(d))?.name).find((d) => d !== undefined);
+    if (date !== undefined) why.push(`${said(date)}`);
+    const presetStatuses = (r?.status ?? []).map(String);
+    // The data's own statuses for this stage join only when the export uses none of the preset's.
+    const seen = presetStatuses.filter((v) => seenLower.has(v.toLowerCase()));
+    const extra = seen.length > 0 ? [] : (found.get(s.key)?.status ?? []).filter((v) => !taken.has(v.toLowerCase()));
+    const status = [...presetStatuses, ...extra];
+    const shown = [...seen, ...extra].filter((v) => counts.has(v));
+    if (shown.length > 0) why.push(`status ${shown.map((v) => `${said(v)} ${counts.get(v)}`).join(', ')}`);
+    const deal = hasDeals && (r?.deal !== 'won' || dealsWon) ? r?.deal : undefined;
+    if (deal !== undefined) why.push(deal === 'won' ? 'a joined deal is won' : 'a joined deal');
+    const when = r?.when ? pruneCondition(r.when, has) : undefined;
+    if (when !== undefined) why.push('a condition on the lead');
+    const reachedWhen = { ...(date !== undefined ? { date } : {}), ...(status.length > 0 ? { status } : {}), ...(deal !== undefined ? { deal } : {}), ...(when !== undefined ? { when } : {}) };
+    if (i > 0 && Object.keys(reachedWhen).length === 0) return;
+    out.push({ key: s.key, label: s.label ?? s.key, side: s.side, ...(s.stallAfterDays !== undefined ? { stallAfterDays: s.stallAfterDays } : {}), ...(i > 0 ? { reachedWhen } : {}), why: i === 0 ? ['every lead, on its created date'] : why });
+  });
+  return out;
+}
+
+function presetDisqualified(preset: RubricInput, has: (field: string) => boolean): Choice<Condition> | undefined {
+  const kept = preset.disqualified ? pruneCondition(preset.disqualified, has) : undefined;
+  return kept ? { value: kept, why: "the preset's rule" } : undefined;
+}
+
+/** Channels from the source column's values: one rule per value, spellings of one name together. */
+function channels(plan: Plan): { rules: { name: string; values: string[]; leads: number }[]; rest: (readonly [string, number])[]; column?: string } {
+  const source = plan.leadProfile(plan.leads?.source.column);
+  if (!source) return { rules: [], rest: [] };
+  const groups = new Map<string, { name: string; values: string[]; leads: number }>();
+  for (const [value, n] of source.values) {
+    const key = canon(value);
+    const g = groups.get(key);
+    if (g) {
+      g.values.push(value);
+      g.leads += n;
+    } else {
+      groups.set(key, { name: (/^[A-Z_]+$/.test(value) ? CHANNEL_NAMES[key] : undefined) ?? value, values: [value], leads: n });
+    }
+  }
+  const all = [...groups.values()].sort((a, b) => b.leads - a.leads);
+  const MAX = 40;
+  const rest = all.slice(MAX).flatMap((g) => g.values.map((v) => [v, 0] as const));
+  return { rules: all.slice(0, MAX), rest, column: source.name };
+}
+
+/** Fit signals from columns most CRMs have; each only when its column is there. */
+function signals(plan: Plan, leads: InitFile | undefined): { name: string; points: number; when: Condition; why: string }[] {
+  if (!leads) return [];
+  const out: { name: string; points: number; when: Condition; why: string }[] = [];
+  const find = (pattern: RegExp, kinds: readonly string[]) => leads.profiles.find((p) => pattern.test(p.name) && kinds.includes(p.kind));
+  const title = find(/^(job.?)?title$|^designation$|^position$|^job.?role$/i, ['text', 'category']);
+  if (title) {
+    out.push({ name: 'Decision maker', points: 20, when: { [title.name]: { matches: '\\b(vp|vice president|director|head|chief|founder|owner|ceo|cto|cmo|coo|cfo|president|partner)\\b' } }, why: `titles in ${said(title.name)}` });
+  }
+  const employees = find(/employees|company.?size|headcount|noofemployees/i, ['number', 'category']);
+  if (employees && employees.kind === 'number') out.push({ name: 'Company 50+', points: 15, when: { [employees.name]: { gte: 50 } }, why: `head count in ${said(employees.name)}` });
+  const rating = find(/^rating$|^lead.?rating$/i, ['category']);
+  if (rating && rating.values.some(([v]) => /^hot$/i.test(v))) out.push({ name: 'Hot rating', points: 10, when: { [rating.name]: { eq: 'Hot' } }, why: `${said(rating.name)} holds "Hot"` });
+  const forms = find(/form.?submissions|num_conversion_events|conversion.?events/i, ['number']);
+  if (forms) out.push({ name: 'Repeat converter', points: 10, when: { [forms.name]: { gte: 2 } }, why: `${said(forms.name)}` });
+  if (plan.leads?.email.column !== undefined) out.push({ name: 'Free email', points: -15, when: { email: { matches: '@(gmail|yahoo|hotmail|outlook|aol|icloud)\\.' } }, why: 'personal email domains' });
+  return out;
+}
+
+function grades(sigs: readonly { points: number }[]): { grades: Record<string, number>; qualified: string } {
+  const max = sigs.reduce((s, x) => s + Math.max(0, x.points), 0);
+  if (max === 0) return { grades: { A: 0 }, qualified: 'A' };
+  const a = Math.max(2, Math.round(max * 0.6));
+  const b = Math.max(1, Math.min(a - 1, Math.round(max * 0.3)));
+  return { grades: { A: a, B: b, C: 0 }, qualified: 'B' };
+}
+
+// ---------------------------------------------------------------- the join
+
+export interface JoinPair {
+  readonly lead: string;
+  readonly deal: string;
+  /** Deals with at least one key. */
+  readonly deals: number;
+  readonly matched: number;
+  /** Matched deals that reach several leads: through a key several leads hold, or several keys in one cell. */
+  readonly shared: number;
+  /** Matched deals with a key several leads hold (an account's buying committee). */
+  readonly sharedKey: number;
+  /** Both columns hold ids or emails, not names. */
+  readonly keyLike: boolean;
+}
+
+/**
+ * How well each candidate lead column's keys meet each deal column's. A deal matches several
+ * leads when its keys (one shared key, or several keys in its cell) reach two leads or more; the
+ * lead id column counts each key once (a repeated id is a duplicate row, rejected when read). A
+ * lead column with fewer distinct keys than a tenth of its filled rows (owners, teams, regions)
+ * links nothing and is not offered.
+ */
+export function joinPairs(leads: InitFile, deals: InitFile, leadIdColumn?: string): JoinPair[] {
+  const pairs: JoinPair[] = [];
+  for (const [leadColumn, lk] of leads.keys) {
+    if (lk.kind !== 'leads') continue;
+    let rows = 0;
+    for (const n of lk.count.values()) rows += n;
+    if (rows === 0 || lk.count.size < rows / 10) continue;
+    const holders = (key: string) => (leadColumn === leadIdColumn ? Math.min(1, lk.count.get(key) ?? 0) : (lk.count.get(key) ?? 0));
+    for (const [dealColumn, dk] of deals.keys) {
+      if (dk.kind !== 'deals') continue;
+      let withKeys = 0;
+      let matched = 0;
+      let shared = 0;
+      let sharedKey = 0;
+      for (const keys of dk.rows) {
+        if (keys.length === 0) continue;
+        withKeys++;
+        let reached = 0;
+        let most = 0;
+        for (const k of new Set(keys)) {
+          const n = holders(k);
+          reached += n;
+          most = Math.max(most, n);
+        }
+        if (reached > 0) matched++;
+        if (reached > 1) shared++;
+        if (most > 1) sharedKey++;
+      }
+      const keyLike = (leads.profiles.find((p) => p.name === leadColumn)?.keyLike ?? false) && (deals.profiles.find((p) => p.name === dealColumn)?.keyLike ?? false);
+      pairs.push({ lead: leadColumn, deal: dealColumn, deals: withKeys, matched, shared, sharedKey, keyLike });
+    }
+  }
+  return pairs.sort((a, b) => b.matched - a.matched || a.shared - b.shared);
+}
+
+/** Lead and deal columns worth measuring as join keys: ids, emails, and anything naming a link. */
+export function keyCandidates(side: 'leads' | 'deals', names: readonly string[]): string[] {
+  const link = side === 'leads' ? /id$|^id|email|account|opportunit|deal|convert|contact|company|^vid$|number|_no$/i : /id$|ids$|^id|email|account|contact|lead|person|related|^vid$|number|_no$/i;
+  return names.filter((n) => link.test(n.replace(/\s+/g, ''))).slice(0, 16);
+}
+
+// ---------------------------------------------------------------- writing
 
 export function initRubric(input: InitInput): string {
   const preset = presets[input.preset];
-  const leadHeader = input.leads?.header;
-  const dealHeader = input.deals?.header;
-  /** The header actually in the file for a preset's column, or undefined. */
-  const found = (header: CsvHeader | undefined, ref: ColumnRef | undefined): string | undefined => {
-    if (!header) return undefined;
-    const i = findHeader(header, candidates(ref));
-    return i < 0 ? undefined : header.names[i];
+  const plan: Plan = {
+    leads: input.leads ? recognize(LEAD_RULES, input.leads.profiles, preferred(preset.leads?.columns)) : undefined,
+    deals: input.deals ? recognize(DEAL_RULES, input.deals.profiles, preferred(preset.deals?.columns)) : undefined,
+    leadProfile: profileLookup(input.leads),
+    dealProfile: profileLookup(input.deals),
   };
-  const used = { leads: new Set<string>(), deals: new Set<string>() };
   const lines: string[] = [];
-  const files = [input.leads?.file, input.deals?.file].filter(Boolean).join(' and ');
+  const files = [input.leads?.file, input.deals?.file].filter((f) => f !== undefined).map((f) => said(f));
   lines.push(
-    `# leadaudit rubric, written by \`leadaudit init\` from ${files} on ${input.today}.`,
-    `# It starts from the ${input.preset} preset; whatever is set here overrides the preset.`,
+    `# leadaudit rubric, written by \`leadaudit init\` from ${files.join(' and ')} on ${input.today},`,
+    '# from their headers and values. Each guess says its evidence; review the ones marked "review".',
+    `# It starts from the ${input.preset} preset (${input.presetWhy}); what is set here overrides it.`,
     '# Every key is described by `leadaudit schema`; check your edits with `leadaudit check`.',
     'version: 1',
     `preset: ${input.preset}`,
-    '',
   );
+  const order = dateOrder([input.leads, input.deals]);
+  if (order) lines.push(`dateOrder: ${order.value}   # ${order.why}`);
+  lines.push('');
 
-  // Columns: the preset's fields, as named in these files.
-  const columnBlock = (side: 'leads' | 'deals', header: CsvHeader | undefined, fields: readonly string[], refs: Record<string, ColumnRef | undefined>) => {
-    if (!header) return [`    {}   # no ${side} file was given; the preset's ${side} columns apply`];
+  const columnLines = (side: 'leads' | 'deals', file: InitFile | undefined, fields: readonly string[], found: Record<string, Recognized> | undefined, presetColumns: Record<string, ColumnRef | undefined>) => {
+    if (!file || !found) return [`    {}   # no ${side} file was given`];
     const out: string[] = [];
     for (const field of fields) {
-      const name = found(header, refs[field]);
-      if (name !== undefined) {
-        used[side].add(name);
-        out.push(`    ${field}: ${flow(name)}`);
-      } else if (refs[field] !== undefined) {
-        out.push(`    # ${field}: not in this file (the preset looks for ${candidates(refs[field]).map((c) => JSON.stringify(c)).join(' or ')})`);
+      const r = found[field]!;
+      const also = r.runnersUp.length > 0 ? `; also: ${r.runnersUp.slice(0, 3).map((c) => said(c.column)).join(', ')}` : '';
+      if (r.column !== undefined) {
+        out.push(`    ${field}: ${flow(r.column)}   # ${r.why}${also}`);
+        continue;
       }
+      // A preset name present in the file that recognition turned down must be unmapped here,
+      // or the preset would map it (a TRUE/FALSE `Closed` column is no close date).
+      const presetHit = refsOf(presetColumns[field]).some((n) => file.profiles.some((p) => canon(p.name) === canon(n)));
+      if (presetHit) out.push(`    ${field}: null   # ${r.why}`);
+      else out.push(`    # ${field}: not found (${r.why})`);
     }
     return out;
   };
   lines.push(
-    '# Where each field is in your leads export. A column named here must exist (else exit 2);',
-    '# `null` unmaps a field. Fields: ' + LEAD_FIELDS.join(', ') + '.',
+    '# Where each field is in your leads export, found by header and by the kind of values',
+    '# (dates, numbers, true/false, ids, emails, categories). `null` unmaps a field.',
     'leads:',
     '  columns:',
-    ...columnBlock('leads', leadHeader, LEAD_FIELDS, (preset.leads?.columns ?? {}) as Record<string, ColumnRef | undefined>),
+    ...columnLines('leads', input.leads, LEAD_FIELDS, plan.leads, (preset.leads?.columns ?? {}) as Record<string, ColumnRef | undefined>),
     '',
     '# Where each field is in your deals export, what counts as won and lost, and the pipeline.',
     'deals:',
     '  columns:',
-    ...columnBlock('deals', dealHeader, DEAL_FIELDS, (preset.deals?.columns ?? {}) as Record<string, ColumnRef | undefined>),
+    ...columnLines('deals', input.deals, DEAL_FIELDS, plan.deals, (preset.deals?.columns ?? {}) as Record<string, ColumnRef | undefined>),
   );
-  const usable = (when: Condition, header: CsvHeader | undefined, canonical: readonly string[]): string | undefined => {
-    for (const field of conditionFields(when)) {
-      if (canonical.includes(field) || field === 'channel') continue;
-      if (!header || findHeader(header, [field]) < 0) return field;
-      used[header === leadHeader ? 'leads' : 'deals'].add(header.names[findHeader(header, [field])]!);
+
+  // Deals: outcome and pipeline from the stage values seen.
+  let dealsWon = false;
+  if (input.deals && plan.deals) {
+    const hasDealField = (field: string): boolean =>
+      (field in plan.deals! && plan.deals![field as DealField].column !== undefined) || input.deals!.profiles.some((p) => canon(p.name) === canon(field));
+    const presetRule = (rule: unknown) => (input.preset === 'generic' || rule === undefined || Array.isArray(rule) ? undefined : pruneCondition(rule as Condition, hasDealField));
+    const [presetWon, presetLost] = [presetRule(preset.deals?.won), presetRule(preset.deals?.lost)];
+    const data = dealOutcome(plan, input.deals);
+    // A CRM preset's condition (Pipedrive's status, with a lost reason when it is empty) knows the export best.
+    const outcome = presetWon ? { ...data, won: { value: presetWon, why: "the preset's rule" }, ...(presetLost ? { lost: { value: presetLost, why: "the preset's rule" } } : {}) } : data;
+    dealsWon = outcome.won !== undefined;
+    lines.push('  # What counts as won and lost: deal stage values, or a condition on the deal. Anything else is open.');
+    if (outcome.won) lines.push(`  won: ${flow(outcome.won.value)}   # ${outcome.won.why}`);
+    else lines.push(`  # won: no stage value or column looks won (seen: ${valuesOf(plan.dealProfile(plan.deals.stage.column)).slice(0, 8).map(([v, n]) => `${said(v)} ${n}`).join(', ') || 'no stage column'}); name the won stages here`);
+    if (outcome.lost) lines.push(`  lost: ${flow(outcome.lost.value)}   # ${outcome.lost.why}`);
+    else lines.push('  # lost: no stage value or column looks lost; deals are then won or open');
+    const pipeline = pipelineOrder(outcome.open, input.deals, plan.deals.stage.column);
+    const counts = new Map(outcome.open);
+    lines.push(`  # The open stages of the pipeline, in order: ${pipeline.why}.`, '  # stallAfterDays: how long an open deal may sit in a stage (a guess: tune it).');
+    if (pipeline.stages.length === 0) lines.push('  stages: []');
+    else {
+      lines.push('  stages:');
+      const written = new Set<string>();
+      for (const value of pipeline.stages.slice(0, 40)) {
+        if (written.has(value)) continue;
+        // A stage the preset knows keeps its label, threshold and entered-date column, and takes
+        // every spelling of it seen (`appointmentscheduled` and `Appointment Scheduled`).
+        const known = input.preset === 'generic' ? undefined : preset.deals?.stages?.find((d) => refsOf(d.value).some((v) => canon(v) === canon(value)));
+        const values = known ? pipeline.stages.filter((v) => refsOf(known.value).some((k) => canon(k) === canon(v))) : [value];
+        values.forEach((v) => written.add(v));
+        const entered = refsOf(known?.enteredDate).map((d) => input.deals!.profiles.find((p) => canon(p.name) === canon(d))?.name).find((d) => d !== undefined);
+        const stage = { value: values.length === 1 ? value : values, ...(known?.label ? { label: known.label } : {}), stallAfterDays: known?.stallAfterDays ?? 14, ...(entered ? { enteredDate: entered } : {}) };
+        lines.push(`    - ${flow(stage)}   # ${plural(values.reduce((sum, v) => sum + (counts.get(v) ?? 0), 0), 'deal')}`);
+      }
+      if (pipeline.stages.length > 40) lines.push(`  # and ${pipeline.stages.length - 40} rarer stage values, left out of the pipeline table`);
     }
-    return undefined;
-  };
-  const rule = (name: string, value: unknown, missing: string | undefined, indent: string) =>
-    missing === undefined ? `${indent}${name}: ${flow(value)}` : `${indent}# ${name}: ${flow(value)}   # needs a "${missing}" column, not in your export`;
-  const outcome = (name: 'won' | 'lost') => {
-    const value = preset.deals?.[name];
-    if (value === undefined) return [];
-    return [rule(name, value, Array.isArray(value) ? undefined : usable(value, dealHeader, DEAL_FIELDS), '  ')];
-  };
-  lines.push(
-    '  # Deal stage values (or a condition on the deal) that mean won and lost; anything else is open.',
-    ...outcome('won'),
-    ...outcome('lost'),
-    '  # The pipeline in order. stallAfterDays: how long an open deal may sit in the stage;',
-    '  # enteredDate: a column with the date the deal entered it.',
-    '  stages:',
-    ...(preset.deals?.stages ?? []).map((s) => {
-      const entered = found(dealHeader, s.enteredDate);
-      const { enteredDate: _skip, ...rest } = s;
-      return `    - ${flow(entered === undefined ? rest : { ...rest, enteredDate: entered })}`;
-    }),
-    '',
-    '# How deals attach to leads: a deal belongs to the lead whose `lead` field equals its `deal` field',
-    '# (trimmed; emails lower-cased; a cell may hold several keys separated by ; or ,).',
-    `join: ${flow(preset.join ?? { lead: 'id', deal: 'lead' })}`,
-    '',
-  );
-  if (input.leads && input.deals) {
-    const joinField = preset.join?.lead ?? 'id';
-    if (!(LEAD_FIELDS as readonly string[]).includes(joinField) && findHeader(input.leads.header, [joinField]) < 0) {
-      lines.push(`# Note: ${input.leads.file} has no "${joinField}" column, so no deal can be joined to a lead; add it to the export or change the join.`, '');
+  } else {
+    lines.push('  stages: []   # no deals file: no pipeline');
+  }
+  lines.push('');
+
+  // The join: the pair of key columns whose values meet most.
+  if (input.leads && input.deals && plan.leads && plan.deals) {
+    // Owners link nothing (their ids overlap completely), nor do the two files' own ids.
+    const owners = new Set([plan.leads.owner.column, plan.deals.owner.column]);
+    const pairs = joinPairs(input.leads, input.deals, plan.leads.id.column).filter(
+      (p) => !owners.has(p.lead) && !owners.has(p.deal) && !(p.lead === plan.leads!.id.column && p.deal === plan.deals!.id.column),
+    );
+    // A link by id (a converted opportunity's or account's id) beats one by name (company =
+    // account name), which also credits every lead of the company that never converted — when
+    // it links a fair share of the deals.
+    const byId = pairs.find((p) => p.keyLike && p.matched > 0 && p.matched >= p.deals / 5);
+    const best = byId ?? pairs[0];
+    lines.push('# How deals attach to leads: a deal belongs to the lead whose `lead` key equals its `deal` key', '# (trimmed; emails lower-cased; a cell may hold several keys separated by ; or ,).');
+    if (best && best.matched > 0) {
+      const name = (side: 'leads' | 'deals', column: string) => {
+        const found = (side === 'leads' ? plan.leads : plan.deals) as Record<string, Recognized>;
+        const field = Object.keys(found).find((f) => found[f]!.column === column && ['id', 'email', 'lead', 'leadEmail'].includes(f));
+        return field ?? column;
+      };
+      // Several leads holding one key is the account case: each is credited. A deal naming several
+      // leads in its cell goes to the first, as the join does by default.
+      const shared = best.sharedKey > 0 ? 'all' : 'first';
+      lines.push(
+        `# Measured: ${plural(best.matched, 'deal')} of ${best.deals} with a key (${percent(best.matched, best.deals)}) match a lead by ${said(best.lead)} = ${said(best.deal)}.`,
+        ...pairs
+          .filter((p) => p !== best)
+          .slice(0, 3)
+          .map((p) => `#   runner-up: ${said(p.lead)} = ${said(p.deal)}: ${p.matched} of ${p.deals} deals${p.keyLike ? '' : ' (by name, not id)'}`),
+      );
+      if (best.shared > 0) {
+        lines.push(
+          `# ${plural(best.shared, 'deal')} match several leads (${plural(best.sharedKey, 'deal')} by a key several leads hold, such as an account; the rest name several leads in one cell).`,
+          '# shared: all credits each of those leads with the deal (its amount split evenly among them);',
+          '# shared: first credits only the first lead in file order.',
+        );
+      }
+      lines.push(`join: ${flow({ lead: name('leads', best.lead), deal: name('deals', best.deal), ...(best.shared > 0 ? { shared } : {}) })}`);
+    } else {
+      const tried = pairs.slice(0, 3).map((p) => `${said(p.lead)} = ${said(p.deal)}`).join(', ');
+      lines.push(`# No pair of columns links the files: no deal's key matches a lead${tried ? ` (tried ${tried})` : ''}.`, '# Deals then count in totals and as (unattributed); add the link column to an export and name it here.', `join: ${flow(preset.join ?? { lead: 'id', deal: 'lead' })}`);
     }
+    lines.push('');
   }
 
-  lines.push('# Channels group raw source values; the first rule that matches wins, and a lead matching none', '# keeps its raw source as its channel. Conditions: see `leadaudit schema` (eq, in, matches, gte, …).');
-  const channels = preset.channels ?? [];
-  if (channels.length === 0) lines.push('channels: []', '#   e.g. - { name: Paid Search, when: { source: { in: [adwords, google-ads] } } }');
-  else lines.push('channels:', ...channels.map((c) => `  - ${flow(c)}`));
+  // Channels.
+  const ch = channels(plan);
+  lines.push('# Channels group raw source values; the first rule that matches wins, and a lead matching none', '# keeps its raw source as its channel. Rename or merge them freely.');
+  if (ch.rules.length === 0) lines.push(`channels: []   # ${input.leads ? 'no source column found' : 'no leads file'}`);
+  else {
+    lines.push(`channels:   # from ${said(ch.column!)}: leads per value`);
+    for (const r of ch.rules) lines.push(`  - ${flow({ name: r.name, when: { source: { in: r.values } } })}   # ${plural(r.leads, 'lead')}`);
+    if (ch.rest.length > 0) lines.push(`# ${ch.rest.length} rarer values keep their raw source as channel.`);
+  }
+  lines.push('');
+
+  // Lead stages.
+  const hasLeadField = (field: string): boolean =>
+    input.leads !== undefined &&
+    ((field in (plan.leads ?? {}) && plan.leads![field as LeadField].column !== undefined) || field === 'channel' || input.leads.profiles.some((p) => canon(p.name) === canon(field)));
+  const { stages, disqualified } = leadStages(plan, input.leads, dealsWon, input.deals !== undefined, preset, hasLeadField);
   lines.push(
-    '',
     '# The funnel, in order. Each stage is marketing or sales (the first sales stage is the handoff);',
     '# a lead reaches a stage by a date column, its current status, a deal, or a condition, and reaching',
     '# a later stage implies the earlier ones. An open lead idle longer than stallAfterDays is stalled.',
-    'stages:',
   );
-  for (const s of preset.stages ?? []) {
-    const date = found(leadHeader, s.reachedWhen?.date);
-    const when = s.reachedWhen?.when;
-    const missing = when ? usable(when, leadHeader, LEAD_FIELDS) : undefined;
-    const reachedWhen = s.reachedWhen ? { ...s.reachedWhen, date } : undefined;
-    if (reachedWhen && date === undefined) delete reachedWhen.date;
-    if (reachedWhen && missing !== undefined) delete reachedWhen.when;
-    lines.push(`  - ${flow({ ...s, ...(reachedWhen ? { reachedWhen } : {}) })}${missing ? `   # dropped a condition on "${missing}", not in your export` : ''}`);
+  if (!input.deals) lines.push('# Leads only: no stage is reached by a deal; the last stage is as far as the leads file shows.');
+  lines.push('stages:');
+  for (const s of stages) {
+    const { why, ...stage } = s;
+    lines.push(`  - ${flow(stage)}   # ${why.join('; ')}`);
   }
   lines.push('');
-  if (preset.disqualified) {
-    lines.push('# A lead matching this is lost, whatever its deals.', rule('disqualified', preset.disqualified, usable(preset.disqualified, leadHeader, LEAD_FIELDS), ''), '');
-  }
+  if (disqualified) lines.push('# A lead matching this is lost, whatever its deals.', `disqualified: ${flow(disqualified.value)}   # ${disqualified.why}`, '');
+  else if (preset.disqualified) lines.push('# No status value looks disqualified; the preset\'s rule is turned off.', 'disqualified: { any: [] }', '');
+
+  // Score.
+  const fromPreset = input.preset === 'generic' ? [] : (preset.score?.signals ?? []).filter((x) => pruneCondition(x.when, hasLeadField) !== undefined && conditionFieldsOf(x.when).every(hasLeadField));
+  const sigs = fromPreset.length > 0 ? fromPreset.map((x) => ({ ...x, why: "the preset's signal" })) : signals(plan, input.leads);
+  const g = fromPreset.length > 0 ? { grades: preset.score?.grades ?? { A: 0 }, qualified: preset.score?.qualifiedGrade ?? 'A' } : grades(sigs);
   lines.push(
     '# Marketing-stage signals: points for what a lead looks like before sales talks to it. Grades are',
     '# bands of the score (score >= bound; below the last bound is the next letter), and a lead is',
     '# qualified at qualifiedGrade or better. `leadaudit signals` tells which signals predict closing.',
     'score:',
-    '  signals:',
   );
-  const signals = preset.score?.signals ?? [];
-  for (const s of signals) {
-    const missing = usable(s.when, leadHeader, LEAD_FIELDS);
-    lines.push(missing === undefined ? `    - ${flow(s)}` : `    # - ${flow(s)}   # needs a "${missing}" column, not in your export`);
+  if (sigs.length === 0) lines.push('  signals: []   # no fit column found (title, employees, rating, email)');
+  else {
+    lines.push('  signals:');
+    for (const { why, ...s } of sigs) lines.push(`    - ${flow(s)}   # ${why}`);
   }
-  if (signals.every((s) => usable(s.when, leadHeader, LEAD_FIELDS) !== undefined)) lines.push('    []');
-  lines.push(`  grades: ${flow(preset.score?.grades ?? { A: 0 })}`, `  qualifiedGrade: ${flow(preset.score?.qualifiedGrade ?? 'A')}`, '');
+  lines.push(`  grades: ${flow(g.grades)}`, `  qualifiedGrade: ${flow(g.qualified)}`, '');
 
-  // The headers nothing above uses: where new signals usually come from.
-  for (const [side, header, file] of [
-    ['leads', leadHeader, input.leads?.file],
-    ['deals', dealHeader, input.deals?.file],
-  ] as const) {
-    if (!header) continue;
-    const unused = header.names.filter((n) => !used[side].has(n));
+  // The columns nothing above uses: where new signals usually come from.
+  for (const file of [input.leads, input.deals]) {
+    if (!file) continue;
+    const text = lines.join('\n');
+    const unused = file.profiles.filter((p) => p.kind !== 'empty' && !text.includes(flow(p.name)));
     if (unused.length === 0) continue;
-    lines.push(`# Columns of ${file} no rule above uses (candidates for signals, channels or conditions):`);
-    for (let i = 0; i < unused.length; i += 6) lines.push(`#   ${unused.slice(i, i + 6).join(', ')}`);
-    if (side === 'leads') lines.push(`#   e.g. a signal:  - { name: Engaged, points: 10, when: { ${flow(unused[0]!)}: { present: true } } }`);
+    lines.push(`# Columns of ${said(file.file)} no rule above uses (candidates for signals, channels or conditions):`);
+    for (let i = 0; i < unused.length; i += 4) lines.push(`#   ${unused.slice(i, i + 4).map((p) => `${said(p.name)} (${p.kind})`).join(', ')}`);
     lines.push('');
   }
   lines.push(
@@ -178,4 +731,17 @@ export function initRubric(input: InitInput): string {
     '',
   );
   return lines.join('\n');
+}
+
+/** The slash-date order the files prove, when they prove one way only. */
+function dateOrder(files: readonly (InitFile | undefined)[]): Choice<'dmy' | 'mdy'> | undefined {
+  let dayFirst = 0;
+  let monthFirst = 0;
+  for (const f of files) for (const p of f?.profiles ?? []) if (p.kind === 'date') {
+    dayFirst += p.dayFirst;
+    monthFirst += p.monthFirst;
+  }
+  if (dayFirst > 0 && monthFirst === 0) return { value: 'dmy', why: `${plural(dayFirst, 'date')} like 28/02 prove day first, none month first` };
+  if (monthFirst > 0 && dayFirst === 0) return { value: 'mdy', why: `${plural(monthFirst, 'date')} like 02/28 prove month first, none day first` };
+  return undefined;
 }

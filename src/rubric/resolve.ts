@@ -260,38 +260,6 @@ function checkStages(stages: readonly Stage[], origin: string): void {
   });
 }
 
-/**
- * The preset whose headers match the files best (SPEC §4.3): each preset scores one point per
- * field whose column it finds. The generic preset competes too, so lower-case files with a few
- * CRM-like names (email, stage, amount) stay generic; a CRM preset needs three fields at least.
- */
-export function detectPreset(leadHeaders: readonly string[] | undefined, dealHeaders: readonly string[] | undefined): { preset: PresetName; score: number } {
-  let best: PresetName = 'generic';
-  let bestScore = 0;
-  const leadSet = new Set((leadHeaders ?? []).map(headerKey));
-  const dealSet = new Set((dealHeaders ?? []).map(headerKey));
-  const scores = PRESET_NAMES.map((name) => {
-    const p = presets[name];
-    let score = 0;
-    for (const ref of Object.values(p.leads?.columns ?? {})) if (refs(ref).some((h) => leadSet.has(headerKey(h)))) score++;
-    for (const ref of Object.values(p.deals?.columns ?? {})) if (refs(ref).some((h) => dealSet.has(headerKey(h)))) score++;
-    for (const s of p.stages ?? []) if (refs(s.reachedWhen?.date).some((h) => leadSet.has(headerKey(h)))) score++;
-    return { name, score };
-  });
-  const generic = scores.find((s) => s.name === 'generic')!.score;
-  for (const { name, score } of scores) {
-    if (name !== 'generic' && score >= 3 && score > generic && score > bestScore) {
-      best = name;
-      bestScore = score;
-    }
-  }
-  return { preset: best, score: best === 'generic' ? generic : bestScore };
-}
-
-function refs(ref: ColumnRef | undefined): string[] {
-  return ref === undefined || ref === null ? [] : typeof ref === 'string' ? [ref] : ref;
-}
-
 /** Header matching is case- and space-insensitive and accepts the en-dash variant (SPEC §4.3). */
 export function headerKey(header: string): string {
   return header.toLowerCase().replace(/[\u2013\u2014]/g, '-').replace(/[\s_]+/g, '');

@@ -29,7 +29,8 @@ export const generic: RubricInput = {
       amount: ['amount', 'value', 'deal_value', 'close_value', 'revenue'],
       currency: ['currency'],
       created: ['created', 'created_at', 'create_date', 'created_date', 'engage_date', 'open_date'],
-      closed: ['closed', 'closed_at', 'close_date', 'closed_date', 'won_date'],
+      // A date column first: `closed` is often a TRUE/FALSE flag beside `close_date`.
+      closed: ['close_date', 'closed_date', 'closed_at', 'closing_date', 'won_date', 'closed'],
       owner: ['owner', 'deal_owner', 'sales_agent', 'sales_rep', 'rep'],
       lastActivity: ['last_activity', 'last_activity_date', 'updated_at'],
     },

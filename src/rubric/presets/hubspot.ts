@@ -1,34 +1,37 @@
 import type { RubricInput } from '../schema.js';
 
-/** HubSpot "all properties" exports of contacts and deals (CRM-EXPORTS.md). */
+/**
+ * HubSpot "all properties" exports of contacts and deals, by display names or by the internal
+ * property names of API and warehouse exports (`hs_object_id`, `lifecyclestage`, `dealstage`).
+ */
 export const hubspot: RubricInput = {
   version: 1,
   dateOrder: 'mdy',
   leads: {
     columns: {
-      id: ['Record ID', 'Contact ID'],
+      id: ['Record ID', 'Contact ID', 'hs_object_id', 'vid'],
       email: 'Email',
       firstName: 'First Name',
       lastName: 'Last Name',
-      company: ['Company Name', 'Associated Company'],
-      source: 'Original Source',
-      sourceDetail: 'Original Source Drill-Down 1',
+      company: ['Company Name', 'Associated Company', 'company'],
+      source: ['Original Source', 'hs_analytics_source'],
+      sourceDetail: ['Original Source Drill-Down 1', 'hs_analytics_source_data_1'],
       created: 'Create Date',
       status: 'Lifecycle Stage',
-      owner: 'Contact owner',
-      lastActivity: 'Last Activity Date',
+      owner: ['Contact owner', 'hubspot_owner_id'],
+      lastActivity: ['Last Activity Date', 'notes_last_updated'],
     },
   },
   deals: {
     columns: {
-      id: ['Record ID', 'Deal ID'],
-      lead: 'Associated Contact IDs',
+      id: ['Record ID', 'Deal ID', 'hs_object_id'],
+      lead: ['Associated Contact IDs', 'associated_contact_ids', 'associatedcontactids'],
       stage: 'Deal Stage',
       amount: ['Amount in company currency', 'Amount'],
       currency: 'Currency',
       created: 'Create Date',
       closed: 'Close Date',
-      owner: 'Deal owner',
+      owner: ['Deal owner', 'hubspot_owner_id'],
       lastActivity: 'Last Activity Date',
     },
     won: ['closedwon', 'Closed Won'],
@@ -61,30 +64,32 @@ export const hubspot: RubricInput = {
       label: 'MQL',
       side: 'marketing',
       stallAfterDays: 14,
-      reachedWhen: { date: 'Became a Marketing Qualified Lead Date', status: ['marketingqualifiedlead', 'Marketing Qualified Lead'] },
+      reachedWhen: { date: ['Became a Marketing Qualified Lead Date', 'hs_lifecyclestage_marketingqualifiedlead_date'], status: ['marketingqualifiedlead', 'Marketing Qualified Lead'] },
     },
     {
       key: 'sql',
       label: 'SQL',
       side: 'sales',
       stallAfterDays: 7,
-      reachedWhen: { date: 'Became a Sales Qualified Lead Date', status: ['salesqualifiedlead', 'Sales Qualified Lead'] },
+      reachedWhen: { date: ['Became a Sales Qualified Lead Date', 'hs_lifecyclestage_salesqualifiedlead_date'], status: ['salesqualifiedlead', 'Sales Qualified Lead'] },
     },
     {
       key: 'opportunity',
       label: 'Opportunity',
       side: 'sales',
       stallAfterDays: 30,
-      reachedWhen: { date: 'Became an Opportunity Date', status: ['opportunity', 'Opportunity'], deal: 'any' },
+      reachedWhen: { date: ['Became an Opportunity Date', 'hs_lifecyclestage_opportunity_date'], status: ['opportunity', 'Opportunity'], deal: 'any' },
     },
     {
       key: 'won',
       label: 'Customer',
       side: 'sales',
-      reachedWhen: { date: 'Became a Customer Date', status: ['customer', 'Customer', 'evangelist', 'Evangelist'], deal: 'won' },
+      reachedWhen: { date: ['Became a Customer Date', 'hs_lifecyclestage_customer_date'], status: ['customer', 'Customer', 'evangelist', 'Evangelist'], deal: 'won' },
     },
   ],
-  disqualified: { 'Lead Status': { in: ['UNQUALIFIED', 'Unqualified', 'BAD_TIMING', 'Bad Timing'] } },
+  disqualified: {
+    any: [{ 'Lead Status': { in: ['UNQUALIFIED', 'Unqualified', 'BAD_TIMING', 'Bad Timing'] } }, { hs_lead_status: { in: ['UNQUALIFIED', 'BAD_TIMING'] } }],
+  },
   score: {
     signals: [
       { name: 'Decision maker', points: 20, when: { 'Job Title': { matches: '\\b(vp|vice president|director|head|chief|founder|owner|ceo|cto|cmo|coo|cfo)\\b' } } },

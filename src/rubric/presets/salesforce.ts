@@ -1,7 +1,8 @@
 import type { RubricInput } from '../schema.js';
 
 /**
- * Salesforce report exports ("Details Only" CSV) of leads and opportunities (CRM-EXPORTS.md).
+ * Salesforce report exports ("Details Only" CSV) of leads and opportunities, by their labels or
+ * their API names (`LeadSource`, `StageName`, `OwnerId`; header matching ignores case and spaces).
  * A standard lead report does not carry the opportunity a lead converted into; add the
  * "Converted Opportunity ID" column to the report so deals can be joined to leads.
  */
@@ -10,28 +11,28 @@ export const salesforce: RubricInput = {
   dateOrder: 'mdy',
   leads: {
     columns: {
-      id: 'Lead ID',
+      id: ['Lead ID', 'Id'],
       email: 'Email',
       firstName: 'First Name',
       lastName: 'Last Name',
       company: 'Company',
       source: 'Lead Source',
       created: 'Created Date',
-      status: 'Lead Status',
-      owner: 'Lead Owner',
-      lastActivity: 'Last Activity',
+      status: ['Lead Status', 'Status'],
+      owner: ['Lead Owner', 'Owner', 'Owner Name', 'OwnerId'],
+      lastActivity: ['Last Activity', 'Last Activity Date'],
     },
   },
   deals: {
     columns: {
-      id: 'Opportunity ID',
-      stage: 'Stage',
+      id: ['Opportunity ID', 'Id'],
+      stage: ['Stage', 'StageName'],
       amount: ['Total Amount', 'Amount'],
       currency: ['Total Amount Currency', 'Opportunity Currency', 'Amount Currency'],
       created: 'Created Date',
       closed: 'Close Date',
-      owner: 'Opportunity Owner',
-      lastActivity: 'Last Activity',
+      owner: ['Opportunity Owner', 'Owner', 'Owner Name', 'OwnerId'],
+      lastActivity: ['Last Activity', 'Last Activity Date'],
     },
     won: ['Closed Won'],
     lost: ['Closed Lost'],
@@ -56,7 +57,7 @@ export const salesforce: RubricInput = {
       label: 'Opportunity',
       side: 'sales',
       stallAfterDays: 30,
-      reachedWhen: { date: 'Converted Date', deal: 'any', when: { Converted: { eq: true } } },
+      reachedWhen: { date: 'Converted Date', deal: 'any', when: { any: [{ Converted: { eq: true } }, { IsConverted: { eq: true } }] } },
     },
     { key: 'won', label: 'Won', side: 'sales', reachedWhen: { deal: 'won' } },
   ],

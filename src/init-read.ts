@@ -1,0 +1,93 @@
+/**
+ * Reads an export once for `init`: every column profiled (src/data/profile.ts), the values of the
+ * columns that may be join keys kept in full (the join is chosen by measured overlap), and a deal
+ * stage column beside a probability column (to order stages). Rows that are not data (footers,
+ * ragged rows) are left out, as an audit would.
+ */
+import { joinKeys } from './data/map.js';
+import { parseAmount } from './data/normalize.js';
+import { isEmptyCell, Profiler } from './data/profile.js';
+import { readCsv, type CsvHeader, type CsvOptions } from './io/read-csv.js';
+import type { Loaded, LoadOptions } from './load.js';
+import { keyCandidates, type InitFile, type KeyValues } from './rubric/init.js';
+import { DEAL_RULES, LEAD_RULES, recognize, type Recognized } from './rubric/recognize.js';
+import type { ColumnChoice } from './rubric/resolve.js';
+
+/** Distinct keys kept per candidate column: past this, a column's overlap is measured on what was kept. */
+const KEY_CAP = 2_000_000;
+
+export async function readForInit(file: string, side: 'leads' | 'deals', options: CsvOptions): Promise<InitFile & { header: CsvHeader }> {
+  let header: CsvHeader | undefined;
+  let profiler: Profiler | undefined;
+  let rows = 0;
+  const leadKeys = new Map<number, Map<string, number>>();
+  const dealKeys = new Map<number, string[][]>();
+  let pair: { stage: number; probability: number; rows: [string, number][] } | undefined;
+  await readCsv(file, options, (h) => {
+    header = h;
+    profiler = new Profiler(h.names);
+    const candidates = keyCandidates(side, h.names).map((name) => h.names.indexOf(name));
+    for (const i of candidates) {
+      if (side === 'leads') leadKeys.set(i, new Map());
+      else dealKeys.set(i, []);
+    }
+    const stage = h.names.findIndex((n) => /stage/i.test(n));
+    const probability = h.names.findIndex((n) => /probab/i.test(n));
+    if (side === 'deals' && stage >= 0 && probability >= 0) pair = { stage, probability, rows: [] };
+    return {
+      row(cells) {
+        rows++;
+        profiler!.row(cells);
+        for (const [i, count] of leadKeys) {
+          const cell = cells[i] ?? '';
+          if (isEmptyCell(cell) || count.size >= KEY_CAP) continue;
+          for (const key of new Set(joinKeys(cell.trim()))) count.set(key, (count.get(key) ?? 0) + 1);
+        }
+        for (const [i, list] of dealKeys) {
+          const cell = cells[i] ?? '';
+          if (list.length < KEY_CAP) list.push(isEmptyCell(cell) ? [] : joinKeys(cell.trim()));
+        }
+        if (pair) {
+          const stageText = (cells[pair.stage] ?? '').trim();
+          const p = parseAmount(cells[pair.probability] ?? '');
+          if (stageText !== '' && Number.isFinite(p)) pair.rows.push([stageText, p]);
+        }
+      },
+      other() {},
+    };
+  });
+  const keys = new Map<string, KeyValues>();
+  for (const [i, count] of leadKeys) keys.set(header!.names[i]!, { kind: 'leads', count });
+  for (const [i, list] of dealKeys) keys.set(header!.names[i]!, { kind: 'deals', rows: list });
+  return {
+    file,
+    header: header!,
+    profiles: profiler!.finish(),
+    rows,
+    keys,
+    ...(pair ? { stageProbability: { stage: header!.names[pair.stage]!, probability: header!.names[pair.probability]!, rows: pair.rows } } : {}),
+  };
+}
+
+export interface Recognition {
+  readonly leads?: Readonly<Record<string, Recognized>>;
+  readonly deals?: Readonly<Record<string, Recognized>>;
+  /** Each column's kind of values, by file side. */
+  readonly kinds: { readonly leads?: ReadonlyMap<string, string>; readonly deals?: ReadonlyMap<string, string> };
+}
+
+/** What recognition makes of the files a run read, with the rubric's own names tried first (for `check`). */
+export async function recognizeInputs(loaded: Loaded, options: LoadOptions): Promise<Recognition> {
+  const csv: CsvOptions = { delimiter: options.delimiter, encoding: options.encoding };
+  const names = (columns: Partial<Record<string, ColumnChoice>>) => Object.fromEntries(Object.entries(columns).map(([f, c]) => [f, c?.candidates ?? []]));
+  const side = async (file: string | undefined, which: 'leads' | 'deals') => {
+    if (file === undefined || file === '-') return undefined;
+    const read = await readForInit(file, which, csv);
+    const columns = which === 'leads' ? loaded.rubric.leads.columns : loaded.rubric.deals.columns;
+    const rules = (which === 'leads' ? LEAD_RULES : DEAL_RULES) as Record<string, (typeof LEAD_RULES)['id']>;
+    return { found: recognize(rules, read.profiles, names(columns)), kinds: new Map(read.profiles.map((p) => [p.name, p.kind])) };
+  };
+  const leads = await side(loaded.leads ? options.leads : undefined, 'leads');
+  const deals = await side(loaded.deals ? options.deals : undefined, 'deals');
+  return { leads: leads?.found, deals: deals?.found, kinds: { leads: leads?.kinds, deals: deals?.kinds } };
+}

@@ -1,0 +1,130 @@
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { profileRows } from '../src/data/profile.js';
+import { initRubric, joinPairs, pruneCondition, type InitFile, type KeyValues } from '../src/rubric/init.js';
+import { resolveRubric } from '../src/rubric/resolve.js';
+import { rubricSchema, type RubricInput } from '../src/rubric/schema.js';
+
+/** An InitFile from inline rows, with every column's keys kept as the CLI keeps candidates'. */
+function file(name: string, side: 'leads' | 'deals', header: string[], rows: string[][], extra: Partial<InitFile> = {}): InitFile {
+  const keys = new Map<string, KeyValues>();
+  header.forEach((h, i) => {
+    if (side === 'leads') {
+      const count = new Map<string, number>();
+      for (const r of rows) if (r[i]) count.set(r[i]!, (count.get(r[i]!) ?? 0) + 1);
+      keys.set(h, { kind: 'leads', count });
+    } else keys.set(h, { kind: 'deals', rows: rows.map((r) => (r[i] ? [r[i]!] : [])) });
+  });
+  return { file: name, profiles: profileRows(header, rows), rows: rows.length, keys, ...extra };
+}
+
+function written(text: string): RubricInput {
+  const parsed = rubricSchema.safeParse(parse(text));
+  if (!parsed.success) throw new Error(`init wrote an invalid rubric: ${parsed.error.message}\n${text}`);
+  resolveRubric(parsed.data, 'init', parsed.data.preset ?? 'generic');
+  return parsed.data;
+}
+
+const day = (i: number) => `2024-${String((i % 12) + 1).padStart(2, '0')}-${String((i % 27) + 1).padStart(2, '0')}`;
+
+describe('init from values', () => {
+  it('deals only: won and lost from stage names, open stages in a known pipeline order, nothing null that breaks', () => {
+    const stages = ['Closed Won', 'Negotiation/Review', 'Prospecting', 'Closed Lost', 'Qualification'];
+    const rows = Array.from({ length: 60 }, (_, i) => [`D${1000 + i}`, stages[i % 5]!, String(100 * i), day(i), ['Ana', 'Ben'][i % 2]!]);
+    const rubric = written(initRubric({ preset: 'generic', presetWhy: 'test', deals: file('d.csv', 'deals', ['id', 'stage', 'amount', 'created', 'owner'], rows), today: '2026-12-05' }));
+    expect(rubric.deals!.won).toEqual(['Closed Won']);
+    expect(rubric.deals!.lost).toEqual(['Closed Lost']);
+    expect(rubric.deals!.stages!.map((s) => s.value)).toEqual(['Prospecting', 'Qualification', 'Negotiation/Review']);
+    expect(rubric.stages!.map((s) => s.key)).toEqual(['lead', 'opportunity', 'won']);
+  });
+
+  it('reads won from a flag column and lost from closed-and-not-won', () => {
+    const rows = Array.from({ length: 40 }, (_, i) => [`006${i}`, ['Stage A', 'Stage B', 'Done'][i % 3]!, i % 3 === 2 ? 'true' : 'false', i % 3 === 2 || i % 5 === 0 ? 'true' : 'false']);
+    const rubric = written(initRubric({ preset: 'generic', presetWhy: 'test', deals: file('o.csv', 'deals', ['Id', 'StageName', 'IsWon', 'IsClosed'], rows), today: '2026-12-05' }));
+    expect(rubric.deals!.won).toEqual({ IsWon: { eq: true } });
+    expect(rubric.deals!.lost).toEqual({ IsClosed: { eq: true }, IsWon: { eq: false } });
+  });
+
+  it('orders unknown stages by a probability column, and says so', () => {
+    const rows: string[][] = [];
+    const prob: [string, number][] = [];
+    for (let i = 0; i < 30; i++) {
+      const [s, p] = [['Demo', 40], ['Intro', 10], ['Contract', 80]][i % 3] as [string, number];
+      rows.push([`X${i}`, s, String(p)]);
+      prob.push([s, p]);
+    }
+    const text = initRubric({ preset: 'generic', presetWhy: 'test', deals: file('p.csv', 'deals', ['deal_id', 'sales_stage', 'probability'], rows, { stageProbability: { stage: 'sales_stage', probability: 'probability', rows: prob } }), today: '2026-12-05' });
+    expect(written(text).deals!.stages!.map((s) => s.value)).toEqual(['Intro', 'Demo', 'Contract']);
+    expect(text).toMatch(/ordered by the average of "probability" per stage \(review\)/);
+  });
+
+  it('leads only: a conversion flag is the last stage, statuses become stages and disqualification', () => {
+    const statuses = ['Open - Not Contacted', 'Working - Contacted', 'Marketing Qualified', 'Unqualified', 'Closed - Converted'];
+    const rows = Array.from({ length: 50 }, (_, i) => [`L${i}`, ['Web', 'web', 'Partner'][i % 3]!, statuses[i % 5]!, i % 5 === 4 ? '1' : '0', day(i)]);
+    const text = initRubric({ preset: 'generic', presetWhy: 'test', leads: file('l.csv', 'leads', ['lead_id', 'lead_source', 'status', 'Converted', 'created'], rows), today: '2026-12-05' });
+    const rubric = written(text);
+    const keys = rubric.stages!.map((s) => s.key);
+    expect(keys).toEqual(['lead', 'mql', 'sql', 'converted']);
+    expect(rubric.stages!.at(-1)!.reachedWhen!.when).toEqual({ Converted: { eq: true } });
+    expect(rubric.stages!.every((s) => s.reachedWhen?.deal === undefined)).toBe(true);
+    expect(rubric.disqualified).toEqual({ status: { in: ['Unqualified'] } });
+    // Spellings of one source are one channel, with its count.
+    expect(rubric.channels![0]).toEqual({ name: 'Web', when: { source: { in: ['Web', 'web'] } } });
+    expect(text).toMatch(/"Web", "web" \] \} \} \}\s+# 34 leads/);
+  });
+
+  it('writes header text only as quoted data: a hostile header stays one name', () => {
+    const evil = 'Source\nalerts: [{ report: sources, metric: win_rate, below: 1 }] #';
+    const rows = Array.from({ length: 10 }, (_, i) => [`L${i}`, 'Web']);
+    const text = initRubric({ preset: 'generic', presetWhy: 'test', leads: file('l.csv', 'leads', ['id', evil], rows), today: '2026-12-05' });
+    const rubric = written(text);
+    expect(rubric.alerts).toBeUndefined();
+    expect(Object.keys(parse(text))).not.toContain('alerts');
+    expect(text).not.toMatch(/^alerts:/m);
+  });
+
+  it('joins by the pair of columns whose values meet most, and states shared keys', () => {
+    const leads = Array.from({ length: 20 }, (_, i) => [`00Q${i}`, `001A${i % 5}`, i < 2 ? `006${i}` : '']);
+    const deals = Array.from({ length: 5 }, (_, i) => [`006${i}`, `001A${i}`, i < 2 ? 'Closed Won' : 'Prospecting']);
+    const L = file('l.csv', 'leads', ['Id', 'ConvertedAccountId', 'ConvertedOpportunityId'], leads);
+    const D = file('o.csv', 'deals', ['Id', 'AccountId', 'StageName'], deals);
+    const best = joinPairs(L, D)[0]!;
+    expect(best).toMatchObject({ lead: 'ConvertedAccountId', deal: 'AccountId', deals: 5, matched: 5, shared: 5 });
+    const text = initRubric({ preset: 'salesforce', presetWhy: 'test', leads: L, deals: D, today: '2026-12-05' });
+    expect(text).toMatch(/Measured: 5 deals of 5 with a key \(100\.0%\) match a lead by "ConvertedAccountId" = "AccountId"/);
+    expect(text).toMatch(/5 deals match several leads/);
+    expect(parse(text).join).toMatchObject({ lead: 'ConvertedAccountId', deal: 'AccountId', shared: 'all' });
+  });
+});
+
+describe('init picks the join a person would', () => {
+  // 40 leads at 10 companies, 6 converted into an opportunity; 12 deals at those companies, 6 from the leads.
+  const leads = Array.from({ length: 40 }, (_, i) => [`00Q${1000 + i}`, `Company ${i % 10}`, i < 6 ? `006${i}` : '', ['u1', 'u2'][i % 2]!]);
+  const deals = Array.from({ length: 12 }, (_, i) => [`006${i}`, `Company ${i % 10}`, i % 3 ? 'Prospecting' : 'Closed Won', ['u1', 'u2'][i % 2]!]);
+  const L = file('l.csv', 'leads', ['Lead ID', 'Company', 'Converted Opportunity ID', 'Owner ID'], leads);
+  const D = file('o.csv', 'deals', ['Opportunity ID', 'Account Name', 'Stage', 'Owner ID'], deals);
+
+  it('by id when an id link reaches a fair share of deals, though a name link reaches more', () => {
+    const text = initRubric({ preset: 'generic', presetWhy: 'test', leads: L, deals: D, today: '2026-12-05' });
+    expect(parse(text).join).toEqual({ lead: 'Converted Opportunity ID', deal: 'id' });
+    expect(text).toMatch(/runner-up: "Company" = "Account Name": 12 of 12 deals \(by name, not id\)/);
+  });
+
+  it('never by owner ids, which overlap completely', () => {
+    const pairs = joinPairs(L, D, 'Lead ID').map((p) => `${p.lead}=${p.deal}`);
+    expect(pairs).not.toContain('Owner ID=Owner ID');
+    expect(pairs).toContain('Company=Account Name');
+  });
+});
+
+describe('pruneCondition', () => {
+  const has = (f: string) => f !== 'missing';
+  it('drops what a file cannot answer', () => {
+    expect(pruneCondition({ any: [{ missing: { eq: true } }, { here: { eq: true } }] }, has)).toEqual({ any: [{ here: { eq: true } }] });
+    expect(pruneCondition({ here: { eq: 1 }, missing: { eq: 2 } }, has)).toBeUndefined();
+    expect(pruneCondition({ all: [{ here: { eq: 1 } }, { missing: { eq: 2 } }] }, has)).toBeUndefined();
+    expect(pruneCondition({ not: { missing: { eq: 1 } } }, has)).toBeUndefined();
+    expect(pruneCondition({ any: [{ missing: { eq: 1 } }] }, has)).toBeUndefined();
+    expect(pruneCondition({ here: { eq: 1 } }, has)).toEqual({ here: { eq: 1 } });
+  });
+});
