@@ -1,9 +1,10 @@
 /**
- * Seeded generator of generic lead and deal exports with **planted effects** (scenario `planted`)
- * or none at all (scenario `control`), and a record of what it planted, so tests can check that
- * leadaudit's accountability reports (SPEC §6.0, §6.3–6.7) name exactly the planted things.
+ * Seeded generator of generic lead and deal exports with **planted effects** (scenario `planted`),
+ * a sales gap that no owner or grade explains (scenario `sales-gap`), or none at all (scenario
+ * `control`), and a record of what it planted, so tests can check that leadaudit's accountability
+ * reports (SPEC §6.0, §6.3–6.7; docs/verdicts.md) name exactly the planted things.
  *
- *   node dist/scripts/generate-planted.js            # fixtures/planted/{planted,control}/ + rubric.yml
+ *   node dist/scripts/generate-planted.js            # fixtures/planted/{planted,control,sales-gap}/ + rubric.yml
  *   node dist/scripts/generate-planted.js --scenario planted --leads 4000 --seed 7 \
  *        --as-of 2025-06-30 --out /tmp/planted     # also writes rubric.yml into --out
  *
@@ -13,6 +14,10 @@
  *    0.4× as often. `Big company` and `Form filler` have the same win rate with and without.
  * 3. Most of `Omar`'s grade-A leads that reach SQL stay there, idle for 30–90 days (stalled).
  * 4. `Paid Social` is mostly grade D and hands off about half of its grade-D leads, which rarely win.
+ * In `sales-gap` everything is as in `control` except that every owner lets 40% of the handed-off,
+ * not-won leads stay idle at SQL, whatever their grade: qualified handoffs stall far above the
+ * verdict's 10% tolerance, with no owner and no grade stalling more than the rest (sales gap rule
+ * `above_tolerance` alone, docs/verdicts.md).
  * In `control` every channel has the same grade mix, every lead the same chance of being handed off
  * and of winning whatever its channel, grade or signals, and every owner stalls alike: any
  * difference is sampling noise.
@@ -38,7 +43,7 @@ import { DAY_MS, Rng, dayOf } from './random.js';
 
 // ---------------------------------------------------------------- options and the record of what was planted
 
-export const SCENARIOS = ['planted', 'control'] as const;
+export const SCENARIOS = ['planted', 'control', 'sales-gap'] as const;
 export type Scenario = (typeof SCENARIOS)[number];
 
 export interface PlantedOptions {
@@ -61,6 +66,8 @@ export interface Planted {
     inverseSignal: string | null;
     stallingOwner: string | null;
     floodingChannel: string | null;
+    /** sales-gap: the chance, for every owner and grade, that a handed-off lead that does not win stays idle at SQL. */
+    teamSqlStall: number | null;
   };
   counts: {
     channels: Record<string, { leads: number; won: number; handedOff: number; handedOffUnqualified: number }>;
@@ -76,13 +83,16 @@ export interface Planted {
 
 /**
  * The bundled fixtures use seed 1, decided before looking at any result: the tests must hold on
- * data nobody picked. Across seeds 1–20, leadaudit named exactly the planted effects in all 20
- * planted exports, and named something in 1 of 20 controls (an owner, seed 12) — the 5% false-
- * alarm rate its Holm-adjusted tests are built for (test/planted.test.ts checks seeds 1–6).
+ * data nobody picked. Across seeds 1–20 of the control (with open deals idle 10% of the time,
+ * 2026-12), leadaudit named something in 6 of 20: an owner (seeds 5, 19), qualified handoffs
+ * stalling more than unqualified ones (14), an inverted rubric (13, 17, 18) — about the 5% per
+ * family its tests are built for, over six families (test/planted.test.ts checks seeds 1–6);
+ * the sales gap's tolerance rule fired on none (stalled shares 4–7%, against 10%).
  */
 export const BUNDLED: readonly Omit<PlantedOptions, 'out'>[] = [
   { scenario: 'planted', leads: 4000, seed: 1, asOf: '2025-06-30' },
   { scenario: 'control', leads: 4000, seed: 1, asOf: '2025-06-30' },
+  { scenario: 'sales-gap', leads: 4000, seed: 1, asOf: '2025-06-30' },
 ];
 
 // ---------------------------------------------------------------- the rubric, and the generator's view of it
@@ -177,6 +187,14 @@ const CONTROL_MQL = 0.55;
 /** Planted: chance that Omar's grade-A, handed-off, not-won lead stays idle at SQL; everyone else's. */
 const OMAR_SQL_STALL = 0.85;
 const SQL_STALL = 0.04;
+/** sales-gap: the same chance for every owner and grade, far above what the verdict tolerates. */
+const TEAM_SQL_STALL = 0.4;
+/**
+ * Chance that an open deal has sat idle (31–180 days): planted 35%. In control and sales-gap 10%,
+ * so that in control about 5% of qualified handoffs stall in sales stages — well within the sales
+ * gap's default 10% tolerance (docs/verdicts.md), where a control has nothing to find.
+ */
+const IDLE_OPEN_DEAL: Record<Scenario, number> = { planted: 0.35, control: 0.1, 'sales-gap': 0.1 };
 
 type Fate = 'won' | 'dealLost' | 'dealOpen' | 'sqlStalled' | 'sqlActive' | 'beforeHandoff';
 
@@ -288,7 +306,7 @@ function decide(rng: Rng, scenario: Scenario, channel: string, owner: string, ma
   }
   if (rng.chance(pWin)) return { fate: 'won', mql: true, disqualified: false };
   if (rng.chance(!planted ? CONTROL_HANDOFF : flood ? FLOOD_HANDOFF : HANDOFF[grade]!)) {
-    const pStall = planted && owner === 'Omar' && grade === 'A' ? OMAR_SQL_STALL : SQL_STALL;
+    const pStall = scenario === 'sales-gap' ? TEAM_SQL_STALL : planted && owner === 'Omar' && grade === 'A' ? OMAR_SQL_STALL : SQL_STALL;
     if (rng.chance(pStall)) return { fate: 'sqlStalled', mql: true, disqualified: false };
     const r = rng.next();
     const fate: Fate = r < 0.06 ? 'sqlActive' : r < 0.7 ? 'dealLost' : 'dealOpen';
@@ -327,7 +345,7 @@ function placeJourney(rng: Rng, d: Decision, owner: string, grade: string, scena
     }
     case 'dealOpen': {
       // An open deal is young: created in the last 60 days, or 31–180 days ago and idle since.
-      const idle = rng.chance(0.35);
+      const idle = rng.chance(IDLE_OPEN_DEAL[scenario]);
       const after = rng.int(0, 10);
       endAt(3, idle ? rng.int(asOf - 180, asOf - STALL_AFTER.opportunity - 1 - after) : rng.int(asOf - 60, asOf));
       j.deal = { stage: rng.chance(0.55) ? 'discovery' : 'proposal', amount: amount(), closed: NaN };
@@ -551,6 +569,7 @@ export function generatePlanted(options: PlantedOptions): Planted {
       inverseSignal: planted ? 'Webinar attendee' : null,
       stallingOwner: planted ? 'Omar' : null,
       floodingChannel: planted ? 'Paid Social' : null,
+      teamSqlStall: options.scenario === 'sales-gap' ? TEAM_SQL_STALL : null,
     },
     counts,
   };
@@ -574,8 +593,8 @@ function projectRoot(): string {
   return dir;
 }
 
-const USAGE = `usage: generate-planted [--scenario planted|control --out DIR] [--leads N] [--seed S] [--as-of YYYY-MM-DD]
-With no arguments, writes fixtures/planted/{planted,control}/ and fixtures/planted/rubric.yml.
+const USAGE = `usage: generate-planted [--scenario planted|control|sales-gap --out DIR] [--leads N] [--seed S] [--as-of YYYY-MM-DD]
+With no arguments, writes fixtures/planted/{planted,control,sales-gap}/ and fixtures/planted/rubric.yml.
 With --out, writes leads.csv, deals.csv, planted.json and rubric.yml into DIR.`;
 
 export interface Run {

@@ -19,7 +19,7 @@ import { progressLine } from './progress.js';
 import { workerReads } from './split.js';
 import type { RunDocument } from './reports/diff.js';
 import { buildReports, REPORT_COMMANDS, type ReportName } from './reports/index.js';
-import { verdicts } from './reports/matrix.js';
+import { verdicts } from './reports/verdicts.js';
 import { detectPreset } from './rubric/recognize.js';
 import { checkPresetName } from './rubric/resolve.js';
 import { PRESET_NAMES } from './rubric/fields.js';
@@ -275,7 +275,7 @@ async function runReports(
   const reports = await build(loaded);
   const rules = [...o.failOn.map(parseRule), ...rubricRules(loaded.rubric.alerts)];
   const alerts = checkAlerts(rules, reports);
-  const result: AuditResult = { asOf: isoDate(options.asOf), inputs: loaded.data.inputs, reports, verdict: verdicts(loaded.data).map((v) => v.text), alerts };
+  const result: AuditResult = { asOf: isoDate(options.asOf), inputs: loaded.data.inputs, reports, verdict: verdicts(loaded.data), alerts };
   const format = o.format as FormatName;
   const renderer = await renderers[format]();
   const render = (r: AuditResult, toTerminal: boolean) =>
@@ -319,6 +319,12 @@ How leads are judged (see the rubric, \`leadaudit schema\`):
     longer than the stage's stallAfterDays, as of --as-of.
   - Every row is used, rejected (with --rejects FILE to see them) or skipped (blank lines, report
     footers), and counted in the summary.
+  - Verdicts (docs/verdicts.md): a sales gap when the 95% interval of qualified handoffs stalled in
+    sales stages lies above the rubric's verdicts.salesStallTolerance (default 0.1), or an owner
+    lets them stall more than the rest, or they stall more than unqualified ones; a marketing gap
+    and a rubric check likewise. With --format json each is an object with its numbers.
+  - Warned on stderr: a stage these inputs cannot reach (e.g. won by a deal, with no deals file; its
+    rates are then not judged), and an --as-of more than 90 days after the newest date in the data.
 
 Exit codes: 0 ok, 1 input error, 2 usage or rubric error, 3 an alert fired.
 

@@ -26,7 +26,8 @@ import {
 } from './data/map.js';
 import { isoDate, numberFormatOf, numberFormatWarning, parseAmount, type DateOrder } from './data/normalize.js';
 import type { ClassifiedLead, Deal, FileAccounting } from './model.js';
-import type { AuditData, Grouping, JoinFacts } from './reports/context.js';
+import type { AuditData, Caveats, Grouping, JoinFacts } from './reports/context.js';
+import { newestDate, staleAsOfWarning, unreachableStages, unreachableWarning } from './data/caveats.js';
 import { detectPreset } from './rubric/recognize.js';
 import { resolveRubric, type Rubric } from './rubric/resolve.js';
 import type { PresetName } from './rubric/fields.js';
@@ -340,6 +341,7 @@ function classifyAll(
     throw new UsageError(`--by ${options.by}: a deals-only run groups deals by owner, stage or a column of the deals file`);
   }
   const kept = keptDeals;
+  const caveats = findCaveats(options, rubric, leadsIn, dealsIn, warnings);
   const data: AuditData = {
     rubric,
     asOf,
@@ -353,6 +355,7 @@ function classifyAll(
     spend,
     redact: options.redact ?? false,
     join: joinFacts,
+    caveats,
   };
   const rejects = [...(leadsIn?.read.accounting.rejects ?? []), ...(dealsIn?.read.accounting.rejects ?? [])];
   return { data, rubric, notices, warnings, rejects, leads: leadsIn, deals: dealsIn };
@@ -383,6 +386,16 @@ export function sharedDealsText(shared: Joined['shared'], mode: SharedMode, stat
   const deals = `${shared.deals} deal${shared.deals === 1 ? '' : 's'} matched several leads (${shared.leads} leads in all)`;
   if (mode === 'first') return `${deals}; join.shared: first credits the first${stated ? '' : ' (set join.shared: all to credit each)'}`;
   return `${deals}; join.shared: all credits each, splitting ${shared.deals === 1 ? 'it' : 'each'} evenly among them`;
+}
+
+/** Stages these inputs cannot reach, and an --as-of far after the data: found, and added to the warnings (docs/verdicts.md). */
+function findCaveats(options: LoadOptions, rubric: Rubric, leadsIn: Loaded['leads'], dealsIn: Loaded['deals'], warnings: string[]): Caveats {
+  const unreachable = leadsIn === null ? [] : unreachableStages(rubric, leadsIn.plan, dealsIn !== null);
+  warnings.push(...unreachable.map(unreachableWarning));
+  const newest = newestDate(leadsIn?.read.leads ?? null, dealsIn?.read.deals ?? null);
+  const staleAsOf = staleAsOfWarning(newest, options.asOf);
+  if (staleAsOf !== undefined) warnings.push(staleAsOf);
+  return { unreachable, newest, staleAsOf };
 }
 
 /** Moves one used row to skipped, with why: outside the window, or no created date to judge by. */

@@ -182,12 +182,34 @@ export interface FiredAlert {
   readonly threshold: number;
 }
 
+// ---------------------------------------------------------------- verdicts (docs/verdicts.md)
+
+export type VerdictTopic = 'marketing gap' | 'sales gap' | 'rubric check';
+export type VerdictFinding = 'gap' | 'no gap' | 'works' | 'inverted' | 'no evidence' | 'not enough data' | 'not applicable' | 'not judged';
+
+/**
+ * One verdict line: the sentence for people, and for machines the finding with the numbers behind
+ * it. docs/verdicts.md states each rule and every key of `numbers`; the keys of a topic are the same
+ * in every run (null when the rule could not compute them), so a script can read them.
+ */
+export interface Verdict {
+  readonly topic: VerdictTopic;
+  readonly finding: VerdictFinding;
+  /** The rules that found the gap (or the trend), by their docs/verdicts.md names; empty when none did. */
+  readonly rules: readonly string[];
+  /** The groups it points at: the channel flooding handoff, the owner letting handoffs stall. */
+  readonly names: readonly string[];
+  /** Counts, rates (fractions), interval ends and p-values, unrounded; null when not computed. */
+  readonly numbers: Readonly<Record<string, number | null>>;
+  readonly text: string;
+}
+
 export interface AuditResult {
   /** The as-of date, YYYY-MM-DD. */
   readonly asOf: string;
   readonly inputs: Inputs;
   readonly reports: readonly Report[];
-  /** One sentence per verdict line (SPEC §6.3); empty until the matrix report exists. */
-  readonly verdict: readonly string[];
+  /** The verdict lines of a run with leads (docs/verdicts.md); empty otherwise. */
+  readonly verdict: readonly Verdict[];
   readonly alerts: readonly FiredAlert[];
 }

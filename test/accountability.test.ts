@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { load } from '../src/load.js';
 import { buildReports, REPORT_COMMANDS } from '../src/reports/index.js';
-import { verdicts } from '../src/reports/matrix.js';
+import { verdicts } from '../src/reports/verdicts.js';
 import { explain } from '../src/reports/explain.js';
 import { joined, renderers } from '../src/render/index.js';
 import { dayNumber } from '../src/data/normalize.js';
@@ -48,7 +48,7 @@ describe('tiny inputs: 3 leads, 0 wins, a channel of 1', () => {
     const loaded = await tiny();
     const reports = buildReports(loaded.data, ['summary', ...REPORT_COMMANDS]);
     expect(reports.map((r) => r.name)).toEqual(['summary', 'funnel', 'sources', 'matrix', 'signals', 'stalls', 'cohorts', 'owners']);
-    const result: AuditResult = { asOf: '2025-06-30', inputs: loaded.data.inputs, reports, verdict: verdicts(loaded.data).map((v) => v.text), alerts: [] };
+    const result: AuditResult = { asOf: '2025-06-30', inputs: loaded.data.inputs, reports, verdict: verdicts(loaded.data), alerts: [] };
     for (const [name, loadRenderer] of Object.entries(renderers)) {
       const out = joined((await loadRenderer())(result, { color: false, width: 80, wide: false, tool: { name: 'leadaudit', version: 'test' } }));
       expect(out.length, name).toBeGreaterThan(100);

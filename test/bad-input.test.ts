@@ -78,8 +78,13 @@ function expectReport(r: ReturnType<typeof run>, code = 0): Doc {
   return doc;
 }
 
+/**
+ * The warnings of a run about its input, without the caveats of docs/verdicts.md (an --as-of long
+ * after the data, stages a leads-only run cannot reach), which most of these small early-2025
+ * fixtures earn and test/verdicts.test.ts checks.
+ */
 function warnings(stderr: string): string[] {
-  return stderr.split('\n').filter((l) => l.startsWith('leadaudit: warning:'));
+  return stderr.split('\n').filter((l) => l.startsWith('leadaudit: warning:') && !/^leadaudit: warning: (the newest date in the data is|stage ")/.test(l));
 }
 
 /** `--rejects FILE` of a run: every rejected row, with its line and reason. */

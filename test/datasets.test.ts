@@ -8,6 +8,7 @@ import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { load, type LoadOptions } from '../src/load.js';
 import { buildReports } from '../src/reports/index.js';
+import { verdicts as buildVerdicts } from '../src/reports/verdicts.js';
 import { parseDate } from '../src/data/normalize.js';
 
 const root = resolve(import.meta.dirname, '..');
@@ -56,7 +57,11 @@ describe.skipIf(!present)('public datasets (../shared/data)', () => {
       asOf: parseDate('2023-03-01'),
     });
     expect(loaded.data.inputs.leads).toMatchObject({ read: 2262, used: 2262, rejected: 0, skipped: 0, delimiter: ';' });
-    expect(loaded.warnings).toEqual([]);
+    // No bookings join these leads: the won stage (reached by a won deal) is named, not judged (docs/verdicts.md).
+    expect(loaded.warnings).toEqual([
+      'stage "won" cannot be reached with these inputs: it is reached only by a won deal, and there is no deals file; its rates are 0 by construction and are not judged (not judged: no deals file)',
+    ]);
+    expect(buildVerdicts(loaded.data).map((v) => v.finding)).toEqual(['not judged', 'not judged', 'not judged']);
     expect(report('sources').rows.map((r) => [r.UTM_Medium, r.leads])).toEqual([
       ['paid-content-syndication', 1260],
       ['paid-search', 635],

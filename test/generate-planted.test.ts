@@ -16,6 +16,7 @@ import {
   LEADS_HEADER,
   OWNERS,
   RUBRIC_YAML,
+  SCENARIOS,
   SIGNALS,
   generatePlanted,
   parseCli,
@@ -175,10 +176,10 @@ function effects(leads: readonly Lead[]): Effects {
 
 const exports = new Map<Scenario, Export>();
 beforeAll(() => {
-  for (const scenario of ['planted', 'control'] as const) exports.set(scenario, readExport(run(scenario).dir));
+  for (const scenario of SCENARIOS) exports.set(scenario, readExport(run(scenario).dir));
 });
 
-describe.each(['planted', 'control'] as const)('%s export', (scenario) => {
+describe.each(SCENARIOS)('%s export', (scenario) => {
   const x = (): Export => exports.get(scenario)!;
 
   it('has the generic headers, the asked-for number of leads and unique ids', () => {
@@ -302,8 +303,33 @@ describe('planted effects', () => {
       inverseSignal: 'Webinar attendee',
       stallingOwner: 'Omar',
       floodingChannel: 'Paid Social',
+      teamSqlStall: null,
     });
     expect(Object.values(exports.get('control')!.planted.planted).every((v) => v === null)).toBe(true);
+    expect(exports.get('sales-gap')!.planted.planted).toEqual({
+      bestChannel: null,
+      predictiveSignal: null,
+      inverseSignal: null,
+      stallingOwner: null,
+      floodingChannel: null,
+      teamSqlStall: 0.4,
+    });
+  });
+
+  it('plants a sales gap in sales-gap that no owner or grade explains, and none in the control', () => {
+    /** Qualified (or unqualified) handoffs stalled in sales stages, per owner, from the files. */
+    const stallShares = (leads: readonly Lead[], qualified: boolean): number[] =>
+      OWNERS.map((o) => share(leads.filter((l) => l.owner === o && l.qualified === qualified && l.furthest >= 2), (l) => l.stalled));
+    const gap = exports.get('sales-gap')!.leads;
+    const qualified = stallShares(gap, true);
+    const unqualified = stallShares(gap, false);
+    // Every owner's qualified handoffs stall far above the 10% tolerance, and alike.
+    for (const r of [...qualified, ...unqualified]) expect(r).toBeGreaterThan(0.25);
+    expect(Math.max(...qualified) - Math.min(...qualified)).toBeLessThan(0.12);
+    const all = (q: boolean) => share(gap.filter((l) => l.qualified === q && l.furthest >= 2), (l) => l.stalled);
+    expect(Math.abs(all(true) - all(false))).toBeLessThan(0.1);
+    // The control's handoffs stall well within the tolerance, for every owner.
+    for (const r of stallShares(exports.get('control')!.leads, true)) expect(r).toBeLessThan(0.1);
   });
 
   it('plants each effect strongly enough to see in the files', () => {
@@ -353,7 +379,7 @@ describe('planted effects', () => {
 describe('determinism and the bundled fixtures', () => {
   it('writes the same bytes for the same seed, and other bytes for another seed', () => {
     const files = ['leads.csv', 'deals.csv', 'planted.json'];
-    for (const scenario of ['planted', 'control'] as const) {
+    for (const scenario of SCENARIOS) {
       const a = run(scenario, { leads: 300, seed: 5 }).dir;
       const b = run(scenario, { leads: 300, seed: 5 }).dir;
       const c = run(scenario, { leads: 300, seed: 6 }).dir;
@@ -364,7 +390,7 @@ describe('determinism and the bundled fixtures', () => {
 
   it('bundles fixtures/planted as the no-argument run writes them, with a rubric leadaudit accepts', () => {
     const runs = parseCli([]);
-    expect(runs.map((r) => r.options.scenario)).toEqual(['planted', 'control']);
+    expect(runs.map((r) => r.options.scenario)).toEqual(['planted', 'control', 'sales-gap']);
     const root = runs[0]!.rubricDir;
     expect(readFileSync(join(root, 'rubric.yml'), 'utf8')).toBe(RUBRIC_YAML);
     const rubric = readRubricFile(join(root, 'rubric.yml'));
@@ -381,7 +407,7 @@ describe('determinism and the bundled fixtures', () => {
     const [one] = parseCli(['--scenario', 'control', '--out', '/tmp/x', '--leads', '10', '--seed', '3', '--as-of', '2025-01-31']);
     expect(one!.options).toEqual({ scenario: 'control', leads: 10, seed: 3, asOf: '2025-01-31', out: '/tmp/x' });
     expect(one!.rubricDir).toBe('/tmp/x');
-    expect(() => parseCli(['--scenario', 'other', '--out', '/tmp/x'])).toThrow(/--scenario: expected one of: planted, control/);
+    expect(() => parseCli(['--scenario', 'other', '--out', '/tmp/x'])).toThrow(/--scenario: expected one of: planted, control, sales-gap/);
     expect(() => parseCli(['--scenario', 'planted'])).toThrow(/--out/);
     expect(() => parseCli(['--scenario', 'planted', '--out', '/tmp/x', '--as-of', '2025-02-30'])).toThrow(/--as-of/);
     expect(() => parseCli(['--scenario', 'planted', '--out', '/tmp/x', '--leads', 'many'])).toThrow(/--leads/);

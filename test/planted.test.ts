@@ -2,16 +2,18 @@
  * Accountability on exports with planted effects (scripts/generate-planted.ts): the reports must
  * name exactly what was planted — the channel that closes three times as often, the predictive
  * and the inverse signal, the owner whose grade-A leads stall in SQL, the channel that floods
- * handoff with grade-D leads — and on a control export with none, name nothing.
+ * handoff with grade-D leads — on a sales-gap export (every owner and grade stalling alike, far
+ * above the tolerance) call the sales gap by its tolerance rule alone, and on a control export
+ * with none, name nothing.
  */
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { generatePlanted, writeRubric, type Planted, type Scenario } from '../scripts/generate-planted.js';
 import { load } from '../src/load.js';
 import { buildReports } from '../src/reports/index.js';
-import { verdicts } from '../src/reports/matrix.js';
+import { verdicts } from '../src/reports/verdicts.js';
 import { parseDate } from '../src/data/normalize.js';
 
 const root = resolve(import.meta.dirname, '..');
@@ -59,8 +61,9 @@ describe('the planted export', () => {
     expect(n.predictive).toEqual([planted.planted.predictiveSignal]);
     expect(n.inverse).toEqual([planted.planted.inverseSignal]);
     expect(n.stallingOwners).toEqual([planted.planted.stallingOwner]);
-    expect([n.sales.finding, n.sales.names]).toEqual(['gap', planted.planted.stallingOwner]);
-    expect([n.marketing.finding, n.marketing.names]).toEqual(['gap', planted.planted.floodingChannel]);
+    expect([n.sales.finding, n.sales.names]).toEqual(['gap', [planted.planted.stallingOwner]]);
+    expect(n.sales.rules).toContain('owner');
+    expect([n.marketing.finding, n.marketing.names]).toEqual(['gap', [planted.planted.floodingChannel]]);
     expect(n.rubricCheck.finding).toBe('works');
     expect(n.sales.text).toMatch(/Omar's: \d+\.\d% of that owner's qualified handoffs vs \d+\.\d% for other owners \(p < 0\.001\)/);
   });
@@ -105,8 +108,55 @@ describe('the control export', () => {
     expect(Object.values(planted.planted).every((v) => v === null)).toBe(true);
     const n = await named(dir, rubric);
     expect([n.best, n.worst, n.predictive, n.inverse, n.stallingOwners]).toEqual([null, null, [], [], []]);
-    expect([n.marketing.finding, n.marketing.names, n.sales.finding, n.sales.names]).toEqual(['no gap', null, 'no gap', null]);
+    expect([n.marketing.finding, n.marketing.names, n.sales.finding, n.sales.names]).toEqual(['no gap', [], 'no gap', []]);
+    expect(n.sales.rules).toEqual([]);
+    // The stalled share is below the 10% tolerance's reach: the interval's low end is not above it.
+    expect(n.sales.numbers.stalled_low!).toBeLessThanOrEqual(0.1);
     expect(n.rubricCheck.finding).toBe('no evidence');
+  });
+});
+
+describe('the sales-gap export: every owner and grade stalls alike, far above the tolerance', () => {
+  const { dir, planted, rubric } = bundled('sales-gap');
+
+  it('calls a sales gap by rule above_tolerance alone, naming no owner', async () => {
+    expect(planted.planted.teamSqlStall).toBeGreaterThan(0.1);
+    const n = await named(dir, rubric);
+    expect([n.sales.finding, n.sales.rules, n.sales.names]).toEqual(['gap', ['above_tolerance'], []]);
+    expect(n.stallingOwners).toEqual([]);
+    expect(n.sales.numbers.stalled_low!).toBeGreaterThan(0.1);
+    expect(n.sales.numbers.tolerance).toBe(0.1);
+    expect(n.sales.numbers.tolerance_p!).toBeLessThan(0.025);
+    expect(n.sales.text).toMatch(/^Sales gap: \d+ qualified leads stalled in sales stages, \d+\.\d% of \d+ qualified handoffs \(95% CI [\d.]+%–[\d.]+%\): above the 10\.0% tolerance with 95% confidence/);
+    // Nothing else was planted: no marketing gap, no grade trend.
+    expect([n.marketing.finding, n.rubricCheck.finding]).toEqual(['no gap', 'no evidence']);
+  });
+
+  it('counts the stalled qualified handoffs the generator recorded', async () => {
+    const n = await named(dir, rubric);
+    const owners = Object.values(planted.counts.owners);
+    expect(n.sales.numbers.stalled).toBe(owners.reduce((s, o) => s + o.qualifiedStalledSales, 0));
+    expect(n.sales.numbers.handoffs).toBe(owners.reduce((s, o) => s + o.qualifiedHandedOff, 0));
+  });
+
+  it('finds the gap by the tolerance on other seeds too', async () => {
+    const base = mkdtempSync(join(tmpdir(), 'leadaudit-sales-gap-'));
+    writeRubric(base);
+    for (const seed of [2, 3]) {
+      const out = join(base, `sales-gap-${seed}`);
+      generatePlanted({ scenario: 'sales-gap', leads: 4000, seed, asOf: '2025-06-30', out });
+      const n = await named(out, join(base, 'rubric.yml'));
+      expect({ seed, finding: n.sales.finding, aboveTolerance: n.sales.rules.includes('above_tolerance') }).toEqual({ seed, finding: 'gap', aboveTolerance: true });
+    }
+  });
+
+  it('calls no gap when the rubric tolerates that much stalling', async () => {
+    const base = mkdtempSync(join(tmpdir(), 'leadaudit-sales-gap-'));
+    const tolerant = join(base, 'rubric.yml');
+    writeFileSync(tolerant, `${readFileSync(rubric, 'utf8')}verdicts: { salesStallTolerance: 0.5 }\n`);
+    const n = await named(dir, tolerant);
+    expect([n.sales.finding, n.sales.rules, n.sales.numbers.tolerance]).toEqual(['no gap', [], 0.5]);
+    expect(n.sales.text).toMatch(/not shown above the 50\.0% tolerance/);
   });
 });
 
@@ -123,7 +173,7 @@ describe('over seeds nobody picked', () => {
       const out = join(base, `planted-${seed}`);
       const planted = generatePlanted({ scenario: 'planted', leads: 4000, seed, asOf: '2025-06-30', out });
       const n = await named(out, rubric);
-      expect({ seed, best: n.best, predictive: n.predictive, inverse: n.inverse, owners: n.stallingOwners, flooding: n.marketing.names, findings: [n.marketing.finding, n.sales.finding, n.rubricCheck.finding] }).toEqual({
+      expect({ seed, best: n.best, predictive: n.predictive, inverse: n.inverse, owners: n.stallingOwners, flooding: n.marketing.names[0] ?? null, findings: [n.marketing.finding, n.sales.finding, n.rubricCheck.finding] }).toEqual({
         findings: ['gap', 'gap', 'works'],
         seed,
         best: planted.planted.bestChannel,

@@ -114,7 +114,7 @@ const anyText = fc.oneof(
 const ALERT: FiredAlert = { rule: 'sources.win_rate<0.1', report: 'sources', row: FORMULA, metric: 'win_rate', value: 0.05, op: '<', threshold: 0.1 };
 
 function audit(extra: Partial<AuditResult> = {}): AuditResult {
-  return result([summary(), funnel(), sources(), stalls(5, SCRIPT)], { verdict: [VERDICT], ...extra });
+  return result([summary(), funnel(), sources(), stalls(5, SCRIPT)], { verdict: [{ topic: 'sales gap', finding: 'no gap', rules: [], names: [], numbers: { handoffs: 40, stalled: 3 }, text: VERDICT }], ...extra });
 }
 
 /** The cells of one Markdown table line, split on pipes that are not backslash-escaped. */

@@ -4,7 +4,7 @@ import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { AuditResult, Column, ColumnKind, FileAccounting, Report, Row } from '../src/model.js';
+import type { AuditResult, Column, ColumnKind, FileAccounting, Report, Row, Verdict } from '../src/model.js';
 import { alertText, cellKind, formatCell, rawValue } from '../src/render/format.js';
 import { joined, renderers as load, type Renderer, type RenderOptions } from '../src/render/index.js';
 import { field } from '../src/render/csv.js';
@@ -15,6 +15,15 @@ const text = (render: Renderer) => (result: AuditResult, options: RenderOptions)
 const renderers = { table: text(await load.table()), csv: text(await load.csv()), tsv: text(await load.tsv()), json: text(await load.json()) };
 
 const ESC = '\u001b';
+/** A verdict line as src/reports/verdicts.ts makes them (keys in the order JSON writes them). */
+const VERDICT: Verdict = {
+  topic: 'sales gap',
+  finding: 'gap',
+  rules: ['above_tolerance'],
+  names: [],
+  numbers: { handoffs: 120, stalled: 96, stalled_rate: 0.8, stalled_low: 0.7196, stalled_high: 0.8614, tolerance: 0.1, tolerance_p: 1e-40, owner_p: null },
+  text: 'Sales gap: 96 qualified leads stalled in sales stages, 80.0% of 120 qualified handoffs.',
+};
 const plain: RenderOptions = { color: false, width: 80, wide: false, tool: { name: 'leadaudit', version: '9.9.9' } };
 
 function result(reports: Report[], extra: Partial<AuditResult> = {}): AuditResult {
@@ -223,7 +232,7 @@ describe('json', () => {
   const deals: FileAccounting = { ...leads, file: 'deals.csv', reasons: {}, attributed: 5, unattributed: null };
   const input = result([sources], {
     inputs: { leads, deals },
-    verdict: ['marketing gap: …'],
+    verdict: [VERDICT],
     alerts: [{ rule: 'sources.win_rate<0.1', report: 'sources', row: '=HYPERLINK("x")', metric: 'win_rate', value: 0.05, op: '<', threshold: 0.1 }],
   });
   const out = renderers.json(input, plain);
@@ -235,7 +244,8 @@ describe('json', () => {
     expect(Object.keys(doc)).toEqual(['schemaVersion', 'tool', 'asOf', 'inputs', 'reports', 'verdict', 'alerts']);
     expect(doc.tool).toEqual({ name: 'leadaudit', version: '9.9.9' });
     expect(doc.asOf).toBe('2024-06-30');
-    expect(doc.verdict).toEqual(['marketing gap: …']);
+    expect(doc.verdict).toEqual([VERDICT]);
+    expect(Object.keys(doc.verdict[0])).toEqual(['topic', 'finding', 'rules', 'names', 'numbers', 'text']);
   });
 
   it('carries the row accounting, reasons sorted', () => {

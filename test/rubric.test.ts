@@ -288,6 +288,12 @@ describe('resolveRubric', () => {
     expect(r.stages.map((s) => s.key)).toEqual(['lead', 'mql', 'sql', 'opportunity', 'won']);
   });
 
+  it('verdicts.salesStallTolerance: 0.1 unless the rubric sets it (docs/verdicts.md)', () => {
+    expect(resolveRubric(undefined, 'preset hubspot', 'hubspot').verdicts).toEqual({ salesStallTolerance: 0.1 });
+    expect(resolveRubric(load('version: 1\nverdicts: { salesStallTolerance: 0.25 }'), FILE, 'hubspot').verdicts).toEqual({ salesStallTolerance: 0.25 });
+    expect(resolveRubric(load('version: 1\nverdicts: {}'), FILE, 'hubspot').verdicts).toEqual({ salesStallTolerance: 0.1 });
+  });
+
   it('lists replace the preset’s whole', () => {
     const r = resolveRubric(
       load(
@@ -465,11 +471,12 @@ describe('rubricJsonSchema', () => {
   it('is a draft 2020-12 object schema listing every top-level key, version required', () => {
     expect(schema.$schema).toBe('https://json-schema.org/draft/2020-12/schema');
     expect(schema.type).toBe('object');
-    expect(Object.keys(schema.properties)).toEqual(['$schema', 'version', 'preset', 'dateOrder', 'missingValues', 'leads', 'deals', 'join', 'channels', 'stages', 'disqualified', 'score', 'alerts']);
+    expect(Object.keys(schema.properties)).toEqual(['$schema', 'version', 'preset', 'dateOrder', 'missingValues', 'leads', 'deals', 'join', 'channels', 'stages', 'disqualified', 'score', 'verdicts', 'alerts']);
     expect(schema.required).toEqual(['version']);
     expect(schema.additionalProperties).toBe(false);
     expect(schema.properties.preset).toMatchObject({ enum: [...PRESET_NAMES] });
     expect(Object.keys(schema.properties.score!.properties!)).toEqual(['signals', 'grades', 'qualifiedGrade']);
+    expect(Object.keys(schema.properties.verdicts!.properties!)).toEqual(['salesStallTolerance']);
   });
 
   it('describes conditions: all, any, not, and every test for any other key', () => {

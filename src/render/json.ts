@@ -8,7 +8,7 @@
  * output, or a raw copy of every row, at once (issue 6).
  */
 
-import type { AuditResult, FileAccounting, FiredAlert, Report } from '../model.js';
+import type { AuditResult, FileAccounting, FiredAlert, Report, Verdict } from '../model.js';
 import { cellKind, rawValue, type RawValue } from './format.js';
 import type { RenderOptions } from './index.js';
 
@@ -48,6 +48,16 @@ function alert(a: FiredAlert): Record<string, unknown> {
     op: a.op,
     threshold: a.threshold,
   };
+}
+
+/**
+ * A verdict line (docs/verdicts.md): keys in a fixed order, numbers unrounded (a p-value of 1e-9
+ * must not become 0), a non-finite number as null.
+ */
+function verdict(v: Verdict): Record<string, unknown> {
+  const numbers: Record<string, number | null> = {};
+  for (const [key, value] of Object.entries(v.numbers)) numbers[key] = value !== null && Number.isFinite(value) ? value : null;
+  return { topic: v.topic, finding: v.finding, rules: [...v.rules], names: [...v.names], numbers, text: v.text };
 }
 
 /**
@@ -104,7 +114,7 @@ export function* json(result: AuditResult, options: RenderOptions): Generator<st
     asOf: result.asOf,
     inputs: { leads: accounting(result.inputs.leads), deals: accounting(result.inputs.deals) },
   };
-  const tail = { verdict: [...result.verdict], alerts: result.alerts.map(alert) };
+  const tail = { verdict: result.verdict.map(verdict), alerts: result.alerts.map(alert) };
   yield `{\n${members(head)},\n  "reports": `;
   if (result.reports.length === 0) yield '{}';
   else {

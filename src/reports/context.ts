@@ -4,6 +4,7 @@ import type { ClassifiedLead, Column, ColumnKind, Deal, Inputs } from '../model.
 import type { Rubric } from '../rubric/resolve.js';
 import type { SharedMode } from '../data/join.js';
 import type { Rows } from '../data/table.js';
+import type { UnreachableStage } from '../data/caveats.js';
 
 export interface AuditData {
   readonly rubric: Rubric;
@@ -27,6 +28,8 @@ export interface AuditData {
   readonly redact: boolean;
   /** How deals were joined to leads; null unless both a leads and a deals file are given. */
   readonly join: JoinFacts | null;
+  /** What the inputs cannot show, and how old the data is (src/data/caveats.ts, docs/verdicts.md). */
+  readonly caveats: Caveats;
 }
 
 /** The join of a run (src/data/join.ts), as reports see it. */
@@ -42,6 +45,27 @@ export interface JoinFacts {
    * row it went to first (-1 when none), and among how many leads it is split (1 under `first`).
    */
   matchesOf(row: number): readonly { readonly deal: Deal; readonly leads: readonly number[]; readonly first: number; readonly ways: number }[];
+}
+
+export interface Caveats {
+  /** Stages no lead can reach directly with these inputs (leads runs only). */
+  readonly unreachable: readonly UnreachableStage[];
+  /** The newest date anywhere in the data (day number), NaN when none. */
+  readonly newest: number;
+  /** The warning that --as-of is far after the newest date, or undefined. */
+  readonly staleAsOf: string | undefined;
+}
+
+/** No caveats (tests and callers that build AuditData by hand). */
+export const NO_CAVEATS: Caveats = { unreachable: [], newest: NaN, staleAsOf: undefined };
+
+/**
+ * The stage whose reach makes a lead won, when these inputs cannot reach it (nor anything after
+ * it): win rates are then 0 by construction, won leads look open, and nothing is judged on them.
+ */
+export function unreachableWon(data: AuditData): UnreachableStage | undefined {
+  const last = data.rubric.stages.length - 1;
+  return data.caveats.unreachable.find((u) => u.stage === last && !u.implied);
 }
 
 /** node:crypto, loaded by the first --redact: loading it takes ~4 ms of every other run's start. */

@@ -11,6 +11,31 @@ import { column } from './context.js';
 export interface RunDocument {
   readonly asOf: string;
   readonly reports: Readonly<Record<string, { readonly title?: string; readonly columns: readonly { key: string; label: string; kind: ColumnKind }[]; readonly rows: readonly Row[] }>>;
+  /**
+   * Verdict lines: objects with `topic`, `finding` and `names` (docs/verdicts.md), or in runs made
+   * before verdicts were data, sentences — whose findings are then read from the summary's
+   * verdict_* cells when the run has a summary.
+   */
+  readonly verdict?: readonly (string | { readonly topic?: unknown; readonly finding?: unknown; readonly names?: unknown })[];
+}
+
+const SUMMARY_VERDICTS: Record<string, string> = { verdict_marketing: 'marketing gap', verdict_sales: 'sales gap', verdict_rubric: 'rubric check' };
+
+/** Each verdict topic's finding as the summary words it (`gap (Omar)`), from whichever form the run holds. */
+function findings(doc: RunDocument): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const v of doc.verdict ?? []) {
+    if (typeof v !== 'object' || v === null || typeof v.topic !== 'string' || typeof v.finding !== 'string') continue;
+    const names = Array.isArray(v.names) ? v.names.filter((n): n is string => typeof n === 'string') : [];
+    out.set(v.topic, names.length > 0 ? `${v.finding} (${names.join(', ')})` : v.finding);
+  }
+  if (out.size > 0) return out;
+  const summary = doc.reports.summary?.rows[0];
+  for (const [key, topic] of Object.entries(SUMMARY_VERDICTS)) {
+    const cell = summary?.[key];
+    if (typeof cell === 'string') out.set(topic, cell);
+  }
+  return out;
 }
 
 /** How far a metric must move before its change is listed, by kind (intervals decide for rates). */
@@ -81,7 +106,13 @@ export function diffRuns(older: RunDocument, newer: RunDocument): Report[] {
       }
     }
   }
-  const rank = new Map(order.map((name, i) => [name, i]));
+  // A verdict whose finding changed comes first: it is the news of the run.
+  const before = findings(older);
+  for (const [topic, now] of findings(newer)) {
+    const then = before.get(topic);
+    if (then !== undefined && then !== now) changes.push({ report: 'verdict', row: topic, metric: 'finding', kind: 'text', old: then, new: now, size: Infinity });
+  }
+  const rank = new Map([['verdict', -1], ...order.map((name, i): [string, number] => [name, i])]);
   changes.sort((p, q) => rank.get(p.report)! - rank.get(q.report)! || q.size - p.size || (p.row < q.row ? -1 : p.row > q.row ? 1 : 0) || (p.metric < q.metric ? -1 : 1));
   const rows: Row[] = changes.map((c) => ({
     report: c.report,
@@ -111,7 +142,7 @@ export function diffRuns(older: RunDocument, newer: RunDocument): Report[] {
       notes: [
         rows.length === 0
           ? 'Nothing moved enough to matter.'
-          : 'Listed: rates that left their old 95% interval (or moved a point, where they have none), counts and amounts that changed, durations that moved a day, rows that came or went. Biggest relative change first within each report.',
+          : 'Listed: verdicts whose finding changed, rates that left their old 95% interval (or moved a point, where they have none), counts and amounts that changed, durations that moved a day, rows that came or went. Biggest relative change first within each report.',
       ],
     },
   ];

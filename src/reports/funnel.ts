@@ -131,10 +131,8 @@ function leadFunnel(data: AuditData, leads: RowList<ClassifiedLead>): Report {
     `Conversion = advanced / reached, with its 95% Wilson interval. Stalled = open and idle longer than the stage's threshold as of ${isoDate(data.asOf)}.`,
     'Median and P75 days: from entering the stage to entering the next, among leads that advanced with both dates known; P75 is the data\'s own stall line.',
   ];
-  if (data.deals === null) {
-    const byDealOnly = stages.filter((s, i) => i > 0 && s.deal !== undefined && !s.date && s.status.length === 0 && !s.when).map((s) => s.key);
-    if (byDealOnly.length > 0) notes.push(`No deals file: ${byDealOnly.join(', ')} can only be reached through a deal, so no lead reaches it here.`);
-  }
+  // Stages these inputs cannot reach (no deals file, a missing date column) are named under every
+  // report by buildReports (reports/index.ts), from src/data/caveats.ts.
   data.skips.forEach((n, i) => {
     if (n > 0) notes.push(`${n} lead${n === 1 ? '' : 's'} reached a later stage with no record of "${stages[i]!.key}"; counted as having passed it.`);
   });

@@ -23,5 +23,30 @@ export type ReportName = keyof typeof reports;
 export const REPORT_COMMANDS = ['funnel', 'sources', 'matrix', 'signals', 'stalls', 'cohorts', 'owners'] as const satisfies readonly ReportName[];
 
 export function buildReports(data: AuditData, names: readonly ReportName[]): Report[] {
-  return names.flatMap((name) => reports[name](data));
+  const built = names.flatMap((name) => reports[name](data));
+  // A stage these inputs cannot reach is named under every report (docs/verdicts.md, "Warnings").
+  const caveats = unreachableNotes(data);
+  return caveats.length === 0 ? built : built.map((r) => ({ ...r, notes: [...r.notes, ...caveats] }));
+}
+
+/**
+ * Notes on the stages the inputs cannot reach (src/data/caveats.ts): one per stage reached only
+ * through a later one, and one for the stages from which on nothing can be reached (the won stage
+ * among them), whose rates are not judged.
+ */
+export function unreachableNotes(data: AuditData): string[] {
+  const unreachable = data.caveats.unreachable;
+  const notes = unreachable
+    .filter((u) => u.implied)
+    .map((u) => `Stage "${u.key}" is never reached directly with these inputs (${u.why}): it counts only leads that reach a later stage.`);
+  const dead = unreachable.filter((u) => !u.implied);
+  if (dead.length > 0) {
+    const causes = [...new Set(dead.map((u) => u.cause))].join(', ');
+    const what =
+      dead.length === 1
+        ? `stage "${dead[0]!.key}" cannot be reached with these inputs (${dead[0]!.why}), so its rates are 0 by construction`
+        : `stages ${dead.map((u) => `"${u.key}"`).join(', ')} cannot be reached with these inputs (${dead.map((u) => `${u.key}: ${u.why}`).join('; ')}), so their rates are 0 by construction`;
+    notes.push(`Not judged: ${causes} — ${what}; no + or - mark, best or worst channel, or verdict is built on them.`);
+  }
+  return notes;
 }

@@ -48,6 +48,29 @@ export function wilson(x: number, n: number, z: number = Z_95): Interval | null 
 }
 
 /**
+ * One-sided score test of H0: rate <= p0 against rate > p0, for x successes out of n, 0 <= p0 < 1.
+ * p = 1 when n = 0.
+ *
+ * Method: the score (Wald-at-the-null) test of one proportion, the test the Wilson interval
+ * inverts (Wilson 1927, above; Agresti 2013, §1.4):
+ *
+ *     z = (x/n − p0) / sqrt(p0(1 − p0)/n),   p = 1 − Φ(z) = Φ(−z)
+ *
+ * so p < 0.025 exactly when the two-sided 95% Wilson interval lies wholly above p0 (its low end
+ * above p0), up to rounding at the very edge. It equals R's
+ * `prop.test(x, n, p0, alternative = "greater", correct = FALSE)$p.value`. With p0 = 0 any success
+ * proves the rate above 0: p = 0 when x > 0, else 1.
+ */
+export function scoreTestAbove(x: number, n: number, p0: number): { z: number; p: number } {
+  checkSuccesses(x, n);
+  if (!(p0 >= 0 && p0 < 1)) throw new RangeError(`p0 must be in [0, 1), got ${p0}`);
+  if (n === 0) return { z: 0, p: 1 };
+  if (p0 === 0) return x > 0 ? { z: Infinity, p: 0 } : { z: 0, p: 1 };
+  const z = (x / n - p0) / Math.sqrt((p0 * (1 - p0)) / n);
+  return { z, p: normalCdf(-z) };
+}
+
+/**
  * Two-sided two-proportion z-test with pooled variance, no continuity correction. p = 1 when either
  * n is 0 or the pooled rate is 0 or 1.
  *

@@ -3,9 +3,9 @@
  * channels — only those with enough leads whose difference from the rest is significant.
  */
 import type { Column, FileAccounting, Report, Row } from '../model.js';
-import { column, compareText, handoffStage, ratio, type AuditData } from './context.js';
+import { column, compareText, handoffStage, ratio, unreachableWon, type AuditData } from './context.js';
 import { countStages, dealState } from './funnel.js';
-import { verdicts } from './matrix.js';
+import { verdicts } from './verdicts.js';
 import { wilson } from './stats.js';
 import { differences } from './compare.js';
 
@@ -128,11 +128,13 @@ export function summary(data: AuditData): Report[] {
     for (const v of lines) {
       const key = `verdict_${v.topic.split(' ')[0]}`;
       columns.push(column(key, v.topic === 'rubric check' ? 'Rubric check' : `${v.topic[0]!.toUpperCase()}${v.topic.slice(1)}`, 'text'));
-      row[key] = v.names ? `${v.finding} (${v.names})` : v.finding;
+      row[key] = v.names.length > 0 ? `${v.finding} (${v.names.join(', ')})` : v.finding;
     }
     notes.push(...lines.map((v) => v.text));
     if (rubric.signals.length === 0) notes.push('Qualified: the rubric has no score signals, so no lead is graded.');
-    if (!best && !worst) {
+    const unseen = unreachableWon(data);
+    if (unseen) notes.push(`Best and worst channel: not judged: ${unseen.cause} (no lead can reach stage "${unseen.key}").`);
+    else if (!best && !worst) {
       notes.push(`Best and worst channel: none differs significantly from the rest among channels with at least ${data.minN} leads.`);
     }
     if (data.unattributed.length > 0) notes.push(`Won revenue includes deals that match no lead (${data.unattributed.length} unattributed deals).`);
@@ -183,6 +185,7 @@ export function summary(data: AuditData): Report[] {
     notes.push('No leads file: deals are the unit; the lead reports (matrix, signals, cohorts) need a leads export and are left out.');
     if (priced < won) notes.push(`${won - priced} won deal${won - priced === 1 ? ' has' : 's have'} no amount: counted as won, left out of revenue and the average.`);
   }
+  if (data.caveats.staleAsOf !== undefined) notes.push(`Stalls: ${data.caveats.staleAsOf}.`);
   columns.push(...leadsAcc.columns, ...dealsAcc.columns);
   Object.assign(row, leadsAcc.row, dealsAcc.row);
   for (const note of [reasonsNote('Lead rows not used', data.inputs.leads), reasonsNote('Deal rows not used', data.inputs.deals)]) {

@@ -85,11 +85,16 @@ export interface Rubric {
   readonly grades: readonly Grade[];
   readonly qualifiedGrade: string;
   readonly alerts: readonly AlertRule[];
+  /** Settings of the verdict rules (docs/verdicts.md). */
+  readonly verdicts: { readonly salesStallTolerance: number };
   /** Every condition in the rubric, for compiling and cross-checking. */
   readonly conditions: readonly ConditionSite[];
   /** Cells that read as empty (data/normalize.ts missingValueRule); the default list unless the rubric gives one. */
   readonly missingValues: readonly string[];
 }
+
+/** Sales gap rule (a)'s tolerance when the rubric does not set one: 1 in 10 qualified handoffs (docs/verdicts.md). */
+export const DEFAULT_SALES_STALL_TOLERANCE = 0.1;
 
 export function checkPresetName(name: string): PresetName {
   if ((PRESET_NAMES as readonly string[]).includes(name)) return name as PresetName;
@@ -206,6 +211,7 @@ export function resolveRubric(own: RubricInput | undefined, origin: string, pres
     signals: signals.value ?? [],
     grades: gradeList,
     qualifiedGrade: qualified,
+    verdicts: { salesStallTolerance: user.verdicts?.salesStallTolerance ?? base.verdicts?.salesStallTolerance ?? DEFAULT_SALES_STALL_TOLERANCE },
     alerts: (user.alerts ?? []).map((a) => ({ report: a.report, metric: a.metric, row: a.stage ?? a.row, below: a.below, above: a.above, minLeads: a.minLeads })),
     conditions,
     missingValues: user.missingValues ?? base.missingValues ?? MISSING_VALUES,

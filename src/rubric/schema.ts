@@ -153,6 +153,18 @@ export const rubricSchema = z
       })
       .strict()
       .optional(),
+    verdicts: z
+      .object({
+        salesStallTolerance: z
+          .number()
+          .min(0, 'expected a share from 0 to below 1, like 0.1')
+          .lt(1, 'expected a share from 0 to below 1, like 0.1')
+          .describe('Sales gap rule (a), docs/verdicts.md: the share of qualified handoffs that may stall in sales stages (default 0.1); a gap when the 95% Wilson interval of the stalled share lies wholly above it.'),
+      })
+      .partial()
+      .strict()
+      .optional()
+      .describe('Settings of the verdict rules (docs/verdicts.md).'),
     alerts: z
       .array(
         z
