@@ -89,11 +89,11 @@ describe('joinDeals: join.shared', () => {
   });
 
   it('a lead listing one key twice, or a deal naming one lead twice, is not shared', () => {
-    const joined = joinCells(['A;A', 'B'], ['A', 'A,A', 'B;B'], { shared: 'all' });
+    const joined = joinCells(['A1;A1', 'B2'], ['A1', 'A1,A1', 'B2;B2'], { shared: 'all' });
     expect(joined.shared).toEqual({ deals: 0, leads: 0 });
     expect(Array.from(joined.ways!)).toEqual([1, 1, 1]);
     expect(dealsByLead(joined, 2)).toEqual([[0, 1], [2]]);
-    expect(joinCells(['A;A', 'B'], ['A', 'A,A', 'B;B']).shared).toEqual({ deals: 0, leads: 0 });
+    expect(joinCells(['A1;A1', 'B2'], ['A1', 'A1,A1', 'B2;B2']).shared).toEqual({ deals: 0, leads: 0 });
   });
 
   it('all, with leads left out (--since/--until): split among the kept leads; with none kept, among all', () => {
@@ -359,5 +359,16 @@ stages: [{ key: lead, side: marketing }, { key: won, side: sales, reachedWhen: {
     expect(of('L3').notes).toEqual(['Deal O1 (won, 300) is split 3 ways among the leads it matches (L1, L2, L3); join.shared: all credits this lead 1/3 of it (100 of 300).']);
     const outcome = explain(loaded.data, loaded.leads!.plan, loaded.leads!.read.leads, 'L3')[0]!.notes[1];
     expect(outcome).toMatch(/with 1 won deal worth 100 \(its share; the deal is split with other leads\)/);
+  });
+});
+
+describe('joinKeys', () => {
+  it('splits ids and emails on ; and , but keeps a name with a comma whole', () => {
+    expect(joinKeys('101;102')).toEqual(['101', '102']);
+    expect(joinKeys('101, 102')).toEqual(['101', '102']);
+    expect(joinKeys('Ana@Acme.com, ben@acme.com')).toEqual(['ana@acme.com', 'ben@acme.com']);
+    expect(joinKeys('Acme, Inc.')).toEqual(['Acme, Inc.']);
+    expect(joinKeys('Acme, Inc.;Globex, Ltd')).toEqual(['Acme, Inc.', 'Globex, Ltd']);
+    expect(joinKeys(' ; ')).toEqual([]);
   });
 });

@@ -274,7 +274,7 @@ describe('resolveRubric', () => {
     expect(r.leads.columns.email).toEqual({ candidates: ['E-mail', 'Email'], user: true, path: 'leads.columns.email' });
     expect(r.leads.columns.owner).toBeUndefined();
     expect('owner' in r.leads.columns).toBe(false);
-    expect(r.leads.columns.id).toEqual({ candidates: ['Record ID', 'Contact ID'], user: false, path: 'leads.columns.id' });
+    expect(r.leads.columns.id).toEqual({ candidates: ['Record ID', 'Contact ID', 'hs_object_id', 'vid'], user: false, path: 'leads.columns.id' });
     expect(r.deals.columns.stage).toEqual({ candidates: ['Deal Stage'], user: false, path: 'deals.columns.stage' });
   });
 

@@ -844,10 +844,22 @@ export interface DealsRead {
   readonly currencies: ReadonlySet<string>;
 }
 
-/** Splits a join cell into keys: `;` or `,` separated, trimmed, empties dropped, emails lower-cased. */
+/**
+ * Splits a join cell into keys: `;` separated, or `,` separated when every part is an id or an
+ * email (holds a digit or an `@`) — a name such as `Acme, Inc.` is one key, not `Acme` and `Inc.`
+ * (a company joined to an account name would otherwise match every "Inc."). Keys are trimmed,
+ * empties dropped, emails lower-cased.
+ */
 export function joinKeys(text: string): string[] {
   if (text === '') return [];
-  const parts = text.includes(';') || text.includes(',') ? text.split(/[;,]/) : [text];
+  let parts = text.includes(';') ? text.split(';') : [text];
+  if (text.includes(',')) {
+    parts = parts.flatMap((part) => {
+      if (!part.includes(',')) return [part];
+      const pieces = part.split(',');
+      return pieces.every((p) => p.trim() === '' || /[\d@]/.test(p)) ? pieces : [part];
+    });
+  }
   const keys: string[] = [];
   for (const part of parts) {
     const key = part.trim();

@@ -216,18 +216,16 @@ function dealOutcome(plan: Plan, deals: InitFile): { won?: Choice<unknown>; lost
 function pipelineOrder(open: readonly (readonly [string, number])[], deals: InitFile, stageColumn: string | undefined): { stages: string[]; why: string; review: boolean } {
   const values = open.map(([v]) => v);
   if (values.length === 0) return { stages: [], why: 'no open stage values', review: false };
-  for (const known of KNOWN_PIPELINES) {
-    const keys = known.map(canon);
-    const hits = values.filter((v) => keys.includes(canon(v)));
-    if (hits.length >= Math.max(2, Math.ceil(values.length / 2))) {
-      const rest = values.filter((v) => !keys.includes(canon(v)));
-      const ordered = [...hits].sort((a, b) => keys.indexOf(canon(a)) - keys.indexOf(canon(b)));
-      return {
-        stages: [...ordered, ...rest],
-        why: `the CRM's default pipeline order${rest.length > 0 ? `; ${rest.length} stage${rest.length === 1 ? '' : 's'} not in it placed last, by count (review)` : ''}`,
-        review: rest.length > 0,
-      };
-    }
+  // The known pipeline that names the most of these stages, when it names half of them.
+  const known = KNOWN_PIPELINES.map((list) => ({ keys: list.map(canon), hits: values.filter((v) => list.some((k) => canon(k) === canon(v))) })).sort((a, b) => b.hits.length - a.hits.length)[0]!;
+  if (known.hits.length >= Math.max(2, Math.ceil(values.length / 2))) {
+    const rest = values.filter((v) => !known.keys.includes(canon(v)));
+    const ordered = [...known.hits].sort((a, b) => known.keys.indexOf(canon(a)) - known.keys.indexOf(canon(b)));
+    return {
+      stages: [...ordered, ...rest],
+      why: `the CRM's default pipeline order${rest.length > 0 ? `; ${rest.length} stage${rest.length === 1 ? '' : 's'} not in it placed last, by count (review)` : ''}`,
+      review: rest.length > 0,
+    };
   }
   // A probability column orders stages by their average probability.
   const sp = deals.stageProbability;
