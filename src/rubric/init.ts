@@ -401,6 +401,7 @@ function presetStages(
     if (when !== undefined) why.push('a condition on the lead');
     const reachedWhen = { ...(date !== undefined ? { date } : {}), ...(status.length > 0 ? { status } : {}), ...(deal !== undefined ? { deal } : {}), ...(when !== undefined ? { when } : {}) };
     if (i > 0 && Object.keys(reachedWhen).length === 0) return;
+    if (i > 0 && why.length === 0) why.push("the preset's statuses; none is in this file, so only a later stage implies this one");
     out.push({ key: s.key, label: s.label ?? s.key, side: s.side, ...(s.stallAfterDays !== undefined ? { stallAfterDays: s.stallAfterDays } : {}), ...(i > 0 ? { reachedWhen } : {}), why: i === 0 ? ['every lead, on its created date'] : why });
   });
   return out;
