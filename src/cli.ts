@@ -21,7 +21,7 @@ import type { RunDocument } from './reports/diff.js';
 import { buildReports, REPORT_COMMANDS, type ReportName } from './reports/index.js';
 import { verdicts } from './reports/matrix.js';
 import { checkPresetName, detectPreset } from './rubric/resolve.js';
-import { PRESET_NAMES } from './rubric/fields.js';
+import { ESCAPE_NAMES, PRESET_NAMES, type EscapeName } from './rubric/fields.js';
 
 /** Where the CLI talks to the world; tests pass their own. */
 export interface Io {
@@ -77,6 +77,7 @@ interface SharedOptions {
   rejects?: string;
   delimiter?: string;
   encoding?: string;
+  escape?: EscapeName;
   dateOrder?: DateOrder;
   wide?: boolean;
   redact?: boolean;
@@ -133,6 +134,11 @@ function sharedOptions(command: Command, io: Io): Command {
     .option('--rejects <file>', 'write every rejected row, with _file, _line and _reason, to this CSV')
     .option('--delimiter <char>', 'column delimiter: , ; tab | (default: sniffed)')
     .option('--encoding <name>', 'text encoding (default: from the BOM, else UTF-8, else Windows-1252)')
+    .addOption(
+      new Option('--escape <how>', 'how quotes are escaped in quoted cells: quote ("" as in RFC 4180) or backslash (\\" \\\\ \\n, as MySQL SELECT … INTO OUTFILE writes; \\N stays a null) (default: the rubric\'s leads.escape / deals.escape, else quote)').choices(
+        ESCAPE_NAMES,
+      ),
+    )
     .addOption(new Option('--date-order <order>', 'how to read 3/5/2024 when a column does not prove it').choices(['mdy', 'dmy', 'ymd']))
     .option('--redact', "replace leads' emails and names with a stable short hash in every report")
     .option('--wide', 'show every column in tables, however wide')
@@ -165,6 +171,7 @@ function loadOptions(args: (string | undefined)[], o: SharedOptions, io: Io, ext
     keepRejects: o.rejects !== undefined,
     delimiter: delimiterOption(o.delimiter),
     encoding: o.encoding,
+    escape: o.escape,
     dateOrder: o.dateOrder,
     cwd: io.cwd,
     ...extra,

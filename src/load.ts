@@ -1,6 +1,6 @@
 /**
- * One run's inputs, read and classified: headers → rubric (preset detected when none is given) →
- * column plans → leads and deals → join → classification. The only I/O is reading the inputs; the
+ * One run's inputs, read and classified: rubric file (it may say how the files are written) →
+ * headers → rubric (preset detected when none is given) → column plans → leads and deals → join → classification. The only I/O is reading the inputs; the
  * result is the data every report is built from.
  */
 import { existsSync, realpathSync } from 'node:fs';
@@ -27,7 +27,7 @@ import {
 import { isoDate, parseAmount, type DateOrder } from './data/normalize.js';
 import type { ClassifiedLead, Deal, FileAccounting } from './model.js';
 import type { AuditData, Grouping } from './reports/context.js';
-import { detectPreset, resolveRubric, type Rubric } from './rubric/resolve.js';
+import { detectPreset, fileShape, resolveRubric, type EscapeName, type Rubric } from './rubric/resolve.js';
 import type { PresetName } from './rubric/fields.js';
 import type { Splitter } from './split.js';
 
@@ -45,6 +45,8 @@ export interface LoadOptions {
   readonly keepRejects: boolean;
   readonly delimiter?: string;
   readonly encoding?: string;
+  /** --escape: how quotes are escaped in both files (overrides the rubric's leads.escape / deals.escape). */
+  readonly escape?: EscapeName;
   readonly dateOrder?: DateOrder;
   /** Keep every cell of each lead (score --with-columns). */
   readonly keepCells?: boolean;
@@ -126,14 +128,22 @@ export async function load(options: LoadOptions): Promise<Loaded> {
     stdin: () => (stdinBytes ??= options.stdin ? options.stdin() : readAll(process.stdin)),
   };
 
-  const leadHeader = leadsFile === undefined ? undefined : await readHeader(leadsFile, csvOptions);
-  const dealHeader = dealsFile === undefined ? undefined : await readHeader(dealsFile, csvOptions);
-
   const notices: string[] = [];
   const rubricPath = options.rubric ?? findDefaultRubric(options.cwd);
   // The YAML parser and zod load only when there is a rubric file to read.
   const own = rubricPath === undefined ? undefined : (await import('./io/read-rubric.js')).readRubricFile(rubricPath);
   if (rubricPath !== undefined && options.rubric === undefined) notices.push(`using rubric ${rubricPath}`);
+  // The rubric is read before the files: it may say how they are written (a file without a
+  // header row and its column names, backslash escapes), which decides how their first row reads.
+  const sideCsv = (side: 'leads' | 'deals'): CsvOptions => {
+    const shape = fileShape(own, side, rubricPath ?? '');
+    const escape = options.escape ?? shape.escape;
+    return { ...csvOptions, names: shape.header, namesFrom: `${side}.header`, ...(escape === 'backslash' ? { escape: '\\' } : {}) };
+  };
+  const leadCsv = sideCsv('leads');
+  const dealCsv = sideCsv('deals');
+  const leadHeader = leadsFile === undefined ? undefined : await readHeader(leadsFile, leadCsv);
+  const dealHeader = dealsFile === undefined ? undefined : await readHeader(dealsFile, dealCsv);
   let preset = options.preset ?? own?.preset;
   if (preset === undefined) {
     preset = detectPreset(leadHeader?.names, dealHeader?.names).preset;
@@ -164,7 +174,7 @@ export async function load(options: LoadOptions): Promise<Loaded> {
     let plan: ColumnPlan | undefined;
     let sink: (CsvSink & { finish(): R }) | undefined;
     const parallel = options.parallel?.({ side, rubric, extra, mapOptions });
-    const info = await readCsv(file, { ...csvOptions, parallel }, (header) => {
+    const info = await readCsv(file, { ...(side === 'leads' ? leadCsv : dealCsv), parallel }, (header) => {
       plan = planColumns(side, file, header, rubric, extra);
       return (sink = makeSink(plan));
     });
