@@ -250,7 +250,7 @@ export function headerLooksLikeData(names: readonly string[]): string | undefine
   for (const raw of names) {
     const name = raw.replace(/^\uFEFF/, '').trim();
     const what = dataKind(name);
-    if (what !== undefined && found.length < 3) found.push(`${JSON.stringify(name)} (${what})`);
+    if (what !== undefined && found.length < 3) found.push(`"${name}" (${what})`);
   }
   const empty = names.filter((n) => n.trim() === '').length;
   if (found.length === 0 && empty >= 2 && empty * 2 > names.length) return `${empty} of ${names.length} cells are empty`;
