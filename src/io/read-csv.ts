@@ -728,6 +728,8 @@ class RecordReader {
   /** Set in a reader of a file's second part (readPart). */
   private resumed = false;
   private unsure = false;
+  /** Set once MAX_HELD records were held: nothing is held from then on. */
+  private heldTooMany = false;
   private readonly warnings: string[] = [];
   private fast: FastPath | undefined;
   private exact: ExactPath | BackslashPath | undefined;
@@ -788,11 +790,11 @@ class RecordReader {
 
   /**
    * The line of the next record when the reader stands between two records on the fast path with
-   * nothing held back and no footer seen (where a read of the rest in a fresh reader yields what
+   * nothing held back (no possible summary row either, and MAX_HELD never reached) and no footer seen (where a read of the rest in a fresh reader yields what
    * this one would); undefined otherwise.
    */
   nextLine(): number | undefined {
-    return this.started && !this.exact && this.text.length === 0 && !this.inFooter && this.held.length === 0 ? this.fast!.pendingLine() : undefined;
+    return this.started && !this.exact && this.text.length === 0 && !this.inFooter && this.held.length === 0 && !this.heldTooMany ? this.fast!.pendingLine() : undefined;
   }
 
   /** Starts a reader in the middle of a file, at a record boundary on `line` (readPart). */
@@ -897,7 +899,9 @@ class RecordReader {
     if (!atEnd && this.text.length < 65536 && countLines(this.text) < 20) return false;
     this.delimiter = this.forcedDelimiter ?? this.forcedSep ?? sniffDelimiter(atEnd ? sample + '\n' : sample);
     if (this.options.escape === '\\') {
-      // Backslash escapes: every record, the header too, is read by BackslashPath.
+      // Backslash escapes: every record, the header too, is read by BackslashPath. Its `\0` is a
+      // NUL character the text did not hold, so cells are always searched for one.
+      this.nulSeen = true;
       this.exact = new BackslashPath(this.name, this.delimiter, this.line, (cells, line) => {
         if (this.started) this.record(cells, line);
         else if (!this.takeHeader(cells, line)) this.record(cells, line);
@@ -982,10 +986,14 @@ class RecordReader {
       else this.sort(cells, line, chars, blank);
       return;
     }
-    const summary = this.maySummarize(cells, prevBlank);
+    const summary = !this.heldTooMany && this.maySummarize(cells, prevBlank);
     if (summary || (held.length > 0 && !this.fits(cells))) {
       held.push({ cells, line, chars, summary });
-      if (held.length > MAX_HELD) this.release(false);
+      if (held.length > MAX_HELD) {
+        // No report ends in so many: rows of this shape are data in this file, from here on.
+        this.heldTooMany = true;
+        this.release(false);
+      }
       return;
     }
     if (held.length > 0) this.release(false);
