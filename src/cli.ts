@@ -322,7 +322,8 @@ How leads are judged (see the rubric, \`leadaudit schema\`):
   - Stalled = open, and idle (since entering its stage or its last activity, whichever is later)
     longer than the stage's stallAfterDays, as of --as-of.
   - Every row is used, rejected (with --rejects FILE to see them) or skipped (blank lines, report
-    footers), and counted in the summary.
+    footers, summary rows of totals or averages after the last row of data), and counted in the
+    summary.
 
 Exit codes: 0 ok, 1 input error, 2 usage or rubric error, 3 an alert fired.
 
