@@ -208,10 +208,20 @@ function newSample(width: number): Sample {
 }
 
 function isNumber(cell: string): boolean {
+  if (cell.length === 0) return false;
   const c = cell.charCodeAt(0);
-  // Most text starts with a lower-case letter: no regex for it.
+  // Most text starts with a letter: no regex for it unless it may be a currency code (USD 12).
   if (c >= 97 && c <= 122) return false;
+  if (c >= 65 && c <= 90 && !(isUpper(cell.charCodeAt(1)) && isUpper(cell.charCodeAt(2)))) return false;
+  // Plain digits (numeric record ids) without the regex too.
+  let i = 0;
+  while (i < cell.length && cell.charCodeAt(i) >= 48 && cell.charCodeAt(i) <= 57) i++;
+  if (i === cell.length) return true;
   return NUMBER.test(cell);
+}
+
+function isUpper(c: number): boolean {
+  return c >= 65 && c <= 90;
 }
 
 /**
@@ -981,9 +991,10 @@ class RecordReader {
     this.prevBlank = blank;
     const held = this.held;
     // Blank lines and footers are what they are; held or not, they keep their place in file order.
-    if (blank || isFooter(cells)) {
+    const footer = !blank && isFooter(cells);
+    if (blank || footer) {
       if (held.length > 0) held.push({ cells, line, chars, summary: false });
-      else this.sort(cells, line, chars, blank);
+      else this.sort(cells, line, chars, blank, footer);
       return;
     }
     const summary = !this.heldTooMany && this.maySummarize(cells, prevBlank);
@@ -997,7 +1008,7 @@ class RecordReader {
       return;
     }
     if (held.length > 0) this.release(false);
-    this.sort(cells, line, chars, false);
+    this.sort(cells, line, chars, false, false);
   }
 
   /** Whether a record has the header's width (a data row, unless it is blank or a footer). */
@@ -1034,7 +1045,8 @@ class RecordReader {
         this.inFooter = true;
         this.sink!.other(r.cells, r.line, 'summary row', false);
       } else {
-        this.sort(r.cells, r.line, r.chars, isBlank(r.cells));
+        const blank = isBlank(r.cells);
+        this.sort(r.cells, r.line, r.chars, blank, !blank && isFooter(r.cells));
       }
     }
   }
@@ -1061,7 +1073,7 @@ class RecordReader {
    * over MAX_FIELD_CHARS). `chars`, the record's length when the fast path knows it, spares short
    * records the search for a long field.
    */
-  private sort(cells: string[], line: number, chars: number | undefined, blank: boolean): void {
+  private sort(cells: string[], line: number, chars: number | undefined, blank: boolean, footer: boolean): void {
     const sink = this.sink!;
     const header = this.header!;
     if (chars === undefined || chars > MAX_FIELD_CHARS) {
@@ -1077,7 +1089,7 @@ class RecordReader {
       sink.other(cells, line, 'blank line', false);
       return;
     }
-    if (isFooter(cells)) {
+    if (footer) {
       this.inFooter = true;
       sink.other(cells, line, 'report footer', false);
       return;
