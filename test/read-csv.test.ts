@@ -344,7 +344,10 @@ describe('headerLooksLikeData', () => {
     expect(one('https://x.com/a')).toMatch(/a URL/);
     expect(one('00Q5g000008UiuREAS')).toMatch(/a record id/);
     expect(one('3f2b8c1e-9a7d-4e2b-8c1f-1a2b3c4d5e6f')).toMatch(/a record id/);
-    expect(headerLooksLikeData(['x', '', '', ''])).toBe('3 of 4 cells are empty');
+    expect(headerLooksLikeData(['Web', '', '', 'Web', '', '', '0'])).toBe('4 of 7 cells are empty, and a value repeats');
+    // Empty names at the end (a trailing delimiter), or without a repeat, are a header's.
+    expect(headerLooksLikeData(['Name', 'Email', '', '', '', ''])).toBeUndefined();
+    expect(headerLooksLikeData(['Name', '', '', 'Email', ''])).toBeUndefined();
   });
 });
 

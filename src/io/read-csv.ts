@@ -252,7 +252,7 @@ function summaryShape(cells: readonly string[]): 'totals' | 'numbers' | undefine
 /**
  * Why a header row looks like a row of data, or undefined when it looks like a header: cells
  * that are `\N` (MySQL's null), an email, a date, a decimal, an amount, a long number, a URL or a
- * record id; or several empty names. Conservative: `Amount`, `Lead ID`, `Probability (%)`, `2024
+ * record id; or mostly empty names with one repeated. Conservative: `Amount`, `Lead ID`, `Probability (%)`, `2024
  * Budget`, `Q1`, `2024` and `hs_lifecyclestage_customer_date` are headers. Pure (init calls it).
  */
 export function headerLooksLikeData(names: readonly string[]): string | undefined {
@@ -262,9 +262,15 @@ export function headerLooksLikeData(names: readonly string[]): string | undefine
     const what = dataKind(name);
     if (what !== undefined && found.length < 3) found.push(`"${name}" (${what})`);
   }
-  const empty = names.filter((n) => n.trim() === '').length;
-  if (found.length === 0 && empty >= 2 && empty * 2 > names.length) return `${empty} of ${names.length} cells are empty`;
-  return found.length === 0 ? undefined : `cells ${found.join(', ')}`;
+  if (found.length > 0) return `cells ${found.join(', ')}`;
+  // Mostly empty names, and a name given twice: a sparse row of data (`Web,,,Web,,0,,0`). Empty
+  // cells at the end (a trailing delimiter on every line) do not count.
+  const cells = names.map((n) => n.trim().toLowerCase());
+  while (cells.length > 0 && cells[cells.length - 1] === '') cells.pop();
+  const filled = cells.filter((n) => n !== '');
+  const empty = cells.length - filled.length;
+  if (empty >= 2 && empty * 2 > cells.length && new Set(filled).size < filled.length) return `${empty} of ${cells.length} cells are empty, and a value repeats`;
+  return undefined;
 }
 
 function dataKind(name: string): string | undefined {
