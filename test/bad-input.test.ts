@@ -266,8 +266,12 @@ describe('backslash-escaped quotes (MySQL INTO OUTFILE): --escape backslash or l
   it('escape-backslash.csv: \\" is a quote, \\\\ a backslash, \\n a line end, \\N stays as written', () => {
     expect(names([...scoreCells(bad('escape-backslash.csv')), '--escape', 'backslash'])).toEqual(unescaped);
     expect(names([...scoreCells(bad('escape-backslash.csv')), '--rubric', bad('rubric-escape-backslash.yml')])).toEqual(unescaped);
-    // Read as RFC 4180 (the default), the backslashes stay and the quotes are not unescaped.
+    // Read as RFC 4180 (the default), the backslashes stay and the quotes are not unescaped; a warning says why.
     expect(names(scoreCells(bad('escape-backslash.csv')))[0]).toEqual(['"Ann O\\"Brien"', 'C:\\\\temp']);
+    expect(warnings(run(audit(bad('escape-backslash.csv'))).stderr)).toEqual([
+      'leadaudit: warning: fixtures/bad/escape-backslash.csv line 2: a quote escaped with a backslash (\\"); if the file was written so (MySQL INTO OUTFILE), read it with --escape backslash (or leads.escape / deals.escape: backslash in the rubric)',
+    ]);
+    expect(warnings(run([...audit(bad('escape-backslash.csv')), '--escape', 'backslash']).stderr)).toEqual([]);
   });
 
   it('--escape takes quote or backslash only (exit 2)', () => {

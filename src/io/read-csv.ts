@@ -973,6 +973,10 @@ class RecordReader {
     this.text = '';
     const mixed = result.anomaly === 'line end';
     if (mixed) this.warnings.push(`${this.name}: mixed line endings from line ${result.line} on; every \\r\\n, \\n and \\r ends a row`);
+    // Text after a closing quote, where the quote was escaped with a backslash: a MySQL dump read as RFC 4180.
+    if (!mixed && rest.slice(0, 4096).includes('\\"')) {
+      this.warnings.push(`${this.name} line ${result.line}: a quote escaped with a backslash (\\"); if the file was written so (MySQL INTO OUTFILE), read it with --escape backslash (or leads.escape / deals.escape: backslash in the rubric)`);
+    }
     this.exact = new ExactPath(this.name, this.delimiter, mixed ? ['\r\n', '\n', '\r'] : sameLineEnds(this.lineEnd), result.line, (cells, line) =>
       this.record(cells, line),
     );
