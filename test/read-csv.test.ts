@@ -274,6 +274,8 @@ describe('readCsv: summary rows at the end of report exports', () => {
     // HubSpot's numeric record ids: a number in a column of numbers is data, and so is an empty email.
     expect(outline(await read('Record ID,Email,Amount\n101,a@x.com,5\n102,b@x.com,7.5\n103,,0.125\n')).map((r) => r[2])).toEqual(['row', 'row', 'row']);
     expect(outline(await read('deal_id,contact_id,amount\n1,2,3.5\n4,5,6\n7,8,0.0016\n')).map((r) => r[2])).toEqual(['row', 'row', 'row']);
+    // csv-spectrum's escaped_quotes.csv: a number where the one row before held text, no blank line.
+    expect(outline(await read('a,b\n1,"ha ""ha"" ha"\n3,4\n')).map((r) => r[2])).toEqual(['row', 'row']);
   });
 
   it('takes totals words (Total, Grand Total, Subtotal, Sum, Average, Count, Min, Max) with numbers, and not a company named so', async () => {
@@ -284,6 +286,15 @@ describe('readCsv: summary rows at the end of report exports', () => {
     for (const row of ['Total Gym,Ann,ann@x.com,Web,5,1', 'Totally,,,,5,1', 'Summit,,,,5,1']) {
       expect(outline(await read([head, ...data, row].join('\n'))).at(-1)![2], row).toBe('row');
     }
+  });
+
+  it('without a blank line, takes a row of numbers only where at least 10 sampled rows all held text', async () => {
+    const rows = (n: number) => Array.from({ length: n }, (_, i) => `"00Q5g${i}","N${i}","n${i}@x.com","Web","${i}","10"`);
+    expect(outline(await read([head, ...rows(10), '0,0,0.0016,,1234.5,15'].join('\n'))).at(-1)![2]).toBe('summary row');
+    expect(outline(await read([head, ...rows(9), '0,0,0.0016,,1234.5,15'].join('\n'))).at(-1)![2]).toBe('row');
+    // A number only in a column that held text in some rows and was empty in others: data.
+    const sparse = rows(12).map((r, i) => (i % 2 ? r.replace('"Web"', '""') : r));
+    expect(outline(await read([head, ...sparse, ',,,0,1234.5,15'].join('\n'))).at(-1)![2]).toBe('row');
   });
 
   it('after a blank line, takes a row of numbers whose always-filled text columns are empty; without the blank line it is data', async () => {
@@ -302,7 +313,7 @@ describe('readCsv: summary rows at the end of report exports', () => {
 
   it('holds back at most 100 records: a file ending in more rows of that shape reads them as data', async () => {
     const stats = Array.from({ length: 120 }, (_, i) => `,,${i},${i}.5,1,2`);
-    const seen = await read([head, ...data, ...stats].join('\n'));
+    const seen = await read([head, ...data, '', ...stats].join('\n'));
     expect(seen.records.filter((r) => r.reason === undefined)).toHaveLength(122);
   });
 

@@ -177,9 +177,10 @@ const FOOTER =
  * rows like it follow; at the end of the file it is skipped as a "summary row". Any data row after
  * it makes it data again, so a row inside the data is never skipped for its shape. A row is like
  * a summary row when its first non-empty cell is a totals word (TOTALS) and the rest are numbers
- * or empty, or when every non-empty cell is a number and either a number stands in a column whose
- * sampled data rows held only text (an id, a name, an email), or it follows a blank line and a
- * column that every sampled data row filled with text is empty.
+ * or empty; or when every non-empty cell is a number and, after a blank line (since the last data
+ * row), a number stands in a column whose sampled data rows held only text (an id, a name, an
+ * email) or a column every sampled data row filled with text is empty; or, with no blank line, a
+ * number stands in a column every one of at least SURE_ROWS sampled data rows filled with text.
  */
 const TOTALS = /^\s*(?:(?:grand\s+|sub-?)?totals?\b.*|(?:sum|average|avg|mean|median|count|record count|min|minimum|max|maximum)(?:\s+of\b.*|\s*:)?\s*)$/i;
 /**
@@ -189,6 +190,8 @@ const TOTALS = /^\s*(?:(?:grand\s+|sub-?)?totals?\b.*|(?:sum|average|avg|mean|me
 const NUMBER = /^\s*[-+(]?\s*(?:[$€£¥]|[A-Z]{3}\s?)?\s*[-+]?(?:\d[\d,.' \u00a0]*|[.,]\d+)(?:[eE][-+]?\d+)?\s*%?\)?\s*$/;
 /** Data rows sampled, from the first, to learn which columns hold text. */
 const SAMPLE_ROWS = 50;
+/** Sampled rows needed to take a row of numbers with no blank line before it as a summary row. */
+const SURE_ROWS = 10;
 /** Records held back as a possible summary block; past this many they are read as data. */
 const MAX_HELD = 100;
 
@@ -739,7 +742,10 @@ class RecordReader {
   private inFooter = false;
   /** Records held back as a possible summary block at the end of the file (see TOTALS). */
   private held: { cells: string[]; line: number; chars: number | undefined; summary: boolean }[] = [];
-  private prevBlank = false;
+  /** A blank line came after the last data row (a report's summary follows one). */
+  private blankSinceData = false;
+  /** A data row went to the sink (in a second part: since the cut). */
+  private sawData = false;
   private sample: Sample = newSample(0);
   /** Set in a reader of a file's second part (readPart). */
   private resumed = false;
@@ -997,8 +1003,7 @@ class RecordReader {
     this.records++;
     if (this.nulSeen) this.dropNul(cells, line);
     const blank = isBlank(cells);
-    const prevBlank = this.prevBlank;
-    this.prevBlank = blank;
+    if (blank) this.blankSinceData = true;
     const held = this.held;
     // Blank lines and footers are what they are; held or not, they keep their place in file order.
     const footer = !blank && isFooter(cells);
@@ -1007,7 +1012,7 @@ class RecordReader {
       else this.sort(cells, line, chars, blank, footer);
       return;
     }
-    const summary = !this.heldTooMany && this.maySummarize(cells, prevBlank);
+    const summary = !this.heldTooMany && this.maySummarize(cells);
     if (summary || (held.length > 0 && !this.fits(cells))) {
       held.push({ cells, line, chars, summary });
       if (held.length > MAX_HELD) {
@@ -1027,21 +1032,30 @@ class RecordReader {
   }
 
   /** Whether a record may be a summary row (see TOTALS); cheap for a row of data. */
-  private maySummarize(cells: readonly string[], prevBlank: boolean): boolean {
+  private maySummarize(cells: readonly string[]): boolean {
     const shape = summaryShape(cells);
     if (shape === undefined) return false;
     if (shape === 'totals') return true;
     const sample = this.sample;
-    // A second part's first record follows a record it has not seen; a sample still filling
-    // would have gone on filling in a read in one piece (PartInfo.unsure).
-    if (this.resumed && (sample.rows < SAMPLE_ROWS || this.records === 1)) this.unsure = true;
+    // A second part does not know the records before its cut (was there a blank line since the
+    // last data row?), and a sample still filling would have gone on filling in a read in one
+    // piece: judged so, the part is read again (PartInfo.unsure).
+    if (this.resumed && (sample.rows < SAMPLE_ROWS || !this.sawData)) this.unsure = true;
     if (sample.rows === 0) return false;
+    const afterBlank = this.blankSinceData;
+    // Without the blank line a report puts before its summary, only a column that every one of
+    // at least SURE_ROWS sampled rows filled with text makes a number there a summary's.
+    const sure = sample.rows >= SURE_ROWS;
     const width = Math.min(cells.length, sample.kinds.length);
     for (let i = 0; i < width; i++) {
       const cell = cells[i]!;
-      const empty = cell.trim() === '';
-      if (!empty && sample.kinds[i] === 1) return true;
-      if (empty && prevBlank && sample.text[i] === sample.rows) return true;
+      const alwaysText = sample.text[i] === sample.rows;
+      if (cell.trim() !== '') {
+        if (afterBlank && sample.kinds[i] === 1) return true;
+        if (sure && alwaysText) return true;
+      } else if (afterBlank && alwaysText) {
+        return true;
+      }
     }
     return false;
   }
@@ -1107,6 +1121,8 @@ class RecordReader {
     const width = header.names.length;
     if (cells.length >= width && cells.length <= header.cells) {
       if (this.sample.rows < SAMPLE_ROWS && !this.resumed) this.learn(cells);
+      this.blankSinceData = false;
+      this.sawData = true;
       sink.row(cells, line);
       return;
     }
