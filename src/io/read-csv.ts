@@ -1039,9 +1039,14 @@ class RecordReader {
     const sample = this.sample;
     // A second part does not know the records before its cut (was there a blank line since the
     // last data row?), and a sample still filling would have gone on filling in a read in one
-    // piece: judged so, the part is read again (PartInfo.unsure).
-    if (this.resumed && (sample.rows < SAMPLE_ROWS || !this.sawData)) this.unsure = true;
-    if (sample.rows === 0) return false;
+    // piece: judged so, the part is read again (PartInfo.unsure). With a full sample and no
+    // column of text (a file of numbers), the answer is no whatever came before.
+    const complete = sample.rows >= SAMPLE_ROWS;
+    if (!sample.kinds.includes(1)) {
+      if (this.resumed && !complete) this.unsure = true;
+      return false;
+    }
+    if (this.resumed && (!complete || !this.sawData)) this.unsure = true;
     const afterBlank = this.blankSinceData;
     // Without the blank line a report puts before its summary, only a column that every one of
     // at least SURE_ROWS sampled rows filled with text makes a number there a summary's.
