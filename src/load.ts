@@ -100,6 +100,27 @@ export async function readHeader(file: string, options: CsvOptions): Promise<Csv
   return header!;
 }
 
+/**
+ * The first row of a file as it is, header or not (the first few KiB are read): for `init`, which
+ * judges it with headerLooksLikeData and can then write `leads.header` instead of failing.
+ */
+export async function readFirstRow(file: string, options: CsvOptions): Promise<readonly string[]> {
+  let first: readonly string[] | undefined;
+  const stop = new Error('first row read');
+  try {
+    const onFirstRow = (cells: readonly string[]) => {
+      first = [...cells];
+      throw stop;
+    };
+    await readCsv(file, { ...options, names: undefined, onFirstRow }, () => {
+      throw stop;
+    });
+  } catch (error) {
+    if (error !== stop) throw error;
+  }
+  return first!;
+}
+
 function sameFile(a: string, b: string): boolean {
   if (a === '-' || b === '-') return a === b;
   try {

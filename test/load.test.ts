@@ -6,7 +6,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { load, type LoadOptions } from '../src/load.js';
+import { load, readFirstRow, type LoadOptions } from '../src/load.js';
 import { buildReports } from '../src/reports/index.js';
 import { dayNumber, isoDate } from '../src/data/normalize.js';
 import { InputError, UsageError } from '../src/errors.js';
@@ -183,5 +183,13 @@ describe('how the files are written, from the rubric (read before the files)', (
     await expect(run({ leads: file('1,a@x.com,b@x.com\n'), rubric, preset: undefined })).rejects.toThrow(
       new UsageError(`${rubric}: leads.header[2]: "email" is already the name of leads.header[1]; each column needs its own name`),
     );
+  });
+});
+
+describe('readFirstRow (for init)', () => {
+  it('gives the first row as it is, a header or a row of data (no "duplicate column name \\N")', async () => {
+    expect(await readFirstRow(file('L1,\\N,a@x.com,\\N\nL2,b,c,d\n'), {})).toEqual(['L1', '\\N', 'a@x.com', '\\N']);
+    expect(await readFirstRow(file('id,"Lead ""Source""",email\n1,web,a@x.com\n'), {})).toEqual(['id', 'Lead "Source"', 'email']);
+    expect(await readFirstRow(file('1,"O\\"Brien"\n'), { escape: '\\' })).toEqual(['1', 'O"Brien']);
   });
 });

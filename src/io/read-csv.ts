@@ -49,6 +49,11 @@ export interface CsvOptions {
    * escapes it with a backslash, as MySQL's `SELECT … INTO OUTFILE` does (see BackslashPath).
    */
   readonly escape?: Escape;
+  /**
+   * Told the first record's cells as read, before they are judged a header (or data, with
+   * `names`); throwing stops the read. `init` looks at a file's first row this way (readFirstRow).
+   */
+  readonly onFirstRow?: (cells: readonly string[]) => void;
 }
 
 /** The two ways a quote is escaped inside a quoted field: `""` (RFC 4180) or `\"` (MySQL). */
@@ -762,7 +767,7 @@ class RecordReader {
 
   constructor(
     private readonly name: string,
-    private readonly options: Pick<CsvOptions, 'delimiter' | 'names' | 'namesFrom' | 'escape'>,
+    private readonly options: Pick<CsvOptions, 'delimiter' | 'names' | 'namesFrom' | 'escape' | 'onFirstRow'>,
     private readonly begin: (header: CsvHeader) => CsvSink,
   ) {
     this.forcedDelimiter = options.delimiter;
@@ -951,6 +956,7 @@ class RecordReader {
    * header; false when CsvOptions.names gave the names, and the record is the first row of data.
    */
   private takeHeader(cells: string[], line: number): boolean {
+    this.options.onFirstRow?.(cells);
     const names = this.options.names;
     if (names !== undefined) {
       this.header = namedHeader(this.name, names, cells, line, this.options.namesFrom);
