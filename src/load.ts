@@ -159,6 +159,8 @@ export async function load(options: LoadOptions): Promise<Loaded> {
   const sideCsv = (side: 'leads' | 'deals'): CsvOptions => {
     const shape = fileShape(own, side, rubricPath ?? '');
     const escape = options.escape ?? shape.escape;
+    const file = side === 'leads' ? leadsFile : dealsFile;
+    if (file !== undefined && shape.header !== undefined) notices.push(`${file}: no header row; its column names are ${side}.header in the rubric`);
     return { ...csvOptions, names: shape.header, namesFrom: `${side}.header`, ...(escape === 'backslash' ? { escape: '\\' } : {}) };
   };
   const leadCsv = sideCsv('leads');

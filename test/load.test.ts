@@ -162,6 +162,7 @@ describe('how the files are written, from the rubric (read before the files)', (
     writeFileSync(join(cwd, 'leadaudit.yml'), 'version: 1\npreset: generic\nleads:\n  header: [id, email, source, created]\n');
     const loaded = await run({ leads, cwd });
     expect(loaded.notices).toContain(`using rubric ${join(cwd, 'leadaudit.yml')}`);
+    expect(loaded.notices).toContain(`${leads}: no header row; its column names are leads.header in the rubric`);
     expect(loaded.data.inputs.leads).toMatchObject({ read: 1, used: 1 });
   });
 
