@@ -349,6 +349,7 @@ describe('headerLooksLikeData', () => {
     expect(one('5/28/2024')).toMatch(/a date/);
     expect(one('28.12.2015')).toMatch(/a date/);
     expect(one('0.125')).toMatch(/a decimal/);
+    expect(one('NULL')).toMatch(/a null/);
     expect(one('12,5')).toMatch(/a decimal/);
     expect(one('$44,000.00')).toMatch(/an amount/);
     expect(one('123456')).toMatch(/a number/);

@@ -10,7 +10,12 @@
  * unterminated quote. Tests and `npm run fuzz` compare the two on every kind of record.
  *
  * Memory: the text is read in chunks and only the tail of an unfinished record is carried over;
- * each record goes straight to the sink, which keeps what it needs.
+ * each record goes straight to the sink, which keeps what it needs — but for a possible summary
+ * block at the end of a report export, held back until the file ends or data follows (TOTALS).
+ *
+ * A file whose quotes are escaped with a backslash (CsvOptions.escape) is read by BackslashPath
+ * alone; a file without a header row is read with the names given (CsvOptions.names), and one
+ * whose first row looks like data without them is refused (headerLooksLikeData).
  */
 import { closeSync, createReadStream, openSync, readSync, statSync } from 'node:fs';
 import { TextDecoder } from 'node:util';
@@ -283,6 +288,7 @@ export function headerLooksLikeData(names: readonly string[]): string | undefine
 
 function dataKind(name: string): string | undefined {
   if (name === '\\N') return "MySQL's null";
+  if (name === 'NULL') return 'a null';
   if (/^[^\s@"]+@[^\s@"]+\.[a-z]{2,}$/i.test(name)) return 'an email';
   if (/^\d{4}-\d{1,2}-\d{1,2}(?:[T ]\d|$)/.test(name) || /^\d{1,2}[/.-]\d{1,2}[/.-](?:\d{2}|\d{4})(?:[T ,]|$)/.test(name)) return 'a date';
   if (/^[-+]?\d*[.,]\d+$/.test(name) && !/^\d{1,3}(?:,\d{3})+$/.test(name)) return 'a decimal';
