@@ -409,6 +409,17 @@ describe('readCsv: backslash escapes (CsvOptions.escape, MySQL SELECT … INTO O
     expect(named.records.map((r) => [r.line, r.cells])).toEqual(expected.map((r) => [r.line - 1, r.cells]));
   });
 
+  it("reads MySQL's default OUTFILE (tabs, no quotes): an escaped tab and line end stay in their cell, the delimiter is sniffed", async () => {
+    const text = 'id\tname\tnotes\n1\tA\\tB\tone\\\ntwo\n2\t\\N\t"quoted"\n3\tC\tx\n';
+    const seen = await read(text, { escape: '\\' });
+    expect(seen.info.delimiter).toBe('\t');
+    expect(seen.records.map((r) => [r.line, r.cells])).toEqual([
+      [2, ['1', 'A\tB', 'one\ntwo']],
+      [4, ['2', '\\N', 'quoted']],
+      [5, ['3', 'C', 'x']],
+    ]);
+  });
+
   it('fails on a quote that never closes, naming the line its row starts on', async () => {
     await expect(read('a,b\n1,2\n3,"open \\" still open\n4,5\n', { escape: '\\' })).rejects.toThrow(/^stdin line 3: a quoted field is never closed/);
   });
