@@ -22,7 +22,7 @@ import { buildReports, REPORT_COMMANDS, type ReportName } from './reports/index.
 import { verdicts } from './reports/verdicts.js';
 import { detectPreset } from './rubric/recognize.js';
 import { checkPresetName } from './rubric/resolve.js';
-import { PRESET_NAMES } from './rubric/fields.js';
+import { ESCAPE_NAMES, PRESET_NAMES, type EscapeName } from './rubric/fields.js';
 
 /** Where the CLI talks to the world; tests pass their own. */
 export interface Io {
@@ -78,6 +78,7 @@ interface SharedOptions {
   rejects?: string;
   delimiter?: string;
   encoding?: string;
+  escape?: EscapeName;
   dateOrder?: DateOrder;
   wide?: boolean;
   redact?: boolean;
@@ -134,6 +135,11 @@ function sharedOptions(command: Command, io: Io): Command {
     .option('--rejects <file>', 'write every rejected row, with _file, _line and _reason, to this CSV')
     .option('--delimiter <char>', 'column delimiter: , ; tab | (default: sniffed)')
     .option('--encoding <name>', 'text encoding (default: from the BOM, else UTF-8, else Windows-1252)')
+    .addOption(
+      new Option('--escape <how>', 'how quotes are escaped in quoted cells: quote ("" as in RFC 4180) or backslash (\\" \\\\ \\n, as MySQL SELECT … INTO OUTFILE writes; \\N stays a null) (default: the rubric\'s leads.escape / deals.escape, else quote)').choices(
+        ESCAPE_NAMES,
+      ),
+    )
     .addOption(new Option('--date-order <order>', 'how to read 3/5/2024 when a column does not prove it').choices(['mdy', 'dmy', 'ymd']))
     .option('--redact', "replace leads' emails and names with a stable short hash in every report")
     .option('--wide', 'show every column in tables, however wide')
@@ -166,6 +172,7 @@ function loadOptions(args: (string | undefined)[], o: SharedOptions, io: Io, ext
     keepRejects: o.rejects !== undefined,
     delimiter: delimiterOption(o.delimiter),
     encoding: o.encoding,
+    escape: o.escape,
     dateOrder: o.dateOrder,
     cwd: io.cwd,
     ...extra,
@@ -318,7 +325,8 @@ How leads are judged (see the rubric, \`leadaudit schema\`):
   - Stalled = open, and idle (since entering its stage or its last activity, whichever is later)
     longer than the stage's stallAfterDays, as of --as-of.
   - Every row is used, rejected (with --rejects FILE to see them) or skipped (blank lines, report
-    footers), and counted in the summary.
+    footers, summary rows of totals or averages after the last row of data), and counted in the
+    summary.
   - Verdicts (docs/verdicts.md): a sales gap when the 95% interval of qualified handoffs stalled in
     sales stages lies above the rubric's verdicts.salesStallTolerance (default 0.1), or an owner
     lets them stall more than the rest, or they stall more than unqualified ones; a marketing gap

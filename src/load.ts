@@ -1,6 +1,6 @@
 /**
- * One run's inputs, read and classified: headers → rubric (preset detected when none is given) →
- * column plans → leads and deals → join → classification. The only I/O is reading the inputs; the
+ * One run's inputs, read and classified: rubric file (it may say how the files are written) →
+ * headers → rubric (preset detected when none is given) → column plans → leads and deals → join → classification. The only I/O is reading the inputs; the
  * result is the data every report is built from.
  */
 import { existsSync, realpathSync } from 'node:fs';
@@ -29,7 +29,7 @@ import type { ClassifiedLead, Deal, FileAccounting } from './model.js';
 import type { AuditData, Caveats, Grouping, JoinFacts } from './reports/context.js';
 import { newestDate, staleAsOfWarning, unreachableStages, unreachableWarning } from './data/caveats.js';
 import { detectPreset } from './rubric/recognize.js';
-import { resolveRubric, type Rubric } from './rubric/resolve.js';
+import { fileShape, resolveRubric, type EscapeName, type Rubric } from './rubric/resolve.js';
 import type { PresetName } from './rubric/fields.js';
 import type { Splitter } from './split.js';
 
@@ -47,6 +47,8 @@ export interface LoadOptions {
   readonly keepRejects: boolean;
   readonly delimiter?: string;
   readonly encoding?: string;
+  /** --escape: how quotes are escaped in both files (overrides the rubric's leads.escape / deals.escape). */
+  readonly escape?: EscapeName;
   readonly dateOrder?: DateOrder;
   /** Keep every cell of each lead (score --with-columns). */
   readonly keepCells?: boolean;
@@ -100,6 +102,27 @@ export async function readHeader(file: string, options: CsvOptions): Promise<Csv
   return header!;
 }
 
+/**
+ * The first row of a file as it is, header or not (the first few KiB are read): for `init`, which
+ * judges it with headerLooksLikeData and can then write `leads.header` instead of failing.
+ */
+export async function readFirstRow(file: string, options: CsvOptions): Promise<readonly string[]> {
+  let first: readonly string[] | undefined;
+  const stop = new Error('first row read');
+  try {
+    const onFirstRow = (cells: readonly string[]) => {
+      first = [...cells];
+      throw stop;
+    };
+    await readCsv(file, { ...options, names: undefined, onFirstRow }, () => {
+      throw stop;
+    });
+  } catch (error) {
+    if (error !== stop) throw error;
+  }
+  return first!;
+}
+
 function sameFile(a: string, b: string): boolean {
   if (a === '-' || b === '-') return a === b;
   try {
@@ -128,14 +151,24 @@ export async function load(options: LoadOptions): Promise<Loaded> {
     stdin: () => (stdinBytes ??= options.stdin ? options.stdin() : readAll(process.stdin)),
   };
 
-  const leadHeader = leadsFile === undefined ? undefined : await readHeader(leadsFile, csvOptions);
-  const dealHeader = dealsFile === undefined ? undefined : await readHeader(dealsFile, csvOptions);
-
   const notices: string[] = [];
   const rubricPath = options.rubric ?? findDefaultRubric(options.cwd);
   // The YAML parser and zod load only when there is a rubric file to read.
   const own = rubricPath === undefined ? undefined : (await import('./io/read-rubric.js')).readRubricFile(rubricPath);
   if (rubricPath !== undefined && options.rubric === undefined) notices.push(`using rubric ${rubricPath}`);
+  // The rubric is read before the files: it may say how they are written (a file without a
+  // header row and its column names, backslash escapes), which decides how their first row reads.
+  const sideCsv = (side: 'leads' | 'deals'): CsvOptions => {
+    const shape = fileShape(own, side, rubricPath ?? '');
+    const escape = options.escape ?? shape.escape;
+    const file = side === 'leads' ? leadsFile : dealsFile;
+    if (file !== undefined && shape.header !== undefined) notices.push(`${file}: no header row; its column names are ${side}.header in the rubric`);
+    return { ...csvOptions, names: shape.header, namesFrom: `${side}.header`, ...(escape === 'backslash' ? { escape: '\\' } : {}) };
+  };
+  const leadCsv = sideCsv('leads');
+  const dealCsv = sideCsv('deals');
+  const leadHeader = leadsFile === undefined ? undefined : await readHeader(leadsFile, leadCsv);
+  const dealHeader = dealsFile === undefined ? undefined : await readHeader(dealsFile, dealCsv);
   let preset = options.preset ?? own?.preset;
   if (preset === undefined) {
     const detected = detectPreset(leadHeader?.names, dealHeader?.names);
@@ -167,7 +200,7 @@ export async function load(options: LoadOptions): Promise<Loaded> {
     let plan: ColumnPlan | undefined;
     let sink: (CsvSink & { finish(): R }) | undefined;
     const parallel = options.parallel?.({ side, rubric, extra, mapOptions });
-    const info = await readCsv(file, { ...csvOptions, parallel }, (header) => {
+    const info = await readCsv(file, { ...(side === 'leads' ? leadCsv : dealCsv), parallel }, (header) => {
       plan = planColumns(side, file, header, rubric, extra);
       return (sink = makeSink(plan));
     });

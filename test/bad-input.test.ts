@@ -202,6 +202,90 @@ describe('headers', () => {
   });
 });
 
+describe('headerless files: exit 1 saying so; leads.header gives the names', () => {
+  it('headerless.csv: exit 1, "the first row looks like data", naming the cells and the rubric key (was: duplicate column name "\\N")', () => {
+    expectError(
+      run(audit(bad('headerless.csv'))),
+      1,
+      /headerless\.csv: the first row looks like data, not a header \(cells "ann@acme\.com" \(an email\), "\\N" \(MySQL's null\), "2025-01-05" \(a date\)\); give the column names with leads\.header: \[name, …\] in the rubric/,
+    );
+    // A deals file names deals.header.
+    expectError(run(['audit', '--deals', bad('headerless.csv'), ...AS_OF]), 1, /give the column names with deals\.header/);
+  });
+
+  it('rubric-headerless.yml: with leads.header the first row is data; every command reads it (audit, check, score)', () => {
+    const rubric = ['--rubric', bad('rubric-headerless.yml')];
+    const doc = expectReport(run([...scoreCells(bad('headerless.csv')), ...rubric]));
+    expect(doc.inputs.leads).toMatchObject({ read: 3, used: 3, rejected: 0 });
+    expect(doc.reports.score!.rows.map((row) => [row.lead_id, row.owner])).toEqual([
+      ['L1', '\\N'],
+      ['L2', '\\N'],
+      ['L3', 'Ana'],
+    ]);
+    expectReport(run([...audit(bad('headerless.csv')), ...rubric]));
+    expectReport(run([...check(bad('headerless.csv')), ...rubric]));
+  });
+
+  it('rubric-headerless.yml found as ./leadaudit.yml: no --rubric needed', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'leadaudit-headerless-'));
+    copyFileSync(bad('rubric-headerless.yml'), join(dir, 'leadaudit.yml'));
+    const r = spawnSync(process.execPath, [bin, 'audit', resolve(root, bad('headerless.csv')), ...AS_OF, '--format', 'json'], { cwd: dir, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+    expect(r.status, r.stderr).toBe(0);
+    expect((JSON.parse(r.stdout) as Doc).inputs.leads).toMatchObject({ read: 3, used: 3 });
+  });
+
+  it('rubric-header-too-few.yml: names that do not fit the file are exit 1 naming both counts; a repeated name is exit 2', () => {
+    expectError(run([...audit(bad('headerless.csv')), '--rubric', bad('rubric-header-too-few.yml')]), 1, /headerless\.csv line 1: leads\.header names 5 columns, but the first row has 6 cells/);
+    const twice = join(tmp, 'header-twice.yml');
+    writeFileSync(twice, 'version: 1\npreset: generic\nleads:\n  header: [id, email, name, source, Email, owner]\n');
+    expectError(run([...audit(bad('headerless.csv')), '--rubric', twice]), 2, /header-twice\.yml: leads\.header\[4\]: "Email" is already the name of leads\.header\[1\]/);
+    // Names given for a file that has a header row: its first row repeats them.
+    const given = join(tmp, 'header-given.yml');
+    writeFileSync(given, 'version: 1\npreset: generic\nleads:\n  header: [id, email, source, created]\n');
+    expectError(run([...audit(LEADS), '--rubric', given]), 1, /leads\.csv line 1: the first row is a header row \(it repeats leads\.header\)/);
+  });
+});
+
+describe('summary rows at the end of report exports: skipped and counted', () => {
+  it('summary-row.csv: a statistics row (numbers in text columns) and a Total row after a blank line are skipped as "summary row"; check lists them', () => {
+    const doc = expectReport(run(scoreCells(bad('summary-row.csv'))));
+    expect(doc.inputs.leads).toMatchObject({ read: 6, used: 3, rejected: 0, skipped: 3, reasons: { 'blank line': 1, 'summary row': 2 } });
+    // No lead with channel "0.0016" or id "": the rows are not data.
+    expect(doc.reports.score!.rows.map((row) => row.lead_id)).toEqual(['L1', 'L2', 'L3']);
+    expect(qualityRows(expectReport(run(check(bad('summary-row.csv')))))).toContainEqual(expect.objectContaining({ file: 'leads', check: '  summary row', count: 2 }));
+  });
+});
+
+describe('backslash-escaped quotes (MySQL INTO OUTFILE): --escape backslash or leads.escape', () => {
+  const names = (args: string[]) => {
+    const doc = expectReport(run(args));
+    expect(doc.inputs.leads).toMatchObject({ read: 3, used: 3, rejected: 0 });
+    return doc.reports.score!.rows.map((row) => [row.name, row.notes]);
+  };
+  const unescaped = [
+    ['Ann O"Brien', 'C:\\temp'],
+    ['Bob "Bobby" Roy', 'line one\nline two'],
+    ['\\N', '\\N'],
+  ];
+
+  it('escape-backslash.csv: \\" is a quote, \\\\ a backslash, \\n a line end, \\N stays as written', () => {
+    expect(names([...scoreCells(bad('escape-backslash.csv')), '--escape', 'backslash'])).toEqual(unescaped);
+    expect(names([...scoreCells(bad('escape-backslash.csv')), '--rubric', bad('rubric-escape-backslash.yml')])).toEqual(unescaped);
+    // Read as RFC 4180 (the default), the backslashes stay and the quotes are not unescaped; a warning says why.
+    expect(names(scoreCells(bad('escape-backslash.csv')))[0]).toEqual(['"Ann O\\"Brien"', 'C:\\\\temp']);
+    expect(warnings(run(audit(bad('escape-backslash.csv'))).stderr)).toEqual([
+      'leadaudit: warning: fixtures/bad/escape-backslash.csv line 2: a quote escaped with a backslash (\\"); if the file was written so (MySQL INTO OUTFILE), read it with --escape backslash (or leads.escape / deals.escape: backslash in the rubric)',
+    ]);
+    expect(warnings(run([...audit(bad('escape-backslash.csv')), '--escape', 'backslash']).stderr)).toEqual([]);
+  });
+
+  it('--escape takes quote or backslash only (exit 2)', () => {
+    const r = run([...audit(bad('escape-backslash.csv')), '--escape', 'mysql']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--escape <how>' argument 'mysql' is invalid\. Allowed choices are quote, backslash/);
+  });
+});
+
 describe('separators and line ends', () => {
   it("sep-semicolon.csv: Excel's sep=; line sets the delimiter and is not a row; lines count from the file", () => {
     const doc = expectReport(run(scoreCells(bad('sep-semicolon.csv'))));

@@ -6,7 +6,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { load, type LoadOptions } from '../src/load.js';
+import { load, readFirstRow, type LoadOptions } from '../src/load.js';
 import { buildReports } from '../src/reports/index.js';
 import { check } from '../src/reports/check.js';
 import fc from 'fast-check';
@@ -286,5 +286,61 @@ describe('--spend', () => {
     expect(rows.find((r) => r.channel === 'paid search')).toMatchObject({ spend: null });
     expect(rows.find((r) => r.channel === 'Organic')).toMatchObject({ spend: null, roas: null });
     expect(loaded.warnings.join('\n')).toMatch(/spend for "Paid Display" matches no channel/);
+  });
+});
+
+describe('how the files are written, from the rubric (read before the files)', () => {
+  it('leads.header and deals.header name the columns of headerless files; the preset is detected from those names', async () => {
+    const leads = file('101,ann@x.com,Web,2025-01-05\n102,bob@y.org,\\N,2025-02-05\n');
+    const deals = file('D1,101,closedwon,500\n');
+    const rubric = join(dir, 'headerless.yml');
+    writeFileSync(rubric, 'version: 1\nleads:\n  header: [Record ID, Email, Original Source, Create Date]\ndeals:\n  header: [Record ID, Associated Contact IDs, Deal Stage, Amount]\n');
+    const loaded = await run({ leads, deals, rubric, preset: undefined });
+    expect(loaded.rubric.preset).toBe('hubspot');
+    expect(loaded.rubric.leads.header).toEqual(['Record ID', 'Email', 'Original Source', 'Create Date']);
+    expect(loaded.data.inputs.leads).toMatchObject({ read: 2, used: 2 });
+    expect(loaded.data.leads!.map((c) => [c.lead.id, c.outcome])).toEqual([
+      ['101', 'won'],
+      ['102', 'open'],
+    ]);
+  });
+
+  it('a headerless file without leads.header is an input error naming the key; ./leadaudit.yml gives it like --rubric', async () => {
+    const leads = file('101,ann@x.com,Web,2025-01-05\n');
+    await expect(run({ leads })).rejects.toThrow(new InputError(`${leads}: the first row looks like data, not a header (cells "ann@x.com" (an email), "2025-01-05" (a date)); give the column names with leads.header: [name, …] in the rubric (in file order)`));
+    const cwd = mkdtempSync(join(tmpdir(), 'leadaudit-load-cwd-'));
+    writeFileSync(join(cwd, 'leadaudit.yml'), 'version: 1\npreset: generic\nleads:\n  header: [id, email, source, created]\n');
+    const loaded = await run({ leads, cwd });
+    expect(loaded.notices).toContain(`using rubric ${join(cwd, 'leadaudit.yml')}`);
+    expect(loaded.notices).toContain(`${leads}: no header row; its column names are leads.header in the rubric`);
+    expect(loaded.data.inputs.leads).toMatchObject({ read: 1, used: 1 });
+  });
+
+  it('deals.escape reads the deals file with backslash escapes, leaving the leads file as RFC 4180; --escape sets both', async () => {
+    const leads = file('id,name,source\nL1,"Ann ""A"" Lee",web\n');
+    const deals = file('id,lead_id,owner,stage,amount\nD1,L1,"O\\"Brien \\\\ Co",won,5\n');
+    const rubric = join(dir, 'escape.yml');
+    writeFileSync(rubric, 'version: 1\npreset: generic\ndeals:\n  escape: backslash\n');
+    const loaded = await run({ leads, deals, rubric, preset: undefined, keepCells: true });
+    expect(loaded.data.leads!.map((c) => c.lead.name)).toEqual(['Ann "A" Lee']);
+    expect(loaded.data.deals!.map((d) => d.owner)).toEqual(['O"Brien \\ Co']);
+    const both = await run({ leads: file('id,name,source\nL1,"Ann \\"A\\" Lee",web\n'), deals, escape: 'backslash' });
+    expect(both.data.leads!.map((c) => c.lead.name)).toEqual(['Ann "A" Lee']);
+  });
+
+  it('a name given twice in leads.header is a rubric error naming both places', async () => {
+    const rubric = join(dir, 'twice.yml');
+    writeFileSync(rubric, 'version: 1\npreset: generic\nleads:\n  header: [id, Email, email]\n');
+    await expect(run({ leads: file('1,a@x.com,b@x.com\n'), rubric, preset: undefined })).rejects.toThrow(
+      new UsageError(`${rubric}: leads.header[2]: "email" is already the name of leads.header[1]; each column needs its own name`),
+    );
+  });
+});
+
+describe('readFirstRow (for init)', () => {
+  it('gives the first row as it is, a header or a row of data (no "duplicate column name \\N")', async () => {
+    expect(await readFirstRow(file('L1,\\N,a@x.com,\\N\nL2,b,c,d\n'), {})).toEqual(['L1', '\\N', 'a@x.com', '\\N']);
+    expect(await readFirstRow(file('id,"Lead ""Source""",email\n1,web,a@x.com\n'), {})).toEqual(['id', 'Lead "Source"', 'email']);
+    expect(await readFirstRow(file('1,"O\\"Brien"\n'), { escape: '\\' })).toEqual(['1', 'O"Brien']);
   });
 });

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { MAX_FIELD_CHARS, MAX_RECORD_CHARS, readCsv, sniffDelimiter, sniffFormat } from '../src/io/read-csv.js';
+import { headerLooksLikeData, MAX_FIELD_CHARS, MAX_RECORD_CHARS, readCsv, sniffDelimiter, sniffFormat, type CsvOptions } from '../src/io/read-csv.js';
 import { InputError } from '../src/errors.js';
 import { encode, oracle, properties, readBytes } from '../scripts/fuzz-properties.js';
 
 /** Reads text or bytes through the real reader (as standard input), in chunks of `chunkSize` bytes. */
-const read = (bytes: Buffer | string, options: { chunkSize?: number; delimiter?: string; encoding?: string } = {}) =>
+const read = (bytes: Buffer | string, options: { chunkSize?: number; delimiter?: string; encoding?: string } & Pick<CsvOptions, 'names' | 'namesFrom' | 'escape'> = {}) =>
   readBytes(typeof bytes === 'string' ? Buffer.from(bytes, 'utf8') : bytes, options);
 
 describe('readCsv: the fast path yields exactly what csv-parse yields (the properties npm run fuzz runs for minutes)', () => {
@@ -237,5 +237,206 @@ describe('readCsv: limits, NUL characters, files that are not CSV (fixtures/bad/
     // A UTF-16 file's NULs are not binary; --encoding utf-16 skips the text checks.
     expect(sniffFormat(new Uint8Array(Buffer.from('id,name\n1,Ann\n', 'utf16le')))).toBeUndefined();
     expect(sniffFormat(t('{"id":1}'), false)).toBeUndefined();
+  });
+});
+
+/** Each record as [line, cells joined by |, reason] ("row" for data). */
+const outline = (seen: Awaited<ReturnType<typeof read>>) => seen.records.map((r) => [r.line, r.cells.join('|'), r.reason ?? 'row']);
+
+describe('readCsv: summary rows at the end of report exports', () => {
+  const head = '"Lead ID","Name","Email","Lead Source","Amount","Probability (%)"';
+  const data = ['"00Q5g01","Ann Lee","ann@x.com","Web","$1,200.00","10"', '"00Q5g02","Bob Roy","bob@y.org","Partner","$300.00","20"'];
+
+  it('skips a Salesforce "Show summary" block (blank row, statistics row, Grand Totals, footers) and counts each record', async () => {
+    const text = [head, ...data, '', ',,0,0.0016,1234.5,15', 'Total,,,,"$1,500.00",', '"Grand Totals (2 records)"', '', '"Confidential Information - Do Not Distribute"', ''].join('\r\n');
+    const seen = await read(text);
+    expect(outline(seen)).toEqual([
+      [2, '00Q5g01|Ann Lee|ann@x.com|Web|$1,200.00|10', 'row'],
+      [3, '00Q5g02|Bob Roy|bob@y.org|Partner|$300.00|20', 'row'],
+      [4, '', 'blank line'],
+      [5, '||0|0.0016|1234.5|15', 'summary row'],
+      [6, 'Total||||$1,500.00|', 'summary row'],
+      [7, 'Grand Totals (2 records)', 'report footer'],
+      [8, '', 'blank line'],
+      [9, 'Confidential Information - Do Not Distribute', 'report footer'],
+    ]);
+    expect(seen.info.read).toBe(8);
+  });
+
+  it('reads a row of that shape inside the data as data: only rows after the last data row are skipped', async () => {
+    const seen = await read([head, data[0], '', ',,0,0.0016,1234.5,15', 'Average,,,,600,15', data[1], ''].join('\n'));
+    expect(outline(seen).map((r) => r[2])).toEqual(['row', 'blank line', 'row', 'row', 'row']);
+  });
+
+  it('never skips a last data row that has numbers: text in its text columns, numbers in number columns, or a file of numbers', async () => {
+    const last = '"00Q5g03","Cy 2","cy@z.io","Web","5000","0.5"';
+    expect(outline(await read([head, ...data, last, ''].join('\n'))).map((r) => r[2])).toEqual(['row', 'row', 'row']);
+    // HubSpot's numeric record ids: a number in a column of numbers is data, and so is an empty email.
+    expect(outline(await read('Record ID,Email,Amount\n101,a@x.com,5\n102,b@x.com,7.5\n103,,0.125\n')).map((r) => r[2])).toEqual(['row', 'row', 'row']);
+    expect(outline(await read('deal_id,contact_id,amount\n1,2,3.5\n4,5,6\n7,8,0.0016\n')).map((r) => r[2])).toEqual(['row', 'row', 'row']);
+    // csv-spectrum's escaped_quotes.csv: a number where the one row before held text, no blank line.
+    expect(outline(await read('a,b\n1,"ha ""ha"" ha"\n3,4\n')).map((r) => r[2])).toEqual(['row', 'row']);
+  });
+
+  it('takes totals words (Total, Grand Total, Subtotal, Sum, Average, Count, Min, Max) with numbers, and not a company named so', async () => {
+    for (const word of ['Total', 'Grand Totals (2 records)', 'Subtotal', 'Sum', 'Sum of Amount', 'Average', 'Avg', 'Count', 'Record Count', 'Min', 'Max', 'Median']) {
+      const seen = await read([head, ...data, `${word},,,,1500,15`].join('\n'));
+      expect(outline(seen).at(-1), word).toEqual([4, `${word}||||1500|15`, 'summary row']);
+    }
+    for (const row of ['Total Gym,Ann,ann@x.com,Web,5,1', 'Totally,,,,5,1', 'Summit,,,,5,1']) {
+      expect(outline(await read([head, ...data, row].join('\n'))).at(-1)![2], row).toBe('row');
+    }
+  });
+
+  it('without a blank line, takes a row of numbers only where at least 10 sampled rows all held text', async () => {
+    const rows = (n: number) => Array.from({ length: n }, (_, i) => `"00Q5g${i}","N${i}","n${i}@x.com","Web","${i}","10"`);
+    expect(outline(await read([head, ...rows(10), '0,0,0.0016,,1234.5,15'].join('\n'))).at(-1)![2]).toBe('summary row');
+    expect(outline(await read([head, ...rows(9), '0,0,0.0016,,1234.5,15'].join('\n'))).at(-1)![2]).toBe('row');
+    // A number only in a column that held text in some rows and was empty in others: data.
+    const sparse = rows(12).map((r, i) => (i % 2 ? r.replace('"Web"', '""') : r));
+    expect(outline(await read([head, ...sparse, ',,,0,1234.5,15'].join('\n'))).at(-1)![2]).toBe('row');
+  });
+
+  it('after a blank line, takes a row of numbers whose always-filled text columns are empty; without the blank line it is data', async () => {
+    expect(outline(await read([head, ...data, '', ',,,,1500,15'].join('\n'))).at(-1)![2]).toBe('summary row');
+    expect(outline(await read([head, ...data, ',,,,1500,15'].join('\n'))).at(-1)![2]).toBe('row');
+  });
+
+  it('finds the same records under every chunk size (rows held back across chunks)', async () => {
+    const text = [head, ...data, '', ',,0,0.0016,1234.5,15', 'Total,,,,1500,', '', ',,1,2,3,4', data[0], ',,5,6,7,8', 'Sum,,,,9,'].join('\n');
+    const expected = outline(await read(text));
+    // `,,1,2,3,4` is made data again by the row after it, and learned from (the sample of data
+    // rows): its numbers in the source column make `,,5,6,7,8` a plain row; `Sum` is a summary row.
+    expect(expected.map((r) => r[2])).toEqual(['row', 'row', 'blank line', 'row', 'row', 'blank line', 'row', 'row', 'row', 'summary row']);
+    for (let size = 1; size <= 64; size++) expect(outline(await read(text, { chunkSize: size })), `${size}-byte chunks`).toEqual(expected);
+  });
+
+  it('holds back at most 100 records: a file ending in more rows of that shape reads them as data', async () => {
+    const stats = Array.from({ length: 120 }, (_, i) => `,,${i},${i}.5,1,2`);
+    const seen = await read([head, ...data, '', ...stats].join('\n'));
+    expect(seen.records.filter((r) => r.reason === undefined)).toHaveLength(122);
+  });
+
+  it('a summary row comes only after the last data row, and is made of numbers or a totals word (property, fixed seed)', async () => {
+    const cell = fc.oneof(fc.constantFrom('', '0', '12', '0.0016', '$1,200.00', 'Total', 'Average', ' '), fc.stringMatching(/^[a-z][a-z@.]{0,6}$/));
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.oneof(fc.array(cell, { minLength: 3, maxLength: 3 }), fc.constant([])), { maxLength: 30 }), async (rows) => {
+        const text = ['a,b,c', ...rows.map((r) => r.join(','))].join('\n');
+        const reasons = (await read(text)).records.map((r) => r.reason ?? 'row');
+        const firstSummary = reasons.indexOf('summary row');
+        if (firstSummary >= 0) expect(reasons.slice(firstSummary)).not.toContain('row');
+      }),
+      { seed: 12, numRuns: 300 },
+    );
+  });
+});
+
+describe('headerLooksLikeData', () => {
+  it('passes real headers: labels, API names, internal names, years, quarters', () => {
+    const headers = [
+      ['Amount', 'Lead ID', 'Probability (%)', '2024 Budget', 'Deal - ID', 'Date entered "Lead (Sales Pipeline)"', 'hs_lifecyclestage_customer_date', 'Q1', '2024', 'Email'],
+      ['Id', 'LeadSource', 'IsConverted', 'CreatedDate', 'No. of Employees', 'Amount (USD)', 'Record ID', 'email', 'ID', 'Deal – Value'],
+      ['id', '', 'name'],
+    ];
+    for (const names of headers) expect(headerLooksLikeData(names), names.join()).toBeUndefined();
+  });
+
+  it('names the cells of a row of data: \\N, emails, dates, decimals, amounts, long numbers, URLs, record ids; mostly empty names', () => {
+    expect(headerLooksLikeData(['12', 'Ann', 'ann@x.com', '\\N', '\\N'])).toBe('cells "ann@x.com" (an email), "\\N" (MySQL\'s null), "\\N" (MySQL\'s null)');
+    const one = (cell: string) => headerLooksLikeData(['Ann', cell]);
+    expect(one('2024-01-05')).toMatch(/a date/);
+    expect(one('2024-01-05 10:31:00')).toMatch(/a date/);
+    expect(one('5/28/2024')).toMatch(/a date/);
+    expect(one('28.12.2015')).toMatch(/a date/);
+    expect(one('0.125')).toMatch(/a decimal/);
+    expect(one('NULL')).toMatch(/a null/);
+    expect(one('12,5')).toMatch(/a decimal/);
+    expect(one('$44,000.00')).toMatch(/an amount/);
+    expect(one('123456')).toMatch(/a number/);
+    expect(one('https://x.com/a')).toMatch(/a URL/);
+    expect(one('00Q5g000008UiuREAS')).toMatch(/a record id/);
+    expect(one('3f2b8c1e-9a7d-4e2b-8c1f-1a2b3c4d5e6f')).toMatch(/a record id/);
+    expect(headerLooksLikeData(['Web', '', '', 'Web', '', '', '0'])).toBe('4 of 7 cells are empty, and a value repeats');
+    // Empty names at the end (a trailing delimiter), or without a repeat, are a header's.
+    expect(headerLooksLikeData(['Name', 'Email', '', '', '', ''])).toBeUndefined();
+    expect(headerLooksLikeData(['Name', '', '', 'Email', ''])).toBeUndefined();
+  });
+});
+
+describe('readCsv: names for a file without a header row (CsvOptions.names)', () => {
+  it('reads the first record as data, numbered line 1', async () => {
+    const seen = await read('L1,ann@x.com,\\N\nL2,bob@y.org,web\n', { names: ['id', 'email', 'source'] });
+    expect(seen.header).toEqual({ names: ['id', 'email', 'source'], cells: 3, line: 0 });
+    expect(outline(seen)).toEqual([
+      [1, 'L1|ann@x.com|\\N', 'row'],
+      [2, 'L2|bob@y.org|web', 'row'],
+    ]);
+    expect(seen.info.read).toBe(2);
+  });
+
+  it('refuses names that do not fit the first row, and a first row that repeats them; without names, a first row of data', async () => {
+    await expect(read('L1,a@x.com\n', { names: ['id', 'email', 'source'], namesFrom: 'leads.header' })).rejects.toThrow(/^stdin line 1: leads\.header names 3 columns, but the first row has 2 cells/);
+    await expect(read('id,email\nL1,a@x.com\n', { names: ['ID', 'Email'] })).rejects.toThrow(/the first row is a header row/);
+    // Trailing empty cells (a trailing delimiter) do not count.
+    expect((await read('L1,a@x.com,\n', { names: ['id', 'email'] })).records).toHaveLength(1);
+    await expect(read('L1,a@x.com,\\N,\\N\n', { namesFrom: 'deals.header' })).rejects.toThrow(
+      /^stdin: the first row looks like data, not a header \(cells "a@x\.com" \(an email\), "\\N" \(MySQL's null\), "\\N" \(MySQL's null\)\); give the column names with deals\.header/,
+    );
+    await expect(read('L1,a@x.com,\\N,\\N\n')).rejects.toBeInstanceOf(InputError);
+  });
+});
+
+describe('readCsv: backslash escapes (CsvOptions.escape, MySQL SELECT … INTO OUTFILE)', () => {
+  const mysql = 'id,name,notes\n1,"O\\"Brien","C:\\\\temp\\tx"\n2,\\N,"two\\nlines"\n3,a\\,b,"real\nline end"\n4,"x","y\\\r\nz"\n5,"\\0\\Z\\b\\q",\n';
+
+  it('unescapes \\" \\\\ \\n \\t \\r \\0 and the delimiter, keeps \\N, and numbers lines', async () => {
+    const seen = await read(mysql, { escape: '\\' });
+    expect(seen.records.map((r) => [r.line, r.cells])).toEqual([
+      [2, ['1', 'O"Brien', 'C:\\temp\tx']],
+      [3, ['2', '\\N', 'two\nlines']],
+      [4, ['3', 'a,b', 'real\nline end']],
+      [6, ['4', 'x', 'y\r\nz']],
+      [8, ['5', '\x1a\bq', '']],
+    ]);
+    // (The NUL of \0 is removed from the cell, with the warning for NUL characters.)
+    expect(seen.info.warnings.join()).toMatch(/1 NUL character removed/);
+  });
+
+  it('finds the same records under every chunk size, and with a names header', async () => {
+    const expected = (await read(mysql, { escape: '\\' })).records;
+    for (let size = 1; size <= mysql.length + 1; size++) expect((await read(mysql, { escape: '\\', chunkSize: size })).records, `${size}-byte chunks`).toEqual(expected);
+    const named = await read(mysql.slice(mysql.indexOf('\n') + 1), { escape: '\\', names: ['id', 'name', 'notes'] });
+    expect(named.records.map((r) => [r.line, r.cells])).toEqual(expected.map((r) => [r.line - 1, r.cells]));
+  });
+
+  it("reads MySQL's default OUTFILE (tabs, no quotes): an escaped tab and line end stay in their cell, the delimiter is sniffed", async () => {
+    const text = 'id\tname\tnotes\n1\tA\\tB\tone\\\ntwo\n2\t\\N\t"quoted"\n3\tC\tx\n';
+    const seen = await read(text, { escape: '\\' });
+    expect(seen.info.delimiter).toBe('\t');
+    expect(seen.records.map((r) => [r.line, r.cells])).toEqual([
+      [2, ['1', 'A\tB', 'one\ntwo']],
+      [4, ['2', '\\N', 'quoted']],
+      [5, ['3', 'C', 'x']],
+    ]);
+  });
+
+  it('fails on a quote that never closes, naming the line its row starts on', async () => {
+    await expect(read('a,b\n1,2\n3,"open \\" still open\n4,5\n', { escape: '\\' })).rejects.toThrow(/^stdin line 3: a quoted field is never closed/);
+  });
+
+  it('reads back any cells MySQL writes (property, fixed seed)', async () => {
+    const write = (cell: string, quoted: boolean) => {
+      const body = cell.replace(/[\\"\n\r\t,]/g, (c) => (c === ',' && quoted ? c : `\\${({ '\n': 'n', '\r': 'r', '\t': 't' } as Record<string, string>)[c] ?? c}`));
+      return quoted ? `"${body}"` : body;
+    };
+    const cell = fc.string({ unit: fc.constantFrom('a', 'B', '1', ' ', '"', '\\', '\n', '\r', '\t', ',', 'N', 'é'), maxLength: 8 });
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.tuple(cell, cell, fc.boolean()), { minLength: 1, maxLength: 12 }), fc.integer({ min: 1, max: 40 }), async (rows, chunkSize) => {
+        const text = `a,b\n${rows.map(([x, y, q]) => `${write(x, q)},${write(y, !q)}`).join('\n')}\n`;
+        const seen = await read(text, { escape: '\\', chunkSize, delimiter: ',' });
+        expect(seen.records.map((r) => r.cells)).toEqual(rows.map(([x, y]) => [x, y]));
+      }),
+      { seed: 7, numRuns: 300 },
+    );
   });
 });

@@ -222,6 +222,23 @@ describe('split reads: rows, accounting and reports', () => {
     }
   });
 
+  it('skips summary rows at the end as a read in one piece does: with the first part\'s sample, or read again when the part judged without it', async () => {
+    // Rows of ~110 bytes: the first 4 KiB read (where the second part starts) hold ~37 of them.
+    const rows = leadRows(3000, (i) => `L${i},web,2024-05-01,${'n'.repeat(90)}`);
+    const text = `id,source,created,notes\n${rows}\n\n,0,0.0016,\nTotal,,3000,\n`;
+    // 8 KiB chunks: the first part has sampled its 50 rows when the second starts, which uses them.
+    expect(await bothWays({ leads: file(text), preset: 'generic', chunkSize: 8192 })).toMatchObject({ started: 1, used: 1 });
+    // 512-byte chunks: the sample is still filling when the second part starts; the part judged
+    // `,0,0.0016,` without it (PartInfo.unsure), so it is read again in the first thread.
+    expect(await bothWays({ leads: file(text), preset: 'generic' })).toMatchObject({ started: 1, used: 0 });
+    const loaded = await load({ asOf: AS_OF, minN: 5, strict: false, keepRejects: false, cwd: dir, leads: file(text), preset: 'generic', chunkSize: 8192, parallel: counted().splitter });
+    expect(loaded.data.inputs.leads).toMatchObject({ read: 3003, used: 3000, skipped: 3, reasons: { 'blank line': 1, 'summary row': 2 } });
+    // A file of numbers has no column of text: its second part judges rows of numbers as a read
+    // in one piece does whatever came before its cut, and is used.
+    const numbers = `id,score,amount\n${leadRows(6000, (i) => `${100000 + i},${i % 7},${i * 3}.25`)}\n`;
+    expect(await bothWays({ leads: file(numbers), preset: 'generic', chunkSize: 8192 })).toMatchObject({ started: 1, used: 1 });
+  });
+
   it('takes the second half after a ragged row in the first (the fast path reads past it)', async () => {
     const rows = leadRows(600, (i) => `L${i},web,2024-05-01`).split('\n');
     const ragged = [...rows.slice(0, 260), 'L999,web', ...rows.slice(260)];

@@ -10,7 +10,12 @@
  * unterminated quote. Tests and `npm run fuzz` compare the two on every kind of record.
  *
  * Memory: the text is read in chunks and only the tail of an unfinished record is carried over;
- * each record goes straight to the sink, which keeps what it needs.
+ * each record goes straight to the sink, which keeps what it needs — but for a possible summary
+ * block at the end of a report export, held back until the file ends or data follows (TOTALS).
+ *
+ * A file whose quotes are escaped with a backslash (CsvOptions.escape) is read by BackslashPath
+ * alone; a file without a header row is read with the names given (CsvOptions.names), and one
+ * whose first row looks like data without them is refused (headerLooksLikeData).
  */
 import { closeSync, createReadStream, openSync, readSync, statSync } from 'node:fs';
 import { TextDecoder } from 'node:util';
@@ -34,7 +39,31 @@ export interface CsvOptions {
    * thread) by `start`, into a part the sink can `append`. See `planSplit`.
    */
   readonly parallel?: Parallel;
+  /**
+   * The column names of a file that has no header row, in order: the first record is data. A
+   * first record with another number of cells is an error (the names do not fit the file).
+   */
+  readonly names?: readonly string[];
+  /**
+   * Where a headerless file's column names can be given (a rubric key such as `leads.header`),
+   * for the error when the first row looks like data (headerLooksLikeData).
+   */
+  readonly namesFrom?: string;
+  /**
+   * How a quote is written inside a quoted field: `"` doubles it (RFC 4180, the default); `\`
+   * escapes it with a backslash, as MySQL's `SELECT … INTO OUTFILE` does (see BackslashPath).
+   */
+  readonly escape?: Escape;
+  /**
+   * Told the first record's cells as read, before they are judged a header (or data, with
+   * `names`); throwing stops the read. `init` looks at a file's first row this way (readFirstRow).
+   */
+  readonly onFirstRow?: (cells: readonly string[]) => void;
 }
+
+/** The two ways a quote is escaped inside a quoted field: `""` (RFC 4180) or `\"` (MySQL). */
+export const ESCAPES = ['"', '\\'] as const;
+export type Escape = (typeof ESCAPES)[number];
 
 /** Where the second part of a file is, and what a reader needs to go on from there. */
 export interface Continuation {
@@ -47,6 +76,8 @@ export interface Continuation {
   readonly lineEnd: string;
   /** Whether bytes that are not UTF-8 fail the read (they do unless --encoding is given). */
   readonly fatal: boolean;
+  /** What the first part learned of its columns, for judging summary rows (see Sample). */
+  readonly sample: Sample;
 }
 
 /** What reading one part of a file found, besides the part its sink kept. */
@@ -55,6 +86,12 @@ export interface PartInfo {
   readonly warnings: readonly string[];
   readonly exact: boolean;
   readonly nul?: CsvInfo['nul'];
+  /**
+   * True when the part judged a row that may be a summary row without all that a read in one
+   * piece would have known (a sample still filling, or the record before the cut): the part is
+   * then read again in the first thread, so that the records are those of a read in one piece.
+   */
+  readonly unsure?: boolean;
 }
 
 export interface Parallel {
@@ -87,7 +124,7 @@ export interface CsvHeader {
   readonly names: readonly string[];
   /** Cells in the header record, including the dropped trailing empty ones. */
   readonly cells: number;
-  /** Line of the header record. */
+  /** Line of the header record; 0 when CsvOptions.names gave the names (the file has no header row). */
   readonly line: number;
 }
 
@@ -142,6 +179,127 @@ export const MAX_RECORD_CHARS = 32 * 1024 * 1024;
 export const MAX_FIELD_CHARS = 1024 * 1024;
 const FOOTER =
   /^(?:grand totals?\b.*|totals?\b.*|subtotal\b.*|confidential information\b.*|copyright\s*(?:©|\(c\)|\d).*|generated (?:by|on)\b.*|filtered by\b.*|report (?:name|generated)\b.*|salesforce\.com.*)$/i;
+
+/**
+ * Summary and statistics rows at the end of a report export (Salesforce's "Show summary": a blank
+ * row, then totals or averages such as `,,0,0,0.0016,,1234.5`, `Total,,,12` or `Average,,3.5`).
+ * Such a row is held back, never used as data, while only blank lines, footers, ragged rows and
+ * rows like it follow; at the end of the file it is skipped as a "summary row". Any data row after
+ * it makes it data again, so a row inside the data is never skipped for its shape. A row is like
+ * a summary row when its first non-empty cell is a totals word (TOTALS) and the rest are numbers
+ * or empty; or when every non-empty cell is a number and, after a blank line (since the last data
+ * row), a number stands in a column whose sampled data rows held only text (an id, a name, an
+ * email) or a column every sampled data row filled with text is empty; or, with no blank line, a
+ * number stands in a column every one of at least SURE_ROWS sampled data rows filled with text.
+ */
+const TOTALS = /^\s*(?:(?:grand\s+|sub-?)?totals?\b.*|(?:sum|average|avg|mean|median|count|record count|min|minimum|max|maximum)(?:\s+of\b.*|\s*:)?\s*)$/i;
+/**
+ * A number as a report writes a total: a sign or parentheses, a currency symbol or code, digits
+ * with separators, an exponent, a percent sign (`0.0016`, `$44,000.00`, `USD 1.234,56`, `(12)`, `15%`).
+ */
+const NUMBER = /^\s*[-+(]?\s*(?:[$€£¥]|[A-Z]{3}\s?)?\s*[-+]?(?:\d[\d,.' \u00a0]*|[.,]\d+)(?:[eE][-+]?\d+)?\s*%?\)?\s*$/;
+/** Data rows sampled, from the first, to learn which columns hold text. */
+const SAMPLE_ROWS = 50;
+/** Sampled rows needed to take a row of numbers with no blank line before it as a summary row. */
+const SURE_ROWS = 10;
+/** Records held back as a possible summary block; past this many they are read as data. */
+const MAX_HELD = 100;
+
+/**
+ * What the first SAMPLE_ROWS data rows of a file held, per column: `kinds` 0 nothing yet, 1 only
+ * text (no number), 2 a number; `text` how many rows held text in it. A split read's second part
+ * judges with the first part's sample (Continuation.sample).
+ */
+export interface Sample {
+  rows: number;
+  readonly kinds: Uint8Array;
+  readonly text: Uint32Array;
+}
+
+function newSample(width: number): Sample {
+  return { rows: 0, kinds: new Uint8Array(width), text: new Uint32Array(width) };
+}
+
+function isNumber(cell: string): boolean {
+  if (cell.length === 0) return false;
+  const c = cell.charCodeAt(0);
+  // Most text starts with a letter: no regex for it unless it may be a currency code (USD 12).
+  if (c >= 97 && c <= 122) return false;
+  if (c >= 65 && c <= 90 && !(isUpper(cell.charCodeAt(1)) && isUpper(cell.charCodeAt(2)))) return false;
+  // Plain digits (numeric record ids) without the regex too.
+  let i = 0;
+  while (i < cell.length && cell.charCodeAt(i) >= 48 && cell.charCodeAt(i) <= 57) i++;
+  if (i === cell.length) return true;
+  return NUMBER.test(cell);
+}
+
+function isUpper(c: number): boolean {
+  return c >= 65 && c <= 90;
+}
+
+/**
+ * The shape of a record that may be a summary row: `totals` (its first non-empty cell a totals
+ * word, the others numbers or empty), `numbers` (every non-empty cell a number), else undefined.
+ * Runs on every record: a data row returns at its first cell of text.
+ */
+function summaryShape(cells: readonly string[]): 'totals' | 'numbers' | undefined {
+  let seen = false;
+  let word = false;
+  for (let i = 0; i < cells.length; i++) {
+    const cell = cells[i]!;
+    if (cell.length === 0) continue;
+    if (isNumber(cell)) {
+      seen = true;
+      continue;
+    }
+    if (!seen && /^\s*[tgsacmr]/i.test(cell) && TOTALS.test(cell)) {
+      seen = true;
+      word = true;
+      continue;
+    }
+    if (cell.trim() !== '') return undefined;
+  }
+  return !seen ? undefined : word ? 'totals' : 'numbers';
+}
+
+/**
+ * Why a header row looks like a row of data, or undefined when it looks like a header: cells
+ * that are `\N` (MySQL's null), an email, a date, a decimal, an amount, a long number, a URL or a
+ * record id; or mostly empty names with one repeated. Conservative: `Amount`, `Lead ID`, `Probability (%)`, `2024
+ * Budget`, `Q1`, `2024` and `hs_lifecyclestage_customer_date` are headers. Pure (init calls it).
+ */
+export function headerLooksLikeData(names: readonly string[]): string | undefined {
+  const found: string[] = [];
+  for (const raw of names) {
+    const name = raw.replace(/^\uFEFF/, '').trim();
+    const what = dataKind(name);
+    if (what !== undefined && found.length < 3) found.push(`"${name}" (${what})`);
+  }
+  if (found.length > 0) return `cells ${found.join(', ')}`;
+  // Mostly empty names, and a name given twice: a sparse row of data (`Web,,,Web,,0,,0`). Empty
+  // cells at the end (a trailing delimiter on every line) do not count.
+  const cells = names.map((n) => n.trim().toLowerCase());
+  while (cells.length > 0 && cells[cells.length - 1] === '') cells.pop();
+  const filled = cells.filter((n) => n !== '');
+  const empty = cells.length - filled.length;
+  if (empty >= 2 && empty * 2 > cells.length && new Set(filled).size < filled.length) return `${empty} of ${cells.length} cells are empty, and a value repeats`;
+  return undefined;
+}
+
+function dataKind(name: string): string | undefined {
+  if (name === '\\N') return "MySQL's null";
+  if (name === 'NULL') return 'a null';
+  if (/^[^\s@"]+@[^\s@"]+\.[a-z]{2,}$/i.test(name)) return 'an email';
+  if (/^\d{4}-\d{1,2}-\d{1,2}(?:[T ]\d|$)/.test(name) || /^\d{1,2}[/.-]\d{1,2}[/.-](?:\d{2}|\d{4})(?:[T ,]|$)/.test(name)) return 'a date';
+  if (/^[-+]?\d*[.,]\d+$/.test(name) && !/^\d{1,3}(?:,\d{3})+$/.test(name)) return 'a decimal';
+  if (/^[-+]?[$€£¥]\s?\d/.test(name)) return 'an amount';
+  if (/^[-+]?\d{5,}$/.test(name)) return 'a number';
+  if (/^https?:\/\//i.test(name)) return 'a URL';
+  // Salesforce ids (00Q5g000008UiuREAS), UUIDs.
+  if (/^0[0-9A-Za-z]{2}[0-9A-Za-z]{12}(?:[0-9A-Za-z]{3})?$/.test(name) && (name.match(/\d/g)?.length ?? 0) >= 5) return 'a record id';
+  if (/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(name)) return 'a record id';
+  return undefined;
+}
 
 /** Thrown inside a read to start it again in Windows-1252. */
 class NotUtf8 extends Error {}
@@ -306,7 +464,7 @@ async function readOnce(
   begin: (header: CsvHeader) => CsvSink,
 ): Promise<CsvInfo> {
   const name = displayName(file);
-  const reader = new RecordReader(name, options.delimiter, begin);
+  const reader = new RecordReader(name, options, begin);
   let decoder: TextDecoder | undefined;
   let encoding = forcedEncoding ?? 'utf-8';
   let head: Uint8Array[] = [];
@@ -341,7 +499,9 @@ async function readOnce(
     await reader.push(decode(decoder, chunk, true));
   };
   // A big UTF-8 file is read on two cores once its header is known: see planSplit.
-  const splittable = options.parallel !== undefined && bytes === undefined && !fallback && (forcedEncoding ?? 'utf-8') === 'utf-8' && size >= options.parallel.minBytes;
+  // (A backslash-escaped file is read by BackslashPath alone, in one piece.)
+  const splittable =
+    options.parallel !== undefined && options.escape !== '\\' && bytes === undefined && !fallback && (forcedEncoding ?? 'utf-8') === 'utf-8' && size >= options.parallel.minBytes;
   let split: Split | undefined;
   let decided = !splittable;
   let joined = false;
@@ -409,7 +569,8 @@ interface Split {
  * unquoted cell) the guess may be wrong; the reader finds out when it gets there — it is not
  * between two records at the cut, or not on the expected line — and the part is thrown away and
  * read here, so the records are always those of a read in one piece. So is everything after: a part is used only when no footer came
- * before the cut and the sink can take it as if read here (see CsvSink.append: rows whose id the
+ * before the cut, no possible summary row is held there, the part judged its summary rows as a
+ * read in one piece would (PartInfo.unsure), and the sink can take it as if read here (see CsvSink.append: rows whose id the
  * first part has are rejected there as duplicates, unless --rejects needs their cells).
  */
 function planSplit(file: string, size: number, from: number, fatal: boolean, reader: RecordReader, parallel: Parallel, onBytes: (n: number) => void): Split | undefined {
@@ -419,7 +580,7 @@ function planSplit(file: string, size: number, from: number, fatal: boolean, rea
   if (target >= size) return undefined;
   // Progress counts the part's bytes until the part turns out unusable (then they are read here).
   let counting = true;
-  const remote = parallel.start({ file, target, end: size, fatal, ...format }, (n) => counting && onBytes(n));
+  const remote = parallel.start({ file, target, end: size, fatal, ...format, sample: reader.sampleCopy() }, (n) => counting && onBytes(n));
   let cut: Cut | undefined;
   const unused = () => {
     counting = false;
@@ -438,7 +599,7 @@ function planSplit(file: string, size: number, from: number, fatal: boolean, rea
     async join(reader) {
       if (cut === undefined || reader.nextLine() !== cut.line) return unused();
       const result = await remote.result();
-      if (result === undefined || !reader.appendPart(result.part)) return unused();
+      if (result === undefined || result.info.unsure === true || !reader.appendPart(result.part)) return unused();
       reader.absorb(result.info);
       return true;
     },
@@ -499,7 +660,7 @@ export async function readPart(c: Continuation, sink: CsvSink, onCut: (cut: Cut 
   const cut = findCut(c.file, c.end, c.target);
   onCut(cut);
   if (cut === undefined) return undefined;
-  const reader = new RecordReader(c.file, c.delimiter, () => sink);
+  const reader = new RecordReader(c.file, { delimiter: c.delimiter }, () => sink);
   reader.resume(c, cut.line);
   const decoder = new TextDecoder('utf-8', { fatal: c.fatal, ignoreBOM: true });
   for await (const chunk of byteChunks(c.file, undefined, DEFAULT_CHUNK, cut.at, c.end)) {
@@ -590,17 +751,33 @@ class RecordReader {
   private sink: CsvSink | undefined;
   records = 0;
   private inFooter = false;
+  /** Records held back as a possible summary block at the end of the file (see TOTALS). */
+  private held: { cells: string[]; line: number; chars: number | undefined; summary: boolean }[] = [];
+  /** A blank line came after the last data row (a report's summary follows one). */
+  private blankSinceData = false;
+  /** A data row went to the sink (in a second part: since the cut). */
+  private sawData = false;
+  private sample: Sample = newSample(0);
+  /** Set in a reader of a file's second part (readPart). */
+  private resumed = false;
+  private unsure = false;
+  /** Set once MAX_HELD records were held: nothing is held from then on. */
+  private heldTooMany = false;
   private readonly warnings: string[] = [];
   private fast: FastPath | undefined;
-  private exact: ExactPath | undefined;
+  private exact: ExactPath | BackslashPath | undefined;
   /** Line number of the first line of `text`. */
   private line = 1;
 
+  private readonly forcedDelimiter: string | undefined;
+
   constructor(
     private readonly name: string,
-    private readonly forcedDelimiter: string | undefined,
+    private readonly options: Pick<CsvOptions, 'delimiter' | 'names' | 'namesFrom' | 'escape' | 'onFirstRow'>,
     private readonly begin: (header: CsvHeader) => CsvSink,
-  ) {}
+  ) {
+    this.forcedDelimiter = options.delimiter;
+  }
 
   async push(text: string): Promise<void> {
     // Cells are searched for NUL characters only from the first chunk that holds one.
@@ -611,16 +788,32 @@ class RecordReader {
       if (this.text.length > MAX_RECORD_CHARS) this.tooLong(this.line);
       return;
     }
+    if (this.exact) return this.pushHeld();
     await this.runFast(false);
+  }
+
+  /** Hands the text read so far to the exact path started before the header (escape mode). */
+  private pushHeld(): Promise<void> {
+    const text = this.text;
+    this.text = '';
+    return this.exact!.push(text);
   }
 
   async end(): Promise<void> {
     if (!this.exact && !this.started) {
       if (this.text.trim() === '') throw new InputError(`${this.name}: the file is empty (no header row)`);
       this.tryStart(true);
+      if (this.exact) await this.pushHeld();
     }
     if (!this.exact) await this.runFast(true);
     if (this.exact) await this.exact.end();
+    if (!this.started) throw new InputError(`${this.name}: the file is empty (no header row)`);
+    if (this.held.length > 0) this.release(true);
+  }
+
+  /** A copy of the sample of data rows so far, for the reader of the file's second part. */
+  sampleCopy(): Sample {
+    return { rows: this.sample.rows, kinds: this.sample.kinds.slice(), text: this.sample.text.slice() };
   }
 
   /** The header, delimiter and line end, once the header is read. */
@@ -630,11 +823,11 @@ class RecordReader {
 
   /**
    * The line of the next record when the reader stands between two records on the fast path with
-   * nothing held back and no footer seen (where a read of the rest in a fresh reader yields what
+   * nothing held back (no possible summary row either, and MAX_HELD never reached) and no footer seen (where a read of the rest in a fresh reader yields what
    * this one would); undefined otherwise.
    */
   nextLine(): number | undefined {
-    return this.started && !this.exact && this.text.length === 0 && !this.inFooter ? this.fast!.pendingLine() : undefined;
+    return this.started && !this.exact && this.text.length === 0 && !this.inFooter && this.held.length === 0 && !this.heldTooMany ? this.fast!.pendingLine() : undefined;
   }
 
   /** Starts a reader in the middle of a file, at a record boundary on `line` (readPart). */
@@ -644,6 +837,8 @@ class RecordReader {
     this.header = c.header;
     this.line = line;
     this.sink = this.begin(c.header);
+    this.sample = { rows: c.sample.rows, kinds: c.sample.kinds, text: c.sample.text };
+    this.resumed = true;
     const fast = new FastPath(c.delimiter, c.lineEnd);
     fast.init(line);
     this.fast = fast;
@@ -680,7 +875,7 @@ class RecordReader {
   /** What this reader found, for absorb() in the reader of the file's first part. */
   partInfo(): PartInfo {
     const nul = this.nul;
-    return { read: this.records, warnings: this.warnings, exact: this.exact !== undefined || this.partExact, ...(nul ? { nul } : {}) };
+    return { read: this.records, warnings: this.warnings, exact: this.exact !== undefined || this.partExact, ...(nul ? { nul } : {}), ...(this.unsure ? { unsure: true } : {}) };
   }
 
   info(encoding: string): CsvInfo {
@@ -728,20 +923,32 @@ class RecordReader {
       this.line += 1;
       this.forcedSep = sep[1]!;
     }
-    const lineEnd = sniffLineEnd(this.text);
+    // Sniffing counts quotes: a backslash-escaped one (`\"`) would throw it off.
+    const sample = this.options.escape === '\\' ? this.text.replace(/\\[\s\S]/g, '_') : this.text;
+    const lineEnd = sniffLineEnd(sample);
     if (lineEnd === undefined && !atEnd) return false;
     this.lineEnd = lineEnd ?? '\n';
     // Enough of a sample to judge the delimiter: a few records, or everything at the end.
     if (!atEnd && this.text.length < 65536 && countLines(this.text) < 20) return false;
-    this.delimiter = this.forcedDelimiter ?? this.forcedSep ?? sniffDelimiter(atEnd ? this.text + '\n' : this.text);
+    this.delimiter = this.forcedDelimiter ?? this.forcedSep ?? sniffDelimiter(atEnd ? sample + '\n' : sample);
+    if (this.options.escape === '\\') {
+      // Backslash escapes: every record, the header too, is read by BackslashPath. Its `\0` is a
+      // NUL character the text did not hold, so cells are always searched for one.
+      this.nulSeen = true;
+      this.exact = new BackslashPath(this.name, this.delimiter, this.line, (cells, line) => {
+        if (this.started) this.record(cells, line);
+        else if (!this.takeHeader(cells, line)) this.record(cells, line);
+      });
+      return true;
+    }
     const fast = new FastPath(this.delimiter, this.lineEnd);
     const first = fast.scanHeader(this.text, atEnd) ?? (atEnd ? firstRecord(this.name, this.text, this.delimiter, this.line) : undefined);
     if (first === undefined) return false;
     const cells = parseRecord(first.text, this.delimiter);
-    this.header = cleanHeader(this.name, cells, this.line, this.warnings);
-    this.sink = this.begin(this.header);
-    this.text = this.text.slice(first.next);
-    this.line += first.lines;
+    if (this.takeHeader(cells, this.line)) {
+      this.text = this.text.slice(first.next);
+      this.line += first.lines;
+    }
     fast.init(this.line);
     this.fast = fast;
     this.started = true;
@@ -749,6 +956,28 @@ class RecordReader {
   }
 
   private forcedSep: string | undefined;
+
+  /**
+   * Makes the header from the first record and starts the sink. True when the record was the
+   * header; false when CsvOptions.names gave the names, and the record is the first row of data.
+   */
+  private takeHeader(cells: string[], line: number): boolean {
+    this.options.onFirstRow?.(cells);
+    const names = this.options.names;
+    if (names !== undefined) {
+      this.header = namedHeader(this.name, names, cells, line, this.options.namesFrom);
+    } else {
+      const why = headerLooksLikeData(cells);
+      if (why !== undefined) {
+        const how = this.options.namesFrom === undefined ? 'add a header row to the file' : `give the column names with ${this.options.namesFrom}: [name, …] in the rubric (in file order)`;
+        throw new InputError(`${this.name}: the first row looks like data, not a header (${why}); ${how}`);
+      }
+      this.header = cleanHeader(this.name, cells, line, this.warnings);
+    }
+    this.sink = this.begin(this.header);
+    this.started = true;
+    return names === undefined;
+  }
 
   private async runFast(atEnd: boolean): Promise<void> {
     const result = this.fast!.run(this.text, atEnd, (cells, line, chars) => this.record(cells, line, chars));
@@ -762,6 +991,10 @@ class RecordReader {
     this.text = '';
     const mixed = result.anomaly === 'line end';
     if (mixed) this.warnings.push(`${this.name}: mixed line endings from line ${result.line} on; every \\r\\n, \\n and \\r ends a row`);
+    // Text after a closing quote, where the quote was escaped with a backslash: a MySQL dump read as RFC 4180.
+    if (!mixed && rest.slice(0, 4096).includes('\\"')) {
+      this.warnings.push(`${this.name} line ${result.line}: a quote escaped with a backslash (\\"); if the file was written so (MySQL INTO OUTFILE), read it with --escape backslash (or leads.escape / deals.escape: backslash in the rubric)`);
+    }
     this.exact = new ExactPath(this.name, this.delimiter, mixed ? ['\r\n', '\n', '\r'] : sameLineEnds(this.lineEnd), result.line, (cells, line) =>
       this.record(cells, line),
     );
@@ -775,15 +1008,115 @@ class RecordReader {
   }
 
   /**
+   * Takes one record: holds it back while it may belong to a summary block at the end of the file
+   * (see TOTALS), else sorts it. A data row after held records makes them data again.
+   */
+  private record(cells: string[], line: number, chars?: number): void {
+    this.records++;
+    if (this.nulSeen) this.dropNul(cells, line);
+    const blank = isBlank(cells);
+    if (blank) this.blankSinceData = true;
+    const held = this.held;
+    // Blank lines and footers are what they are; held or not, they keep their place in file order.
+    const footer = !blank && isFooter(cells);
+    if (blank || footer) {
+      if (held.length > 0) held.push({ cells, line, chars, summary: false });
+      else this.sort(cells, line, chars, blank, footer);
+      return;
+    }
+    const summary = !this.heldTooMany && this.maySummarize(cells);
+    if (summary || (held.length > 0 && !this.fits(cells))) {
+      held.push({ cells, line, chars, summary });
+      if (held.length > MAX_HELD) {
+        // No report ends in so many: rows of this shape are data in this file, from here on.
+        this.heldTooMany = true;
+        this.release(false);
+      }
+      return;
+    }
+    if (held.length > 0) this.release(false);
+    this.sort(cells, line, chars, false, false);
+  }
+
+  /** Whether a record has the header's width (a data row, unless it is blank or a footer). */
+  private fits(cells: readonly string[]): boolean {
+    return cells.length >= this.header!.names.length && cells.length <= this.header!.cells;
+  }
+
+  /** Whether a record may be a summary row (see TOTALS); cheap for a row of data. */
+  private maySummarize(cells: readonly string[]): boolean {
+    const shape = summaryShape(cells);
+    if (shape === undefined) return false;
+    if (shape === 'totals') return true;
+    const sample = this.sample;
+    // A second part does not know the records before its cut (was there a blank line since the
+    // last data row?), and a sample still filling would have gone on filling in a read in one
+    // piece: judged so, the part is read again (PartInfo.unsure). With a full sample and no
+    // column of text (a file of numbers), the answer is no whatever came before.
+    const complete = sample.rows >= SAMPLE_ROWS;
+    if (!sample.kinds.includes(1)) {
+      if (this.resumed && !complete) this.unsure = true;
+      return false;
+    }
+    if (this.resumed && (!complete || !this.sawData)) this.unsure = true;
+    const afterBlank = this.blankSinceData;
+    // Without the blank line a report puts before its summary, only a column that every one of
+    // at least SURE_ROWS sampled rows filled with text makes a number there a summary's.
+    const sure = sample.rows >= SURE_ROWS;
+    const width = Math.min(cells.length, sample.kinds.length);
+    for (let i = 0; i < width; i++) {
+      const cell = cells[i]!;
+      const alwaysText = sample.text[i] === sample.rows;
+      if (cell.trim() !== '') {
+        if (afterBlank && sample.kinds[i] === 1) return true;
+        if (sure && alwaysText) return true;
+      } else if (afterBlank && alwaysText) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Sends the held records on: at the end of the file the possible summary rows are skipped. */
+  private release(atEnd: boolean): void {
+    const held = this.held;
+    this.held = [];
+    for (const r of held) {
+      if (atEnd && r.summary) {
+        this.inFooter = true;
+        this.sink!.other(r.cells, r.line, 'summary row', false);
+      } else {
+        const blank = isBlank(r.cells);
+        this.sort(r.cells, r.line, r.chars, blank, !blank && isFooter(r.cells));
+      }
+    }
+  }
+
+  /** Learns from a data row which columns hold text (the first SAMPLE_ROWS data rows only). */
+  private learn(cells: readonly string[]): void {
+    let sample = this.sample;
+    if (sample.rows === 0 && sample.kinds.length === 0) sample = this.sample = newSample(this.header!.names.length);
+    const width = Math.min(cells.length, sample.kinds.length);
+    for (let i = 0; i < width; i++) {
+      const cell = cells[i]!;
+      if (cell.trim() === '') continue;
+      if (isNumber(cell)) sample.kinds[i] = 2;
+      else {
+        if (sample.kinds[i] === 0) sample.kinds[i] = 1;
+        sample.text[i]!++;
+      }
+    }
+    sample.rows++;
+  }
+
+  /**
    * Sorts one record into data, blank line, report footer, or rejected row (ragged, or a field
    * over MAX_FIELD_CHARS). `chars`, the record's length when the fast path knows it, spares short
    * records the search for a long field.
    */
-  private record(cells: string[], line: number, chars?: number): void {
-    this.records++;
+  private sort(cells: string[], line: number, chars: number | undefined, blank: boolean, footer: boolean): void {
     const sink = this.sink!;
     const header = this.header!;
-    if (this.nulSeen) this.dropNul(cells, line);
     if (chars === undefined || chars > MAX_FIELD_CHARS) {
       const long = cells.findIndex((c) => c.length > MAX_FIELD_CHARS);
       if (long >= 0) {
@@ -793,17 +1126,20 @@ class RecordReader {
         return;
       }
     }
-    if (isBlank(cells)) {
+    if (blank) {
       sink.other(cells, line, 'blank line', false);
       return;
     }
-    if (isFooter(cells)) {
+    if (footer) {
       this.inFooter = true;
       sink.other(cells, line, 'report footer', false);
       return;
     }
     const width = header.names.length;
     if (cells.length >= width && cells.length <= header.cells) {
+      if (this.sample.rows < SAMPLE_ROWS && !this.resumed) this.learn(cells);
+      this.blankSinceData = false;
+      this.sawData = true;
       sink.row(cells, line);
       return;
     }
@@ -881,6 +1217,23 @@ export function cleanHeader(file: string, cells: readonly string[], line: number
     seen.set(key, i);
   });
   return { names, cells: cells.length, line };
+}
+
+/**
+ * The header of a file without one, from the names the rubric gives (CsvOptions.names), checked
+ * against its first record: as many cells as names (trailing empty cells aside), and not a header
+ * row repeating them.
+ */
+function namedHeader(file: string, names: readonly string[], first: readonly string[], line: number, from = 'the column names given'): CsvHeader {
+  let width = first.length;
+  while (width > names.length && first[width - 1]!.trim() === '') width--;
+  if (width !== names.length) {
+    throw new InputError(`${file} line ${line}: ${from} names ${names.length} column${names.length === 1 ? '' : 's'}, but the first row has ${width} cell${width === 1 ? '' : 's'}; give one name per column, in file order`);
+  }
+  if (first.every((cell, i) => i >= names.length || cell.trim().toLowerCase() === names[i]!.trim().toLowerCase())) {
+    throw new InputError(`${file} line ${line}: the first row is a header row (it repeats ${from}); give names only for a file without one`);
+  }
+  return { names: names.map((n) => n.trim()), cells: first.length, line: 0 };
 }
 
 // ---------------------------------------------------------------- fast path: scanner + cutter
@@ -1172,5 +1525,153 @@ class ExactPath {
     this.parser.end();
     await this.done;
     if (this.failure) throw this.failure;
+  }
+}
+
+// ---------------------------------------------------------------- backslash escapes (MySQL)
+
+/** What a backslash and the character after it stand for (MySQL's LOAD DATA reads them so). */
+const UNESCAPE: Record<string, string> = { n: '\n', t: '\t', r: '\r', '0': '\0', b: '\b', Z: '\x1a' };
+
+/**
+ * Reads a file whose quotes are escaped with a backslash, as MySQL's `SELECT … INTO OUTFILE …
+ * FIELDS ENCLOSED BY '"' ESCAPED BY '\\'` writes it (CsvOptions.escape `\\`). A backslash takes
+ * the character after it literally, in a quoted field or not: `\"` is a quote, `\\` a backslash,
+ * `\,` the delimiter, a backslash before a line end keeps the line end in the cell; `\n`, `\t`,
+ * `\r`, `\0`, `\b` and `\Z` are the control characters MySQL writes so. `\N`, MySQL's null, stays
+ * the two characters `\N` (the values layer reads it as a missing value). Quoting is otherwise as
+ * RFC 4180 (`""` in a quoted field is a quote, text after a closing quote is kept); any of `\r\n`,
+ * `\n` and `\r` ends a record outside quotes. Correctness over speed: a plain loop over characters,
+ * used for the whole file (csv-parse's `escape` option unescapes only `\"` and `\\` in quotes).
+ */
+class BackslashPath {
+  private text = '';
+  private line: number;
+  private failure: Error | undefined;
+
+  constructor(
+    private readonly name: string,
+    private readonly delimiter: string,
+    firstLine: number,
+    private readonly emit: (cells: string[], line: number) => void,
+  ) {
+    this.line = firstLine;
+  }
+
+  async push(text: string): Promise<void> {
+    if (this.failure) throw this.failure;
+    this.text += text;
+    this.run(false);
+  }
+
+  async end(): Promise<void> {
+    if (this.failure) throw this.failure;
+    this.run(true);
+  }
+
+  /** Emits each whole record of the text held; at the end, the rest is the last record. */
+  private run(atEnd: boolean): void {
+    const text = this.text;
+    const len = text.length;
+    let start = 0;
+    for (;;) {
+      if (start >= len) break;
+      const record = this.record(text, start, atEnd);
+      if (record === undefined) {
+        if (text.length - start > MAX_RECORD_CHARS) {
+          throw (this.failure = new InputError(`${this.name} line ${this.line}: a record longer than ${MAX_RECORD_CHARS / 1024 / 1024} MB; is a quote left open?`));
+        }
+        break;
+      }
+      const line = this.line;
+      this.line += record.lines;
+      start = record.next;
+      this.emit(record.cells, line);
+    }
+    this.text = text.slice(start);
+  }
+
+  /**
+   * The record starting at `start`: its cells, where the next starts, and the lines it spans;
+   * undefined when it does not end in the text (and more is to come).
+   */
+  private record(text: string, start: number, atEnd: boolean): { cells: string[]; next: number; lines: number } | undefined {
+    const len = text.length;
+    const d = this.delimiter;
+    const cells: string[] = [];
+    let cell = '';
+    let quoted = false;
+    let fieldStart = true;
+    let lines = 0;
+    let i = start;
+    while (i < len) {
+      const c = text[i]!;
+      if (c === '\\') {
+        if (i + 1 >= len) {
+          if (!atEnd) return undefined;
+          cell += c;
+          i++;
+          continue;
+        }
+        const n = text[i + 1]!;
+        if (n === '\r' && text[i + 2] === '\n') {
+          cell += '\r\n';
+          lines++;
+          i += 3;
+        } else {
+          if (n === '\n' || (n === '\r' && (i + 2 < len || atEnd))) lines++;
+          else if (n === '\r') return undefined;
+          cell += n === 'N' ? '\\N' : (UNESCAPE[n] ?? n);
+          i += 2;
+        }
+        fieldStart = false;
+        continue;
+      }
+      if (quoted) {
+        if (c === '"') {
+          if (text[i + 1] === '"') {
+            cell += '"';
+            i += 2;
+            continue;
+          }
+          if (i + 1 >= len && !atEnd) return undefined;
+          quoted = false;
+          i++;
+          continue;
+        }
+        if (c === '\n' || (c === '\r' && text[i + 1] !== '\n')) lines++;
+        cell += c;
+        i++;
+        continue;
+      }
+      if (c === '"' && fieldStart) {
+        quoted = true;
+        fieldStart = false;
+        i++;
+        continue;
+      }
+      if (c === d) {
+        cells.push(cell);
+        cell = '';
+        fieldStart = true;
+        i++;
+        continue;
+      }
+      if (c === '\n' || c === '\r') {
+        if (c === '\r' && i + 1 >= len && !atEnd) return undefined;
+        cells.push(cell);
+        const next = c === '\r' && text[i + 1] === '\n' ? i + 2 : i + 1;
+        return { cells, next, lines: lines + 1 };
+      }
+      cell += c;
+      fieldStart = false;
+      i++;
+    }
+    if (!atEnd) return undefined;
+    if (quoted) {
+      throw (this.failure = new InputError(`${this.name} line ${this.line}: a quoted field is never closed (the quote opens in the row starting here)`));
+    }
+    cells.push(cell);
+    return { cells, next: len, lines };
   }
 }

@@ -34,3 +34,10 @@ export const DEAL_FIELDS = [
   'lastActivity',
 ] as const;
 export type DealField = (typeof DEAL_FIELDS)[number];
+
+/**
+ * How a file escapes a quote inside a quoted field (`--escape`, rubric `leads.escape` /
+ * `deals.escape`): `quote` doubles it (RFC 4180), `backslash` writes `\"` (MySQL INTO OUTFILE).
+ */
+export const ESCAPE_NAMES = ['quote', 'backslash'] as const;
+export type EscapeName = (typeof ESCAPE_NAMES)[number];

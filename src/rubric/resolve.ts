@@ -8,6 +8,9 @@ import { MISSING_VALUES, type DateOrder } from '../data/normalize.js';
 import { presets } from './presets/index.js';
 import { DEAL_FIELDS, LEAD_FIELDS, PRESET_NAMES, type DealField, type LeadField, type PresetName } from './fields.js';
 import type { Condition, ColumnRef, OutcomeRule, RubricInput } from './schema.js';
+import type { EscapeName } from './fields.js';
+
+export type { EscapeName } from './fields.js';
 
 /** A column the rubric asks for: headers to try in order, and whether the user's file named it. */
 export interface ColumnChoice {
@@ -64,8 +67,8 @@ export interface Rubric {
   readonly preset: PresetName;
   /** `preset hubspot`, or the rubric file's path. */
   readonly origin: string;
-  readonly leads: { readonly columns: Partial<Record<LeadField, ColumnChoice>>; readonly dateOrder: DateOrder | undefined };
-  readonly deals: {
+  readonly leads: { readonly columns: Partial<Record<LeadField, ColumnChoice>>; readonly dateOrder: DateOrder | undefined } & FileShape;
+  readonly deals: FileShape & {
     readonly columns: Partial<Record<DealField, ColumnChoice>>;
     readonly dateOrder: DateOrder | undefined;
     readonly won: OutcomeRule | undefined;
@@ -95,6 +98,31 @@ export interface Rubric {
 
 /** Sales gap rule (a)'s tolerance when the rubric does not set one: 1 in 10 qualified handoffs (docs/verdicts.md). */
 export const DEFAULT_SALES_STALL_TOLERANCE = 0.1;
+
+/** How one side's file is written, when the rubric says (`leads.header`, `leads.escape`). */
+export interface FileShape {
+  /** The column names of a file without a header row (its first row is data). */
+  readonly header: readonly string[] | undefined;
+  readonly escape: EscapeName | undefined;
+}
+
+/**
+ * `leads.header` / `deals.header` and `.escape` of a rubric file, checked: the names unique
+ * (case-insensitive, as headers are matched) and not blank. Read before the files are (the header
+ * names decide how the first row is read), so apart from resolveRubric.
+ */
+export function fileShape(own: RubricInput | undefined, side: 'leads' | 'deals', origin: string): FileShape {
+  const names = own?.[side]?.header;
+  const seen = new Map<string, number>();
+  names?.forEach((name, i) => {
+    const key = name.trim().toLowerCase();
+    if (key === '') throw new UsageError(`${origin}: ${side}.header[${i}]: expected a column name, got a blank one`);
+    const before = seen.get(key);
+    if (before !== undefined) throw new UsageError(`${origin}: ${side}.header[${i}]: "${name}" is already the name of ${side}.header[${before}]; each column needs its own name`);
+    seen.set(key, i);
+  });
+  return { header: names, escape: own?.[side]?.escape };
+}
 
 export function checkPresetName(name: string): PresetName {
   if ((PRESET_NAMES as readonly string[]).includes(name)) return name as PresetName;
@@ -196,10 +224,12 @@ export function resolveRubric(own: RubricInput | undefined, origin: string, pres
     leads: {
       columns: columnsOf(LEAD_FIELDS, base.leads?.columns, own ? user.leads?.columns : undefined, 'leads.columns'),
       dateOrder: user.leads?.dateOrder ?? base.leads?.dateOrder ?? dateOrder,
+      ...fileShape(own, 'leads', origin),
     },
     deals: {
       columns: columnsOf(DEAL_FIELDS, base.deals?.columns, own ? user.deals?.columns : undefined, 'deals.columns'),
       dateOrder: user.deals?.dateOrder ?? base.deals?.dateOrder ?? dateOrder,
+      ...fileShape(own, 'deals', origin),
       won: won.value,
       lost: lost.value,
       stages: dealStages,

@@ -6,12 +6,20 @@
 // with every locale's messages): less to compile on every run that reads a rubric file.
 import * as z from 'zod';
 
-import { DEAL_FIELDS, LEAD_FIELDS, PRESET_NAMES, type DealField, type LeadField } from './fields.js';
+import { DEAL_FIELDS, ESCAPE_NAMES, LEAD_FIELDS, PRESET_NAMES, type DealField, type LeadField } from './fields.js';
 
 const text = z.string().min(1, 'expected a non-empty text');
 const scalar = z.union([z.string(), z.number(), z.boolean()]);
 const days = z.number().int('expected a whole number of days').nonnegative('expected 0 or more days');
 const dateOrder = z.enum(['mdy', 'dmy', 'ymd']).describe('How to read dates like 3/5/2024 when a column does not prove its order.');
+/** A file without a header row: its column names, in order (its first row is data). */
+const header = z
+  .array(text)
+  .min(1, 'expected the column names, in file order')
+  .describe('The file has no header row: these are its column names, in file order; its first row is data.');
+const escape = z
+  .enum(ESCAPE_NAMES)
+  .describe('How a quote inside a quoted field is written: quote ("" — RFC 4180, the default) or backslash (\\" — MySQL SELECT … INTO OUTFILE; also \\\\, \\n, \\t).');
 
 /** One test on one field (SPEC §5.5). Missing values fail every test but `empty`, `notIn` and `ne`. */
 export const testSchema = z
@@ -109,11 +117,13 @@ export const rubricSchema = z
       .describe(
         'Cells that mean "no value", compared trimmed and case-insensitively: they read as empty in every mapped field, condition, channel, join key and --by column. Replaces the default list \\N, NULL, N/A, #N/A, (blank); [] turns it off.',
       ),
-    leads: z.object({ columns: leadColumns.optional(), dateOrder: dateOrder.optional() }).strict().optional(),
+    leads: z.object({ columns: leadColumns.optional(), dateOrder: dateOrder.optional(), header: header.optional(), escape: escape.optional() }).strict().optional(),
     deals: z
       .object({
         columns: dealColumns.optional(),
         dateOrder: dateOrder.optional(),
+        header: header.optional(),
+        escape: escape.optional(),
         won: outcomeRule.optional(),
         lost: outcomeRule.optional(),
         stages: z.array(dealStageSchema).optional().describe('The deal pipeline, in order.'),
