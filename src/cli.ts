@@ -9,6 +9,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { checkAlerts, parseRule, rubricRules } from './alerts.js';
 import { EXIT, InputError, UsageError, exitCodeOf } from './errors.js';
 import { isoDate, parseDate, today, type DateOrder } from './data/normalize.js';
+import type { CsvOptions } from './io/read-csv.js';
 import { load, type LoadOptions, type Loaded } from './load.js';
 import type { AuditResult, Report } from './model.js';
 import { renderers, type FormatName, type Pieces } from './render/index.js';
@@ -493,18 +494,19 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
     .option('--force', 'overwrite an existing rubric file')
     .option('--delimiter <char>', 'column delimiter: , ; tab | (default: sniffed)')
     .option('--encoding <name>', 'text encoding (default: from the BOM, else UTF-8, else Windows-1252)')
+    .addOption(new Option('--escape <how>', 'quotes inside quoted cells: doubled (quote, RFC 4180) or after a backslash (backslash, MySQL INTO OUTFILE); written into the rubric').choices(ESCAPE_NAMES))
     .option('-q, --quiet', 'no notices on standard error')
     .addHelpText('after', '\nExamples:\n  $ leadaudit init contacts.csv deals.csv && leadaudit check contacts.csv deals.csv\n  $ leadaudit init --deals pipeline.csv --preset generic -o rubrics/pipeline.yml\n')
-    .action(async (leadsArg: string | undefined, dealsArg: string | undefined, o: { leads?: string; deals?: string; preset?: string; output: string; force?: boolean; delimiter?: string; encoding?: string; quiet?: boolean }) => {
+    .action(async (leadsArg: string | undefined, dealsArg: string | undefined, o: { leads?: string; deals?: string; preset?: string; output: string; force?: boolean; delimiter?: string; encoding?: string; escape?: EscapeName; quiet?: boolean }) => {
       const leads = o.leads ?? (o.deals !== undefined && dealsArg === undefined ? undefined : leadsArg);
       const deals = o.deals ?? (o.leads !== undefined ? leadsArg : dealsArg);
       if (leads === undefined && deals === undefined) throw new UsageError('init needs a leads export, a deals export, or both');
       const target = resolve(io.cwd, o.output);
       if (existsSync(target) && !o.force) throw new UsageError(`${o.output} already exists; use --force to overwrite it`);
-      const csv = { delimiter: delimiterOption(o.delimiter), encoding: o.encoding };
-      const { readForInit } = await import('./init-read.js');
-      const leadFile = leads === undefined ? undefined : await readForInit(leads, 'leads', csv);
-      const dealFile = deals === undefined ? undefined : await readForInit(deals, 'deals', csv);
+      const csv: CsvOptions = { delimiter: delimiterOption(o.delimiter), encoding: o.encoding, ...(o.escape === 'backslash' ? { escape: '\\' } : {}) };
+      const { readInitFile } = await import('./init-read.js');
+      const leadFile = leads === undefined ? undefined : await readInitFile(leads, 'leads', csv);
+      const dealFile = deals === undefined ? undefined : await readInitFile(deals, 'deals', csv);
       const { initRubric } = await import('./rubric/init.js');
       const detected = detectPreset(leadFile?.header.names, dealFile?.header.names);
       const preset = o.preset === undefined ? detected.preset : checkPresetName(o.preset);

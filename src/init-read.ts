@@ -7,16 +7,16 @@
 import { joinKeys } from './data/map.js';
 import { parseAmount } from './data/normalize.js';
 import { isEmptyCell, Profiler } from './data/profile.js';
-import { readCsv, type CsvHeader, type CsvOptions } from './io/read-csv.js';
-import type { Loaded, LoadOptions } from './load.js';
-import { keyCandidates, type InitFile, type KeyValues } from './rubric/init.js';
+import { headerLooksLikeData, readCsv, type CsvHeader, type CsvOptions } from './io/read-csv.js';
+import { readFirstRow, type Loaded, type LoadOptions } from './load.js';
+import { keyCandidates, nameHeaderless, type InitFile, type KeyValues } from './rubric/init.js';
 import { DEAL_RULES, LEAD_RULES, recognize, type Recognized } from './rubric/recognize.js';
 import type { ColumnChoice } from './rubric/resolve.js';
 
 /** Distinct keys kept per candidate column: past this, a column's overlap is measured on what was kept. */
 const KEY_CAP = 2_000_000;
 
-export async function readForInit(file: string, side: 'leads' | 'deals', options: CsvOptions): Promise<InitFile & { header: CsvHeader }> {
+export async function readForInit(file: string, side: 'leads' | 'deals', options: CsvOptions, headerless = false): Promise<InitFile & { header: CsvHeader }> {
   let header: CsvHeader | undefined;
   let profiler: Profiler | undefined;
   let rows = 0;
@@ -26,7 +26,7 @@ export async function readForInit(file: string, side: 'leads' | 'deals', options
   await readCsv(file, options, (h) => {
     header = h;
     profiler = new Profiler(h.names);
-    const candidates = keyCandidates(side, h.names).map((name) => h.names.indexOf(name));
+    const candidates = keyCandidates(side, h.names, headerless).map((name) => h.names.indexOf(name));
     for (const i of candidates) {
       if (side === 'leads') leadKeys.set(i, new Map());
       else dealKeys.set(i, []);
@@ -69,6 +69,33 @@ export async function readForInit(file: string, side: 'leads' | 'deals', options
   };
 }
 
+/**
+ * An export as `init` reads it. A file whose first row looks like data is read as having no
+ * header row: once with its columns numbered, to see what each holds, then again with the names
+ * that gives them (src/rubric/init.ts, nameHeaderless). A MySQL dump (`\N` cells) is read with
+ * backslash escapes.
+ */
+export async function readInitFile(file: string, side: 'leads' | 'deals', options: CsvOptions): Promise<InitFile & { header: CsvHeader }> {
+  const first = await readFirstRow(file, options);
+  const why = headerLooksLikeData(first);
+  if (why === undefined) {
+    const read = await readForInit(file, side, options);
+    return options.escape === '\\' ? { ...read, backslash: true } : read;
+  }
+  const numberedNames = first.map((_, i) => `column_${i + 1}`);
+  let backslash = options.escape === '\\' || first.some((c) => c.trim() === '\\N');
+  let numbered = await readForInit(file, side, { ...options, ...(backslash ? { escape: '\\' } : {}), names: numberedNames }, true);
+  // A dump whose first row has no `\N` shows its backslash escapes in the values (`O\"Brien`, `\N`).
+  if (!backslash && numbered.profiles.some((p) => p.values.some(([v]) => /\\["\\N]/.test(v)))) {
+    backslash = true;
+    numbered = await readForInit(file, side, { ...options, escape: '\\', names: numberedNames }, true);
+  }
+  const shaped: CsvOptions = { ...options, ...(backslash ? { escape: '\\' } : {}) };
+  const names = nameHeaderless(side, numbered.profiles);
+  const read = await readForInit(file, side, { ...shaped, names }, true);
+  return { ...read, headerless: { names, why: `the first row looks like data (${why})` }, ...(backslash ? { backslash } : {}) };
+}
+
 export interface Recognition {
   readonly leads?: Readonly<Record<string, Recognized>>;
   readonly deals?: Readonly<Record<string, Recognized>>;
@@ -78,11 +105,14 @@ export interface Recognition {
 
 /** What recognition makes of the files a run read, with the rubric's own names tried first (for `check`). */
 export async function recognizeInputs(loaded: Loaded, options: LoadOptions): Promise<Recognition> {
-  const csv: CsvOptions = { delimiter: options.delimiter, encoding: options.encoding };
+  const csvOf = (which: 'leads' | 'deals'): CsvOptions => {
+    const { delimiter, encoding, names, escape } = loaded.csv?.[which] ?? { delimiter: options.delimiter, encoding: options.encoding };
+    return { delimiter, encoding, names, escape };
+  };
   const names = (columns: Partial<Record<string, ColumnChoice>>) => Object.fromEntries(Object.entries(columns).map(([f, c]) => [f, c?.candidates ?? []]));
   const side = async (file: string | undefined, which: 'leads' | 'deals') => {
     if (file === undefined || file === '-') return undefined;
-    const read = await readForInit(file, which, csv);
+    const read = await readForInit(file, which, csvOf(which));
     const columns = which === 'leads' ? loaded.rubric.leads.columns : loaded.rubric.deals.columns;
     const rules = (which === 'leads' ? LEAD_RULES : DEAL_RULES) as Record<string, (typeof LEAD_RULES)['id']>;
     return { found: recognize(rules, read.profiles, names(columns)), kinds: new Map(read.profiles.map((p) => [p.name, p.kind])) };

@@ -78,6 +78,8 @@ export interface Loaded {
   readonly deals: { readonly plan: ColumnPlan; readonly read: DealsRead; readonly info: CsvInfo } | null;
   /** Values that read but cannot be right (far-future dates, …), for `check`. */
   readonly implausible?: readonly Implausible[];
+  /** How each file was read (delimiter, encoding, header names, escapes): to read it again alike. */
+  readonly csv?: { readonly leads: CsvOptions; readonly deals: CsvOptions };
 }
 
 /** Looked for in the working directory when `--rubric` is not given (SPEC §3.2). */
@@ -224,7 +226,7 @@ export async function load(options: LoadOptions): Promise<Loaded> {
     ...(deals === null ? [] : implausibleDeals(deals.plan, deals.read.deals, options.asOf)),
   ];
   warnings.push(...implausible.map((x) => x.warning));
-  return { ...classifyAll(options, rubric, leads, deals, spendIn, notices, warnings), implausible };
+  return { ...classifyAll(options, rubric, leads, deals, spendIn, notices, warnings), implausible, csv: { leads: leadCsv, deals: dealCsv } };
 }
 
 /** One file given as two of the inputs (leads, deals, --spend, --rubric) is a mistake: exit 2. */

@@ -48,6 +48,7 @@ class ColumnStats {
   emails = 0;
   tokens = 0;
   withDigits = 0;
+  smallIntegers = 0;
   dayFirst = 0;
   monthFirst = 0;
   counts = new Map<string, number>();
@@ -73,11 +74,17 @@ class ColumnStats {
     if (TOKEN.test(text)) {
       this.tokens++;
       if (/\d/.test(text)) this.withDigits++;
+      if (/^\d{1,6}$/.test(text)) this.smallIntegers++;
     }
   }
 
   keyLike(): boolean {
-    return this.filled > 0 && (this.emails >= this.filled * 0.95 || (this.tokens >= this.filled * 0.95 && this.withDigits >= this.filled / 2));
+    const n = this.filled;
+    if (n === 0) return false;
+    if (this.emails >= n * 0.95) return true;
+    // Small whole numbers that repeat are counts, scores or owner numbers, not keys; unique ones are row ids.
+    const counts = this.smallIntegers >= n * 0.95 && (this.overflow || this.counts.size < n * 0.98);
+    return this.tokens >= n * 0.95 && this.withDigits >= n / 2 && !counts;
   }
 
   kind(): ColumnKind {

@@ -21,6 +21,10 @@ export interface InitFile {
   readonly rows: number;
   /** Join-key candidates by column: leads count the rows holding each key; deals keep each row's keys. */
   readonly keys: ReadonlyMap<string, KeyValues>;
+  /** The file has no header row: these are the names init gave its columns (written as `header`). */
+  readonly headerless?: { readonly names: readonly string[]; readonly why: string };
+  /** Quotes escaped with a backslash (MySQL's INTO OUTFILE): written as `escape: backslash`. */
+  readonly backslash?: boolean;
   /** A deal stage column and a probability column, row by row, to order stages by probability. */
   readonly stageProbability?: { readonly stage: string; readonly probability: string; readonly rows: readonly (readonly [string, number])[] };
 }
@@ -472,6 +476,8 @@ export interface JoinPair {
   readonly shared: number;
   /** Matched deals with a key several leads hold (an account's buying committee). */
   readonly sharedKey: number;
+  /** Leads a matched deal reaches, on average: a handful for a real link, dozens for a coincidence. */
+  readonly leadsPerDeal: number;
   /** Both columns hold ids or emails, not names. */
   readonly keyLike: boolean;
 }
@@ -497,6 +503,7 @@ export function joinPairs(leads: InitFile, deals: InitFile, leadIdColumn?: strin
       let matched = 0;
       let shared = 0;
       let sharedKey = 0;
+      let reachedAll = 0;
       for (const keys of dk.rows) {
         if (keys.length === 0) continue;
         withKeys++;
@@ -508,20 +515,69 @@ export function joinPairs(leads: InitFile, deals: InitFile, leadIdColumn?: strin
           most = Math.max(most, n);
         }
         if (reached > 0) matched++;
+        reachedAll += reached;
         if (reached > 1) shared++;
         if (most > 1) sharedKey++;
       }
       const keyLike = (leads.profiles.find((p) => p.name === leadColumn)?.keyLike ?? false) && (deals.profiles.find((p) => p.name === dealColumn)?.keyLike ?? false);
-      pairs.push({ lead: leadColumn, deal: dealColumn, deals: withKeys, matched, shared, sharedKey, keyLike });
+      pairs.push({ lead: leadColumn, deal: dealColumn, deals: withKeys, matched, shared, sharedKey, leadsPerDeal: matched === 0 ? 0 : reachedAll / matched, keyLike });
     }
   }
   return pairs.sort((a, b) => b.matched - a.matched || a.shared - b.shared);
 }
 
 /** Lead and deal columns worth measuring as join keys: ids, emails, and anything naming a link. */
-export function keyCandidates(side: 'leads' | 'deals', names: readonly string[]): string[] {
+export function keyCandidates(side: 'leads' | 'deals', names: readonly string[], headerless = false): string[] {
+  if (headerless) return names.slice(0, 40);
   const link = side === 'leads' ? /id$|^id|email|account|opportunit|deal|convert|contact|company|^vid$|number|_no$/i : /id$|ids$|^id|email|account|contact|lead|person|related|^vid$|number|_no$/i;
   return names.filter((n) => link.test(n.replace(/\s+/g, ''))).slice(0, 16);
+}
+
+// ---------------------------------------------------------------- files without a header row
+
+const SOURCE_VALUE = /\b(web|website|referral|partner|search|e-?mail|social|trade ?show|cold ?call|advert|seminar|campaign|google|facebook|linkedin|direct|organic|paid|event|webinar|conference|word of mouth|self generated|existing customer|public relations|inbound|outbound)\b/i;
+
+/**
+ * Names for the columns of a file without a header row, from their values: the field a column
+ * holds where its values leave no doubt (an id, an email, dates, a stage with won and lost
+ * values, statuses, sources, an amount), `column_N` for the rest. The names are the generic
+ * preset's, so the rubric maps them like any header.
+ */
+export function nameHeaderless(side: 'leads' | 'deals', profiles: readonly ColumnProfile[]): string[] {
+  const names = profiles.map((p) => `column_${p.index + 1}`);
+  const taken = new Set<number>();
+  const give = (name: string, p: ColumnProfile | undefined) => {
+    if (!p || taken.has(p.index)) return;
+    taken.add(p.index);
+    names[p.index] = name;
+  };
+  const share = (p: ColumnProfile, pattern: RegExp) => p.values.reduce((n, [v, c]) => n + (pattern.test(v) ? c : 0), 0) / Math.max(1, p.filled);
+  const best = (candidates: ColumnProfile[], score: (p: ColumnProfile) => number, floor: number) =>
+    candidates.map((p) => ({ p, s: score(p) })).filter((x) => x.s >= floor).sort((a, b) => b.s - a.s || a.p.index - b.p.index)[0]?.p;
+  const free = () => profiles.filter((p) => !taken.has(p.index));
+  give('id', free().find((p) => p.kind === 'id'));
+  give('email', free().find((p) => p.kind === 'email'));
+  const dates = free().filter((p) => p.kind === 'date');
+  const median = (p: ColumnProfile) => {
+    const days = p.values.map(([v]) => v).sort();
+    return days[days.length >> 1] ?? '';
+  };
+  if (side === 'leads') {
+    give('created', dates[0]);
+    const categories = () => free().filter((p) => p.kind === 'category');
+    give('status', best(categories(), (p) => share(p, DISQUALIFIED) + STATUS_STAGES.reduce((n, st) => n + share(p, st.pattern), 0) + share(p, NEW), 0.3));
+    give('source', best(categories(), (p) => share(p, SOURCE_VALUE), 0.3));
+  } else {
+    // Created comes before closed, as a rule: the earlier column is the created date.
+    const [created, closed] = [...dates.slice(0, 2)].sort((a, b) => (median(a) < median(b) ? -1 : 1));
+    give('created', created);
+    give('close_date', closed);
+    give('stage', best(free().filter((p) => p.kind === 'category'), (p) => share(p, WON_VALUE) + share(p, LOST_VALUE), 0.1));
+    // The amount: numbers with the widest range (a probability stays within 0–100).
+    const numbers = free().filter((p) => p.kind === 'number' && p.values.length > 2);
+    give('amount', best(numbers, (p) => Math.max(...p.values.map(([v]) => Math.abs(parseFloat(v.replace(/[^\d.-]/g, ''))) || 0)), 101));
+  }
+  return names;
 }
 
 // ---------------------------------------------------------------- writing
@@ -570,11 +626,13 @@ export function initRubric(input: InitInput): string {
     '# Where each field is in your leads export, found by header and by the kind of values',
     '# (dates, numbers, true/false, ids, emails, categories). `null` unmaps a field.',
     'leads:',
+    ...shapeLines(input.leads),
     '  columns:',
     ...columnLines('leads', input.leads, LEAD_FIELDS, plan.leads, (preset.leads?.columns ?? {}) as Record<string, ColumnRef | undefined>),
     '',
     '# Where each field is in your deals export, what counts as won and lost, and the pipeline.',
     'deals:',
+    ...shapeLines(input.deals),
     '  columns:',
     ...columnLines('deals', input.deals, DEAL_FIELDS, plan.deals, (preset.deals?.columns ?? {}) as Record<string, ColumnRef | undefined>),
   );
@@ -630,7 +688,7 @@ export function initRubric(input: InitInput): string {
     // A link by id (a converted opportunity's or account's id) beats one by name (company =
     // account name), which also credits every lead of the company that never converted — when
     // it links a fair share of the deals.
-    const byId = pairs.find((p) => p.keyLike && p.matched > 0 && p.matched >= p.deals / 5);
+    const byId = pairs.find((p) => p.keyLike && p.matched > 0 && p.matched >= p.deals / 5 && p.leadsPerDeal <= 10);
     const best = byId ?? pairs[0];
     lines.push('# How deals attach to leads: a deal belongs to the lead whose `lead` key equals its `deal` key', '# (trimmed; emails lower-cased; a cell may hold several keys separated by ; or ,).');
     if (best && best.matched > 0) {
@@ -651,7 +709,7 @@ export function initRubric(input: InitInput): string {
       );
       if (best.shared > 0) {
         lines.push(
-          `# ${plural(best.shared, 'deal')} match several leads (${plural(best.sharedKey, 'deal')} by a key several leads hold, such as an account; the rest name several leads in one cell).`,
+          `# ${plural(best.shared, 'deal')} match several leads (${best.sharedKey === best.shared ? 'each by a key several leads hold, such as an account' : `${best.sharedKey} by a key several leads hold, such as an account; ${best.shared - best.sharedKey} by naming several leads in one cell`}; ${best.leadsPerDeal.toFixed(1)} leads a deal on average).`,
           '# shared: all credits each of those leads with the deal (its amount split evenly among them);',
           '# shared: first credits only the first lead in file order.',
         );
@@ -730,6 +788,16 @@ export function initRubric(input: InitInput): string {
     '',
   );
   return lines.join('\n');
+}
+
+/** `header:` for a file without a header row, `escape:` for backslash-escaped quotes. */
+function shapeLines(file: InitFile | undefined): string[] {
+  const out: string[] = [];
+  if (file?.headerless) {
+    out.push(`  # ${said(file.file)} has no header row: ${file.headerless.why}.`, '  # Its columns, in file order, named by what their values hold; rename them freely.', `  header: ${flow(file.headerless.names)}`);
+  }
+  if (file?.backslash) out.push('  escape: backslash   # quotes in cells are escaped with a backslash (\\"), as MySQL writes them');
+  return out;
 }
 
 /** The slash-date order the files prove, when they prove one way only. */
