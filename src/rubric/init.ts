@@ -703,13 +703,13 @@ export function initRubric(input: InitInput): string {
       lines.push(
         `# Measured: ${plural(best.matched, 'deal')} of ${best.deals} with a key (${percent(best.matched, best.deals)}) match a lead by ${said(best.lead)} = ${said(best.deal)}.`,
         ...pairs
-          .filter((p) => p !== best)
+          .filter((p) => p !== best && p.matched > 0)
           .slice(0, 3)
           .map((p) => `#   runner-up: ${said(p.lead)} = ${said(p.deal)}: ${p.matched} of ${p.deals} deals${p.keyLike ? '' : ' (by name, not id)'}`),
       );
       if (best.shared > 0) {
         lines.push(
-          `# ${plural(best.shared, 'deal')} match several leads (${best.sharedKey === best.shared ? 'each by a key several leads hold, such as an account' : `${best.sharedKey} by a key several leads hold, such as an account; ${best.shared - best.sharedKey} by naming several leads in one cell`}; ${best.leadsPerDeal.toFixed(1)} leads a deal on average).`,
+          `# ${plural(best.shared, 'deal')} match several leads (${best.sharedKey === best.shared ? 'each by a key several leads hold, such as an account' : best.sharedKey === 0 ? 'each by naming several leads in one cell' : `${best.sharedKey} by a key several leads hold, such as an account; ${best.shared - best.sharedKey} by naming several leads in one cell`}; ${best.leadsPerDeal.toFixed(1)} leads a deal on average).`,
           '# shared: all credits each of those leads with the deal (its amount split evenly among them);',
           '# shared: first credits only the first lead in file order.',
         );
@@ -755,7 +755,11 @@ export function initRubric(input: InitInput): string {
 
   // Score.
   const fromPreset = input.preset === 'generic' ? [] : (preset.score?.signals ?? []).filter((x) => pruneCondition(x.when, hasLeadField) !== undefined && conditionFieldsOf(x.when).every(hasLeadField));
-  const sigs = fromPreset.length > 0 ? fromPreset.map((x) => ({ ...x, why: "the preset's signal" })) : signals(plan, input.leads);
+  // The preset's signals this file can answer, then the data's own for what they leave out (an
+  // API export's `NumberOfEmployees` where the preset looks for `No. of Employees`).
+  const presetFields = new Set(fromPreset.flatMap((p) => conditionFieldsOf(p.when)));
+  const own = signals(plan, input.leads).filter((x) => !fromPreset.some((p) => p.name === x.name) && !conditionFieldsOf(x.when).some((f) => presetFields.has(f)));
+  const sigs = fromPreset.length > 0 ? [...fromPreset.map((x) => ({ ...x, why: "the preset's signal" })), ...own] : own;
   const g = fromPreset.length > 0 ? { grades: preset.score?.grades ?? { A: 0 }, qualified: preset.score?.qualifiedGrade ?? 'A' } : grades(sigs);
   lines.push(
     '# Marketing-stage signals: points for what a lead looks like before sales talks to it. Grades are',
@@ -774,7 +778,8 @@ export function initRubric(input: InitInput): string {
   for (const file of [input.leads, input.deals]) {
     if (!file) continue;
     const text = lines.join('\n');
-    const unused = file.profiles.filter((p) => p.kind !== 'empty' && !text.includes(flow(p.name)));
+    // A header is used when written as a value ("Title") or as a condition's key (Title: …).
+    const unused = file.profiles.filter((p) => p.kind !== 'empty' && !text.includes(flow(p.name)) && !text.includes(`{ ${flow({ [p.name]: 0 }).slice(2, -5)}: `));
     if (unused.length === 0) continue;
     lines.push(`# Columns of ${said(file.file)} no rule above uses (candidates for signals, channels or conditions):`);
     for (let i = 0; i < unused.length; i += 4) lines.push(`#   ${unused.slice(i, i + 4).map((p) => `${said(p.name)} (${p.kind})`).join(', ')}`);
