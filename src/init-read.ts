@@ -19,7 +19,6 @@ const KEY_CAP = 2_000_000;
 export async function readForInit(file: string, side: 'leads' | 'deals', options: CsvOptions, headerless = false): Promise<InitFile & { header: CsvHeader }> {
   let header: CsvHeader | undefined;
   let profiler: Profiler | undefined;
-  let rows = 0;
   const leadKeys = new Map<number, Map<string, number>>();
   const dealKeys = new Map<number, string[][]>();
   let pair: { stage: number; probability: number; rows: [string, number][] } | undefined;
@@ -36,7 +35,6 @@ export async function readForInit(file: string, side: 'leads' | 'deals', options
     if (side === 'deals' && stage >= 0 && probability >= 0) pair = { stage, probability, rows: [] };
     return {
       row(cells) {
-        rows++;
         profiler!.row(cells);
         for (const [i, count] of leadKeys) {
           const cell = cells[i] ?? '';
@@ -63,7 +61,6 @@ export async function readForInit(file: string, side: 'leads' | 'deals', options
     file,
     header: header!,
     profiles: profiler!.finish(),
-    rows,
     keys,
     ...(pair ? { stageProbability: { stage: header!.names[pair.stage]!, probability: header!.names[pair.probability]!, rows: pair.rows } } : {}),
   };

@@ -15,7 +15,7 @@ function file(name: string, side: 'leads' | 'deals', header: string[], rows: str
       keys.set(h, { kind: 'leads', count });
     } else keys.set(h, { kind: 'deals', rows: rows.map((r) => (r[i] ? [r[i]!] : [])) });
   });
-  return { file: name, profiles: profileRows(header, rows), rows: rows.length, keys, ...extra };
+  return { file: name, profiles: profileRows(header, rows), keys, ...extra };
 }
 
 function written(text: string): RubricInput {

@@ -8,6 +8,7 @@
  * (Pure: the CLI reads the files and writes the result.)
  */
 import { stringify } from 'yaml';
+import { parseBoolean } from '../data/normalize.js';
 import type { ColumnProfile } from '../data/profile.js';
 import { DEAL_FIELDS, LEAD_FIELDS, type DealField, type LeadField, type PresetName } from './fields.js';
 import { conditionFields as conditionFieldsOf } from './conditions.js';
@@ -18,7 +19,6 @@ import type { ColumnRef, Condition, RubricInput } from './schema.js';
 export interface InitFile {
   readonly file: string;
   readonly profiles: readonly ColumnProfile[];
-  readonly rows: number;
   /** Join-key candidates by column: leads count the rows holding each key; deals keep each row's keys. */
   readonly keys: ReadonlyMap<string, KeyValues>;
   /** The file has no header row: these are the names init gave its columns (written as `header`). */
@@ -201,7 +201,7 @@ function dealOutcome(plan: Plan, deals: InitFile): { won?: Choice<unknown>; lost
   }
   // A won flag (`IsWon`, `Won`): won when ticked; lost when closed and not won, or by a lost stage.
   if (wonFlag) {
-    const ticked = valuesOf(wonFlag).filter(([v]) => /^(true|yes|y|1|x|t)$/i.test(v)).reduce((s, [, n]) => s + n, 0);
+    const ticked = valuesOf(wonFlag).filter(([v]) => parseBoolean(v) === true).reduce((s, [, n]) => s + n, 0);
     const won = { value: { [wonFlag.name]: { eq: true } }, why: `${said(wonFlag.name)} is true on ${plural(ticked, 'deal')}` };
     if (closedFlag) {
       return { won, lost: { value: { [closedFlag.name]: { eq: true }, [wonFlag.name]: { eq: false } }, why: `closed (${said(closedFlag.name)}) and not won` }, open };
@@ -217,9 +217,9 @@ function dealOutcome(plan: Plan, deals: InitFile): { won?: Choice<unknown>; lost
 }
 
 /** The open deal stages in pipeline order, and how the order was found. */
-function pipelineOrder(open: readonly (readonly [string, number])[], deals: InitFile, stageColumn: string | undefined): { stages: string[]; why: string; review: boolean } {
+function pipelineOrder(open: readonly (readonly [string, number])[], deals: InitFile, stageColumn: string | undefined): { stages: string[]; why: string } {
   const values = open.map(([v]) => v);
-  if (values.length === 0) return { stages: [], why: 'no open stage values', review: false };
+  if (values.length === 0) return { stages: [], why: 'no open stage values' };
   // The known pipeline that names the most of these stages, when it names half of them.
   const known = KNOWN_PIPELINES.map((list) => ({ keys: list.map(canon), hits: values.filter((v) => list.some((k) => canon(k) === canon(v))) })).sort((a, b) => b.hits.length - a.hits.length)[0]!;
   if (known.hits.length >= Math.max(2, Math.ceil(values.length / 2))) {
@@ -228,7 +228,6 @@ function pipelineOrder(open: readonly (readonly [string, number])[], deals: Init
     return {
       stages: [...ordered, ...rest],
       why: `the CRM's default pipeline order${rest.length > 0 ? `; ${rest.length} stage${rest.length === 1 ? '' : 's'} not in it placed last, by count (review)` : ''}`,
-      review: rest.length > 0,
     };
   }
   // A probability column orders stages by their average probability.
@@ -246,10 +245,10 @@ function pipelineOrder(open: readonly (readonly [string, number])[], deals: Init
       return s === undefined ? Infinity : s.sum / s.n;
     };
     if (values.some((v) => Number.isFinite(mean(v)))) {
-      return { stages: [...values].sort((a, b) => mean(a) - mean(b)), why: `ordered by the average of ${said(sp.probability)} per stage (review)`, review: true };
+      return { stages: [...values].sort((a, b) => mean(a) - mean(b)), why: `ordered by the average of ${said(sp.probability)} per stage (review)` };
     }
   }
-  return { stages: values, why: 'no known pipeline and no probability column: ordered by number of deals, most first — put them in pipeline order', review: true };
+  return { stages: values, why: 'no known pipeline and no probability column: ordered by number of deals, most first (review: put them in pipeline order)' };
 }
 
 interface StagePlan {
@@ -312,7 +311,7 @@ function leadStages(plan: Plan, leads: InitFile | undefined, dealsWon: boolean, 
     }
     const flag = leads.profiles.find((p) => p.kind === 'boolean' && CONVERTED_FLAG.test(p.name));
     if (flag) {
-      const ticked = flag.values.filter(([v]) => /^(true|yes|y|1|x|t)$/i.test(v)).reduce((s, [, n]) => s + n, 0);
+      const ticked = flag.values.filter(([v]) => parseBoolean(v) === true).reduce((s, [, n]) => s + n, 0);
       // With deals, conversion is the opportunity; alone, it is the furthest a lead can be seen to go.
       const s = at(hasDeals ? 'opportunity' : 'converted');
       s.when = { [flag.name]: { eq: true } };
