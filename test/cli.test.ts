@@ -9,6 +9,7 @@ import { join, resolve } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
 import { describe, expect, it } from 'vitest';
+import { shellQuote } from '../src/cli.js';
 
 const root = resolve(import.meta.dirname, '..');
 const bin = join(root, 'bin', 'leadaudit.js');
@@ -364,5 +365,18 @@ describe('help and colour', () => {
     expect(run(args).stdout).not.toContain('\u001b['); // a pipe is not a terminal
     expect(run(args, { env: { FORCE_COLOR: '1', NO_COLOR: '' } }).stdout).toContain('\u001b[');
     expect(run([...args, '--no-color'], { env: { FORCE_COLOR: '1' } }).stdout).not.toContain('\u001b[');
+  });
+});
+
+describe('init tells the next command as a shell would read it', () => {
+  it('quotes paths with spaces or quotes, and names a rubric written elsewhere', () => {
+    expect(shellQuote('contacts.csv')).toBe('contacts.csv');
+    expect(shellQuote('my exports/contacts 2024.csv')).toBe("'my exports/contacts 2024.csv'");
+    expect(shellQuote("O'Brien.csv")).toBe("'O'\\''Brien.csv'");
+    const dir = mkdtempSync(join(tmpdir(), 'leadaudit-init-hint-'));
+    writeFileSync(join(dir, 'my leads.csv'), readFileSync(join(root, 'fixtures', 'samples', 'hubspot', 'contacts.csv')));
+    const r = run(['init', 'my leads.csv', '-o', 'rubric one.yml'], { cwd: dir });
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/next: leadaudit check 'my leads\.csv' --rubric 'rubric one\.yml'\n$/);
   });
 });
