@@ -31,6 +31,17 @@ describe('column kinds from values', () => {
     expect(p!.rows).toBe(7);
   });
 
+  it('judges the kind on the first 50,000 values and counts every value', () => {
+    const rows = Array.from({ length: 50_010 }, (_, i) => [i < 50_000 ? '2024-01-05' : 'not a date']);
+    const [p] = profileRows(['d'], rows);
+    expect(p!.kind).toBe('date');
+    expect(p!.filled).toBe(50_010);
+    expect(p!.values).toEqual([
+      ['2024-01-05', 50_000],
+      ['not a date', 10],
+    ]);
+  });
+
   it('counts slash dates that prove their order', () => {
     const [p] = profileRows(['d'], [['28/02/2024'], ['03/04/2024'], ['13/01/2024']]);
     expect(p!.dayFirst).toBe(2);

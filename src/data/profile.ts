@@ -16,6 +16,8 @@ export function isEmptyCell(text: string): boolean {
   return missing(text).trim() === '';
 }
 
+/** Values per column checked for their kind (a million-row export is profiled in seconds). */
+const KIND_SAMPLE = 50_000;
 /** Distinct values kept per column; past this the column is not a category. */
 const DISTINCT_CAP = 5000;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
@@ -42,6 +44,8 @@ export interface ColumnProfile {
 
 class ColumnStats {
   filled = 0;
+  /** Values whose kind was checked. */
+  sampled = 0;
   dates = 0;
   numbers = 0;
   booleans = 0;
@@ -62,6 +66,9 @@ class ColumnStats {
     if (seen !== undefined) this.counts.set(text, seen + 1);
     else if (this.counts.size < DISTINCT_CAP) this.counts.set(text, 1);
     else this.overflow = true;
+    // The kind of values is judged on a column's first values; past them only the counts go on.
+    if (this.sampled === KIND_SAMPLE) return;
+    this.sampled++;
     if (!Number.isNaN(parseDate(text)) && !/^\d{1,7}$/.test(text)) {
       this.dates++;
       const evidence = slashEvidence(text);
@@ -79,26 +86,26 @@ class ColumnStats {
   }
 
   keyLike(): boolean {
-    const n = this.filled;
+    const n = this.sampled;
     if (n === 0) return false;
     if (this.emails >= n * 0.95) return true;
     // Small whole numbers that repeat are counts, scores or owner numbers, not keys; unique ones are row ids.
-    const counts = this.smallIntegers >= n * 0.95 && (this.overflow || this.counts.size < n * 0.98);
+    const counts = this.smallIntegers >= n * 0.95 && (this.overflow || this.counts.size < this.filled * 0.98);
     return this.tokens >= n * 0.95 && this.withDigits >= n / 2 && !counts;
   }
 
   kind(): ColumnKind {
-    const n = this.filled;
+    const n = this.sampled;
     if (n === 0) return 'empty';
     const most = (count: number) => count >= n * 0.95;
     const distinct = this.counts.size;
     if (most(this.booleans) && distinct <= 2) return 'boolean';
     if (most(this.dates)) return 'date';
     if (most(this.emails)) return 'email';
-    const unique = !this.overflow && distinct >= n * 0.98;
+    const unique = !this.overflow && distinct >= this.filled * 0.98;
     if (most(this.tokens) && this.withDigits >= n / 2 && (unique || this.overflow) && !(most(this.numbers) && this.hasFraction())) return 'id';
     if (most(this.numbers)) return 'number';
-    if (!this.overflow && (distinct <= 60 || distinct <= n * 0.05)) return 'category';
+    if (!this.overflow && (distinct <= 60 || distinct <= this.filled * 0.05)) return 'category';
     return 'text';
   }
 
