@@ -2,7 +2,7 @@
  * Seeded generator of generic lead and deal exports with **planted effects** (scenario `planted`),
  * a sales gap that no owner or grade explains (scenario `sales-gap`), or none at all (scenario
  * `control`), and a record of what it planted, so tests can check that leadaudit's accountability
- * reports (SPEC §6.0, §6.3–6.7; docs/verdicts.md) name exactly the planted things.
+ * reports (docs/verdicts.md) name exactly the planted things.
  *
  *   node dist/scripts/generate-planted.js            # fixtures/planted/{planted,control,sales-gap}/ + rubric.yml
  *   node dist/scripts/generate-planted.js --scenario planted --leads 4000 --seed 7 \
