@@ -484,7 +484,9 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
 
   program
     .command('init')
-    .description('write leadaudit.yml for these exports: the detected preset with its columns as found, every section commented, unused headers listed as signal candidates')
+    .description(
+      'write leadaudit.yml from these exports, headers and values: columns recognized by header and kind of value; won and lost, the pipeline, lead stages, disqualifying statuses and channels from the values seen (with counts); the join by the key columns whose values meet most (with the match rate); every guess commented with its evidence. A file with no header row gets its columns named by what they hold (leads.header). check accepts it and audit runs on it unedited.',
+    )
     .argument('[leads]', 'leads (contacts) export')
     .argument('[deals]', 'deals (opportunities) export')
     .option('--leads <file>', 'the leads export (instead of the first argument)')
@@ -496,7 +498,10 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
     .option('--encoding <name>', 'text encoding (default: from the BOM, else UTF-8, else Windows-1252)')
     .addOption(new Option('--escape <how>', 'quotes inside quoted cells: doubled (quote, RFC 4180) or after a backslash (backslash, MySQL INTO OUTFILE); written into the rubric').choices(ESCAPE_NAMES))
     .option('-q, --quiet', 'no notices on standard error')
-    .addHelpText('after', '\nExamples:\n  $ leadaudit init contacts.csv deals.csv && leadaudit check contacts.csv deals.csv\n  $ leadaudit init --deals pipeline.csv --preset generic -o rubrics/pipeline.yml\n')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ leadaudit init contacts.csv deals.csv && leadaudit check contacts.csv deals.csv\n  $ leadaudit init leads.csv                      # leads only\n  $ leadaudit init --deals pipeline.csv -o rubrics/pipeline.yml   # deals only\n',
+    )
     .action(async (leadsArg: string | undefined, dealsArg: string | undefined, o: { leads?: string; deals?: string; preset?: string; output: string; force?: boolean; delimiter?: string; encoding?: string; escape?: EscapeName; quiet?: boolean }) => {
       const leads = o.leads ?? (o.deals !== undefined && dealsArg === undefined ? undefined : leadsArg);
       const deals = o.deals ?? (o.leads !== undefined ? leadsArg : dealsArg);
