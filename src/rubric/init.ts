@@ -528,7 +528,7 @@ export function joinPairs(leads: InitFile, deals: InitFile, leadIdColumn?: strin
 /** Lead and deal columns worth measuring as join keys: ids, emails, and anything naming a link. */
 export function keyCandidates(side: 'leads' | 'deals', names: readonly string[], headerless = false): string[] {
   if (headerless) return names.slice(0, 40);
-  const link = side === 'leads' ? /id$|^id|email|account|opportunit|deal|convert|contact|company|^vid$|number|_no$/i : /id$|ids$|^id|email|account|contact|lead|person|related|^vid$|number|_no$/i;
+  const link = side === 'leads' ? /id$|^id|email|account|opportunit|deal|convert|contact|company|^vid$|number|_no$/i : /id$|ids$|^id|email|account|contact|lead|person|related|^vid$|number|_no$|name$/i;
   return names.filter((n) => link.test(n.replace(/\s+/g, ''))).slice(0, 16);
 }
 
