@@ -3,7 +3,8 @@
  * AND their values, that `check` accepts and `audit` runs unedited. Columns are recognized by
  * header and kind of value (src/rubric/recognize.ts); deal stages, won and lost, lead stages,
  * disqualifying statuses and channels come from the values seen, each with its count; the join
- * is the key pair whose values overlap most. Every guess says its evidence in a comment.
+ * is the key pair whose values overlap most. Every guess says its evidence in a comment; the
+ * rules are docs/init.md.
  * Header text is only ever written as a quoted YAML scalar: a header is data, never syntax.
  * (Pure: the CLI reads the files and writes the result.)
  */

@@ -3,7 +3,7 @@
  * — report labels, API names, internal names, snake_case — in order of preference, and the kinds
  * of value it can hold. A column is a candidate when its header names the field (case, spaces,
  * `_` and dashes aside) and its values are of a kind the field accepts; the best-ranked name wins,
- * and the other candidates are kept as runners-up for `check` and `init` to show.
+ * and the other candidates are kept as runners-up for `check` and `init` to show (docs/init.md).
  */
 import type { ColumnKind, ColumnProfile } from '../data/profile.js';
 import type { DealField, LeadField, PresetName } from './fields.js';
