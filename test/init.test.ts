@@ -73,6 +73,16 @@ describe('init from values', () => {
     expect(text).toMatch(/"Web", "web" \] \} \} \}\s+# 34 leads/);
   });
 
+  it('leads only with no outcome: ticked steps become stages, and the won stage waits for deals instead of crowning the last step', () => {
+    const rows = Array.from({ length: 40 }, (_, i) => [day(i), ['paid-search', 'paid-social'][i % 2]!, i % 4 === 0 ? '1' : '0']);
+    const rubric = written(initRubric({ preset: 'generic', presetWhy: 'test', leads: file('l.csv', 'leads', ['Created Date', 'UTM_Medium', 'Hand Raiser'], rows), today: '2026-12-05' }));
+    expect(rubric.stages!.map((s) => [s.key, s.reachedWhen])).toEqual([
+      ['lead', undefined],
+      ['mql', { when: { 'Hand Raiser': { eq: true } } }],
+      ['won', { deal: 'won' }],
+    ]);
+  });
+
   it('writes header text only as quoted data: a hostile header stays one name', () => {
     const evil = 'Source\nalerts: [{ report: sources, metric: win_rate, below: 1 }] #';
     const rows = Array.from({ length: 10 }, (_, i) => [`L${i}`, 'Web']);

@@ -82,6 +82,12 @@ const DATE_STAGES: readonly { key: string; pattern: RegExp }[] = [
   { key: 'opportunity', pattern: /became.?an.?opportunity.?date|lifecyclestage.?opportunity.?date|^converted.?date$|^convertedate$|lead.?conversion.?time|^conversion.?date$/i },
   { key: 'won', pattern: /became.?a.?customer.?date|lifecyclestage.?customer.?date/i },
 ];
+/** True/false lead columns that mark a funnel step. */
+const FLAG_STAGES: readonly { key: string; pattern: RegExp }[] = [
+  { key: 'mql', pattern: /hand.?rais|^(is.?)?mql$|marketing.?qualified/i },
+  { key: 'sql', pattern: /^(is.?)?sql$|sales.?qualified|^(demo|meeting).?(booked|held|scheduled|set)$|^sales.?accepted$/i },
+  { key: 'opportunity', pattern: /^(is.?|has.?)?opportunit(y|ies)$/i },
+];
 /** A lead column that flags conversion (`Converted`, `IsConverted`). */
 const CONVERTED_FLAG = /^(is.?)?converted$|^conversion$|^converted.?flag$/i;
 const WON_VALUE = /\bwon\b|closedwon|closed.?won|^win$|gewonnen|ganho|ganad[oa]|gagn[ée]|vint[oa]|^signed$|^converted$/i;
@@ -310,13 +316,21 @@ function leadStages(plan: Plan, leads: InitFile | undefined, dealsWon: boolean, 
         s.why.push(`${plural(p.filled, 'lead')} have ${said(p.name)}`);
       }
     }
+    const ticked = (p: ColumnProfile) => p.values.filter(([v]) => parseBoolean(v) === true).reduce((sum, [, n]) => sum + n, 0);
     const flag = leads.profiles.find((p) => p.kind === 'boolean' && CONVERTED_FLAG.test(p.name));
     if (flag) {
-      const ticked = flag.values.filter(([v]) => parseBoolean(v) === true).reduce((s, [, n]) => s + n, 0);
       // With deals, conversion is the opportunity; alone, it is the furthest a lead can be seen to go.
       const s = at(hasDeals ? 'opportunity' : 'converted');
       s.when = { [flag.name]: { eq: true } };
-      s.why.push(`${said(flag.name)} is true on ${plural(ticked, 'lead')}`);
+      s.why.push(`${said(flag.name)} is true on ${plural(ticked(flag), 'lead')}`);
+    }
+    // Other ticked boxes that mark a step: `Hand Raiser`, `MQL`, `Demo Booked`.
+    for (const p of leads.profiles) {
+      const stage = p.kind === 'boolean' ? FLAG_STAGES.find((f) => f.pattern.test(p.name)) : undefined;
+      if (!stage || found.get(stage.key)?.when !== undefined) continue;
+      const s = at(stage.key);
+      s.when = { [p.name]: { eq: true } };
+      s.why.push(`${said(p.name)} is true on ${plural(ticked(p), 'lead')}`);
     }
   }
   if (hasDeals) {
@@ -340,6 +354,14 @@ function leadStages(plan: Plan, leads: InitFile | undefined, dealsWon: boolean, 
       converted.date ??= same.date;
       found.delete(key);
     }
+  }
+  // Leads alone with nothing that shows a win: the won stage stays, reached by a deal, so the run
+  // names it as unreachable and judges no win rate (docs/verdicts.md), instead of calling the
+  // furthest step a win.
+  if (!hasDeals && !found.has('converted') && !found.has('won')) {
+    const won = at('won');
+    won.deal = 'won';
+    won.why.push('no column of the leads file shows a win: win rates are not judged; give the deals export too');
   }
   const order = ['mql', 'sql', 'opportunity', 'converted', 'won'];
   const stages: StagePlan[] = [{ key: 'lead', label: 'Lead', side: 'marketing', stallAfterDays: 30, why: ['every lead, on its created date'] }];
