@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { InputError, UsageError } from './errors.js';
 import { readCsv, type CsvHeader, type CsvInfo, type CsvOptions, type CsvSink } from './io/read-csv.js';
 import { classifyLeads, leadGetter, leadJoinKeys, NO_SOURCE, type ClassifiedLeads } from './data/classify.js';
-import { Rows, type DealTable, type LeadColumns, type LeadTable, type RowList } from './data/table.js';
+import { OUTCOMES, Rows, type DealTable, type LeadColumns, type LeadTable, type RowList } from './data/table.js';
 import { dealsMatchingLead, joinDeals, type Joined, type SharedMode } from './data/join.js';
 import { implausibleDeals, implausibleLeads, type Implausible } from './data/plausible.js';
 import {
@@ -218,6 +218,9 @@ export async function load(options: LoadOptions): Promise<Loaded> {
       ? null
       : await readSide('deals', dealsFile, dealHeader!, leadsFile === undefined ? byColumn : [], (plan) => dealSink(plan, rubric, mapOptions));
 
+  if (deals !== null && deals.read.deals.length > 0 && !deals.read.deals.c.outcome.includes(OUTCOMES.indexOf('won'))) {
+    warnings.push(`no deal in ${dealsFile} is won by the rubric's deals.won (${rubric.origin}): wins and revenue are 0; name the won stage values or a won column there`);
+  }
   if (options.spend !== undefined && leadsFile === undefined) throw new UsageError('--spend needs a leads file (spend is set against the leads of each channel)');
   const spendIn = options.spend === undefined ? null : await readSpend(options.spend, csvOptions, options.by ?? 'channel');
   if (spendIn?.warning) warnings.push(spendIn.warning);

@@ -67,7 +67,7 @@ const refsOf = (ref: ColumnRef | undefined): string[] => (ref === undefined || r
 // ---------------------------------------------------------------- value vocabularies
 
 /** Status values by the funnel stage they mean. Checked in this order: `Closed - Not Converted` is disqualified, not converted. */
-const DISQUALIFIED = /unqualif|disqualif|not.?convert|junk|bad.?timing|\blost\b|\bdead\b|not.?interested|do.?not.?contact|no.?longer|rejected|invalid|spam|perdid|verloren|perdu|descartad|nicht.?qualifiziert/i;
+const DISQUALIFIED = /unqualif|disqualif|not.?convert|junk|bad.?timing|bad.?fit|cancel+ed|\blost\b|\bdead\b|not.?interested|do.?not.?contact|no.?longer|rejected|invalid|spam|perdid|verloren|perdu|descartad|nicht.?qualifiziert/i;
 const NEW = /not.?contacted|^new$|^open$|^open\b.*\bnot\b|^unread$|^lead$|^subscriber$|^other$|^untouched$|^neu$|^novo$|^nuevo$|^nouveau$/i;
 const STATUS_STAGES: readonly { key: string; pattern: RegExp }[] = [
   { key: 'won', pattern: /customer|evangelist|closed.?won|^won$|^client$|^kunde$|^cliente$|ganho|gewonnen/i },
@@ -92,8 +92,11 @@ const FLAG_STAGES: readonly { key: string; pattern: RegExp }[] = [
 const CONVERTED_FLAG = /^(is.?)?converted$|^conversion$|^converted.?flag$/i;
 const WON_VALUE = /\bwon\b|closedwon|closed.?won|^win$|gewonnen|ganho|ganad[oa]|gagn[ée]|vint[oa]|^signed$|^converted$/i;
 const LOST_VALUE = /\blost\b|closedlost|closed.?lost|^loss$|verloren|perdid[oa]|perdu|pers[oa]|\bdead\b|cancel+ed|^abandoned$/i;
-const WON_FLAG = /^(is.?)?won$|hs_is_closed_won|^closed.?won$|^won.?flag$/i;
-const CLOSED_FLAG = /^(is.?)?closed$/i;
+const WON_FLAG = /^(is.?)?won$|^(hs.?)?(is.?)?closed.?won$|^won.?flag$/i;
+const CLOSED_FLAG = /^(hs.?)?(is.?)?closed$/i;
+/** Date or reason columns that only won (or lost) deals fill: Pipedrive's `Deal - Won time`, `Deal - Lost reason`. */
+const WON_MARK = /won.?(time|date|on|at)$|^date.?won$/i;
+const LOST_MARK = /lost.?(time|date|on|at|reason)$|^date.?lost$|^closed.?lost.?reason$/i;
 
 /** Pipelines CRMs ship with, in order, to order deal stages whose names match. */
 const KNOWN_PIPELINES: readonly (readonly string[])[] = [
@@ -195,14 +198,21 @@ function dealOutcome(plan: Plan, deals: InitFile): { won?: Choice<unknown>; lost
   const open = stageValues.filter(([v]) => !wonValues.some(([w]) => w === v) && !lostValues.some(([l]) => l === v));
   const counted = (values: readonly (readonly [string, number])[]) => values.map(([v, n]) => `${said(v)} ${n}`).join(', ');
 
-  // An outcome column (Pipedrive's `Deal - Status`: open / won / lost) says it best.
-  const statusValues = valuesOf(status);
+  // An outcome column (Pipedrive's `Deal - Status`, Close's `status_type`: open / won / lost)
+  // says it best: the recognized status column, else another category column whose values are
+  // mostly outcome words.
+  const outcomeWords = (p: ColumnProfile) => p.values.reduce((n, [v, c]) => n + (WON_VALUE.test(v) || LOST_VALUE.test(v) || /^(open|active)$/i.test(v) ? c : 0), 0);
+  const outcome =
+    status ??
+    deals.profiles.find((p) => p.kind === 'category' && p !== stage && p.values.some(([v]) => WON_VALUE.test(v)) && outcomeWords(p) >= p.filled * 0.9);
+  const statusValues = valuesOf(outcome);
   const statusWon = statusValues.filter(([v]) => WON_VALUE.test(v) && !LOST_VALUE.test(v));
   const statusLost = statusValues.filter(([v]) => LOST_VALUE.test(v) && !WON_VALUE.test(v));
-  if (status && statusWon.length > 0) {
+  if (outcome && statusWon.length > 0) {
+    const field = outcome === status ? 'status' : outcome.name;
     return {
-      won: { value: { status: { in: statusWon.map(([v]) => v) } }, why: `from ${said(status.name)}: ${counted(statusWon)}` },
-      lost: statusLost.length > 0 ? { value: { status: { in: statusLost.map(([v]) => v) } }, why: `from ${said(status.name)}: ${counted(statusLost)}` } : undefined,
+      won: { value: { [field]: { in: statusWon.map(([v]) => v) } }, why: `from ${said(outcome.name)}: ${counted(statusWon)}` },
+      lost: statusLost.length > 0 ? { value: { [field]: { in: statusLost.map(([v]) => v) } }, why: `from ${said(outcome.name)}: ${counted(statusLost)}` } : undefined,
       open,
     };
   }
@@ -216,9 +226,13 @@ function dealOutcome(plan: Plan, deals: InitFile): { won?: Choice<unknown>; lost
     if (lostValues.length > 0) return { won, lost: { value: lostValues.map(([v]) => v), why: `stage values: ${counted(lostValues)}` }, open };
     return { won, open };
   }
+  // A column only won deals fill (a won date), and one only lost deals fill (a lost date or reason).
+  const wonMark = wonValues.length === 0 ? deals.profiles.find((p) => p.kind === 'date' && WON_MARK.test(p.name)) : undefined;
+  const lostMark = lostValues.length === 0 ? deals.profiles.find((p) => p.kind !== 'empty' && LOST_MARK.test(p.name)) : undefined;
+  const filled = (p: ColumnProfile) => `${said(p.name)} is filled on ${plural(p.filled, 'deal')}`;
   return {
-    won: wonValues.length > 0 ? { value: wonValues.map(([v]) => v), why: `stage values: ${counted(wonValues)}` } : undefined,
-    lost: lostValues.length > 0 ? { value: lostValues.map(([v]) => v), why: `stage values: ${counted(lostValues)}` } : undefined,
+    won: wonValues.length > 0 ? { value: wonValues.map(([v]) => v), why: `stage values: ${counted(wonValues)}` } : wonMark ? { value: { [wonMark.name]: { present: true } }, why: filled(wonMark) } : undefined,
+    lost: lostValues.length > 0 ? { value: lostValues.map(([v]) => v), why: `stage values: ${counted(lostValues)}` } : lostMark ? { value: { [lostMark.name]: { present: true } }, why: filled(lostMark) } : undefined,
     open,
   };
 }
@@ -270,7 +284,7 @@ interface StagePlan {
 const STAGE_LABELS: Record<string, string> = { lead: 'Lead', mql: 'MQL', sql: 'SQL', opportunity: 'Opportunity', won: 'Won', converted: 'Converted' };
 const STALL_DAYS: Record<string, number> = { lead: 30, mql: 14, sql: 7, opportunity: 30 };
 
-function leadStages(plan: Plan, leads: InitFile | undefined, dealsWon: boolean, hasDeals: boolean, preset: RubricInput, has: (field: string) => boolean): { stages: StagePlan[]; disqualified?: Choice<Condition> } {
+function leadStages(plan: Plan, leads: InitFile | undefined, hasDeals: boolean, preset: RubricInput, has: (field: string) => boolean): { stages: StagePlan[]; disqualified?: Choice<Condition> } {
   const found = new Map<string, { status: string[]; counts: string[]; date?: string; when?: Condition; deal?: 'any' | 'won'; why: string[] }>();
   const at = (key: string) => {
     let s = found.get(key);
@@ -333,15 +347,15 @@ function leadStages(plan: Plan, leads: InitFile | undefined, dealsWon: boolean, 
       s.why.push(`${said(p.name)} is true on ${plural(ticked(p), 'lead')}`);
     }
   }
+  // With deals, the won stage stays even when nothing in them looks won: without it the last stage
+  // (any deal) would count as a win. The run then warns that no deal is won.
   if (hasDeals) {
     at('opportunity').deal = 'any';
     at('opportunity').why.push('a joined deal');
-    if (dealsWon) {
-      at('won').deal = 'won';
-      at('won').why.push('a joined deal is won');
-    }
+    at('won').deal = 'won';
+    at('won').why.push('a joined deal is won');
   }
-  if (preset.stages && preset !== presets.generic) return { stages: presetStages(preset.stages, found, valuesOf(plan.leadProfile(plan.leads?.status.column)), hasDeals, dealsWon, leads, has), disqualified: presetDisqualified(preset, has) ?? disqualified };
+  if (preset.stages && preset !== presets.generic) return { stages: presetStages(preset.stages, found, valuesOf(plan.leadProfile(plan.leads?.status.column)), hasDeals, leads, has), disqualified: presetDisqualified(preset, has) ?? disqualified };
   // Leads alone: conversion and customer statuses are as far as the data goes; they are the last stage.
   if (!hasDeals && found.has('converted')) {
     const converted = found.get('converted')!;
@@ -401,7 +415,6 @@ function presetStages(
   found: Found,
   statusValues: readonly (readonly [string, number])[],
   hasDeals: boolean,
-  dealsWon: boolean,
   leads: InitFile | undefined,
   has: (field: string) => boolean,
 ): StagePlan[] {
@@ -421,7 +434,7 @@ function presetStages(
     const status = [...presetStatuses, ...extra];
     const shown = [...seen, ...extra].filter((v) => counts.has(v));
     if (shown.length > 0) why.push(`status ${shown.map((v) => `${said(v)} ${counts.get(v)}`).join(', ')}`);
-    const deal = hasDeals && (r?.deal !== 'won' || dealsWon) ? r?.deal : undefined;
+    const deal = hasDeals ? r?.deal : undefined;
     if (deal !== undefined) why.push(deal === 'won' ? 'a joined deal is won' : 'a joined deal');
     const when = r?.when ? pruneCondition(r.when, has) : undefined;
     if (when !== undefined) why.push('a condition on the lead');
@@ -660,7 +673,6 @@ export function initRubric(input: InitInput): string {
   );
 
   // Deals: outcome and pipeline from the stage values seen.
-  let dealsWon = false;
   if (input.deals && plan.deals) {
     const hasDealField = (field: string): boolean =>
       (field in plan.deals! && plan.deals![field as DealField].column !== undefined) || input.deals!.profiles.some((p) => canon(p.name) === canon(field));
@@ -669,12 +681,14 @@ export function initRubric(input: InitInput): string {
     const data = dealOutcome(plan, input.deals);
     // A CRM preset's condition (Pipedrive's status, with a lost reason when it is empty) knows the export best.
     const outcome = presetWon ? { ...data, won: { value: presetWon, why: "the preset's rule" }, ...(presetLost ? { lost: { value: presetLost, why: "the preset's rule" } } : {}) } : data;
-    dealsWon = outcome.won !== undefined;
     lines.push('  # What counts as won and lost: deal stage values, or a condition on the deal. Anything else is open.');
     if (outcome.won) lines.push(`  won: ${flow(outcome.won.value)}   # ${outcome.won.why}`);
-    else lines.push(`  # won: no stage value or column looks won (seen: ${valuesOf(plan.dealProfile(plan.deals.stage.column)).slice(0, 8).map(([v, n]) => `${said(v)} ${n}`).join(', ') || 'no stage column'}); name the won stages here`);
+    else {
+      const seen = valuesOf(plan.dealProfile(plan.deals.stage.column)).slice(0, 8).map(([v, n]) => `${said(v)} ${n}`).join(', ') || 'no stage column';
+      lines.push(`  # No stage value or column looks won (seen: ${seen}): no deal is won until you name the won stages here.`, '  won: { any: [] }');
+    }
     if (outcome.lost) lines.push(`  lost: ${flow(outcome.lost.value)}   # ${outcome.lost.why}`);
-    else lines.push('  # lost: no stage value or column looks lost; deals are then won or open');
+    else lines.push('  # No stage value or column looks lost: no deal is lost until you name the lost stages here.', '  lost: { any: [] }');
     const pipeline = pipelineOrder(outcome.open, input.deals, plan.deals.stage.column);
     const counts = new Map(outcome.open);
     lines.push(`  # The open stages of the pipeline, in order: ${pipeline.why}.`, '  # stallAfterDays: how long an open deal may sit in a stage (a guess: tune it).');
@@ -719,9 +733,10 @@ export function initRubric(input: InitInput): string {
         const field = Object.keys(found).find((f) => found[f]!.column === column && ['id', 'email', 'lead', 'leadEmail'].includes(f));
         return field ?? column;
       };
-      // Several leads holding one key is the account case: each is credited. A deal naming several
-      // leads in its cell goes to the first, as the join does by default.
-      const shared = best.sharedKey > 0 ? 'all' : 'first';
+      // Several leads holding one key is the account case: each is credited. Contacts on one deal
+      // (several leads holding the deal's own id, or a deal naming several leads in its cell) go
+      // to the first, as the join does by default, whichever file holds the association.
+      const shared = best.sharedKey > 0 && best.deal !== plan.deals.id.column ? 'all' : 'first';
       lines.push(
         `# Measured: ${plural(best.matched, 'deal')} of ${best.deals} with a key (${percent(best.matched, best.deals)}) match a lead by ${said(best.lead)} = ${said(best.deal)}.`,
         ...pairs
@@ -759,7 +774,7 @@ export function initRubric(input: InitInput): string {
   const hasLeadField = (field: string): boolean =>
     input.leads !== undefined &&
     ((field in (plan.leads ?? {}) && plan.leads![field as LeadField].column !== undefined) || field === 'channel' || input.leads.profiles.some((p) => canon(p.name) === canon(field)));
-  const { stages, disqualified } = leadStages(plan, input.leads, dealsWon, input.deals !== undefined, preset, hasLeadField);
+  const { stages, disqualified } = leadStages(plan, input.leads, input.deals !== undefined, preset, hasLeadField);
   lines.push(
     '# The funnel, in order. Each stage is marketing or sales (the first sales stage is the handoff);',
     '# a lead reaches a stage by a date column, its current status, a deal, or a condition, and reaching',

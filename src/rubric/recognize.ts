@@ -13,6 +13,8 @@ interface FieldRule {
   /** Header names, most specific first. `*` at the end matches any header starting with the rest. */
   readonly names: readonly string[];
   readonly kinds: readonly ColumnKind[];
+  /** A kind of value that finds the field's column when no header names it. */
+  readonly byValue?: ColumnKind;
 }
 
 const DATE: readonly ColumnKind[] = ['date', 'empty'];
@@ -20,7 +22,7 @@ const KEY: readonly ColumnKind[] = ['id', 'number', 'email', 'text', 'category',
 
 export const LEAD_RULES: Record<LeadField, FieldRule> = {
   id: { names: ['Lead ID', 'Record ID', 'Contact ID', 'Prospect ID', 'hs_object_id', 'vid', 'leadid', 'Person - ID', 'Record Id', 'Id', 'ID', 'lead_id', 'contact_id', 'lead_no', 'Lead Number'], kinds: KEY },
-  email: { names: ['Email', 'Email Address', 'E-mail', 'Person - Email', 'email_address', 'Work Email'], kinds: ['email', 'text', 'empty'] },
+  email: { names: ['Email', 'Email Address', 'E-mail', 'Person - Email', 'email_address', 'Work Email', 'Primary Email'], kinds: ['email', 'text', 'empty'], byValue: 'email' },
   name: { names: ['Full Name', 'Name', 'Lead Name', 'Contact Name', 'Person - Name'], kinds: ['text', 'category', 'empty'] },
   firstName: { names: ['First Name', 'firstname', 'Person - First name', 'first'], kinds: ['text', 'category', 'empty'] },
   lastName: { names: ['Last Name', 'lastname', 'Person - Last name', 'last'], kinds: ['text', 'category', 'empty'] },
@@ -34,7 +36,7 @@ export const LEAD_RULES: Record<LeadField, FieldRule> = {
     names: ['Create Date', 'Created Date', 'createdate', 'Created Time', 'createdtime', 'Created', 'Created At', 'Date Created', 'Created On', 'Person - Person created', 'Person - Add time', 'Signup Date', 'Lead Created Date', 'Add time'],
     kinds: DATE,
   },
-  status: { names: ['Lifecycle Stage', 'lifecyclestage', 'Lead Status', 'Status', 'leadstatus', 'hs_lead_status', 'Lead Stage', 'Stage'], kinds: ['category', 'empty'] },
+  status: { names: ['Lifecycle Stage', 'lifecyclestage', 'Lead Status', 'Status', 'leadstatus', 'hs_lead_status', 'Status Label', 'Lead Stage', 'Stage'], kinds: ['category', 'empty'] },
   owner: {
     names: ['Contact owner', 'Lead Owner', 'Owner', 'Owner Name', 'Owner ID', 'OwnerId', 'hubspot_owner_id', 'Person - Owner', 'assigned_to', 'Assigned To', 'Sales Rep', 'Rep', 'smownerid'],
     kinds: ['category', 'text', 'id', 'number', 'empty'],
@@ -52,14 +54,17 @@ export const DEAL_RULES: Record<DealField, FieldRule> = {
     names: ['Associated Contact IDs', 'Associated Contact ID', 'associated_contact_ids', 'associatedVids', 'Contact ID', 'contact_id', 'Lead ID', 'lead_id', 'Lead', 'Contact', 'Converted Lead ID', 'ConvertedLeadId'],
     kinds: KEY,
   },
-  leadEmail: { names: ['Person - Email', 'Contact Email', 'Lead Email', 'Email', 'Email Address'], kinds: ['email', 'text', 'empty'] },
+  leadEmail: { names: ['Person - Email', 'Contact Email', 'Lead Email', 'Email', 'Email Address'], kinds: ['email', 'text', 'empty'], byValue: 'email' },
   stage: { names: ['Deal Stage', 'dealstage', 'Stage', 'StageName', 'Stage Name', 'Deal - Stage', 'sales_stage', 'Sales Stage', 'Pipeline Stage', 'Opportunity Stage'], kinds: ['category', 'empty'] },
-  status: { names: ['Deal - Status', 'Deal Status', 'Status', 'Outcome', 'Result'], kinds: ['category', 'empty'] },
+  status: { names: ['Deal - Status', 'Deal Status', 'Status', 'Status Type', 'Outcome', 'Result'], kinds: ['category', 'empty'] },
   amount: {
-    names: ['Amount in company currency', 'Total Amount', 'Amount', 'Deal - Value', 'Deal - Deal value', 'Deal Value', 'Value', 'Close Value', 'Opportunity Amount', 'Revenue', 'Expected Revenue'],
+    names: ['Amount in company currency', 'Total Amount (converted)', 'Amount (converted)', 'Total Amount', 'Amount', 'Deal - Value', 'Deal - Deal value', 'Deal Value', 'Value', 'Close Value', 'Opportunity Amount', 'Revenue', 'Expected Revenue'],
     kinds: ['number', 'id', 'empty'],
   },
-  currency: { names: ['Currency', 'Deal - Currency', 'Deal - Currency of value', 'Total Amount Currency', 'Opportunity Currency', 'Amount Currency', 'CurrencyIsoCode'], kinds: ['category', 'empty'] },
+  currency: {
+    names: ['Total Amount (converted) Currency', 'Amount (converted) Currency', 'Currency', 'Deal - Currency', 'Deal - Currency of value', 'Total Amount Currency', 'Opportunity Currency', 'Amount Currency', 'CurrencyIsoCode'],
+    kinds: ['category', 'empty'],
+  },
   created: {
     names: ['Create Date', 'Created Date', 'createdate', 'Created Time', 'createdtime', 'Deal - Deal created', 'Deal - Deal created on', 'Created', 'Created At', 'Date Created', 'Engage Date', 'Open Date', 'Created On'],
     kinds: DATE,
@@ -95,6 +100,13 @@ function matches(name: string, header: string): boolean {
   return name.endsWith('*') ? key.startsWith(headerKey(name.slice(0, -1))) : key === headerKey(name);
 }
 
+/** The part after a prefix: `custom.Lead Source` → `Lead Source` (Close, Zoho lookups); undefined when short. */
+function tailOf(header: string): string | undefined {
+  const i = header.lastIndexOf('.');
+  const tail = i < 0 ? '' : header.slice(i + 1).trim();
+  return tail.length >= 4 ? tail : undefined;
+}
+
 /**
  * The column for each field of one file. Columns already taken by a field earlier in `fields`
  * are not offered again (a Salesforce `Id` is the lead id, not also its owner). `prefer` are
@@ -112,14 +124,22 @@ export function recognize<F extends string>(
     const names = [...(prefer[field] ?? []), ...rule.names];
     const found: { profile: ColumnProfile; rank: number; name: string; fits: boolean }[] = [];
     for (const profile of profiles) {
-      const rank = names.findIndex((n) => matches(n, profile.name));
+      let rank = names.findIndex((n) => matches(n, profile.name));
+      // A prefixed header names the field after every plain one does.
+      const tail = rank < 0 ? tailOf(profile.name) : undefined;
+      if (tail !== undefined) rank = names.findIndex((n) => matches(n, tail));
       if (rank < 0) continue;
-      found.push({ profile, rank, name: names[rank]!, fits: rule.kinds.includes(profile.kind) });
+      found.push({ profile, rank: tail === undefined ? rank : names.length + rank, name: names[rank]!, fits: rule.kinds.includes(profile.kind) });
+    }
+    // An email field takes the first column of emails when no header names it.
+    if (rule.byValue !== undefined && !found.some((f) => f.fits)) {
+      const byValue = profiles.find((p) => p.kind === rule.byValue && !taken.has(p.name));
+      if (byValue) found.push({ profile: byValue, rank: Infinity, name: `${rule.byValue} values`, fits: true });
     }
     found.sort((a, b) => Number(b.fits) - Number(a.fits) || a.rank - b.rank || a.profile.index - b.profile.index);
     const best = found.find((f) => f.fits && !taken.has(f.profile.name));
     const describe = (f: (typeof found)[number]) =>
-      `${f.profile.name === f.name ? 'header' : `header matches ${JSON.stringify(f.name)}`}; ${f.profile.kind} values${f.fits ? '' : ` (not a ${field} column)`}${taken.has(f.profile.name) ? '; already used' : ''}`;
+      `${f.rank === Infinity ? 'no header names it; found by its values' : f.profile.name === f.name ? 'header' : `header matches ${JSON.stringify(f.name)}`}; ${f.profile.kind} values${f.fits ? '' : ` (not a ${field} column)`}${taken.has(f.profile.name) ? '; already used' : ''}`;
     const why = best ? describe(best) : undefined;
     if (best) taken.add(best.profile.name);
     out[field] = {

@@ -27,8 +27,9 @@ export const salesforce: RubricInput = {
     columns: {
       id: ['Opportunity ID', 'Id'],
       stage: ['Stage', 'StageName'],
-      amount: ['Total Amount', 'Amount'],
-      currency: ['Total Amount Currency', 'Opportunity Currency', 'Amount Currency'],
+      // A multi-currency org's converted columns are in the corporate currency: they add up.
+      amount: ['Total Amount (converted)', 'Amount (converted)', 'Total Amount', 'Amount'],
+      currency: ['Total Amount (converted) Currency', 'Amount (converted) Currency', 'Total Amount Currency', 'Opportunity Currency', 'Amount Currency'],
       created: 'Created Date',
       closed: 'Close Date',
       owner: ['Opportunity Owner', 'Owner', 'Owner Name', 'OwnerId'],
