@@ -90,10 +90,10 @@ const FLAG_STAGES: readonly { key: string; pattern: RegExp }[] = [
 ];
 /** A lead column that flags conversion (`Converted`, `IsConverted`). */
 const CONVERTED_FLAG = /^(is.?)?converted$|^conversion$|^converted.?flag$/i;
-const WON_VALUE = /\bwon\b|closedwon|closed.?won|^win$|gewonnen|ganho|ganad[oa]|gagn[ée]|vint[oa]|^signed$|^converted$/i;
-const LOST_VALUE = /\blost\b|closedlost|closed.?lost|^loss$|verloren|perdid[oa]|perdu|pers[oa]|\bdead\b|cancel+ed|^abandoned$/i;
+const WON_VALUE = /\bwon\b|closedwon|closed.?won|^win$|gewonnen|ganho|ganad[oa]|gagn[ée]|vint[oa]|^signed$|^converted$|^renewed$/i;
+const LOST_VALUE = /\blost\b|closedlost|closed.?lost|^loss$|verloren|perdid[oa]|perdu|pers[oa]|\bdead\b|cancel+ed|^abandoned$|^churned$/i;
 const WON_FLAG = /^(is.?)?won$|^(hs.?)?(is.?)?closed.?won$|^won.?flag$/i;
-const CLOSED_FLAG = /^(hs.?)?(is.?)?closed$/i;
+const CLOSED_FLAG = /^(hs.?)?(is.?)?(deal.?)?closed\??$/i;
 /** Date or reason columns that only won (or lost) deals fill: Pipedrive's `Deal - Won time`, `Deal - Lost reason`. */
 const WON_MARK = /won.?(time|date|on|at)$|^date.?won$/i;
 const LOST_MARK = /lost.?(time|date|on|at|reason)$|^date.?lost$|^closed.?lost.?reason$/i;
