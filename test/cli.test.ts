@@ -380,3 +380,13 @@ describe('init tells the next command as a shell would read it', () => {
     expect(r.stderr).toMatch(/next: leadaudit check 'my leads\.csv' --rubric 'rubric one\.yml'\n$/);
   });
 });
+
+describe('a deals file whose won rule wins nothing', () => {
+  it('is warned about, naming the file and the rubric', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'leadaudit-nowin-'));
+    writeFileSync(join(dir, 'deals.csv'), 'deal_id,stage,amount\nD1,Intro,100\nD2,Demo,200\n');
+    const r = run(['audit', '--deals', 'deals.csv', '--as-of', '2025-06-30'], { cwd: dir });
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/warning: no deal in deals\.csv is won by the rubric's deals\.won \(preset generic\): wins and revenue are 0/);
+  });
+});

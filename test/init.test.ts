@@ -45,6 +45,31 @@ describe('init from values', () => {
     expect(rubric.deals!.lost).toEqual({ IsClosed: { eq: true }, IsWon: { eq: false } });
   });
 
+  it('reads won from a won date and lost from a lost reason when there is no status column', () => {
+    const rows = Array.from({ length: 30 }, (_, i) => [`${i + 1}`, 'Proposal Made', i % 3 === 0 ? day(i) : '', i % 3 === 1 ? 'Price' : '']);
+    const rubric = written(initRubric({ preset: 'generic', presetWhy: 'test', deals: file('d.csv', 'deals', ['Deal - ID', 'Deal - Stage', 'Deal - Won time', 'Deal - Lost reason'], rows), today: '2026-12-05' }));
+    expect(rubric.deals!.won).toEqual({ 'Deal - Won time': { present: true } });
+    expect(rubric.deals!.lost).toEqual({ 'Deal - Lost reason': { present: true } });
+  });
+
+  it('reads won and lost from an outcome column under any name, and a closed flag asked as a question', () => {
+    const rows = Array.from({ length: 30 }, (_, i) => [`opp_${i}x1`, ['won', 'lost', 'active'][i % 3]!, ['Demo', 'Proposal'][i % 2]!]);
+    const rubric = written(initRubric({ preset: 'generic', presetWhy: 'test', deals: file('o.csv', 'deals', ['id', 'status_type', 'status_label'], rows), today: '2026-12-05' }));
+    expect(rubric.deals!.won).toEqual({ status: { in: ['won'] } });
+    expect(rubric.deals!.lost).toEqual({ status: { in: ['lost'] } });
+    const flags = Array.from({ length: 30 }, (_, i) => [`${100 + i}`, 'Renewal Due', i % 2 ? 'true' : 'false', i % 3 ? 'true' : 'false']);
+    const hubspot = written(initRubric({ preset: 'generic', presetWhy: 'test', deals: file('h.csv', 'deals', ['Record ID', 'Deal Stage', 'Is Closed Won', 'Is Deal Closed?'], flags), today: '2026-12-05' }));
+    expect(hubspot.deals!.lost).toEqual({ 'Is Deal Closed?': { eq: true }, 'Is Closed Won': { eq: false } });
+  });
+
+  it('keeps the won stage when nothing in the deals looks won, and wins nothing rather than every deal', () => {
+    const rows = Array.from({ length: 20 }, (_, i) => [`D${i}`, ['Intro', 'Demo'][i % 2]!]);
+    const rubric = written(initRubric({ preset: 'generic', presetWhy: 'test', deals: file('d.csv', 'deals', ['deal_id', 'stage'], rows), today: '2026-12-05' }));
+    expect(rubric.deals!.won).toEqual({ any: [] });
+    expect(rubric.deals!.lost).toEqual({ any: [] });
+    expect(rubric.stages!.at(-1)).toMatchObject({ key: 'won', reachedWhen: { deal: 'won' } });
+  });
+
   it('orders unknown stages by a probability column, and says so', () => {
     const rows: string[][] = [];
     const prob: [string, number][] = [];
@@ -118,6 +143,13 @@ describe('init picks the join a person would', () => {
     const text = initRubric({ preset: 'generic', presetWhy: 'test', leads: L, deals: D, today: '2026-12-05' });
     expect(parse(text).join).toEqual({ lead: 'Converted Opportunity ID', deal: 'id' });
     expect(text).toMatch(/runner-up: "Company" = "Account Name": 12 of 12 deals \(by name, not id\)/);
+  });
+
+  it('contacts holding one deal id go to the first, as a deal naming several contacts does; an account credits all', () => {
+    const leads = Array.from({ length: 20 }, (_, i) => [`${5000 + i}`, `${9000 + (i % 8)}`]);
+    const deals = Array.from({ length: 8 }, (_, i) => [`${9000 + i}`, i % 2 ? 'closedwon' : 'closedlost']);
+    const text = initRubric({ preset: 'generic', presetWhy: 'test', leads: file('c.csv', 'leads', ['Record ID', 'Associated Deal IDs'], leads), deals: file('d.csv', 'deals', ['Deal ID', 'Deal Stage'], deals), today: '2026-12-05' });
+    expect(parse(text).join).toEqual({ lead: 'Associated Deal IDs', deal: 'id', shared: 'first' });
   });
 
   it('never by owner ids, which overlap completely', () => {

@@ -31,6 +31,15 @@ describe('recognize', () => {
     expect([s.id.column, s.source.column, s.status.column, s.owner.column, s.created.column]).toEqual(['leadid', 'leadsource', 'leadstatus', 'assigned_to', 'createdtime']);
   });
 
+  it('reads a prefixed header by its last part, and finds emails by their values', () => {
+    const header = ['id', 'display_name', 'primary_contact_primary_email', 'custom.Lead Source'];
+    const rows = Array.from({ length: 20 }, (_, i) => [`lead_${i}a7`, `Acme ${i}`, `p${i}@acme.com`, ['Web', 'Event'][i % 2]!]);
+    const r = recognize(LEAD_RULES, table(header, rows));
+    expect(r.source.column).toBe('custom.Lead Source');
+    expect(r.email.column).toBe('primary_contact_primary_email');
+    expect(r.email.why).toMatch(/found by its values/);
+  });
+
   it('gives a column to one field only', () => {
     const r = recognize(DEAL_RULES, table(['Status', 'Amount'], [['Won', '5'], ['Open', '6']]));
     expect(r.stage.column).toBeUndefined();
