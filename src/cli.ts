@@ -506,6 +506,7 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
       const leads = o.leads ?? (o.deals !== undefined && dealsArg === undefined ? undefined : leadsArg);
       const deals = o.deals ?? (o.leads !== undefined ? leadsArg : dealsArg);
       if (leads === undefined && deals === undefined) throw new UsageError('init needs a leads export, a deals export, or both');
+      if (leads === '-' || deals === '-') throw new UsageError('init reads each export more than once: give it a file, not standard input (-)');
       const target = resolve(io.cwd, o.output);
       if (existsSync(target) && !o.force) throw new UsageError(`${o.output} already exists; use --force to overwrite it`);
       const csv: CsvOptions = { delimiter: delimiterOption(o.delimiter), encoding: o.encoding, ...(o.escape === 'backslash' ? { escape: '\\' } : {}) };

@@ -13,10 +13,11 @@ import { keyCandidates, nameHeaderless, type InitFile, type KeyValues } from './
 import { DEAL_RULES, LEAD_RULES, recognize, type Recognized } from './rubric/recognize.js';
 import type { ColumnChoice } from './rubric/resolve.js';
 
-/** Distinct keys kept per candidate column: past this, a column's overlap is measured on what was kept. */
-const KEY_CAP = 2_000_000;
+/** Lead keys kept per candidate column, and deal rows measured: the join is chosen on these. */
+const LEAD_KEY_CAP = 2_000_000;
+const DEAL_ROW_CAP = 200_000;
 
-export async function readForInit(file: string, side: 'leads' | 'deals', options: CsvOptions, headerless = false): Promise<InitFile & { header: CsvHeader }> {
+export async function readForInit(file: string, side: 'leads' | 'deals', options: CsvOptions, how: { headerless?: boolean; keys?: boolean } = {}): Promise<InitFile & { header: CsvHeader }> {
   let header: CsvHeader | undefined;
   let profiler: Profiler | undefined;
   const leadKeys = new Map<number, Map<string, number>>();
@@ -25,7 +26,7 @@ export async function readForInit(file: string, side: 'leads' | 'deals', options
   await readCsv(file, options, (h) => {
     header = h;
     profiler = new Profiler(h.names);
-    const candidates = keyCandidates(side, h.names, headerless).map((name) => h.names.indexOf(name));
+    const candidates = how.keys === false ? [] : keyCandidates(side, h.names, how.headerless).map((name) => h.names.indexOf(name));
     for (const i of candidates) {
       if (side === 'leads') leadKeys.set(i, new Map());
       else dealKeys.set(i, []);
@@ -38,12 +39,12 @@ export async function readForInit(file: string, side: 'leads' | 'deals', options
         profiler!.row(cells);
         for (const [i, count] of leadKeys) {
           const cell = cells[i] ?? '';
-          if (isEmptyCell(cell) || count.size >= KEY_CAP) continue;
+          if (isEmptyCell(cell) || count.size >= LEAD_KEY_CAP) continue;
           for (const key of new Set(joinKeys(cell.trim()))) count.set(key, (count.get(key) ?? 0) + 1);
         }
         for (const [i, list] of dealKeys) {
           const cell = cells[i] ?? '';
-          if (list.length < KEY_CAP) list.push(isEmptyCell(cell) ? [] : joinKeys(cell.trim()));
+          if (list.length < DEAL_ROW_CAP) list.push(isEmptyCell(cell) ? [] : joinKeys(cell.trim()));
         }
         if (pair) {
           const stageText = (cells[pair.stage] ?? '').trim();
@@ -81,15 +82,15 @@ export async function readInitFile(file: string, side: 'leads' | 'deals', option
   }
   const numberedNames = first.map((_, i) => `column_${i + 1}`);
   let backslash = options.escape === '\\' || first.some((c) => c.trim() === '\\N');
-  let numbered = await readForInit(file, side, { ...options, ...(backslash ? { escape: '\\' } : {}), names: numberedNames }, true);
+  let numbered = await readForInit(file, side, { ...options, ...(backslash ? { escape: '\\' } : {}), names: numberedNames }, { headerless: true, keys: false });
   // A dump whose first row has no `\N` shows its backslash escapes in the values (`O\"Brien`, `\N`).
   if (!backslash && numbered.profiles.some((p) => p.values.some(([v]) => /\\["\\N]/.test(v)))) {
     backslash = true;
-    numbered = await readForInit(file, side, { ...options, escape: '\\', names: numberedNames }, true);
+    numbered = await readForInit(file, side, { ...options, escape: '\\', names: numberedNames }, { headerless: true, keys: false });
   }
   const shaped: CsvOptions = { ...options, ...(backslash ? { escape: '\\' } : {}) };
   const names = nameHeaderless(side, numbered.profiles);
-  const read = await readForInit(file, side, { ...shaped, names }, true);
+  const read = await readForInit(file, side, { ...shaped, names }, { headerless: true });
   return { ...read, headerless: { names, why: `the first row looks like data (${why})` }, ...(backslash ? { backslash } : {}) };
 }
 
@@ -109,7 +110,7 @@ export async function recognizeInputs(loaded: Loaded, options: LoadOptions): Pro
   const names = (columns: Partial<Record<string, ColumnChoice>>) => Object.fromEntries(Object.entries(columns).map(([f, c]) => [f, c?.candidates ?? []]));
   const side = async (file: string | undefined, which: 'leads' | 'deals') => {
     if (file === undefined || file === '-') return undefined;
-    const read = await readForInit(file, which, csvOf(which));
+    const read = await readForInit(file, which, csvOf(which), { keys: false });
     const columns = which === 'leads' ? loaded.rubric.leads.columns : loaded.rubric.deals.columns;
     const rules = (which === 'leads' ? LEAD_RULES : DEAL_RULES) as Record<string, (typeof LEAD_RULES)['id']>;
     return { found: recognize(rules, read.profiles, names(columns)), kinds: new Map(read.profiles.map((p) => [p.name, p.kind])) };

@@ -126,7 +126,7 @@ describe('init from values', () => {
     const best = joinPairs(L, D)[0]!;
     expect(best).toMatchObject({ lead: 'ConvertedAccountId', deal: 'AccountId', deals: 5, matched: 5, shared: 5 });
     const text = initRubric({ preset: 'salesforce', presetWhy: 'test', leads: L, deals: D, today: '2026-12-05' });
-    expect(text).toMatch(/Measured: 5 deals of 5 with a key \(100\.0%\) match a lead by "ConvertedAccountId" = "AccountId"/);
+    expect(text).toMatch(/Measured: 5 deals of 5 \(100\.0%\) match a lead by "ConvertedAccountId" = "AccountId"/);
     expect(text).toMatch(/5 deals match several leads/);
     expect(parse(text).join).toMatchObject({ lead: 'ConvertedAccountId', deal: 'AccountId', shared: 'all' });
   });
@@ -142,7 +142,7 @@ describe('init picks the join a person would', () => {
   it('by id when an id link reaches a fair share of deals, though a name link reaches more', () => {
     const text = initRubric({ preset: 'generic', presetWhy: 'test', leads: L, deals: D, today: '2026-12-05' });
     expect(parse(text).join).toEqual({ lead: 'Converted Opportunity ID', deal: 'id' });
-    expect(text).toMatch(/runner-up: "Company" = "Account Name": 12 of 12 deals \(by name, not id\)/);
+    expect(text).toMatch(/runner-up: "Company" = "Account Name": 12 deals of 12 \(by name, not id\)/);
   });
 
   it('contacts holding one deal id go to the first, as a deal naming several contacts does; an account credits all', () => {

@@ -4,7 +4,7 @@
  * them on stderr and the reports carry them in their notes. No I/O.
  */
 import type { ColumnPlan } from './map.js';
-import type { DealTable, LeadTable } from './table.js';
+import { OUTCOMES, type DealTable, type LeadTable } from './table.js';
 import type { Rubric } from '../rubric/resolve.js';
 import { isoDate } from './normalize.js';
 
@@ -90,7 +90,10 @@ export function newestDate(leads: LeadTable | null, deals: DealTable | null): nu
   }
   if (deals !== null) {
     const c = deals.c;
-    for (const days of [c.created, c.closed, c.lastActivity, ...c.stageEntered]) scan(days);
+    for (const days of [c.created, c.lastActivity, ...c.stageEntered]) scan(days);
+    // An open deal's close date is a forecast, often in the future: only closed deals' count.
+    const open = OUTCOMES.indexOf('open');
+    for (let i = 0; i < c.closed.length; i++) if (c.outcome[i] !== open && c.closed[i]! > newest) newest = c.closed[i]!;
   }
   return newest === -Infinity ? NaN : newest;
 }

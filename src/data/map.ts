@@ -67,7 +67,11 @@ export interface ColumnPlan {
 /** Finds a header by the rubric's names: case-, space- and dash-insensitive, first present wins. */
 export function findHeader(header: CsvHeader, candidates: readonly string[]): number {
   const keys = header.names.map(headerKey);
+  const lower = header.names.map((n) => n.toLowerCase());
   for (const candidate of candidates) {
+    // As written first: `Lead Source` is not `Lead_Source` when a file has both.
+    const exact = lower.indexOf(candidate.trim().toLowerCase());
+    if (exact >= 0) return exact;
     const i = keys.indexOf(headerKey(candidate));
     if (i >= 0) return i;
   }

@@ -53,6 +53,8 @@ class ColumnStats {
   tokens = 0;
   withDigits = 0;
   smallIntegers = 0;
+  /** Values seen before (among the distinct values kept). */
+  repeats = 0;
   dayFirst = 0;
   monthFirst = 0;
   counts = new Map<string, number>();
@@ -63,7 +65,10 @@ class ColumnStats {
     const text = raw.trim();
     this.filled++;
     const seen = this.counts.get(text);
-    if (seen !== undefined) this.counts.set(text, seen + 1);
+    if (seen !== undefined) {
+      this.counts.set(text, seen + 1);
+      this.repeats++;
+    }
     else if (this.counts.size < DISTINCT_CAP) this.counts.set(text, 1);
     else this.overflow = true;
     // The kind of values is judged on a column's first values; past them only the counts go on.
@@ -90,7 +95,7 @@ class ColumnStats {
     if (n === 0) return false;
     if (this.emails >= n * 0.95) return true;
     // Small whole numbers that repeat are counts, scores or owner numbers, not keys; unique ones are row ids.
-    const counts = this.smallIntegers >= n * 0.95 && (this.overflow || this.counts.size < this.filled * 0.98);
+    const counts = this.smallIntegers >= n * 0.95 && this.repeats > this.filled * 0.02;
     return this.tokens >= n * 0.95 && this.withDigits >= n / 2 && !counts;
   }
 
@@ -99,7 +104,8 @@ class ColumnStats {
     if (n === 0) return 'empty';
     const most = (count: number) => count >= n * 0.95;
     const distinct = this.counts.size;
-    if (most(this.booleans) && distinct <= 2) return 'boolean';
+    // TRUE, true and True are one value: a flag has two meanings, whatever its spellings.
+    if (most(this.booleans) && distinct <= 6) return 'boolean';
     if (most(this.dates)) return 'date';
     if (most(this.emails)) return 'email';
     const unique = !this.overflow && distinct >= this.filled * 0.98;

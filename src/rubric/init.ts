@@ -15,6 +15,7 @@ import { DEAL_FIELDS, LEAD_FIELDS, type DealField, type LeadField, type PresetNa
 import { conditionFields as conditionFieldsOf } from './conditions.js';
 import { presets } from './presets/index.js';
 import { DEAL_RULES, LEAD_RULES, recognize, type Recognized } from './recognize.js';
+import { headerKey } from './resolve.js';
 import type { ColumnRef, Condition, RubricInput } from './schema.js';
 
 export interface InitFile {
@@ -90,8 +91,9 @@ const FLAG_STAGES: readonly { key: string; pattern: RegExp }[] = [
 ];
 /** A lead column that flags conversion (`Converted`, `IsConverted`). */
 const CONVERTED_FLAG = /^(is.?)?converted$|^conversion$|^converted.?flag$/i;
-const WON_VALUE = /\bwon\b|closedwon|closed.?won|^win$|gewonnen|ganho|ganad[oa]|gagn[ée]|vint[oa]|^signed$|^converted$|^renewed$/i;
-const LOST_VALUE = /\blost\b|closedlost|closed.?lost|^loss$|verloren|perdid[oa]|perdu|pers[oa]|\bdead\b|cancel+ed|^abandoned$|^churned$/i;
+/** Won and lost words, in several languages; `Not Won` is neither, `Vintage` and `Personal` are no Italian. */
+const WON_VALUE = /^(?!(not|no|non)\b)(.*\bwon\b|.*closedwon|.*closed.?won|win$|.*gewonnen|.*ganho|.*\bganad[oa]\b|.*\bgagn[ée]e?\b|.*\bvint[oa]\b|signed$|converted$|renewed$)/i;
+const LOST_VALUE = /^(?!(not|no|non)\b)(.*\blost\b|.*closedlost|.*closed.?lost|loss$|.*verloren|.*\bperdid[oa]\b|.*\bperdu\b|.*\bpers[oa]\b|.*\bdead\b|.*cancel+ed|abandoned$|churned$)/i;
 const WON_FLAG = /^(is.?)?won$|^(hs.?)?(is.?)?closed.?won$|^won.?flag$/i;
 const CLOSED_FLAG = /^(hs.?)?(is.?)?(deal.?)?closed\??$/i;
 /** Date or reason columns that only won (or lost) deals fill: Pipedrive's `Deal - Won time`, `Deal - Lost reason`. */
@@ -124,6 +126,7 @@ const CHANNEL_NAMES: Record<string, string> = {
   offlinesources: 'Offline Sources',
 };
 
+/** Values (stage names, sources) compared loosely: `PAID_SEARCH` is `Paid Search`. Headers use headerKey. */
 const canon = (value: string) => value.toLowerCase().replace(/[\s_\-–.]+/g, '');
 
 // ---------------------------------------------------------------- the rubric, decided
@@ -186,11 +189,16 @@ function valuesOf(profile: ColumnProfile | undefined): readonly (readonly [strin
   return profile?.values ?? [];
 }
 
+/** A header that would read as rubric syntax as a condition's key (`all`, `any`, `not`): never used as one. */
+export function usableAsKey(header: string): boolean {
+  return !['all', 'any', 'not'].includes(header.trim().toLowerCase());
+}
+
 function dealOutcome(plan: Plan, deals: InitFile): { won?: Choice<unknown>; lost?: Choice<unknown>; open: readonly (readonly [string, number])[] } {
   const stage = plan.dealProfile(plan.deals!.stage.column);
   const stageValues = valuesOf(stage);
   const status = plan.dealProfile(plan.deals!.status.column);
-  const flag = (pattern: RegExp) => deals.profiles.find((p) => p.kind === 'boolean' && pattern.test(p.name));
+  const flag = (pattern: RegExp) => deals.profiles.find((p) => p.kind === 'boolean' && pattern.test(p.name) && usableAsKey(p.name));
   const wonFlag = flag(WON_FLAG);
   const closedFlag = flag(CLOSED_FLAG);
   const wonValues = stageValues.filter(([v]) => WON_VALUE.test(v) && !LOST_VALUE.test(v));
@@ -204,7 +212,7 @@ function dealOutcome(plan: Plan, deals: InitFile): { won?: Choice<unknown>; lost
   const outcomeWords = (p: ColumnProfile) => p.values.reduce((n, [v, c]) => n + (WON_VALUE.test(v) || LOST_VALUE.test(v) || /^(open|active)$/i.test(v) ? c : 0), 0);
   const outcome =
     status ??
-    deals.profiles.find((p) => p.kind === 'category' && p !== stage && p.values.some(([v]) => WON_VALUE.test(v)) && outcomeWords(p) >= p.filled * 0.9);
+    deals.profiles.find((p) => p.kind === 'category' && p !== stage && usableAsKey(p.name) && p.values.some(([v]) => WON_VALUE.test(v)) && outcomeWords(p) >= p.filled * 0.9);
   const statusValues = valuesOf(outcome);
   const statusWon = statusValues.filter(([v]) => WON_VALUE.test(v) && !LOST_VALUE.test(v));
   const statusLost = statusValues.filter(([v]) => LOST_VALUE.test(v) && !WON_VALUE.test(v));
@@ -227,8 +235,8 @@ function dealOutcome(plan: Plan, deals: InitFile): { won?: Choice<unknown>; lost
     return { won, open };
   }
   // A column only won deals fill (a won date), and one only lost deals fill (a lost date or reason).
-  const wonMark = wonValues.length === 0 ? deals.profiles.find((p) => p.kind === 'date' && WON_MARK.test(p.name)) : undefined;
-  const lostMark = lostValues.length === 0 ? deals.profiles.find((p) => p.kind !== 'empty' && LOST_MARK.test(p.name)) : undefined;
+  const wonMark = wonValues.length === 0 ? deals.profiles.find((p) => p.kind === 'date' && WON_MARK.test(p.name) && usableAsKey(p.name)) : undefined;
+  const lostMark = lostValues.length === 0 ? deals.profiles.find((p) => p.kind !== 'empty' && LOST_MARK.test(p.name) && usableAsKey(p.name)) : undefined;
   const filled = (p: ColumnProfile) => `${said(p.name)} is filled on ${plural(p.filled, 'deal')}`;
   return {
     won: wonValues.length > 0 ? { value: wonValues.map(([v]) => v), why: `stage values: ${counted(wonValues)}` } : wonMark ? { value: { [wonMark.name]: { present: true } }, why: filled(wonMark) } : undefined,
@@ -309,7 +317,7 @@ function leadStages(plan: Plan, leads: InitFile | undefined, hasDeals: boolean, 
     }
     // A second status-like column (HubSpot's Lead Status beside Lifecycle Stage) can disqualify.
     for (const other of leads.profiles) {
-      if (other === status || other.kind !== 'category' || !/status/i.test(other.name)) continue;
+      if (other === status || other.kind !== 'category' || !/status/i.test(other.name) || !usableAsKey(other.name)) continue;
       const values = other.values.filter(([v]) => DISQUALIFIED.test(v));
       if (values.length > 0) disqualifying.push({ column: other.name, values: [...values] });
     }
@@ -331,7 +339,7 @@ function leadStages(plan: Plan, leads: InitFile | undefined, hasDeals: boolean, 
       }
     }
     const ticked = (p: ColumnProfile) => p.values.filter(([v]) => parseBoolean(v) === true).reduce((sum, [, n]) => sum + n, 0);
-    const flag = leads.profiles.find((p) => p.kind === 'boolean' && CONVERTED_FLAG.test(p.name));
+    const flag = leads.profiles.find((p) => p.kind === 'boolean' && CONVERTED_FLAG.test(p.name) && usableAsKey(p.name));
     if (flag) {
       // With deals, conversion is the opportunity; alone, it is the furthest a lead can be seen to go.
       const s = at(hasDeals ? 'opportunity' : 'converted');
@@ -340,7 +348,7 @@ function leadStages(plan: Plan, leads: InitFile | undefined, hasDeals: boolean, 
     }
     // Other ticked boxes that mark a step: `Hand Raiser`, `MQL`, `Demo Booked`.
     for (const p of leads.profiles) {
-      const stage = p.kind === 'boolean' ? FLAG_STAGES.find((f) => f.pattern.test(p.name)) : undefined;
+      const stage = p.kind === 'boolean' && usableAsKey(p.name) ? FLAG_STAGES.find((f) => f.pattern.test(p.name)) : undefined;
       if (!stage || found.get(stage.key)?.when !== undefined) continue;
       const s = at(stage.key);
       s.when = { [p.name]: { eq: true } };
@@ -425,7 +433,7 @@ function presetStages(
   stages.forEach((s, i) => {
     const why: string[] = [];
     const r = s.reachedWhen;
-    const date = refsOf(r?.date).map((d) => leads?.profiles.find((p) => canon(p.name) === canon(d))?.name).find((d) => d !== undefined);
+    const date = refsOf(r?.date).map((d) => leads?.profiles.find((p) => headerKey(p.name) === headerKey(d))?.name).find((d) => d !== undefined);
     if (date !== undefined) why.push(`${said(date)}`);
     const presetStatuses = (r?.status ?? []).map(String);
     // The data's own statuses for this stage join only when the export uses none of the preset's.
@@ -504,7 +512,8 @@ function grades(sigs: readonly { points: number }[]): { grades: Record<string, n
 export interface JoinPair {
   readonly lead: string;
   readonly deal: string;
-  /** Deals with at least one key. */
+  /** Deals measured, and those with at least one key. */
+  readonly total: number;
   readonly deals: number;
   readonly matched: number;
   /** Matched deals that reach several leads: through a key several leads hold, or several keys in one cell. */
@@ -555,7 +564,7 @@ export function joinPairs(leads: InitFile, deals: InitFile, leadIdColumn?: strin
         if (most > 1) sharedKey++;
       }
       const keyLike = (leads.profiles.find((p) => p.name === leadColumn)?.keyLike ?? false) && (deals.profiles.find((p) => p.name === dealColumn)?.keyLike ?? false);
-      pairs.push({ lead: leadColumn, deal: dealColumn, deals: withKeys, matched, shared, sharedKey, leadsPerDeal: matched === 0 ? 0 : reachedAll / matched, keyLike });
+      pairs.push({ lead: leadColumn, deal: dealColumn, total: dk.rows.length, deals: withKeys, matched, shared, sharedKey, leadsPerDeal: matched === 0 ? 0 : reachedAll / matched, keyLike });
     }
   }
   return pairs.sort((a, b) => b.matched - a.matched || a.shared - b.shared);
@@ -563,9 +572,9 @@ export function joinPairs(leads: InitFile, deals: InitFile, leadIdColumn?: strin
 
 /** Lead and deal columns worth measuring as join keys: ids, emails, and anything naming a link. */
 export function keyCandidates(side: 'leads' | 'deals', names: readonly string[], headerless = false): string[] {
-  if (headerless) return names.slice(0, 40);
+  if (headerless) return names.slice(0, 24);
   const link = side === 'leads' ? /id$|^id|email|account|opportunit|deal|convert|contact|company|^vid$|number|_no$/i : /id$|ids$|^id|email|account|contact|lead|person|related|^vid$|number|_no$|name$/i;
-  return names.filter((n) => link.test(n.replace(/\s+/g, ''))).slice(0, 16);
+  return names.filter((n) => link.test(n.replace(/\s+/g, ''))).slice(0, 10);
 }
 
 // ---------------------------------------------------------------- files without a header row
@@ -651,11 +660,12 @@ export function initRubric(input: InitInput): string {
       }
       // A preset name present in the file that recognition turned down must be unmapped here,
       // or the preset would map it (a TRUE/FALSE `Closed` column is no close date).
-      const presetHit = refsOf(presetColumns[field]).some((n) => file.profiles.some((p) => canon(p.name) === canon(n)));
+      const presetHit = refsOf(presetColumns[field]).some((n) => file.profiles.some((p) => headerKey(p.name) === headerKey(n)));
       if (presetHit) out.push(`    ${field}: null   # ${r.why}`);
       else out.push(`    # ${field}: not found (${r.why})`);
     }
-    return out;
+    // Only comments under `columns:` would read as null: say it is empty.
+    return out.some((l) => !l.trimStart().startsWith('#')) ? out : ['    {}', ...out];
   };
   lines.push(
     '# Where each field is in your leads export, found by header and by the kind of values',
@@ -675,7 +685,7 @@ export function initRubric(input: InitInput): string {
   // Deals: outcome and pipeline from the stage values seen.
   if (input.deals && plan.deals) {
     const hasDealField = (field: string): boolean =>
-      (field in plan.deals! && plan.deals![field as DealField].column !== undefined) || input.deals!.profiles.some((p) => canon(p.name) === canon(field));
+      (field in plan.deals! && plan.deals![field as DealField].column !== undefined) || input.deals!.profiles.some((p) => headerKey(p.name) === headerKey(field));
     const presetRule = (rule: unknown) => (input.preset === 'generic' || rule === undefined || Array.isArray(rule) ? undefined : pruneCondition(rule as Condition, hasDealField));
     const [presetWon, presetLost] = [presetRule(preset.deals?.won), presetRule(preset.deals?.lost)];
     const data = dealOutcome(plan, input.deals);
@@ -701,9 +711,11 @@ export function initRubric(input: InitInput): string {
         // A stage the preset knows keeps its label, threshold and entered-date column, and takes
         // every spelling of it seen (`appointmentscheduled` and `Appointment Scheduled`).
         const known = input.preset === 'generic' ? undefined : preset.deals?.stages?.find((d) => refsOf(d.value).some((v) => canon(v) === canon(value)));
-        const values = known ? pipeline.stages.filter((v) => refsOf(known.value).some((k) => canon(k) === canon(v))) : [value];
+        // Spellings the engine reads as one stage (case and spaces aside) are one stage here too.
+        const same = (v: string) => v.trim().toLowerCase() === value.trim().toLowerCase();
+        const values = known ? pipeline.stages.filter((v) => refsOf(known.value).some((k) => canon(k) === canon(v))) : pipeline.stages.filter(same);
         values.forEach((v) => written.add(v));
-        const entered = refsOf(known?.enteredDate).map((d) => input.deals!.profiles.find((p) => canon(p.name) === canon(d))?.name).find((d) => d !== undefined);
+        const entered = refsOf(known?.enteredDate).map((d) => input.deals!.profiles.find((p) => headerKey(p.name) === headerKey(d))?.name).find((d) => d !== undefined);
         const stage = { value: values.length === 1 ? value : values, ...(known?.label ? { label: known.label } : {}), stallAfterDays: known?.stallAfterDays ?? 14, ...(entered ? { enteredDate: entered } : {}) };
         lines.push(`    - ${flow(stage)}   # ${plural(values.reduce((sum, v) => sum + (counts.get(v) ?? 0), 0), 'deal')}`);
       }
@@ -736,13 +748,15 @@ export function initRubric(input: InitInput): string {
       // Several leads holding one key is the account case: each is credited. Contacts on one deal
       // (several leads holding the deal's own id, or a deal naming several leads in its cell) go
       // to the first, as the join does by default, whichever file holds the association.
-      const shared = best.sharedKey > 0 && best.deal !== plan.deals.id.column ? 'all' : 'first';
+      // A key a few leads share by accident (one email on two rows) does not make it an account join.
+      const accountJoin = best.sharedKey >= Math.max(2, best.matched / 20) && best.deal !== plan.deals.id.column && best.lead !== plan.leads.email.column;
+      const shared = accountJoin ? 'all' : 'first';
       lines.push(
-        `# Measured: ${plural(best.matched, 'deal')} of ${best.deals} with a key (${percent(best.matched, best.deals)}) match a lead by ${said(best.lead)} = ${said(best.deal)}.`,
+        `# Measured: ${plural(best.matched, 'deal')} of ${best.total.toLocaleString('en-US')} (${percent(best.matched, best.total)}) match a lead by ${said(best.lead)} = ${said(best.deal)}${best.total > best.deals ? `; ${plural(best.total - best.deals, 'deal')} have no key there` : ''}.`,
         ...pairs
           .filter((p) => p !== best && p.matched > 0)
           .slice(0, 3)
-          .map((p) => `#   runner-up: ${said(p.lead)} = ${said(p.deal)}: ${p.matched} of ${p.deals} deals${p.keyLike ? '' : ' (by name, not id)'}`),
+          .map((p) => `#   runner-up: ${said(p.lead)} = ${said(p.deal)}: ${plural(p.matched, 'deal')} of ${p.total.toLocaleString('en-US')}${p.keyLike ? '' : ' (by name, not id)'}`),
       );
       if (best.shared > 0) {
         lines.push(
@@ -773,7 +787,7 @@ export function initRubric(input: InitInput): string {
   // Lead stages.
   const hasLeadField = (field: string): boolean =>
     input.leads !== undefined &&
-    ((field in (plan.leads ?? {}) && plan.leads![field as LeadField].column !== undefined) || field === 'channel' || input.leads.profiles.some((p) => canon(p.name) === canon(field)));
+    ((field in (plan.leads ?? {}) && plan.leads![field as LeadField].column !== undefined) || field === 'channel' || input.leads.profiles.some((p) => headerKey(p.name) === headerKey(field)));
   const { stages, disqualified } = leadStages(plan, input.leads, input.deals !== undefined, preset, hasLeadField);
   lines.push(
     '# The funnel, in order. Each stage is marketing or sales (the first sales stage is the handoff);',
@@ -797,7 +811,10 @@ export function initRubric(input: InitInput): string {
   const presetFields = new Set(fromPreset.flatMap((p) => conditionFieldsOf(p.when)));
   const own = signals(plan, input.leads).filter((x) => !fromPreset.some((p) => p.name === x.name) && !conditionFieldsOf(x.when).some((f) => presetFields.has(f)));
   const sigs = fromPreset.length > 0 ? [...fromPreset.map((x) => ({ ...x, why: "the preset's signal" })), ...own] : own;
-  const g = fromPreset.length > 0 ? { grades: preset.score?.grades ?? { A: 0 }, qualified: preset.score?.qualifiedGrade ?? 'A' } : grades(sigs);
+  // The preset's bands fit when the signals written can reach the same top score as the preset's.
+  const top = (list: readonly { points: number }[]) => list.reduce((sum, x) => sum + Math.max(0, x.points), 0);
+  const presetBands = fromPreset.length > 0 && top(sigs) === top(preset.score?.signals ?? []);
+  const g = presetBands ? { grades: preset.score?.grades ?? { A: 0 }, qualified: preset.score?.qualifiedGrade ?? 'A' } : grades(sigs);
   lines.push(
     '# Marketing-stage signals: points for what a lead looks like before sales talks to it. Grades are',
     '# bands of the score (score >= bound; below the last bound is the next letter), and a lead is',
