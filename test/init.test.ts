@@ -159,6 +159,40 @@ describe('init picks the join a person would', () => {
   });
 });
 
+describe('init on odd exports still writes a rubric check accepts', () => {
+  it('a file with no recognized column gets columns: {}', () => {
+    const rubric = written(initRubric({ preset: 'generic', presetWhy: 'test', leads: file('x.csv', 'leads', ['x'], [['1'], ['2']]), today: '2026-12-05' }));
+    expect(rubric.leads!.columns).toEqual({});
+  });
+
+  it('stage values that differ only by case are one stage', () => {
+    const rows = ['Proposal', 'proposal', 'PROPOSAL', 'Closed Won', 'Demo'].map((v, i) => [`D${i}`, v]);
+    const rubric = written(initRubric({ preset: 'generic', presetWhy: 'test', deals: file('d.csv', 'deals', ['deal_id', 'stage'], rows), today: '2026-12-05' }));
+    expect(rubric.deals!.stages!.map((s) => s.value)).toEqual([['PROPOSAL', 'Proposal', 'proposal'], 'Demo']);
+  });
+
+  it('a column named any is never a condition key', () => {
+    const rows = Array.from({ length: 12 }, (_, i) => [`D${i}`, 'Demo', ['won', 'lost', 'open'][i % 3]!]);
+    const rubric = written(initRubric({ preset: 'generic', presetWhy: 'test', deals: file('d.csv', 'deals', ['Deal ID', 'Stage', 'any'], rows), today: '2026-12-05' }));
+    expect(rubric.deals!.won).toEqual({ any: [] });
+  });
+
+  it('Not Won, Personal Demo and Vintage are not outcomes', () => {
+    const rows = ['Closed Won', 'Not Won', 'Closed Lost', 'Personal Demo', 'Vintage Review'].map((v, i) => [`D${i}`, v]);
+    const rubric = written(initRubric({ preset: 'generic', presetWhy: 'test', deals: file('d.csv', 'deals', ['deal_id', 'stage'], rows), today: '2026-12-05' }));
+    expect(rubric.deals!.won).toEqual(['Closed Won']);
+    expect(rubric.deals!.lost).toEqual(['Closed Lost']);
+  });
+
+  it('the preset grade bands only when the signals can reach its top score', () => {
+    const header = ['Record ID', 'Email', 'Job Title', 'Number of Employees', 'Lifecycle Stage', 'Contact owner'];
+    const rows = Array.from({ length: 20 }, (_, i) => [`${100 + i}`, `p${i}@acme.com`, 'VP Sales', String(10 * i), 'lead', 'Ana']);
+    const rubric = written(initRubric({ preset: 'hubspot', presetWhy: 'test', leads: file('c.csv', 'leads', header, rows), today: '2026-12-05' }));
+    // Without Number of Form Submissions the top score is 35, under the preset's A of 40.
+    expect(rubric.score!.grades).toEqual({ A: 21, B: 11, C: 0 });
+  });
+});
+
 describe('pruneCondition', () => {
   const has = (f: string) => f !== 'missing';
   it('drops what a file cannot answer', () => {

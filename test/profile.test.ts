@@ -16,6 +16,14 @@ describe('column kinds from values', () => {
     expect(kindOf(['', '  ', '\\N'])).toBe('empty');
   });
 
+  it('keeps unique whole-number ids key-like past the distinct values it counts, and repeating small numbers not', () => {
+    const [ids] = profileRows(['id'], Array.from({ length: 6000 }, (_, i) => [String(i + 1)]));
+    expect(ids!.keyLike).toBe(true);
+    const [owners] = profileRows(['owner'], Array.from({ length: 6000 }, (_, i) => [String((i % 12) + 1)]));
+    expect(owners!.keyLike).toBe(false);
+    expect(kindOf(['TRUE', 'FALSE', 'true', 'false', 'True'])).toBe('boolean');
+  });
+
   it('never calls a TRUE/FALSE column a date, nor a year a date', () => {
     expect(kindOf(['TRUE', 'FALSE'])).not.toBe('date');
     expect(kindOf(['2019', '2020', '2021', '2022'])).not.toBe('date');

@@ -277,7 +277,11 @@ function pipelineOrder(open: readonly (readonly [string, number])[], deals: Init
       return { stages: [...values].sort((a, b) => mean(a) - mean(b)), why: `ordered by the average of ${said(sp.probability)} per stage (review)` };
     }
   }
-  return { stages: values, why: 'no known pipeline and no probability column: ordered by number of deals, most first (review: put them in pipeline order)' };
+  // By number of deals, spellings of one stage counted together.
+  const total = new Map<string, number>();
+  for (const [v, n] of open) total.set(v.trim().toLowerCase(), (total.get(v.trim().toLowerCase()) ?? 0) + n);
+  const byCount = [...values].sort((a, b) => total.get(b.trim().toLowerCase())! - total.get(a.trim().toLowerCase())!);
+  return { stages: byCount, why: 'no known pipeline and no probability column: ordered by number of deals, most first (review: put them in pipeline order)' };
 }
 
 interface StagePlan {
