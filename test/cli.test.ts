@@ -390,3 +390,28 @@ describe('a deals file whose won rule wins nothing', () => {
     expect(r.stderr).toMatch(/warning: no deal in deals\.csv is won by the rubric's deals\.won \(preset generic\): wins and revenue are 0/);
   });
 });
+
+describe('review mends seen from the command line', () => {
+  it('an open deal\'s forecast close date does not date the data', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'leadaudit-forecast-'));
+    writeFileSync(join(dir, 'deals.csv'), 'deal_id,stage,created,close_date\nD1,won,2024-05-01,2024-06-01\nD2,Demo,2024-05-02,2025-03-31\n');
+    const r = run(['audit', '--deals', 'deals.csv', '--as-of', '2025-12-01'], { cwd: dir });
+    expect(r.stderr).toMatch(/the newest date in the data is 2024-06-01, 548 days before --as-of 2025-12-01/);
+  });
+
+  it('a header as written wins over a look-alike', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'leadaudit-lookalike-'));
+    writeFileSync(join(dir, 'leads.csv'), 'id,Lead_Source,Lead Source,created\n1,2024-02-01,Web,2024-01-01\n2,2024-02-02,Referral,2024-01-02\n');
+    writeFileSync(join(dir, 'leadaudit.yml'), 'version: 1\nleads:\n  columns: { source: "Lead Source" }\n');
+    const r = run(['sources', 'leads.csv', '--as-of', '2024-06-30', '--format', 'csv', '--quiet'], { cwd: dir });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^Web,|\nWeb,/m);
+    expect(r.stdout).not.toMatch(/2024-02-01/);
+  });
+
+  it('init refuses standard input, which it would read more than once', () => {
+    const r = run(['init', '-'], { input: 'id,email\n1,a@b.co\n' });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/init reads each export more than once: give it a file, not standard input/);
+  });
+});
