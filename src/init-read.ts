@@ -4,47 +4,38 @@
  * stage column beside a probability column (to order stages). Rows that are not data (footers,
  * ragged rows) are left out, as an audit would.
  */
-import { joinKeys } from './data/map.js';
 import { parseAmount } from './data/normalize.js';
 import { isEmptyCell, Profiler } from './data/profile.js';
 import { headerLooksLikeData, readCsv, type CsvHeader, type CsvOptions } from './io/read-csv.js';
 import { readFirstRow, type Loaded, type LoadOptions } from './load.js';
-import { keyCandidates, nameHeaderless, type InitFile, type KeyValues } from './rubric/init.js';
+import { keyCandidates, nameHeaderless, type InitFile } from './rubric/init.js';
 import { DEAL_RULES, LEAD_RULES, recognize, type Recognized } from './rubric/recognize.js';
-import type { ColumnChoice } from './rubric/resolve.js';
+import { headerKey, type ColumnChoice } from './rubric/resolve.js';
 
-/** Lead keys kept per candidate column, and deal rows measured: the join is chosen on these. */
-const LEAD_KEY_CAP = 2_000_000;
-const DEAL_ROW_CAP = 200_000;
+/** Rows whose join-key candidates are kept: the join is chosen on these (a deal's lead further down is missed, rarely). */
+const ROW_CAP = { leads: 1_000_000, deals: 200_000 } as const;
 
 export async function readForInit(file: string, side: 'leads' | 'deals', options: CsvOptions, how: { headerless?: boolean; keys?: boolean } = {}): Promise<InitFile & { header: CsvHeader }> {
   let header: CsvHeader | undefined;
   let profiler: Profiler | undefined;
-  const leadKeys = new Map<number, Map<string, number>>();
-  const dealKeys = new Map<number, string[][]>();
+  const keys = new Map<number, string[]>();
   let pair: { stage: number; probability: number; rows: [string, number][] } | undefined;
   await readCsv(file, options, (h) => {
     header = h;
     profiler = new Profiler(h.names);
     const candidates = how.keys === false ? [] : keyCandidates(side, h.names, how.headerless).map((name) => h.names.indexOf(name));
-    for (const i of candidates) {
-      if (side === 'leads') leadKeys.set(i, new Map());
-      else dealKeys.set(i, []);
-    }
-    const stage = h.names.findIndex((n) => /stage/i.test(n));
+    for (const i of candidates) keys.set(i, []);
+    // The stage column recognition would choose, else any header naming a stage.
+    const named = h.names.findIndex((n) => DEAL_RULES.stage.names.some((x) => headerKey(x) === headerKey(n)));
+    const stage = named >= 0 ? named : h.names.findIndex((n) => /stage/i.test(n));
     const probability = h.names.findIndex((n) => /probab/i.test(n));
     if (side === 'deals' && stage >= 0 && probability >= 0) pair = { stage, probability, rows: [] };
     return {
       row(cells) {
         profiler!.row(cells);
-        for (const [i, count] of leadKeys) {
+        for (const [i, list] of keys) {
           const cell = cells[i] ?? '';
-          if (isEmptyCell(cell) || count.size >= LEAD_KEY_CAP) continue;
-          for (const key of new Set(joinKeys(cell.trim()))) count.set(key, (count.get(key) ?? 0) + 1);
-        }
-        for (const [i, list] of dealKeys) {
-          const cell = cells[i] ?? '';
-          if (list.length < DEAL_ROW_CAP) list.push(isEmptyCell(cell) ? [] : joinKeys(cell.trim()));
+          if (list.length < ROW_CAP[side]) list.push(isEmptyCell(cell) ? '' : cell.trim());
         }
         if (pair) {
           const stageText = (cells[pair.stage] ?? '').trim();
@@ -55,14 +46,12 @@ export async function readForInit(file: string, side: 'leads' | 'deals', options
       other() {},
     };
   });
-  const keys = new Map<string, KeyValues>();
-  for (const [i, count] of leadKeys) keys.set(header!.names[i]!, { kind: 'leads', count });
-  for (const [i, list] of dealKeys) keys.set(header!.names[i]!, { kind: 'deals', rows: list });
+  const byName = new Map([...keys].map(([i, list]) => [header!.names[i]!, list]));
   return {
     file,
     header: header!,
     profiles: profiler!.finish(),
-    keys,
+    keys: byName,
     ...(pair ? { stageProbability: { stage: header!.names[pair.stage]!, probability: header!.names[pair.probability]!, rows: pair.rows } } : {}),
   };
 }

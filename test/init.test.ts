@@ -1,20 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { profileRows } from '../src/data/profile.js';
-import { initRubric, joinPairs, pruneCondition, type InitFile, type KeyValues } from '../src/rubric/init.js';
+import { initRubric, joinPairs, pruneCondition, type InitFile } from '../src/rubric/init.js';
 import { resolveRubric } from '../src/rubric/resolve.js';
 import { rubricSchema, type RubricInput } from '../src/rubric/schema.js';
 
-/** An InitFile from inline rows, with every column's keys kept as the CLI keeps candidates'. */
+/** An InitFile from inline rows, every column kept as a join-key candidate. */
 function file(name: string, side: 'leads' | 'deals', header: string[], rows: string[][], extra: Partial<InitFile> = {}): InitFile {
-  const keys = new Map<string, KeyValues>();
-  header.forEach((h, i) => {
-    if (side === 'leads') {
-      const count = new Map<string, number>();
-      for (const r of rows) if (r[i]) count.set(r[i]!, (count.get(r[i]!) ?? 0) + 1);
-      keys.set(h, { kind: 'leads', count });
-    } else keys.set(h, { kind: 'deals', rows: rows.map((r) => (r[i] ? [r[i]!] : [])) });
-  });
+  const keys = new Map(header.map((h, i) => [h, rows.map((r) => r[i] ?? '')] as const));
   return { file: name, profiles: profileRows(header, rows), keys, ...extra };
 }
 

@@ -176,13 +176,13 @@ describe('joinOverlap', () => {
   it('counts deals matched, deals several leads hold, and leads matched, with the join\'s key reading', () => {
     const leads = [' ACC-1 ', 'ACC-1', 'acc-2', 'Ann@X.io', '', 'ACC-3;ACC-4'];
     const deals = ['ACC-1', 'ACC-2', 'ann@x.IO', 'ACC-4, ACC-9', '', 'ACC-3', 'ACC-1'];
-    expect(joinOverlap(leads, deals)).toEqual({ deals: 7, matched: 5, shared: 2, leads: 6, leadsMatched: 4 });
+    expect(joinOverlap(leads, deals)).toEqual({ deals: 7, keyed: 6, matched: 5, shared: 2, sharedKey: 2, reached: 7, leads: 6, leadsMatched: 4 });
   });
 
   it('a deal naming keys of two leads is shared; empty columns overlap in nothing', () => {
-    expect(joinOverlap(['a', 'b'], ['a;b', 'b'])).toEqual({ deals: 2, matched: 2, shared: 1, leads: 2, leadsMatched: 2 });
-    expect(joinOverlap([], ['a'])).toEqual({ deals: 1, matched: 0, shared: 0, leads: 0, leadsMatched: 0 });
-    expect(joinOverlap(['', ' '], ['', ''])).toEqual({ deals: 2, matched: 0, shared: 0, leads: 2, leadsMatched: 0 });
+    expect(joinOverlap(['a', 'b'], ['a;b', 'b'])).toEqual({ deals: 2, keyed: 2, matched: 2, shared: 1, sharedKey: 0, reached: 3, leads: 2, leadsMatched: 2 });
+    expect(joinOverlap([], ['a'])).toEqual({ deals: 1, keyed: 1, matched: 0, shared: 0, sharedKey: 0, reached: 0, leads: 0, leadsMatched: 0 });
+    expect(joinOverlap(['', ' '], ['', ''])).toEqual({ deals: 2, keyed: 0, matched: 0, shared: 0, sharedKey: 0, reached: 0, leads: 2, leadsMatched: 0 });
   });
 
   it('property: agrees with the join itself (matched = attributed, shared = joinDeals\' count)', () => {
@@ -195,6 +195,10 @@ describe('joinOverlap', () => {
         expect(overlap.matched).toBe(dealCells.length - joined.unattributed.length);
         expect(overlap.shared).toBe(joined.shared.deals);
         expect(overlap.leadsMatched).toBe(dealsByLead(joined, leadCells.length).filter((ds) => ds.length > 0).length);
+        // Each matched deal reaches the leads it is credited to under shared: all.
+        expect(overlap.reached).toBe(dealsByLead(joined, leadCells.length).reduce((n, ds) => n + ds.length, 0));
+        expect(overlap.sharedKey).toBeLessThanOrEqual(overlap.shared);
+        expect(overlap.keyed).toBe(dealCells.filter((c) => joinKeys(c.trim()).length > 0).length);
       }),
       { seed: 1207, numRuns: 200 },
     );

@@ -235,10 +235,16 @@ function joinAll(n: number, deals: DealTable | null, index: LeadIndex, keep: ((l
 export interface JoinOverlap {
   /** Deal values given (one per deal, empty ones included). */
   readonly deals: number;
+  /** Deals with at least one key. */
+  readonly keyed: number;
   /** Deals at least one of whose keys some lead holds. */
   readonly matched: number;
   /** Of those, deals whose keys several leads hold (what `join.shared` decides). */
   readonly shared: number;
+  /** Of those, deals with one key that several leads hold (an account's buying committee). */
+  readonly sharedKey: number;
+  /** Leads the matched deals reach, summed: a handful a deal for a real link, dozens for a coincidence. */
+  readonly reached: number;
   /** Lead values given. */
   readonly leads: number;
   /** Distinct leads holding a key of some deal. */
@@ -269,15 +275,22 @@ export function joinOverlap(leadKeys: Iterable<string>, dealKeys: Iterable<strin
   // Per lead, the last deal (+ 1) that found it: each deal counts its distinct leads.
   const seen = new Uint32Array(leads);
   let deals = 0;
+  let keyed = 0;
   let matched = 0;
   let shared = 0;
+  let sharedKey = 0;
+  let reached = 0;
   let leadsMatched = 0;
   for (const cell of dealKeys) {
     const stamp = ++deals;
     let found = 0;
-    for (const key of joinKeys(cell.trim())) {
+    let byOneKey = false;
+    const keys = joinKeys(cell.trim());
+    if (keys.length > 0) keyed++;
+    for (const key of keys) {
       const held = holders.get(key);
       if (held === undefined) continue;
+      if (typeof held !== 'number') byOneKey = true;
       for (const lead of typeof held === 'number' ? [held] : held) {
         if (seen[lead] === stamp) continue;
         seen[lead] = stamp;
@@ -290,8 +303,10 @@ export function joinOverlap(leadKeys: Iterable<string>, dealKeys: Iterable<strin
     }
     if (found > 0) matched++;
     if (found > 1) shared++;
+    if (byOneKey) sharedKey++;
+    reached += found;
   }
-  return { deals, matched, shared, leads, leadsMatched };
+  return { deals, keyed, matched, shared, sharedKey, reached, leads, leadsMatched };
 }
 
 /**

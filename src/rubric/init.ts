@@ -17,12 +17,13 @@ import { presets } from './presets/index.js';
 import { DEAL_RULES, LEAD_RULES, recognize, type Recognized } from './recognize.js';
 import { headerKey } from './resolve.js';
 import type { ColumnRef, Condition, RubricInput } from './schema.js';
+import { joinOverlap, type JoinOverlap } from '../data/join.js';
 
 export interface InitFile {
   readonly file: string;
   readonly profiles: readonly ColumnProfile[];
-  /** Join-key candidates by column: leads count the rows holding each key; deals keep each row's keys. */
-  readonly keys: ReadonlyMap<string, KeyValues>;
+  /** Join-key candidates by column: each row's cell, trimmed ('' when empty or a missing-value token). */
+  readonly keys: ReadonlyMap<string, readonly string[]>;
   /** The file has no header row: these are the names init gave its columns (written as `header`). */
   readonly headerless?: { readonly names: readonly string[]; readonly why: string };
   /** Quotes escaped with a backslash (MySQL's INTO OUTFILE): written as `escape: backslash`. */
@@ -31,7 +32,6 @@ export interface InitFile {
   readonly stageProbability?: { readonly stage: string; readonly probability: string; readonly rows: readonly (readonly [string, number])[] };
 }
 
-export type KeyValues = { readonly kind: 'leads'; readonly count: ReadonlyMap<string, number> } | { readonly kind: 'deals'; readonly rows: readonly (readonly string[])[] };
 
 export interface InitInput {
   readonly preset: PresetName;
@@ -513,17 +513,9 @@ function grades(sigs: readonly { points: number }[]): { grades: Record<string, n
 
 // ---------------------------------------------------------------- the join
 
-export interface JoinPair {
+export interface JoinPair extends JoinOverlap {
   readonly lead: string;
   readonly deal: string;
-  /** Deals measured, and those with at least one key. */
-  readonly total: number;
-  readonly deals: number;
-  readonly matched: number;
-  /** Matched deals that reach several leads: through a key several leads hold, or several keys in one cell. */
-  readonly shared: number;
-  /** Matched deals with a key several leads hold (an account's buying committee). */
-  readonly sharedKey: number;
   /** Leads a matched deal reaches, on average: a handful for a real link, dozens for a coincidence. */
   readonly leadsPerDeal: number;
   /** Both columns hold ids or emails, not names. */
@@ -531,44 +523,23 @@ export interface JoinPair {
 }
 
 /**
- * How well each candidate lead column's keys meet each deal column's. A deal matches several
- * leads when its keys (one shared key, or several keys in its cell) reach two leads or more; the
- * lead id column counts each key once (a repeated id is a duplicate row, rejected when read). A
- * lead column with fewer distinct keys than a tenth of its filled rows (owners, teams, regions)
- * links nothing and is not offered.
+ * How well each candidate lead column's keys meet each deal column's, measured as the join reads
+ * keys (data/join.ts, joinOverlap). In the lead id column a repeated id is a duplicate row,
+ * rejected when read, so only its first row holds the key. A lead column with fewer distinct
+ * values than a tenth of its filled rows (owners, teams, regions) links nothing and is not offered.
  */
 export function joinPairs(leads: InitFile, deals: InitFile, leadIdColumn?: string): JoinPair[] {
   const pairs: JoinPair[] = [];
-  for (const [leadColumn, lk] of leads.keys) {
-    if (lk.kind !== 'leads') continue;
-    let rows = 0;
-    for (const n of lk.count.values()) rows += n;
-    if (rows === 0 || lk.count.size < rows / 10) continue;
-    const holders = (key: string) => (leadColumn === leadIdColumn ? Math.min(1, lk.count.get(key) ?? 0) : (lk.count.get(key) ?? 0));
-    for (const [dealColumn, dk] of deals.keys) {
-      if (dk.kind !== 'deals') continue;
-      let withKeys = 0;
-      let matched = 0;
-      let shared = 0;
-      let sharedKey = 0;
-      let reachedAll = 0;
-      for (const keys of dk.rows) {
-        if (keys.length === 0) continue;
-        withKeys++;
-        let reached = 0;
-        let most = 0;
-        for (const k of new Set(keys)) {
-          const n = holders(k);
-          reached += n;
-          most = Math.max(most, n);
-        }
-        if (reached > 0) matched++;
-        reachedAll += reached;
-        if (reached > 1) shared++;
-        if (most > 1) sharedKey++;
-      }
-      const keyLike = (leads.profiles.find((p) => p.name === leadColumn)?.keyLike ?? false) && (deals.profiles.find((p) => p.name === dealColumn)?.keyLike ?? false);
-      pairs.push({ lead: leadColumn, deal: dealColumn, total: dk.rows.length, deals: withKeys, matched, shared, sharedKey, leadsPerDeal: matched === 0 ? 0 : reachedAll / matched, keyLike });
+  const keyLike = (file: InitFile, column: string) => file.profiles.find((p) => p.name === column)?.keyLike ?? false;
+  for (const [leadColumn, cells] of leads.keys) {
+    const distinct = new Set(cells.filter((c) => c !== ''));
+    const filled = cells.filter((c) => c !== '').length;
+    if (filled === 0 || distinct.size < filled / 10) continue;
+    const seen = new Set<string>();
+    const leadCells = leadColumn !== leadIdColumn ? cells : cells.map((c) => (seen.has(c) ? '' : (seen.add(c), c)));
+    for (const [dealColumn, dealCells] of deals.keys) {
+      const overlap = joinOverlap(leadCells, dealCells);
+      pairs.push({ ...overlap, lead: leadColumn, deal: dealColumn, leadsPerDeal: overlap.matched === 0 ? 0 : overlap.reached / overlap.matched, keyLike: keyLike(leads, leadColumn) && keyLike(deals, dealColumn) });
     }
   }
   return pairs.sort((a, b) => b.matched - a.matched || a.shared - b.shared);
@@ -756,11 +727,11 @@ export function initRubric(input: InitInput): string {
       const accountJoin = best.sharedKey >= Math.max(2, best.matched / 20) && best.deal !== plan.deals.id.column && best.lead !== plan.leads.email.column;
       const shared = accountJoin ? 'all' : 'first';
       lines.push(
-        `# Measured: ${plural(best.matched, 'deal')} of ${best.total.toLocaleString('en-US')} (${percent(best.matched, best.total)}) match a lead by ${said(best.lead)} = ${said(best.deal)}${best.total > best.deals ? `; ${plural(best.total - best.deals, 'deal')} have no key there` : ''}.`,
+        `# Measured: ${plural(best.matched, 'deal')} of ${best.deals.toLocaleString('en-US')} (${percent(best.matched, best.deals)}) match a lead by ${said(best.lead)} = ${said(best.deal)}${best.deals > best.keyed ? `; ${plural(best.deals - best.keyed, 'deal')} have no key there` : ''}.`,
         ...pairs
           .filter((p) => p !== best && p.matched > 0)
           .slice(0, 3)
-          .map((p) => `#   runner-up: ${said(p.lead)} = ${said(p.deal)}: ${plural(p.matched, 'deal')} of ${p.total.toLocaleString('en-US')}${p.keyLike ? '' : ' (by name, not id)'}`),
+          .map((p) => `#   runner-up: ${said(p.lead)} = ${said(p.deal)}: ${plural(p.matched, 'deal')} of ${p.deals.toLocaleString('en-US')}${p.keyLike ? '' : ' (by name, not id)'}`),
       );
       if (best.shared > 0) {
         lines.push(
