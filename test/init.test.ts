@@ -145,6 +145,13 @@ describe('init picks the join a person would', () => {
     expect(parse(text).join).toEqual({ lead: 'Associated Deal IDs', deal: 'id', shared: 'first' });
   });
 
+  it('on a tie, by the link the fields name (contact id = the deal\'s contact ids)', () => {
+    const leads = Array.from({ length: 10 }, (_, i) => [`${500 + i}`, `${900 + i}`]);
+    const deals = Array.from({ length: 10 }, (_, i) => [`${900 + i}`, `${500 + i}`, 'closedwon']);
+    const text = initRubric({ preset: 'hubspot', presetWhy: 'test', leads: file('c.csv', 'leads', ['Record ID', 'Associated Deal IDs'], leads), deals: file('d.csv', 'deals', ['Record ID', 'Associated Contact IDs', 'Deal Stage'], deals), today: '2026-12-05' });
+    expect(parse(text).join).toEqual({ lead: 'id', deal: 'lead' });
+  });
+
   it('never by owner ids, which overlap completely', () => {
     const pairs = joinPairs(L, D, 'Lead ID').map((p) => `${p.lead}=${p.deal}`);
     expect(pairs).not.toContain('Owner ID=Owner ID');

@@ -258,7 +258,17 @@ export interface JoinOverlap {
  * `init` can run it on sampled or full columns to choose the pair that joins best.
  */
 export function joinOverlap(leadKeys: Iterable<string>, dealKeys: Iterable<string>): JoinOverlap {
-  // Key → the lead holding it, or the leads (in order) when several do.
+  return overlapWith(keyHolders(leadKeys), dealKeys);
+}
+
+/** Which leads hold each key: one lead column read once, to meet several deal columns. */
+export interface KeyHolders {
+  /** Key → the lead holding it, or the leads (in order) when several do. */
+  readonly holders: ReadonlyMap<string, number | readonly number[]>;
+  readonly leads: number;
+}
+
+export function keyHolders(leadKeys: Iterable<string>): KeyHolders {
   const holders = new Map<string, number | number[]>();
   let leads = 0;
   for (const cell of leadKeys) {
@@ -271,6 +281,11 @@ export function joinOverlap(leadKeys: Iterable<string>, dealKeys: Iterable<strin
       } else if (held[held.length - 1] !== lead) held.push(lead);
     }
   }
+  return { holders, leads };
+}
+
+/** joinOverlap against leads whose keys are already gathered. */
+export function overlapWith({ holders, leads }: KeyHolders, dealKeys: Iterable<string>): JoinOverlap {
   const matchedLead = new Uint8Array(leads);
   // Per lead, the last deal (+ 1) that found it: each deal counts its distinct leads.
   const seen = new Uint32Array(leads);
@@ -281,24 +296,30 @@ export function joinOverlap(leadKeys: Iterable<string>, dealKeys: Iterable<strin
   let sharedKey = 0;
   let reached = 0;
   let leadsMatched = 0;
+  let stamp = 0;
+  let found = 0;
+  const reach = (lead: number): void => {
+    if (seen[lead] === stamp) return;
+    seen[lead] = stamp;
+    found++;
+    if (matchedLead[lead] === 0) {
+      matchedLead[lead] = 1;
+      leadsMatched++;
+    }
+  };
   for (const cell of dealKeys) {
-    const stamp = ++deals;
-    let found = 0;
+    stamp = ++deals;
+    found = 0;
     let byOneKey = false;
     const keys = joinKeys(cell.trim());
     if (keys.length > 0) keyed++;
     for (const key of keys) {
       const held = holders.get(key);
       if (held === undefined) continue;
-      if (typeof held !== 'number') byOneKey = true;
-      for (const lead of typeof held === 'number' ? [held] : held) {
-        if (seen[lead] === stamp) continue;
-        seen[lead] = stamp;
-        found++;
-        if (matchedLead[lead] === 0) {
-          matchedLead[lead] = 1;
-          leadsMatched++;
-        }
+      if (typeof held === 'number') reach(held);
+      else {
+        byOneKey = true;
+        for (const lead of held) reach(lead);
       }
     }
     if (found > 0) matched++;

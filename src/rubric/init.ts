@@ -17,7 +17,7 @@ import { presets } from './presets/index.js';
 import { DEAL_RULES, LEAD_RULES, recognize, type Recognized } from './recognize.js';
 import { headerKey } from './resolve.js';
 import type { ColumnRef, Condition, RubricInput } from './schema.js';
-import { joinOverlap, type JoinOverlap } from '../data/join.js';
+import { keyHolders, overlapWith, type JoinOverlap } from '../data/join.js';
 
 export interface InitFile {
   readonly file: string;
@@ -536,9 +536,9 @@ export function joinPairs(leads: InitFile, deals: InitFile, leadIdColumn?: strin
     const filled = cells.filter((c) => c !== '').length;
     if (filled === 0 || distinct.size < filled / 10) continue;
     const seen = new Set<string>();
-    const leadCells = leadColumn !== leadIdColumn ? cells : cells.map((c) => (seen.has(c) ? '' : (seen.add(c), c)));
+    const held = keyHolders(leadColumn !== leadIdColumn ? cells : cells.map((c) => (seen.has(c) ? '' : (seen.add(c), c))));
     for (const [dealColumn, dealCells] of deals.keys) {
-      const overlap = joinOverlap(leadCells, dealCells);
+      const overlap = overlapWith(held, dealCells);
       pairs.push({ ...overlap, lead: leadColumn, deal: dealColumn, leadsPerDeal: overlap.matched === 0 ? 0 : overlap.reached / overlap.matched, keyLike: keyLike(leads, leadColumn) && keyLike(deals, dealColumn) });
     }
   }
@@ -705,9 +705,11 @@ export function initRubric(input: InitInput): string {
   if (input.leads && input.deals && plan.leads && plan.deals) {
     // Owners link nothing (their ids overlap completely), nor do the two files' own ids.
     const owners = new Set([plan.leads.owner.column, plan.deals.owner.column]);
-    const pairs = joinPairs(input.leads, input.deals, plan.leads.id.column).filter(
-      (p) => !owners.has(p.lead) && !owners.has(p.deal) && !(p.lead === plan.leads!.id.column && p.deal === plan.deals!.id.column),
-    );
+    // On a tie, the link the fields name (lead id or email = the deal's lead or lead email) wins.
+    const named = (p: JoinPair) => [plan.leads!.id.column, plan.leads!.email.column].includes(p.lead) && [plan.deals!.lead.column, plan.deals!.leadEmail.column].includes(p.deal);
+    const pairs = joinPairs(input.leads, input.deals, plan.leads.id.column)
+      .filter((p) => !owners.has(p.lead) && !owners.has(p.deal) && !(p.lead === plan.leads!.id.column && p.deal === plan.deals!.id.column))
+      .sort((a, b) => b.matched - a.matched || Number(named(b)) - Number(named(a)) || a.shared - b.shared);
     // A link by id (a converted opportunity's or account's id) beats one by name (company =
     // account name), which also credits every lead of the company that never converted — when
     // it links a fair share of the deals.
