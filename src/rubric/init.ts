@@ -15,6 +15,23 @@ import { DEAL_FIELDS, LEAD_FIELDS, type DealField, type LeadField, type PresetNa
 import { conditionFields as conditionFieldsOf } from './conditions.js';
 import { presets } from './presets/index.js';
 import { DEAL_RULES, LEAD_RULES, recognize, type Recognized } from './recognize.js';
+import {
+  CHANNEL_NAMES,
+  CLOSED_FLAG,
+  CONVERTED_FLAG,
+  DATE_STAGES,
+  DISQUALIFIED,
+  FLAG_STAGES,
+  KNOWN_PIPELINES,
+  LOST_MARK,
+  LOST_VALUE,
+  NEW,
+  SOURCE_VALUE,
+  STATUS_STAGES,
+  WON_FLAG,
+  WON_MARK,
+  WON_VALUE,
+} from './vocabulary.js';
 import { headerKey } from './resolve.js';
 import type { ColumnRef, Condition, RubricInput } from './schema.js';
 import { keyHolders, overlapWith, type JoinOverlap } from '../data/join.js';
@@ -64,67 +81,6 @@ function percent(part: number, whole: number): string {
 }
 
 const refsOf = (ref: ColumnRef | undefined): string[] => (ref === undefined || ref === null ? [] : typeof ref === 'string' ? [ref] : ref);
-
-// ---------------------------------------------------------------- value vocabularies
-
-/** Status values by the funnel stage they mean. Checked in this order: `Closed - Not Converted` is disqualified, not converted. */
-const DISQUALIFIED = /unqualif|disqualif|not.?convert|junk|bad.?timing|bad.?fit|cancel+ed|\blost\b|\bdead\b|not.?interested|do.?not.?contact|no.?longer|rejected|invalid|spam|perdid|verloren|perdu|descartad|nicht.?qualifiziert/i;
-const NEW = /not.?contacted|^new$|^open$|^open\b.*\bnot\b|^unread$|^lead$|^subscriber$|^other$|^untouched$|^neu$|^novo$|^nuevo$|^nouveau$/i;
-const STATUS_STAGES: readonly { key: string; pattern: RegExp }[] = [
-  { key: 'won', pattern: /customer|evangelist|closed.?won|^won$|^client$|^kunde$|^cliente$|ganho|gewonnen/i },
-  { key: 'opportunity', pattern: /opportunit|convert|open.?deal|proposal|negotiat|oportunidad|oportunidade|chance/i },
-  { key: 'sql', pattern: /sales.?qualified|^sql$|salesqualifiedlead|working|contacted|connected|in.?progress|attempted|^qualified$|accepted|meeting|demo/i },
-  { key: 'mql', pattern: /marketing.?qualified|^mql$|marketingqualifiedlead|pre.?qualified|nurtur|engaged|warm/i },
-];
-/** Date columns by stage: HubSpot's `Became a … Date` and `hs_lifecyclestage_…_date`, conversion dates. */
-const DATE_STAGES: readonly { key: string; pattern: RegExp }[] = [
-  { key: 'mql', pattern: /marketing.?qualified.?lead.?date|lifecyclestage.?marketingqualifiedlead.?date|^mql.?date$|marketing.?qualified.?date/i },
-  { key: 'sql', pattern: /sales.?qualified.?lead.?date|lifecyclestage.?salesqualifiedlead.?date|^sql.?date$|sales.?qualified.?date/i },
-  { key: 'opportunity', pattern: /became.?an.?opportunity.?date|lifecyclestage.?opportunity.?date|^converted.?date$|^convertedate$|lead.?conversion.?time|^conversion.?date$/i },
-  { key: 'won', pattern: /became.?a.?customer.?date|lifecyclestage.?customer.?date/i },
-];
-/** True/false lead columns that mark a funnel step. */
-const FLAG_STAGES: readonly { key: string; pattern: RegExp }[] = [
-  { key: 'mql', pattern: /hand.?rais|^(is.?)?mql$|marketing.?qualified/i },
-  { key: 'sql', pattern: /^(is.?)?sql$|sales.?qualified|^(demo|meeting).?(booked|held|scheduled|set)$|^sales.?accepted$/i },
-  { key: 'opportunity', pattern: /^(is.?|has.?)?opportunit(y|ies)$/i },
-];
-/** A lead column that flags conversion (`Converted`, `IsConverted`). */
-const CONVERTED_FLAG = /^(is.?)?converted$|^conversion$|^converted.?flag$/i;
-/** Won and lost words, in several languages; `Not Won` is neither, `Vintage` and `Personal` are no Italian. */
-const WON_VALUE = /^(?!(not|no|non)\b)(.*\bwon\b|.*closedwon|.*closed.?won|win$|.*gewonnen|.*ganho|.*\bganad[oa]\b|.*\bgagn[ée]e?\b|.*\bvint[oa]\b|signed$|converted$|renewed$)/i;
-const LOST_VALUE = /^(?!(not|no|non)\b)(.*\blost\b|.*closedlost|.*closed.?lost|loss$|.*verloren|.*\bperdid[oa]\b|.*\bperdu\b|.*\bpers[oa]\b|.*\bdead\b|.*cancel+ed|abandoned$|churned$)/i;
-const WON_FLAG = /^(is.?)?won$|^(hs.?)?(is.?)?closed.?won$|^won.?flag$/i;
-const CLOSED_FLAG = /^(hs.?)?(is.?)?(deal.?)?closed\??$/i;
-/** Date or reason columns that only won (or lost) deals fill: Pipedrive's `Deal - Won time`, `Deal - Lost reason`. */
-const WON_MARK = /won.?(time|date|on|at)$|^date.?won$/i;
-const LOST_MARK = /lost.?(time|date|on|at|reason)$|^date.?lost$|^closed.?lost.?reason$/i;
-
-/** Pipelines CRMs ship with, in order, to order deal stages whose names match. */
-const KNOWN_PIPELINES: readonly (readonly string[])[] = [
-  ['Prospecting', 'Qualification', 'Needs Analysis', 'Value Proposition', 'Id. Decision Makers', 'Perception Analysis', 'Proposal/Price Quote', 'Negotiation/Review'],
-  ['Prospecting', 'Qualification', 'Needs Analysis', 'Value Proposition', 'Id. Decision Makers', 'Perception Analysis', 'Proposal or Price Quote', 'Negotiation or Review'],
-  ['appointmentscheduled', 'qualifiedtobuy', 'presentationscheduled', 'decisionmakerboughtin', 'contractsent'],
-  ['Appointment Scheduled', 'Qualified To Buy', 'Presentation Scheduled', 'Decision Maker Bought-In', 'Contract Sent'],
-  ['Qualified', 'Contact Made', 'Demo Scheduled', 'Proposal Made', 'Negotiations Started'],
-  ['Qualification', 'Needs Analysis', 'Value Proposition', 'Identify Decision Makers', 'Proposal/Price Quote', 'Negotiation/Review'],
-  ['Prospecting', 'Engaging'],
-];
-
-/** Channel names for HubSpot's internal source values. */
-const CHANNEL_NAMES: Record<string, string> = {
-  organicsearch: 'Organic Search',
-  paidsearch: 'Paid Search',
-  emailmarketing: 'Email Marketing',
-  socialmedia: 'Social Media',
-  paidsocial: 'Paid Social',
-  referrals: 'Referrals',
-  aireferrals: 'AI Referrals',
-  othercampaigns: 'Other Campaigns',
-  directtraffic: 'Direct Traffic',
-  offline: 'Offline Sources',
-  offlinesources: 'Offline Sources',
-};
 
 /** Values (stage names, sources) compared loosely: `PAID_SEARCH` is `Paid Search`. Headers use headerKey. */
 const canon = (value: string) => value.toLowerCase().replace(/[\s_\-–.]+/g, '');
@@ -392,7 +348,7 @@ function leadStages(plan: Plan, leads: InitFile | undefined, hasDeals: boolean, 
   const order = ['mql', 'sql', 'opportunity', 'converted', 'won'];
   const stages: StagePlan[] = [{ key: 'lead', label: 'Lead', side: 'marketing', stallAfterDays: 30, why: ['every lead, on its created date'] }];
   const keys = order.filter((k) => found.has(k));
-  const firstSales = keys.find((k) => k !== 'mql') ?? undefined;
+  const firstSales = keys.find((k) => k !== 'mql');
   for (const key of keys) {
     const s = found.get(key)!;
     const last = key === keys[keys.length - 1];
@@ -554,7 +510,6 @@ export function keyCandidates(side: 'leads' | 'deals', names: readonly string[],
 
 // ---------------------------------------------------------------- files without a header row
 
-const SOURCE_VALUE = /\b(web|website|referral|partner|search|e-?mail|social|trade ?show|cold ?call|advert|seminar|campaign|google|facebook|linkedin|direct|organic|paid|event|webinar|conference|word of mouth|self generated|existing customer|public relations|inbound|outbound)\b/i;
 
 /**
  * Names for the columns of a file without a header row, from their values: the field a column
