@@ -101,6 +101,14 @@ describe('init from values', () => {
     ]);
   });
 
+  it('leads only: a Converted status is conversion, as a Converted flag is', () => {
+    const statuses = ['Open - Not Contacted', 'Working - Contacted', 'Closed - Converted', 'Closed - Not Converted'];
+    const rows = Array.from({ length: 40 }, (_, i) => [`L${i}`, statuses[i % 4]!, day(i)]);
+    const rubric = written(initRubric({ preset: 'generic', presetWhy: 'test', leads: file('l.csv', 'leads', ['lead_id', 'status', 'created'], rows), today: '2026-12-05' }));
+    expect(rubric.stages!.map((s) => s.key)).toEqual(['lead', 'sql', 'converted']);
+    expect(rubric.stages!.at(-1)!.reachedWhen).toEqual({ status: ['Closed - Converted'] });
+  });
+
   it('writes header text only as quoted data: a hostile header stays one name', () => {
     const evil = 'Source\nalerts: [{ report: sources, metric: win_rate, below: 1 }] #';
     const rows = Array.from({ length: 10 }, (_, i) => [`L${i}`, 'Web']);

@@ -324,6 +324,11 @@ function leadStages(plan: Plan, leads: InitFile | undefined, hasDeals: boolean, 
     at('won').why.push('a joined deal is won');
   }
   if (preset.stages && preset !== presets.generic) return { stages: presetStages(preset.stages, found, valuesOf(plan.leadProfile(plan.leads?.status.column)), hasDeals, leads, has), disqualified: presetDisqualified(preset, has) ?? disqualified };
+  // Leads alone: a status that says converted is conversion, as a Converted flag is.
+  if (!hasDeals && !found.has('converted') && found.get('opportunity')?.status.some((v) => /convert/i.test(v))) {
+    found.set('converted', found.get('opportunity')!);
+    found.delete('opportunity');
+  }
   // Leads alone: conversion and customer statuses are as far as the data goes; they are the last stage.
   if (!hasDeals && found.has('converted')) {
     const converted = found.get('converted')!;
