@@ -19,6 +19,7 @@ export async function readForInit(file: string, side: 'leads' | 'deals', options
   let header: CsvHeader | undefined;
   let profiler: Profiler | undefined;
   const keys = new Map<number, string[]>();
+  let capped = false;
   let pair: { stage: number; probability: number; rows: [string, number][] } | undefined;
   await readCsv(file, options, (h) => {
     header = h;
@@ -36,6 +37,7 @@ export async function readForInit(file: string, side: 'leads' | 'deals', options
         for (const [i, list] of keys) {
           const cell = cells[i] ?? '';
           if (list.length < ROW_CAP[side]) list.push(isEmptyCell(cell) ? '' : cell.trim());
+          else capped = true;
         }
         if (pair) {
           const stageText = (cells[pair.stage] ?? '').trim();
@@ -52,6 +54,7 @@ export async function readForInit(file: string, side: 'leads' | 'deals', options
     header: header!,
     profiles: profiler!.finish(),
     keys: byName,
+    ...(capped ? { keysCapped: ROW_CAP[side] } : {}),
     ...(pair ? { stageProbability: { stage: header!.names[pair.stage]!, probability: header!.names[pair.probability]!, rows: pair.rows } } : {}),
   };
 }

@@ -41,6 +41,8 @@ export interface InitFile {
   readonly profiles: readonly ColumnProfile[];
   /** Join-key candidates by column: each row's cell, trimmed ('' when empty or a missing-value token). */
   readonly keys: ReadonlyMap<string, readonly string[]>;
+  /** Set when only this many first rows' keys were kept. */
+  readonly keysCapped?: number;
   /** The file has no header row: these are the names init gave its columns (written as `header`). */
   readonly headerless?: { readonly names: readonly string[]; readonly why: string };
   /** Quotes escaped with a backslash (MySQL's INTO OUTFILE): written as `escape: backslash`. */
@@ -690,6 +692,9 @@ export function initRubric(input: InitInput): string {
       const shared = accountJoin ? 'all' : 'first';
       lines.push(
         `# Measured: ${plural(best.matched, 'deal')} of ${best.deals.toLocaleString('en-US')} (${percent(best.matched, best.deals)}) match a lead by ${said(best.lead)} = ${said(best.deal)}${best.deals > best.keyed ? `; ${plural(best.deals - best.keyed, 'deal')} have no key there` : ''}.`,
+        ...[input.leads, input.deals]
+          .filter((f) => f?.keysCapped !== undefined)
+          .map((f) => `# (Measured on the first ${f!.keysCapped!.toLocaleString('en-US')} rows of ${said(f!.file)}; \`leadaudit check\` counts the whole join.)`),
         ...pairs
           .filter((p) => p !== best && p.matched > 0)
           .slice(0, 3)
