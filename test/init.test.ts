@@ -212,3 +212,13 @@ describe('pruneCondition', () => {
     expect(pruneCondition({ here: { eq: 1 } }, has)).toEqual({ here: { eq: 1 } });
   });
 });
+
+describe('a CRM preset rule that names no value in the file', () => {
+  it('gives way to the values the file holds (a German Pipedrive export)', () => {
+    const rows = Array.from({ length: 30 }, (_, i) => [`${i + 1}`, 'Angebot', ['Gewonnen', 'Verloren', 'Offen'][i % 3]!, `${1000 * i}`]);
+    const rubric = written(initRubric({ preset: 'pipedrive', presetWhy: 'test', deals: file('d.csv', 'deals', ['Deal – ID', 'Deal – Phase', 'Deal – Status', 'Deal – Wert'], rows), today: '2026-12-05' }));
+    expect(rubric.deals!.won).toEqual({ status: { in: ['Gewonnen'] } });
+    expect(rubric.deals!.lost).toEqual({ status: { in: ['Verloren'] } });
+    expect(rubric.deals!.columns).toMatchObject({ stage: 'Deal – Phase', amount: 'Deal – Wert' });
+  });
+});

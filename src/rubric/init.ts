@@ -90,6 +90,26 @@ const canon = (value: string) => value.toLowerCase().replace(/[\s_\-–.]+/g, ''
 // ---------------------------------------------------------------- the rubric, decided
 
 /**
+ * Whether a condition could hold on a file: its `eq` and `in` tests name a value some column
+ * holds (case and spaces aside); other tests could hold anyway. `any` needs one branch, a map of
+ * tests or `all` every one.
+ */
+export function namesSeenValues(when: Condition, column: (field: string) => ColumnProfile | undefined): boolean {
+  return Object.entries(when).every(([key, value]) => {
+    if (value === undefined) return true;
+    if (key === 'any') return (value as Condition[]).some((c) => namesSeenValues(c, column));
+    if (key === 'all') return (value as Condition[]).every((c) => namesSeenValues(c, column));
+    if (key === 'not') return true;
+    const test = value as { eq?: unknown; in?: unknown[] };
+    const wanted = test.eq !== undefined ? [test.eq] : test.in;
+    const profile = column(key);
+    if (wanted === undefined || profile === undefined || typeof wanted[0] === 'boolean') return true;
+    const seen = new Set(profile.values.map(([v]) => v.trim().toLowerCase()));
+    return wanted.some((w) => seen.has(String(w).trim().toLowerCase()));
+  });
+}
+
+/**
  * A preset's condition kept to what a file can answer: a test on a column the file lacks is
  * dropped; `any` keeps the branches left; a map of tests (all must hold) or `all` with a test
  * dropped is dropped whole. Undefined when nothing is left. (A rubric the user owns may not name
@@ -621,9 +641,16 @@ export function initRubric(input: InitInput): string {
 
   // Deals: outcome and pipeline from the stage values seen.
   if (input.deals && plan.deals) {
-    const hasDealField = (field: string): boolean =>
-      (field in plan.deals! && plan.deals![field as DealField].column !== undefined) || input.deals!.profiles.some((p) => headerKey(p.name) === headerKey(field));
-    const presetRule = (rule: unknown) => (input.preset === 'generic' || rule === undefined || Array.isArray(rule) ? undefined : pruneCondition(rule as Condition, hasDealField));
+    const [dealsFile, dealFields] = [input.deals, plan.deals];
+    const dealColumn = (field: string) =>
+      plan.dealProfile(field in dealFields ? dealFields[field as DealField].column : undefined) ?? dealsFile.profiles.find((p) => headerKey(p.name) === headerKey(field));
+    const hasDealField = (field: string): boolean => dealColumn(field) !== undefined;
+    const presetRule = (rule: unknown) => {
+      if (input.preset === 'generic' || rule === undefined || Array.isArray(rule)) return undefined;
+      const kept = pruneCondition(rule as Condition, hasDealField);
+      // A rule that names no value the file holds (`Won` where a German export says `Gewonnen`) is not this file's.
+      return kept !== undefined && namesSeenValues(kept, dealColumn) ? kept : undefined;
+    };
     const [presetWon, presetLost] = [presetRule(preset.deals?.won), presetRule(preset.deals?.lost)];
     const data = dealOutcome(plan, input.deals);
     // A CRM preset's condition (Pipedrive's status, with a lost reason when it is empty) knows the export best.

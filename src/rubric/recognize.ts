@@ -1,9 +1,11 @@
 /**
  * Which column holds which field, by header and by values. Each field has the names CRMs give it
- * — report labels, API names, internal names, snake_case — in order of preference, and the kinds
- * of value it can hold. A column is a candidate when its header names the field (case, spaces,
- * `_` and dashes aside) and its values are of a kind the field accepts; the best-ranked name wins,
- * and the other candidates are kept as runners-up for `check` and `init` to show (docs/init.md).
+ * — report labels, API names, internal names, snake_case, and the commonest German, Spanish,
+ * Portuguese and French words for a deal's value and stage — in order of preference, and the
+ * kinds of value it can hold. A column is a candidate when its header names the field (case,
+ * spaces, `_` and dashes aside) and its values are of a kind the field accepts; the best-ranked
+ * name wins, and the other candidates are kept as runners-up for `check` and `init` to show
+ * (docs/init.md).
  */
 import type { ColumnKind, ColumnProfile } from '../data/profile.js';
 import type { DealField, LeadField, PresetName } from './fields.js';
@@ -55,10 +57,13 @@ export const DEAL_RULES: Record<DealField, FieldRule> = {
     kinds: KEY,
   },
   leadEmail: { names: ['Person - Email', 'Contact Email', 'Lead Email', 'Email', 'Email Address'], kinds: ['email', 'text', 'empty'], byValue: 'email' },
-  stage: { names: ['Deal Stage', 'dealstage', 'Stage', 'StageName', 'Stage Name', 'Deal - Stage', 'sales_stage', 'Sales Stage', 'Pipeline Stage', 'Opportunity Stage'], kinds: ['category', 'empty'] },
+  stage: {
+    names: ['Deal Stage', 'dealstage', 'Stage', 'StageName', 'Stage Name', 'Deal - Stage', 'sales_stage', 'Sales Stage', 'Pipeline Stage', 'Opportunity Stage', 'Deal - Phase', 'Phase', 'Etapa', 'Fase', 'Étape'],
+    kinds: ['category', 'empty'],
+  },
   status: { names: ['Deal - Status', 'Deal Status', 'Status', 'Status Type', 'Outcome', 'Result'], kinds: ['category', 'empty'] },
   amount: {
-    names: ['Amount in company currency', 'Total Amount (converted)', 'Amount (converted)', 'Total Amount', 'Amount', 'Deal - Value', 'Deal - Deal value', 'Deal Value', 'Value', 'Close Value', 'Opportunity Amount', 'Revenue', 'Expected Revenue'],
+    names: ['Amount in company currency', 'Total Amount (converted)', 'Amount (converted)', 'Total Amount', 'Amount', 'Deal - Value', 'Deal - Deal value', 'Deal Value', 'Value', 'Close Value', 'Opportunity Amount', 'Revenue', 'Expected Revenue', 'Deal - Wert', 'Wert', 'Betrag', 'Valor', 'Importe', 'Montant'],
     kinds: ['number', 'id', 'empty'],
   },
   currency: {
