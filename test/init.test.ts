@@ -222,3 +222,14 @@ describe('a CRM preset rule that names no value in the file', () => {
     expect(rubric.deals!.columns).toMatchObject({ stage: 'Deal – Phase', amount: 'Deal – Wert' });
   });
 });
+
+describe('a CRM leads-only export with no outcome in it', () => {
+  it('keeps a won stage for deals to reach, so the run judges no win rate', () => {
+    const rows = Array.from({ length: 20 }, (_, i) => [`${i + 1}`, `p${i}@acme.com`, 'Ana']);
+    const rubric = written(initRubric({ preset: 'pipedrive', presetWhy: 'test', leads: file('p.csv', 'leads', ['Person - ID', 'Person - Email', 'Person - Owner'], rows), today: '2026-12-05' }));
+    expect(rubric.stages!.map((s) => [s.key, s.reachedWhen])).toEqual([
+      ['lead', undefined],
+      ['won', { deal: 'won' }],
+    ]);
+  });
+});

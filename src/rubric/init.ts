@@ -345,7 +345,13 @@ function leadStages(plan: Plan, leads: InitFile | undefined, hasDeals: boolean, 
     at('won').deal = 'won';
     at('won').why.push('a joined deal is won');
   }
-  if (preset.stages && preset !== presets.generic) return { stages: presetStages(preset.stages, found, valuesOf(plan.leadProfile(plan.leads?.status.column)), hasDeals, leads, has), disqualified: presetDisqualified(preset, has) ?? disqualified };
+  if (preset.stages && preset !== presets.generic) {
+    const stages = presetStages(preset.stages, found, valuesOf(plan.leadProfile(plan.leads?.status.column)), hasDeals, leads, has);
+    // A funnel of one stage has no win to count: keep a won stage for deals to reach, which the run
+    // names as unreachable, so win rates read "not judged", not 0% (as for the generic path below).
+    if (stages.length === 1) stages.push({ key: 'won', label: 'Won', side: 'sales', reachedWhen: { deal: 'won' }, why: ['no column of the leads file shows a win: win rates are not judged; give the deals export too'] });
+    return { stages, disqualified: presetDisqualified(preset, has) ?? disqualified };
+  }
   // Leads alone: a status that says converted is conversion, as a Converted flag is.
   if (!hasDeals && !found.has('converted') && found.get('opportunity')?.status.some((v) => /convert/i.test(v))) {
     found.set('converted', found.get('opportunity')!);
