@@ -710,7 +710,7 @@ export function initRubric(input: InitInput): string {
     // it links a fair share of the deals.
     const byId = pairs.find((p) => p.keyLike && p.matched > 0 && p.matched >= p.deals / 5 && p.leadsPerDeal <= 10);
     const best = byId ?? pairs[0];
-    lines.push('# How deals attach to leads: a deal belongs to the lead whose `lead` key equals its `deal` key', '# (trimmed; emails lower-cased; a cell may hold several keys separated by ; or ,).');
+    lines.push('# How deals attach to leads: a deal belongs to the lead whose `lead` key equals its `deal` key', '# (trimmed; emails lower-cased; a cell may hold several keys separated by ; or, between ids, by ,).');
     if (best && best.matched > 0) {
       const name = (side: 'leads' | 'deals', column: string) => {
         const found = (side === 'leads' ? plan.leads : plan.deals) as Record<string, Recognized>;
