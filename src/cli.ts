@@ -316,7 +316,7 @@ leads and deals, leads only (the outcome comes from a status or flag column), or
 
 How leads are judged (see the rubric, \`leadaudit schema\`):
   - Deals join to leads by the rubric's join keys (trimmed; emails lower-cased; a cell may hold
-    several keys separated by ; or ,). A deal matching several leads (a key several leads hold,
+    several keys separated by ;, or by , between ids and emails). A deal matching several leads (a key several leads hold,
     or keys of different leads) goes to the first of them, or with join.shared: all to each of
     them, split evenly; the run says how many there were. A deal matching no lead is
     "(unattributed)": it counts in deal totals, not in any channel.
