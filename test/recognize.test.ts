@@ -40,6 +40,13 @@ describe('recognize', () => {
     expect(r.email.why).toMatch(/found by its values/);
   });
 
+  it('takes a header ending in Amount as the amount when none is named plainly', () => {
+    const rows = Array.from({ length: 10 }, (_, i) => [`${i}`, 'Closed Won', `${1000 + i}`, 'USD']);
+    const r = recognize(DEAL_RULES, table(['Close Date', 'Stage', 'Closed Won Bookings Amount', 'Amount Currency'], rows));
+    expect(r.amount.column).toBe('Closed Won Bookings Amount');
+    expect(r.currency.column).toBe('Amount Currency');
+  });
+
   it('gives a column to one field only', () => {
     const r = recognize(DEAL_RULES, table(['Status', 'Amount'], [['Won', '5'], ['Open', '6']]));
     expect(r.stage.column).toBeUndefined();

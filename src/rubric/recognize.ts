@@ -12,7 +12,7 @@ import type { DealField, LeadField, PresetName } from './fields.js';
 import { headerKey } from './resolve.js';
 
 interface FieldRule {
-  /** Header names, most specific first. `*` at the end matches any header starting with the rest. */
+  /** Header names, most specific first. `*` at the end (start) matches any header starting (ending) with the rest. */
   readonly names: readonly string[];
   readonly kinds: readonly ColumnKind[];
   /** A kind of value that finds the field's column when no header names it. */
@@ -63,7 +63,7 @@ export const DEAL_RULES: Record<DealField, FieldRule> = {
   },
   status: { names: ['Deal - Status', 'Deal Status', 'Status', 'Status Type', 'Outcome', 'Result'], kinds: ['category', 'empty'] },
   amount: {
-    names: ['Amount in company currency', 'Total Amount (converted)', 'Amount (converted)', 'Total Amount', 'Amount', 'Deal - Value', 'Deal - Deal value', 'Deal Value', 'Value', 'Close Value', 'Opportunity Amount', 'Revenue', 'Expected Revenue', 'Deal - Wert', 'Wert', 'Betrag', 'Valor', 'Importe', 'Montant'],
+    names: ['Amount in company currency', 'Total Amount (converted)', 'Amount (converted)', 'Total Amount', 'Amount', 'Deal - Value', 'Deal - Deal value', 'Deal Value', 'Value', 'Close Value', 'Opportunity Amount', 'Revenue', 'Expected Revenue', 'Deal - Wert', 'Wert', 'Betrag', 'Valor', 'Importe', 'Montant', '*Amount'],
     kinds: ['number', 'id', 'empty'],
   },
   currency: {
@@ -102,6 +102,7 @@ export interface Recognized {
 
 function matches(name: string, header: string): boolean {
   const key = headerKey(header);
+  if (name.startsWith('*')) return key.endsWith(headerKey(name.slice(1)));
   return name.endsWith('*') ? key.startsWith(headerKey(name.slice(0, -1))) : key === headerKey(name);
 }
 
