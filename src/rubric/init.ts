@@ -607,6 +607,10 @@ export function initRubric(input: InitInput): string {
     'version: 1',
     `preset: ${input.preset}`,
   );
+  // Every column a rule below names, by side (headerKey): the rest are listed as candidates at the end.
+  const used = { leads: new Set<string>(), deals: new Set<string>() };
+  const use = (side: 'leads' | 'deals', ...names: (string | undefined)[]) => names.forEach((n) => n !== undefined && used[side].add(headerKey(n)));
+  const useIn = (side: 'leads' | 'deals', rule: unknown) => rule !== undefined && !Array.isArray(rule) && use(side, ...conditionFieldsOf(rule as Condition));
   const order = dateOrder([input.leads, input.deals]);
   if (order) lines.push(`dateOrder: ${order.value}   # ${order.why}`);
   lines.push('');
@@ -618,6 +622,7 @@ export function initRubric(input: InitInput): string {
       const r = found[field]!;
       const also = r.runnersUp.length > 0 ? `; also: ${r.runnersUp.slice(0, 3).map((c) => said(c.column)).join(', ')}` : '';
       if (r.column !== undefined) {
+        use(side, r.column);
         out.push(`    ${field}: ${flow(r.column)}   # ${r.why}${also}`);
         continue;
       }
@@ -662,6 +667,8 @@ export function initRubric(input: InitInput): string {
     // A CRM preset's condition (Pipedrive's status, with a lost reason when it is empty) knows the export best.
     const outcome = presetWon ? { ...data, won: { value: presetWon, why: "the preset's rule" }, ...(presetLost ? { lost: { value: presetLost, why: "the preset's rule" } } : {}) } : data;
     lines.push('  # What counts as won and lost: deal stage values, or a condition on the deal. Anything else is open.');
+    useIn('deals', outcome.won?.value);
+    useIn('deals', outcome.lost?.value);
     if (outcome.won) lines.push(`  won: ${flow(outcome.won.value)}   # ${outcome.won.why}`);
     else {
       const seen = valuesOf(plan.dealProfile(plan.deals.stage.column)).slice(0, 8).map(([v, n]) => `${said(v)} ${n}`).join(', ') || 'no stage column';
@@ -687,6 +694,7 @@ export function initRubric(input: InitInput): string {
         values.forEach((v) => written.add(v));
         const entered = refsOf(known?.enteredDate).map((d) => input.deals!.profiles.find((p) => headerKey(p.name) === headerKey(d))?.name).find((d) => d !== undefined);
         const stage = { value: values.length === 1 ? value : values, ...(known?.label ? { label: known.label } : {}), stallAfterDays: known?.stallAfterDays ?? 14, ...(entered ? { enteredDate: entered } : {}) };
+        use('deals', entered);
         lines.push(`    - ${flow(stage)}   # ${plural(values.reduce((sum, v) => sum + (counts.get(v) ?? 0), 0), 'deal')}`);
       }
       if (pipeline.stages.length > 40) lines.push(`  # and ${pipeline.stages.length - 40} rarer stage values, left out of the pipeline table`);
@@ -740,6 +748,8 @@ export function initRubric(input: InitInput): string {
           '# shared: first credits only the first lead in file order.',
         );
       }
+      use('leads', best.lead);
+      use('deals', best.deal);
       lines.push(`join: ${flow({ lead: name('leads', best.lead), deal: name('deals', best.deal), ...(best.shared > 0 ? { shared } : {}) })}`);
     } else {
       const tried = pairs.slice(0, 3).map((p) => `${said(p.lead)} = ${said(p.deal)}`).join(', ');
@@ -773,9 +783,12 @@ export function initRubric(input: InitInput): string {
   lines.push('stages:');
   for (const s of stages) {
     const { why, ...stage } = s;
+    use('leads', stage.reachedWhen?.date);
+    useIn('leads', stage.reachedWhen?.when);
     lines.push(`  - ${flow(stage)}   # ${why.join('; ')}`);
   }
   lines.push('');
+  useIn('leads', disqualified?.value);
   if (disqualified) lines.push('# A lead matching this is lost, whatever its deals.', `disqualified: ${flow(disqualified.value)}   # ${disqualified.why}`, '');
   else if (preset.disqualified) lines.push('# No status value looks disqualified; the preset\'s rule is turned off.', 'disqualified: { any: [] }', '');
 
@@ -799,16 +812,17 @@ export function initRubric(input: InitInput): string {
   if (sigs.length === 0) lines.push('  signals: []   # no fit column found (title, employees, rating, email)');
   else {
     lines.push('  signals:');
-    for (const { why, ...s } of sigs) lines.push(`    - ${flow(s)}   # ${why}`);
+    for (const { why, ...s } of sigs) {
+      useIn('leads', s.when);
+      lines.push(`    - ${flow(s)}   # ${why}`);
+    }
   }
   lines.push(`  grades: ${flow(g.grades)}`, `  qualifiedGrade: ${flow(g.qualified)}`, '');
 
   // The columns nothing above uses: where new signals usually come from.
-  for (const file of [input.leads, input.deals]) {
+  for (const [side, file] of [['leads', input.leads], ['deals', input.deals]] as const) {
     if (!file) continue;
-    const text = lines.join('\n');
-    // A header is used when written as a value ("Title") or as a condition's key (Title: …).
-    const unused = file.profiles.filter((p) => p.kind !== 'empty' && !text.includes(flow(p.name)) && !text.includes(`{ ${flow({ [p.name]: 0 }).slice(2, -5)}: `));
+    const unused = file.profiles.filter((p) => p.kind !== 'empty' && !used[side].has(headerKey(p.name)));
     if (unused.length === 0) continue;
     lines.push(`# Columns of ${said(file.file)} no rule above uses (candidates for signals, channels or conditions):`);
     for (let i = 0; i < unused.length; i += 4) lines.push(`#   ${unused.slice(i, i + 4).map((p) => `${said(p.name)} (${p.kind})`).join(', ')}`);
