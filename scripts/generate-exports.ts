@@ -26,10 +26,10 @@
  *   `bySource` credits it per raw source value of the leads, each mode its own way.
  */
 import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { COMPANY_NOUNS, COMPANY_WORDS, DECISION_MAKER_TITLES, FIRST_NAMES, FREE_DOMAINS, LAST_NAMES, OTHER_TITLES, OWNERS, asciiLower, salesforceId } from './generate-samples.js';
+import { asOfOption, projectRoot, runGenerator, UsageHelp, wholeNumber } from './cli.js';
 import { DAY_MS, Rng, dayOf } from './random.js';
 
 // ---------------------------------------------------------------- shapes and the record of what was planted
@@ -1851,17 +1851,6 @@ export function generateExport(options: ExportOptions): Expected {
   return expected;
 }
 
-/** The project root: the nearest folder above this script holding package.json. */
-function projectRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, 'package.json'))) {
-    const parent = dirname(dir);
-    if (parent === dir) throw new Error('cannot find the project root (package.json) above this script');
-    dir = parent;
-  }
-  return dir;
-}
-
 const USAGE = `usage: generate-exports [--shape NAME --out DIR] [--seed S] [--leads N] [--as-of YYYY-MM-DD]
 With no arguments, regenerates fixtures/exports/<shape> for every shape:
   ${SHAPES.join(', ')}`;
@@ -1890,38 +1879,14 @@ export function parseCli(argv: readonly string[]): ExportOptions[] {
   }
   if (values.out === undefined) throw new Error('--out: expected the folder to write into');
   const bundled = BUNDLED.find((b) => b.shape === shape)!;
-  const integer = (name: string, text: string | undefined, fallback: number): number => {
-    if (text === undefined) return fallback;
-    if (!/^\d+$/.test(text)) throw new Error(`--${name}: expected a whole number, got "${text}"`);
-    return Number(text);
-  };
-  const asOf = values['as-of'] ?? bundled.asOf;
-  if (Number.isNaN(dayOf(asOf))) throw new Error(`--as-of: expected a date YYYY-MM-DD, got "${asOf}"`);
-  const leads = integer('leads', values.leads, bundled.leads);
+  const asOf = asOfOption(values['as-of'], bundled.asOf);
+  const leads = wholeNumber('leads', values.leads, bundled.leads);
   if (leads < 10) throw new Error('--leads: expected 10 or more');
-  return [{ shape, seed: integer('seed', values.seed, bundled.seed) >>> 0, leads, asOf, out: resolve(values.out) }];
+  return [{ shape, seed: wholeNumber('seed', values.seed, bundled.seed) >>> 0, leads, asOf, out: resolve(values.out) }];
 }
 
-class UsageHelp extends Error {}
-
-function main(): void {
-  let runs: ExportOptions[];
-  try {
-    runs = parseCli(process.argv.slice(2));
-  } catch (error) {
-    if (error instanceof UsageHelp) {
-      process.stdout.write(USAGE + '\n');
-      return;
-    }
-    process.stderr.write(`generate-exports: ${(error as Error).message}\n${USAGE}\n`);
-    process.exitCode = 2;
-    return;
-  }
-  for (const options of runs) {
-    const x = generateExport(options);
-    const parts = [x.leads && `${x.leads.records} leads`, x.deals && `${x.deals.records} deals (${x.deals.won} won, ${x.deals.wonRevenue})`].filter(Boolean);
-    process.stderr.write(`${options.shape}: ${parts.join(', ')} → ${options.out}\n`);
-  }
-}
-
-if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) main();
+runGenerator(import.meta.url, 'generate-exports', USAGE, parseCli, (options) => {
+  const x = generateExport(options);
+  const parts = [x.leads && `${x.leads.records} leads`, x.deals && `${x.deals.records} deals (${x.deals.won} won, ${x.deals.wonRevenue})`].filter(Boolean);
+  process.stderr.write(`${options.shape}: ${parts.join(', ')} → ${options.out}\n`);
+});

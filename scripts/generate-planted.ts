@@ -35,10 +35,10 @@
  * about as often as the qualified ones; Paid Social's flood shows per channel, not in that total.
  * Rows are written in batches of about 1 MB and only counts are kept. Same options → same bytes.
  */
-import { closeSync, existsSync, mkdirSync, openSync, writeFileSync, writeSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { closeSync, mkdirSync, openSync, writeFileSync, writeSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { asOfOption, projectRoot, runGenerator, UsageHelp, wholeNumber } from './cli.js';
 import { DAY_MS, Rng, dayOf } from './random.js';
 
 // ---------------------------------------------------------------- options and the record of what was planted
@@ -582,17 +582,6 @@ export function writeRubric(dir: string): void {
   writeFileSync(join(dir, 'rubric.yml'), RUBRIC_YAML);
 }
 
-/** The project root: the nearest folder above this script holding package.json. */
-function projectRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, 'package.json'))) {
-    const parent = dirname(dir);
-    if (parent === dir) throw new Error('cannot find the project root (package.json) above this script');
-    dir = parent;
-  }
-  return dir;
-}
-
 const USAGE = `usage: generate-planted [--scenario planted|control|sales-gap --out DIR] [--leads N] [--seed S] [--as-of YYYY-MM-DD]
 With no arguments, writes fixtures/planted/{planted,control,sales-gap}/ and fixtures/planted/rubric.yml.
 With --out, writes leads.csv, deals.csv, planted.json and rubric.yml into DIR.`;
@@ -627,42 +616,16 @@ export function parseCli(argv: readonly string[]): Run[] {
   }
   if (values.out === undefined) throw new Error('--out: expected the folder to write into');
   const bundled = BUNDLED.find((b) => b.scenario === scenario)!;
-  const integer = (name: string, text: string | undefined, fallback: number): number => {
-    if (text === undefined) return fallback;
-    if (!/^\d+$/.test(text)) throw new Error(`--${name}: expected a whole number, got "${text}"`);
-    return Number(text);
-  };
-  const asOf = values['as-of'] ?? bundled.asOf;
-  if (Number.isNaN(dayOf(asOf))) throw new Error(`--as-of: expected a date YYYY-MM-DD, got "${asOf}"`);
-  const leads = integer('leads', values.leads, bundled.leads);
+  const asOf = asOfOption(values['as-of'], bundled.asOf);
+  const leads = wholeNumber('leads', values.leads, bundled.leads);
   if (leads < 1) throw new Error('--leads: expected 1 or more');
   const out = resolve(values.out);
-  return [{ options: { scenario, leads, seed: integer('seed', values.seed, bundled.seed) >>> 0, asOf, out }, rubricDir: out }];
+  return [{ options: { scenario, leads, seed: wholeNumber('seed', values.seed, bundled.seed) >>> 0, asOf, out }, rubricDir: out }];
 }
 
-class UsageHelp extends Error {}
-
-function main(): void {
-  let runs: Run[];
-  try {
-    runs = parseCli(process.argv.slice(2));
-  } catch (error) {
-    if (error instanceof UsageHelp) {
-      process.stdout.write(USAGE + '\n');
-      return;
-    }
-    process.stderr.write(`generate-planted: ${(error as Error).message}\n${USAGE}\n`);
-    process.exitCode = 2;
-    return;
-  }
-  for (const { options, rubricDir } of runs) {
-    const p = generatePlanted(options);
-    writeRubric(rubricDir);
-    const t = p.counts.totals;
-    process.stderr.write(
-      `${options.scenario}: ${t.leads} leads (${t.won} won, ${t.lost} lost, ${t.handedOff} handed off, ${t.stalled} stalled) → ${options.out}\n`,
-    );
-  }
-}
-
-if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) main();
+runGenerator(import.meta.url, 'generate-planted', USAGE, parseCli, ({ options, rubricDir }) => {
+  const p = generatePlanted(options);
+  writeRubric(rubricDir);
+  const t = p.counts.totals;
+  process.stderr.write(`${options.scenario}: ${t.leads} leads (${t.won} won, ${t.lost} lost, ${t.handedOff} handed off, ${t.stalled} stalled) → ${options.out}\n`);
+});

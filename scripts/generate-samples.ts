@@ -28,10 +28,10 @@
  *   `grades` lists every grade of the preset.
  * - Money is summed in cents and written as a plain number with at most 2 decimals.
  */
-import { closeSync, existsSync, mkdirSync, openSync, writeFileSync, writeSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { closeSync, mkdirSync, openSync, writeFileSync, writeSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { asOfOption, projectRoot, runGenerator, UsageHelp, wholeNumber } from './cli.js';
 import { DAY_MS, Rng, dayOf } from './random.js';
 
 // ---------------------------------------------------------------- options and the record of what was planted
@@ -1400,17 +1400,6 @@ export function generate(options: GenerateOptions): Expected {
   return expected;
 }
 
-/** The project root: the nearest folder above this script holding package.json. */
-function projectRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, 'package.json'))) {
-    const parent = dirname(dir);
-    if (parent === dir) throw new Error('cannot find the project root (package.json) above this script');
-    dir = parent;
-  }
-  return dir;
-}
-
 const USAGE = `usage: generate-samples [--preset hubspot|salesforce|pipedrive --out DIR] [--leads N] [--seed S]
                         [--as-of YYYY-MM-DD] [--clean]
 With no arguments, regenerates fixtures/samples/{hubspot,salesforce,pipedrive}.`;
@@ -1440,20 +1429,14 @@ export function parseCli(argv: readonly string[]): GenerateOptions[] {
   }
   if (values.out === undefined) throw new Error('--out: expected the folder to write into');
   const sample = SAMPLES.find((s) => s.preset === preset)!;
-  const integer = (name: string, text: string | undefined, fallback: number): number => {
-    if (text === undefined) return fallback;
-    if (!/^\d+$/.test(text)) throw new Error(`--${name}: expected a whole number, got "${text}"`);
-    return Number(text);
-  };
-  const asOf = values['as-of'] ?? sample.asOf;
-  if (Number.isNaN(dayOf(asOf))) throw new Error(`--as-of: expected a date YYYY-MM-DD, got "${asOf}"`);
-  const leads = integer('leads', values.leads, sample.leads);
+  const asOf = asOfOption(values['as-of'], sample.asOf);
+  const leads = wholeNumber('leads', values.leads, sample.leads);
   if (leads < 1) throw new Error('--leads: expected 1 or more');
   return [
     {
       preset,
       leads,
-      seed: integer('seed', values.seed, sample.seed) >>> 0,
+      seed: wholeNumber('seed', values.seed, sample.seed) >>> 0,
       asOf,
       out: resolve(values.out),
       clean: values.clean === true,
@@ -1461,29 +1444,11 @@ export function parseCli(argv: readonly string[]): GenerateOptions[] {
   ];
 }
 
-class UsageHelp extends Error {}
-
-function main(): void {
-  let runs: GenerateOptions[];
-  try {
-    runs = parseCli(process.argv.slice(2));
-  } catch (error) {
-    if (error instanceof UsageHelp) {
-      process.stdout.write(USAGE + '\n');
-      return;
-    }
-    process.stderr.write(`generate-samples: ${(error as Error).message}\n${USAGE}\n`);
-    process.exitCode = 2;
-    return;
-  }
-  for (const options of runs) {
-    const began = performance.now();
-    const x = generate(options);
-    const seconds = ((performance.now() - began) / 1000).toFixed(1);
-    process.stderr.write(
-      `${options.preset}: ${x.leads.used} leads, ${x.deals.used} deals (${x.totals.won} won, $${x.totals.wonRevenue.toLocaleString('en-US')}) → ${options.out} in ${seconds} s\n`,
-    );
-  }
-}
-
-if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) main();
+runGenerator(import.meta.url, 'generate-samples', USAGE, parseCli, (options) => {
+  const began = performance.now();
+  const x = generate(options);
+  const seconds = ((performance.now() - began) / 1000).toFixed(1);
+  process.stderr.write(
+    `${options.preset}: ${x.leads.used} leads, ${x.deals.used} deals (${x.totals.won} won, $${x.totals.wonRevenue.toLocaleString('en-US')}) → ${options.out} in ${seconds} s\n`,
+  );
+});
