@@ -283,7 +283,14 @@ async function runReports(
   const reports = await build(loaded);
   const rules = [...o.failOn.map(parseRule), ...rubricRules(loaded.rubric.alerts)];
   const alerts = checkAlerts(rules, reports);
-  const result: AuditResult = { asOf: isoDate(options.asOf), inputs: loaded.data.inputs, reports, verdict: verdicts(loaded.data), alerts };
+  const result: AuditResult = {
+    asOf: isoDate(options.asOf),
+    inputs: loaded.data.inputs,
+    reports,
+    verdict: verdicts(loaded.data),
+    alerts,
+    run: { rubric: loaded.rubricFile ?? null, preset: loaded.preset ?? 'generic' },
+  };
   const format = o.format as FormatName;
   const renderer = await renderers[format]();
   const render = (r: AuditResult, toTerminal: boolean) =>

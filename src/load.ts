@@ -80,6 +80,10 @@ export interface Loaded {
   readonly implausible?: readonly Implausible[];
   /** How each file was read (delimiter, encoding, header names, escapes): to read it again alike. */
   readonly csv?: { readonly leads: CsvOptions; readonly deals: CsvOptions };
+  /** The rubric file in use (given or found), or undefined when the preset alone is the rubric. */
+  readonly rubricFile?: string;
+  /** The preset the rubric starts from. */
+  readonly preset?: string;
 }
 
 /** Looked for in the working directory when `--rubric` is not given (SPEC §3.2). */
@@ -229,7 +233,7 @@ export async function load(options: LoadOptions): Promise<Loaded> {
     ...(deals === null ? [] : implausibleDeals(deals.plan, deals.read.deals, options.asOf)),
   ];
   warnings.push(...implausible.map((x) => x.warning));
-  return { ...classifyAll(options, rubric, leads, deals, spendIn, notices, warnings), implausible, csv: { leads: leadCsv, deals: dealCsv } };
+  return { ...classifyAll(options, rubric, leads, deals, spendIn, notices, warnings), implausible, csv: { leads: leadCsv, deals: dealCsv }, rubricFile: rubricPath, preset };
 }
 
 /** One file given as two of the inputs (leads, deals, --spend, --rubric) is a mistake: exit 2. */

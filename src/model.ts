@@ -212,4 +212,6 @@ export interface AuditResult {
   /** The verdict lines of a run with leads (docs/verdicts.md); empty otherwise. */
   readonly verdict: readonly Verdict[];
   readonly alerts: readonly FiredAlert[];
+  /** What made it, for a report's footer: the rubric file (null when the preset alone was used) and the preset. */
+  readonly run?: { readonly rubric: string | null; readonly preset: string };
 }
