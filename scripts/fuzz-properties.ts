@@ -38,7 +38,7 @@ export interface Seen {
 export async function readBytes(bytes: Buffer, options: { chunkSize?: number; delimiter?: string; encoding?: string } = {}): Promise<Seen> {
   const records: Seen['records'] = [];
   let header: CsvHeader | undefined;
-  const info = await readCsv('-', { ...options, stdin: async () => bytes }, (h) => {
+  const info = await readCsv('-', { ...options, whole: async () => bytes }, (h) => {
     header = h;
     records.length = 0;
     return {

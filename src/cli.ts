@@ -2,24 +2,26 @@
  * The command line (SPEC §3): the only module that reads argv, writes stdout/stderr and decides
  * the exit code. Everything else is data in, data out.
  */
-import { closeSync, copyFileSync, existsSync, mkdirSync, openSync, readFileSync, realpathSync, writeSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError, Option } from 'commander';
 import { checkAlerts, parseRule, rubricRules } from './alerts.js';
 import { EXIT, InputError, UsageError, exitCodeOf } from './errors.js';
 import { isoDate, parseDate, today, type DateOrder } from './data/normalize.js';
-import type { CsvOptions } from './io/read-csv.js';
-import { load, type LoadOptions, type Loaded } from './load.js';
+import { keepWhole, type CsvOptions } from './io/read-csv.js';
+import { findDefaultRubric, load, type LoadOptions, type Loaded } from './load.js';
 import type { AuditResult, Report } from './model.js';
 import { renderers, type FormatName, type Pieces } from './render/index.js';
 import { alertText } from './render/format.js';
-import { neutralizeFormula, terminalSafe } from './render/safe.js';
-import { streamPieces, writeSliced, type Out } from './io/write.js';
+import { neutralizeFormula, terminalPieces, terminalSafe } from './render/safe.js';
+import { streamPieces, type Out } from './io/write.js';
+import { abandonAll, checkOutputs, describeCode, replaceFile, replaceFiles, type NamedPath } from './io/replace.js';
 import { progressLine } from './progress.js';
 import { workerReads } from './split.js';
 import type { RunDocument } from './reports/diff.js';
 import { buildReports, REPORT_COMMANDS, type ReportName } from './reports/index.js';
+import { personalHeaders, redacted } from './reports/context.js';
 import { verdicts } from './reports/verdicts.js';
 import { detectPreset } from './rubric/recognize.js';
 import { checkPresetName } from './rubric/resolve.js';
@@ -35,11 +37,20 @@ export interface Io {
 }
 
 function defaultIo(): Io {
-  // \`leadaudit stalls … | head\` closes the pipe early: that is success, not an error (SPEC §3.3).
   process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    // `leadaudit stalls … | head` closes the pipe early: that is success, not an error (README, exit codes).
     if (error.code === 'EPIPE') process.exit(EXIT.ok);
-    throw error;
+    // A full disk (`> report.txt`) or a broken terminal: one line and exit 2, as for a file.
+    process.stderr.write(`leadaudit: error: standard output: cannot write (${describeCode(error.code ?? error.message)})\n`);
+    process.exit(EXIT.usage);
   });
+  // Killed mid-write, a run removes its temporary files; the outputs stay as they were.
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    process.once(signal, () => {
+      abandonAll();
+      process.kill(process.pid, signal);
+    });
+  }
   return { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd(), now: () => new Date() };
 }
 
@@ -194,54 +205,38 @@ function say(io: Io, o: SharedOptions, loaded: Loaded): void {
   for (const warning of loaded.warnings) io.stderr.write(`leadaudit: warning: ${terminalSafe(warning)}\n`);
 }
 
-function inputsOf(o: LoadOptions): string[] {
-  return [o.leads, o.deals, o.rubric, o.spend].filter((f): f is string => f !== undefined && f !== '-');
+/** The files a run reads, named for a refusal: the rubric is the one in use, given or found. */
+function inputsOf(o: LoadOptions, cwd: string): NamedPath[] {
+  const rubric = o.rubric ?? findDefaultRubric(cwd);
+  return [
+    { path: o.leads, role: 'the leads file' },
+    { path: o.deals, role: 'the deals file' },
+    { path: rubric, role: o.rubric === undefined ? 'the rubric this run found' : 'the rubric' },
+    { path: o.spend, role: 'the spend file' },
+  ].filter((f): f is NamedPath => f.path !== undefined);
 }
 
-/** Refuses to write over an input file. */
-function checkOutputPath(path: string, inputs: readonly string[]): void {
-  if (!existsSync(path)) return;
-  const target = realpathSync(path);
-  for (const input of inputs) {
-    if (existsSync(input) && realpathSync(input) === target) throw new UsageError(`${path}: refusing to write the report over an input file`);
-  }
-}
-
-/** Writes a file the user named (-o, --rejects): never over an input, and a bad path is a usage error. */
-function writeOutput(path: string, pieces: Pieces, inputs: readonly string[]): void {
-  checkOutputPath(path, inputs);
-  // The first piece is made before the file is opened: a renderer that fails at once leaves the file as it was.
-  const rest = pieces[Symbol.iterator]();
-  const first = rest.next();
-  try {
-    const fd = openSync(path, 'w');
-    try {
-      for (let piece = first; piece.done !== true; piece = rest.next()) writeSliced(piece.value, (slice) => writeSync(fd, slice));
-    } finally {
-      closeSync(fd);
-    }
-  } catch (error) {
-    // Only the file system's errors are the user's to fix: rows are rendered as they are written.
-    const { code, syscall } = error as NodeJS.ErrnoException;
-    if (syscall === undefined) throw error;
-    throw new UsageError(`${path}: cannot write (${code ?? syscall})`);
-  }
-}
-
-function writeRejects(path: string, loaded: Loaded, inputs: readonly string[]): void {
+/** The rejected rows as CSV, with --redact hashing the cells of a file's email and name columns. */
+function rejectsCsv(loaded: Loaded, redact: boolean): string {
   const rows = loaded.rejects;
   const files = new Set(rows.map((r) => r.file));
-  const headerOf = (file: string) => (file === loaded.leads?.plan.file ? loaded.leads.plan.header.names : loaded.deals?.plan.header.names ?? []);
+  const planOf = (file: string) => (file === loaded.leads?.plan.file ? loaded.leads.plan : file === loaded.deals?.plan.file ? loaded.deals.plan : undefined);
   const width = Math.max(0, ...rows.map((r) => r.cells.length));
-  const names = files.size === 1 ? [...headerOf([...files][0]!)] : Array.from({ length: width }, (_, i) => `cell_${i + 1}`);
+  const names = files.size === 1 ? [...(planOf([...files][0]!)?.header.names ?? [])] : Array.from({ length: width }, (_, i) => `cell_${i + 1}`);
   while (names.length < width) names.push(`cell_${names.length + 1}`);
+  const personalAt = new Map<string, Set<number>>();
+  for (const file of files) {
+    const plan = planOf(file);
+    personalAt.set(file, new Set(redact && plan ? personalHeaders(plan).map((h) => plan.header.names.indexOf(h)) : []));
+  }
   const quote = (text: string) => (/[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text);
   const lines = [[...names, '_file', '_line', '_reason'].map(quote).join(',')];
   for (const r of rows) {
-    const cells = Array.from({ length: names.length }, (_, i) => neutralizeFormula(r.cells[i] ?? ''));
+    const hashed = personalAt.get(r.file)!;
+    const cells = Array.from({ length: names.length }, (_, i) => neutralizeFormula(hashed.has(i) ? redacted(r.cells[i] ?? '') : (r.cells[i] ?? '')));
     lines.push([...cells, r.file, String(r.line), r.reason].map(quote).join(','));
   }
-  writeOutput(path, [`${lines.join('\n')}\n`], inputs);
+  return `${lines.join('\n')}\n`;
 }
 
 /** `audit`: the summary and every report; on screen the stalls list is cut to its worst rows. */
@@ -267,8 +262,45 @@ function readRun(path: string): RunDocument {
   return d as RunDocument;
 }
 
+/** Makes an --out-dir folder (and its parents); a path that cannot be one is the user's to fix. */
+function makeFolder(dir: string, role = '--out-dir'): void {
+  try {
+    mkdirSync(dir, { recursive: true });
+  } catch (error) {
+    throw new UsageError(`${role} ${dir}: cannot make the folder (${describeCode((error as NodeJS.ErrnoException).code ?? String(error))})`);
+  }
+}
+
+/**
+ * Writes a report to standard output. The table is made for a terminal already; any other format
+ * printed to one has the data's escape sequences and control characters removed (a lead named
+ * with ESC or BEL must not drive the terminal), while into a pipe or a file it stays byte-exact.
+ */
+async function toStdout(io: Io, pieces: Pieces, format: FormatName | 'table'): Promise<void> {
+  await streamPieces(io.stdout.isTTY === true && format !== 'table' ? terminalPieces(pieces) : pieces, io.stdout);
+}
+
 /** File name endings by format, for --out-dir. */
 const EXTENSIONS: Record<string, string> = { table: 'txt', csv: 'csv', tsv: 'tsv', json: 'json', md: 'md', html: 'html' };
+
+/**
+ * Refuses what no run may do before anything is read: -o beside --out-dir, an --out-dir that is a
+ * file, an output that is an input (the rubric found, too) or another output.
+ */
+function checkRunOutputs(io: Io, o: SharedOptions, options: LoadOptions): NamedPath[] {
+  if (o.output !== undefined && o.outDir !== undefined) throw new UsageError('-o and --out-dir: choose one (--out-dir writes one file per report)');
+  if (o.outDir !== undefined) {
+    const stat = statSync(resolve(io.cwd, o.outDir), { throwIfNoEntry: false });
+    if (stat !== undefined && !stat.isDirectory()) throw new UsageError(`--out-dir ${o.outDir}: is a file, not a folder`);
+  }
+  const inputs = inputsOf(options, io.cwd);
+  const outputs = [
+    { path: o.output, role: '-o' },
+    { path: o.rejects, role: '--rejects' },
+  ].filter((f): f is NamedPath => f.path !== undefined);
+  checkOutputs(outputs, inputs, io.cwd);
+  return inputs;
+}
 
 async function runReports(
   io: Io,
@@ -276,10 +308,9 @@ async function runReports(
   options: LoadOptions,
   build: (loaded: Loaded) => Report[] | Promise<Report[]>,
 ): Promise<number> {
+  const inputs = checkRunOutputs(io, o, options);
   const loaded = await load(options);
   say(io, o, loaded);
-  const inputs = inputsOf(options);
-  if (o.rejects !== undefined) writeRejects(o.rejects, loaded, inputs);
   const reports = await build(loaded);
   const rules = [...o.failOn.map(parseRule), ...rubricRules(loaded.rubric.alerts)];
   const alerts = checkAlerts(rules, reports);
@@ -300,18 +331,21 @@ async function runReports(
       wide: o.wide ?? false,
       tool: { name: 'leadaudit', version: version() },
     });
+  // Every file is made first and renamed into place together at the end (README, "Output files").
+  const files: { path: string; role: string; pieces: () => Pieces }[] = [];
+  if (o.rejects !== undefined) files.push({ path: o.rejects, role: '--rejects', pieces: () => [rejectsCsv(loaded, options.redact ?? false)] });
   if (o.outDir !== undefined) {
-    // One file per report, named by report and format (SPEC §3.2).
-    mkdirSync(o.outDir, { recursive: true });
-    const written: string[] = [];
+    // One file per report, named by report and format.
     for (const report of reports) {
       const path = join(o.outDir, `${report.name}.${EXTENSIONS[format] ?? format}`);
-      writeOutput(path, render({ ...result, reports: [report] }, false), inputs);
-      written.push(path);
+      files.push({ path, role: '--out-dir', pieces: () => render({ ...result, reports: [report] }, false) });
     }
-    if (!o.quiet) io.stderr.write(`leadaudit: wrote ${written.join(', ')}\n`);
-  } else if (o.output !== undefined) writeOutput(o.output, render(result, false), inputs);
-  else await streamPieces(render(result, true), io.stdout);
+    checkOutputs(files, inputs, io.cwd);
+    makeFolder(o.outDir);
+  } else if (o.output !== undefined) files.push({ path: o.output, role: '-o', pieces: () => render(result, false) });
+  await replaceFiles(files);
+  if (o.outDir !== undefined && !o.quiet) io.stderr.write(`leadaudit: wrote ${files.filter((f) => f.role === '--out-dir').map((f) => terminalSafe(f.path)).join(', ')}\n`);
+  if (o.outDir === undefined && o.output === undefined) await toStdout(io, render(result, true), format);
   for (const a of alerts) io.stderr.write(`leadaudit: alert: ${alertText(a)}\n`);
   return alerts.length > 0 ? EXIT.alert : EXIT.ok;
 }
@@ -428,7 +462,6 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
     const options = loadOptions([leads, deals], o, io, { keepCells: o.withColumns ?? false });
     if (options.leads === undefined) throw new UsageError('score needs a leads file (it scores leads)');
     const { score } = await import('./reports/score.js');
-    const { personalHeaders } = await import('./reports/explain.js');
     exitCode = await runReports(io, o, options, (l) => {
       const hashed = new Set(personalHeaders(l.leads!.plan));
       return score(l.data, o.withColumns ? l.leads!.plan.header.names.map((name, index) => ({ name, index, personal: hashed.has(name) })) : []);
@@ -475,9 +508,12 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
     .option('-q, --quiet', 'no notices on standard error')
     .addHelpText('after', '\nExamples:\n  $ leadaudit diff last-week.json this-week.json\n  $ leadaudit diff runs/2025-06-23.json runs/2025-06-30.json --format md -o changes.md\n')
     .action(async (older: string, newer: string, o: SharedOptions) => {
+      if (o.output !== undefined) checkOutputs([{ path: o.output, role: '-o' }], [{ path: older, role: 'the earlier run' }, { path: newer, role: 'the later run' }], io.cwd);
       const { diffRuns } = await import('./reports/diff.js');
-      const reports = diffRuns(readRun(older), readRun(newer));
-      const result: AuditResult = { asOf: readRun(newer).asOf, inputs: { leads: null, deals: null }, reports, verdict: [], alerts: [] };
+      const earlier = readRun(older);
+      const later = readRun(newer);
+      const reports = diffRuns(earlier, later);
+      const result: AuditResult = { asOf: later.asOf, inputs: { leads: null, deals: null }, reports, verdict: [], alerts: [] };
       const renderer = await renderers[o.format as FormatName]();
       const pieces = renderer(result, {
         color: o.output === undefined && useColor(o, io),
@@ -485,8 +521,8 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
         wide: o.wide ?? false,
         tool: { name: 'leadaudit', version: version() },
       });
-      if (o.output !== undefined) writeOutput(o.output, pieces, [older, newer]);
-      else await streamPieces(pieces, io.stdout);
+      if (o.output !== undefined) await replaceFile(o.output, pieces);
+      else await toStdout(io, pieces, o.format as FormatName);
     });
 
   program
@@ -513,10 +549,14 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
       const leads = o.leads ?? (o.deals !== undefined && dealsArg === undefined ? undefined : leadsArg);
       const deals = o.deals ?? (o.leads !== undefined ? leadsArg : dealsArg);
       if (leads === undefined && deals === undefined) throw new UsageError('init needs a leads export, a deals export, or both');
-      if (leads === '-' || deals === '-') throw new UsageError('init reads each export more than once: give it a file, not standard input (-)');
       const target = resolve(io.cwd, o.output);
       if (existsSync(target) && !o.force) throw new UsageError(`${o.output} already exists; use --force to overwrite it`);
-      const csv: CsvOptions = { delimiter: delimiterOption(o.delimiter), encoding: o.encoding, ...(o.escape === 'backslash' ? { escape: '\\' } : {}) };
+      const inputs = [
+        { path: leads, role: 'the leads file' },
+        { path: deals, role: 'the deals file' },
+      ].filter((f): f is NamedPath => f.path !== undefined);
+      checkOutputs([{ path: o.output, role: '-o' }], inputs, io.cwd);
+      const csv: CsvOptions = { delimiter: delimiterOption(o.delimiter), encoding: o.encoding, whole: keepWhole(), ...(o.escape === 'backslash' ? { escape: '\\' } : {}) };
       const { readInitFile } = await import('./init-read.js');
       const leadFile = leads === undefined ? undefined : await readInitFile(leads, 'leads', csv);
       const dealFile = deals === undefined ? undefined : await readInitFile(deals, 'deals', csv);
@@ -526,7 +566,7 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
       const presetWhy =
         o.preset !== undefined ? 'chosen with --preset' : detected.evidence.length > 0 ? `detected from the headers ${detected.evidence.slice(0, 4).map((h) => JSON.stringify(h)).join(', ')}` : 'no CRM\'s own headers found';
       const text = initRubric({ preset, presetWhy, leads: leadFile, deals: dealFile, today: isoDate(today(io.now())) });
-      writeOutput(target, [text], [leads, deals].filter((f): f is string => f !== undefined));
+      await replaceFile(target, [text]);
       if (!o.quiet) {
         const files = [leads, deals].filter((f): f is string => f !== undefined);
         const args = leads === undefined ? ['--deals', ...files] : files;
@@ -557,12 +597,10 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
   ).action(async (dir: string | undefined, o: SharedOptions) => {
     const root = join(packageRoot(), SAMPLE.dir);
     if (dir !== undefined) {
-      mkdirSync(dir, { recursive: true });
-      for (const file of [SAMPLE.leads, SAMPLE.deals, SAMPLE.rubric]) {
-        const target = join(dir, file);
-        if (existsSync(target)) throw new UsageError(`${target} already exists; choose an empty folder`);
-        copyFileSync(join(root, file), target);
-      }
+      const files = [SAMPLE.leads, SAMPLE.deals, SAMPLE.rubric].map((file) => ({ path: join(dir, file), pieces: () => [readFileSync(join(root, file), 'utf8')] }));
+      for (const { path } of files) if (existsSync(path)) throw new UsageError(`${path} already exists; choose an empty folder`);
+      makeFolder(dir, 'demo');
+      await replaceFiles(files);
       io.stdout.write(`wrote ${SAMPLE.leads}, ${SAMPLE.deals} and ${SAMPLE.rubric} to ${resolve(dir)}\nnext: cd ${dir} && leadaudit audit ${SAMPLE.leads} ${SAMPLE.deals}\n`);
       return;
     }

@@ -96,12 +96,12 @@ export interface Recognition {
 /** What recognition makes of the files a run read, with the rubric's own names tried first (for `check`). */
 export async function recognizeInputs(loaded: Loaded, options: LoadOptions): Promise<Recognition> {
   const csvOf = (which: 'leads' | 'deals'): CsvOptions => {
-    const { delimiter, encoding, names, escape } = loaded.csv?.[which] ?? { delimiter: options.delimiter, encoding: options.encoding };
-    return { delimiter, encoding, names, escape };
+    const { delimiter, encoding, names, escape, whole } = loaded.csv?.[which] ?? { delimiter: options.delimiter, encoding: options.encoding };
+    return { delimiter, encoding, names, escape, whole };
   };
   const names = (columns: Partial<Record<string, ColumnChoice>>) => Object.fromEntries(Object.entries(columns).map(([f, c]) => [f, c?.candidates ?? []]));
   const side = async (file: string | undefined, which: 'leads' | 'deals') => {
-    if (file === undefined || file === '-') return undefined;
+    if (file === undefined) return undefined;
     const read = await readForInit(file, which, csvOf(which), { keys: false });
     const columns = which === 'leads' ? loaded.rubric.leads.columns : loaded.rubric.deals.columns;
     const rules = (which === 'leads' ? LEAD_RULES : DEAL_RULES) as Record<string, (typeof LEAD_RULES)['id']>;

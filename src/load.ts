@@ -6,7 +6,7 @@
 import { existsSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError, UsageError } from './errors.js';
-import { readCsv, type CsvHeader, type CsvInfo, type CsvOptions, type CsvSink } from './io/read-csv.js';
+import { keepWhole, readCsv, type CsvHeader, type CsvInfo, type CsvOptions, type CsvSink } from './io/read-csv.js';
 import { classifyLeads, leadGetter, leadJoinKeys, NO_SOURCE, type ClassifiedLeads } from './data/classify.js';
 import { OUTCOMES, Rows, type DealTable, type LeadColumns, type LeadTable, type RowList } from './data/table.js';
 import { dealsMatchingLead, joinDeals, type Joined, type SharedMode } from './data/join.js';
@@ -26,7 +26,7 @@ import {
 } from './data/map.js';
 import { isoDate, numberFormatOf, numberFormatWarning, parseAmount, type DateOrder } from './data/normalize.js';
 import type { ClassifiedLead, Deal, FileAccounting } from './model.js';
-import type { AuditData, Caveats, Grouping, JoinFacts } from './reports/context.js';
+import { personalHeaders, PERSONAL_FIELDS, redacted, type AuditData, type Caveats, type Grouping, type JoinFacts } from './reports/context.js';
 import { newestDate, staleAsOfWarning, unreachableStages, unreachableWarning } from './data/caveats.js';
 import { detectPreset } from './rubric/recognize.js';
 import { fileShape, resolveRubric, type EscapeName, type Rubric } from './rubric/resolve.js';
@@ -89,7 +89,7 @@ export interface Loaded {
 /** Looked for in the working directory when `--rubric` is not given (SPEC §3.2). */
 export const DEFAULT_RUBRICS = ['leadaudit.yml', 'leadaudit.yaml', 'leadaudit.json'];
 
-function findDefaultRubric(cwd: string = process.cwd()): string | undefined {
+export function findDefaultRubric(cwd: string = process.cwd()): string | undefined {
   return DEFAULT_RUBRICS.map((name) => join(cwd, name)).find((path) => existsSync(path));
 }
 
@@ -147,14 +147,13 @@ export async function load(options: LoadOptions): Promise<Loaded> {
     throw new UsageError(`--since ${isoDate(options.since)} is after --until ${isoDate(options.until)}`);
   }
   checkDistinctInputs(options);
-  let stdinBytes: Promise<Buffer> | undefined;
   const csvOptions: CsvOptions = {
     chunkSize: options.chunkSize,
     delimiter: options.delimiter,
     encoding: options.encoding,
     onProgress: options.onProgress,
-    // Standard input can be read once only; both the header peek and the read use these bytes.
-    stdin: () => (stdinBytes ??= options.stdin ? options.stdin() : readAll(process.stdin)),
+    // Standard input and pipes can be read once only; the header peek, the read and check's second read share the bytes.
+    whole: keepWhole(options.stdin),
   };
 
   const notices: string[] = [];
@@ -269,12 +268,6 @@ function finishFile(accounting: Accounting, read: number, strict: boolean, warni
   }
 }
 
-async function readAll(stream: NodeJS.ReadableStream): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of stream) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks);
-}
-
 /** 0, 1, …, n − 1: every row of a table (`Uint32Array.from` with a function is ~20× slower). */
 function allRows(n: number): Uint32Array {
   const rows = new Uint32Array(n);
@@ -377,7 +370,7 @@ function classifyAll(
     };
   }
 
-  const group = grouping(options.by, leadsIn ? { plan: leadsIn.plan, table: leadsIn.read.leads } : undefined, dealsIn ? { plan: dealsIn.plan, table: dealsIn.read.deals } : undefined);
+  const group = grouping(options.by, options.redact ?? false, leadsIn ? { plan: leadsIn.plan, table: leadsIn.read.leads } : undefined, dealsIn ? { plan: dealsIn.plan, table: dealsIn.read.deals } : undefined);
   const spend = spendIn === null ? null : matchSpend(spendIn, classified, group, warnings);
   if (leadsIn === null && group.explicit && group.ofDeal === undefined) {
     throw new UsageError(`--by ${options.by}: a deals-only run groups deals by owner, stage or a column of the deals file`);
@@ -460,7 +453,12 @@ function inWindow(day: number, options: LoadOptions): boolean {
 }
 
 /** The --by grouping (SPEC §3.2): channel (default), source, owner, grade, or a column. */
-function grouping(by: string | undefined, leads: { plan: ColumnPlan; table: LeadTable } | undefined, deals: { plan: ColumnPlan; table: DealTable } | undefined): Grouping {
+function grouping(
+  by: string | undefined,
+  redact: boolean,
+  leads: { plan: ColumnPlan; table: LeadTable } | undefined,
+  deals: { plan: ColumnPlan; table: DealTable } | undefined,
+): Grouping {
   const none = (text: string) => (text === '' ? NO_SOURCE : text);
   switch (by) {
     case undefined:
@@ -477,12 +475,16 @@ function grouping(by: string | undefined, leads: { plan: ColumnPlan; table: Lead
     default: {
       const leadGet = leads ? leadGetter(leads.plan, by) : undefined;
       const dealGet = deals ? dealGetter(deals.plan, by) : undefined;
+      // Grouped by a person's email or name, --redact shows each group as its hash.
+      const isPersonal = (plan: ColumnPlan | undefined) =>
+        plan !== undefined && [...PERSONAL_FIELDS, ...personalHeaders(plan)].some((name) => name.toLowerCase() === by.toLowerCase());
+      const shown = (text: string, plan: ColumnPlan | undefined) => none(redact && isPersonal(plan) ? redacted(text.trim()) : text.trim());
       return {
         key: by,
         label: by,
         explicit: true,
-        ofLead: (c) => none((leadGet?.({ c: leads!.table.c, i: c.lead.index, channel: c.channel }) ?? '').trim()),
-        ofDeal: dealGet ? (d) => none(dealGet({ c: deals!.table.c, i: d.index }).trim()) : undefined,
+        ofLead: (c) => shown(leadGet?.({ c: leads!.table.c, i: c.lead.index, channel: c.channel }) ?? '', leads?.plan),
+        ofDeal: dealGet ? (d) => shown(dealGet({ c: deals!.table.c, i: d.index }), deals?.plan) : undefined,
       };
     }
   }

@@ -488,11 +488,11 @@ describe('one file given as two inputs, or an output over an input: exit 2, noth
   it('-o, --rejects or --out-dir onto an input', () => {
     const { dir, leads } = copy();
     const before = readFileSync(leads, 'utf8');
-    expectError(run([...audit(leads), '-o', leads]), 2, /leads\.csv: refusing to write the report over an input file$/);
-    expectError(run([...audit(leads), '--rejects', leads]), 2, /leads\.csv: refusing to write the report over an input file$/);
+    expectError(run([...audit(leads), '-o', leads]), 2, /-o \S*leads\.csv: is the leads file \(\S*leads\.csv\); refusing to write over it/);
+    expectError(run([...audit(leads), '--rejects', leads]), 2, /--rejects \S*leads\.csv: is the leads file \(\S*leads\.csv\); refusing to write over it/);
     const spend = join(dir, 'sources.json');
     writeFileSync(spend, 'channel,spend\nweb,100\n');
-    expectError(run([...audit(leads), '--spend', spend, '--out-dir', dir]), 2, /sources\.json: refusing to write the report over an input file$/);
+    expectError(run([...audit(leads), '--spend', spend, '--out-dir', dir]), 2, /--out-dir \S*sources\.json: is the spend file \(\S*sources\.json\); refusing to write over it/);
     expect(readFileSync(leads, 'utf8')).toBe(before);
     expect(readFileSync(spend, 'utf8')).toBe('channel,spend\nweb,100\n');
   });

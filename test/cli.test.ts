@@ -94,7 +94,7 @@ describe('exit codes and messages', () => {
     writeFileSync(leads, readFileSync(join(root, edge('leads.csv'))));
     const r = run(['sources', leads, '-o', leads]);
     expect(r.code).toBe(2);
-    expectOneLineError(r.stderr, /refusing to write the report over an input file/);
+    expectOneLineError(r.stderr, /-o \S+leads\.csv: is the leads file \(\S+leads\.csv\); refusing to write over it/);
     expect(readFileSync(leads, 'utf8')).toBe(readFileSync(join(root, edge('leads.csv')), 'utf8'));
   });
 
@@ -103,10 +103,10 @@ describe('exit codes and messages', () => {
     const files = [edge('leads.csv'), edge('deals.csv'), '--as-of', '2025-06-30', '--quiet'];
     const missing = run(['audit', ...files, '--format', 'json', '-o', join(dir, 'no', 'such', 'dir', 'out.json')]);
     expect(missing.code).toBe(2);
-    expectOneLineError(missing.stderr, /out\.json: cannot write \(ENOENT\)/);
+    expectOneLineError(missing.stderr, /out\.json: cannot write \(no such folder, ENOENT\); nothing was written$/);
     const folder = run(['score', ...files, '--format', 'csv', '-o', dir]);
     expect(folder.code).toBe(2);
-    expectOneLineError(folder.stderr, /: cannot write \(EISDIR\)/);
+    expectOneLineError(folder.stderr, /: cannot write \(is a folder, EISDIR\); the old file is unchanged$/);
   });
 
   it('--fail-on exits 3 with the report still written; a malformed rule is exit 2 quoting it', () => {
@@ -409,9 +409,14 @@ describe('review mends seen from the command line', () => {
     expect(r.stdout).not.toMatch(/2024-02-01/);
   });
 
-  it('init refuses standard input, which it would read more than once', () => {
-    const r = run(['init', '-'], { input: 'id,email\n1,a@b.co\n' });
-    expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/init reads each export more than once: give it a file, not standard input/);
+  it('init reads standard input (kept once, read as often as init needs), and check then reads it too', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'leadaudit-init-stdin-'));
+    const leads = readFileSync(join(root, 'fixtures/samples/hubspot/contacts.csv'), 'utf8');
+    const r = run(['init', '-'], { input: leads, cwd: dir });
+    expect(r.code, r.stderr).toBe(0);
+    expect(readFileSync(join(dir, 'leadaudit.yml'), 'utf8')).toMatch(/^preset: hubspot$/m);
+    const checked = run(['check', '-', '--as-of', '2025-06-30', '--format', 'json'], { input: leads, cwd: dir });
+    expect(checked.code, checked.stderr).toBe(0);
+    expect((JSON.parse(checked.stdout) as { inputs: { leads: { used: number } } }).inputs.leads.used).toBe(600);
   });
 });

@@ -17,7 +17,7 @@
  * alone; a file without a header row is read with the names given (CsvOptions.names), and one
  * whose first row looks like data without them is refused (headerLooksLikeData).
  */
-import { closeSync, createReadStream, openSync, readSync, statSync } from 'node:fs';
+import { closeSync, createReadStream, openSync, readSync, statSync, type Stats } from 'node:fs';
 import { TextDecoder } from 'node:util';
 import { parse as csvParse } from 'csv-parse';
 import { parse as csvParseSync } from 'csv-parse/sync';
@@ -30,8 +30,12 @@ export interface CsvOptions {
   readonly encoding?: string;
   /** Bytes per read; tests vary it to prove chunking never changes the records. */
   readonly chunkSize?: number;
-  /** Standard input's bytes, when the file is `-`. */
-  readonly stdin?: () => Promise<Buffer>;
+  /**
+   * The whole bytes of an input that cannot be read in place: standard input (`-`), a pipe, process
+   * substitution (`<(cat leads.csv)`). Such an input can be read only once, so the caller keeps
+   * the bytes for every later read of it (see `readWhole`); by default each call reads it anew.
+   */
+  readonly whole?: (file: string) => Promise<Buffer>;
   /** Told after each chunk how far the read is (for a progress line on a terminal). */
   readonly onProgress?: (progress: { file: string; bytes: number; total: number; records: number; done: boolean }) => void;
   /**
@@ -314,8 +318,11 @@ export async function readCsv(
   options: CsvOptions,
   begin: (header: CsvHeader) => CsvSink,
 ): Promise<CsvInfo> {
-  const bytes = file === '-' ? await readStdin(options) : undefined;
-  const size = bytes === undefined ? checkReadable(file) : bytes.length;
+  // A pipe or a device (process substitution, /dev/stdin) is read whole: a positioned read of a
+  // pipe fails with ESPIPE, and it can be read only once.
+  const stat = file === '-' ? undefined : checkReadable(file);
+  const bytes = stat === undefined || !stat.isFile() ? await (options.whole ?? readWhole)(file) : undefined;
+  const size = bytes === undefined ? stat!.size : bytes.length;
   const forced = options.encoding === undefined ? undefined : checkEncoding(options.encoding);
   try {
     return await readOnce(file, bytes, size, options, forced, false, begin);
@@ -333,8 +340,34 @@ export function displayName(file: string): string {
   return file === '-' ? 'stdin' : file;
 }
 
-/** Fails clearly on a missing file or a folder; returns the file's size in bytes. */
-function checkReadable(file: string): number {
+/**
+ * A `whole` for a run that reads its inputs more than once (a header peek, then the read; `init`
+ * and `check` read a file again): each input that cannot be read in place is read once and kept.
+ * `stdin` stands in for standard input (tests).
+ */
+export function keepWhole(stdin?: () => Promise<Buffer>): (file: string) => Promise<Buffer> {
+  const kept = new Map<string, Promise<Buffer>>();
+  return (file) => {
+    let bytes = kept.get(file);
+    if (bytes === undefined) kept.set(file, (bytes = file === '-' && stdin !== undefined ? stdin() : readWhole(file)));
+    return bytes;
+  };
+}
+
+/** All the bytes of standard input (`-`) or a pipe, read from start to end. */
+export async function readWhole(file: string): Promise<Buffer> {
+  const stream = file === '-' ? process.stdin : createReadStream(file);
+  const chunks: Buffer[] = [];
+  try {
+    for await (const chunk of stream) chunks.push(chunk as Buffer);
+  } catch (error) {
+    throw new InputError(`${displayName(file)}: cannot read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+  }
+  return Buffer.concat(chunks);
+}
+
+/** Fails clearly on a missing file or a folder; returns what the file is. */
+function checkReadable(file: string): Stats {
   let stat;
   try {
     stat = statSync(file);
@@ -343,14 +376,7 @@ function checkReadable(file: string): number {
     throw new InputError(code === 'ENOENT' ? `${file}: no such file` : `${file}: cannot read (${code ?? String(error)})`);
   }
   if (stat.isDirectory()) throw new InputError(`${file}: is a directory, not a CSV file`);
-  return stat.size;
-}
-
-async function readStdin(options: CsvOptions): Promise<Buffer> {
-  if (options.stdin) return options.stdin();
-  const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks);
+  return stat;
 }
 
 const ENCODINGS = ['utf-8', 'utf-16le', 'utf-16be', 'windows-1252', 'latin1', 'iso-8859-15', 'macintosh'];

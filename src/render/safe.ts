@@ -34,6 +34,24 @@ export function terminalSafe(text: string): string {
   return text.replace(ESCAPE_SEQUENCE, '').replace(BREAKS, ' ').replace(CONTROLS, '');
 }
 
+/** Every control but the line feed and tab a text format is made of (and CR before LF). */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const TEXT_CONTROLS = /\r(?!\n)|[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
+
+/**
+ * A whole output (CSV, JSON, HTML…) fit for a terminal: escape sequences and control characters
+ * removed, its own line breaks and tabs kept. Made for a piece of output, not a cell.
+ */
+export function terminalText(text: string): string {
+  if (!UNSAFE.test(text)) return text;
+  return text.replace(ESCAPE_SEQUENCE, '').replace(TEXT_CONTROLS, '');
+}
+
+/** `terminalText` over an output's pieces, as they are made. */
+export function* terminalPieces(pieces: Iterable<string>): Generator<string> {
+  for (const piece of pieces) yield terminalText(piece);
+}
+
 /**
  * First characters that make a spreadsheet treat a cell as a formula (CWE-1236): `= + - @`, TAB
  * and CR, plus the full-width `＝ ＋ － ＠` that some spreadsheets normalize to them.

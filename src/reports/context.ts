@@ -5,6 +5,7 @@ import type { Rubric } from '../rubric/resolve.js';
 import type { SharedMode } from '../data/join.js';
 import type { Rows } from '../data/table.js';
 import type { UnreachableStage } from '../data/caveats.js';
+import type { ColumnPlan } from '../data/map.js';
 
 export interface AuditData {
   readonly rubric: Rubric;
@@ -77,9 +78,22 @@ let nodeCrypto: typeof import('node:crypto') | undefined;
  * is the same token in every report and run, and can still be joined across them.
  */
 export function personal(data: AuditData, value: string): string {
-  if (!data.redact || value === '') return value;
+  return data.redact ? redacted(value) : value;
+}
+
+/** The --redact token of a person's email or name (empty stays empty). */
+export function redacted(value: string): string {
+  if (value === '') return value;
   nodeCrypto ??= createRequire(import.meta.url)('node:crypto') as typeof import('node:crypto');
   return `anon-${nodeCrypto.createHash('sha256').update(value.trim().toLowerCase()).digest('hex').slice(0, 10)}`;
+}
+
+/** The fields that hold a person's email or name: hashed with --redact wherever they show. */
+export const PERSONAL_FIELDS = ['email', 'name', 'firstName', 'lastName'] as const;
+
+/** The headers of a file that hold emails and names (as mapped), for --redact. */
+export function personalHeaders(plan: ColumnPlan): string[] {
+  return PERSONAL_FIELDS.flatMap((f) => (plan.fields[f] === undefined ? [] : [plan.header.names[plan.fields[f]!]!]));
 }
 
 

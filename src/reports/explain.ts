@@ -10,7 +10,7 @@ import type { ColumnPlan } from '../data/map.js';
 import type { LeadTable } from '../data/table.js';
 import type { ClassifiedLead, Report, Row } from '../model.js';
 import { conditionFields } from '../rubric/conditions.js';
-import { column, personal, plural, type AuditData, type JoinFacts } from './context.js';
+import { column, personal, personalHeaders, PERSONAL_FIELDS, plural, type AuditData, type JoinFacts } from './context.js';
 
 const date = (day: number): string | null => (Number.isNaN(day) ? null : isoDate(day));
 
@@ -25,17 +25,12 @@ export function findLead(data: AuditData, id: string): ClassifiedLead {
   throw new UsageError(`no lead with id or email "${want}"${near.length > 0 ? `; closest ids: ${near.join(', ')}` : ''}`);
 }
 
-/** The headers of the lead file that hold emails and names (as mapped), for --redact. */
-export function personalHeaders(plan: ColumnPlan): string[] {
-  return (['email', 'name', 'firstName', 'lastName'] as const).flatMap((f) => (plan.fields[f] === undefined ? [] : [plan.header.names[plan.fields[f]!]!]));
-}
-
 export function explain(data: AuditData, plan: ColumnPlan, table: LeadTable, id: string): Report[] {
   const c = findLead(data, id);
   const { rubric } = data;
   const view = { c: table.c, i: c.lead.index, channel: c.channel };
   // Fields that hold a person's email or name are hashed with --redact, wherever they show.
-  const personalFields = new Set(['email', 'name', 'firstName', 'lastName', ...personalHeaders(plan)]);
+  const personalFields = new Set<string>([...PERSONAL_FIELDS, ...personalHeaders(plan)]);
   const read = (field: string): string => {
     const value = leadGetter(plan, field)?.(view) ?? '';
     return personalFields.has(field) ? personal(data, value) : value;
