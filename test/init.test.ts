@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { profileRows } from '../src/data/profile.js';
@@ -117,6 +118,30 @@ describe('init from values', () => {
     expect(rubric.alerts).toBeUndefined();
     expect(Object.keys(parse(text))).not.toContain('alerts');
     expect(text).not.toMatch(/^alerts:/m);
+  });
+
+  it('header and cell text never becomes YAML syntax: any header, source, status or stage text stays data (property)', () => {
+    // Text built from the characters that end a line, a comment, a key or a flow collection.
+    const hostile = fc.string({ unit: 'binary', maxLength: 8 });
+    const piece = fc.constantFrom('\n', '\r', '\r\n', '\u2028', '\u0085', '#', ': ', '- ', '"', "'", '{', '}', '[', ']', ',', '\\', 'alerts:', '&a', '*a', '!!js', ' ', 'Web');
+    const text = fc.array(fc.oneof(piece, hostile), { minLength: 1, maxLength: 6 }).map((parts) => parts.join(''));
+    fc.assert(
+      fc.property(text, text, text, (header, source, stage) => {
+        const leadRows = Array.from({ length: 12 }, (_, i) => [`L${i}`, i % 2 === 0 ? source : 'Web', i % 3 === 0 ? stage : 'New', day(i)]);
+        const dealRows = Array.from({ length: 12 }, (_, i) => [`D${i}`, `L${i}`, i % 2 === 0 ? stage : 'Closed Won', String(100 * i)]);
+        const leads = file('l.csv', 'leads', ['id', 'Lead Source', 'Lead Status', header === 'id' ? 'x' : header], leadRows);
+        const deals = file('d.csv', 'deals', ['Deal ID', 'Contact ID', 'Deal Stage', header === 'Deal ID' ? 'y' : header], dealRows);
+        const out = initRubric({ preset: 'generic', presetWhy: 'test', leads, deals, today: '2026-12-05' });
+        const doc = parse(out) as Record<string, unknown>;
+        expect(Object.keys(doc).filter((k) => !['version', 'preset', 'leads', 'deals', 'join', 'channels', 'stages', 'score'].includes(k))).toEqual([]);
+        const rubric = written(out);
+        const headers = new Set([...leads.profiles.map((p) => p.name), ...deals.profiles.map((p) => p.name)]);
+        for (const mapped of [...Object.values(rubric.leads?.columns ?? {}), ...Object.values(rubric.deals?.columns ?? {})]) {
+          if (typeof mapped === 'string') expect(headers.has(mapped), mapped).toBe(true);
+        }
+      }),
+      { numRuns: 150 },
+    );
   });
 
   it('joins by the pair of columns whose values meet most, and states shared keys', () => {

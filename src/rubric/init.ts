@@ -8,7 +8,6 @@
  * Header text is only ever written as a quoted YAML scalar: a header is data, never syntax.
  * (Pure: the CLI reads the files and writes the result.)
  */
-import { stringify } from 'yaml';
 import { parseBoolean } from '../data/normalize.js';
 import type { ColumnProfile } from '../data/profile.js';
 import { DEAL_FIELDS, LEAD_FIELDS, type DealField, type LeadField, type PresetName } from './fields.js';
@@ -64,14 +63,31 @@ export interface InitInput {
 
 // ---------------------------------------------------------------- YAML pieces
 
-/** A value in YAML flow style on one line; every string double-quoted. */
+/**
+ * A value in YAML flow style, always on one line; every string double-quoted. (The yaml package's
+ * own writer folds a string with a line break over several lines, which breaks out of a flow map
+ * nested in a block list.)
+ */
 export function flow(value: unknown): string {
-  return stringify(value, { collectionStyle: 'flow', lineWidth: 0, defaultStringType: 'QUOTE_DOUBLE', defaultKeyType: 'PLAIN' }).trimEnd();
+  if (typeof value === 'string') return quoted(value);
+  if (value === null || value === undefined) return 'null';
+  if (typeof value !== 'object') return String(value);
+  if (Array.isArray(value)) return value.length === 0 ? '[]' : `[ ${value.map(flow).join(', ')} ]`;
+  const entries = Object.entries(value).filter(([, v]) => v !== undefined);
+  return entries.length === 0 ? '{}' : `{ ${entries.map(([k, v]) => `${/^[A-Za-z_][\w]*$/.test(k) ? k : quoted(k)}: ${flow(v)}`).join(', ')} }`;
+}
+
+/**
+ * A double-quoted YAML scalar on one line: JSON's escapes (valid in YAML's double quotes), plus
+ * the characters YAML calls unprintable and those that look like line ends to people and editors.
+ */
+export function quoted(text: string): string {
+  return JSON.stringify(text).replace(/[\u007f-\u009f\u2028\u2029\ufeff\ufffe\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 /** Text from the data inside a comment: quoted, so a line break or `#` in it cannot end the comment. */
 function said(text: string): string {
-  return JSON.stringify(text.length > 60 ? `${text.slice(0, 57)}...` : text);
+  return quoted(text.length > 60 ? `${text.slice(0, 57)}...` : text);
 }
 
 function plural(n: number, word: string): string {
