@@ -246,20 +246,40 @@ function auditReports(loaded: Loaded): Report[] {
   );
 }
 
-/** A `--format json` document from disk, checked enough to diff (SPEC §7.1). */
+/** A `--format json` document from disk, checked enough to diff: any shape diff reads is checked here. */
 function readRun(path: string): RunDocument {
   let doc: unknown;
   try {
     doc = JSON.parse(readFileSync(path, 'utf8'));
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new InputError(code === 'ENOENT' ? `${path}: no such file` : `${path}: not a leadaudit JSON report (${(error as Error).message})`);
+    throw new InputError(code === 'ENOENT' ? `${path}: no such file` : `${path}: not a leadaudit JSON report (${code === undefined ? (error as Error).message : describeCode(code)})`);
   }
   const d = doc as Partial<RunDocument> & { schemaVersion?: unknown };
   if (d === null || typeof d !== 'object' || d.schemaVersion !== 1 || typeof d.reports !== 'object' || d.reports === null) {
     throw new InputError(`${path}: not a leadaudit JSON report (expected schemaVersion 1 and reports; make it with --format json)`);
   }
+  const problem = runProblem(d as Record<string, unknown>);
+  if (problem !== undefined) throw new InputError(`${path}: not a leadaudit JSON report (${problem})`);
   return d as RunDocument;
+}
+
+/** What in a run document diff could not read, or undefined when it can read all of it. */
+function runProblem(doc: Record<string, unknown>): string | undefined {
+  const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+  if (typeof doc.asOf !== 'string') return 'asOf: expected a date';
+  if (doc.verdict !== undefined && !Array.isArray(doc.verdict)) return 'verdict: expected a list';
+  for (const [name, report] of Object.entries(doc.reports as Record<string, unknown>)) {
+    if (!isObject(report)) return `reports.${name}: expected a report`;
+    const { columns, rows } = report;
+    if (!Array.isArray(columns) || !columns.every((c) => isObject(c) && typeof c.key === 'string' && typeof c.label === 'string' && typeof c.kind === 'string')) {
+      return `reports.${name}.columns: expected a list of { key, label, kind }`;
+    }
+    if (!Array.isArray(rows)) return `reports.${name}.rows: expected a list`;
+    const bad = rows.findIndex((row) => !isObject(row) || !Object.values(row).every((cell) => cell === null || ['string', 'number', 'boolean'].includes(typeof cell)));
+    if (bad >= 0) return `reports.${name}.rows[${bad}]: expected an object of text, numbers, true/false and null`;
+  }
+  return undefined;
 }
 
 /** Makes an --out-dir folder (and its parents); a path that cannot be one is the user's to fix. */

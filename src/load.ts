@@ -6,6 +6,7 @@
 import { existsSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError, UsageError } from './errors.js';
+import { checkSmallFile } from './io/small-file.js';
 import { keepWhole, readCsv, type CsvHeader, type CsvInfo, type CsvOptions, type CsvSink } from './io/read-csv.js';
 import { classifyLeads, leadGetter, leadJoinKeys, NO_SOURCE, type ClassifiedLeads } from './data/classify.js';
 import { OUTCOMES, Rows, type DealTable, type LeadColumns, type LeadTable, type RowList } from './data/table.js';
@@ -500,6 +501,9 @@ interface SpendFile {
   readonly warning: string | undefined;
 }
 
+/** The biggest spend file read: a row per channel or campaign, written or exported by hand. */
+const MAX_SPEND_BYTES = 16 * 1024 * 1024;
+
 /** Name columns a spend file may use, most specific first (after the --by key itself). */
 const SPEND_NAMES = ['channel', 'source', 'utm_medium', 'medium', 'utm_source', 'name', 'group', 'campaign'];
 const SPEND_VALUE = /spend|cost|budget|amount/i;
@@ -510,6 +514,7 @@ const SPEND_VALUE = /spend|cost|budget|amount/i;
  * are skipped; a ragged row, an unreadable or a negative spend is an input error naming its line.
  */
 async function readSpend(file: string, csvOptions: CsvOptions, by: string): Promise<SpendFile> {
+  checkSmallFile(file, 'spend file', MAX_SPEND_BYTES);
   // Spend is read once the whole column is seen: its decimal mark is decided from all its values.
   const read: { name: string; text: string; line: number }[] = [];
   let spendColumn = 'spend';

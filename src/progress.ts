@@ -1,7 +1,9 @@
 /**
- * The progress line on a terminal (SPEC §8): rows read, MB/s and time left, for inputs over a few
- * MB, redrawn at most a few times a second and cleared when the read ends. Silent otherwise.
+ * The progress line on a terminal: rows read, MB/s and time left, for inputs over a few MB,
+ * redrawn at most a few times a second and cleared when the read ends. Silent otherwise.
  */
+import { terminalSafe } from './render/safe.js';
+
 type Progress = { file: string; bytes: number; total: number; records: number; done: boolean };
 
 /** Files smaller than this read too fast to need a progress line. */
@@ -33,7 +35,7 @@ export function progressLine(write: (text: string) => void, now: () => number = 
     const left = rate > 0 ? (p.total - p.bytes) / 1e6 / rate : NaN;
     const mb = (n: number) => (n / 1e6).toFixed(0);
     write(
-      `\r\u001b[Kreading ${p.file}: ${p.records.toLocaleString('en-US')} rows, ${mb(p.bytes)} of ${mb(p.total)} MB, ${rate.toFixed(0)} MB/s${Number.isFinite(left) ? `, ${Math.ceil(left)} s left` : ''}`,
+      `\r\u001b[Kreading ${terminalSafe(p.file)}: ${p.records.toLocaleString('en-US')} rows, ${mb(p.bytes)} of ${mb(p.total)} MB, ${rate.toFixed(0)} MB/s${Number.isFinite(left) ? `, ${Math.ceil(left)} s left` : ''}`,
     );
     shown = true;
   };

@@ -18,6 +18,17 @@ describe('progressLine', () => {
     expect(out).toEqual(['\r\u001b[Kreading big.csv: 50,000 rows, 50 of 100 MB, 50 MB/s, 1 s left', '\r\u001b[K']);
   });
 
+  it('shows a file name\'s escape sequences and control characters as nothing: a name cannot drive the terminal', () => {
+    let clock = 0;
+    const out: string[] = [];
+    const draw = progressLine((t) => out.push(t), () => clock);
+    const file = 'evil\u001b]0;pwned\u0007\u001b[2J\rname.csv';
+    draw({ file, bytes: 1e6, total: 100e6, records: 1, done: false });
+    clock = 1000;
+    draw({ file, bytes: 50e6, total: 100e6, records: 2, done: false });
+    expect(out).toEqual(['\r\u001b[Kreading evil name.csv: 2 rows, 50 of 100 MB, 50 MB/s, 1 s left']);
+  });
+
   it('stays silent for small files', () => {
     const out: string[] = [];
     const draw = progressLine((t) => out.push(t), () => 10_000);

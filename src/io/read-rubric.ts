@@ -1,22 +1,17 @@
-/** Finding and reading the rubric file (SPEC §5.1): YAML or JSON, validated by the one schema. */
-import { readFileSync } from 'node:fs';
+/** Reading the rubric file (README, "The rubric"): YAML or JSON, validated by the one schema. */
 import { LineCounter, parseDocument } from 'yaml';
 import { UsageError } from '../errors.js';
+import { readSmallFile } from './small-file.js';
 import type { RubricInput } from '../rubric/schema.js';
 import { validateRubric } from '../rubric/validate.js';
 
 /** Reads and validates a rubric file. (The CLI loads this module, and so YAML and zod, only when there is one.) */
 export function readRubricFile(path: string): RubricInput {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new UsageError(code === 'ENOENT' ? `${path}: no such rubric file` : `${path}: cannot read (${code ?? String(error)})`);
-  }
-  return validateRubric(parseRubricText(text, path), path);
+  return validateRubric(parseRubricText(readSmallFile(path, 'rubric', MAX_RUBRIC_BYTES), path), path);
 }
 
+/** The biggest rubric file read: a hand-written rubric is a few KB; /dev/zero is endless. */
+export const MAX_RUBRIC_BYTES = 2 * 1024 * 1024;
 /** Parses YAML (or JSON, by extension) into plain data; syntax errors name the line and column. */
 export function parseRubricText(text: string, path: string): unknown {
   if (path.endsWith('.json')) {

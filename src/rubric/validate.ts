@@ -11,6 +11,7 @@ import type * as z from 'zod';
 
 /** Validates parsed rubric data; every problem comes back as one line naming its path. */
 export function validateRubric(data: unknown, file: string): RubricInput {
+  checkShape(data, file);
   const result = rubricSchema.safeParse(data, { reportInput: true });
   if (result.success) {
     checkConditionTests(result.data, file);
@@ -18,6 +19,37 @@ export function validateRubric(data: unknown, file: string): RubricInput {
   }
   const lines = result.error.issues.map((issue) => `${file}: ${describeIssue(issue, data)}`);
   throw new UsageError(lines.join('\n'));
+}
+
+/** Deeper than any rubric needs; a deeper one is refused before the schema recurses into it. */
+export const MAX_DEPTH = 64;
+
+/**
+ * Keys that reach an object's prototype in JavaScript: a condition on `__proto__` used to vanish
+ * in validation and leave an empty condition, true for every lead. No rubric key, field or column
+ * may be named so.
+ */
+const PROTOTYPE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+/**
+ * Walks the parsed data (without recursion, so depth cannot overflow the stack) and refuses
+ * nesting deeper than MAX_DEPTH and keys that name a prototype, with the path of the first.
+ */
+function checkShape(data: unknown, file: string): void {
+  const stack: { value: unknown; path: (string | number)[] }[] = [{ value: data, path: [] }];
+  while (stack.length > 0) {
+    const { value, path } = stack.pop()!;
+    if (value === null || typeof value !== 'object') continue;
+    if (path.length > MAX_DEPTH) throw new UsageError(`${file}: ${formatPath(path.slice(0, 6))}…: nested more than ${MAX_DEPTH} levels deep`);
+    if (Array.isArray(value)) {
+      value.forEach((item, i) => stack.push({ value: item, path: [...path, i] }));
+      continue;
+    }
+    for (const key of Object.keys(value)) {
+      if (PROTOTYPE_KEYS.has(key)) throw new UsageError(`${file}: ${formatPath([...path, key])}: "${key}" cannot be a key, field or column name in a rubric`);
+      stack.push({ value: (value as Record<string, unknown>)[key], path: [...path, key] });
+    }
+  }
 }
 
 type Issue = z.core.$ZodIssue;
