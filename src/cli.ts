@@ -16,7 +16,7 @@ import { renderers, type FormatName, type Pieces } from './render/index.js';
 import { alertText } from './render/format.js';
 import { neutralizeFormula, terminalPieces, terminalSafe } from './render/safe.js';
 import { streamPieces, type Out } from './io/write.js';
-import { abandonAll, checkOutputs, describeCode, replaceFile, replaceFiles, type NamedPath } from './io/replace.js';
+import { checkOutputs, describeCode, replaceFile, replaceFiles, type NamedPath } from './io/replace.js';
 import { progressLine } from './progress.js';
 import { workerReads } from './split.js';
 import type { RunDocument } from './reports/diff.js';
@@ -44,13 +44,6 @@ function defaultIo(): Io {
     process.stderr.write(`leadaudit: error: standard output: cannot write (${describeCode(error.code ?? error.message)})\n`);
     process.exit(EXIT.usage);
   });
-  // Killed mid-write, a run removes its temporary files; the outputs stay as they were.
-  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
-    process.once(signal, () => {
-      abandonAll();
-      process.kill(process.pid, signal);
-    });
-  }
   return { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd(), now: () => new Date() };
 }
 
@@ -282,10 +275,18 @@ function runProblem(doc: Record<string, unknown>): string | undefined {
   return undefined;
 }
 
-/** Makes an --out-dir folder (and its parents); a path that cannot be one is the user's to fix. */
+/**
+ * Makes an --out-dir folder and its missing parents, one at a time: Node 20's recursive mkdir
+ * never returns on some paths (`/proc/x`). A path that cannot be one is the user's to fix.
+ */
 function makeFolder(dir: string, role = '--out-dir'): void {
   try {
-    mkdirSync(dir, { recursive: true });
+    const missing: string[] = [];
+    for (let at = resolve(dir); statSync(at, { throwIfNoEntry: false }) === undefined; at = dirname(at)) {
+      missing.push(at);
+      if (dirname(at) === at) break;
+    }
+    for (const folder of missing.reverse()) mkdirSync(folder);
   } catch (error) {
     throw new UsageError(`${role} ${dir}: cannot make the folder (${describeCode((error as NodeJS.ErrnoException).code ?? String(error))})`);
   }

@@ -15,8 +15,30 @@ import { writeSliced } from './write.js';
 /** The file-system calls a replacement makes; tests pass their own to give short writes and full disks. */
 export type FileSystem = Pick<typeof nodeFs, 'openSync' | 'writeSync' | 'fsyncSync' | 'closeSync' | 'renameSync' | 'unlinkSync' | 'statSync' | 'fchmodSync' | 'realpathSync'>;
 
-/** Temporary files not yet renamed or removed: a signal's handler removes them (`abandonAll`). */
+/** Temporary files not yet renamed or removed: a signal's handler removes them. */
 const pending = new Set<Replacement>();
+
+const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+
+/**
+ * While temporary files exist, SIGINT, SIGTERM and SIGHUP remove them and then end the run by the
+ * same signal. The handlers are there only then: a handler defers a signal until the event loop
+ * turns, and a run busy computing (or stuck) must still die at once, as Node's default does.
+ */
+function onSignal(signal: NodeJS.Signals): void {
+  for (const r of [...pending]) r.abandon();
+  process.kill(process.pid, signal);
+}
+
+function track(r: Replacement): void {
+  if (pending.size === 0) for (const signal of SIGNALS) process.once(signal, onSignal);
+  pending.add(r);
+}
+
+function untrack(r: Replacement): void {
+  pending.delete(r);
+  if (pending.size === 0) for (const signal of SIGNALS) process.removeListener(signal, onSignal);
+}
 
 let counter = 0;
 
@@ -43,7 +65,7 @@ export class Replacement {
     });
     this.temp = join(dirname(this.final), `.${basename(this.final)}.${process.pid}.${++counter}.leadaudit-tmp`);
     this.fd = this.attempt(() => this.fs.openSync(this.temp, 'wx', 0o666));
-    pending.add(this);
+    track(this);
     // An existing file keeps its permissions (a report shared with a group stays shared).
     const mode = this.attempt(() => this.fs.statSync(this.final, { throwIfNoEntry: false })?.mode);
     if (mode !== undefined) this.attempt(() => this.fs.fchmodSync(this.fd!, mode & 0o7777));
@@ -92,13 +114,13 @@ export class Replacement {
   commit(): void {
     this.finish();
     this.attempt(() => this.fs.renameSync(this.temp, this.final));
-    pending.delete(this);
+    untrack(this);
   }
 
   /** Removes the temporary file; the target stays as it was. Safe to call more than once. */
   abandon(): void {
     if (!pending.has(this)) return;
-    pending.delete(this);
+    untrack(this);
     if (this.fd !== undefined) {
       const fd = this.fd;
       this.fd = undefined;
@@ -157,11 +179,6 @@ export async function replaceFiles(files: readonly { readonly path: string; read
   for (const r of made) r.commit();
 }
 
-/** Removes every temporary file not yet renamed: for a signal's handler, before the process ends. */
-export function abandonAll(): void {
-  for (const r of [...pending]) r.abandon();
-}
-
 const REASONS: Record<string, string> = {
   ENOSPC: 'no space left on the device',
   EDQUOT: 'disk quota exceeded',
@@ -172,6 +189,7 @@ const REASONS: Record<string, string> = {
   ENOENT: 'no such folder',
   ENOTDIR: 'a part of the path is not a folder',
   EISDIR: 'is a folder',
+  EEXIST: 'a file of that name is in the way',
   EIO: 'input/output error',
   EPIPE: 'the reader went away',
 };

@@ -12,7 +12,7 @@ export function checkSmallFile(path: string, what: string, limit: number): void 
     stat = statSync(path);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new UsageError(code === 'ENOENT' ? `${path}: no such ${what} file` : `${path}: cannot read the ${what} (${code ?? String(error)})`);
+    throw new UsageError(code === 'ENOENT' ? `${path}: no such ${what.replace(/ file$/, '')} file` : `${path}: cannot read the ${what} (${code ?? String(error)})`);
   }
   if (!stat.isFile()) throw new UsageError(`${path}: the ${what} must be a regular file (this is ${stat.isDirectory() ? 'a folder' : 'a device or a pipe'})`);
   if (stat.size > limit) throw new UsageError(`${path}: a ${what} of ${stat.size.toLocaleString('en-US')} bytes; at most ${limit.toLocaleString('en-US')}`);
