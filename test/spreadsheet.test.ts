@@ -281,3 +281,78 @@ describe('numbers read as numbers in a spreadsheet', () => {
     expect(tally.wrong.filter((w) => w.got.type === 'float').length).toBeGreaterThan(0);
   });
 });
+
+// ---------------------------------------------------------------- --decimal-comma on the command line
+
+/** Parses a CSV or TSV of several reports (separated by an empty line) into rows of cells. */
+function cells(text: string, delimiter: string): string[][] {
+  return parse(text, { delimiter, relax_column_count: true, skip_empty_lines: true }) as string[][];
+}
+
+/**
+ * The --decimal-comma output holds the plain output's cells, only written for a comma-decimal
+ * spreadsheet: each number's `.` becomes `,`, each flag `true`/`false` becomes `1`/`0`, the rest is
+ * the same text. Returns how many cells were rewritten (so a check cannot pass on none).
+ */
+function sameExceptDecimals(plain: string[][], comma: string[][]): number {
+  let rewritten = 0;
+  expect(comma.length).toBe(plain.length);
+  plain.forEach((row, r) => {
+    expect(comma[r]!.length, `row ${r}`).toBe(row.length);
+    row.forEach((cell, c) => {
+      let expected = cell;
+      if (/^-?\d+\.\d+(e[-+]\d+)?$/.test(cell)) {
+        expected = cell.replace('.', ',');
+        rewritten++;
+      } else if (cell === 'true' || cell === 'false') {
+        expected = cell === 'true' ? '1' : '0';
+        rewritten++;
+      }
+      expect(comma[r]![c], `row ${r} column ${c}: ${cell}`).toBe(expected);
+    });
+  });
+  return rewritten;
+}
+
+describe('--decimal-comma on the command line', () => {
+  const sample = [`${SAMPLE}/contacts.csv`, `${SAMPLE}/deals.csv`, '--as-of', AS_OF];
+
+  it('is offered by every report command, demo and diff, saying which formats it changes', () => {
+    for (const command of ['audit', 'funnel', 'sources', 'matrix', 'signals', 'stalls', 'cohorts', 'owners', 'score', 'explain', 'demo', 'diff']) {
+      const help = leadaudit([command, '--help']).replace(/\s+/g, ' ');
+      expect(help, command).toContain('--decimal-comma CSV/TSV for comma-decimal locales');
+      expect(help, command).toContain('no effect on table, json, md, html');
+    }
+  });
+
+  it('writes the audit and score as the plain CSV with `;` between fields, `,` decimals and flags 1/0', () => {
+    for (const args of [['demo'], ['score', ...sample]]) {
+      const plain = leadaudit([...args, '--format', 'csv']);
+      const comma = leadaudit([...args, '--format', 'csv', '--decimal-comma']);
+      expect(comma.split('\n')[0], args[0]).toBe(plain.split('\n')[0]!.replaceAll(',', ';'));
+      expect(sameExceptDecimals(cells(plain, ','), cells(comma, ';')), args[0]).toBeGreaterThan(100);
+    }
+    // TSV keeps TAB between fields and takes the same numbers.
+    const tsvPlain = leadaudit(['sources', ...sample, '--format', 'tsv']);
+    const tsvComma = leadaudit(['sources', ...sample, '--format', 'tsv', '--decimal-comma']);
+    expect(sameExceptDecimals(cells(tsvPlain, '\t'), cells(tsvComma, '\t'))).toBeGreaterThan(50);
+  });
+
+  it('writes diff the same way', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'leadaudit-diff-'));
+    const older = join(dir, 'old.json');
+    const newer = join(dir, 'new.json');
+    leadaudit(['audit', ...sample, '--until', '2025-03-31', '--format', 'json', '-o', older]);
+    leadaudit(['audit', ...sample, '--format', 'json', '-o', newer]);
+    const plain = leadaudit(['diff', older, newer, '--format', 'csv']);
+    const comma = leadaudit(['diff', older, newer, '--format', 'csv', '--decimal-comma']);
+    expect(comma.split('\n')[0]).toContain(';');
+    expect(sameExceptDecimals(cells(plain, ','), cells(comma, ';'))).toBeGreaterThan(10);
+  });
+
+  it('leaves table, json, md and html byte for byte as they are', () => {
+    for (const format of ['table', 'json', 'md', 'html']) {
+      expect(leadaudit(['demo', '--format', format, '--decimal-comma']), format).toBe(leadaudit(['demo', '--format', format]));
+    }
+  });
+});
