@@ -26,8 +26,8 @@ const bin = join(root, 'bin', 'leadaudit.js');
 const soffice = ['/usr/bin/soffice', '/usr/bin/libreoffice'].find((p) => existsSync(p));
 const HOSTILE = ['fixtures/edge/hostile-leads.csv', '--as-of', '2025-06-30', '--quiet'];
 
-function stalls(format: string): string {
-  const r = spawnSync(process.execPath, [bin, 'stalls', ...HOSTILE, '--format', format], { cwd: root, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+function stalls(format: string, extra: string[] = []): string {
+  const r = spawnSync(process.execPath, [bin, 'stalls', ...HOSTILE, '--format', format, ...extra], { cwd: root, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
   expect(r.status).toBe(0);
   return r.stdout;
 }
@@ -101,6 +101,8 @@ interface SheetCell {
   /** office:value, office:date-value or office:boolean-value; '' for strings and empty cells. */
   readonly value: string;
   readonly text: string;
+  /** table:formula, when the spreadsheet took the cell for a formula. */
+  readonly formula?: string;
 }
 
 const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
@@ -131,7 +133,8 @@ function readFods(path: string): SheetCell[][] {
       const type = attr('office:value-type') ?? 'empty';
       const value = attr('office:value') ?? attr('office:date-value') ?? attr('office:boolean-value') ?? '';
       const repeat = Math.min(Number(attr('table:number-columns-repeated') ?? 1), 256);
-      for (let k = 0; k < repeat; k++) cells.push({ type, value, text: cellText(m[2] ?? '') });
+      const formula = attr('table:formula');
+      for (let k = 0; k < repeat; k++) cells.push({ type, value, text: cellText(m[2] ?? ''), ...(formula === undefined ? {} : { formula }) });
     }
     while (cells.length > 0 && cells.at(-1)!.type === 'empty') cells.pop();
     rows.push(cells);
@@ -251,6 +254,22 @@ describe('numbers read as numbers in a spreadsheet', () => {
     expect(tally.flags).toBeGreaterThan(10);
     expect(tally.dates).toBeGreaterThan(5);
     expect(Object.keys(sheets)).toEqual(expect.arrayContaining(['summary', 'sources', 'funnel', 'lead', 'lead_stages', 'lead_deals']));
+  });
+
+  it.skipIf(!soffice)(`--decimal-comma CSV under de-DE: hostile names stay text, not formulas${skipped}`, () => {
+    const dir = mkdtempSync(join(tmpdir(), 'leadaudit-sheet-'));
+    writeFileSync(join(dir, 'stalls.csv'), stalls('csv', ['--decimal-comma']));
+    // The control: an unprotected formula in the same dialect is run.
+    writeFileSync(join(dir, 'raw.csv'), 'name;n\n=1+1;-0,5\n');
+    const sheets = openIn(filters.deSemicolon, [join(dir, 'stalls.csv'), join(dir, 'raw.csv')]);
+    expect(sheets.raw![1]).toMatchObject([{ type: 'float', value: '2', formula: 'of:=1+1' }, { type: 'float', value: '-0.5' }]);
+    const sheet = sheets.stalls!;
+    const column = (key: string) => sheet[0]!.findIndex((c) => c.text === key);
+    const names = sheet.slice(1).map((row) => row[column('name')]!);
+    expect(sheet.flat().filter((c) => c.formula !== undefined)).toEqual([]);
+    expect(names.map((c) => c.type)).toEqual(['string', 'string', 'string', 'string', 'string']);
+    expect(names.map((c) => c.text).join(' ')).toMatch(/=HYPERLINK\("http:\/\/x","y"\).*\+SUM\(1\+1\).*-2\+3/);
+    expect(sheet.slice(1).map((row) => row[column('days_over')])).toEqual([146, 145, 144, 143, 142].map((n) => expect.objectContaining({ type: 'float', value: String(n) })));
   });
 
   it.skipIf(!soffice)(`--decimal-comma TSV under de-DE: the same${skipped}`, () => {
