@@ -86,13 +86,17 @@ const LEAD = '51000340';
 
 /**
  * LibreOffice's CSV import options: field separator, text delimiter `"` (34), UTF-8 (76), from row
- * 1, no column formats, then the language the cells are read in (1031 de-DE, 1033 en-US).
+ * 1, no column formats, the language the cells are read in (1031 de-DE, 1033 en-US), quoted
+ * fields not forced to text, and "Detect special numbers": off is the import dialog's default
+ * (booleans are then text in every locale, decimals and ISO dates still read), on is what a
+ * headless conversion does without the option.
  */
 const filters = {
-  deSemicolon: 'CSV:59,34,76,1,,1031',
-  deTab: 'CSV:9,34,76,1,,1031',
-  deComma: 'CSV:44,34,76,1,,1031',
-  usComma: 'CSV:44,34,76,1,,1033',
+  deSemicolon: 'CSV:59,34,76,1,,1031,false,false',
+  deSemicolonSpecial: 'CSV:59,34,76,1,,1031,false,true',
+  deTab: 'CSV:9,34,76,1,,1031,false,false',
+  deComma: 'CSV:44,34,76,1,,1031,false,false',
+  usCommaSpecial: 'CSV:44,34,76,1,,1033,false,true',
 };
 
 interface SheetCell {
@@ -246,14 +250,17 @@ describe('numbers read as numbers in a spreadsheet', () => {
 
   it.skipIf(!soffice)(`--decimal-comma CSV under de-DE: every number a number of the right value, flags 1/0, dates dates${skipped}`, () => {
     const { files, reports } = sampleReports('csv', ['--decimal-comma']);
-    const sheets = openIn(filters.deSemicolon, files);
-    const tally = check(sheets, reports, (v) => ({ type: 'float', value: v ? '1' : '0' }));
-    // The issue's case, and enough of each kind that the check cannot pass on an empty sheet.
-    expect(sheets.summary![1]![sheets.summary![0]!.findIndex((c) => c.text === 'handoff_pct')]).toMatchObject({ type: 'float', value: '0.305' });
-    expect(tally.numbers).toBeGreaterThan(1000);
-    expect(tally.flags).toBeGreaterThan(10);
-    expect(tally.dates).toBeGreaterThan(5);
-    expect(Object.keys(sheets)).toEqual(expect.arrayContaining(['summary', 'sources', 'funnel', 'lead', 'lead_stages', 'lead_deals']));
+    // With and without "Detect special numbers": 1/0 and ISO dates need neither.
+    for (const filter of [filters.deSemicolon, filters.deSemicolonSpecial]) {
+      const sheets = openIn(filter, files);
+      const tally = check(sheets, reports, (v) => ({ type: 'float', value: v ? '1' : '0' }));
+      // The issue's case, and enough of each kind that the check cannot pass on an empty sheet.
+      expect(sheets.summary![1]![sheets.summary![0]!.findIndex((c) => c.text === 'handoff_pct')], filter).toMatchObject({ type: 'float', value: '0.305' });
+      expect(tally.numbers, filter).toBeGreaterThan(1000);
+      expect(tally.flags, filter).toBeGreaterThan(10);
+      expect(tally.dates, filter).toBeGreaterThan(5);
+      expect(Object.keys(sheets)).toEqual(expect.arrayContaining(['summary', 'sources', 'funnel', 'lead', 'lead_stages', 'lead_deals']));
+    }
   });
 
   it.skipIf(!soffice)(`--decimal-comma CSV under de-DE: hostile names stay text, not formulas${skipped}`, () => {
@@ -278,9 +285,9 @@ describe('numbers read as numbers in a spreadsheet', () => {
     expect(tally.numbers).toBeGreaterThan(1000);
   });
 
-  it.skipIf(!soffice)(`plain CSV under en-US: every number a number, flags booleans, dates dates${skipped}`, () => {
+  it.skipIf(!soffice)(`plain CSV under en-US (detecting special numbers): every number a number, flags booleans, dates dates${skipped}`, () => {
     const { files, reports } = sampleReports('csv', []);
-    const tally = check(openIn(filters.usComma, files), reports, (v) => ({ type: 'boolean', value: String(v) }));
+    const tally = check(openIn(filters.usCommaSpecial, files), reports, (v) => ({ type: 'boolean', value: String(v) }));
     expect(tally.numbers).toBeGreaterThan(1000);
     expect(tally.flags).toBeGreaterThan(10);
   });

@@ -6,11 +6,13 @@
  * Two number styles, both without thousands separators (a spreadsheet reads a grouping mark as
  * part of the number in one locale and as text or a decimal mark in another):
  * - plain: `0.305`, flags `true`/`false`, fields separated by `,` — what a spreadsheet in a
- *   point-decimal locale (en-US, en-GB…) reads as numbers and booleans;
+ *   point-decimal locale (en-US, en-GB…) reads as numbers, and as booleans (Excel; LibreOffice
+ *   when its import detects special numbers). The same as `--format json`'s values.
  * - `--decimal-comma`: `0,305`, flags `1`/`0`, CSV fields separated by `;` (TSV keeps TAB) — for
  *   comma-decimal locales (de, fr, es, it, nl, pt…). Flags are numbers there because the words a
  *   spreadsheet reads as booleans are the locale's own (LibreOffice under de-DE reads `WAHR` as a
- *   boolean and `TRUE` as text), while `1`/`0` are numbers in every locale and work in `IF` and `SUM`.
+ *   boolean, and only when detecting special numbers, and `TRUE` as text), while `1`/`0` are
+ *   numbers in every locale and import setting, and work in `IF` and `SUM`.
  * Dates are written ISO `YYYY-MM-DD` in both: LibreOffice and Excel read that as a date in every
  * locale. test/spreadsheet.test.ts opens both styles in LibreOffice under de-DE and en-US.
  *
