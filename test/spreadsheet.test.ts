@@ -344,7 +344,7 @@ describe('--decimal-comma on the command line', () => {
   const sample = [`${SAMPLE}/contacts.csv`, `${SAMPLE}/deals.csv`, '--as-of', AS_OF];
 
   it('is offered by every report command, demo and diff, saying which formats it changes', () => {
-    for (const command of ['audit', 'funnel', 'sources', 'matrix', 'signals', 'stalls', 'cohorts', 'owners', 'score', 'explain', 'demo', 'diff']) {
+    for (const command of ['audit', 'funnel', 'sources', 'matrix', 'signals', 'stalls', 'cohorts', 'owners', 'score', 'check', 'explain', 'demo', 'diff']) {
       const help = leadaudit([command, '--help']).replace(/\s+/g, ' ');
       expect(help, command).toContain('--decimal-comma CSV/TSV for comma-decimal locales');
       expect(help, command).toContain('no effect on table, json, md, html');
