@@ -91,6 +91,7 @@ interface SharedOptions {
   quiet?: boolean;
   verbose?: boolean;
   withColumns?: boolean;
+  decimalComma?: boolean;
 }
 
 function dayOption(flag: string, text: string | undefined): number | undefined {
@@ -147,6 +148,7 @@ function sharedOptions(command: Command, io: Io): Command {
     )
     .addOption(new Option('--date-order <order>', 'how to read 3/5/2024 when a column does not prove it').choices(['mdy', 'dmy', 'ymd']))
     .option('--redact', "replace leads' emails and names with a stable short hash in every report")
+    .option('--decimal-comma', 'CSV/TSV for comma-decimal locales (de, fr, es…): 0,305 not 0.305, flags 1/0, CSV fields separated by ; (no effect on table, json, md, html)')
     .option('--wide', 'show every column in tables, however wide')
     .option('--no-color', 'no colour in tables')
     .option('-q, --quiet', 'no notices or warnings on standard error')
@@ -351,6 +353,7 @@ async function runReports(
       width: toTerminal && io.stdout.isTTY ? (io.stdout.columns ?? 80) : 80,
       wide: o.wide ?? false,
       tool: { name: 'leadaudit', version: version() },
+      decimalComma: o.decimalComma ?? false,
     });
   // Every file is made first and renamed into place together at the end (README, "Output files").
   const files: { path: string; role: string; pieces: () => Pieces }[] = [];
@@ -524,6 +527,7 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
     .argument('<new>', 'the later run')
     .addOption(new Option('--format <format>', 'output format').choices(Object.keys(renderers)).default('table'))
     .option('-o, --output <file>', 'write the diff to this file instead of standard output')
+    .option('--decimal-comma', 'CSV/TSV for comma-decimal locales (de, fr, es…): 0,305 not 0.305, flags 1/0, CSV fields separated by ; (no effect on table, json, md, html)')
     .option('--wide', 'show every column in tables, however wide')
     .option('--no-color', 'no colour in tables')
     .option('-q, --quiet', 'no notices on standard error')
@@ -541,6 +545,7 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
         width: io.stdout.isTTY ? (io.stdout.columns ?? 80) : 80,
         wide: o.wide ?? false,
         tool: { name: 'leadaudit', version: version() },
+        decimalComma: o.decimalComma ?? false,
       });
       if (o.output !== undefined) await replaceFile(o.output, pieces);
       else await toStdout(io, pieces, o.format as FormatName);

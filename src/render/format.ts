@@ -5,6 +5,8 @@
  * - `human` (table, md, html): `1,234`, `12.3%`, `1,234,567` / `44.50`, `12.5` days, `yes`, `—`.
  * - `raw` (csv, tsv, json): rates to 4 decimals, money to 2, days to 1, other numbers to 4,
  *   counts as they are; flags `true`/`false`; null, NaN and ±Infinity are empty (CSV) or null (JSON).
+ *   CSV/TSV with `--decimal-comma` write the same values with `,` decimals and flags `1`/`0`
+ *   (src/render/csv.ts).
  *
  * No style ever prints `-0`: a value that rounds to zero prints as zero.
  */

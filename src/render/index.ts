@@ -19,6 +19,12 @@ export interface RenderOptions {
   /** `--wide`: never drop columns to fit the width. */
   wide: boolean;
   tool: { name: string; version: string };
+  /**
+   * `--decimal-comma`: CSV with `;` between fields and `,` as the decimal mark, flags as `1`/`0`
+   * (TSV: the same numbers, TAB kept), for spreadsheets in comma-decimal locales. The other
+   * formats ignore it. Absent means false.
+   */
+  decimalComma?: boolean;
 }
 
 /** Output in pieces, written in order. Not a bare string: a string is iterable too, a character at a time. */
