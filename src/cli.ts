@@ -537,14 +537,17 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
 
   program
     .command('schema')
-    .description("print the rubric's JSON Schema (for editor completion of leadaudit.yml)")
+    .description("print the rubric's JSON Schema (for editor completion of leadaudit.yml), or with --output that of the --format json document (docs/json.md)")
+    .option('--rubric', "the rubric's schema (the default)")
+    .option('--output', 'the schema of the --format json document, to validate runs against')
     .addHelpText(
       'after',
-      "\nExamples:\n  $ leadaudit schema > leadaudit.schema.json   # then start leadaudit.yml with: # yaml-language-server: $schema=./leadaudit.schema.json\n  $ leadaudit schema | jq '.properties | keys'\n",
+      "\nExamples:\n  $ leadaudit schema > leadaudit.schema.json   # then start leadaudit.yml with: # yaml-language-server: $schema=./leadaudit.schema.json\n  $ leadaudit schema | jq '.properties | keys'\n  $ leadaudit schema --output > leadaudit-output.schema.json   # validates leadaudit audit … --format json\n",
     )
-    .action(async () => {
-      const { rubricJsonSchema } = await import('./rubric/schema.js');
-      io.stdout.write(`${JSON.stringify(rubricJsonSchema(), null, 2)}\n`);
+    .action(async (o: { rubric?: boolean; output?: boolean }) => {
+      if (o.rubric && o.output) throw new UsageError('schema prints one schema: --rubric or --output, not both');
+      const schema = o.output ? (await import('./render/json-schema.js')).outputJsonSchema() : (await import('./rubric/schema.js')).rubricJsonSchema();
+      io.stdout.write(`${JSON.stringify(schema, null, 2)}\n`);
     });
 
   sharedOptions(
