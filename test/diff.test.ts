@@ -11,7 +11,7 @@ import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
 import { describe, expect, it } from 'vitest';
 import type { ColumnKind, Row } from '../src/model.js';
-import { diffRuns, type RunDocument } from '../src/reports/diff.js';
+import { diffRuns, runDocumentProblem, type RunDocument } from '../src/reports/diff.js';
 
 const root = resolve(import.meta.dirname, '..');
 const bin = join(root, 'bin', 'leadaudit.js');
@@ -140,5 +140,29 @@ describe('diff: odd but well-formed runs give no exception', () => {
     expect(diffRuns(plain, plain)[0]!.rows).toEqual([]);
     const withConstructor = JSON.parse('{"asOf":"b","reports":{"constructor":{"columns":[],"rows":[]}}}') as RunDocument;
     expect(diffRuns(plain, withConstructor)[0]!.rows).toMatchObject([{ report: 'constructor', metric: '(new report)' }]);
+  });
+});
+
+describe('diff: runDocumentProblem, for the reader of a run to refuse what a diff cannot read', () => {
+  const good = { schemaVersion: 1, asOf: '2025-06-30', reports: { summary: { columns: [{ key: 'leads', label: 'Leads', kind: 'count' }], rows: [{ leads: 5 }] } }, verdict: [] };
+
+  it('passes a run, and a run of an older build (reasons in words, no run key, verdicts as sentences)', () => {
+    expect(runDocumentProblem(good)).toBeUndefined();
+    expect(runDocumentProblem({ ...good, inputs: { leads: { reasons: { 'duplicate id': 2 } } }, verdict: ['No sales gap shown: …'] })).toBeUndefined();
+  });
+
+  it.each([
+    [null, 'not a JSON object'],
+    [[], 'not a JSON object'],
+    [{ ...good, schemaVersion: 2 }, 'expected schemaVersion 1'],
+    [{ ...good, asOf: undefined }, 'asOf is not a date'],
+    [{ ...good, reports: [] }, 'reports is not an object'],
+    [{ ...good, reports: { summary: null } }, 'reports.summary is not a report'],
+    [{ ...good, reports: { x: { columns: [], rows: 5 } } }, 'reports.x.rows is not a list of rows'],
+    [{ ...good, reports: { x: { columns: [], rows: [1] } } }, 'reports.x.rows is not a list of rows'],
+    [{ ...good, reports: { x: { columns: [{ key: 1 }], rows: [] } } }, 'reports.x.columns is not a list of columns'],
+    [{ ...good, verdict: {} }, 'verdict is not a list'],
+  ])('%j: %s', (doc, problem) => {
+    expect(runDocumentProblem(doc)).toContain(problem);
   });
 });

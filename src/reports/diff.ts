@@ -56,6 +56,26 @@ function reportNames(doc: RunDocument): string[] {
   return isObject(reports) ? Object.keys(reports) : [];
 }
 
+/**
+ * What keeps `doc` from being a run a diff can read, in words (`reports.funnel.rows is not a
+ * list`), or undefined when it is one: for the caller that reads the file to refuse it (exit 1).
+ * It checks the parts a diff reads, not the whole schema, so runs of older builds still diff.
+ */
+export function runDocumentProblem(doc: unknown): string | undefined {
+  if (!isObject(doc)) return 'not a JSON object';
+  if (doc.schemaVersion !== 1) return 'expected schemaVersion 1';
+  if (typeof doc.asOf !== 'string') return 'asOf is not a date';
+  if (!isObject(doc.reports)) return 'reports is not an object of reports by name';
+  for (const [name, r] of Object.entries(doc.reports)) {
+    const where = `reports.${name}`;
+    if (!isObject(r)) return `${where} is not a report`;
+    if (!Array.isArray(r.columns) || !r.columns.every((c) => isObject(c) && typeof c.key === 'string' && typeof c.kind === 'string')) return `${where}.columns is not a list of columns`;
+    if (!Array.isArray(r.rows) || !r.rows.every(isObject)) return `${where}.rows is not a list of rows`;
+  }
+  if (doc.verdict !== undefined && !Array.isArray(doc.verdict)) return 'verdict is not a list';
+  return undefined;
+}
+
 /** Each verdict topic's finding as the summary words it (`gap (Omar)`), from whichever form the run holds. */
 function findings(doc: RunDocument): Map<string, string> {
   const out = new Map<string, string>();
@@ -205,7 +225,7 @@ export function diffRuns(older: RunDocument, newer: RunDocument): Report[] {
   return [
     {
       name: 'diff',
-      title: `What moved: ${older.asOf} → ${newer.asOf}`,
+      title: `What moved: ${String(older.asOf)} → ${String(newer.asOf)}`,
       columns: [
         column('report', 'Report', 'text', { priority: 1 }),
         column('row', 'Row', 'text', { fromInput: true, priority: 1 }),
