@@ -144,6 +144,8 @@ describe('a document a key off fails', () => {
     ['a reason in words', (d: Doc): void => void (d.inputs.leads.reasons = { 'duplicate id': 2 }), /\/inputs\/leads/],
     ['a verdict without one of its numbers', (d: Doc): void => void delete d.verdict[1].numbers.tolerance, /\/verdict\/1/],
     ['a finding no rule gives', (d: Doc): void => void (d.verdict[0].finding = 'maybe'), /\/verdict\/0/],
+    ['a finding of another topic', (d: Doc): void => void (d.verdict[0].finding = 'works'), /\/verdict\/0/],
+    ['a rule of another topic', (d: Doc): void => void (d.verdict[2].rules = ['owner']), /\/verdict\/2/],
     ['schemaVersion 2', (d: Doc): void => void (d.schemaVersion = 2), /\/schemaVersion/],
     ['an as-of date as a number', (d: Doc): void => void (d.asOf = 20250630), /\/asOf/],
     ['a preset no one ships', (d: Doc): void => void (d.run = { rubric: null, preset: 'odoo' }), /\/run/],

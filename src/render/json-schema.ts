@@ -10,7 +10,7 @@
  */
 import * as z from 'zod';
 
-import { ROW_REASONS, type ColumnKind, type RowReason, type VerdictFinding } from '../model.js';
+import { ROW_REASONS, type ColumnKind, type RowReason, type VerdictFinding, type VerdictTopic } from '../model.js';
 import { PRESET_NAMES } from '../rubric/fields.js';
 import { NUMBER_KEYS, RULES } from '../reports/verdicts.js';
 import { JSON_SCHEMA_VERSION } from './json.js';
@@ -340,15 +340,20 @@ const dealsAccounting = z
   })
   .strict();
 
-const FINDINGS = ['gap', 'no gap', 'works', 'inverted', 'no evidence', 'not enough data', 'not applicable', 'not judged'] as const satisfies readonly VerdictFinding[];
+/** The findings each topic can reach (docs/verdicts.md, "Findings": works, inverted and no evidence are the rubric check's). */
+const FINDINGS = {
+  'marketing gap': ['gap', 'no gap', 'not enough data', 'not applicable', 'not judged'],
+  'sales gap': ['gap', 'no gap', 'not enough data', 'not applicable', 'not judged'],
+  'rubric check': ['works', 'inverted', 'no evidence', 'not enough data', 'not applicable', 'not judged'],
+} as const satisfies Record<VerdictTopic, readonly VerdictFinding[]>;
 
-function verdictOf<T extends keyof typeof NUMBER_KEYS>(topic: T) {
+function verdictOf<T extends VerdictTopic>(topic: T) {
   const numbers = Object.fromEntries(NUMBER_KEYS[topic].map((key) => [key, z.number().nullable()]));
   const rules = RULES[topic] as readonly string[] as [string, ...string[]];
   return z
     .object({
       topic: z.literal(topic),
-      finding: z.enum(FINDINGS),
+      finding: z.enum(FINDINGS[topic]),
       rules: z.array(z.enum(rules)).describe('The rules that found the gap or trend (docs/verdicts.md); empty when none did'),
       names: z.array(z.string()).describe('The groups it points at (a channel, an owner)'),
       numbers: z.object(numbers).strict().describe('Every key in every run (docs/verdicts.md); null when the rule could not compute it; unrounded'),
