@@ -51,6 +51,12 @@ describe('schema --output', () => {
     expect(both.stderr).toMatch(/--rubric or --output, not both/);
   });
 
+  it('is the reviewed file test/golden/output-schema.json (a change of the document shows in the diff)', async () => {
+    const r = run(['schema', '--output']);
+    expect(r.code).toBe(0);
+    await expect(r.stdout).toMatchFileSnapshot(join('golden', 'output-schema.json'));
+  });
+
   it('names every reason key as a stable identifier', () => {
     const text = run(['schema', '--output']).stdout;
     for (const key of Object.keys(ROW_REASONS)) {
