@@ -166,3 +166,27 @@ describe('diff: runDocumentProblem, for the reader of a run to refuse what a dif
     expect(runDocumentProblem(doc)).toContain(problem);
   });
 });
+
+describe('diff: ages', () => {
+  const columns: Columns = [
+    { key: 'lead_id', label: 'Lead', kind: 'text' },
+    { key: 'days_in_stage', label: 'Days in stage', kind: 'days' },
+    { key: 'won_amount', label: 'Won amount', kind: 'money' },
+  ];
+
+  it('a lead\'s days in stage that grew by the days between the runs only aged; a reset or a jump is listed', () => {
+    const older = doc('2025-06-23', { score: { columns, rows: [{ lead_id: 'L1', days_in_stage: 10, won_amount: 0 }, { lead_id: 'L2', days_in_stage: 40.5, won_amount: 0 }, { lead_id: 'L3', days_in_stage: 3, won_amount: 0 }] } });
+    const newer = doc('2025-06-30', { score: { columns, rows: [{ lead_id: 'L1', days_in_stage: 17, won_amount: 0 }, { lead_id: 'L2', days_in_stage: 2, won_amount: 500 }, { lead_id: 'L3', days_in_stage: 30, won_amount: 0 }] } });
+    expect(diffRuns(older, newer)[0]!.rows.map((r) => [r.row, r.metric])).toEqual([
+      ['L2', 'won_amount'],
+      ['L3', 'days_in_stage'],
+      ['L2', 'days_in_stage'],
+    ]);
+  });
+
+  it('without as-of dates to measure by, every change of days is listed', () => {
+    const older = doc('then', { score: { columns, rows: [{ lead_id: 'L1', days_in_stage: 10, won_amount: 0 }] } });
+    const newer = doc('now', { score: { columns, rows: [{ lead_id: 'L1', days_in_stage: 17, won_amount: 0 }] } });
+    expect(diffRuns(older, newer)[0]!.rows.map((r) => r.metric)).toEqual(['days_in_stage']);
+  });
+});

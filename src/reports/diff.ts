@@ -7,6 +7,7 @@
  *
  * Stalls are a list, not metrics: a lead or deal appears only when it newly stalled or is no longer
  * stalled (at a stage), never because it aged — days in stage grow between weekly runs by design.
+ * Elsewhere (score) a lead's days in stage are listed only when they moved other than by aging.
  *
  * A run is read as it is: an odd but well-formed document (a report without rows, a row that is not
  * an object, a name like `constructor`) gives fewer changes, never an exception.
@@ -30,6 +31,18 @@ export interface RunDocument {
 
 /** Reports listed first, in this order, after the verdicts: the headline, then where leads go and come from. */
 const FIRST = ['summary', 'funnel', 'pipeline', 'sources'];
+
+/**
+ * A lead's or deal's age in its stage: between two runs it grows by the days between their as-of
+ * dates while nothing happens, which is not a change (a lead that moved starts again from 0).
+ */
+const AGES = new Set(['days_in_stage', 'days_over']);
+
+/** Days from one as-of date to the other (YYYY-MM-DD), NaN when either is not such a date. */
+function daysBetween(older: unknown, newer: unknown): number {
+  const day = (d: unknown) => (typeof d === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(d) ? Date.parse(`${d}T00:00:00Z`) / 86_400_000 : NaN);
+  return day(newer) - day(older);
+}
 
 /** The stall list's row identity: the same lead (or deal) stalled at the same stage. */
 const STALL_KEYS = ['kind', 'lead_id', 'deal_id', 'stage'];
@@ -158,6 +171,7 @@ export function diffRuns(older: RunDocument, newer: RunDocument): Report[] {
   const olderNames = reportNames(older);
   const named = [...newerNames, ...olderNames.filter((name) => !newerNames.includes(name))];
   const order = [...FIRST.filter((name) => named.includes(name)), ...named.filter((name) => !FIRST.includes(name))];
+  const aged = daysBetween(older.asOf, newer.asOf);
   for (const name of order) {
     const a = reportOf(older, name);
     const b = reportOf(newer, name);
@@ -193,6 +207,8 @@ export function diffRuns(older: RunDocument, newer: RunDocument): Report[] {
           if (isNumber(x) !== isNumber(y)) changes.push({ report: name, row, metric: c.key, kind, old: x ?? null, new: y ?? null, size: 1 });
           continue;
         }
+        // Days are written to 1 decimal: an age that grew by the runs' distance only aged.
+        if (AGES.has(c.key) && Math.abs(y - x - aged) < 0.051) continue;
         const delta = Math.abs(y - x);
         let matters = delta >= MIN_CHANGE[kind] - 1e-12;
         // A rate with an interval moved only when it left its old interval.
