@@ -241,8 +241,8 @@ function auditReports(loaded: Loaded): Report[] {
   );
 }
 
-/** A `--format json` document from disk, checked enough to diff: any shape diff reads is checked here. */
-function readRun(path: string): RunDocument {
+/** A `--format json` document from disk, checked enough to diff (docs/json.md): any shape diff reads is checked. */
+async function readRun(path: string): Promise<RunDocument> {
   let doc: unknown;
   try {
     doc = JSON.parse(readFileSync(path, 'utf8'));
@@ -250,31 +250,10 @@ function readRun(path: string): RunDocument {
     const code = (error as NodeJS.ErrnoException).code;
     throw new InputError(code === 'ENOENT' ? `${path}: no such file` : `${path}: not a leadaudit JSON report (${code === undefined ? (error as Error).message : describeCode(code)})`);
   }
-  const d = doc as Partial<RunDocument> & { schemaVersion?: unknown };
-  if (d === null || typeof d !== 'object' || d.schemaVersion !== 1 || typeof d.reports !== 'object' || d.reports === null) {
-    throw new InputError(`${path}: not a leadaudit JSON report (expected schemaVersion 1 and reports; make it with --format json)`);
-  }
-  const problem = runProblem(d as Record<string, unknown>);
-  if (problem !== undefined) throw new InputError(`${path}: not a leadaudit JSON report (${problem})`);
-  return d as RunDocument;
-}
-
-/** What in a run document diff could not read, or undefined when it can read all of it. */
-function runProblem(doc: Record<string, unknown>): string | undefined {
-  const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
-  if (typeof doc.asOf !== 'string') return 'asOf: expected a date';
-  if (doc.verdict !== undefined && !Array.isArray(doc.verdict)) return 'verdict: expected a list';
-  for (const [name, report] of Object.entries(doc.reports as Record<string, unknown>)) {
-    if (!isObject(report)) return `reports.${name}: expected a report`;
-    const { columns, rows } = report;
-    if (!Array.isArray(columns) || !columns.every((c) => isObject(c) && typeof c.key === 'string' && typeof c.label === 'string' && typeof c.kind === 'string')) {
-      return `reports.${name}.columns: expected a list of { key, label, kind }`;
-    }
-    if (!Array.isArray(rows)) return `reports.${name}.rows: expected a list`;
-    const bad = rows.findIndex((row) => !isObject(row) || !Object.values(row).every((cell) => cell === null || ['string', 'number', 'boolean'].includes(typeof cell)));
-    if (bad >= 0) return `reports.${name}.rows[${bad}]: expected an object of text, numbers, true/false and null`;
-  }
-  return undefined;
+  const { runDocumentProblem } = await import('./reports/diff.js');
+  const problem = runDocumentProblem(doc);
+  if (problem !== undefined) throw new InputError(`${path}: not a leadaudit JSON report (${problem}; make one with --format json)`);
+  return doc as RunDocument;
 }
 
 /**
@@ -535,8 +514,8 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
     .action(async (older: string, newer: string, o: SharedOptions) => {
       if (o.output !== undefined) checkOutputs([{ path: o.output, role: '-o' }], [{ path: older, role: 'the earlier run' }, { path: newer, role: 'the later run' }], io.cwd);
       const { diffRuns } = await import('./reports/diff.js');
-      const earlier = readRun(older);
-      const later = readRun(newer);
+      const earlier = await readRun(older);
+      const later = await readRun(newer);
       const reports = diffRuns(earlier, later);
       const result: AuditResult = { asOf: later.asOf, inputs: { leads: null, deals: null }, reports, verdict: [], alerts: [] };
       const renderer = await renderers[o.format as FormatName]();
@@ -603,14 +582,17 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
 
   program
     .command('schema')
-    .description("print the rubric's JSON Schema (for editor completion of leadaudit.yml)")
+    .description("print the rubric's JSON Schema (for editor completion of leadaudit.yml), or with --output that of the --format json document (docs/json.md)")
+    .option('--rubric', "the rubric's schema (the default)")
+    .option('--output', 'the schema of the --format json document, to validate runs against')
     .addHelpText(
       'after',
-      "\nExamples:\n  $ leadaudit schema > leadaudit.schema.json   # then start leadaudit.yml with: # yaml-language-server: $schema=./leadaudit.schema.json\n  $ leadaudit schema | jq '.properties | keys'\n",
+      "\nExamples:\n  $ leadaudit schema > leadaudit.schema.json   # then start leadaudit.yml with: # yaml-language-server: $schema=./leadaudit.schema.json\n  $ leadaudit schema | jq '.properties | keys'\n  $ leadaudit schema --output > leadaudit-output.schema.json   # validates leadaudit audit … --format json\n",
     )
-    .action(async () => {
-      const { rubricJsonSchema } = await import('./rubric/schema.js');
-      io.stdout.write(`${JSON.stringify(rubricJsonSchema(), null, 2)}\n`);
+    .action(async (o: { rubric?: boolean; output?: boolean }) => {
+      if (o.rubric && o.output) throw new UsageError('schema prints one schema: --rubric or --output, not both');
+      const schema = o.output ? (await import('./render/json-schema.js')).outputJsonSchema() : (await import('./rubric/schema.js')).rubricJsonSchema();
+      io.stdout.write(`${JSON.stringify(schema, null, 2)}\n`);
     });
 
   sharedOptions(

@@ -26,7 +26,7 @@ import {
   type RejectedRow,
 } from './data/map.js';
 import { isoDate, numberFormatOf, numberFormatWarning, parseAmount, type DateOrder } from './data/normalize.js';
-import type { ClassifiedLead, Deal, FileAccounting } from './model.js';
+import { reasonText, type ClassifiedLead, type Deal, type FileAccounting, type RowReason } from './model.js';
 import { personalHeaders, PERSONAL_FIELDS, redacted, type AuditData, type Caveats, type Grouping, type JoinFacts } from './reports/context.js';
 import { newestDate, staleAsOfWarning, unreachableStages, unreachableWarning } from './data/caveats.js';
 import { detectPreset } from './rubric/recognize.js';
@@ -259,7 +259,7 @@ function finishFile(accounting: Accounting, read: number, strict: boolean, warni
   }
   if (accounting.used === 0) {
     const why = Object.entries(accounting.reasons)
-      .map(([r, n]) => `${n} ${r}`)
+      .map(([r, n]) => `${n} ${reasonText(r)}`)
       .join(', ');
     throw new InputError(`${accounting.file}: no usable rows (${read} read${why ? `: ${why}` : ''})`);
   }
@@ -326,7 +326,7 @@ function classifyAll(
           // Under join.shared: all a deal is listed under each of its leads: it leaves once.
           if (dropped[joined.list[j]!] === 1) continue;
           dropped[joined.list[j]!] = 1;
-          skip(dealsIn!.read.accounting, NaN, 'lead created outside --since/--until');
+          skip(dealsIn!.read.accounting, NaN, 'lead_outside_window');
         }
       }
       orphans = orphans.filter((d) => {
@@ -435,7 +435,7 @@ function findCaveats(options: LoadOptions, rubric: Rubric, leadsIn: Loaded['lead
 }
 
 /** Moves one used row to skipped, with why: outside the window, or no created date to judge by. */
-function skip(accounting: Accounting, created: number, reason = Number.isNaN(created) ? 'no created date (--since/--until)' : 'created outside --since/--until'): void {
+function skip(accounting: Accounting, created: number, reason: RowReason = Number.isNaN(created) ? 'no_created_date' : 'created_outside_window'): void {
   accounting.used--;
   accounting.skip(reason);
 }
@@ -538,7 +538,7 @@ async function readSpend(file: string, csvOptions: CsvOptions, by: string): Prom
         read.push({ name, text, line });
       },
       other(cells, line, reason, rejected) {
-        if (rejected) throw bad(line, `${reason} (${cells.length} cells, header has ${header.names.length}); quote a value that holds the delimiter`);
+        if (rejected) throw bad(line, `${reasonText(reason)} (${cells.length} cells, header has ${header.names.length}); quote a value that holds the delimiter`);
       },
     };
   });

@@ -155,11 +155,37 @@ export interface FileAccounting {
   readonly rejected: number;
   readonly skipped: number;
   readonly duplicates: number;
-  /** Count per reason, for rejected and skipped rows alike. */
-  readonly reasons: Record<string, number>;
+  /** Count per reason key (ROW_REASONS), for rejected and skipped rows alike. */
+  readonly reasons: Partial<Record<RowReason, number>>;
   /** Deals only: attached to a lead / not (null in a deals-only run, where deals are the unit). */
   readonly attributed?: number | null;
   readonly unattributed?: number | null;
+}
+
+/**
+ * Why a row of an input was not used: the stable key of `inputs.*.reasons` in `--format json`
+ * (docs/json.md lists each) → the words people read (check's table, the summary's notes, messages
+ * on standard error, the --rejects file's _reason). A key, once published, stays as it is: scripts
+ * count rows by it; the words may be reworded.
+ */
+export const ROW_REASONS = {
+  too_few_cells: 'too few cells',
+  too_many_cells: 'too many cells',
+  field_too_long: 'field too long',
+  duplicate_id: 'duplicate id',
+  blank_line: 'blank line',
+  summary_row: 'summary row',
+  report_footer: 'report footer',
+  no_created_date: 'no created date (--since/--until)',
+  created_outside_window: 'created outside --since/--until',
+  lead_outside_window: 'lead created outside --since/--until',
+} as const;
+
+export type RowReason = keyof typeof ROW_REASONS;
+
+/** The words for a reason key (a key made before keys were stable is shown as it is). */
+export function reasonText(reason: string): string {
+  return Object.hasOwn(ROW_REASONS, reason) ? ROW_REASONS[reason as RowReason] : reason;
 }
 
 export interface Inputs {

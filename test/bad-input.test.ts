@@ -173,12 +173,12 @@ describe('quotes that never close: exit 1 naming the line where the quote opens'
 
 describe('ragged rows: rejected with their line, the rest used; --rejects keeps them; --strict is exit 1', () => {
   it.each([
-    ['ragged-short.csv', 'too few cells', '5 cells, header has 7'],
-    ['ragged-long.csv', 'too many cells', '9 cells, header has 7'],
-  ] as const)('%s', (file, reason, detail) => {
+    ['ragged-short.csv', 'too_few_cells', 'too few cells', '5 cells, header has 7'],
+    ['ragged-long.csv', 'too_many_cells', 'too many cells', '9 cells, header has 7'],
+  ] as const)('%s', (file, code, reason, detail) => {
     const r = run(audit(bad(file)));
     const doc = expectReport(r);
-    expect(doc.inputs.leads).toMatchObject({ read: 3, used: 2, rejected: 1, reasons: { [reason]: 1 } });
+    expect(doc.inputs.leads).toMatchObject({ read: 3, used: 2, rejected: 1, reasons: { [code]: 1 } });
     expect(warnings(r.stderr)).toContain(`leadaudit: warning: fixtures/bad/${file}: 1 row rejected (first at line 3: ${reason} (${detail})); --rejects FILE writes them out`);
     const kept = rejects(audit(bad(file)));
     expect(kept.code).toBe(0);
@@ -249,7 +249,7 @@ describe('headerless files: exit 1 saying so; leads.header gives the names', () 
 describe('summary rows at the end of report exports: skipped and counted', () => {
   it('summary-row.csv: a statistics row (numbers in text columns) and a Total row after a blank line are skipped as "summary row"; check lists them', () => {
     const doc = expectReport(run(scoreCells(bad('summary-row.csv'))));
-    expect(doc.inputs.leads).toMatchObject({ read: 6, used: 3, rejected: 0, skipped: 3, reasons: { 'blank line': 1, 'summary row': 2 } });
+    expect(doc.inputs.leads).toMatchObject({ read: 6, used: 3, rejected: 0, skipped: 3, reasons: { blank_line: 1, summary_row: 2 } });
     // No lead with channel "0.0016" or id "": the rows are not data.
     expect(doc.reports.score!.rows.map((row) => row.lead_id)).toEqual(['L1', 'L2', 'L3']);
     expect(qualityRows(expectReport(run(check(bad('summary-row.csv')))))).toContainEqual(expect.objectContaining({ file: 'leads', check: '  summary row', count: 2 }));
@@ -310,7 +310,7 @@ describe('limits: a field over 1 MB rejects its row, a long line is fine', () =>
     writeFileSync(file, `${header}\nL1,a@x.com,web,2025-01-05,short\nL2,b@x.com,web,2025-01-06,"${huge}"\nL3,c@x.com,ads,2025-01-07,ok\n`);
     const r = run(audit(file));
     const doc = expectReport(r);
-    expect(doc.inputs.leads).toMatchObject({ read: 3, used: 2, rejected: 1, reasons: { 'field too long': 1 } });
+    expect(doc.inputs.leads).toMatchObject({ read: 3, used: 2, rejected: 1, reasons: { field_too_long: 1 } });
     expect(warnings(r.stderr).join('\n')).toContain(
       'line 3: field too long (column "notes" is 5.0 MB, over the 1 MB limit for one field; is a quote left open?)',
     );
@@ -406,7 +406,7 @@ describe('joins', () => {
   it('duplicate-lead-ids.csv: the first row of an id is kept, the next rejected as "duplicate id" and written to --rejects', () => {
     const r = run(audit(bad('duplicate-lead-ids.csv')));
     const doc = expectReport(r);
-    expect(doc.inputs.leads).toMatchObject({ read: 4, used: 3, rejected: 1, duplicates: 1, reasons: { 'duplicate id': 1 } });
+    expect(doc.inputs.leads).toMatchObject({ read: 4, used: 3, rejected: 1, duplicates: 1, reasons: { duplicate_id: 1 } });
     const kept = rejects(audit(bad('duplicate-lead-ids.csv')));
     expect(kept.rows).toEqual([{ id: 'L1', email: 'ann.again@acme.com', source: 'ads', created: '2025-02-01', _file: 'fixtures/bad/duplicate-lead-ids.csv', _line: '4', _reason: 'duplicate id' }]);
   });

@@ -156,8 +156,9 @@ describe('output a user reads back', () => {
     const r = run(['audit', 'fixtures/samples/hubspot/contacts.csv', 'fixtures/samples/hubspot/deals.csv', '--as-of', '2025-06-30', '--format', 'json']);
     expect(r.code).toBe(0);
     const doc = JSON.parse(r.stdout);
-    expect(Object.keys(doc)).toEqual(['schemaVersion', 'tool', 'asOf', 'inputs', 'reports', 'verdict', 'alerts']);
+    expect(Object.keys(doc)).toEqual(['schemaVersion', 'tool', 'asOf', 'run', 'inputs', 'reports', 'verdict', 'alerts']);
     expect(doc.schemaVersion).toBe(1);
+    expect(doc.run).toEqual({ rubric: null, preset: 'hubspot' });
     expect(doc.tool.name).toBe('leadaudit');
     expect(doc.asOf).toBe('2025-06-30');
     expect(Object.keys(doc.inputs.leads)).toEqual(['file', 'encoding', 'delimiter', 'read', 'used', 'rejected', 'skipped', 'duplicates', 'reasons']);

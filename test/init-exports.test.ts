@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { outputErrors } from './helpers/output-schema.js';
 
 const root = resolve(import.meta.dirname, '..');
 const bin = join(root, 'bin', 'leadaudit.js');
@@ -47,6 +48,8 @@ describe.each(shapes)('%s', (shape) => {
     const audit = run(['audit', ...files, '--as-of', expected.asOf, '--format', 'json', '--quiet'], dir);
     expect(audit.stderr).toBe('');
     expect(audit.code).toBe(0);
+    // Machines can rely on it: the document has the shape `schema --output` prints (docs/json.md).
+    expect(outputErrors(JSON.parse(audit.stdout))).toEqual([]);
     if (!expected.join || !expected.leads) return;
     // The join the rubric states gives the generator's numbers: deals attributed, the revenue of
     // the won ones (split or not, it sums to the same), and — where only a won deal makes a lead

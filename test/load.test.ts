@@ -59,7 +59,7 @@ describe('--since / --until', () => {
   it('skips leads outside the window with their deals, and unattributed deals by their own date', async () => {
     const loaded = await run({ leads: leads(), deals: deals(), since: dayNumber(2025, 2, 1) });
     const { leads: l, deals: d } = loaded.data.inputs;
-    expect(l).toMatchObject({ read: 3, used: 1, skipped: 2, reasons: { 'created outside --since/--until': 1, 'no created date (--since/--until)': 1 } });
+    expect(l).toMatchObject({ read: 3, used: 1, skipped: 2, reasons: { created_outside_window: 1, no_created_date: 1 } });
     expect(d).toMatchObject({ read: 4, used: 2, skipped: 2, attributed: 1, unattributed: 1 });
     expect(d!.read).toBe(d!.used + d!.rejected + d!.skipped);
     const summary = report(buildReports(loaded.data, ['summary']), 'summary').rows[0]!;

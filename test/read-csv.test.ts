@@ -42,7 +42,7 @@ describe('readCsv: records, lines and row accounting', () => {
     expect(seen.records.map((r) => [r.cells[0], r.line, r.reason ?? 'row'])).toEqual([
       ['1', 2, 'row'],
       ['2', 4, 'row'],
-      ['', 5, 'blank line'],
+      ['', 5, 'blank_line'],
       ['3', 6, 'row'],
     ]);
   });
@@ -52,8 +52,8 @@ describe('readCsv: records, lines and row accounting', () => {
     expect(seen.info.exact).toBe(false);
     expect(seen.records.map((r) => [r.cells.join('|'), r.line, r.reason ?? 'row', r.rejected ?? false])).toEqual([
       ['1|2|3', 2, 'row', false],
-      ['4|5', 3, 'too few cells', true],
-      ['6|7|8|9', 4, 'too many cells', true],
+      ['4|5', 3, 'too_few_cells', true],
+      ['6|7|8|9', 4, 'too_many_cells', true],
       ['10|11|12', 5, 'row', false],
     ]);
   });
@@ -74,14 +74,14 @@ describe('readCsv: records, lines and row accounting', () => {
 
   it('rejects a quoted short row (udsv, the hot path before the cutter, padded it silently)', async () => {
     const seen = await read('a,b,c\n"1","2"\n"3","4","5"\n');
-    expect(seen.records.map((r) => r.reason ?? 'row')).toEqual(['too few cells', 'row']);
+    expect(seen.records.map((r) => r.reason ?? 'row')).toEqual(['too_few_cells', 'row']);
   });
 
   it('never drops a one-cell quoted row and reuses the next one (udsv did; found in review)', async () => {
     // udsv skipped `"17"` as if it were an empty line; the next row has the same length.
     const seen = await read('id,email\n"17"\n1,\n2,x@y.z\n');
     expect(seen.records.map((r) => [r.cells, r.line, r.reason ?? 'row'])).toEqual([
-      [['17'], 2, 'too few cells'],
+      [['17'], 2, 'too_few_cells'],
       [['1', ''], 3, 'row'],
       [['2', 'x@y.z'], 4, 'row'],
     ]);
@@ -101,8 +101,8 @@ describe('readCsv: records, lines and row accounting', () => {
     ].join('\r\n');
     const seen = await read(text);
     expect(seen.records.filter((r) => r.reason === undefined)).toHaveLength(2);
-    expect(seen.records.filter((r) => r.reason === 'report footer')).toHaveLength(3);
-    expect(seen.records.filter((r) => r.reason === 'blank line')).toHaveLength(2);
+    expect(seen.records.filter((r) => r.reason === 'report_footer')).toHaveLength(3);
+    expect(seen.records.filter((r) => r.reason === 'blank_line')).toHaveLength(2);
     expect(seen.info.read).toBe(7);
   });
 
@@ -170,7 +170,7 @@ describe('readCsv: limits, NUL characters, files that are not CSV (fixtures/bad/
       const seen = await read(`id,notes\n1,${quote}${under}${quote}\n2,${quote}${over}${quote}\n3,ok\n`, { chunkSize: 100_000 });
       expect(seen.records.map((r) => [r.cells[0], r.line, r.reason ?? 'row', r.rejected ?? false])).toEqual([
         ['1', 2, 'row', false],
-        ['2', 3, 'field too long', true],
+        ['2', 3, 'field_too_long', true],
         ['3', 4, 'row', false],
       ]);
     }
@@ -179,7 +179,7 @@ describe('readCsv: limits, NUL characters, files that are not CSV (fixtures/bad/
     expect(exact.info.exact).toBe(true);
     expect(exact.records.map((r) => [r.cells[1]!.slice(0, 5), r.reason ?? 'row'])).toEqual([
       ['"a"b', 'row'],
-      ['xxxxx', 'field too long'],
+      ['xxxxx', 'field_too_long'],
     ]);
   });
 
@@ -253,19 +253,19 @@ describe('readCsv: summary rows at the end of report exports', () => {
     expect(outline(seen)).toEqual([
       [2, '00Q5g01|Ann Lee|ann@x.com|Web|$1,200.00|10', 'row'],
       [3, '00Q5g02|Bob Roy|bob@y.org|Partner|$300.00|20', 'row'],
-      [4, '', 'blank line'],
-      [5, '||0|0.0016|1234.5|15', 'summary row'],
-      [6, 'Total||||$1,500.00|', 'summary row'],
-      [7, 'Grand Totals (2 records)', 'report footer'],
-      [8, '', 'blank line'],
-      [9, 'Confidential Information - Do Not Distribute', 'report footer'],
+      [4, '', 'blank_line'],
+      [5, '||0|0.0016|1234.5|15', 'summary_row'],
+      [6, 'Total||||$1,500.00|', 'summary_row'],
+      [7, 'Grand Totals (2 records)', 'report_footer'],
+      [8, '', 'blank_line'],
+      [9, 'Confidential Information - Do Not Distribute', 'report_footer'],
     ]);
     expect(seen.info.read).toBe(8);
   });
 
   it('reads a row of that shape inside the data as data: only rows after the last data row are skipped', async () => {
     const seen = await read([head, data[0], '', ',,0,0.0016,1234.5,15', 'Average,,,,600,15', data[1], ''].join('\n'));
-    expect(outline(seen).map((r) => r[2])).toEqual(['row', 'blank line', 'row', 'row', 'row']);
+    expect(outline(seen).map((r) => r[2])).toEqual(['row', 'blank_line', 'row', 'row', 'row']);
   });
 
   it('never skips a last data row that has numbers: text in its text columns, numbers in number columns, or a file of numbers', async () => {
@@ -281,7 +281,7 @@ describe('readCsv: summary rows at the end of report exports', () => {
   it('takes totals words (Total, Grand Total, Subtotal, Sum, Average, Count, Min, Max) with numbers, and not a company named so', async () => {
     for (const word of ['Total', 'Grand Totals (2 records)', 'Subtotal', 'Sum', 'Sum of Amount', 'Average', 'Avg', 'Count', 'Record Count', 'Min', 'Max', 'Median']) {
       const seen = await read([head, ...data, `${word},,,,1500,15`].join('\n'));
-      expect(outline(seen).at(-1), word).toEqual([4, `${word}||||1500|15`, 'summary row']);
+      expect(outline(seen).at(-1), word).toEqual([4, `${word}||||1500|15`, 'summary_row']);
     }
     for (const row of ['Total Gym,Ann,ann@x.com,Web,5,1', 'Totally,,,,5,1', 'Summit,,,,5,1']) {
       expect(outline(await read([head, ...data, row].join('\n'))).at(-1)![2], row).toBe('row');
@@ -290,7 +290,7 @@ describe('readCsv: summary rows at the end of report exports', () => {
 
   it('without a blank line, takes a row of numbers only where at least 10 sampled rows all held text', async () => {
     const rows = (n: number) => Array.from({ length: n }, (_, i) => `"00Q5g${i}","N${i}","n${i}@x.com","Web","${i}","10"`);
-    expect(outline(await read([head, ...rows(10), '0,0,0.0016,,1234.5,15'].join('\n'))).at(-1)![2]).toBe('summary row');
+    expect(outline(await read([head, ...rows(10), '0,0,0.0016,,1234.5,15'].join('\n'))).at(-1)![2]).toBe('summary_row');
     expect(outline(await read([head, ...rows(9), '0,0,0.0016,,1234.5,15'].join('\n'))).at(-1)![2]).toBe('row');
     // A number only in a column that held text in some rows and was empty in others: data.
     const sparse = rows(12).map((r, i) => (i % 2 ? r.replace('"Web"', '""') : r));
@@ -298,7 +298,7 @@ describe('readCsv: summary rows at the end of report exports', () => {
   });
 
   it('after a blank line, takes a row of numbers whose always-filled text columns are empty; without the blank line it is data', async () => {
-    expect(outline(await read([head, ...data, '', ',,,,1500,15'].join('\n'))).at(-1)![2]).toBe('summary row');
+    expect(outline(await read([head, ...data, '', ',,,,1500,15'].join('\n'))).at(-1)![2]).toBe('summary_row');
     expect(outline(await read([head, ...data, ',,,,1500,15'].join('\n'))).at(-1)![2]).toBe('row');
   });
 
@@ -307,7 +307,7 @@ describe('readCsv: summary rows at the end of report exports', () => {
     const expected = outline(await read(text));
     // `,,1,2,3,4` is made data again by the row after it, and learned from (the sample of data
     // rows): its numbers in the source column make `,,5,6,7,8` a plain row; `Sum` is a summary row.
-    expect(expected.map((r) => r[2])).toEqual(['row', 'row', 'blank line', 'row', 'row', 'blank line', 'row', 'row', 'row', 'summary row']);
+    expect(expected.map((r) => r[2])).toEqual(['row', 'row', 'blank_line', 'row', 'row', 'blank_line', 'row', 'row', 'row', 'summary_row']);
     for (let size = 1; size <= 64; size++) expect(outline(await read(text, { chunkSize: size })), `${size}-byte chunks`).toEqual(expected);
   });
 
@@ -323,7 +323,7 @@ describe('readCsv: summary rows at the end of report exports', () => {
       fc.asyncProperty(fc.array(fc.oneof(fc.array(cell, { minLength: 3, maxLength: 3 }), fc.constant([])), { maxLength: 30 }), async (rows) => {
         const text = ['a,b,c', ...rows.map((r) => r.join(','))].join('\n');
         const reasons = (await read(text)).records.map((r) => r.reason ?? 'row');
-        const firstSummary = reasons.indexOf('summary row');
+        const firstSummary = reasons.indexOf('summary_row');
         if (firstSummary >= 0) expect(reasons.slice(firstSummary)).not.toContain('row');
       }),
       { seed: 12, numRuns: 300 },

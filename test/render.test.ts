@@ -227,10 +227,11 @@ describe('csv and tsv', () => {
 describe('json', () => {
   const leads: FileAccounting = {
     file: 'leads.csv', encoding: 'utf-8', delimiter: ',', read: 10, used: 8, rejected: 1, skipped: 1, duplicates: 0,
-    reasons: { 'no email': 1, 'bad date': 1 },
+    reasons: { too_many_cells: 1, duplicate_id: 1 },
   };
   const deals: FileAccounting = { ...leads, file: 'deals.csv', reasons: {}, attributed: 5, unattributed: null };
   const input = result([sources], {
+    run: { rubric: 'leadaudit.yml', preset: 'hubspot' },
     inputs: { leads, deals },
     verdict: [VERDICT],
     alerts: [{ rule: 'sources.win_rate<0.1', report: 'sources', row: '=HYPERLINK("x")', metric: 'win_rate', value: 0.05, op: '<', threshold: 0.1 }],
@@ -241,16 +242,18 @@ describe('json', () => {
   it('is pretty-printed with a final newline and keys in the SPEC order', () => {
     expect(out.startsWith('{\n  "schemaVersion": 1,\n')).toBe(true);
     expect(out.endsWith('}\n')).toBe(true);
-    expect(Object.keys(doc)).toEqual(['schemaVersion', 'tool', 'asOf', 'inputs', 'reports', 'verdict', 'alerts']);
+    expect(Object.keys(doc)).toEqual(['schemaVersion', 'tool', 'asOf', 'run', 'inputs', 'reports', 'verdict', 'alerts']);
     expect(doc.tool).toEqual({ name: 'leadaudit', version: '9.9.9' });
     expect(doc.asOf).toBe('2024-06-30');
+    expect(doc.run).toEqual({ rubric: 'leadaudit.yml', preset: 'hubspot' });
+    expect(JSON.parse(renderers.json(result([]), plain)).run).toBeNull();
     expect(doc.verdict).toEqual([VERDICT]);
     expect(Object.keys(doc.verdict[0])).toEqual(['topic', 'finding', 'rules', 'names', 'numbers', 'text']);
   });
 
   it('carries the row accounting, reasons sorted', () => {
-    expect(doc.inputs.leads).toEqual({ ...leads, reasons: { 'bad date': 1, 'no email': 1 } });
-    expect(Object.keys(doc.inputs.leads.reasons)).toEqual(['bad date', 'no email']);
+    expect(doc.inputs.leads).toEqual({ ...leads, reasons: { duplicate_id: 1, too_many_cells: 1 } });
+    expect(Object.keys(doc.inputs.leads.reasons)).toEqual(['duplicate_id', 'too_many_cells']);
     expect(doc.inputs.deals.attributed).toBe(5);
     expect(doc.inputs.deals.unattributed).toBeNull();
     expect('attributed' in doc.inputs.leads).toBe(false);
@@ -296,6 +299,7 @@ describe('json', () => {
       schemaVersion: 1,
       tool: plain.tool,
       asOf: input.asOf,
+      run: input.run ?? null,
       inputs: { leads: accounting(input.inputs.leads), deals: accounting(input.inputs.deals) },
       reports,
       verdict: input.verdict,

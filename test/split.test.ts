@@ -232,7 +232,7 @@ describe('split reads: rows, accounting and reports', () => {
     // `,0,0.0016,` without it (PartInfo.unsure), so it is read again in the first thread.
     expect(await bothWays({ leads: file(text), preset: 'generic' })).toMatchObject({ started: 1, used: 0 });
     const loaded = await load({ asOf: AS_OF, minN: 5, strict: false, keepRejects: false, cwd: dir, leads: file(text), preset: 'generic', chunkSize: 8192, parallel: counted().splitter });
-    expect(loaded.data.inputs.leads).toMatchObject({ read: 3003, used: 3000, skipped: 3, reasons: { 'blank line': 1, 'summary row': 2 } });
+    expect(loaded.data.inputs.leads).toMatchObject({ read: 3003, used: 3000, skipped: 3, reasons: { blank_line: 1, summary_row: 2 } });
     // A file of numbers has no column of text: its second part judges rows of numbers as a read
     // in one piece does whatever came before its cut, and is used.
     const numbers = `id,score,amount\n${leadRows(6000, (i) => `${100000 + i},${i % 7},${i * 3}.25`)}\n`;

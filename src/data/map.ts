@@ -4,7 +4,7 @@
  */
 import { InputError, UsageError, closest } from '../errors.js';
 import type { CsvHeader, CsvSink } from '../io/read-csv.js';
-import type { FileAccounting } from '../model.js';
+import { reasonText, type FileAccounting, type RowReason } from '../model.js';
 import { CodedText, dayNumbers, DealTable, IdIndex, LeadTable, Numbers, own, PackedText, type DealColumns, type Days, type LeadColumns, type PackedPart, type TextCodes } from './table.js';
 import { compileCondition, conditionFields, numberFields, type Getter, type Predicate } from '../rubric/conditions.js';
 import { headerKey, type ColumnChoice, type Rubric } from '../rubric/resolve.js';
@@ -490,9 +490,10 @@ export class Accounting {
   rejected = 0;
   skipped = 0;
   duplicates = 0;
-  readonly reasons: Record<string, number> = {};
+  /** Rows per reason, by key (ROW_REASONS): the words are looked up where people read them. */
+  readonly reasons: Partial<Record<RowReason, number>> = {};
   /** The line each reason was first given for (reasons are listed in that order). */
-  readonly firstLines: Record<string, number> = {};
+  readonly firstLines: Partial<Record<RowReason, number>> = {};
   readonly rejects: RejectedRow[] = [];
   readonly warnings: string[] = [];
   /** Values that could not be parsed, per column: [count, first line, first text]. */
@@ -506,17 +507,20 @@ export class Accounting {
   /** The first rejected row, for messages. */
   firstReject: { line: number; reason: string } | undefined;
 
-  /** Counts a rejected row under `reason`; `detail` (`4 cells, header has 5`) goes into messages only. */
-  reject(cells: readonly string[], line: number, reason: string, detail?: string): void {
+  /**
+   * Counts a rejected row under `reason`; messages and the --rejects file get its words, and
+   * `detail` (`4 cells, header has 5`) there only.
+   */
+  reject(cells: readonly string[], line: number, reason: RowReason, detail?: string): void {
     this.rejected++;
-    const full = detail === undefined ? reason : `${reason} (${detail})`;
+    const full = detail === undefined ? reasonText(reason) : `${reasonText(reason)} (${detail})`;
     if (this.firstReject === undefined || line < this.firstReject.line) this.firstReject = { line, reason: full };
     this.firstLines[reason] = Math.min(this.firstLines[reason] ?? line, line);
     this.reasons[reason] = (this.reasons[reason] ?? 0) + 1;
     if (this.keepRejects) this.rejects.push({ file: this.file, line, reason: full, cells: [...cells] });
   }
 
-  skip(reason: string, line?: number): void {
+  skip(reason: RowReason, line?: number): void {
     this.skipped++;
     if (line !== undefined) this.firstLines[reason] = Math.min(this.firstLines[reason] ?? line, line);
     this.reasons[reason] = (this.reasons[reason] ?? 0) + 1;
@@ -534,21 +538,21 @@ export class Accounting {
     this.rejected += part.rejected;
     this.skipped += part.skipped;
     this.duplicates += part.duplicates;
-    for (const [reason, n] of Object.entries(part.reasons)) this.reasons[reason] = (this.reasons[reason] ?? 0) + n;
-    for (const [reason, line] of Object.entries(part.firstLines)) this.firstLines[reason] = Math.min(this.firstLines[reason] ?? line, line);
+    for (const [reason, n] of reasonEntries(part.reasons)) this.reasons[reason] = (this.reasons[reason] ?? 0) + n;
+    for (const [reason, line] of reasonEntries(part.firstLines)) this.firstLines[reason] = Math.min(this.firstLines[reason] ?? line, line);
     for (const row of part.rejects) this.rejects.push(row);
     this.warnings.push(...part.warnings);
     if (part.firstReject && (this.firstReject === undefined || part.firstReject.line < this.firstReject.line)) this.firstReject = part.firstReject;
     for (const line of duplicateLines) {
       this.duplicates++;
-      this.reject([], line, 'duplicate id');
+      this.reject([], line, 'duplicate_id');
     }
     this.orderReasons();
   }
 
   /** Lists the reasons in the order of their first line, as a read in one piece meets them. */
   private orderReasons(): void {
-    const entries = Object.entries(this.reasons).sort(([a], [b]) => (this.firstLines[a] ?? Infinity) - (this.firstLines[b] ?? Infinity));
+    const entries = reasonEntries(this.reasons).sort(([a], [b]) => (this.firstLines[a] ?? Infinity) - (this.firstLines[b] ?? Infinity));
     for (const [reason] of entries) delete this.reasons[reason];
     for (const [reason, n] of entries) this.reasons[reason] = n;
   }
@@ -571,6 +575,11 @@ export class Accounting {
       reasons: { ...this.reasons },
     };
   }
+}
+
+/** The entries of a per-reason record, typed by its keys. */
+function reasonEntries(record: Partial<Record<RowReason, number>>): [RowReason, number][] {
+  return Object.entries(record) as [RowReason, number][];
 }
 
 /** The CSV sink for one file: rejected and skipped rows counted, the rest handed to `use`. */
@@ -708,7 +717,7 @@ export function leadSink(plan: ColumnPlan, rubric: Rubric, options: MapOptions):
     const key = cell(idIx);
     if (key !== '' && ids.get(key) !== undefined) {
       accounting.duplicates++;
-      accounting.reject(row, at, 'duplicate id');
+      accounting.reject(row, at, 'duplicate_id');
       return;
     }
     if (idIx >= 0 && key === '') noId.push(ids.length);
@@ -946,7 +955,7 @@ export function dealSink(plan: ColumnPlan, rubric: Rubric, options: MapOptions):
     const key = cell(ix.id);
     if (key !== '' && ids.get(key) !== undefined) {
       accounting.duplicates++;
-      accounting.reject(row, at, 'duplicate id');
+      accounting.reject(row, at, 'duplicate_id');
       return;
     }
     if (key === '') noId.push(ids.length);

@@ -22,6 +22,7 @@ import { TextDecoder } from 'node:util';
 import { parse as csvParse } from 'csv-parse';
 import { parse as csvParseSync } from 'csv-parse/sync';
 import { InputError, UsageError } from '../errors.js';
+import type { RowReason } from '../model.js';
 
 export interface CsvOptions {
   /** Column delimiter; sniffed among , ; TAB | when not given. */
@@ -140,7 +141,7 @@ export interface CsvSink {
    * A record that is not data; `rejected` ones are counted as rejected, the rest as skipped.
    * `detail` says more about this one record (`column "notes": 5.0 MB`), for messages.
    */
-  other(cells: string[], line: number, reason: string, rejected: boolean, detail?: string): void;
+  other(cells: string[], line: number, reason: RowReason, rejected: boolean, detail?: string): void;
   /**
    * Takes the rows another sink of the same plan read from the rest of the file, as if they had
    * come through `row` and `other`; false (taking nothing) when they cannot be, so the caller
@@ -1110,7 +1111,7 @@ class RecordReader {
     for (const r of held) {
       if (atEnd && r.summary) {
         this.inFooter = true;
-        this.sink!.other(r.cells, r.line, 'summary row', false);
+        this.sink!.other(r.cells, r.line, 'summary_row', false);
       } else {
         const blank = isBlank(r.cells);
         this.sort(r.cells, r.line, r.chars, blank, !blank && isFooter(r.cells));
@@ -1148,17 +1149,17 @@ class RecordReader {
       if (long >= 0) {
         const size = (cells[long]!.length / 1024 / 1024).toFixed(1);
         const column = header.names[long] ?? `column ${long + 1}`;
-        sink.other(cells, line, 'field too long', true, `column "${column}" is ${size} MB, over the ${MAX_FIELD_CHARS / 1024 / 1024} MB limit for one field; is a quote left open?`);
+        sink.other(cells, line, 'field_too_long', true, `column "${column}" is ${size} MB, over the ${MAX_FIELD_CHARS / 1024 / 1024} MB limit for one field; is a quote left open?`);
         return;
       }
     }
     if (blank) {
-      sink.other(cells, line, 'blank line', false);
+      sink.other(cells, line, 'blank_line', false);
       return;
     }
     if (footer) {
       this.inFooter = true;
-      sink.other(cells, line, 'report footer', false);
+      sink.other(cells, line, 'report_footer', false);
       return;
     }
     const width = header.names.length;
@@ -1170,10 +1171,10 @@ class RecordReader {
       return;
     }
     if (this.inFooter && cells.filter((c) => c.trim() !== '').length <= 1) {
-      sink.other(cells, line, 'report footer', false);
+      sink.other(cells, line, 'report_footer', false);
       return;
     }
-    sink.other(cells, line, cells.length < width ? 'too few cells' : 'too many cells', true);
+    sink.other(cells, line, cells.length < width ? 'too_few_cells' : 'too_many_cells', true);
   }
 }
 

@@ -1,5 +1,5 @@
 /**
- * `--format json` (SPEC §7.1): one document with the run's inputs, every report and the alerts,
+ * `--format json` (docs/json.md; its shape is src/render/json-schema.ts): one document with the run's inputs, every report and the alerts,
  * values in raw style (rates as fractions to 4 decimals, money to 2; NaN → null). Keys are written
  * in a fixed order so two runs diff cleanly (`leadaudit diff`).
  *
@@ -20,7 +20,8 @@ const BATCH = 2048;
 function accounting(file: FileAccounting | null): Record<string, unknown> | null {
   if (file === null) return null;
   const reasons: Record<string, number> = {};
-  for (const reason of Object.keys(file.reasons).sort()) reasons[reason] = file.reasons[reason] ?? 0;
+  // Keys are ROW_REASONS keys (docs/json.md), sorted so two runs diff cleanly.
+  for (const [reason, n] of Object.entries(file.reasons).sort(([a], [b]) => (a < b ? -1 : 1))) reasons[reason] = n ?? 0;
   const out: Record<string, unknown> = {
     file: file.file,
     encoding: file.encoding,
@@ -112,6 +113,8 @@ export function* json(result: AuditResult, options: RenderOptions): Generator<st
     schemaVersion: JSON_SCHEMA_VERSION,
     tool: { name: options.tool.name, version: options.tool.version },
     asOf: result.asOf,
+    // What made the run (null in a diff, which reads two runs, not a rubric).
+    run: result.run === undefined ? null : { rubric: result.run.rubric, preset: result.run.preset },
     inputs: { leads: accounting(result.inputs.leads), deals: accounting(result.inputs.deals) },
   };
   const tail = { verdict: result.verdict.map(verdict), alerts: result.alerts.map(alert) };

@@ -6,7 +6,7 @@ import type { ColumnPlan, DealsRead, LeadsRead } from '../data/map.js';
 import type { Implausible } from '../data/plausible.js';
 import type { Recognition } from '../init-read.js';
 import type { CsvInfo } from '../io/read-csv.js';
-import type { FileAccounting, Report, Row } from '../model.js';
+import { reasonText, type FileAccounting, type Report, type Row } from '../model.js';
 import { DEAL_FIELDS, LEAD_FIELDS } from '../rubric/fields.js';
 import type { Rubric } from '../rubric/resolve.js';
 import { column, type AuditData } from './context.js';
@@ -76,7 +76,7 @@ function qualityRows(side: 'leads' | 'deals', accounting: FileAccounting, read: 
     { file: side, check: 'rows rejected', count: accounting.rejected, detail: null },
     { file: side, check: 'rows skipped', count: accounting.skipped, detail: null },
   ];
-  for (const [reason, n] of Object.entries(accounting.reasons).sort((a, b) => b[1] - a[1])) rows.push({ file: side, check: `  ${reason}`, count: n, detail: null });
+  for (const [reason, n] of Object.entries(accounting.reasons).sort((a, b) => b[1] - a[1])) rows.push({ file: side, check: `  ${reasonText(reason)}`, count: n, detail: null });
   if (accounting.duplicates > 0) rows.push({ file: side, check: 'duplicate ids', count: accounting.duplicates, detail: 'the first row of each id is kept' });
   for (const [name, { count, line, text }] of read.accounting.invalid) {
     rows.push({ file: side, check: `unreadable values in "${name}"`, count, detail: `first at line ${line}: ${JSON.stringify(text)}; treated as missing` });

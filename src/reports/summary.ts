@@ -2,7 +2,7 @@
  * summary (SPEC §6.0): row accounting, the headline rates, the biggest leak, and the best and worst
  * channels — only those with enough leads whose difference from the rest is significant.
  */
-import type { Column, FileAccounting, Report, Row } from '../model.js';
+import { reasonText, type Column, type FileAccounting, type Report, type Row } from '../model.js';
 import { column, compareText, handoffStage, ratio, unreachableWon, type AuditData } from './context.js';
 import { countStages, dealState } from './funnel.js';
 import { verdicts } from './verdicts.js';
@@ -33,7 +33,8 @@ function accountingRows(prefix: string, file: FileAccounting | null): { columns:
 
 function reasonsNote(name: string, file: FileAccounting | null): string | undefined {
   if (file === null) return undefined;
-  const reasons = Object.entries(file.reasons).sort((a, b) => b[1] - a[1] || compareText(a[0], b[0]));
+  const reasons = Object.entries(file.reasons).map(([r, n]): [string, number] => [reasonText(r), n ?? 0]);
+  reasons.sort((a, b) => b[1] - a[1] || compareText(a[0], b[0]));
   if (reasons.length === 0) return undefined;
   return `${name} (${file.file}): ${reasons.map(([r, n]) => `${n} ${r}`).join(', ')}.`;
 }
