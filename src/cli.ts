@@ -5,7 +5,7 @@
 import { closeSync, copyFileSync, existsSync, mkdirSync, openSync, readFileSync, realpathSync, writeSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Command, CommanderError, Option } from 'commander';
+import { Command, CommanderError, Help, Option, type AddHelpTextContext, type AddHelpTextPosition } from 'commander';
 import { checkAlerts, parseRule, rubricRules } from './alerts.js';
 import { EXIT, InputError, UsageError, exitCodeOf } from './errors.js';
 import { isoDate, parseDate, today, type DateOrder } from './data/normalize.js';
@@ -15,6 +15,7 @@ import type { AuditResult, Report } from './model.js';
 import { renderers, type FormatName, type Pieces } from './render/index.js';
 import { alertText } from './render/format.js';
 import { neutralizeFormula, terminalSafe } from './render/safe.js';
+import { reflowHelp, wrapLines, wrapParagraph } from './render/wrap.js';
 import { streamPieces, writeSliced, type Out } from './io/write.js';
 import { progressLine } from './progress.js';
 import { workerReads } from './split.js';
@@ -184,7 +185,22 @@ function useColor(o: SharedOptions, io: Io): boolean {
   if (!o.color) return false;
   const force = io.env.FORCE_COLOR;
   if (force !== undefined && force !== '' && force !== '0' && force !== 'false') return true;
-  return io.stdout.isTTY === true && io.env.NO_COLOR === undefined;
+  // no-color.org: NO_COLOR disables colour "when present and not an empty string".
+  const noColor = io.env.NO_COLOR;
+  return io.stdout.isTTY === true && (noColor === undefined || noColor === '');
+}
+
+/**
+ * The width terminal output fits (tables, notes, help; README "Terminal width"): the terminal's
+ * when standard output is one, else COLUMNS when it is a positive whole number, else 80. Output to
+ * a file (-o, --out-dir) is not on the terminal, so it skips the terminal's width.
+ */
+export function outputWidth(io: Io, toTerminal = true): number {
+  const columns = io.stdout.columns;
+  if (toTerminal && io.stdout.isTTY === true && columns !== undefined && Number.isInteger(columns) && columns > 0) return columns;
+  const env = io.env.COLUMNS?.trim() ?? '';
+  if (/^\d+$/.test(env) && Number(env) > 0) return Number(env);
+  return 80;
 }
 
 function say(io: Io, o: SharedOptions, loaded: Loaded): void {
@@ -296,7 +312,7 @@ async function runReports(
   const render = (r: AuditResult, toTerminal: boolean) =>
     renderer(r, {
       color: toTerminal && useColor(o, io),
-      width: toTerminal && io.stdout.isTTY ? (io.stdout.columns ?? 80) : 80,
+      width: outputWidth(io, toTerminal),
       wide: o.wide ?? false,
       tool: { name: 'leadaudit', version: version() },
     });
@@ -312,7 +328,11 @@ async function runReports(
     if (!o.quiet) io.stderr.write(`leadaudit: wrote ${written.join(', ')}\n`);
   } else if (o.output !== undefined) writeOutput(o.output, render(result, false), inputs);
   else await streamPieces(render(result, true), io.stdout);
-  for (const a of alerts) io.stderr.write(`leadaudit: alert: ${alertText(a)}\n`);
+  // On a terminal an alert wraps to its width; in a log it stays one line, for grep.
+  for (const a of alerts) {
+    const line = `leadaudit: alert: ${alertText(a)}`;
+    io.stderr.write(`${io.stderr.isTTY === true ? wrapParagraph(line, outputWidth(io)).join('\n') : line}\n`);
+  }
   return alerts.length > 0 ? EXIT.alert : EXIT.ok;
 }
 
@@ -382,16 +402,52 @@ const REPORT_HELP: Record<(typeof REPORT_COMMANDS)[number], { what: string; exam
   },
 };
 
+/**
+ * A command whose hand-written help (`addHelpText`) is reflowed to the width in use when printed,
+ * as commander wraps its own; its subcommands are made the same way (commander's createCommand).
+ */
+class FittedCommand extends Command {
+  constructor(
+    name: string | undefined,
+    private readonly width: () => number,
+  ) {
+    super(name);
+  }
+
+  override createCommand(name?: string): Command {
+    return new FittedCommand(name, this.width);
+  }
+
+  override addHelpText(position: AddHelpTextPosition, text: string | ((context: AddHelpTextContext) => string)): this {
+    return super.addHelpText(position, typeof text === 'string' ? () => reflowHelp(text, this.width()) : text);
+  }
+}
+
+/**
+ * commander sets an option or command beside its description, and stops wrapping when the
+ * description column would be narrower than 40 cells; on a narrow terminal the description goes
+ * under its term instead, indented and wrapped, so help still fits.
+ */
+function formatItem(term: string, termWidth: number, description: string, helper: Help): string {
+  const width = helper.helpWidth ?? 80;
+  if (description === '' || width - termWidth - 4 >= helper.minWidthToWrap) return Help.prototype.formatItem.call(helper, term, termWidth, description, helper);
+  const indent = 6;
+  return [`  ${term}`, ...wrapLines(description, width - indent).map((line) => ' '.repeat(indent) + line)].join('\n');
+}
+
 export async function main(argv: string[], io: Io = defaultIo()): Promise<number> {
   const verbose = argv.includes('--verbose');
-  const program = new Command('leadaudit')
+  const program = new FittedCommand('leadaudit', () => outputWidth(io))
     .description('Audit CRM lead and deal exports: where leads stall, which sources close, and whether a gap belongs to marketing or sales.')
     .version(version(), '-V, --version')
     .configureOutput({
       writeOut: (s) => io.stdout.write(s),
       writeErr: (s) => io.stderr.write(s),
       outputError: (s, write) => write(`leadaudit: ${s}`),
+      getOutHelpWidth: () => outputWidth(io),
+      getErrHelpWidth: () => outputWidth(io),
     })
+    .configureHelp({ formatItem })
     .exitOverride()
     .showHelpAfterError('(add --help for usage)');
   let exitCode: number = EXIT.ok;
@@ -481,7 +537,7 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
       const renderer = await renderers[o.format as FormatName]();
       const pieces = renderer(result, {
         color: o.output === undefined && useColor(o, io),
-        width: io.stdout.isTTY ? (io.stdout.columns ?? 80) : 80,
+        width: outputWidth(io, o.output === undefined),
         wide: o.wide ?? false,
         tool: { name: 'leadaudit', version: version() },
       });
