@@ -71,15 +71,18 @@ function drawTable(head: readonly DrawCell[] | null, rows: readonly (readonly Dr
 }
 
 /*
- * Fitting a width. Each column has its natural width (its widest cell or label) and two floors it
+ * Fitting a width. Each column has its natural width (its widest cell or label) and three floors it
  * may be narrowed to, tried in turn: first no word broken (a number column keeps its numbers and its
- * label's longest word; a text column keeps TEXT_FLOOR cells or its label's longest word), then
- * any word broken but no number (text columns down to two cells, the widest a character is).
+ * label's longest word; a text column keeps TEXT_FLOOR cells, its label's longest word and its
+ * cells' longest word up to WORD_CAP, so names like `best_channel_win_rate` stay whole); then long
+ * words in text cells broken; last any word broken but no number (text columns down to two cells,
+ * the widest a character is).
  * The widest columns give up width first. A text column counts at most TEXT_CAP cells when
  * deciding which columns to hide, so one long name wraps instead of hiding the other columns.
  */
 const TEXT_FLOOR = 12;
 const TEXT_CAP = 32;
+const WORD_CAP = 24;
 const NARROWEST = 2;
 
 interface ColumnFit {
@@ -87,21 +90,34 @@ interface ColumnFit {
   readonly natural: number;
   /** The width it asks for when deciding what to hide. */
   readonly want: number;
-  /** The narrowest it may be drawn: without breaking a word, then without breaking a number. */
-  readonly floors: readonly [number, number];
+  /**
+   * The narrowest it may be drawn: without breaking a word (of its cells, up to WORD_CAP), without
+   * breaking a word of its label, without breaking a number.
+   */
+  readonly floors: readonly [number, number, number];
+  /** Narrowing it to its floors wraps only its label (a number column). */
+  readonly labelOnly: boolean;
 }
 
 function columnFit(label: string, cells: readonly string[], numeric: boolean): ColumnFit {
   let widestCell = 0;
-  for (const text of cells) widestCell = Math.max(widestCell, displayWidth(text));
+  let widestCellWord = 0;
+  for (const text of cells) {
+    const width = displayWidth(text);
+    widestCell = Math.max(widestCell, width);
+    // A cell's words matter only when it may wrap, and only up to WORD_CAP.
+    if (!numeric && width > TEXT_FLOOR && widestCellWord < WORD_CAP) widestCellWord = Math.max(widestCellWord, widestWord(text));
+  }
   const natural = Math.max(widestCell, displayWidth(label));
   const word = widestWord(label);
   const least = Math.min(natural, NARROWEST);
-  if (numeric) return { natural, want: natural, floors: [Math.max(word, widestCell, least), Math.max(widestCell, least)] };
+  const wholeNumbers = Math.max(word, widestCell, least);
+  if (numeric) return { natural, want: natural, floors: [wholeNumbers, wholeNumbers, Math.max(widestCell, least)], labelOnly: true };
   return {
+    labelOnly: false,
     natural,
     want: Math.min(natural, Math.max(word, TEXT_CAP)),
-    floors: [Math.min(natural, Math.max(word, TEXT_FLOOR)), least],
+    floors: [Math.min(natural, Math.max(word, TEXT_FLOOR, Math.min(widestCellWord, WORD_CAP))), Math.min(natural, Math.max(word, TEXT_FLOOR)), least],
   };
 }
 
@@ -116,7 +132,7 @@ const sum = (values: readonly number[]): number => values.reduce((total, v) => t
  * Widths no smaller than `floors` whose sum is at most `space`, taking width from the widest
  * columns first; undefined when the floors alone overflow.
  */
-function shrink(natural: readonly number[], floors: readonly number[], space: number): number[] | undefined {
+function waterFill(natural: readonly number[], floors: readonly number[], space: number): number[] | undefined {
   if (sum(natural) <= space) return [...natural];
   if (sum(floors) > space) return undefined;
   const capped = (cap: number) => natural.map((n, i) => Math.max(floors[i] ?? 0, Math.min(n, cap)));
@@ -141,11 +157,32 @@ function shrink(natural: readonly number[], floors: readonly number[], space: nu
 }
 
 /**
+ * Widths within `floors` that fit `space`, or undefined. Columns where narrowing wraps only the
+ * label (`labelOnly`: number columns) give up width first, since that costs one line in all; the
+ * others (whose every long cell would wrap) only when that is not enough, and then the label-only
+ * columns get back what is left.
+ */
+function shrink(natural: readonly number[], floors: readonly number[], labelOnly: readonly boolean[], space: number): number[] | undefined {
+  const split = <T,>(values: readonly T[], cheap: boolean): T[] => values.filter((_, i) => labelOnly[i] === cheap);
+  const merge = (cheap: readonly number[], rest: readonly number[]): number[] => {
+    let c = 0;
+    let r = 0;
+    return labelOnly.map((isCheap) => (isCheap ? cheap[c++] : rest[r++]) ?? 0);
+  };
+  const first = waterFill(split(natural, true), split(floors, true), space - sum(split(natural, false)));
+  if (first !== undefined) return merge(first, split(natural, false));
+  const rest = waterFill(split(natural, false), split(floors, false), space - sum(split(floors, true)));
+  if (rest === undefined) return undefined;
+  const cheap = waterFill(split(natural, true), split(floors, true), space - sum(rest));
+  return cheap === undefined ? undefined : merge(cheap, rest);
+}
+
+/**
  * Which columns to show and how wide, to fit `limit` cells: columns hidden in `order` while the
- * shown ones' wanted widths overflow; then the shown ones narrowed to their first floor (no word of
- * a label, no number broken), hiding more in `lastResort` order while even that overflows (a
- * hidden column is named in a note; a mangled number would mislead). What cannot fit that way is
- * narrowed to the second floor, then to a character.
+ * shown ones' wanted widths overflow; then the shown ones narrowed to their first floor, else their
+ * second (long words in cells broken, but no word of a label, no number), hiding more in
+ * `lastResort` order while even that overflows (a hidden column is named in a note; a mangled
+ * number would mislead). What cannot fit that way is narrowed to the last floor, then to a character.
  */
 function fitColumns(
   fits: readonly ColumnFit[],
@@ -155,21 +192,34 @@ function fitColumns(
 ): { shown: number[]; widths: number[] } {
   const hidden = new Set<number>();
   const shown = (): number[] => fits.flatMap((_, i) => (hidden.has(i) ? [] : [i]));
-  const pick = (key: (fit: ColumnFit) => number): number[] => shown().map((i) => key(fits[i]!));
+  const pick = <T,>(key: (fit: ColumnFit) => T): T[] => shown().map((i) => key(fits[i]!));
   const space = (): number => room(limit, shown().length);
   for (const i of order) {
     if (sum(pick((f) => f.want)) <= space()) break;
     hidden.add(i);
   }
+  // The first floor, relaxed to the second one column at a time, the column with the longest words first.
+  const relaxing = (): number[] | undefined => {
+    const floors = pick((f) => f.floors[0]);
+    const second = pick((f) => f.floors[1]);
+    const order = floors.map((_, k) => k).sort((a, b) => floors[b]! - floors[a]! || b - a);
+    for (const k of [-1, ...order]) {
+      if (k >= 0) floors[k] = second[k]!;
+      const widths = shrink(pick((f) => f.natural), floors, pick((f) => f.labelOnly), space());
+      if (widths !== undefined) return widths;
+    }
+    return undefined;
+  };
   for (;;) {
-    const widths = shrink(pick((f) => f.natural), pick((f) => f.floors[0]), space());
+    const widths = relaxing();
     if (widths !== undefined) return { shown: shown(), widths };
     const next = lastResort.find((i) => !hidden.has(i));
     if (next === undefined) break;
     hidden.add(next);
   }
   const least = pick((f) => Math.min(f.natural, NARROWEST));
-  const widths = shrink(pick((f) => f.natural), pick((f) => f.floors[1]), space()) ?? shrink(pick((f) => f.natural), least, space()) ?? least;
+  const labelOnly = pick((f) => f.labelOnly);
+  const widths = shrink(pick((f) => f.natural), pick((f) => f.floors[2]), labelOnly, space()) ?? shrink(pick((f) => f.natural), least, labelOnly, space()) ?? least;
   return { shown: shown(), widths };
 }
 
@@ -247,7 +297,7 @@ function renderRecord(report: Report, options: RenderOptions, paint: ChalkInstan
     ...values.map((texts) => {
       const fit = columnFit('', texts, false);
       const numbers = columnFit('', texts.filter((_, k) => numeric[k]), true);
-      return { ...fit, floors: [Math.max(fit.floors[0], numbers.floors[0]), Math.max(fit.floors[1], numbers.floors[1])] as const };
+      return { ...fit, floors: [0, 1, 2].map((k) => Math.max(fit.floors[k]!, numbers.floors[k]!)) as [number, number, number] };
     }),
   ];
   const limit = limitOf(options);
