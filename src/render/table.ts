@@ -20,12 +20,8 @@ import { displayWidth, widestWord, wrapLines, wrapParagraph } from './wrap.js';
 
 type Align = 'left' | 'right';
 
-/** A cell to draw: its visible text, its alignment, and the colour its text is painted in, if any. */
-interface DrawCell {
-  readonly text: string;
-  readonly align: Align;
-  readonly paint?: (text: string) => string;
-}
+/** Paints a cell's text (or a line of it) in its colour. */
+type Painter = (text: string) => string;
 
 /*
  * The frame is drawn here, in cli-table3's compact style (which leadaudit drew with before): one
@@ -41,31 +37,43 @@ function rule(left: string, middle: string, right: string, widths: readonly numb
   return `${left}${widths.map((w) => '─'.repeat(w + PADDING)).join(middle)}${right}`;
 }
 
+/** One cell as cli-table3 pads it: a space either side, filled to the column's width. */
+function pad(text: string, width: number, align: Align, paint: Painter | undefined): string {
+  const fill = ' '.repeat(Math.max(0, width - displayWidth(text)));
+  const shown = text !== '' && paint !== undefined ? paint(text) : text;
+  return align === 'right' ? ` ${fill}${shown} ` : ` ${shown}${fill} `;
+}
+
 /** One table row as lines: each cell wrapped to its column, padded, the row as tall as its tallest cell. */
-function drawRow(cells: readonly DrawCell[], widths: readonly number[]): string[] {
-  const wrapped = cells.map((cell, i) => wrapLines(cell.text, widths[i] ?? 0));
+function drawRow(texts: readonly string[], aligns: readonly Align[], widths: readonly number[], paints?: readonly (Painter | undefined)[]): string[] {
+  // Most rows fit on one line: drawn without wrapping (tables can have 100,000 rows).
+  if (texts.every((text, k) => displayWidth(text) <= (widths[k] ?? 0))) {
+    return [`│${texts.map((text, k) => pad(text, widths[k] ?? 0, aligns[k] ?? 'left', paints?.[k])).join('│')}│`];
+  }
+  const wrapped = texts.map((text, k) => wrapLines(text, widths[k] ?? 0));
   const height = Math.max(1, ...wrapped.map((lines) => lines.length));
   const out: string[] = [];
-  for (let k = 0; k < height; k++) {
-    const parts = cells.map((cell, i) => {
-      const text = wrapped[i]?.[k] ?? '';
-      const fill = ' '.repeat(Math.max(0, (widths[i] ?? 0) - displayWidth(text)));
-      const shown = text !== '' && cell.paint !== undefined ? cell.paint(text) : text;
-      return cell.align === 'right' ? ` ${fill}${shown} ` : ` ${shown}${fill} `;
-    });
-    out.push(`│${parts.join('│')}│`);
+  for (let line = 0; line < height; line++) {
+    out.push(`│${wrapped.map((lines, k) => pad(lines[line] ?? '', widths[k] ?? 0, aligns[k] ?? 'left', paints?.[k])).join('│')}│`);
   }
   return out;
 }
 
+/** A table row: its cells' text, alignment and colours (per column, or per cell in a record). */
+interface DrawRow {
+  readonly texts: readonly string[];
+  readonly aligns: readonly Align[];
+  readonly paints?: readonly (Painter | undefined)[];
+}
+
 /** The whole frame: top rule, the header and the rule under it (when there is a header), the rows, the bottom rule. */
-function drawTable(head: readonly DrawCell[] | null, rows: readonly (readonly DrawCell[])[], widths: readonly number[]): string {
+function drawTable(head: DrawRow | null, rows: readonly DrawRow[], widths: readonly number[]): string {
   const lines = [rule('┌', '┬', '┐', widths)];
   if (head !== null) {
-    lines.push(...drawRow(head, widths));
+    lines.push(...drawRow(head.texts, head.aligns, widths));
     if (rows.length > 0) lines.push(rule('├', '┼', '┤', widths));
   }
-  for (const row of rows) lines.push(...drawRow(row, widths));
+  for (const row of rows) lines.push(...drawRow(row.texts, row.aligns, widths, row.paints));
   lines.push(rule('└', '┴', '┘', widths));
   return lines.join('\n');
 }
@@ -229,7 +237,7 @@ function cellText(row: Row, column: Column): string {
 }
 
 /** The colour of a rate against its column's baseline (green above, red below), if any. */
-function painter(value: Cell | undefined, column: Column, paint: ChalkInstance): ((text: string) => string) | undefined {
+function painter(value: Cell | undefined, column: Column, paint: ChalkInstance): Painter | undefined {
   if (column.kind !== 'percent' || column.baseline === undefined) return undefined;
   if (typeof value !== 'number' || !Number.isFinite(value)) return undefined;
   if (value > column.baseline) return (text) => paint.green(text);
@@ -272,15 +280,19 @@ function renderGrid(report: Report, options: RenderOptions, paint: ChalkInstance
     ? fitColumns(fits, limit, dropOrder(columns), dropOrder(columns, true))
     : { shown: columns.map((_, i) => i), widths: fits.map((f) => f.natural) };
 
-  const headCells = shown.map((i): DrawCell => ({ text: head[i] ?? '', align: aligns[i] ?? 'left' }));
-  const body = rows.map((row, r) =>
-    shown.map((i): DrawCell => {
-      const column = columns[i]!;
-      return { text: texts[r]?.[i] ?? '', align: aligns[i] ?? 'left', paint: painter(row[column.key], column, paint) };
-    }),
-  );
+  const shownAligns = shown.map((i) => aligns[i] ?? 'left');
+  // Only rates against a baseline are painted, and only with colour.
+  const painted = options.color ? shown.filter((i) => columns[i]?.kind === 'percent' && columns[i]?.baseline !== undefined) : [];
+  const body = rows.map((row, r): DrawRow => {
+    const line = texts[r] ?? [];
+    return {
+      texts: shown.map((i) => line[i] ?? ''),
+      aligns: shownAligns,
+      ...(painted.length === 0 ? {} : { paints: shown.map((i) => painter(row[columns[i]!.key], columns[i]!, paint)) }),
+    };
+  });
   const hidden = columns.flatMap((_, i) => (shown.includes(i) ? [] : [i]));
-  return { text: drawTable(headCells, body, widths), hidden };
+  return { text: drawTable({ texts: shown.map((i) => head[i] ?? ''), aligns: shownAligns }, body, widths), hidden };
 }
 
 /**
@@ -302,12 +314,13 @@ function renderRecord(report: Report, options: RenderOptions, paint: ChalkInstan
   ];
   const limit = limitOf(options);
   const widths = Number.isFinite(limit) ? fitColumns(fits, limit, [], []).widths : fits.map((f) => f.natural);
-  const rows = report.columns.map((column, k) => {
+  const rows = report.columns.map((column, k): DrawRow => {
     const align: Align = numeric[k] ? 'right' : 'left';
-    return [
-      { text: labels[k] ?? '', align: 'left' as const },
-      ...report.rows.map((row, r): DrawCell => ({ text: values[r]?.[k] ?? '', align, paint: painter(row[column.key], column, paint) })),
-    ];
+    return {
+      texts: [labels[k] ?? '', ...values.map((texts) => texts[k] ?? '')],
+      aligns: ['left', ...values.map(() => align)],
+      paints: [undefined, ...report.rows.map((row) => painter(row[column.key], column, paint))],
+    };
   });
   return drawTable(null, rows, widths);
 }

@@ -13,9 +13,20 @@ import wrapAnsi from 'wrap-ansi';
 /** The narrowest line text is wrapped to: a wide character needs two cells. */
 const MIN_WIDTH = 2;
 
+const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
+/** Widths of text other than printable ASCII, measured once: tables repeat channel and owner names. */
+const measured = new Map<string, number>();
+
 /** How many terminal cells the text takes. */
 export function displayWidth(text: string): number {
-  return stringWidth(text);
+  if (PRINTABLE_ASCII.test(text)) return text.length;
+  let width = measured.get(text);
+  if (width === undefined) {
+    width = stringWidth(text);
+    if (measured.size >= 10_000) measured.clear();
+    measured.set(text, width);
+  }
+  return width;
 }
 
 /** The widest word of a text (for the narrowest a column can be without breaking a word). */
@@ -25,10 +36,35 @@ export function widestWord(text: string): number {
   return widest;
 }
 
+const graphemes = new Intl.Segmenter();
+
+/** A line cut into pieces of at most `width` cells, between graphemes (for what wrap-ansi leaves too wide). */
+function cut(line: string, width: number): string[] {
+  const pieces: string[] = [];
+  let piece = '';
+  let used = 0;
+  for (const { segment } of graphemes.segment(line)) {
+    const w = displayWidth(segment);
+    if (used + w > width && piece !== '') {
+      pieces.push(piece.trimEnd());
+      piece = '';
+      used = 0;
+    }
+    piece += segment;
+    used += w;
+  }
+  pieces.push(piece.trimEnd());
+  return pieces;
+}
+
 /** The text as lines of at most `width` cells, broken between words where it can be. */
 export function wrapLines(text: string, width: number): string[] {
   if (displayWidth(text) <= width) return [text];
-  return wrapAnsi(text, Math.max(MIN_WIDTH, width), { hard: true, trim: true }).split('\n');
+  const room = Math.max(MIN_WIDTH, width);
+  // wrap-ansi can leave a line one cell over (a zero-width "word" after a space): such a line is cut.
+  return wrapAnsi(text, room, { hard: true, trim: true })
+    .split('\n')
+    .flatMap((line) => (displayWidth(line) <= room ? [line] : cut(line, room)));
 }
 
 /** A paragraph that starts like a list item: `- `, `* `, `• `, `1. `, or a help example's `$ ` (after any indent). */
