@@ -587,6 +587,28 @@ describe('table', () => {
     expect(renderers.table(result([summary]), { ...plain, color: true })).toContain(`${ESC}[31m8.5%${ESC}[39m`);
   });
 
+  it('wraps a record report\'s long values to the width, numbers whole', () => {
+    const summary = report(
+      'summary',
+      [
+        { key: 'leads', label: 'Leads', kind: 'count' },
+        { key: 'best_channel', label: 'Best channel', kind: 'text', fromInput: true },
+      ],
+      [{ leads: 1234567, best_channel: 'Partner referrals (EMEA enterprise programme, 2025 cohort)' }],
+      { layout: 'record' },
+    );
+    expect(lines(renderers.table(result([summary]), { ...plain, width: 40 }))).toEqual([
+      'summary title',
+      '┌──────────────┬───────────────────────┐',
+      '│ Leads        │             1,234,567 │',
+      '│ Best channel │ Partner referrals     │',
+      '│              │ (EMEA enterprise      │',
+      '│              │ programme, 2025       │',
+      '│              │ cohort)               │',
+      '└──────────────┴───────────────────────┘',
+    ]);
+  });
+
   it('separates reports by one blank line and prints a report without columns as title and notes', () => {
     const skipped = report('owners', [], [], { notes: ['skipped: needs an owner column'] });
     const one = report('a', [{ key: 'x', label: 'X', kind: 'count' }], [{ x: 1 }]);
