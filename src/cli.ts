@@ -29,7 +29,7 @@ import { ESCAPE_NAMES, PRESET_NAMES, type EscapeName } from './rubric/fields.js'
 /** Where the CLI talks to the world; tests pass their own. */
 export interface Io {
   readonly stdout: Out & { isTTY?: boolean; columns?: number };
-  readonly stderr: { write(text: string): unknown; isTTY?: boolean };
+  readonly stderr: { write(text: string): unknown; isTTY?: boolean; columns?: number };
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly cwd: string;
   readonly now: () => Date;
@@ -191,13 +191,13 @@ function useColor(o: SharedOptions, io: Io): boolean {
 }
 
 /**
- * The width terminal output fits (tables, notes, help; README "Terminal width"): the terminal's
- * when standard output is one, else COLUMNS when it is a positive whole number, else 80. Output to
- * a file (-o, --out-dir) is not on the terminal, so it skips the terminal's width.
+ * The width output fits (tables, notes, help, alerts; README "Terminal width"): the terminal's when
+ * the stream it goes to is one, else COLUMNS when it is a positive whole number, else 80. Output
+ * to a file (-o, --out-dir; `to` null) is not on the terminal, so it skips the terminal's width.
  */
-export function outputWidth(io: Io, toTerminal = true): number {
-  const columns = io.stdout.columns;
-  if (toTerminal && io.stdout.isTTY === true && columns !== undefined && Number.isInteger(columns) && columns > 0) return columns;
+export function outputWidth(io: Io, to: { isTTY?: boolean; columns?: number } | null = io.stdout): number {
+  const columns = to?.columns;
+  if (to?.isTTY === true && columns !== undefined && Number.isInteger(columns) && columns > 0) return columns;
   const env = io.env.COLUMNS?.trim() ?? '';
   if (/^\d+$/.test(env) && Number(env) > 0) return Number(env);
   return 80;
@@ -312,7 +312,7 @@ async function runReports(
   const render = (r: AuditResult, toTerminal: boolean) =>
     renderer(r, {
       color: toTerminal && useColor(o, io),
-      width: outputWidth(io, toTerminal),
+      width: outputWidth(io, toTerminal ? io.stdout : null),
       wide: o.wide ?? false,
       tool: { name: 'leadaudit', version: version() },
     });
@@ -331,7 +331,7 @@ async function runReports(
   // On a terminal an alert wraps to its width; in a log it stays one line, for grep.
   for (const a of alerts) {
     const line = `leadaudit: alert: ${alertText(a)}`;
-    io.stderr.write(`${io.stderr.isTTY === true ? wrapParagraph(line, outputWidth(io)).join('\n') : line}\n`);
+    io.stderr.write(`${io.stderr.isTTY === true ? wrapParagraph(line, outputWidth(io, io.stderr)).join('\n') : line}\n`);
   }
   return alerts.length > 0 ? EXIT.alert : EXIT.ok;
 }
@@ -445,7 +445,7 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
       writeErr: (s) => io.stderr.write(s),
       outputError: (s, write) => write(`leadaudit: ${s}`),
       getOutHelpWidth: () => outputWidth(io),
-      getErrHelpWidth: () => outputWidth(io),
+      getErrHelpWidth: () => outputWidth(io, io.stderr),
     })
     .configureHelp({ formatItem })
     .exitOverride()
@@ -537,7 +537,7 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
       const renderer = await renderers[o.format as FormatName]();
       const pieces = renderer(result, {
         color: o.output === undefined && useColor(o, io),
-        width: outputWidth(io, o.output === undefined),
+        width: outputWidth(io, o.output === undefined ? io.stdout : null),
         wide: o.wide ?? false,
         tool: { name: 'leadaudit', version: version() },
       });

@@ -19,16 +19,17 @@ const AS_OF = ['--as-of', '2025-06-30'];
 interface Terminal {
   /** Standard output is a terminal this wide (columns undefined: a terminal that does not say). */
   readonly tty?: { columns?: number };
-  readonly stderrTTY?: boolean;
+  /** Standard error is a terminal this wide. */
+  readonly stderrTTY?: { columns?: number };
   readonly env?: Record<string, string>;
 }
 
 /** An Io that records what the CLI writes; one thread, no colour forced. */
-function fakeIo({ tty, stderrTTY = false, env = {} }: Terminal = {}) {
+function fakeIo({ tty, stderrTTY, env = {} }: Terminal = {}) {
   const written = { out: '', err: '' };
   const io: Io = {
     stdout: { write: (text: string) => ((written.out += text), true), isTTY: tty !== undefined, columns: tty?.columns },
-    stderr: { write: (text: string) => ((written.err += text), true), isTTY: stderrTTY },
+    stderr: { write: (text: string) => ((written.err += text), true), isTTY: stderrTTY !== undefined, columns: stderrTTY?.columns },
     env: { LEADAUDIT_THREADS: '1', ...env },
     cwd: root,
     now: () => new Date('2025-06-30T12:00:00Z'),
@@ -48,7 +49,10 @@ const widest = (text: string): number => Math.max(...lines(text).map((line) => s
 const words = (text: string): string => text.replace(/\s+/g, '');
 
 describe('the width in use', () => {
-  const width = (terminal: Terminal, toTerminal = true) => outputWidth(fakeIo(terminal).io, toTerminal);
+  const width = (terminal: Terminal, toTerminal = true) => {
+    const { io } = fakeIo(terminal);
+    return outputWidth(io, toTerminal ? io.stdout : null);
+  };
 
   it("is the terminal's, else COLUMNS, else 80", () => {
     expect(width({ tty: { columns: 132 }, env: { COLUMNS: '60' } })).toBe(132);
@@ -239,10 +243,15 @@ describe('alerts', () => {
   const args = ['sources', hubspot('contacts.csv'), hubspot('deals.csv'), ...AS_OF, '--fail-on', 'sources.win_rate<0.9', '--format', 'csv'];
 
   it('wrap to the width on a terminal, and stay one line each in a log', async () => {
-    const terminal = await run(args, { stderrTTY: true, env: { COLUMNS: '40' } });
+    const terminal = await run(args, { stderrTTY: {}, env: { COLUMNS: '40' } });
     expect(terminal.code).toBe(3);
     const alerts = terminal.stderr.slice(terminal.stderr.indexOf('leadaudit: alert:'));
     expect(widest(alerts)).toBeLessThanOrEqual(40);
+    // The width of the terminal standard error is on, when standard output is a file or a pipe.
+    const stderrTerminal = await run(args, { stderrTTY: { columns: 50 }, env: { COLUMNS: '200' } });
+    const wrapped = stderrTerminal.stderr.slice(stderrTerminal.stderr.indexOf('leadaudit: alert:'));
+    expect(widest(wrapped)).toBeLessThanOrEqual(50);
+    expect(widest(wrapped)).toBeGreaterThan(40);
     const log = await run(args, { env: { COLUMNS: '40' } });
     const logged = lines(log.stderr).filter((line) => line.startsWith('leadaudit: alert:'));
     expect(logged.length).toBeGreaterThan(3);
