@@ -512,6 +512,20 @@ describe('table', () => {
       );
     });
 
+    it('wraps notes to the width, losing no word, continuation lines indented', () => {
+      const note =
+        'No sales gap shown: 14 qualified leads stalled in sales stages, 14.6% of 96 qualified handoffs (95% CI 8.9%–23.0%): not shown above the 10.0% tolerance; below grade B, 23.0% of 87 handoffs stalled (p = 0.144); no owner differs from the rest.';
+      const out = lines(renderers.table(result([report('r', [], [], { notes: [note, '- a bullet that is long enough to need a second line here'] })]), { ...plain, width: 50 }));
+      expect(out[0]).toBe('r title');
+      const notes = out.slice(1);
+      for (const line of notes) expect(stringWidth(line), line).toBeLessThanOrEqual(50);
+      expect(notes.slice(-2)).toEqual(['- a bullet that is long enough to need a second', '  line here']);
+      const first = notes.slice(0, -2);
+      expect(first.length).toBeGreaterThan(4);
+      expect(first.slice(1).every((line) => line.startsWith('  '))).toBe(true);
+      expect(first.join(' ').replace(/\s+/g, ' ')).toBe(note);
+    });
+
     it('with --wide keeps every column and cell whole, however wide', () => {
       const long = report('r', [
         { key: 'name', label: 'Name', kind: 'text' },
