@@ -15,7 +15,6 @@ import type { AuditResult, Report } from './model.js';
 import { renderers, type FormatName, type Pieces } from './render/index.js';
 import { alertText } from './render/format.js';
 import { neutralizeFormula, terminalSafe } from './render/safe.js';
-import { reflowHelp, wrapLines, wrapParagraph } from './render/wrap.js';
 import { streamPieces, writeSliced, type Out } from './io/write.js';
 import { progressLine } from './progress.js';
 import { workerReads } from './split.js';
@@ -331,7 +330,9 @@ async function runReports(
   // On a terminal an alert wraps to its width; in a log it stays one line, for grep.
   for (const a of alerts) {
     const line = `leadaudit: alert: ${alertText(a)}`;
-    io.stderr.write(`${io.stderr.isTTY === true ? wrapParagraph(line, outputWidth(io, io.stderr)).join('\n') : line}\n`);
+    // The wrap helpers load only here and for help (string-width and wrap-ansi take ~25 ms to load).
+    const wrapped = io.stderr.isTTY === true ? (await import('./render/wrap.js')).wrapParagraph(line, outputWidth(io, io.stderr)) : [line];
+    io.stderr.write(`${wrapped.join('\n')}\n`);
   }
   return alerts.length > 0 ? EXIT.alert : EXIT.ok;
 }
@@ -402,6 +403,9 @@ const REPORT_HELP: Record<(typeof REPORT_COMMANDS)[number], { what: string; exam
   },
 };
 
+/** Hand-written help text reflowed for standard output or, with `error`, standard error. */
+type Reflow = (text: string, error: boolean) => string;
+
 /**
  * A command whose hand-written help (`addHelpText`) is reflowed to the width in use when printed,
  * as commander wraps its own; its subcommands are made the same way (commander's createCommand).
@@ -409,17 +413,17 @@ const REPORT_HELP: Record<(typeof REPORT_COMMANDS)[number], { what: string; exam
 class FittedCommand extends Command {
   constructor(
     name: string | undefined,
-    private readonly width: () => number,
+    private readonly reflow: Reflow,
   ) {
     super(name);
   }
 
   override createCommand(name?: string): Command {
-    return new FittedCommand(name, this.width);
+    return new FittedCommand(name, this.reflow);
   }
 
   override addHelpText(position: AddHelpTextPosition, text: string | ((context: AddHelpTextContext) => string)): this {
-    return super.addHelpText(position, typeof text === 'string' ? () => reflowHelp(text, this.width()) : text);
+    return super.addHelpText(position, typeof text === 'string' ? (context) => this.reflow(text, context.error) : text);
   }
 }
 
@@ -428,16 +432,23 @@ class FittedCommand extends Command {
  * description column would be narrower than 40 cells; on a narrow terminal the description goes
  * under its term instead, indented and wrapped, so help still fits.
  */
-function formatItem(term: string, termWidth: number, description: string, helper: Help): string {
-  const width = helper.helpWidth ?? 80;
-  if (description === '' || width - termWidth - 4 >= helper.minWidthToWrap) return Help.prototype.formatItem.call(helper, term, termWidth, description, helper);
-  const indent = 6;
-  return [`  ${term}`, ...wrapLines(description, width - indent).map((line) => ' '.repeat(indent) + line)].join('\n');
+function stackedWhenNarrow(wrapLines: (text: string, width: number) => string[]) {
+  return (term: string, termWidth: number, description: string, helper: Help): string => {
+    const width = helper.helpWidth ?? 80;
+    if (description === '' || width - termWidth - 4 >= helper.minWidthToWrap) return Help.prototype.formatItem.call(helper, term, termWidth, description, helper);
+    const indent = 6;
+    return [`  ${term}`, ...wrapLines(description, width - indent).map((line) => ' '.repeat(indent) + line)].join('\n');
+  };
 }
 
 export async function main(argv: string[], io: Io = defaultIo()): Promise<number> {
   const verbose = argv.includes('--verbose');
-  const program = new FittedCommand('leadaudit', () => outputWidth(io))
+  // Help is fitted with the wrap helpers, loaded only by a run that may print help: string-width and
+  // wrap-ansi take ~25 ms to load (commander's own wrapping serves any other help).
+  const mayHelp = argv.length === 0 || argv.some((arg) => arg === '--help' || arg === '-h' || arg === 'help');
+  const wrap = mayHelp ? await import('./render/wrap.js') : undefined;
+  const reflow: Reflow = (text, error) => wrap?.reflowHelp(text, outputWidth(io, error ? io.stderr : io.stdout)) ?? text;
+  const program = new FittedCommand('leadaudit', reflow)
     .description('Audit CRM lead and deal exports: where leads stall, which sources close, and whether a gap belongs to marketing or sales.')
     .version(version(), '-V, --version')
     .configureOutput({
@@ -447,7 +458,7 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
       getOutHelpWidth: () => outputWidth(io),
       getErrHelpWidth: () => outputWidth(io, io.stderr),
     })
-    .configureHelp({ formatItem })
+    .configureHelp(wrap === undefined ? {} : { formatItem: stackedWhenNarrow(wrap.wrapLines) })
     .exitOverride()
     .showHelpAfterError('(add --help for usage)');
   let exitCode: number = EXIT.ok;
