@@ -327,12 +327,12 @@ async function runReports(
     if (!o.quiet) io.stderr.write(`leadaudit: wrote ${written.join(', ')}\n`);
   } else if (o.output !== undefined) writeOutput(o.output, render(result, false), inputs);
   else await streamPieces(render(result, true), io.stdout);
-  // On a terminal an alert wraps to its width; in a log it stays one line, for grep.
+  // On a terminal an alert wraps to its width; in a log it stays one line, for grep. (The wrap
+  // helpers load only when needed: string-width and wrap-ansi take ~25 ms to load.)
+  const wrap = alerts.length > 0 && io.stderr.isTTY === true ? await import('./render/wrap.js') : undefined;
   for (const a of alerts) {
     const line = `leadaudit: alert: ${alertText(a)}`;
-    // The wrap helpers load only here and for help (string-width and wrap-ansi take ~25 ms to load).
-    const wrapped = io.stderr.isTTY === true ? (await import('./render/wrap.js')).wrapParagraph(line, outputWidth(io, io.stderr)) : [line];
-    io.stderr.write(`${wrapped.join('\n')}\n`);
+    io.stderr.write(`${wrap === undefined ? line : wrap.wrapParagraph(line, outputWidth(io, io.stderr)).join('\n')}\n`);
   }
   return alerts.length > 0 ? EXIT.alert : EXIT.ok;
 }
