@@ -510,6 +510,14 @@ describe('table', () => {
         }),
         { numRuns: 200, seed: 13 },
       );
+      // Narrower still, a table (which can hide columns; a record cannot) fits too.
+      fc.assert(
+        fc.property(reportOf, fc.integer({ min: 12, max: 39 }), (r, width) => {
+          const out = renderers.table(result([report('r', r.columns, r.rows, { notes: r.notes, title: r.title })]), { ...plain, width });
+          for (const line of lines(out)) expect(stringWidth(line), line).toBeLessThanOrEqual(width);
+        }),
+        { numRuns: 100, seed: 13 },
+      );
     });
 
     it('wraps notes to the width, losing no word, continuation lines indented', () => {
