@@ -22,7 +22,7 @@ const to = join(root, 'dist', 'bundle');
 const ENTRIES = ['cli.js', 'read-worker.js'];
 
 /**
- * Dependencies written as CommonJS (commander, cli-table3) call `require` for Node's own modules,
+ * Dependencies written as CommonJS (commander) call `require` for Node's own modules,
  * which an ES module lacks; this gives them one.
  */
 const REQUIRE = "import { createRequire as __leadauditRequire } from 'node:module'; const require = __leadauditRequire(import.meta.url);";

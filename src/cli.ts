@@ -5,7 +5,7 @@
 import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Command, CommanderError, Option } from 'commander';
+import { Command, CommanderError, Help, Option, type AddHelpTextContext, type AddHelpTextPosition } from 'commander';
 import { checkAlerts, parseRule, rubricRules } from './alerts.js';
 import { EXIT, InputError, UsageError, exitCodeOf } from './errors.js';
 import { isoDate, parseDate, today, type DateOrder } from './data/normalize.js';
@@ -30,7 +30,7 @@ import { ESCAPE_NAMES, PRESET_NAMES, type EscapeName } from './rubric/fields.js'
 /** Where the CLI talks to the world; tests pass their own. */
 export interface Io {
   readonly stdout: Out & { isTTY?: boolean; columns?: number };
-  readonly stderr: { write(text: string): unknown; isTTY?: boolean };
+  readonly stderr: { write(text: string): unknown; isTTY?: boolean; columns?: number };
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly cwd: string;
   readonly now: () => Date;
@@ -190,7 +190,22 @@ function useColor(o: SharedOptions, io: Io): boolean {
   if (!o.color) return false;
   const force = io.env.FORCE_COLOR;
   if (force !== undefined && force !== '' && force !== '0' && force !== 'false') return true;
-  return io.stdout.isTTY === true && io.env.NO_COLOR === undefined;
+  // no-color.org: NO_COLOR disables colour "when present and not an empty string".
+  const noColor = io.env.NO_COLOR;
+  return io.stdout.isTTY === true && (noColor === undefined || noColor === '');
+}
+
+/**
+ * The width output fits (tables, notes, help, alerts; README "Terminal width"): the terminal's when
+ * the stream it goes to is one, else COLUMNS when it is a positive whole number, else 80. Output
+ * to a file (-o, --out-dir; `to` null) is not on the terminal, so it skips the terminal's width.
+ */
+export function outputWidth(io: Io, to: { isTTY?: boolean; columns?: number } | null = io.stdout): number {
+  const columns = to?.columns;
+  if (to?.isTTY === true && columns !== undefined && Number.isInteger(columns) && columns > 0) return columns;
+  const env = io.env.COLUMNS?.trim() ?? '';
+  if (/^\d+$/.test(env) && Number(env) > 0) return Number(env);
+  return 80;
 }
 
 function say(io: Io, o: SharedOptions, loaded: Loaded): void {
@@ -329,7 +344,7 @@ async function runReports(
   const render = (r: AuditResult, toTerminal: boolean) =>
     renderer(r, {
       color: toTerminal && useColor(o, io),
-      width: toTerminal && io.stdout.isTTY ? (io.stdout.columns ?? 80) : 80,
+      width: outputWidth(io, toTerminal ? io.stdout : null),
       wide: o.wide ?? false,
       tool: { name: 'leadaudit', version: version() },
       decimalComma: o.decimalComma ?? false,
@@ -349,7 +364,13 @@ async function runReports(
   await replaceFiles(files);
   if (o.outDir !== undefined && !o.quiet) io.stderr.write(`leadaudit: wrote ${files.filter((f) => f.role === '--out-dir').map((f) => terminalSafe(f.path)).join(', ')}\n`);
   if (o.outDir === undefined && o.output === undefined) await toStdout(io, render(result, true), format);
-  for (const a of alerts) io.stderr.write(`leadaudit: alert: ${alertText(a)}\n`);
+  // On a terminal an alert wraps to its width; in a log it stays one line, for grep. (The wrap
+  // helpers load only when needed: string-width and wrap-ansi take ~25 ms to load.)
+  const wrap = alerts.length > 0 && io.stderr.isTTY === true ? await import('./render/wrap.js') : undefined;
+  for (const a of alerts) {
+    const line = `leadaudit: alert: ${alertText(a)}`;
+    io.stderr.write(`${wrap === undefined ? line : wrap.wrapParagraph(line, outputWidth(io, io.stderr)).join('\n')}\n`);
+  }
   return alerts.length > 0 ? EXIT.alert : EXIT.ok;
 }
 
@@ -419,16 +440,62 @@ const REPORT_HELP: Record<(typeof REPORT_COMMANDS)[number], { what: string; exam
   },
 };
 
+/** Hand-written help text reflowed for standard output or, with `error`, standard error. */
+type Reflow = (text: string, error: boolean) => string;
+
+/**
+ * A command whose hand-written help (`addHelpText`) is reflowed to the width in use when printed,
+ * as commander wraps its own; its subcommands are made the same way (commander's createCommand).
+ */
+class FittedCommand extends Command {
+  constructor(
+    name: string | undefined,
+    private readonly reflow: Reflow,
+  ) {
+    super(name);
+  }
+
+  override createCommand(name?: string): Command {
+    return new FittedCommand(name, this.reflow);
+  }
+
+  override addHelpText(position: AddHelpTextPosition, text: string | ((context: AddHelpTextContext) => string)): this {
+    return super.addHelpText(position, typeof text === 'string' ? (context) => this.reflow(text, context.error) : text);
+  }
+}
+
+/**
+ * commander sets an option or command beside its description, and stops wrapping when the
+ * description column would be narrower than 40 cells; on a narrow terminal the description goes
+ * under its term instead, indented and wrapped, so help still fits.
+ */
+function stackedWhenNarrow(wrapLines: (text: string, width: number) => string[]) {
+  return (term: string, termWidth: number, description: string, helper: Help): string => {
+    const width = helper.helpWidth ?? 80;
+    if (description === '' || width - termWidth - 4 >= helper.minWidthToWrap) return Help.prototype.formatItem.call(helper, term, termWidth, description, helper);
+    const indent = 6;
+    return [`  ${term}`, ...wrapLines(description, width - indent).map((line) => ' '.repeat(indent) + line)].join('\n');
+  };
+}
+
 export async function main(argv: string[], io: Io = defaultIo()): Promise<number> {
   const verbose = argv.includes('--verbose');
-  const program = new Command('leadaudit')
+  // Help is fitted with the wrap helpers, loaded only by a run that may print help: string-width and
+  // wrap-ansi take ~25 ms to load (commander's own wrapping serves any other help).
+  const mayHelp = argv.length === 0 || argv.some((arg) => arg === '--help' || arg === '-h' || arg === 'help');
+  const wrap = mayHelp ? await import('./render/wrap.js') : undefined;
+  const reflow: Reflow = (text, error) => wrap?.reflowHelp(text, outputWidth(io, error ? io.stderr : io.stdout)) ?? text;
+  const program = new FittedCommand('leadaudit', reflow)
     .description('Audit CRM lead and deal exports: where leads stall, which sources close, and whether a gap belongs to marketing or sales.')
     .version(version(), '-V, --version')
     .configureOutput({
       writeOut: (s) => io.stdout.write(s),
       writeErr: (s) => io.stderr.write(s),
       outputError: (s, write) => write(`leadaudit: ${s}`),
+      getOutHelpWidth: () => outputWidth(io),
+      getErrHelpWidth: () => outputWidth(io, io.stderr),
     })
+    .configureHelp(wrap === undefined ? {} : { formatItem: stackedWhenNarrow(wrap.wrapLines) })
     .exitOverride()
     .showHelpAfterError('(add --help for usage)');
   let exitCode: number = EXIT.ok;
@@ -521,7 +588,7 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
       const renderer = await renderers[o.format as FormatName]();
       const pieces = renderer(result, {
         color: o.output === undefined && useColor(o, io),
-        width: io.stdout.isTTY ? (io.stdout.columns ?? 80) : 80,
+        width: outputWidth(io, o.output === undefined ? io.stdout : null),
         wide: o.wide ?? false,
         tool: { name: 'leadaudit', version: version() },
         decimalComma: o.decimalComma ?? false,

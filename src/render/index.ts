@@ -5,8 +5,8 @@
  * time, so a million-row report is never one string; the others make one piece.
  * Adding a format is one file and one line here.
  *
- * Each entry loads its renderer when asked, so a run loads only the format it writes (cli-table3
- * and chalk, the HTML page are not read at all by `--format json`; issue 6).
+ * Each entry loads its renderer when asked, so a run loads only the format it writes (chalk,
+ * string-width and wrap-ansi, the HTML page are not read at all by `--format json`; issue 6).
  */
 
 import type { AuditResult } from '../model.js';
@@ -14,7 +14,10 @@ import type { AuditResult } from '../model.js';
 export interface RenderOptions {
   /** Colour with ANSI codes (the table only); the CLI decides from the terminal, NO_COLOR, --no-color. */
   color: boolean;
-  /** Terminal width in columns the table must fit. */
+  /**
+   * The width in display cells the table, its titles and notes fit (README "Terminal width"); not a
+   * positive number: no limit.
+   */
   width: number;
   /** `--wide`: never drop columns to fit the width. */
   wide: boolean;

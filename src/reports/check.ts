@@ -120,7 +120,7 @@ export function check(input: CheckInput): Report[] {
   data.skips.forEach((n, i) => {
     if (n > 0) quality.push({ file: 'leads', check: `stage "${rubric.stages[i]!.key}" implied`, count: n, detail: 'reached a later stage with no record of this one' });
   });
-  const text = (key: string, label: string) => column(key, label, 'text', { fromInput: true });
+  const text = (key: string, label: string, priority?: number) => column(key, label, 'text', { fromInput: true, ...(priority === undefined ? {} : { priority }) });
   return [
     {
       name: 'rubric',
@@ -146,9 +146,10 @@ export function check(input: CheckInput): Report[] {
         column('field', 'Field', 'text'),
         text('column', 'Column'),
         column('status', 'Status', 'text'),
-        text('why', 'Why'),
-        text('runners_up', 'Runners-up'),
-        text('tried', 'Looked for'),
+        // On a narrow terminal the mapping itself stays; the evidence goes first (--wide shows it).
+        text('why', 'Why', 3),
+        text('runners_up', 'Runners-up', 2),
+        text('tried', 'Looked for', 2),
       ],
       rows: mapping,
       notes: [

@@ -121,7 +121,8 @@ export function explain(data: AuditData, plan: ColumnPlan, table: LeadTable, id:
       title: 'Stages',
       columns: [
         column('stage', 'Stage', 'text'),
-        column('side', 'Side', 'text'),
+        // The side follows from the stage: on a narrow terminal it goes before the stall arithmetic.
+        column('side', 'Side', 'text', { priority: 2 }),
         column('reached', 'Reached', 'flag'),
         column('how', 'How', 'text'),
         column('entered', 'Entered', 'text'),
