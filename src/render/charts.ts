@@ -265,3 +265,20 @@ export function columnChart(spec: ColumnChartSpec): string {
   parts.push('</svg>');
   return parts.filter((p) => p !== '').join('\n');
 }
+
+// ---------------------------------------------------------------- text bars (Markdown)
+
+const EIGHTHS = ['', '▏', '▎', '▍', '▌', '▋', '▊', '▉'];
+
+/**
+ * A bar of block characters for text formats: `value / max` of `width` cells, to an eighth of a cell
+ * (`█████▌`). Nothing for zero, negative or non-finite values; at least `▏` for any positive one.
+ */
+export function textBar(value: number, max: number, width = 20): string {
+  const cells = scaled(value, max, width);
+  if (cells <= 0) return '';
+  const whole = Math.floor(cells);
+  const eighths = Math.round((cells - whole) * 8);
+  const bar = '█'.repeat(whole + (eighths === 8 ? 1 : 0)) + (eighths === 8 ? '' : (EIGHTHS[eighths] ?? ''));
+  return bar === '' ? '▏' : bar;
+}

@@ -86,6 +86,11 @@ export function moneyText(value: Cell | undefined, result: AuditResult): string 
 
 const ACCOUNTING = /^(leads|deals)_(read|used|rejected|skipped|attributed|unattributed)$/;
 
+/** A summary column that counts input rows (read, used, rejected, …) rather than measuring leads. */
+export function isAccounting(key: string): boolean {
+  return ACCOUNTING.test(key);
+}
+
 /** The keys the tiles below show (with their sub-lines), so the rest of the summary can be listed after them. */
 const SHOWN = new Set([
   'leads',
