@@ -42,7 +42,8 @@ export function niceAxis(max: number): { max: number; step: number } {
   for (const factor of [1, 2, 2.5, 5, 10, 20]) {
     const step = factor * power;
     const steps = Math.ceil(max / step - 1e-9);
-    if (steps <= 5) return { max: steps * step, step };
+    // toPrecision drops binary noise (3 × 0.1 is 0.30000000000000004), so ticks print as round numbers.
+    if (steps <= 5) return { max: Number((steps * step).toPrecision(12)), step: Number(step.toPrecision(12)) };
   }
   return { max, step: max / 5 };
 }

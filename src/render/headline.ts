@@ -143,7 +143,7 @@ function tilesOf(summary: Report, result: AuditResult): Tile[] {
     });
   }
   if (has(row, 'win_rate')) {
-    const interval = row.win_rate_low !== null && row.win_rate_high !== null && has(row, 'win_rate_low') ? `95% CI ${pct('win_rate_low')}–${pct('win_rate_high')}` : '';
+    const interval = typeof row.win_rate_low === 'number' && typeof row.win_rate_high === 'number' ? `95% CI ${pct('win_rate_low')}–${pct('win_rate_high')}` : '';
     tiles.push({
       key: 'win_rate',
       label: 'Win rate',

@@ -187,8 +187,10 @@ export function markdown(result: AuditResult, _options: RenderOptions): string {
   // summary is its row accounting, printed as "Inputs".
   const said = new Set([...result.verdict.map((v) => v.text), ...top.notes]);
   for (const report of result.reports) {
-    const inputs = report.name === 'summary' && top.tiles.length > 0;
-    lines.push(...renderReport(inputs ? { ...report, title: 'Inputs', columns: report.columns.filter((c) => isAccounting(c.key)) } : report, said));
+    if (report.name === 'summary' && top.tiles.length > 0) {
+      const inputs: Report = { ...report, title: 'Inputs', columns: report.columns.filter((c) => isAccounting(c.key)) };
+      if (inputs.columns.length > 0 || inputs.notes.some((n) => !said.has(n))) lines.push(...renderReport(inputs, said));
+    } else lines.push(...renderReport(report, said));
   }
   if (result.alerts.length > 0) {
     lines.push('## Alerts', '', ...result.alerts.map((a) => `- ${markdownLine(alertText(a))}`), '');
