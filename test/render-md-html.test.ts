@@ -6,10 +6,11 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { AuditResult, Column, FiredAlert, Report, Row } from '../src/model.js';
+import type { AuditResult, Column, FileAccounting, FiredAlert, Report, Row } from '../src/model.js';
 import { escapeHtml } from '../src/render/html.js';
 import { joined, renderers as load, type Renderer, type RenderOptions } from '../src/render/index.js';
 import { markdownLine, markdownText } from '../src/render/markdown.js';
+import { textBar } from '../src/render/charts.js';
 
 /** The renderers, loaded through the registry the CLI uses (each is loaded on demand). */
 const text = (render: Renderer) => (result: AuditResult, options: RenderOptions) => joined(render(result, options));
@@ -37,11 +38,37 @@ function summary(): Report {
       { key: 'leads', label: 'Leads', kind: 'count' },
       { key: 'win_rate', label: 'Win rate', kind: 'percent' },
       { key: 'win_rate_low', label: '  95% interval low', kind: 'percent' },
+      { key: 'win_rate_high', label: '  95% interval high', kind: 'percent' },
       { key: 'won_revenue', label: 'Won revenue', kind: 'money' },
+      { key: 'biggest_leak', label: 'Biggest leak', kind: 'text' },
+      { key: 'biggest_leak_leads', label: '  leads lost or stalled there', kind: 'count' },
       { key: 'best_channel', label: 'Best channel', kind: 'text' },
+      { key: 'best_channel_win_rate', label: '  its win rate', kind: 'percent' },
+      { key: 'worst_channel', label: 'Worst channel', kind: 'text' },
+      { key: 'worst_channel_win_rate', label: '  its win rate', kind: 'percent' },
+      { key: 'verdict_sales', label: 'Sales gap', kind: 'text' },
+      { key: 'leads_read', label: 'Lead rows read', kind: 'count' },
+      { key: 'leads_used', label: '  used', kind: 'count' },
     ],
-    [{ leads: 1200, win_rate: 0.1234, win_rate_low: 0.101, won_revenue: 1234567.891, best_channel: 'Paid | search' }],
-    { title: 'Summary', layout: 'record', notes: [VERDICT] },
+    [
+      {
+        leads: 1200,
+        win_rate: 0.1234,
+        win_rate_low: 0.101,
+        win_rate_high: 0.145,
+        won_revenue: 1234567.891,
+        biggest_leak: 'won',
+        biggest_leak_leads: 140,
+        best_channel: 'Paid | search',
+        best_channel_win_rate: 0.2,
+        worst_channel: null,
+        worst_channel_win_rate: null,
+        verdict_sales: 'no gap',
+        leads_read: 1210,
+        leads_used: 1200,
+      },
+    ],
+    { title: 'Summary', layout: 'record', notes: [VERDICT, 'Won revenue includes deals that match no lead (2 unattributed deals).'] },
   );
 }
 
@@ -77,9 +104,22 @@ function sources(channels: [string, number | null, number | null, number | null]
       { key: 'win_rate', label: 'Win rate', kind: 'percent', baseline },
       { key: 'win_rate_low', label: 'Win low', kind: 'percent' },
       { key: 'win_rate_high', label: 'Win high', kind: 'percent' },
+      { key: 'won_revenue', label: 'Won revenue', kind: 'money', priority: 2 },
+      { key: 'close_rate', label: 'Close rate', kind: 'percent', priority: 5 },
+      { key: 'signif', label: 'Sig', kind: 'text', priority: 2 },
       { key: 'low_n', label: 'n<30', kind: 'flag' },
     ],
-    channels.map(([channel, win_rate, win_rate_low, win_rate_high], i) => ({ channel, leads: 100 - i, win_rate, win_rate_low, win_rate_high, low_n: i === 2 })),
+    channels.map(([channel, win_rate, win_rate_low, win_rate_high], i) => ({
+      channel,
+      leads: 100 - i,
+      win_rate,
+      win_rate_low,
+      win_rate_high,
+      won_revenue: [50000, 12500, 0, 25000][i % 4]!,
+      close_rate: 0.3,
+      signif: ['+', '-', '', ''][i % 4]!,
+      low_n: i === 2,
+    })),
     { title: 'Sources by Channel', notes: ['n<30: fewer than 30 leads & read with care.'] },
   );
 }
@@ -113,8 +153,32 @@ const anyText = fc.oneof(
 
 const ALERT: FiredAlert = { rule: 'sources.win_rate<0.1', report: 'sources', row: FORMULA, metric: 'win_rate', value: 0.05, op: '<', threshold: 0.1 };
 
+const MARKETING = 'Marketing gap: 62% of handed-off leads are below grade B.';
+const RUBRIC = 'Rubric check: not enough data (4 wins).';
+
+const LEADS_FILE: FileAccounting = {
+  file: 'exports/<leads>.csv',
+  encoding: 'utf-8',
+  delimiter: ';',
+  read: 1210,
+  used: 1200,
+  rejected: 10,
+  skipped: 0,
+  duplicates: 3,
+  reasons: { 'duplicate id': 3, 'no id': 7 },
+};
+
 function audit(extra: Partial<AuditResult> = {}): AuditResult {
-  return result([summary(), funnel(), sources(), stalls(5, SCRIPT)], { verdict: [{ topic: 'sales gap', finding: 'no gap', rules: [], names: [], numbers: { handoffs: 40, stalled: 3 }, text: VERDICT }], ...extra });
+  return result([summary(), funnel(), sources(), stalls(5, SCRIPT)], {
+    verdict: [
+      { topic: 'marketing gap', finding: 'gap', rules: ['below_bar'], names: [], numbers: {}, text: MARKETING },
+      { topic: 'sales gap', finding: 'no gap', rules: [], names: [], numbers: { handoffs: 40, stalled: 3 }, text: VERDICT },
+      { topic: 'rubric check', finding: 'not enough data', rules: [], names: [], numbers: {}, text: RUBRIC },
+    ],
+    inputs: { leads: LEADS_FILE, deals: null },
+    run: { rubric: 'leadaudit.yml', preset: 'hubspot', currencies: ['EUR'] },
+    ...extra,
+  });
 }
 
 /** The cells of one Markdown table line, split on pipes that are not backslash-escaped. */
@@ -135,17 +199,21 @@ function cells(line: string): string[] {
   return out.slice(1, -1);
 }
 
-/** The Markdown table lines under a `## title` heading. */
-function mdTable(md: string, title: string): string[] {
+/** The lines of the `nth` Markdown table under a `## title` heading (`null`: the first under the title line). */
+function mdTable(md: string, title: string | null, nth = 0): string[] {
   const lines = md.split('\n');
-  const start = lines.indexOf(`## ${title}`);
+  const start = title === null ? 0 : lines.indexOf(`## ${title}`);
   expect(start).toBeGreaterThanOrEqual(0);
-  const table: string[] = [];
-  for (const line of lines.slice(start + 2)) {
-    if (!line.startsWith('|')) break;
-    table.push(line);
+  const tables: string[][] = [];
+  let current: string[] | null = null;
+  for (const line of lines.slice(start + 1)) {
+    if (line.startsWith('## ')) break;
+    if (line.startsWith('|')) {
+      if (current === null) tables.push((current = []));
+      current.push(line);
+    } else current = null;
   }
-  return table;
+  return tables[nth] ?? [];
 }
 
 describe('md', () => {
@@ -155,25 +223,80 @@ describe('md', () => {
     await expect(md).toMatchFileSnapshot('golden/render/audit.md');
   });
 
-  it('opens with the as-of heading and gives each report a heading, a pipe table and its notes', () => {
-    expect(md.startsWith('# leadaudit report — as of 2024-06-30\n\n## Summary\n')).toBe(true);
+  it('opens with the verdicts, one line each, the finding in bold, each printed once', () => {
+    expect(
+      md.startsWith(
+        `# leadaudit report — as of 2024-06-30\n\n- **Marketing gap: gap** — ${markdownText(MARKETING)}\n- **Sales gap: no gap** — ${VERDICT}\n- **Rubric check: not enough data** — ${RUBRIC}\n\n`,
+      ),
+    ).toBe(true);
+    for (const text of [MARKETING, VERDICT, RUBRIC]) expect(md.split(markdownText(text))).toHaveLength(2);
     expect(md.endsWith('\n')).toBe(true);
     expect(md).not.toMatch(/\n\n\n/);
-    const table = mdTable(md, 'Funnel');
+  });
+
+  it('gives the key figures as a table under the verdicts: interval, currency, stage label, significant channels', () => {
+    expect(mdTable(md, null).map(cells)).toEqual([
+      ['Key figure', 'Value', 'Detail'],
+      ['---', '---:', '---'],
+      ['Leads', '**1,200**', ''],
+      ['Win rate', '**12.3%**', '95% CI 10.1%–14.5%'],
+      ['Won revenue', '**1,234,568 EUR**', 'in EUR'],
+      ['Biggest leak', '**Customer**', '140 leads lost or stalled there'],
+      ['Best channel', '**Paid \\| search**', 'win rate 20.0%, significantly above the rest'],
+      ['Worst channel', '**—**', 'none significantly different'],
+    ]);
+    // The summary's other notes follow the figures; its row counts are "Inputs".
+    expect(md).toContain('- Won revenue includes deals that match no lead (2 unattributed deals).\n\n## Inputs\n');
+  });
+
+  it('says "mixed" for won deals in several currencies, and no currency when the deals name none', () => {
+    const mixed = renderers.md(audit({ run: { rubric: null, preset: 'generic', currencies: ['EUR', 'USD'] } }), options);
+    expect(cells(mdTable(mixed, null)[4]!)).toEqual(['Won revenue', '**1,234,568 (mixed)**', 'mixed currencies (EUR, USD), added without conversion']);
+    const none = renderers.md(audit({ run: { rubric: null, preset: 'generic', currencies: [] } }), options);
+    expect(cells(mdTable(none, null)[4]!)).toEqual(['Won revenue', '**1,234,568**', '']);
+  });
+
+  it('prints the summary row counts as Inputs, indented labels written with their parent and no HTML entity for spacing', () => {
+    expect(mdTable(md, 'Inputs')).toEqual(['| Measure | Value |', '| --- | ---: |', '| Lead rows read | 1,210 |', '| Lead rows read: used | 1,200 |']);
+    expect(md).not.toContain('&nbsp;');
+    expect(md).not.toContain('## Summary');
+    // Without a headline (no summary figures), a record report is printed whole.
+    const bare = renderers.md(result([{ ...summary(), rows: [{ leads_read: 5, leads_used: 4 }], columns: summary().columns.filter((c) => c.key.startsWith('leads_')) }]), options);
+    expect(mdTable(bare, 'Summary')).toEqual(['| Measure | Value |', '| --- | ---: |', '| Lead rows read | 5 |', '| Lead rows read: used | 4 |']);
+  });
+
+  it('draws the funnel as text bars by stage label, to scale, above its table', () => {
+    const bars = mdTable(md, 'Funnel', 0).map(cells);
+    expect(bars.slice(0, 2)).toEqual([
+      ['Stage', 'Reached', 'Stalled', 'Reached, to scale'],
+      ['---', '---:', '---:', '---'],
+    ]);
+    expect(bars.slice(2).map((r) => r[0])).toEqual(['Lead', 'MQL', 'SQL', 'Customer']);
+    expect(bars[2]![3]).toBe('█'.repeat(20));
+    expect(bars[3]![3]).toBe(textBar(330, 600));
+    expect(bars[5]![3]).toBe(textBar(62, 600));
+    const table = mdTable(md, 'Funnel', 1);
     expect(table).toHaveLength(2 + FUNNEL_ROWS.length);
     expect(cells(table[0]!)).toEqual(['Stage', 'Label', 'Reached', 'Stalled', 'Stalled %', 'Conversion']);
-    // Numbers right-aligned, text left.
     expect(cells(table[1]!)).toEqual(['---', '---', '---:', '---:', '---:', '---:']);
     expect(cells(table[2]!)).toEqual(['lead', 'Lead', '600', '100', '16.7%', '55.0%']);
-    expect(cells(table[5]!)).toEqual(['won', 'Customer', '62', '—', '—', '—']);
+  });
+
+  it('draws sources as win-rate text bars with the interval and the Sig mark, rows without a rate left out', () => {
+    const bars = mdTable(md, 'Sources by Channel', 0).map(cells);
+    expect(bars[0]).toEqual(['Channel', 'Win rate', '95% interval', 'Sig', 'Win rate, to scale']);
+    expect(bars.slice(2)).toEqual([
+      ['Paid search', '20.0%', '15.0%–26.0%', '+', '█'.repeat(20)],
+      ['&lt;script&gt;alert(1)&lt;/script&gt;', '5.0%', '2.0%–11.0%', '-', '█'.repeat(5)],
+      ['=HYPERLINK("http://x","y")', '0%', '0%–40.0%', '', ''],
+    ]);
   });
 
   it('escapes pipes, HTML and line breaks in cells, so every row keeps its cells and the text stays text', () => {
-    const table = mdTable(md, 'Sources by Channel');
-    for (const line of table) expect(cells(line)).toHaveLength(6);
+    const table = mdTable(md, 'Sources by Channel', 1);
+    for (const line of table) expect(cells(line)).toHaveLength(9);
     expect(cells(table[3]!)[0]).toBe('&lt;script&gt;alert(1)&lt;/script&gt;');
     expect(cells(table[4]!)[0]).toBe('=HYPERLINK("http://x","y")');
-    expect(cells(mdTable(md, 'Summary').at(-1)!)).toEqual(['Best channel', 'Paid \\| search']);
     expect(md).not.toContain('<');
     expect(markdownText('a\nb\r\nc\td')).toBe('a b c d');
     expect(markdownText('*x* _y_ `z` [l](u) ~~s~~ \\ &amp;')).toBe('\\*x\\* \\_y\\_ \\`z\\` \\[l\\](u) \\~\\~s\\~\\~ \\\\ &amp;amp;');
@@ -188,18 +311,6 @@ describe('md', () => {
     expect(markdownLine('plain - text')).toBe('plain - text');
   });
 
-  it('prints a record report as a label/value table, indented labels kept', () => {
-    expect(mdTable(md, 'Summary')).toEqual([
-      '| Measure | Value |',
-      '| --- | ---: |',
-      '| Leads | 1,200 |',
-      '| Win rate | 12.3% |',
-      '| &nbsp;&nbsp;95% interval low | 10.1% |',
-      '| Won revenue | 1,234,568 |',
-      '| Best channel | Paid \\| search |',
-    ]);
-  });
-
   it('cuts a previewed report to its first rows and says how many more', () => {
     const table = mdTable(md, 'Stalled leads and deals');
     expect(table).toHaveLength(2 + 3);
@@ -209,8 +320,7 @@ describe('md', () => {
     expect(short).not.toContain('more');
   });
 
-  it('prints the verdict once (the summary carries it) and the fired alerts last', () => {
-    expect(md.split(VERDICT)).toHaveLength(2);
+  it('prints the fired alerts last', () => {
     expect(md).not.toContain('## Alerts');
     const alerted = renderers.md(audit({ alerts: [ALERT] }), options);
     expect(alerted.endsWith('## Alerts\n\n- sources.win\\_rate&lt;0.1 fired for =HYPERLINK("http://x","y") (value 0.05)\n')).toBe(true);
@@ -223,177 +333,10 @@ describe('md', () => {
         const out = renderers.md(result([sources([[text, 0.1, 0, 0.2]])]), options);
         expect(out).not.toContain('<');
         expect(out.split('\n')).toHaveLength(baseline.split('\n').length);
-        for (const line of mdTable(out, 'Sources by Channel')) expect(cells(line)).toHaveLength(6);
+        for (const line of mdTable(out, 'Sources by Channel', 0)) expect(cells(line)).toHaveLength(5);
+        for (const line of mdTable(out, 'Sources by Channel', 1)) expect(cells(line)).toHaveLength(9);
       }),
-    );
-  });
-});
-
-/** Everything between `<style>` and `</style>`. */
-function styleOf(page: string): string {
-  return /<style>([\s\S]*?)<\/style>/.exec(page)?.[1] ?? '';
-}
-
-/** The text of a page with every tag removed (what a reader sees, entities still escaped). */
-function textOf(page: string): string {
-  return page.replace(/<[^>]*>/g, ' ');
-}
-
-function count(text: string, pattern: RegExp): number {
-  return text.match(new RegExp(pattern.source, `${pattern.flags.replace('g', '')}g`))?.length ?? 0;
-}
-
-describe('html', () => {
-  const page = renderers.html(audit(), options);
-
-  it('is pinned as a whole', async () => {
-    await expect(page).toMatchFileSnapshot('golden/render/audit.html');
-  });
-
-  it('is one self-contained page: no script, nothing fetched, only inline style', () => {
-    expect(page.startsWith('<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n')).toBe(true);
-    expect(page).toContain('<meta name="viewport" content="width=device-width, initial-scale=1">');
-    expect(page).toContain('<title>leadaudit report — as of 2024-06-30</title>');
-    expect(page).toContain(`content="default-src 'none'; style-src 'unsafe-inline'"`);
-    expect(page).not.toMatch(/<script/i);
-    expect(page).not.toMatch(/<(link|img|iframe|object|embed|image|use|base|form)\b/i);
-    expect(page).not.toMatch(/\s(src|srcset|action|xlink:href)=/i);
-    for (const href of page.match(/href="[^"]*"/g) ?? []) expect(href).toMatch(/^href="#[a-z0-9-]+"$/);
-    expect(styleOf(page)).not.toMatch(/url\(|@import|@font-face/i);
-    expect(styleOf(page)).toContain('@media print');
-    expect(styleOf(page)).toContain('overflow-x:auto');
-    // The only URLs are data, escaped, in text.
-    expect(count(page, /https?:\/\//)).toBe(count(textOf(page), /https?:\/\//));
-    expect(count(page, /https?:\/\//)).toBeGreaterThan(0);
-  });
-
-  it('shows data as inert text', () => {
-    expect(page).toContain('<th scope="row">&lt;script&gt;alert(1)&lt;/script&gt;</th>');
-    expect(page).toContain('<th scope="row">=HYPERLINK(&quot;http://x&quot;,&quot;y&quot;)</th>');
-    expect(page).toContain('<td>&lt;script&gt;alert(1)&lt;/script&gt;</td>');
-    expect(escapeHtml(`<a href="x" onclick='y'>&amp;</a>`)).toBe('&lt;a href=&quot;x&quot; onclick=&#39;y&#39;&gt;&amp;amp;&lt;/a&gt;');
-  });
-
-  it('gives each report a section with a heading, a table with column headers and right-aligned numbers, and its notes', () => {
-    expect(count(page, /<section id="report-/)).toBe(4);
-    expect(page).toContain('<section id="report-funnel" aria-labelledby="report-funnel-h">\n<h2 id="report-funnel-h">Funnel</h2>');
-    expect(page).toContain('<th scope="col">Stage</th><th scope="col">Label</th><th class="num" scope="col">Reached</th>');
-    expect(page).toContain('<tr><th scope="row">lead</th><td>Lead</td><td class="num">600</td><td class="num">100</td><td class="num">16.7%</td><td class="num">55.0%</td></tr>');
-    expect(page).toContain('<ul class="notes">\n<li># not a heading</li>');
-    expect(page).toContain('<p class="notes">n&lt;30: fewer than 30 leads &amp; read with care.</p>');
-    expect(count(page, /<div class="scroll"><table/)).toBe(4);
-  });
-
-  it('marks rates against the overall in words as well as colour', () => {
-    expect(page).toContain('<td class="num above" title="above the overall 10.0%">20.0%</td>');
-    expect(page).toContain('<td class="num below" title="below the overall 10.0%">5.0%</td>');
-  });
-
-  it('prints a record report as a label/value table, indented labels as sub-lines', () => {
-    expect(page).toContain('<table class="record">');
-    expect(page).toContain('<tr><th scope="row">Leads</th><td class="num">1,200</td></tr>');
-    expect(page).toContain('<tr><th class="sub" scope="row">95% interval low</th><td class="num">10.1%</td></tr>');
-    expect(page.split(VERDICT)).toHaveLength(2);
-  });
-
-  it('cuts a previewed report to its first rows and says how many more', () => {
-    const section = /<section id="report-stalls"[\s\S]*?<\/section>/.exec(page)?.[0] ?? '';
-    expect(count(section, /<tr>/)).toBe(1 + 3);
-    expect(section).toContain('… and 2 more (`leadaudit stalls` lists them all).');
-  });
-
-  it('lists fired alerts at the top in a box, and none when none fired', () => {
-    expect(page).not.toContain('class="alerts"');
-    const alerted = renderers.html(audit({ alerts: [ALERT, { ...ALERT, row: null }] }), options);
-    const box = /<section class="alerts"[\s\S]*?<\/section>/.exec(alerted)?.[0] ?? '';
-    expect(alerted.indexOf(box)).toBeLessThan(alerted.indexOf('<main>'));
-    expect(box).toContain('<h2 id="alerts-h">2 alerts fired</h2>');
-    expect(box).toContain('<li>sources.win_rate&lt;0.1 fired for =HYPERLINK(&quot;http://x&quot;,&quot;y&quot;) (value 0.05)</li>');
-  });
-
-  describe('charts', () => {
-    const svgs = page.match(/<svg[\s\S]*?<\/svg>/g) ?? [];
-
-    it('draws the funnel and the sources chart, labelled for screen readers and scalable', () => {
-      expect(svgs).toHaveLength(2);
-      for (const svg of svgs) {
-        expect(svg).toMatch(/^<svg role="img" aria-label="[^"]+" viewBox="0 0 \d+ \d+(\.\d)?" width="\d+" height="\d+(\.\d)?"><title>[^<]+<\/title>/);
-      }
-      expect(page).not.toMatch(/NaN|Infinity|undefined/);
-    });
-
-    it('gives the funnel one bar per stage, as long as its reach, with the stalled share as a labelled segment', () => {
-      const funnelSvg = svgs[0]!;
-      const bars = funnelSvg.match(/<g class="bar">[\s\S]*?<\/g>/g) ?? [];
-      expect(bars).toHaveLength(FUNNEL_ROWS.length);
-      const width = (bar: string, cls: string) => Number(new RegExp(`<rect class="${cls}" x="[^"]+" y="[^"]+" width="([^"]+)"`).exec(bar)?.[1]);
-      expect(width(bars[0]!, 'reached')).toBe(400);
-      expect(width(bars[1]!, 'reached')).toBeCloseTo(400 * (330 / 600), 0);
-      expect(width(bars[0]!, 'stalled')).toBeCloseTo(400 / 6, 0);
-      expect(bars[0]).toContain('Lead · 600 reached · 100 stalled (16.7%)');
-      expect(bars[2]).not.toContain('class="stalled"'); // nothing stalled: no segment
-      expect(bars[3]).toContain('Customer · 62 reached</text>');
-    });
-
-    it('gives sources a dot and an interval per channel with a rate, and a line at the overall rate', () => {
-      const sourcesSvg = svgs[1]!;
-      const groups = sourcesSvg.match(/<g class="interval">[\s\S]*?<\/g>/g) ?? [];
-      expect(groups).toHaveLength(3); // (unattributed) has no rate
-      expect(groups[0]).toContain('<title>Paid search: win rate 20.0%, 95% interval 15.0%–26.0%</title>');
-      expect(groups[1]).toContain('>&lt;script&gt;alert(1)&lt;…</text>'); // clipped, escaped after clipping
-      expect(groups[2]).toContain('class="dot hollow"');
-      expect(count(sourcesSvg, /class="ci"/)).toBe(3);
-      expect(sourcesSvg).toContain('class="ref"');
-      expect(sourcesSvg).toContain('>overall 10.0%</text>');
-    });
-
-    it('stays finite with nothing reached and every rate zero', () => {
-      const zero = renderers.html(
-        result([funnel(FUNNEL_ROWS.map((r) => ({ ...r, reached: 0, stalled: 0, stalled_pct: null }))), sources([['a', 0, 0, 0]], 0)]),
-        options,
-      );
-      expect(zero).not.toMatch(/NaN|Infinity|undefined/);
-      expect(count(zero, /<g class="bar">/)).toBe(4);
-      expect(count(zero, /<g class="interval">/)).toBe(1);
-    });
-
-    it('draws one funnel chart per group with --by, and no sources chart when no group has a rate', () => {
-      const byColumn: Column = { key: 'region', label: 'Region', kind: 'text', fromInput: true };
-      const base = funnel();
-      const grouped: Report = {
-        ...base,
-        columns: [byColumn, ...base.columns],
-        rows: ['EMEA', 'APAC'].flatMap((region) => FUNNEL_ROWS.map((r) => ({ region, ...r }))),
-      };
-      const out = renderers.html(result([grouped, sources([['(unattributed)', null, null, null]])]), options);
-      expect(count(out, /<svg /)).toBe(2);
-      expect(out).toContain('aria-label="Funnel (APAC): leads reaching each stage');
-      expect(count(out, /<g class="bar">/)).toBe(8);
-      expect(out).toContain('<figcaption class="group">APAC</figcaption>');
-      expect(out).toContain('to one scale across groups');
-      expect(renderers.html(result([funnel([])]), options)).not.toContain('<svg');
-    });
-  });
-
-  it('lets no character of any input string break out of its text', () => {
-    const where = (text: string): AuditResult =>
-      result(
-        [
-          { ...summary(), title: text, notes: [text] },
-          { ...sources([[text, 0.1, 0.05, 0.2], [`${text}${text}`, 0.2, 0.1, 0.3]]), columns: sources().columns.map((c, i) => (i === 0 ? { ...c, label: text } : c)) },
-          stalls(2, text),
-          { ...funnel(FUNNEL_ROWS.map((r, i) => (i === 0 ? { ...r, label: text } : r))) },
-        ],
-        { alerts: [{ ...ALERT, row: text, rule: text }] },
-      );
-    const structure = (out: string): number[] => ['<', '>', '"', "'"].map((c) => out.split(c).length);
-    const base = structure(renderers.html(where('x'), options));
-    fc.assert(
-      fc.property(anyText, (text) => {
-        const out = renderers.html(where(text), options);
-        expect(structure(out)).toEqual(base);
-        expect(out).toContain(`<td>${escapeHtml(text)}</td>`);
-      }),
+      { seed: 13 },
     );
   });
 });
