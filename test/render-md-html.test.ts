@@ -340,3 +340,324 @@ describe('md', () => {
     );
   });
 });
+
+/** Everything between `<style>` and `</style>`. */
+function styleOf(page: string): string {
+  return /<style>([\s\S]*?)<\/style>/.exec(page)?.[1] ?? '';
+}
+
+/** The text of a page with every tag removed (what a reader sees, entities still escaped). */
+function textOf(page: string): string {
+  return page.replace(/<[^>]*>/g, ' ');
+}
+
+function count(text: string, pattern: RegExp): number {
+  return text.match(new RegExp(pattern.source, `${pattern.flags.replace('g', '')}g`))?.length ?? 0;
+}
+
+/** The `<section id="…">` of a page, whole. */
+function sectionOf(page: string, id: string): string {
+  return new RegExp(`<section[^>]* id="${id}"[\\s\\S]*?</section>`).exec(page)?.[0] ?? '';
+}
+
+describe('html', () => {
+  const page = renderers.html(audit(), options);
+
+  it('is pinned as a whole', async () => {
+    await expect(page).toMatchFileSnapshot('golden/render/audit.html');
+  });
+
+  it('is one self-contained page: no script, nothing fetched, only inline style', () => {
+    expect(page.startsWith('<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n')).toBe(true);
+    expect(page).toContain('<meta name="viewport" content="width=device-width, initial-scale=1">');
+    expect(page).toContain('<title>leadaudit report — as of 2024-06-30</title>');
+    expect(page).toContain(`content="default-src 'none'; style-src 'unsafe-inline'"`);
+    expect(page).not.toMatch(/<script/i);
+    expect(page).not.toMatch(/<(link|img|iframe|object|embed|image|use|base|form)\b/i);
+    expect(page).not.toMatch(/\s(src|srcset|action|xlink:href|style|on[a-z]+)=/i);
+    for (const href of page.match(/href="[^"]*"/g) ?? []) expect(href).toMatch(/^href="#[a-z0-9-]+"$/);
+    expect(styleOf(page)).not.toMatch(/url\(|@import|@font-face/i);
+    expect(styleOf(page)).toContain('@media print');
+    expect(styleOf(page)).toContain('overflow-x:auto');
+    // The only URLs are data, escaped, in text.
+    expect(count(page, /https?:\/\//)).toBe(count(textOf(page), /https?:\/\//));
+    expect(count(page, /https?:\/\//)).toBeGreaterThan(0);
+  });
+
+  it('shows data as inert text', () => {
+    expect(page).toContain('<th scope="row">&lt;script&gt;alert(1)&lt;/script&gt;</th>');
+    expect(page).toContain('<th scope="row">=HYPERLINK(&quot;http://x&quot;,&quot;y&quot;)</th>');
+    expect(page).toContain('<td>&lt;script&gt;alert(1)&lt;/script&gt;</td>');
+    expect(escapeHtml(`<a href="x" onclick='y'>&amp;</a>`)).toBe('&lt;a href=&quot;x&quot; onclick=&#39;y&#39;&gt;&amp;amp;&lt;/a&gt;');
+  });
+
+  describe('headline', () => {
+    const top = sectionOf(page, 'headline');
+
+    it('comes first, before the reports, with the three verdicts one line each, coloured by finding', () => {
+      expect(page.indexOf('id="headline"')).toBeLessThan(page.indexOf('<main>'));
+      const lines = top.match(/<li class="verdict [^"]*"[^>]*>[\s\S]*?<\/li>/g) ?? [];
+      expect(lines).toHaveLength(3);
+      expect(lines[0]).toBe(
+        `<li class="verdict tone-bad" data-finding="gap"><span class="topic">Marketing gap:</span> <span class="finding">gap</span> — <span class="text">${MARKETING}</span></li>`,
+      );
+      expect(lines[1]).toContain('<li class="verdict tone-good" data-finding="no gap">');
+      expect(lines[2]).toContain('<li class="verdict tone-neutral" data-finding="not enough data">');
+      // Each verdict is printed once: not again under the summary or any other report.
+      for (const text of [MARKETING, VERDICT, RUBRIC]) expect(page.split(text)).toHaveLength(2);
+    });
+
+    it('holds the KPI tiles: leads, win rate with its interval, revenue with currency, leak by label, significant channels', () => {
+      const tiles = [...top.matchAll(/<div class="kpi tone-([a-z]+)" data-key="([a-z_]+)"><dt>([^<]*)<\/dt><dd><span class="value">([^<]*)<\/span>(?:<span class="sub">([^<]*)<\/span>)?/g)].map((m) => m.slice(1));
+      expect(tiles).toEqual([
+        ['neutral', 'leads', 'Leads', '1,200', undefined],
+        ['neutral', 'win_rate', 'Win rate', '12.3%', '95% CI 10.1%–14.5%'],
+        ['neutral', 'won_revenue', 'Won revenue', '1,234,568 EUR', 'in EUR'],
+        ['neutral', 'biggest_leak', 'Biggest leak', 'Customer', '140 leads lost or stalled there'],
+        ['good', 'best_channel', 'Best channel', 'Paid | search', 'win rate 20.0%, significantly above the rest'],
+        ['neutral', 'worst_channel', 'Worst channel', '—', 'none significantly different'],
+      ]);
+      // Row counts are not headline figures.
+      expect(top).not.toMatch(/rows read|1,210/);
+      expect(top).toContain('<p class="notes">Won revenue includes deals that match no lead (2 unattributed deals).</p>');
+    });
+
+    it('leaves the summary without a section of its own, and prints one only when there is no headline', () => {
+      expect(page).not.toContain('id="report-summary"');
+      const bare = renderers.html(result([{ ...summary(), rows: [{ leads_read: 5, leads_used: 4 }], columns: summary().columns.filter((c) => c.key.startsWith('leads_')) }]), options);
+      expect(bare).toContain('<table class="record">');
+      expect(bare).toContain('<tr><th scope="row">used</th><td class="num">4</td></tr>');
+    });
+  });
+
+  it('gives each report a section with a heading, a table with column headers and right-aligned numbers, and its notes', () => {
+    expect(count(page, /<section id="report-/)).toBe(3);
+    expect(page).toContain('<section id="report-funnel" aria-labelledby="report-funnel-h">\n<h2 id="report-funnel-h">Funnel</h2>');
+    expect(page).toContain('<th scope="col">Stage</th><th scope="col" class="extra">Key</th><th class="num" scope="col">Reached</th>'.replace(' scope="col" class="extra"', ' class="extra" scope="col"'));
+    expect(page).toContain('<ul class="notes">\n<li># not a heading</li>');
+    expect(page).toContain('n&lt;30: fewer than 30 leads &amp; read with care.');
+  });
+
+  it('names stages by their rubric labels in table and chart alike (the key kept as an extra column)', () => {
+    const funnelSection = sectionOf(page, 'report-funnel');
+    expect(funnelSection).toContain('<tr><th scope="row">Customer</th><td class="extra">won</td><td class="num">62</td>');
+    expect(funnelSection).toContain('<tr><th scope="row">Lead</th><td class="extra">lead</td><td class="num">600</td><td class="num">100</td><td class="num">16.7%</td><td class="num">55.0%</td></tr>');
+    expect(funnelSection).toMatch(/<g class="bar tone-neutral"><title>Customer: 62 leads reached<\/title>\n<text[^>]*>Customer<\/text>/);
+    expect(funnelSection).not.toMatch(/<th scope="row">won<|<text[^>]*>won</);
+  });
+
+  it('shows key columns and hides the rest behind a checkbox that needs no script', () => {
+    const sourcesSection = sectionOf(page, 'report-sources');
+    expect(sourcesSection).toContain('<input type="checkbox" class="toggle" id="report-sources-all"><label class="toggle" for="report-sources-all">Show all 9 columns (1 more)</label>');
+    expect(sourcesSection).toContain('<th class="num extra" scope="col">Close rate</th>');
+    expect(count(sourcesSection, /<td class="num extra">30.0%<\/td>/)).toBe(4);
+    expect(sourcesSection).toContain('<th scope="col">Sig</th>');
+    expect(styleOf(page)).toContain('input.toggle:not(:checked)~.scroll .extra{display:none}');
+    // A table with only key columns has no toggle.
+    expect(sectionOf(page, 'report-stalls')).not.toContain('toggle');
+  });
+
+  it('colours the win rate and the Sig mark by significance, not by the distance from the average', () => {
+    const rows = sectionOf(page, 'report-sources').match(/<tr><th scope="row">[\s\S]*?<\/tr>/g) ?? [];
+    expect(rows).toHaveLength(4);
+    expect(rows[0]).toMatch(/<td class="num tone-good" title="above the overall 10.0%; significantly higher: [^"]*">20.0%<\/td>/);
+    expect(rows[0]).toMatch(/<td class="tone-good" title="significantly higher: [^"]*">\+<\/td>/);
+    expect(rows[1]).toMatch(/<td class="num tone-bad" title="below the overall 10.0%; significantly lower: [^"]*">5.0%<\/td>/);
+    // 0% is below the overall, but not significantly: no colour, the words in its title only.
+    expect(rows[2]).toContain('<td class="num" title="below the overall 10.0%">0%</td>');
+    expect(page).not.toMatch(/class="[^"]*\b(above|below)\b/);
+  });
+
+  it('colours owners by their stall mark, where more stalls are bad', () => {
+    const owners = report(
+      'owners',
+      [
+        { key: 'owner', label: 'Owner', kind: 'text', fromInput: true },
+        { key: 'stalled_qualified_sales', label: 'Qualified stalled (sales)', kind: 'count' },
+        { key: 'stall_signif', label: 'Sig', kind: 'text' },
+      ],
+      [
+        { owner: 'Ann', stalled_qualified_sales: 12, stall_signif: '+' },
+        { owner: 'Bob', stalled_qualified_sales: 1, stall_signif: '-' },
+        { owner: 'Cy', stalled_qualified_sales: 4, stall_signif: '' },
+      ],
+      { title: 'Owners' },
+    );
+    const out = sectionOf(renderers.html(result([owners]), options), 'report-owners');
+    expect(out).toMatch(/<td class="num tone-bad" title="significantly higher[^"]*">12<\/td>/);
+    expect(out).toMatch(/<td class="num tone-good" title="significantly lower[^"]*">1<\/td>/);
+    expect(out).toContain('<td class="num">4</td>');
+    const bars = out.match(/<g class="bar [^"]*">/g);
+    expect(bars).toEqual(['<g class="bar tone-bad">', '<g class="bar tone-good">', '<g class="bar tone-neutral">']);
+    const widths = [...out.matchAll(/<rect class="value" x="[^"]+" y="[^"]+" width="([^"]+)"/g)].map((m) => Number(m[1]));
+    expect(widths[1]! / widths[0]!).toBeCloseTo(1 / 12, 2);
+    expect(widths[2]! / widths[0]!).toBeCloseTo(4 / 12, 2);
+  });
+
+  it('puts the row accounting in an Inputs section after the reports, and a footer naming files, rubric, preset, as-of and version', () => {
+    const inputs = sectionOf(page, 'inputs');
+    expect(page.indexOf('id="inputs"')).toBeGreaterThan(page.indexOf('</main>'));
+    expect(inputs).toContain('<td class="wrap">exports/&lt;leads&gt;.csv (utf-8, delimiter &quot;;&quot;)</td><td class="num">1,210</td><td class="num">1,200</td><td class="num">10</td><td class="num">0</td><td class="num">3</td>');
+    expect(inputs).toContain('<td class="wrap">7 no id, 3 duplicate id</td>');
+    const footer = /<footer>[\s\S]*<\/footer>/.exec(page)?.[0] ?? '';
+    expect(textOf(footer).replace(/\s+/g, ' ').trim()).toBe(
+      'Inputs: exports/&lt;leads&gt;.csv Rubric: leadaudit.yml · preset: hubspot As of 2024-06-30 · made by leadaudit 9.9.9',
+    );
+    const presetOnly = renderers.html(audit({ run: { rubric: null, preset: 'generic' } }), options);
+    expect(presetOnly).toContain('<p>Rubric: none (the preset alone) · preset: generic</p>');
+  });
+
+  it('keeps printed tables whole: header repeated on each page, rows unsplit, no page for the footer alone', () => {
+    const print = /@media print\{([\s\S]*)\}\s*$/.exec(styleOf(page))?.[1] ?? '';
+    expect(print).toContain('thead{display:table-header-group}');
+    expect(print).toMatch(/tr,[^{]*\{break-inside:avoid/);
+    expect(print).toMatch(/footer\{break-before:avoid/);
+    expect(print).toContain('nav,input.toggle,label.toggle{display:none}');
+  });
+
+  it('cuts a previewed report to its first rows and says how many more', () => {
+    const section = sectionOf(page, 'report-stalls');
+    expect(count(section, /<tr>/)).toBe(1 + 3);
+    expect(section).toContain('… and 2 more (`leadaudit stalls` lists them all).');
+  });
+
+  it('lists fired alerts at the top in a box, and none when none fired', () => {
+    expect(page).not.toContain('class="alerts"');
+    const alerted = renderers.html(audit({ alerts: [ALERT, { ...ALERT, row: null }] }), options);
+    const box = /<section class="alerts"[\s\S]*?<\/section>/.exec(alerted)?.[0] ?? '';
+    expect(alerted.indexOf(box)).toBeLessThan(alerted.indexOf('id="headline"'));
+    expect(box).toContain('<h2 id="alerts-h">2 alerts fired</h2>');
+    expect(box).toContain('<li>sources.win_rate&lt;0.1 fired for =HYPERLINK(&quot;http://x&quot;,&quot;y&quot;) (value 0.05)</li>');
+  });
+
+  describe('charts', () => {
+    const svgs = page.match(/<svg[\s\S]*?<\/svg>/g) ?? [];
+    const widthsOf = (svg: string, cls = 'value') => [...svg.matchAll(new RegExp(`<rect class="${cls}" x="[^"]+" y="[^"]+" width="([^"]+)"`, 'g'))].map((m) => Number(m[1]));
+
+    it('draws the funnel, the sources win rates and the sources revenue, labelled for screen readers and scalable', () => {
+      expect(svgs).toHaveLength(3);
+      for (const svg of svgs) {
+        expect(svg).toMatch(/^<svg class="chart [a-z]+" role="img" aria-label="[^"]+" viewBox="0 0 \d+ \d+(\.\d)?" width="\d+" height="\d+(\.\d)?"><title>[^<]+<\/title>/);
+      }
+      expect(page).not.toMatch(/NaN|Infinity|undefined/);
+    });
+
+    it('gives the funnel one bar per stage, as long as its reach, with the stalled part as a segment', () => {
+      const funnelSvg = svgs[0]!;
+      const bars = funnelSvg.match(/<g class="bar [^"]*">[\s\S]*?<\/g>/g) ?? [];
+      expect(bars).toHaveLength(FUNNEL_ROWS.length);
+      const widths = widthsOf(funnelSvg).slice(0);
+      expect(widths).toHaveLength(4);
+      expect(widths[1]! / widths[0]!).toBeCloseTo(330 / 600, 2);
+      expect(widths[3]! / widths[0]!).toBeCloseTo(62 / 600, 2);
+      expect(widthsOf(bars[0]!, 'part')[0]! / widths[0]!).toBeCloseTo(100 / 600, 2);
+      expect(bars[0]).toContain('>600 · 100 stalled (16.7%)</text>');
+      expect(bars[2]).not.toContain('class="part"'); // nothing stalled: no segment
+    });
+
+    it('gives sources a dot and whiskers per channel with a rate, coloured by Sig, and a line at the overall rate', () => {
+      const sourcesSvg = svgs[1]!;
+      const groups = sourcesSvg.match(/<g class="interval [^"]*">[\s\S]*?<\/g>/g) ?? [];
+      expect(groups).toHaveLength(3); // (unattributed) has no rate
+      expect(groups[0]).toContain('<g class="interval tone-good"><title>Paid search: win rate 20.0%, 95% interval 15.0%–26.0%, significantly higher than the rest</title>');
+      expect(groups[1]).toContain('<g class="interval tone-bad">');
+      expect(groups[1]).toContain('>&lt;script&gt;alert(1)&lt;/script&gt;</text>');
+      expect(groups[2]).toContain('<g class="interval tone-neutral">');
+      expect(groups[2]).toContain('class="dot hollow"');
+      expect(sourcesSvg).toContain('class="ref"');
+      expect(sourcesSvg).toContain('>overall 10.0%</text>');
+    });
+
+    it('draws sources revenue as bars per channel, proportional, with the currency', () => {
+      const revenue = svgs[2]!;
+      expect(revenue).toContain('aria-label="Won revenue by Channel"');
+      const widths = widthsOf(revenue);
+      expect(widths).toHaveLength(4);
+      expect(widths[1]! / widths[0]!).toBeCloseTo(12500 / 50000, 2);
+      expect(widths[2]).toBe(0);
+      expect(widths[3]! / widths[0]!).toBeCloseTo(25000 / 50000, 2);
+      expect(revenue).toContain('>50,000 EUR</text>');
+    });
+
+    it('draws cohorts over time as columns, months still closing drawn lighter', () => {
+      const cohorts = report(
+        'cohorts',
+        [
+          { key: 'cohort', label: 'Cohort', kind: 'text' },
+          { key: 'leads', label: 'Leads', kind: 'count' },
+          { key: 'win_rate', label: 'Win rate', kind: 'percent' },
+          { key: 'mature', label: 'Mature', kind: 'flag' },
+        ],
+        [
+          { cohort: '2024-01', leads: 20, win_rate: 0.2, mature: true },
+          { cohort: '2024-02', leads: 10, win_rate: 0.1, mature: true },
+          { cohort: '<b>x</b>', leads: 5, win_rate: 0.05, mature: false },
+        ],
+        { title: 'Cohorts' },
+      );
+      const out = renderers.html(result([cohorts]), options);
+      const columns = out.match(/<g class="column [^"]*">/g);
+      expect(columns).toEqual(['<g class="column tone-neutral">', '<g class="column tone-neutral">', '<g class="column tone-muted">']);
+      const heights = [...out.matchAll(/<rect class="value" x="[^"]+" y="[^"]+" width="[^"]+" height="([^"]+)"/g)].map((m) => Number(m[1]));
+      expect(heights[1]! / heights[0]!).toBeCloseTo(0.5, 2);
+      expect(heights[2]! / heights[0]!).toBeCloseTo(0.25, 2);
+      expect(out).toContain('&lt;b&gt;x&lt;/b&gt;: win rate 5.0% of 5 leads (still closing)');
+      expect(out).not.toContain('<b>');
+    });
+
+    it('stays finite with nothing reached and every rate zero', () => {
+      const zero = renderers.html(
+        result([funnel(FUNNEL_ROWS.map((r) => ({ ...r, reached: 0, stalled: 0, stalled_pct: null }))), sources([['a', 0, 0, 0]], 0)]),
+        options,
+      );
+      expect(zero).not.toMatch(/NaN|Infinity|undefined/);
+      expect(count(sectionOf(zero, 'report-funnel'), /<g class="bar /)).toBe(4);
+      expect(count(zero, /<g class="interval /)).toBe(1);
+    });
+
+    it('draws one funnel chart per group with --by, to one scale, and no sources chart when no group has a rate', () => {
+      const byColumn: Column = { key: 'region', label: 'Region', kind: 'text', fromInput: true };
+      const base = funnel();
+      const grouped: Report = {
+        ...base,
+        columns: [byColumn, ...base.columns],
+        rows: ['EMEA', 'APAC'].flatMap((region, g) => FUNNEL_ROWS.map((r) => ({ region, ...r, reached: (r.reached as number) / (g + 1) }))),
+      };
+      const out = renderers.html(result([grouped, sources([['(unattributed)', null, null, null]])]), options);
+      // Two funnels and the revenue of the one group; no win-rate chart, as no group has a rate.
+      expect(count(out, /<svg /)).toBe(3);
+      expect(out).not.toContain('chart intervals');
+      expect(out).toContain('aria-label="Funnel — APAC: leads reaching each stage');
+      expect(count(sectionOf(out, "report-funnel"), /<g class="bar /)).toBe(8);
+      expect(out).toContain('<figcaption>APAC</figcaption>');
+      const firstBars = [...out.matchAll(/<rect class="value" x="[^"]+" y="[^"]+" width="([^"]+)"/g)].map((m) => Number(m[1]));
+      expect(firstBars[4]! / firstBars[0]!).toBeCloseTo(0.5, 2); // APAC's Lead bar is half EMEA's: one scale
+      expect(renderers.html(result([funnel([])]), options)).not.toContain('<svg');
+    });
+  });
+
+  it('lets no character of any input string break out of its text', () => {
+    const where = (text: string): AuditResult =>
+      audit({
+        reports: [
+          { ...summary(), title: text, notes: [text], rows: [{ ...summary().rows[0]!, best_channel: text }] },
+          { ...sources([[text, 0.1, 0.05, 0.2], [`${text}${text}`, 0.2, 0.1, 0.3]]), columns: sources().columns.map((c, i) => (i === 0 ? { ...c, label: text } : c)) },
+          stalls(2, text),
+          { ...funnel(FUNNEL_ROWS.map((r, i) => (i === 0 ? { ...r, label: text } : r))) },
+        ],
+        alerts: [{ ...ALERT, row: text, rule: text }],
+        inputs: { leads: { ...LEADS_FILE, file: text, reasons: { [text]: 1 } }, deals: null },
+        run: { rubric: text, preset: 'generic', currencies: [text] },
+      });
+    const structure = (out: string): number[] => ['<', '>', '"', "'"].map((c) => out.split(c).length);
+    const base = structure(renderers.html(where('x'), options));
+    fc.assert(
+      fc.property(anyText, (text) => {
+        const out = renderers.html(where(text), options);
+        expect(structure(out)).toEqual(base);
+        expect(out).toContain(`<td>${escapeHtml(text)}</td>`);
+      }),
+      { seed: 13 },
+    );
+  });
+});

@@ -47,7 +47,7 @@ export const SIGNIFICANCE: Record<string, { readonly column: string; readonly hi
   stall_signif: { column: 'stalled_qualified_sales', higherIs: 'bad' },
 };
 
-const SIG_WORDS = 'differs from the rest at p < 0.05 (Holm-adjusted), as the Sig column says';
+const SIG_WORDS = 'p < 0.05 against the rest, Holm-adjusted, as in the Sig column';
 
 /** The tone a row's significance mark gives, per SIGNIFICANCE: `+`/`-` good or bad, anything else neutral. */
 function markTone(mark: Cell | undefined, higherIs: 'good' | 'bad'): Tone {
@@ -338,7 +338,7 @@ function sourcesCharts(report: Report, result: AuditResult): string {
       figure(
         svg,
         `Win rate by ${first.label}`,
-        `Dot: win rate; whiskers: its 95% interval; dashed line: the overall win rate. Green or red: the Sig column's mark (${SIG_WORDS}); other groups are blue. Groups without a rate are left out.${hollow}`,
+        `Dot: win rate; whiskers: its 95% interval; dashed line: the overall win rate. Green or red: significantly higher or lower (${SIG_WORDS}); other groups are blue. Groups without a rate are left out.${hollow}`,
       ),
     );
   }
@@ -393,7 +393,7 @@ function ownersChart(report: Report): string {
   });
   if (bars.length === 0) return '';
   const heading = `${measure.label} by ${first.label}`;
-  return figure(barChart({ label: heading, bars }), heading, `Green or red: the Sig column's mark (${SIG_WORDS}); other owners are blue.`);
+  return figure(barChart({ label: heading, bars }), heading, `Green or red: significantly higher or lower (${SIG_WORDS}); other owners are blue.`);
 }
 
 function chartsOf(report: Report, result: AuditResult): string {
