@@ -157,7 +157,7 @@ tbody tr:nth-child(even),.alerts,.verdict{background:none}
 tr,figure.chart,.alerts,.verdict,.kpi,.headline{break-inside:avoid;page-break-inside:avoid}
 figure.chart svg{max-width:30rem}
 h2{break-after:avoid;page-break-after:avoid;margin-top:1.25rem}
-.inputs{break-inside:avoid;page-break-inside:avoid}
+.end{break-inside:avoid;page-break-inside:avoid}
 footer{break-before:avoid;page-break-before:avoid;margin-top:.75rem}
 }`;
 
@@ -539,7 +539,9 @@ export function html(result: AuditResult, options: RenderOptions): string {
   parts.push('<main>');
   shown.forEach((report, i) => parts.push(sectionHtml(report, ids[i] ?? `report-${i}`, result, labels)));
   parts.push('</main>');
+  // Inputs and the footer in one block that is not split when printed: the footer never gets a page of its own.
+  parts.push('<div class="end">');
   if (inputs !== '') parts.push(inputs);
-  parts.push(footerHtml(result, options), '</body>', '</html>');
+  parts.push(footerHtml(result, options), '</div>', '</body>', '</html>');
   return `${parts.join('\n')}\n`;
 }
