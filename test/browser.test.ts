@@ -16,7 +16,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { inflateSync } from 'node:zlib';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -87,6 +87,11 @@ function textPerPage(pdf: Buffer): number[] {
   });
 }
 
+/** A computed style property of an element, read in the page (the tests compile without the DOM library). */
+function computed(locator: Locator, property: string): Promise<string | undefined> {
+  return locator.evaluate((el, p) => (globalThis as unknown as { getComputedStyle(e: unknown): Record<string, string> }).getComputedStyle(el)[p], property);
+}
+
 const title = hasChromium
   ? 'the HTML report in headless Chromium'
   : `the HTML report in headless Chromium — skipped: ${CHROMIUM} is not installed (apt-get install -y chromium)`;
@@ -145,7 +150,7 @@ describe.skipIf(!hasChromium)(title, () => {
     }
     // Coloured as the class says: a good line's border is the good green, not grey.
     const good = page.locator('#headline li.verdict.tone-good').first();
-    await expect(good.evaluate((el) => getComputedStyle(el).borderLeftColor)).resolves.toBe('rgb(17, 99, 41)');
+    await expect(computed(good, 'borderLeftColor')).resolves.toBe('rgb(17, 99, 41)');
     const headline = await page.locator('#headline').boundingBox();
     const main = await page.locator('main').boundingBox();
     expect(headline!.y).toBeLessThan(main!.y);
@@ -284,8 +289,8 @@ describe.skipIf(!hasChromium)(title, () => {
   it('prints to PDF with headers repeated, rows whole, no blank page and no page for the footer alone', async () => {
     await page.emulateMedia({ media: 'print' });
     try {
-      await expect(page.locator('thead').first().evaluate((el) => getComputedStyle(el).display)).resolves.toBe('table-header-group');
-      await expect(page.locator('tbody tr').first().evaluate((el) => getComputedStyle(el).breakInside)).resolves.toBe('avoid');
+      await expect(computed(page.locator('thead').first(), 'display')).resolves.toBe('table-header-group');
+      await expect(computed(page.locator('tbody tr').first(), 'breakInside')).resolves.toBe('avoid');
       await expect(page.locator('nav').isVisible()).resolves.toBe(false);
       await expect(page.locator('svg').count()).resolves.toBe(6); // funnel, pipeline, sources (2), cohorts, owners
       const pdf = await page.pdf({ preferCSSPageSize: true });
@@ -294,7 +299,7 @@ describe.skipIf(!hasChromium)(title, () => {
       for (const [i, texts] of pages.entries()) expect(texts, `page ${i + 1} draws no text`).toBeGreaterThan(0);
       // The last page draws more than the footer does on its own: the footer never sits on a page
       // alone (printed by itself, the footer alone gives the text objects of a footer-only page).
-      await page.evaluate(() => document.body.replaceChildren(document.querySelector('footer')!));
+      await page.evaluate('document.body.replaceChildren(document.querySelector("footer"))');
       const footerOnly = textPerPage(await page.pdf({ preferCSSPageSize: true }));
       expect(footerOnly).toHaveLength(1);
       expect(footerOnly[0]).toBeGreaterThan(0);

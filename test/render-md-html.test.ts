@@ -4,6 +4,10 @@
  * pinned under test/golden/render/ (update with `npx vitest run test/render-md-html.test.ts -u`,
  * then read the git diff).
  */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { AuditResult, Column, FileAccounting, FiredAlert, Report, Row } from '../src/model.js';
@@ -659,5 +663,41 @@ describe('html', () => {
       }),
       { seed: 13 },
     );
+  });
+});
+
+describe('won revenue currency, from the deals file (the CLI)', () => {
+  const root = resolve(import.meta.dirname, '..');
+  /** `audit --deals` on a deals file made of `rows`, as Markdown: its key figure for won revenue. */
+  function revenueLine(header: string, rows: string[]): string {
+    const dir = mkdtempSync(join(tmpdir(), 'leadaudit-currency-'));
+    try {
+      writeFileSync(join(dir, 'deals.csv'), `${[header, ...rows].join('\n')}\n`);
+      const r = spawnSync(process.execPath, [join(root, 'bin', 'leadaudit.js'), 'audit', '--deals', 'deals.csv', '--as-of', '2024-06-30', '--format', 'md', '--quiet'], {
+        cwd: dir,
+        encoding: 'utf8',
+      });
+      expect(r.status, r.stderr).toBe(0);
+      return r.stdout.split('\n').find((line) => line.startsWith('| Won revenue |')) ?? '';
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+  const HEADER = 'id,stage,amount,currency,created,close_date';
+
+  it('names the one currency of the won deals (case folded), ignoring deals not won', () => {
+    expect(revenueLine(HEADER, ['D1,won,100,eur,2024-01-01,2024-02-01', 'D2,won,200,EUR,2024-01-01,2024-02-01', 'D3,lost,50,USD,2024-01-01,2024-02-01'])).toBe(
+      '| Won revenue | **300 EUR** | in EUR |',
+    );
+  });
+
+  it('says "mixed" when won deals are in several currencies', () => {
+    expect(revenueLine(HEADER, ['D1,won,100,EUR,2024-01-01,2024-02-01', 'D2,won,250,USD,2024-01-01,2024-02-01'])).toBe(
+      '| Won revenue | **350 (mixed)** | mixed currencies (EUR, USD), added without conversion |',
+    );
+  });
+
+  it('prints no currency when the deals have none', () => {
+    expect(revenueLine('id,stage,amount,created,close_date', ['D1,won,100,2024-01-01,2024-02-01'])).toBe('| Won revenue | **100** |  |');
   });
 });
