@@ -450,6 +450,28 @@ describe('html', () => {
     expect(funnelSection).not.toMatch(/<th scope="row">won<|<text[^>]*>won</);
   });
 
+  it('names the stage of a stalled lead by its rubric label, and leaves deal stages as the deals file has them', () => {
+    const stalled = report(
+      'stalls',
+      [
+        { key: 'kind', label: 'Kind', kind: 'text' },
+        { key: 'stage', label: 'Stage', kind: 'text', fromInput: true },
+      ],
+      [
+        { kind: 'lead', stage: 'mql' },
+        { kind: 'deal', stage: 'mql' },
+        { kind: 'lead', stage: 'unknown' },
+      ],
+      { title: 'Stalls' },
+    );
+    const out = sectionOf(renderers.html(result([funnel(), stalled]), options), 'report-stalls');
+    expect(out.match(/<tr><th scope="row">[a-z]+<\/th><td>[^<]*<\/td><\/tr>/g)).toEqual([
+      '<tr><th scope="row">lead</th><td>MQL</td></tr>',
+      '<tr><th scope="row">deal</th><td>mql</td></tr>',
+      '<tr><th scope="row">lead</th><td>unknown</td></tr>',
+    ]);
+  });
+
   it('shows key columns and hides the rest behind a checkbox that needs no script', () => {
     const sourcesSection = sectionOf(page, 'report-sources');
     expect(sourcesSection).toContain('<input type="checkbox" class="toggle" id="report-sources-all"><label class="toggle" for="report-sources-all">Show all 9 columns (1 more)</label>');
