@@ -55,8 +55,16 @@ function markTone(mark: Cell | undefined, higherIs: 'good' | 'bad'): Tone {
   return (mark === '+') === (higherIs === 'good') ? 'good' : 'bad';
 }
 
+interface Significance {
+  /** The key of the column holding the `+` / `-` mark. */
+  readonly mark: string;
+  /** The key of the column the mark speaks of. */
+  readonly column: string;
+  readonly higherIs: 'good' | 'bad';
+}
+
 /** The significance mark of a report (its column and what it speaks of), when it has one. */
-function significanceOf(report: Report): { mark: string; column: string; higherIs: 'good' | 'bad' } | undefined {
+function significanceOf(report: Report): Significance | undefined {
   for (const column of report.columns) {
     const sig = SIGNIFICANCE[column.key];
     if (sig && report.columns.some((c) => c.key === sig.column)) return { mark: column.key, ...sig };
@@ -177,7 +185,7 @@ function isKey(column: Column, index: number): boolean {
  * (and the mark itself) is coloured good or bad when the row's mark is `+` or `-`, with a title that
  * says it in words; a rate with a `baseline` says in its title how it stands against the overall.
  */
-function valueCell(row: Row, column: Column, report: Report, extra: boolean, tag: 'td' | 'th' = 'td', scope = ''): string {
+function valueCell(row: Row, column: Column, sig: Significance | undefined, extra: boolean, tag: 'td' | 'th' = 'td', scope = ''): string {
   const value = row[column.key];
   const classes = isNumericKind(column.kind) ? ['num'] : [];
   if (extra) classes.push('extra');
@@ -186,7 +194,6 @@ function valueCell(row: Row, column: Column, report: Report, extra: boolean, tag
   if (column.kind === 'percent' && column.baseline !== undefined && Number.isFinite(column.baseline) && number !== null && number !== column.baseline) {
     titles.push(`${number > column.baseline ? 'above' : 'below'} the overall ${human(column.baseline, 'percent')}`);
   }
-  const sig = significanceOf(report);
   if (sig && (column.key === sig.column || column.key === sig.mark)) {
     const tone = markTone(row[sig.mark], sig.higherIs);
     if (tone !== 'neutral') {
@@ -203,9 +210,9 @@ function gridTable(report: Report, id: string): string {
   const key = columns.map((c, i) => isKey(c, i));
   const extras = key.filter((k) => !k).length;
   const head = columns.map((c, i) => cell('th', c.label, [...(isNumericKind(c.kind) ? ['num'] : []), ...(key[i] ? [] : ['extra'])], ' scope="col"'));
+  const sig = significanceOf(report);
   const body = rows.map(
-    (row) =>
-      `<tr>${columns.map((c, i) => (i === 0 ? valueCell(row, c, report, false, 'th', ' scope="row"') : valueCell(row, c, report, !key[i]))).join('')}</tr>`,
+    (row) => `<tr>${columns.map((c, i) => (i === 0 ? valueCell(row, c, sig, false, 'th', ' scope="row"') : valueCell(row, c, sig, !key[i]))).join('')}</tr>`,
   );
   const table = `<div class="scroll"><table>\n<thead><tr>${head.join('')}</tr></thead>\n<tbody>\n${body.join('\n')}\n</tbody>\n</table></div>`;
   if (extras === 0) return table;
@@ -220,7 +227,7 @@ function recordTable(report: Report): string {
   const head = `<thead><tr>${cell('th', 'Measure', [], ' scope="col"')}${heads.map((h) => cell('th', h, ['num'], ' scope="col"')).join('')}</tr></thead>`;
   const body = columns.map((c) => {
     const th = cell('th', c.label.trim(), [], ' scope="row"');
-    return `<tr>${th}${rows.map((row) => valueCell(row, c, report, false)).join('')}</tr>`;
+    return `<tr>${th}${rows.map((row) => valueCell(row, c, undefined, false)).join('')}</tr>`;
   });
   return `<div class="scroll"><table class="record">\n${head}\n<tbody>\n${body.join('\n')}\n</tbody>\n</table></div>`;
 }
@@ -418,10 +425,12 @@ function chartsOf(report: Report, result: AuditResult): string {
 function sectionHtml(full: Report, id: string, result: AuditResult, labels: ReadonlyMap<string, string>): string {
   // The verdict lines are the headline; a report that repeats them in its notes (matrix) does not here.
   const said = new Set(result.verdict.map((v) => v.text));
-  const report = { ...previewOf(labelled(full, labels)), notes: previewOf(full).notes.filter((n) => !said.has(n)) };
+  const named = labelled(full, labels);
+  const shown = previewOf(named);
+  const report = { ...shown, notes: shown.notes.filter((n) => !said.has(n)) };
   const parts = [`<section id="${id}" aria-labelledby="${id}-h">`, `<h2 id="${id}-h">${escapeHtml(report.title)}</h2>`];
   // Charts see every row (a preview cuts only the table).
-  parts.push(chartsOf(labelled(full, labels), result));
+  parts.push(chartsOf(named, result));
   if (report.columns.length > 0) parts.push(report.layout === 'record' ? recordTable(report) : gridTable(report, id));
   parts.push(notesHtml(report.notes), '</section>');
   return parts.filter((p) => p !== '').join('\n');
