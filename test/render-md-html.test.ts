@@ -286,6 +286,19 @@ describe('md', () => {
     expect(cells(table[2]!)).toEqual(['lead', 'Lead', '600', '100', '16.7%', '55.0%']);
   });
 
+  it('draws a --by funnel as text bars per group and stage, to one scale', () => {
+    const base = funnel();
+    const grouped: Report = {
+      ...base,
+      columns: [{ key: 'region', label: 'Region', kind: 'text', fromInput: true }, ...base.columns],
+      rows: ['EMEA', 'APAC'].flatMap((region, g) => FUNNEL_ROWS.map((r) => ({ region, ...r, reached: (r.reached as number) / (g + 1) }))),
+    };
+    const bars = mdTable(renderers.md(result([grouped]), options), 'Funnel', 0).map(cells);
+    expect(bars.slice(2).map((r) => r[0])).toEqual(['EMEA · Lead', 'EMEA · MQL', 'EMEA · SQL', 'EMEA · Customer', 'APAC · Lead', 'APAC · MQL', 'APAC · SQL', 'APAC · Customer']);
+    expect(bars[2]![3]).toBe('█'.repeat(20));
+    expect(bars[6]![3]).toBe('█'.repeat(10));
+  });
+
   it('draws sources as win-rate text bars with the interval and the Sig mark, rows without a rate left out', () => {
     const bars = mdTable(md, 'Sources by Channel', 0).map(cells);
     expect(bars[0]).toEqual(['Channel', 'Win rate', '95% interval', 'Sig', 'Win rate, to scale']);

@@ -123,14 +123,16 @@ function finite(value: Cell | undefined): number | null {
   return typeof value === 'number' && Number.isFinite(value) ? value : null;
 }
 
-/** The funnel as text bars: leads reaching each stage (by its rubric label), to one scale. */
+/** The funnel as text bars: leads reaching each stage (by its rubric label; with `--by`, after its group), to one scale. */
 function funnelBars(report: Report): string[] {
   const first = report.columns[0];
-  if (first?.key !== 'stage' || !report.columns.some((c) => c.key === 'reached')) return [];
+  if (first === undefined || !report.columns.some((c) => c.key === 'stage') || !report.columns.some((c) => c.key === 'reached')) return [];
+  const group = first.key === 'stage' ? undefined : first;
   const max = Math.max(0, ...report.rows.map((r) => finite(r.reached) ?? 0));
   if (max <= 0) return [];
   const rows = report.rows.map((row) => {
-    const name = typeof row.label === 'string' && row.label !== '' ? row.label : human(row.stage, 'text');
+    const label = typeof row.label === 'string' && row.label !== '' ? row.label : human(row.stage, 'text');
+    const name = group === undefined ? label : `${human(row[group.key], group.kind)} · ${label}`;
     const stalled = finite(row.stalled);
     return tableLine([markdownText(name), human(row.reached, 'count'), stalled === null ? '' : human(stalled, 'count'), textBar(finite(row.reached) ?? 0, max)]);
   });
