@@ -544,6 +544,8 @@ describe('html', () => {
     );
     const presetOnly = renderers.html(audit({ run: { rubric: null, preset: 'generic' } }), options);
     expect(presetOnly).toContain('<p>Rubric: none (the preset alone) · preset: generic</p>');
+    const fromRuns = /<footer>[\s\S]*<\/footer>/.exec(renderers.html(result([stalls(1)]), options))?.[0];
+    expect(fromRuns).toBe('<footer>\n<p>As of 2024-06-30 · made by leadaudit 9.9.9</p>\n</footer>');
   });
 
   it('keeps printed tables whole: header repeated on each page, rows unsplit, no page for the footer alone', () => {

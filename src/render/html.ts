@@ -503,9 +503,10 @@ function inputsHtml(result: AuditResult): string {
 
 function footerHtml(result: AuditResult, options: RenderOptions): string {
   const files = [result.inputs.leads?.file, result.inputs.deals?.file].filter((f): f is string => f !== undefined);
+  // A result made from saved runs (`diff`) has no input files or rubric of its own: those lines are left out.
   const lines = [
-    `Inputs: ${files.length > 0 ? files.join(', ') : '—'}`,
-    `Rubric: ${result.run ? (result.run.rubric ?? 'none (the preset alone)') : '—'} · preset: ${result.run?.preset ?? '—'}`,
+    ...(files.length > 0 ? [`Inputs: ${files.join(', ')}`] : []),
+    ...(result.run ? [`Rubric: ${result.run.rubric ?? 'none (the preset alone)'} · preset: ${result.run.preset}`] : []),
     `As of ${result.asOf} · made by ${options.tool.name} ${options.tool.version}`,
   ];
   return `<footer>\n${lines.map((l) => `<p>${escapeHtml(l)}</p>`).join('\n')}\n</footer>`;
