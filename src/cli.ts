@@ -23,6 +23,7 @@ import type { RunDocument } from './reports/diff.js';
 import { buildReports, REPORT_COMMANDS, type ReportName } from './reports/index.js';
 import { personalHeaders, redacted } from './reports/context.js';
 import { verdicts } from './reports/verdicts.js';
+import { wonCurrencies } from './reports/summary.js';
 import { detectPreset } from './rubric/recognize.js';
 import { checkPresetName } from './rubric/resolve.js';
 import { ESCAPE_NAMES, PRESET_NAMES, type EscapeName } from './rubric/fields.js';
@@ -337,7 +338,7 @@ async function runReports(
     reports,
     verdict: verdicts(loaded.data),
     alerts,
-    run: { rubric: loaded.rubricFile ?? null, preset: loaded.preset ?? 'generic' },
+    run: { rubric: loaded.rubricFile ?? null, preset: loaded.preset ?? 'generic', currencies: wonCurrencies(loaded.data) },
   };
   const format = o.format as FormatName;
   const renderer = await renderers[format]();

@@ -239,5 +239,10 @@ export interface AuditResult {
   readonly verdict: readonly Verdict[];
   readonly alerts: readonly FiredAlert[];
   /** What made it, for a report's footer: the rubric file (null when the preset alone was used) and the preset. */
-  readonly run?: { readonly rubric: string | null; readonly preset: string };
+  readonly run?: {
+    readonly rubric: string | null;
+    readonly preset: string;
+    /** The currency codes of the won deals (upper case, sorted), for the won revenue; empty when the deals have none. */
+    readonly currencies?: readonly string[];
+  };
 }

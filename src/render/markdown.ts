@@ -9,11 +9,18 @@
  * open HTML (`<`, `>`, `&` become entities), start emphasis, code or a link, or leave its line.
  * Notes are list items, so their first character cannot start a block either (`# - * + > =`, …).
  *
- * `result.verdict` is not printed on its own: the summary's notes carry the verdict lines.
+ * Under the title comes the headline (src/render/headline.ts): the verdict lines, one list item
+ * each with the finding in bold, and the key figures as a table — the same words as the HTML's
+ * tiles. Verdict texts are then left out of the reports' notes, so each is printed once. The
+ * funnel and sources get a text bar chart (block characters in a table, `textBar`) above their
+ * table. No HTML entity stands in for layout: a record's indented label is written out with the
+ * label it belongs to (`Win rate: 95% interval low`).
  */
 
-import type { AuditResult, Column, Report, Row } from '../model.js';
+import type { AuditResult, Cell, Column, Report, Row } from '../model.js';
+import { textBar } from './charts.js';
 import { alertText, cellKind, formatCell, isNumericKind, previewOf } from './format.js';
+import { headline, isAccounting, type Headline } from './headline.js';
 import type { RenderOptions } from './index.js';
 import { terminalSafe } from './safe.js';
 
@@ -76,13 +83,17 @@ function alignment(numeric: boolean): string {
 }
 
 /**
- * A record label keeps its indent (the summary indents "  used" under "Lead rows read"):
- * Markdown drops leading spaces, so they become non-breaking ones.
+ * A record label: an indented one (the summary indents "  used" under "Lead rows read") is written
+ * with the label above it, `Lead rows read: used`, since Markdown drops leading spaces.
  */
-function recordLabel(label: string): string {
-  const text = markdownText(label);
-  const trimmed = text.trimStart();
-  return `${'&nbsp;'.repeat(text.length - trimmed.length)}${trimmed}`;
+function recordLabels(columns: readonly Column[]): string[] {
+  let parent = '';
+  return columns.map((c) => {
+    const label = c.label.trim();
+    if (c.label.startsWith(' ') && parent !== '') return markdownText(`${parent}: ${label}`);
+    parent = label;
+    return markdownText(label);
+  });
 }
 
 function gridTable(report: Report): string[] {
@@ -100,21 +111,89 @@ function recordTable(report: Report): string[] {
   return [
     tableLine(['Measure', ...heads]),
     tableLine([alignment(false), ...heads.map(() => alignment(true))]),
-    ...columns.map((c) => tableLine([recordLabel(c.label), ...rows.map((row) => cellText(row, c))])),
+    ...recordLabels(columns).map((label, i) => tableLine([label, ...rows.map((row) => cellText(row, columns[i]!))])),
   ];
 }
 
-function renderReport(full: Report): string[] {
-  const report = previewOf(full);
+function human(value: Cell | undefined, kind: Column['kind']): string {
+  return formatCell(value, kind, 'human');
+}
+
+function finite(value: Cell | undefined): number | null {
+  return typeof value === 'number' && Number.isFinite(value) ? value : null;
+}
+
+/** The funnel as text bars: leads reaching each stage (by its rubric label; with `--by`, after its group), to one scale. */
+function funnelBars(report: Report): string[] {
+  const first = report.columns[0];
+  if (first === undefined || !report.columns.some((c) => c.key === 'stage') || !report.columns.some((c) => c.key === 'reached')) return [];
+  const group = first.key === 'stage' ? undefined : first;
+  const max = Math.max(0, ...report.rows.map((r) => finite(r.reached) ?? 0));
+  if (max <= 0) return [];
+  const rows = report.rows.map((row) => {
+    const label = typeof row.label === 'string' && row.label !== '' ? row.label : human(row.stage, 'text');
+    const name = group === undefined ? label : `${human(row[group.key], group.kind)} · ${label}`;
+    const stalled = finite(row.stalled);
+    return tableLine([markdownText(name), human(row.reached, 'count'), stalled === null ? '' : human(stalled, 'count'), textBar(finite(row.reached) ?? 0, max)]);
+  });
+  return [tableLine(['Stage', 'Reached', 'Stalled', 'Reached, to scale']), tableLine(['---', '---:', '---:', '---']), ...rows, ''];
+}
+
+/** Sources as text bars: each group's win rate to one scale, with its interval and Sig mark. */
+function sourcesBars(report: Report): string[] {
+  const first = report.columns[0];
+  if (first === undefined || !report.columns.some((c) => c.key === 'win_rate')) return [];
+  const rated = report.rows.filter((r) => finite(r.win_rate) !== null);
+  const max = Math.max(0, ...rated.map((r) => finite(r.win_rate) ?? 0));
+  if (rated.length === 0 || max <= 0) return [];
+  const rows = rated.map((row) => {
+    const low = finite(row.win_rate_low);
+    const high = finite(row.win_rate_high);
+    const interval = low !== null && high !== null ? `${human(low, 'percent')}–${human(high, 'percent')}` : '';
+    const sig = typeof row.signif === 'string' ? row.signif : '';
+    return tableLine([markdownText(human(row[first.key], first.kind)), human(row.win_rate, 'percent'), interval, markdownText(sig), textBar(finite(row.win_rate) ?? 0, max)]);
+  });
+  return [tableLine([markdownText(first.label), 'Win rate', '95% interval', 'Sig', 'Win rate, to scale']), tableLine(['---', '---:', '---:', '---', '---']), ...rows, ''];
+}
+
+function renderReport(full: Report, said: ReadonlySet<string>): string[] {
+  const preview = previewOf(full);
+  const report = { ...preview, notes: preview.notes.filter((n) => !said.has(n)) };
   const lines = [`## ${headingText(report.title)}`, ''];
+  if (report.name === 'funnel') lines.push(...funnelBars(full));
+  if (report.name === 'sources') lines.push(...sourcesBars(full));
   if (report.columns.length > 0) lines.push(...(report.layout === 'record' ? recordTable(report) : gridTable(report)), '');
   if (report.notes.length > 0) lines.push(...report.notes.map((note) => `- ${markdownLine(note)}`), '');
   return lines;
 }
 
+/** The verdicts as list items and the key figures as a table, under the title. */
+function headlineLines({ verdicts, tiles, notes }: Headline): string[] {
+  const lines: string[] = [];
+  if (verdicts.length > 0) {
+    lines.push(...verdicts.map((v) => `- **${markdownText(`${v.topic}: ${v.finding}`)}** — ${markdownText(v.text)}`), '');
+  }
+  if (tiles.length > 0) {
+    lines.push(tableLine(['Key figure', 'Value', 'Detail']), tableLine(['---', '---:', '---']));
+    lines.push(...tiles.map((t) => tableLine([markdownText(t.label), `**${markdownText(t.value)}**`, markdownText(t.sub)])), '');
+  }
+  if (notes.length > 0) lines.push(...notes.map((n) => `- ${markdownLine(n)}`), '');
+  return lines;
+}
+
 export function markdown(result: AuditResult, _options: RenderOptions): string {
   const lines = [`# leadaudit report — as of ${markdownText(result.asOf)}`, ''];
-  for (const report of result.reports) lines.push(...renderReport(report));
+  const top = headline(result);
+  lines.push(...headlineLines(top));
+  // The headline prints each verdict line and the summary's figures and notes; what is left of the
+  // summary is its row accounting, printed as "Inputs".
+  const said = new Set([...result.verdict.map((v) => v.text), ...top.notes]);
+  for (const report of result.reports) {
+    if (report.name === 'summary' && top.tiles.length > 0) {
+      const inputs: Report = { ...report, title: 'Inputs', columns: report.columns.filter((c) => isAccounting(c.key)) };
+      if (inputs.columns.length > 0 || inputs.notes.some((n) => !said.has(n))) lines.push(...renderReport(inputs, said));
+    } else lines.push(...renderReport(report, said));
+  }
   if (result.alerts.length > 0) {
     lines.push('## Alerts', '', ...result.alerts.map((a) => `- ${markdownLine(alertText(a))}`), '');
   }

@@ -200,3 +200,14 @@ function unattributedRevenue(data: AuditData): number {
   for (const deal of data.unattributed) if (deal.outcome === 'won' && !Number.isNaN(deal.amount)) sum += deal.amount;
   return sum;
 }
+
+/**
+ * The currency codes of the won deals (upper case, sorted): what the won revenue is in. Empty when
+ * the deals have no currency column or no won deal names one. Several mean amounts were added
+ * without conversion (src/data/map.ts warns of it when reading).
+ */
+export function wonCurrencies(data: AuditData): string[] {
+  const codes = new Set<string>();
+  if (data.deals !== null) for (const deal of data.deals) if (deal.outcome === 'won' && deal.currency !== '') codes.add(deal.currency.toUpperCase());
+  return [...codes].sort();
+}
