@@ -169,7 +169,7 @@ const LEADS_FILE: FileAccounting = {
   rejected: 10,
   skipped: 0,
   duplicates: 3,
-  reasons: { 'duplicate id': 3, 'no id': 7 },
+  reasons: { duplicate_id: 3, too_few_cells: 7 },
 };
 
 function audit(extra: Partial<AuditResult> = {}): AuditResult {
@@ -537,7 +537,7 @@ describe('html', () => {
     const inputs = sectionOf(page, 'inputs');
     expect(page.indexOf('id="inputs"')).toBeGreaterThan(page.indexOf('</main>'));
     expect(inputs).toContain('<td class="wrap">exports/&lt;leads&gt;.csv (utf-8, delimiter &quot;;&quot;)</td><td class="num">1,210</td><td class="num">1,200</td><td class="num">10</td><td class="num">0</td><td class="num">3</td>');
-    expect(inputs).toContain('<td class="wrap">7 no id, 3 duplicate id</td>');
+    expect(inputs).toContain('<td class="wrap">7 too few cells, 3 duplicate id</td>');
     const footer = /<footer>[\s\S]*<\/footer>/.exec(page)?.[0] ?? '';
     expect(textOf(footer).replace(/\s+/g, ' ').trim()).toBe(
       'Inputs: exports/&lt;leads&gt;.csv Rubric: leadaudit.yml · preset: hubspot As of 2024-06-30 · made by leadaudit 9.9.9',

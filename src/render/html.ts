@@ -24,7 +24,7 @@
  * `escapeHtml`; charts escape their own text.
  */
 
-import type { AuditResult, Cell, Column, FileAccounting, Report, Row } from '../model.js';
+import { reasonText, type AuditResult, type Cell, type Column, type FileAccounting, type Report, type Row } from '../model.js';
 import { barChart, columnChart, intervalChart, type Tone } from './charts.js';
 import { alertText, cellKind, formatCell, isNumericKind, previewOf } from './format.js';
 import { headline, moneyText, stageLabels } from './headline.js';
@@ -484,7 +484,7 @@ function inputsHtml(result: AuditResult): string {
   const rows = files.map(([what, a]) => {
     const reasons = Object.entries(a.reasons)
       .sort((x, y) => y[1] - x[1] || (x[0] < y[0] ? -1 : 1))
-      .map(([r, n]) => `${human(n, 'count')} ${r}`)
+      .map(([r, n]) => `${human(n, 'count')} ${reasonText(r)}`)
       .join(', ');
     return (
       `<tr>${cell('th', what, [], ' scope="row"')}${cell('td', `${a.file} (${a.encoding}, delimiter ${a.delimiter === '\t' ? 'tab' : `"${a.delimiter}"`})`, ['wrap'])}` +
