@@ -6,7 +6,7 @@
  * Adding a format is one file and one line here.
  *
  * Each entry loads its renderer when asked, so a run loads only the format it writes (chalk,
- * string-width and wrap-ansi, the HTML page are not read at all by `--format json`; issue 6).
+ * string-width and wrap-ansi, the HTML page are not read at all by `--format json`; docs/performance.md).
  */
 
 import type { AuditResult } from '../model.js';
