@@ -18,6 +18,7 @@ import { pathToFileURL } from 'node:url';
 import { inflateSync } from 'node:zlib';
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterLabel } from '../src/render/headline.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const hasChromium = existsSync(CHROMIUM);
@@ -141,7 +142,7 @@ describe.skipIf(!hasChromium)(title, () => {
     const tones: Record<string, string> = { gap: 'bad', inverted: 'bad', 'no gap': 'good', works: 'good' };
     for (const [i, verdict] of json.verdict.entries()) {
       const line = lines.nth(i);
-      await expect(line.locator('.text').textContent()).resolves.toBe(verdict.text);
+      await expect(line.locator('.text').textContent()).resolves.toBe(afterLabel(verdict.text, verdict.topic, verdict.finding));
       await expect(line.locator('.finding').textContent()).resolves.toBe(verdict.finding);
       await expect(line.getAttribute('class')).resolves.toBe(`verdict tone-${tones[verdict.finding] ?? 'neutral'}`);
       // One line each: a block of its own above the tiles, within the page width.

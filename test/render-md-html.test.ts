@@ -15,6 +15,7 @@ import { escapeHtml } from '../src/render/html.js';
 import { joined, renderers as load, type Renderer, type RenderOptions } from '../src/render/index.js';
 import { markdownLine, markdownText } from '../src/render/markdown.js';
 import { textBar } from '../src/render/charts.js';
+import { afterLabel } from '../src/render/headline.js';
 
 /** The renderers, loaded through the registry the CLI uses (each is loaded on demand). */
 const text = (render: Renderer) => (result: AuditResult, options: RenderOptions) => joined(render(result, options));
@@ -159,6 +160,9 @@ const ALERT: FiredAlert = { rule: 'sources.win_rate<0.1', report: 'sources', row
 
 const MARKETING = 'Marketing gap: 62% of handed-off leads are below grade B.';
 const RUBRIC = 'Rubric check: not enough data (4 wins).';
+/** The same sentences after their labels, which say the topic (and here the finding) already. */
+const MARKETING_SHOWN = '62% of handed-off leads are below grade B.';
+const RUBRIC_SHOWN = 'Not enough data (4 wins).';
 
 const LEADS_FILE: FileAccounting = {
   file: 'exports/<leads>.csv',
@@ -220,6 +224,15 @@ function mdTable(md: string, title: string | null, nth = 0): string[] {
   return tables[nth] ?? [];
 }
 
+describe('a verdict after its label', () => {
+  it('drops the topic and finding its sentence starts with, which the label says; other sentences stay whole', () => {
+    expect(afterLabel('Marketing gap: not judged: no deals file — stage "won" cannot be reached', 'marketing gap', 'not judged')).toBe('No deals file — stage "won" cannot be reached');
+    expect(afterLabel('Rubric check: win rate falls with grade (A 37.5%)', 'rubric check', 'works')).toBe('Win rate falls with grade (A 37.5%)');
+    expect(afterLabel('No sales gap shown: 14 qualified leads stalled', 'sales gap', 'no gap')).toBe('No sales gap shown: 14 qualified leads stalled');
+    expect(afterLabel('rubric check is fine', 'rubric check', 'works')).toBe('rubric check is fine');
+  });
+});
+
 describe('md', () => {
   const md = renderers.md(audit(), options);
 
@@ -230,10 +243,11 @@ describe('md', () => {
   it('opens with the verdicts, one line each, the finding in bold, each printed once', () => {
     expect(
       md.startsWith(
-        `# leadaudit report — as of 2024-06-30\n\n- **Marketing gap: gap** — ${markdownText(MARKETING)}\n- **Sales gap: no gap** — ${VERDICT}\n- **Rubric check: not enough data** — ${RUBRIC}\n\n`,
+        `# leadaudit report — as of 2024-06-30\n\n- **Marketing gap: gap** — ${markdownText(MARKETING_SHOWN)}\n- **Sales gap: no gap** — ${VERDICT}\n- **Rubric check: not enough data** — ${RUBRIC_SHOWN}\n\n`,
       ),
     ).toBe(true);
-    for (const text of [MARKETING, VERDICT, RUBRIC]) expect(md.split(markdownText(text))).toHaveLength(2);
+    for (const text of [MARKETING_SHOWN, VERDICT, RUBRIC_SHOWN]) expect(md.split(markdownText(text))).toHaveLength(2);
+    for (const text of [MARKETING, RUBRIC]) expect(md).not.toContain(markdownText(text));
     expect(md.endsWith('\n')).toBe(true);
     expect(md).not.toMatch(/\n\n\n/);
   });
@@ -416,12 +430,12 @@ describe('html', () => {
       const lines = top.match(/<li class="verdict [^"]*"[^>]*>[\s\S]*?<\/li>/g) ?? [];
       expect(lines).toHaveLength(3);
       expect(lines[0]).toBe(
-        `<li class="verdict tone-bad" data-finding="gap"><span class="topic">Marketing gap:</span> <span class="finding">gap</span> — <span class="text">${MARKETING}</span></li>`,
+        `<li class="verdict tone-bad" data-finding="gap"><span class="topic">Marketing gap:</span> <span class="finding">gap</span> — <span class="text">${MARKETING_SHOWN}</span></li>`,
       );
       expect(lines[1]).toContain('<li class="verdict tone-good" data-finding="no gap">');
       expect(lines[2]).toContain('<li class="verdict tone-neutral" data-finding="not enough data">');
       // Each verdict is printed once: not again under the summary or any other report.
-      for (const text of [MARKETING, VERDICT, RUBRIC]) expect(page.split(text)).toHaveLength(2);
+      for (const text of [MARKETING_SHOWN, VERDICT, RUBRIC_SHOWN]) expect(page.split(text)).toHaveLength(2);
     });
 
     it('holds the KPI tiles: leads, win rate with its interval, revenue with currency, leak by label, significant channels', () => {

@@ -187,9 +187,21 @@ function tilesOf(summary: Report, result: AuditResult): Tile[] {
   return tiles;
 }
 
+/**
+ * A verdict's sentence as it reads after its label (`Rubric check: works —`): without the
+ * `Rubric check:` or `not judged:` it may start with, which the label already says.
+ */
+export function afterLabel(text: string, topic: string, finding: string): string {
+  let rest = text;
+  for (const prefix of [`${topic}: `, `${finding}: `]) {
+    if (rest.toLowerCase().startsWith(prefix.toLowerCase())) rest = rest.slice(prefix.length);
+  }
+  return rest === text ? text : `${rest.charAt(0).toUpperCase()}${rest.slice(1)}`;
+}
+
 /** The headline of `result`: verdicts, and tiles when it holds a summary report. */
 export function headline(result: AuditResult): Headline {
-  const verdicts = result.verdict.map((v) => ({ topic: topicLabel(v.topic), finding: v.finding, tone: FINDING_TONE[v.finding], text: v.text }));
+  const verdicts = result.verdict.map((v) => ({ topic: topicLabel(v.topic), finding: v.finding, tone: FINDING_TONE[v.finding], text: afterLabel(v.text, v.topic, v.finding) }));
   const summary = result.reports.find((r) => r.name === 'summary');
   if (summary === undefined) return { verdicts, tiles: [], notes: [] };
   const said = new Set(result.verdict.map((v) => v.text));
