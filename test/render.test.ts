@@ -562,32 +562,57 @@ describe('table', () => {
   it('draws the frame as cli-table3 did (compact style), for text both measure alike', () => {
     // The renderer draws tables itself (one measure of width for layout and padding; wrapping);
     // where cli-table3's older string-width agrees (not for newer wide characters), the lines must
-    // be the ones it drew before.
+    // be the ones it drew before. Colour: the win rate of a row marked + is green, - red.
     const columns: Column[] = [
       { key: 'name', label: 'Name', kind: 'text', fromInput: true },
       { key: 'leads', label: 'Leads', kind: 'count' },
-      { key: 'rate', label: 'Rate', kind: 'percent', baseline: 0.5 },
+      { key: 'win_rate', label: 'Rate', kind: 'percent', baseline: 0.5 },
+      { key: 'signif', label: 'Sig', kind: 'text' },
     ];
     const name = fc.oneof(
       { arbitrary: fc.string({ unit: fc.constantFrom('a', 'Z', ' ', '-', '|', '.', 'é', '—', '’'), maxLength: 10 }), weight: 40 },
       { arbitrary: fc.string({ unit: fc.constantFrom('検', '索', '😀', 'ü', 'Ω', '한'), maxLength: 6 }), weight: 1 },
     );
-    const row = fc.record({ name, leads: fc.nat(), rate: fc.option(fc.double({ min: 0, max: 1, noNaN: true }), { freq: 20 }) });
+    const row = fc.record({
+      name,
+      leads: fc.nat(),
+      win_rate: fc.option(fc.double({ min: 0, max: 1, noNaN: true }), { freq: 20 }),
+      signif: fc.constantFrom('+', '-', ''),
+    });
     fc.assert(
       fc.property(fc.array(row, { maxLength: 120, size: 'max' }), fc.boolean(), (rows, color) => {
         const out = renderers.table(result([report('r', columns, rows)]), { ...plain, color, width: 10_000 });
         const paint = new Chalk({ level: color ? 1 : 0 });
-        const whole = new Table({ head: ['Name', 'Leads', 'Rate'], colAligns: ['left', 'right', 'right'], style: { head: [], border: [], compact: true } });
+        const whole = new Table({ head: ['Name', 'Leads', 'Rate', 'Sig'], colAligns: ['left', 'right', 'right', 'left'], style: { head: [], border: [], compact: true } });
         for (const r of rows) {
-          const rate = formatCell(r.rate, 'percent', 'human');
-          const painted = r.rate === null || r.rate === 0.5 ? rate : r.rate > 0.5 ? paint.green(rate) : paint.red(rate);
-          whole.push([terminalSafe(r.name), formatCell(r.leads, 'count', 'human'), painted]);
+          const rate = formatCell(r.win_rate, 'percent', 'human');
+          const painted = r.win_rate === null || r.signif === '' ? rate : r.signif === '+' ? paint.green(rate) : paint.red(rate);
+          whole.push([terminalSafe(r.name), formatCell(r.leads, 'count', 'human'), painted, r.signif]);
         }
         const title = color ? `${ESC}[1mr title${ESC}[22m` : 'r title';
         expect(out).toBe(`${title}\n${whole.toString()}\n`);
       }),
       { numRuns: 60, seed: 13 },
     );
+  });
+
+  it('colours by significance, not by the average: a rate above its baseline with no mark stays plain; an owner whose stalls are significantly higher is red', () => {
+    const sources = report('sources', [
+      { key: 'channel', label: 'Channel', kind: 'text' },
+      { key: 'win_rate', label: 'Win rate', kind: 'percent', baseline: 0.1 },
+      { key: 'signif', label: 'Sig', kind: 'text' },
+    ], [{ channel: 'Web', win_rate: 0.3, signif: '' }, { channel: 'Ads', win_rate: 0.01, signif: '-' }]);
+    const out = renderers.table(result([sources]), { ...plain, color: true });
+    expect(out).toContain(`│ Web     │    30.0% │`);
+    expect(out).toContain(`${ESC}[31m1.0%${ESC}[39m`);
+    const owners = report('owners', [
+      { key: 'owner', label: 'Owner', kind: 'text' },
+      { key: 'stalled_qualified_sales', label: 'Stalled', kind: 'count' },
+      { key: 'stall_signif', label: 'Sig', kind: 'text' },
+    ], [{ owner: 'Ann', stalled_qualified_sales: 12, stall_signif: '+' }, { owner: 'Ben', stalled_qualified_sales: 1, stall_signif: '-' }]);
+    const painted = renderers.table(result([owners]), { ...plain, color: true });
+    expect(painted).toContain(`${ESC}[31m12${ESC}[39m`);
+    expect(painted).toContain(`${ESC}[32m1${ESC}[39m`);
   });
 
   it('prints a record report as label/value pairs', () => {
@@ -610,7 +635,8 @@ describe('table', () => {
       '└──────────────┴───────┘',
       'leads.csv: 4,300 read, 4,200 used',
     ]);
-    expect(renderers.table(result([summary]), { ...plain, color: true })).toContain(`${ESC}[31m8.5%${ESC}[39m`);
+    // A summary has no significance mark: nothing in it is coloured (a rate below its baseline is not news).
+    expect(renderers.table(result([summary]), { ...plain, color: true })).not.toContain(`${ESC}[31m`);
   });
 
   it('wraps a record report\'s long values to the width, numbers whole', () => {

@@ -17,7 +17,7 @@
  * Tables show their key columns (priority up to KEY_PRIORITY, the same ranking the terminal table
  * drops columns by); the others are in the table too, hidden until the reader ticks "all columns" —
  * a checkbox and CSS, no script. Colour in tables and charts marks significance only, as a report's
- * `Sig` column says (SIGNIFICANCE below), never a mere difference from the average. Stages are shown
+ * `Sig` column says (src/render/significance.ts), never a mere difference from the average. Stages are shown
  * by their rubric labels (the funnel's `Customer`, not its key `won`) in tables and charts alike.
  *
  * Every string that reaches the page (values, labels, titles, notes, chart text) goes through
@@ -25,52 +25,19 @@
  */
 
 import { reasonText, type AuditResult, type Cell, type Column, type FileAccounting, type Report, type Row } from '../model.js';
-import { barChart, columnChart, intervalChart, type Tone } from './charts.js';
+import { barChart, columnChart, intervalChart } from './charts.js';
 import { alertText, cellKind, formatCell, isNumericKind, previewOf } from './format.js';
 import { headline, moneyText, stageLabels } from './headline.js';
 import type { RenderOptions } from './index.js';
 import { escapeHtml } from './safe.js';
+import { markTone, significanceOf, type Significance } from './significance.js';
 
 export { escapeHtml };
 
 /** Columns ranked up to this priority are shown; the rest wait behind the "all columns" toggle. */
 export const KEY_PRIORITY = 3;
 
-/**
- * Which column a report's significance mark speaks of, and whether more is better there. Keyed by
- * the mark's column key: sources' `signif` is about the win rate (higher is good); owners'
- * `stall_signif` about qualified handoffs stalled in sales (higher is bad); a deals-only owners
- * report's `signif` about the win rate again.
- */
-export const SIGNIFICANCE: Record<string, { readonly column: string; readonly higherIs: 'good' | 'bad' }> = {
-  signif: { column: 'win_rate', higherIs: 'good' },
-  stall_signif: { column: 'stalled_qualified_sales', higherIs: 'bad' },
-};
-
 const SIG_WORDS = 'p < 0.05 against the rest, Holm-adjusted, as in the Sig column';
-
-/** The tone a row's significance mark gives, per SIGNIFICANCE: `+`/`-` good or bad, anything else neutral. */
-function markTone(mark: Cell | undefined, higherIs: 'good' | 'bad'): Tone {
-  if (mark !== '+' && mark !== '-') return 'neutral';
-  return (mark === '+') === (higherIs === 'good') ? 'good' : 'bad';
-}
-
-interface Significance {
-  /** The key of the column holding the `+` / `-` mark. */
-  readonly mark: string;
-  /** The key of the column the mark speaks of. */
-  readonly column: string;
-  readonly higherIs: 'good' | 'bad';
-}
-
-/** The significance mark of a report (its column and what it speaks of), when it has one. */
-function significanceOf(report: Report): Significance | undefined {
-  for (const column of report.columns) {
-    const sig = SIGNIFICANCE[column.key];
-    if (sig && report.columns.some((c) => c.key === sig.column)) return { mark: column.key, ...sig };
-  }
-  return undefined;
-}
 
 function human(value: Cell | undefined, kind: Column['kind']): string {
   return formatCell(value, kind, 'human');

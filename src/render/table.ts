@@ -1,6 +1,7 @@
 /**
  * `--format table`: each report as a title, a table and its notes. Numbers are right-aligned;
- * rates of a column with a `baseline` are green above it and red below (only with `color`).
+ * with `color`, the value a row's significance mark speaks of is green when significantly better
+ * than the rest and red when worse (src/render/significance.ts), as in the HTML report.
  * Everything fits `width` display cells (README "Terminal width"): a table too wide hides its least
  * important columns first (highest `priority` number; priority 1 only when nothing else fits; never
  * the first column) and says which, then wraps text inside its columns; titles and notes are
@@ -12,10 +13,11 @@
  */
 
 import { Chalk, type ChalkInstance } from 'chalk';
-import type { AuditResult, Cell, Column, Report, Row } from '../model.js';
+import type { AuditResult, Column, Report, Row } from '../model.js';
 import { cellKind, formatCell, isNumericKind, previewOf } from './format.js';
 import type { RenderOptions } from './index.js';
 import { terminalSafe } from './safe.js';
+import { markTone, significanceOf, type Significance } from './significance.js';
 import { displayWidth, widestWord, wrapLines, wrapParagraph } from './wrap.js';
 
 type Align = 'left' | 'right';
@@ -236,12 +238,13 @@ function cellText(row: Row, column: Column): string {
   return terminalSafe(formatCell(row[column.key], cellKind(column, row), 'human'));
 }
 
-/** The colour of a rate against its column's baseline (green above, red below), if any. */
-function painter(value: Cell | undefined, column: Column, paint: ChalkInstance): Painter | undefined {
-  if (column.kind !== 'percent' || column.baseline === undefined) return undefined;
+/** The colour of the value a row's significance mark speaks of: green if significantly better, red if worse. */
+function painter(row: Row, sig: Significance, paint: ChalkInstance): Painter | undefined {
+  const value = row[sig.column];
   if (typeof value !== 'number' || !Number.isFinite(value)) return undefined;
-  if (value > column.baseline) return (text) => paint.green(text);
-  if (value < column.baseline) return (text) => paint.red(text);
+  const tone = markTone(row[sig.mark], sig.higherIs);
+  if (tone === 'good') return (text) => paint.green(text);
+  if (tone === 'bad') return (text) => paint.red(text);
   return undefined;
 }
 
@@ -281,14 +284,14 @@ function renderGrid(report: Report, options: RenderOptions, paint: ChalkInstance
     : { shown: columns.map((_, i) => i), widths: fits.map((f) => f.natural) };
 
   const shownAligns = shown.map((i) => aligns[i] ?? 'left');
-  // Only rates against a baseline are painted, and only with colour.
-  const painted = options.color ? shown.filter((i) => columns[i]?.kind === 'percent' && columns[i]?.baseline !== undefined) : [];
+  // Only the column a significance mark speaks of is painted, and only with colour.
+  const sig = options.color ? significanceOf(report) : undefined;
   const body = rows.map((row, r): DrawRow => {
     const line = texts[r] ?? [];
     return {
       texts: shown.map((i) => line[i] ?? ''),
       aligns: shownAligns,
-      ...(painted.length === 0 ? {} : { paints: shown.map((i) => painter(row[columns[i]!.key], columns[i]!, paint)) }),
+      ...(sig === undefined ? {} : { paints: shown.map((i) => (columns[i]?.key === sig.column ? painter(row, sig, paint) : undefined)) }),
     };
   });
   const hidden = columns.flatMap((_, i) => (shown.includes(i) ? [] : [i]));
@@ -299,7 +302,7 @@ function renderGrid(report: Report, options: RenderOptions, paint: ChalkInstance
  * A `record`-layout report: one label/value line per column (one value column per row), values
  * wrapped to fit the width (a record hides nothing).
  */
-function renderRecord(report: Report, options: RenderOptions, paint: ChalkInstance): string {
+function renderRecord(report: Report, options: RenderOptions): string {
   const labels = report.columns.map((c) => terminalSafe(c.label));
   const values = report.rows.map((row) => report.columns.map((c) => cellText(row, c)));
   const numeric = report.columns.map((c) => isNumericKind(c.kind));
@@ -314,12 +317,11 @@ function renderRecord(report: Report, options: RenderOptions, paint: ChalkInstan
   ];
   const limit = limitOf(options);
   const widths = Number.isFinite(limit) ? fitColumns(fits, limit, [], []).widths : fits.map((f) => f.natural);
-  const rows = report.columns.map((column, k): DrawRow => {
+  const rows = report.columns.map((_, k): DrawRow => {
     const align: Align = numeric[k] ? 'right' : 'left';
     return {
       texts: [labels[k] ?? '', ...values.map((texts) => texts[k] ?? '')],
       aligns: ['left', ...values.map(() => align)],
-      paints: [undefined, ...report.rows.map((row) => painter(row[column.key], column, paint))],
     };
   });
   return drawTable(null, rows, widths);
@@ -334,7 +336,7 @@ function renderReport(full: Report, options: RenderOptions, paint: ChalkInstance
   const notes = report.notes.map(terminalSafe);
   if (report.columns.length > 0) {
     if (report.layout === 'record') {
-      lines.push(renderRecord(report, options, paint));
+      lines.push(renderRecord(report, options));
     } else {
       const { text, hidden } = renderGrid(report, options, paint);
       lines.push(text);
