@@ -1,5 +1,5 @@
 /**
- * The command line (SPEC §3): the only module that reads argv, writes stdout/stderr and decides
+ * The command line (README, "Commands"): the only module that reads argv, writes stdout/stderr and decides
  * the exit code. Everything else is data in, data out.
  */
 import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
@@ -117,7 +117,7 @@ function minNOption(text: string): number {
   return n;
 }
 
-/** Adds the input files and the options shared by the reporting commands (SPEC §3.2). */
+/** Adds the input files and the options shared by the reporting commands (README, "Commands"). */
 function withShared(command: Command, io: Io): Command {
   return sharedOptions(command.argument('[leads]', 'leads (contacts) export, or - for standard input').argument('[deals]', 'deals (opportunities) export'), io);
 }
@@ -409,7 +409,7 @@ Examples:
   $ leadaudit audit leads.csv deals.csv --format json -o weekly.json --fail-on 'summary.win_rate<0.05'
 `;
 
-/** Each report command's help: what it prints, and two real examples (SPEC §3.1). */
+/** Each report command's help: what it prints, and two real examples. */
 const REPORT_HELP: Record<(typeof REPORT_COMMANDS)[number], { what: string; examples: string[] }> = {
   funnel: {
     what: 'One row per stage: reached, advanced, conversion (95% Wilson interval), lost, stalled, open, days to the next stage. With deals, also the deal pipeline.',
@@ -514,7 +514,7 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
       async (leads: string | undefined, deals: string | undefined, o: SharedOptions) => {
         exitCode = await runReports(io, o, loadOptions([leads, deals], o, io), (l) => {
           const built = buildReports(l.data, [name as ReportName]);
-          // A report about leads, asked for with no leads file: say so (SPEC §3.1).
+          // A report about leads, asked for with no leads file: say so.
           if (built.length === 0) throw new UsageError(`${name} needs a leads file${name === 'funnel' ? ' (or deal stages in the rubric, for the pipeline)' : ''}`);
           return built;
         });

@@ -1,5 +1,5 @@
 /**
- * The one place report values are turned into text (SPEC §6, §7.1). Reports hold raw numbers;
+ * The one place report values are turned into text. Reports hold raw numbers;
  * every renderer formats a cell through here, by the column's kind:
  *
  * - `human` (table, md, html): `1,234`, `12.3%`, `1,234,567` / `44.50`, `12.5` days, `yes`, `—`.

@@ -1,5 +1,5 @@
 /**
- * Output formats, keyed by the name the user types after `--format` (SPEC §7.1). Every renderer
+ * Output formats, keyed by the name the user types after `--format` (docs/json.md for `json`). Every renderer
  * takes the same finished result and returns the output as pieces of text, to be written in order;
  * none does I/O. CSV, TSV and JSON make their pieces as they are written, a batch of rows at a
  * time, so a million-row report is never one string; the others make one piece.

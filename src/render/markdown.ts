@@ -1,5 +1,5 @@
 /**
- * `--format md` (SPEC §7.1): GitHub-flavoured Markdown. A `# leadaudit report — as of …` heading,
+ * `--format md`: GitHub-flavoured Markdown. A `# leadaudit report — as of …` heading,
  * then per report a `## Title`, a pipe table (numbers right-aligned) and its notes as a list; a
  * `record` report (the summary) as a two-column label/value table; the fired alerts last, under
  * `## Alerts`. Values are formatted for people by formatCell, and long reports are cut to their

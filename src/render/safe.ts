@@ -1,5 +1,5 @@
 /**
- * Making text that came from the user's data safe for where it is printed (SPEC §7.2):
+ * Making text that came from the user's data safe for where it is printed (README, "Spreadsheet-safe"):
  * a terminal must not obey escape sequences hidden in a lead's name, and a spreadsheet must not
  * run a cell as a formula.
  */
