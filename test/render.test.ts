@@ -9,7 +9,9 @@ import type { AuditResult, Column, ColumnKind, FileAccounting, Report, Row, Verd
 import { alertText, cellKind, formatCell, rawValue } from '../src/render/format.js';
 import { joined, renderers as load, type Renderer, type RenderOptions } from '../src/render/index.js';
 import { field } from '../src/render/csv.js';
-import { neutralizeFormula, terminalSafe } from '../src/render/safe.js';
+import { neutralizeFormula, terminalSafe, terminalText } from '../src/render/safe.js';
+
+const BEL = '\u0007';
 
 /** The renderers, loaded through the registry the CLI uses (each is loaded on demand). */
 const text = (render: Renderer) => (result: AuditResult, options: RenderOptions) => joined(render(result, options));
@@ -409,6 +411,14 @@ describe('table', () => {
     expect(terminalSafe(`${ESC}[31mRED${ESC}[0m`)).toBe('RED');
     expect(terminalSafe('\u009b31mX\u202eY')).toBe('31mXY');
     expect(terminalSafe('plain é 検索')).toBe('plain é 検索');
+  });
+
+  it('an escape string left open loses only its ESC ]: the text after it is data and stays, in a cell and in a whole output', () => {
+    expect(terminalSafe(`Ann${ESC}]unterminated`)).toBe('Annunterminated');
+    expect(terminalSafe(`a${ESC}]0;title${BEL}b`)).toBe('ab');
+    const csv = `name,owner\nAnn${ESC}]open,Ben\nCat,Dan\n${ESC}]8;;http://x${ESC}\\link,Eve\n`;
+    expect(terminalText(csv)).toBe('name,owner\nAnnopen,Ben\nCat,Dan\nlink,Eve\n');
+    expect(terminalText(`x${ESC}]0;${'y'.repeat(50)}\nz\n`)).toBe(`x0;${'y'.repeat(50)}\nz\n`);
   });
 
   describe('fitting the width', () => {

@@ -10,7 +10,7 @@ import fc from 'fast-check';
 import stringWidth from 'string-width';
 import { describe, expect, it } from 'vitest';
 import { main, outputWidth, type Io } from '../src/cli.js';
-import { reflowHelp, wrapLines, wrapParagraph } from '../src/render/wrap.js';
+import { exampleLines, reflowHelp, wrapLines, wrapParagraph } from '../src/render/wrap.js';
 
 const root = resolve(import.meta.dirname, '..');
 const hubspot = (file: string) => join(root, 'fixtures', 'samples', 'hubspot', file);
@@ -46,7 +46,8 @@ async function run(args: string[], terminal: Terminal = {}) {
 const lines = (text: string): string[] => text.replace(/\n$/, '').split('\n');
 const widest = (text: string): number => Math.max(...lines(text).map((line) => stringWidth(line)));
 /** The text's words, whitespace (and so wrapping) aside. */
-const words = (text: string): string => text.replace(/\s+/g, '');
+/** The words of a text, whatever its wrapping (an example's ` \\` line continuations included). */
+const words = (text: string): string => text.replace(/ \\\n/g, ' ').replace(/\s+/g, '');
 
 describe('the width in use', () => {
   const width = (terminal: Terminal, toTerminal = true) => {
@@ -160,12 +161,31 @@ describe('wrapping prose', () => {
         '    first row.',
         '',
         'Examples:',
-        '  $ leadaudit audit contacts.csv',
-        '    deals.csv --format json -o',
-        '    weekly.json',
+        // An example breaks as a shell command: between words, with a \ continuation.
+        '  $ leadaudit audit contacts.csv \\',
+        '      deals.csv --format json -o \\',
+        '      weekly.json',
         '',
       ].join('\n'),
     );
+  });
+});
+
+describe('example commands in help', () => {
+  it('break between shell words with \\ continuations, a quoted argument whole, a comment on lines of its own above: joined, the command is the one written', () => {
+    const line = `  $ leadaudit audit leads.csv deals.csv --fail-on 'summary.win_rate < 0.05' -o weekly.json   # the weekly cron run, as JSON`;
+    for (const width of [30, 40, 60]) {
+      const out = exampleLines(line, width);
+      const comment = out.filter((l) => l.trimStart().startsWith('#'));
+      const command = out.filter((l) => !l.trimStart().startsWith('#'));
+      expect(comment.map((l) => l.trim().replace(/^# /, '')).join(' ')).toBe('the weekly cron run, as JSON');
+      expect(command.map((l) => l.trim()).join(' ').replace(/ \\ /g, ' ')).toBe(`$ leadaudit audit leads.csv deals.csv --fail-on 'summary.win_rate < 0.05' -o weekly.json`);
+      expect(command.slice(0, -1).every((l) => l.endsWith(' \\'))).toBe(true);
+      expect(command.some((l) => l.includes(`'summary.win_rate < 0.05'`))).toBe(true);
+      // A single word longer than the room (the quoted argument at 30) stays whole, on a line of its own.
+      for (const l of out) if (width >= 40 || !l.includes("'")) expect(l.length, l).toBeLessThanOrEqual(width);
+    }
+    expect(exampleLines('  $ leadaudit demo', 30)).toEqual(['  $ leadaudit demo']);
   });
 });
 

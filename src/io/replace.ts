@@ -7,13 +7,16 @@
  * stream of pieces, up to hundreds of MB, so the few lines are ours.)
  */
 import * as nodeFs from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { UsageError } from '../errors.js';
 import type { Pieces } from '../render/index.js';
 import { writeSliced } from './write.js';
 
 /** The file-system calls a replacement makes; tests pass their own to give short writes and full disks. */
-export type FileSystem = Pick<typeof nodeFs, 'openSync' | 'writeSync' | 'fsyncSync' | 'closeSync' | 'renameSync' | 'unlinkSync' | 'statSync' | 'fchmodSync' | 'realpathSync'>;
+export type FileSystem = Pick<
+  typeof nodeFs,
+  'openSync' | 'writeSync' | 'fsyncSync' | 'closeSync' | 'renameSync' | 'unlinkSync' | 'statSync' | 'lstatSync' | 'readlinkSync' | 'fchmodSync' | 'realpathSync'
+>;
 
 /** Temporary files not yet renamed or removed: a signal's handler removes them. */
 const pending = new Set<Replacement>();
@@ -48,27 +51,37 @@ let counter = 0;
  * throws a UsageError naming the target and the system's reason (exit 2).
  */
 export class Replacement {
-  readonly temp: string;
+  /** The temporary file, or undefined when the target is written in place (a device, a pipe). */
+  readonly temp: string | undefined;
   private fd: number | undefined;
   /** Where the rename lands: a symbolic link's own target, so that the link stays a link. */
   private readonly final: string;
-  /** Whether there was a file to keep (for the failure's message). */
+  /** Whether there was a file to keep, and whether it is written in place (for the failure's message). */
   private existed = false;
+  private inPlace = false;
 
   constructor(
     readonly target: string,
     private readonly fs: FileSystem = nodeFs,
   ) {
-    this.final = this.attempt(() => {
-      this.existed = this.fs.statSync(target, { throwIfNoEntry: false }) !== undefined;
-      return this.existed ? this.fs.realpathSync(target) : target;
-    });
-    this.temp = join(dirname(this.final), `.${basename(this.final)}.${process.pid}.${++counter}.leadaudit-tmp`);
-    this.fd = this.attempt(() => this.fs.openSync(this.temp, 'wx', 0o666));
+    const existing = this.attempt(() => this.fs.statSync(target, { throwIfNoEntry: false }));
+    this.existed = existing !== undefined;
+    if (existing !== undefined && !existing.isFile() && !existing.isDirectory()) {
+      // A device or a pipe (`-o /dev/stdout`, a FIFO a reader waits on) is written into, as a shell
+      // redirection would: renaming a file over it would put a regular file in its place.
+      this.final = target;
+      this.inPlace = true;
+      this.fd = this.attempt(() => this.fs.openSync(target, 'w'));
+      track(this);
+      return;
+    }
+    this.final = this.attempt(() => (existing !== undefined ? this.fs.realpathSync(target) : danglingTarget(target, this.fs)));
+    // Short, so that any name the file system takes for the target leaves room for it.
+    this.temp = join(dirname(this.final), `.leadaudit-${process.pid}-${++counter}-${Math.random().toString(36).slice(2, 8)}.tmp`);
+    this.fd = this.attempt(() => this.fs.openSync(this.temp!, 'wx', 0o666));
     track(this);
     // An existing file keeps its permissions (a report shared with a group stays shared).
-    const mode = this.attempt(() => this.fs.statSync(this.final, { throwIfNoEntry: false })?.mode);
-    if (mode !== undefined) this.attempt(() => this.fs.fchmodSync(this.fd!, mode & 0o7777));
+    if (existing !== undefined) this.attempt(() => this.fs.fchmodSync(this.fd!, existing.mode & 0o7777));
   }
 
   /** Writes all of `text`: a write that takes fewer bytes than given is continued, not dropped. */
@@ -103,7 +116,7 @@ export class Replacement {
   /** Flushes to disk and closes; the target is untouched until `commit`. */
   finish(): this {
     if (this.fd === undefined) return this;
-    this.attempt(() => this.fs.fsyncSync(this.fd!));
+    if (this.temp !== undefined) this.attempt(() => this.fs.fsyncSync(this.fd!));
     const fd = this.fd;
     this.fd = undefined;
     this.attempt(() => this.fs.closeSync(fd));
@@ -113,7 +126,7 @@ export class Replacement {
   /** Renames the finished file over the target. */
   commit(): void {
     this.finish();
-    this.attempt(() => this.fs.renameSync(this.temp, this.final));
+    if (this.temp !== undefined) this.attempt(() => this.fs.renameSync(this.temp!, this.final));
     untrack(this);
   }
 
@@ -130,6 +143,7 @@ export class Replacement {
         // Closing a file that failed to write can fail again (EIO); the removal below is what matters.
       }
     }
+    if (this.temp === undefined) return;
     try {
       this.fs.unlinkSync(this.temp);
     } catch (error) {
@@ -151,8 +165,18 @@ export class Replacement {
 
   private fail(code: string): never {
     this.abandon();
-    throw new UsageError(`${this.target}: cannot write (${describeCode(code)}); ${this.existed ? 'the old file is unchanged' : 'nothing was written'}`);
+    const kept = this.inPlace ? 'written in place, it may hold part of the output' : this.existed ? 'the old file is unchanged' : 'nothing was written';
+    throw new UsageError(`${this.target}: cannot write (${describeCode(code)}); ${kept}`);
   }
+}
+
+/**
+ * Where a new file for `target` goes: the target itself, or, when it is a symbolic link to a file
+ * not made yet, the path the link names (so the link stays a link).
+ */
+function danglingTarget(target: string, fs: FileSystem): string {
+  const link = fs.lstatSync(target, { throwIfNoEntry: false });
+  return link?.isSymbolicLink() === true ? resolve(dirname(target), fs.readlinkSync(target, 'utf8')) : target;
 }
 
 /** Writes `pieces` to a file that is replaced whole, or left as it was on any failure. */
@@ -176,7 +200,19 @@ export async function replaceFiles(files: readonly { readonly path: string; read
     for (const r of made) r.abandon();
     throw error;
   }
-  for (const r of made) r.commit();
+  // Renames rarely fail once the files are made (the folder was writable a moment ago); if one
+  // does, the rest are not renamed either, and the message says which files are already new.
+  const done: string[] = [];
+  for (const r of made) {
+    try {
+      r.commit();
+      done.push(r.target);
+    } catch (error) {
+      for (const rest of made) rest.abandon();
+      if (done.length > 0 && error instanceof UsageError) throw new UsageError(`${error.message} (already replaced: ${done.join(', ')})`);
+      throw error;
+    }
+  }
 }
 
 const REASONS: Record<string, string> = {
@@ -190,6 +226,8 @@ const REASONS: Record<string, string> = {
   ENOTDIR: 'a part of the path is not a folder',
   EISDIR: 'is a folder',
   EEXIST: 'a file of that name is in the way',
+  ELOOP: 'too many symbolic links',
+  ENAMETOOLONG: 'the name is too long',
   EIO: 'input/output error',
   EPIPE: 'the reader went away',
 };
@@ -213,7 +251,15 @@ export interface NamedPath {
  */
 export function checkOutputs(outputs: readonly NamedPath[], inputs: readonly NamedPath[], cwd: string, fs: Pick<FileSystem, 'statSync'> = nodeFs): void {
   const identity = (path: string) => {
-    const stat = fs.statSync(resolve(cwd, path), { throwIfNoEntry: false });
+    let stat;
+    try {
+      stat = fs.statSync(resolve(cwd, path), { throwIfNoEntry: false });
+    } catch (error) {
+      // A path through a file (ENOTDIR) or a link loop (ELOOP) is no file to clash with: reading
+      // or writing it fails later, with its own message.
+      if ((error as NodeJS.ErrnoException).code !== undefined) return undefined;
+      throw error;
+    }
     return stat === undefined ? undefined : `${stat.dev}:${stat.ino}`;
   };
   const seen: { readonly path: string; readonly role: string; readonly id: string | undefined; readonly full: string }[] = [];

@@ -6,12 +6,14 @@
 
 /*
  * Escape sequences a terminal acts on: CSI (`ESC [ … final`), OSC / DCS / SOS / PM / APC strings
- * (`ESC ] … BEL` or `… ESC \`), and two-character escapes (`ESC x`). Their 8-bit C1 forms are removed
- * by CONTROLS below, which leaves only their harmless printable tail.
+ * (`ESC ] … BEL` or `… ESC \`) ended on the same line, and two-character escapes (`ESC x`). An OSC
+ * string left open loses only its `ESC ]`: what follows is data, and must not be taken with it
+ * (a name holding `ESC ]` once swallowed the rest of a CSV printed to a terminal). Their 8-bit C1
+ * forms are removed by CONTROLS below, which leaves only their harmless printable tail.
  */
 const ESCAPE_SEQUENCE =
   // eslint-disable-next-line no-control-regex -- matching control characters is the point
-  /\u001b\[[0-?]*[ -/]*[@-~]|\u001b[\]PX^_][^\u0007\u001b]*(?:\u0007|\u001b\\)?|\u001b[ -~]?/g;
+  /\u001b\[[0-?]*[ -/]*[@-~]|\u001b[\]PX^_][^\u0007\u001b\n\r]*(?:\u0007|\u001b\\)|\u001b[ -~]?/g;
 
 /** Line breaks and tabs become a space, so a cell stays on its row. */
 // eslint-disable-next-line no-control-regex -- matching control characters is the point

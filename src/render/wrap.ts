@@ -104,12 +104,19 @@ const indentOf = (line: string): number => line.length - line.trimStart().length
  * Help text written by hand (commander's `addHelpText`), reflowed to `width`: lines are joined into
  * paragraphs, then wrapped. A line continues the paragraph above it when it is indented deeper than
  * the paragraph's first line, or when both are flush left; a blank line, a `- ` item or a `$ `
- * example starts a new one.
+ * example starts a new one. An example is broken as a shell command, not as prose (exampleLines).
  */
 export function reflowHelp(text: string, width: number): string {
   const paragraphs: string[] = [];
+  // An example command (`  $ leadaudit …`) is never joined or wrapped as prose: see exampleLines.
+  const commands = new Set<number>();
   let start: string | undefined;
   for (const line of text.split('\n')) {
+    if (EXAMPLE.test(line)) {
+      commands.add(paragraphs.push(line.trimEnd()) - 1);
+      start = undefined;
+      continue;
+    }
     const last = paragraphs.length - 1;
     const continues =
       start !== undefined && line.trim() !== '' && !BULLET.test(line) && (indentOf(line) > indentOf(start) || (indentOf(line) === 0 && indentOf(start) === 0));
@@ -120,5 +127,41 @@ export function reflowHelp(text: string, width: number): string {
       start = line.trim() === '' ? undefined : line;
     }
   }
-  return paragraphs.flatMap((p) => (p === '' ? [''] : wrapParagraph(p, width, 0))).join('\n');
+  return paragraphs.flatMap((p, i) => (p === '' ? [''] : commands.has(i) ? exampleLines(p, width) : wrapParagraph(p, width, 0))).join('\n');
+}
+
+/** A help line that is an example command. */
+const EXAMPLE = /^\s*\$ /;
+
+/** A shell word: unquoted text and quoted strings (which may hold spaces) run together. */
+const SHELL_WORD = /(?:[^\s'"]+|'[^']*'|"[^"]*")+/g;
+
+/**
+ * An example command that fits `width` and still copies and pastes: a trailing `# comment` goes on
+ * lines of its own above it, and the command breaks between shell words with ` \` continuations.
+ * (Wrapped as prose, its second half read as another command.) A single word longer than the
+ * width stays whole.
+ */
+export function exampleLines(line: string, width: number): string[] {
+  if (displayWidth(line) <= width) return [line];
+  const pad = ' '.repeat(indentOf(line));
+  let command = line.trim();
+  const out: string[] = [];
+  const hash = command.search(/\s#\s/);
+  if (hash >= 0) {
+    const comment = command.slice(hash).trim().replace(/^#\s*/, '');
+    command = command.slice(0, hash).trimEnd();
+    out.push(...wrapLines(comment, Math.max(10, width - pad.length - 2)).map((text) => `${pad}# ${text}`));
+  }
+  const words = command.match(SHELL_WORD) ?? [command];
+  let current = `${pad}${words[0]!}`;
+  for (const word of words.slice(1)) {
+    // Room for the word, a space and the ` \` that ends a continued line.
+    if (displayWidth(current) + 1 + displayWidth(word) + 2 > width && current.trim() !== '$') {
+      out.push(`${current} \\`);
+      current = `${pad}    ${word}`;
+    } else current = `${current} ${word}`;
+  }
+  out.push(current);
+  return out;
 }
