@@ -2,7 +2,7 @@
  * The command line (README, "Commands"): the only module that reads argv, writes stdout/stderr and decides
  * the exit code. Everything else is data in, data out.
  */
-import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmdirSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError, Help, Option, type AddHelpTextContext, type AddHelpTextPosition } from 'commander';
@@ -10,6 +10,7 @@ import { checkAlerts, parseRule, rubricRules } from './alerts.js';
 import { EXIT, InputError, UsageError, exitCodeOf } from './errors.js';
 import { isoDate, parseDate, today, type DateOrder } from './data/normalize.js';
 import { keepWhole, type CsvOptions } from './io/read-csv.js';
+import { checkSmallFile } from './io/small-file.js';
 import { findDefaultRubric, load, type LoadOptions, type Loaded } from './load.js';
 import type { AuditResult, Report } from './model.js';
 import { renderers, type FormatName, type Pieces } from './render/index.js';
@@ -45,6 +46,9 @@ function defaultIo(): Io {
     process.stderr.write(`leadaudit: error: standard output: cannot write (${describeCode(error.code ?? error.message)})\n`);
     process.exit(EXIT.usage);
   });
+  // Notices and warnings that cannot be written (`2>/dev/full`) must not end the run: its report
+  // is on standard output or in a file, and there is nowhere left to say it.
+  process.stderr.on('error', () => undefined);
   return { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd(), now: () => new Date() };
 }
 
@@ -227,8 +231,11 @@ function inputsOf(o: LoadOptions, cwd: string): NamedPath[] {
   ].filter((f): f is NamedPath => f.path !== undefined);
 }
 
-/** The rejected rows as CSV, with --redact hashing the cells of a file's email and name columns. */
-function rejectsCsv(loaded: Loaded, redact: boolean): string {
+/**
+ * The rejected rows as CSV, cells as the file has them, with --redact hashing the cells of a
+ * file's email and name columns; `;` between fields with --decimal-comma, like the run's reports.
+ */
+function rejectsCsv(loaded: Loaded, redact: boolean, delimiter: ',' | ';'): string {
   const rows = loaded.rejects;
   const files = new Set(rows.map((r) => r.file));
   const planOf = (file: string) => (file === loaded.leads?.plan.file ? loaded.leads.plan : file === loaded.deals?.plan.file ? loaded.deals.plan : undefined);
@@ -240,12 +247,12 @@ function rejectsCsv(loaded: Loaded, redact: boolean): string {
     const plan = planOf(file);
     personalAt.set(file, new Set(redact && plan ? personalHeaders(plan).map((h) => plan.header.names.indexOf(h)) : []));
   }
-  const quote = (text: string) => (/[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text);
-  const lines = [[...names, '_file', '_line', '_reason'].map(quote).join(',')];
+  const quote = (text: string) => (/[",;\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text);
+  const lines = [[...names, '_file', '_line', '_reason'].map(quote).join(delimiter)];
   for (const r of rows) {
     const hashed = personalAt.get(r.file)!;
     const cells = Array.from({ length: names.length }, (_, i) => neutralizeFormula(hashed.has(i) ? redacted(r.cells[i] ?? '') : (r.cells[i] ?? '')));
-    lines.push([...cells, r.file, String(r.line), r.reason].map(quote).join(','));
+    lines.push([...cells, r.file, String(r.line), r.reason].map(quote).join(delimiter));
   }
   return `${lines.join('\n')}\n`;
 }
@@ -257,9 +264,18 @@ function auditReports(loaded: Loaded): Report[] {
   );
 }
 
+const MAX_RUN_BYTES = 512 * 1024 * 1024;
+
 /** A `--format json` document from disk, checked enough to diff (docs/json.md): any shape diff reads is checked. */
 async function readRun(path: string): Promise<RunDocument> {
   let doc: unknown;
+  // A run's JSON is a regular file; the biggest a string can hold is ~512 MB (a million-lead audit writes ~170).
+  try {
+    checkSmallFile(path, 'leadaudit JSON report', MAX_RUN_BYTES);
+  } catch (error) {
+    // diff's runs are its input data: a bad one is an input error (exit 1), as a bad export is.
+    throw error instanceof UsageError ? new InputError(error.message) : error;
+  }
   try {
     doc = JSON.parse(readFileSync(path, 'utf8'));
   } catch (error) {
@@ -273,19 +289,36 @@ async function readRun(path: string): Promise<RunDocument> {
 }
 
 /**
- * Makes an --out-dir folder and its missing parents, one at a time: Node 20's recursive mkdir
- * never returns on some paths (`/proc/x`). A path that cannot be one is the user's to fix.
+ * Writes files into a folder (--out-dir, demo DIR), making it and its missing parents first, one
+ * at a time: Node 20's recursive mkdir never returns on some paths (`/proc/x`). When the files
+ * cannot be written, the folders made for them are removed again: a failed run leaves nothing.
  */
-function makeFolder(dir: string, role = '--out-dir'): void {
+async function writeIntoFolder(dir: string, role: string, files: readonly { path: string; pieces: () => Pieces }[]): Promise<void> {
+  const made: string[] = [];
   try {
     const missing: string[] = [];
     for (let at = resolve(dir); statSync(at, { throwIfNoEntry: false }) === undefined; at = dirname(at)) {
       missing.push(at);
       if (dirname(at) === at) break;
     }
-    for (const folder of missing.reverse()) mkdirSync(folder);
+    for (const folder of missing.reverse()) {
+      mkdirSync(folder);
+      made.push(folder);
+    }
   } catch (error) {
     throw new UsageError(`${role} ${dir}: cannot make the folder (${describeCode((error as NodeJS.ErrnoException).code ?? String(error))})`);
+  }
+  try {
+    await replaceFiles(files);
+  } catch (error) {
+    for (const folder of made.reverse()) {
+      try {
+        rmdirSync(folder);
+      } catch {
+        // A folder someone filled meanwhile stays (rmdir refuses it); the write's own error is what to report.
+      }
+    }
+    throw error;
   }
 }
 
@@ -308,7 +341,12 @@ const EXTENSIONS: Record<string, string> = { table: 'txt', csv: 'csv', tsv: 'tsv
 function checkRunOutputs(io: Io, o: SharedOptions, options: LoadOptions): NamedPath[] {
   if (o.output !== undefined && o.outDir !== undefined) throw new UsageError('-o and --out-dir: choose one (--out-dir writes one file per report)');
   if (o.outDir !== undefined) {
-    const stat = statSync(resolve(io.cwd, o.outDir), { throwIfNoEntry: false });
+    let stat;
+    try {
+      stat = statSync(resolve(io.cwd, o.outDir), { throwIfNoEntry: false });
+    } catch (error) {
+      throw new UsageError(`--out-dir ${o.outDir}: cannot be a folder (${describeCode((error as NodeJS.ErrnoException).code ?? String(error))})`);
+    }
     if (stat !== undefined && !stat.isDirectory()) throw new UsageError(`--out-dir ${o.outDir}: is a file, not a folder`);
   }
   const inputs = inputsOf(options, io.cwd);
@@ -338,7 +376,7 @@ async function runReports(
     reports,
     verdict: verdicts(loaded.data),
     alerts,
-    run: { rubric: loaded.rubricFile ?? null, preset: loaded.preset ?? 'generic', currencies: wonCurrencies(loaded.data) },
+    run: { rubric: loaded.rubricFile ?? null, preset: loaded.preset ?? 'generic', spend: options.spend ?? null, currencies: wonCurrencies(loaded.data) },
   };
   const format = o.format as FormatName;
   const renderer = await renderers[format]();
@@ -352,7 +390,7 @@ async function runReports(
     });
   // Every file is made first and renamed into place together at the end (README, "Output files").
   const files: { path: string; role: string; pieces: () => Pieces }[] = [];
-  if (o.rejects !== undefined) files.push({ path: o.rejects, role: '--rejects', pieces: () => [rejectsCsv(loaded, options.redact ?? false)] });
+  if (o.rejects !== undefined) files.push({ path: o.rejects, role: '--rejects', pieces: () => [rejectsCsv(loaded, options.redact ?? false, o.decimalComma ? ';' : ',')] });
   if (o.outDir !== undefined) {
     // One file per report, named by report and format.
     for (const report of reports) {
@@ -360,9 +398,11 @@ async function runReports(
       files.push({ path, role: '--out-dir', pieces: () => render({ ...result, reports: [report] }, false) });
     }
     checkOutputs(files, inputs, io.cwd);
-    makeFolder(o.outDir);
-  } else if (o.output !== undefined) files.push({ path: o.output, role: '-o', pieces: () => render(result, false) });
-  await replaceFiles(files);
+    await writeIntoFolder(o.outDir, '--out-dir', files);
+  } else {
+    if (o.output !== undefined) files.push({ path: o.output, role: '-o', pieces: () => render(result, false) });
+    await replaceFiles(files);
+  }
   if (o.outDir !== undefined && !o.quiet) io.stderr.write(`leadaudit: wrote ${files.filter((f) => f.role === '--out-dir').map((f) => terminalSafe(f.path)).join(', ')}\n`);
   if (o.outDir === undefined && o.output === undefined) await toStdout(io, render(result, true), format);
   // On a terminal an alert wraps to its width; in a log it stays one line, for grep. (The wrap
@@ -675,8 +715,7 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
     if (dir !== undefined) {
       const files = [SAMPLE.leads, SAMPLE.deals, SAMPLE.rubric].map((file) => ({ path: join(dir, file), pieces: () => [readFileSync(join(root, file), 'utf8')] }));
       for (const { path } of files) if (existsSync(path)) throw new UsageError(`${path} already exists; choose an empty folder`);
-      makeFolder(dir, 'demo');
-      await replaceFiles(files);
+      await writeIntoFolder(dir, 'demo', files);
       io.stdout.write(`wrote ${SAMPLE.leads}, ${SAMPLE.deals} and ${SAMPLE.rubric} to ${resolve(dir)}\nnext: cd ${dir} && leadaudit audit ${SAMPLE.leads} ${SAMPLE.deals}\n`);
       return;
     }

@@ -4,7 +4,7 @@
  * result is the data every report is built from.
  */
 import { existsSync, realpathSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { InputError, UsageError } from './errors.js';
 import { checkSmallFile } from './io/small-file.js';
 import { keepWhole, readCsv, type CsvHeader, type CsvInfo, type CsvOptions, type CsvSink } from './io/read-csv.js';
@@ -159,9 +159,12 @@ export async function load(options: LoadOptions): Promise<Loaded> {
 
   const notices: string[] = [];
   const rubricPath = options.rubric ?? findDefaultRubric(options.cwd);
+  // As the user would name it: given, as typed; found, relative to the working folder (an absolute
+  // path would put the machine's folders into a report that is shared).
+  const rubricShown = options.rubric ?? (rubricPath === undefined ? undefined : relative(options.cwd ?? process.cwd(), rubricPath) || rubricPath);
   // The YAML parser and zod load only when there is a rubric file to read.
   const own = rubricPath === undefined ? undefined : (await import('./io/read-rubric.js')).readRubricFile(rubricPath);
-  if (rubricPath !== undefined && options.rubric === undefined) notices.push(`using rubric ${rubricPath}`);
+  if (rubricPath !== undefined && options.rubric === undefined) notices.push(`using rubric ${rubricShown}`);
   // The rubric is read before the files: it may say how they are written (a file without a
   // header row and its column names, backslash escapes), which decides how their first row reads.
   const sideCsv = (side: 'leads' | 'deals'): CsvOptions => {
@@ -233,7 +236,7 @@ export async function load(options: LoadOptions): Promise<Loaded> {
     ...(deals === null ? [] : implausibleDeals(deals.plan, deals.read.deals, options.asOf)),
   ];
   warnings.push(...implausible.map((x) => x.warning));
-  return { ...classifyAll(options, rubric, leads, deals, spendIn, notices, warnings), implausible, csv: { leads: leadCsv, deals: dealCsv }, rubricFile: rubricPath, preset };
+  return { ...classifyAll(options, rubric, leads, deals, spendIn, notices, warnings), implausible, csv: { leads: leadCsv, deals: dealCsv }, rubricFile: rubricShown, preset };
 }
 
 /** One file given as two of the inputs (leads, deals, --spend, --rubric) is a mistake: exit 2. */

@@ -130,6 +130,16 @@ export interface Column {
 export type Cell = string | number | boolean | null;
 export type Row = Record<string, Cell>;
 
+/**
+ * Sets `key` on a row-like object as an own property. A key can come from the data (a header
+ * named `__proto__` in `score --with-columns`), and assigning to `__proto__` sets the object's
+ * prototype instead: the column vanished from every row.
+ */
+export function setKey<T>(row: Record<string, T>, key: string, value: NoInfer<T>): void {
+  if (key === '__proto__') Object.defineProperty(row, key, { value, enumerable: true, writable: true, configurable: true });
+  else row[key] = value;
+}
+
 export interface Report {
   /** Registry name (`funnel`, `pipeline`, `sources`, …), also the JSON key. */
   readonly name: string;
@@ -242,6 +252,8 @@ export interface AuditResult {
   readonly run?: {
     readonly rubric: string | null;
     readonly preset: string;
+    /** The --spend file, when there is one. */
+    readonly spend?: string | null;
     /** The currency codes of the won deals (upper case, sorted), for the won revenue; empty when the deals have none. */
     readonly currencies?: readonly string[];
   };

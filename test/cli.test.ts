@@ -158,7 +158,7 @@ describe('output a user reads back', () => {
     const doc = JSON.parse(r.stdout);
     expect(Object.keys(doc)).toEqual(['schemaVersion', 'tool', 'asOf', 'run', 'inputs', 'reports', 'verdict', 'alerts']);
     expect(doc.schemaVersion).toBe(1);
-    expect(doc.run).toEqual({ rubric: null, preset: 'hubspot' });
+    expect(doc.run).toEqual({ rubric: null, preset: 'hubspot', spend: null });
     expect(doc.tool.name).toBe('leadaudit');
     expect(doc.asOf).toBe('2025-06-30');
     expect(Object.keys(doc.inputs.leads)).toEqual(['file', 'encoding', 'delimiter', 'read', 'used', 'rejected', 'skipped', 'duplicates', 'reasons']);

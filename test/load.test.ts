@@ -311,7 +311,9 @@ describe('how the files are written, from the rubric (read before the files)', (
     const cwd = mkdtempSync(join(tmpdir(), 'leadaudit-load-cwd-'));
     writeFileSync(join(cwd, 'leadaudit.yml'), 'version: 1\npreset: generic\nleads:\n  header: [id, email, source, created]\n');
     const loaded = await run({ leads, cwd });
-    expect(loaded.notices).toContain(`using rubric ${join(cwd, 'leadaudit.yml')}`);
+    // Named relative to the working folder it was found in, as the user would name it.
+    expect(loaded.notices).toContain('using rubric leadaudit.yml');
+    expect(loaded.rubricFile).toBe('leadaudit.yml');
     expect(loaded.notices).toContain(`${leads}: no header row; its column names are leads.header in the rubric`);
     expect(loaded.data.inputs.leads).toMatchObject({ read: 1, used: 1 });
   });

@@ -4,7 +4,7 @@
  * that is an input under another name, and the data or rubric trying to act.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, linkSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, linkSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -152,6 +152,79 @@ describe('a full disk is exit 2 with one line, and the old file stays', () => {
     refused(run(['audit', join(big, 'contacts.csv'), join(big, 'deals.csv'), ...AS_OF, '--format', 'json', '--quiet', '-o', target]), /report\.json: cannot write \(no space left on the device, ENOSPC\); the old file is unchanged$/);
     expect(readFileSync(target, 'utf8')).toBe('{"old": true}\n');
     expect(readdirSync(mnt)).toEqual(['report.json']);
+    // An --out-dir made for the run is removed again when its files cannot be written.
+    refused(run(['audit', join(big, 'contacts.csv'), join(big, 'deals.csv'), ...AS_OF, '--format', 'json', '--quiet', '--out-dir', join(mnt, 'new', 'od')]), /cannot write \(no space left on the device, ENOSPC\)/);
+    expect(readdirSync(mnt)).toEqual(['report.json']);
+  });
+});
+
+describe('outputs that are not plain files, or not plain names', () => {
+  it('-o onto a FIFO writes into it (its reader gets the report) and leaves it a FIFO; -o /dev/stdout writes to standard output', () => {
+    const d = mkdtempSync(join(tmp, 'fifo-'));
+    const fifo = join(d, 'pipe');
+    expect(spawnSync('mkfifo', [fifo]).status).toBe(0);
+    const args = `sources "${join(SAMPLE, 'contacts.csv')}" --as-of 2025-06-30 --format csv --quiet`;
+    const r = spawnSync('/bin/bash', ['-c', `cat "${fifo}" > "${join(d, 'got.csv')}" & "${process.execPath}" "${bin}" ${args} -o "${fifo}"; wait`], { encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(0);
+    expect(readFileSync(join(d, 'got.csv'), 'utf8')).toBe(run(args.split(' ').map((a) => a.replace(/"/g, ''))).stdout);
+    expect(lstatSync(fifo).isFIFO()).toBe(true);
+    const out = spawnSync('/bin/bash', ['-c', `"${process.execPath}" "${bin}" ${args} -o /dev/stdout | cat`], { encoding: 'utf8' });
+    expect(out.status, out.stderr).toBe(0);
+    expect(out.stdout).toMatch(/^channel,leads,/);
+  });
+
+  it('a target name as long as the file system allows is written (the temporary name is short); a dangling symbolic link stays a link', () => {
+    const d = mkdtempSync(join(tmp, 'names-'));
+    const long = `${'r'.repeat(240)}.csv`;
+    const r = run(['sources', join(SAMPLE, 'contacts.csv'), ...AS_OF, '--format', 'csv', '--quiet', '-o', long], { cwd: d });
+    expect(r.code, r.stderr).toBe(0);
+    expect(readFileSync(join(d, long), 'utf8')).toMatch(/^channel,/);
+    symlinkSync('later.csv', join(d, 'link.csv'));
+    expect(run(['sources', join(SAMPLE, 'contacts.csv'), ...AS_OF, '--format', 'csv', '--quiet', '-o', 'link.csv'], { cwd: d }).code).toBe(0);
+    expect(lstatSync(join(d, 'link.csv')).isSymbolicLink()).toBe(true);
+    expect(readFileSync(join(d, 'later.csv'), 'utf8')).toMatch(/^channel,/);
+  });
+
+  it('a path through a file (ENOTDIR) as an output or an input is a message and exit 2, not an internal error', () => {
+    const leads = join(SAMPLE, 'contacts.csv');
+    for (const extra of [['-o', `${leads}/x.csv`], ['--rejects', `${leads}/x.csv`], ['--out-dir', `${leads}/x`], ['--spend', `${leads}/x.csv`], ['--rubric', `${leads}/x.yml`]]) {
+      const r = run(['sources', leads, ...AS_OF, '--quiet', ...extra]);
+      expect(r.code, `${extra.join(' ')}: ${r.stderr}`).toBe(2);
+      expect(r.stderr).toMatch(/ENOTDIR/);
+      expect(r.stderr).not.toMatch(/internal error/);
+    }
+  });
+
+  it('standard error that cannot be written does not end the run: the report is still written, exit 0', () => {
+    const d = mkdtempSync(join(tmp, 'stderr-'));
+    const r = spawnSync('/bin/bash', ['-c', `"${process.execPath}" "${bin}" audit "${join(SAMPLE, 'contacts.csv')}" "${join(SAMPLE, 'deals.csv')}" --as-of 2025-06-30 -o "${join(d, 'a.txt')}" 2>/dev/full`], { encoding: 'utf8' });
+    expect(r.status).toBe(0);
+    expect(readFileSync(join(d, 'a.txt'), 'utf8')).toMatch(/^Summary/);
+  });
+
+  it('--rejects follows --decimal-comma with ; between fields, like the run\'s reports', () => {
+    const d = mkdtempSync(join(tmp, 'rejects-'));
+    expect(run(['sources', join(SAMPLE, 'contacts.csv'), ...AS_OF, '--quiet', '--decimal-comma', '--format', 'csv', '--rejects', join(d, 'r.csv')]).code).toBe(0);
+    expect(readFileSync(join(d, 'r.csv'), 'utf8').split('\n')[0]).toMatch(/^Record ID;First Name;Last Name;Email;/);
+  });
+
+  it('the JSON and the HTML footer name the rubric found as the user would (relative), and the spend file', () => {
+    const d = mkdtempSync(join(tmp, 'footer-'));
+    for (const f of ['contacts.csv', 'deals.csv', 'leadaudit.yml']) writeFileSync(join(d, f), readFileSync(join(SAMPLE, f)));
+    writeFileSync(join(d, 'spend.csv'), 'channel,spend\nPaid Search,1000\n');
+    const doc = JSON.parse(run(['sources', 'contacts.csv', 'deals.csv', ...AS_OF, '--quiet', '--spend', 'spend.csv', '--format', 'json'], { cwd: d }).stdout) as { run: unknown };
+    expect(doc.run).toEqual({ rubric: 'leadaudit.yml', preset: 'hubspot', spend: 'spend.csv' });
+    const page = run(['sources', 'contacts.csv', 'deals.csv', ...AS_OF, '--quiet', '--spend', 'spend.csv', '--format', 'html'], { cwd: d }).stdout;
+    expect(page).toContain('<p>Inputs: contacts.csv, deals.csv, spend.csv (spend)</p>');
+    expect(page).not.toContain(d);
+  });
+
+  it('a score column named __proto__ is kept in every row, in JSON and CSV (assignment had set the rows\' prototype)', () => {
+    const d = mkdtempSync(join(tmp, 'proto-'));
+    writeFileSync(join(d, 'leads.csv'), 'id,email,__proto__,created\n1,a@b.co,X1,2025-01-01\n2,c@d.co,X2,2025-02-01\n');
+    const json = JSON.parse(run(['score', 'leads.csv', ...AS_OF, '--quiet', '--with-columns', '--format', 'json'], { cwd: d }).stdout) as { reports: { score: { rows: Record<string, unknown>[] } } };
+    expect(json.reports.score.rows.map((r) => Object.getOwnPropertyDescriptor(r, '__proto__')?.value)).toEqual(['X1', 'X2']);
+    expect(run(['score', 'leads.csv', ...AS_OF, '--quiet', '--with-columns', '--format', 'csv'], { cwd: d }).stdout).toMatch(/,X1,2025-01-01\n/);
   });
 });
 
@@ -270,6 +343,19 @@ describe('nothing from the data or the rubric can act', () => {
       // JSON writes the escape as \u001b, the others as the byte itself.
       expect(piped.stdout.includes('\u001b[31mRed') || piped.stdout.includes('\\u001b[31mRed'), format).toBe(true);
     }
+  });
+
+  it('a YAML rubric nested past what the parser follows is a rubric error naming the line', () => {
+    const yml = join(mkdtempSync(join(tmp, 'deep-yaml-')), 'r.yml');
+    const n = 100_000;
+    writeFileSync(yml, `version: 1\nscore:\n  signals:\n    - { name: x, points: 1, when: ${'{ not: '.repeat(n)}{ id: { eq: x } }${' }'.repeat(n)} }\n`);
+    refused(sources(['--rubric', yml]), /r\.yml line 4 column \d+: nested more than the parser can follow/);
+  });
+
+  it('a diff input that is a device is exit 1, not an out-of-memory abort', () => {
+    const r = run(['diff', '/dev/zero', '/dev/zero']);
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stderr).toMatch(/\/dev\/zero: the leadaudit JSON report must be a regular file/);
   });
 
   it('a malformed diff input is exit 1 naming the file, not an internal error', () => {

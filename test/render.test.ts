@@ -234,7 +234,7 @@ describe('json', () => {
   };
   const deals: FileAccounting = { ...leads, file: 'deals.csv', reasons: {}, attributed: 5, unattributed: null };
   const input = result([sources], {
-    run: { rubric: 'leadaudit.yml', preset: 'hubspot' },
+    run: { rubric: 'leadaudit.yml', preset: 'hubspot', spend: null },
     inputs: { leads, deals },
     verdict: [VERDICT],
     alerts: [{ rule: 'sources.win_rate<0.1', report: 'sources', row: '=HYPERLINK("x")', metric: 'win_rate', value: 0.05, op: '<', threshold: 0.1 }],
@@ -248,7 +248,7 @@ describe('json', () => {
     expect(Object.keys(doc)).toEqual(['schemaVersion', 'tool', 'asOf', 'run', 'inputs', 'reports', 'verdict', 'alerts']);
     expect(doc.tool).toEqual({ name: 'leadaudit', version: '9.9.9' });
     expect(doc.asOf).toBe('2024-06-30');
-    expect(doc.run).toEqual({ rubric: 'leadaudit.yml', preset: 'hubspot' });
+    expect(doc.run).toEqual({ rubric: 'leadaudit.yml', preset: 'hubspot', spend: null });
     expect(JSON.parse(renderers.json(result([]), plain)).run).toBeNull();
     expect(doc.verdict).toEqual([VERDICT]);
     expect(Object.keys(doc.verdict[0])).toEqual(['topic', 'finding', 'rules', 'names', 'numbers', 'text']);

@@ -32,7 +32,9 @@ export function parseRubricText(text: string, path: string): unknown {
   const [first] = doc.errors;
   if (first) {
     const where = lines.linePos(first.pos[0]);
-    throw new UsageError(`${path} line ${where.line} column ${where.col}: ${first.message.split('\n')[0]}`);
+    // The YAML parser recurses per level of nesting; a stack overflow there means nesting, not a bug.
+    const message = /Maximum call stack/.test(first.message) ? `nested more than the parser can follow (a rubric needs a few levels)` : first.message.split('\n')[0];
+    throw new UsageError(`${path} line ${where.line} column ${where.col}: ${message}`);
   }
   try {
     return doc.toJS({ maxAliasCount: 100 }) as unknown;

@@ -472,7 +472,7 @@ function footerHtml(result: AuditResult, options: RenderOptions): string {
   const files = [result.inputs.leads?.file, result.inputs.deals?.file].filter((f): f is string => f !== undefined);
   // A result made from saved runs (`diff`) has no input files or rubric of its own: those lines are left out.
   const lines = [
-    ...(files.length > 0 ? [`Inputs: ${files.join(', ')}`] : []),
+    ...(files.length > 0 ? [`Inputs: ${[...files, ...(result.run?.spend ? [`${result.run.spend} (spend)`] : [])].join(', ')}`] : []),
     ...(result.run ? [`Rubric: ${result.run.rubric ?? 'none (the preset alone)'} · preset: ${result.run.preset}`] : []),
     `As of ${result.asOf} · made by ${options.tool.name} ${options.tool.version}`,
   ];

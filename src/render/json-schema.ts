@@ -384,6 +384,7 @@ export const outputSchema = z
       .object({
         rubric: z.string().nullable().describe('The rubric file in use; null when the preset alone was used'),
         preset: z.enum(PRESET_NAMES),
+        spend: z.string().nullable().describe('The --spend file; null without one'),
       })
       .strict()
       .nullable()

@@ -8,7 +8,7 @@
  * output, or a raw copy of every row, at once (issue 6).
  */
 
-import type { AuditResult, FileAccounting, FiredAlert, Report, Verdict } from '../model.js';
+import { setKey, type AuditResult, type FileAccounting, type FiredAlert, type Report, type Verdict } from '../model.js';
 import { cellKind, rawValue, type RawValue } from './format.js';
 import type { RenderOptions } from './index.js';
 
@@ -83,7 +83,7 @@ function* rows(r: Report): Generator<string> {
   for (let start = 0; start < r.rows.length; start += BATCH) {
     const batch = r.rows.slice(start, start + BATCH).map((row) => {
       const out: Record<string, RawValue> = {};
-      for (const c of r.columns) out[c.key] = rawValue(row[c.key], cellKind(c, row));
+      for (const c of r.columns) setKey(out, c.key, rawValue(row[c.key], cellKind(c, row)));
       return out;
     });
     const text = JSON.stringify({ a: { b: { c: batch } } }, null, 2);
@@ -114,7 +114,7 @@ export function* json(result: AuditResult, options: RenderOptions): Generator<st
     tool: { name: options.tool.name, version: options.tool.version },
     asOf: result.asOf,
     // What made the run (null in a diff, which reads two runs, not a rubric).
-    run: result.run === undefined ? null : { rubric: result.run.rubric, preset: result.run.preset },
+    run: result.run === undefined ? null : { rubric: result.run.rubric, preset: result.run.preset, spend: result.run.spend ?? null },
     inputs: { leads: accounting(result.inputs.leads), deals: accounting(result.inputs.deals) },
   };
   const tail = { verdict: result.verdict.map(verdict), alerts: result.alerts.map(alert) };

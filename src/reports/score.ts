@@ -2,7 +2,7 @@
  * score (SPEC §3.1): one row per lead — id, channel, score, grade, qualified, furthest stage,
  * outcome, stalled, days in stage, won amount; with `--with-columns`, the lead's own columns too.
  */
-import type { Column, Report, Row } from '../model.js';
+import { setKey, type Column, type Report, type Row } from '../model.js';
 import { column, personal, type AuditData } from './context.js';
 
 /** `withColumns`: the lead file's headers with their positions, when --with-columns asks for them. */
@@ -44,7 +44,7 @@ export function score(data: AuditData, withColumns: readonly { name: string; ind
     };
     for (const { name, index, personal: hashed } of withColumns) {
       const value = c.lead.cells?.[index] ?? null;
-      row[keyOf(name)] = value !== null && hashed ? personal(data, value) : value;
+      setKey(row, keyOf(name), value !== null && hashed ? personal(data, value) : value);
     }
     return row;
   });
