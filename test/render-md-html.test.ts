@@ -453,6 +453,16 @@ describe('html', () => {
       expect(top).toContain('<p class="notes">Won revenue includes deals that match no lead (2 unattributed deals).</p>');
     });
 
+    it('says "not judged" in the win-rate tile when the verdicts are not judged (the inputs cannot show a win), not 0%', () => {
+      const unseen = audit({
+        verdict: (['marketing gap', 'sales gap', 'rubric check'] as const).map((topic) => ({ topic, finding: 'not judged' as const, rules: [], names: [], numbers: {}, text: `${topic}: not judged: no deals file` })),
+      });
+      const html = renderers.html(unseen, options);
+      expect(html).toContain('<div class="kpi tone-neutral" data-key="win_rate"><dt>Win rate</dt><dd><span class="value">not judged</span><span class="sub">these inputs cannot show a win</span>');
+      expect(html).not.toContain('12.3%</span>');
+      expect(renderers.md(unseen, options)).toMatch(/\| Win rate \| \*\*not judged\*\* \| these inputs cannot show a win \|/);
+    });
+
     it('leaves the summary without a section of its own, and prints one only when there is no headline', () => {
       expect(page).not.toContain('id="report-summary"');
       const bare = renderers.html(result([{ ...summary(), rows: [{ leads_read: 5, leads_used: 4 }], columns: summary().columns.filter((c) => c.key.startsWith('leads_')) }]), options);

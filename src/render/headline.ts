@@ -142,7 +142,12 @@ function tilesOf(summary: Report, result: AuditResult): Tile[] {
       tone: 'neutral',
     });
   }
-  if (has(row, 'win_rate')) {
+  // The verdicts are "not judged" exactly when these inputs cannot show a win (docs/verdicts.md):
+  // a win rate of 0% would then be a fact about the inputs, not the leads.
+  const winsUnseen = result.verdict.some((v) => v.finding === 'not judged');
+  if (has(row, 'win_rate') && winsUnseen) {
+    tiles.push({ key: 'win_rate', label: 'Win rate', value: 'not judged', sub: 'these inputs cannot show a win', tone: 'neutral' });
+  } else if (has(row, 'win_rate')) {
     const interval = typeof row.win_rate_low === 'number' && typeof row.win_rate_high === 'number' ? `95% CI ${pct('win_rate_low')}–${pct('win_rate_high')}` : '';
     tiles.push({
       key: 'win_rate',
