@@ -20,7 +20,7 @@
  * values the tool computed (numbers such as `-0,5`, the `signif` mark `-`) are never altered.
  *
  * Quoting is done here, not by csv-stringify: for the same bytes (a property test holds the two
- * equal), the 356,519 stall rows of a million-lead audit take ~1 s instead of ~4 (issue 6). Rows
+ * equal), the stall rows of a million-lead audit take a quarter of the time (docs/performance.md). Rows
  * are turned into text a batch at a time, as they are written.
  */
 
