@@ -14,6 +14,7 @@ import { checkSmallFile } from './io/small-file.js';
 import { findDefaultRubric, load, type LoadOptions, type Loaded } from './load.js';
 import type { AuditResult, Report } from './model.js';
 import { renderers, type FormatName, type Pieces } from './render/index.js';
+import { field } from './render/csv.js';
 import { alertText } from './render/format.js';
 import { neutralizeFormula, terminalPieces, terminalSafe } from './render/safe.js';
 import { streamPieces, type Out } from './io/write.js';
@@ -247,7 +248,7 @@ function rejectsCsv(loaded: Loaded, redact: boolean, delimiter: ',' | ';'): stri
     const plan = planOf(file);
     personalAt.set(file, new Set(redact && plan ? personalHeaders(plan).map((h) => plan.header.names.indexOf(h)) : []));
   }
-  const quote = (text: string) => (/[",;\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text);
+  const quote = (text: string) => field(text, delimiter);
   const lines = [[...names, '_file', '_line', '_reason'].map(quote).join(delimiter)];
   for (const r of rows) {
     const hashed = personalAt.get(r.file)!;
