@@ -21,6 +21,15 @@ export function projectRoot(): string {
   return dir;
 }
 
+/** The options every generator takes (`parseArgs` form): leads, seed, as-of, the folder, help. */
+export const GENERATOR_OPTIONS = {
+  leads: { type: 'string' },
+  seed: { type: 'string' },
+  'as-of': { type: 'string' },
+  out: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
 /** `--name` as a whole number, or `fallback` when not given. */
 export function wholeNumber(name: string, text: string | undefined, fallback: number): number {
   if (text === undefined) return fallback;

@@ -29,7 +29,7 @@ import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { COMPANY_NOUNS, COMPANY_WORDS, DECISION_MAKER_TITLES, FIRST_NAMES, FREE_DOMAINS, LAST_NAMES, OTHER_TITLES, OWNERS, asciiLower, salesforceId } from './generate-samples.js';
-import { asOfOption, projectRoot, runGenerator, UsageHelp, wholeNumber } from './cli.js';
+import { asOfOption, GENERATOR_OPTIONS, projectRoot, runGenerator, UsageHelp, wholeNumber } from './cli.js';
 import { DAY_MS, Rng, dayOf } from './random.js';
 
 // ---------------------------------------------------------------- shapes and the record of what was planted
@@ -1858,14 +1858,7 @@ With no arguments, regenerates fixtures/exports/<shape> for every shape:
 export function parseCli(argv: readonly string[]): ExportOptions[] {
   const { values } = parseArgs({
     args: [...argv],
-    options: {
-      shape: { type: 'string' },
-      seed: { type: 'string' },
-      leads: { type: 'string' },
-      'as-of': { type: 'string' },
-      out: { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    },
+    options: { ...GENERATOR_OPTIONS, shape: { type: 'string' } },
     strict: true,
   });
   if (values.help) throw new UsageHelp();

@@ -38,7 +38,7 @@
 import { closeSync, mkdirSync, openSync, writeFileSync, writeSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { asOfOption, projectRoot, runGenerator, UsageHelp, wholeNumber } from './cli.js';
+import { asOfOption, GENERATOR_OPTIONS, projectRoot, runGenerator, UsageHelp, wholeNumber } from './cli.js';
 import { DAY_MS, Rng, dayOf } from './random.js';
 
 // ---------------------------------------------------------------- options and the record of what was planted
@@ -595,14 +595,7 @@ export interface Run {
 export function parseCli(argv: readonly string[]): Run[] {
   const { values } = parseArgs({
     args: [...argv],
-    options: {
-      scenario: { type: 'string' },
-      leads: { type: 'string' },
-      seed: { type: 'string' },
-      'as-of': { type: 'string' },
-      out: { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    },
+    options: { ...GENERATOR_OPTIONS, scenario: { type: 'string' } },
     strict: true,
   });
   if (values.help) throw new UsageHelp();

@@ -31,7 +31,7 @@
 import { closeSync, mkdirSync, openSync, writeFileSync, writeSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { asOfOption, projectRoot, runGenerator, UsageHelp, wholeNumber } from './cli.js';
+import { asOfOption, GENERATOR_OPTIONS, projectRoot, runGenerator, UsageHelp, wholeNumber } from './cli.js';
 import { DAY_MS, Rng, dayOf } from './random.js';
 
 // ---------------------------------------------------------------- options and the record of what was planted
@@ -1407,15 +1407,7 @@ With no arguments, regenerates fixtures/samples/{hubspot,salesforce,pipedrive}.`
 export function parseCli(argv: readonly string[]): GenerateOptions[] {
   const { values } = parseArgs({
     args: [...argv],
-    options: {
-      preset: { type: 'string' },
-      leads: { type: 'string' },
-      seed: { type: 'string' },
-      'as-of': { type: 'string' },
-      out: { type: 'string' },
-      clean: { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
-    },
+    options: { ...GENERATOR_OPTIONS, preset: { type: 'string' }, clean: { type: 'boolean' } },
     strict: true,
   });
   if (values.help) throw new UsageHelp();
