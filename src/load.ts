@@ -163,12 +163,12 @@ export async function load(options: LoadOptions): Promise<Loaded> {
   // path would put the machine's folders into a report that is shared).
   const rubricShown = options.rubric ?? (rubricPath === undefined ? undefined : relative(options.cwd ?? process.cwd(), rubricPath) || rubricPath);
   // The YAML parser and zod load only when there is a rubric file to read.
-  const own = rubricPath === undefined ? undefined : (await import('./io/read-rubric.js')).readRubricFile(rubricPath);
+  const own = rubricPath === undefined ? undefined : (await import('./io/read-rubric.js')).readRubricFile(rubricPath, rubricShown);
   if (rubricPath !== undefined && options.rubric === undefined) notices.push(`using rubric ${rubricShown}`);
   // The rubric is read before the files: it may say how they are written (a file without a
   // header row and its column names, backslash escapes), which decides how their first row reads.
   const sideCsv = (side: 'leads' | 'deals'): CsvOptions => {
-    const shape = fileShape(own, side, rubricPath ?? '');
+    const shape = fileShape(own, side, rubricShown ?? '');
     const escape = options.escape ?? shape.escape;
     const file = side === 'leads' ? leadsFile : dealsFile;
     if (file !== undefined && shape.header !== undefined) notices.push(`${file}: no header row; its column names are ${side}.header in the rubric`);
@@ -189,7 +189,7 @@ export async function load(options: LoadOptions): Promise<Loaded> {
         : `detected ${preset} exports (${files}: ${detected.evidence.slice(0, 3).map((h) => JSON.stringify(h)).join(', ')}); using the ${preset} preset (override with --preset or --rubric)`,
     );
   }
-  const rubric = resolveRubric(own, rubricPath ?? `preset ${preset}`, preset);
+  const rubric = resolveRubric(own, rubricShown ?? `preset ${preset}`, preset);
 
   const by = options.by;
   const byColumn = by !== undefined && !['channel', 'source', 'owner', 'grade', 'stage'].includes(by) ? [{ name: by, path: '--by' }] : [];

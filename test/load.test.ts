@@ -314,6 +314,9 @@ describe('how the files are written, from the rubric (read before the files)', (
     // Named relative to the working folder it was found in, as the user would name it.
     expect(loaded.notices).toContain('using rubric leadaudit.yml');
     expect(loaded.rubricFile).toBe('leadaudit.yml');
+    // Its errors name it the same way, not by the absolute path it was read from.
+    writeFileSync(join(cwd, 'leadaudit.yml'), 'version: 1\npreset: generic\nstages: 7\n');
+    await expect(run({ leads, cwd })).rejects.toThrow(/^leadaudit\.yml: stages: /);
     expect(loaded.notices).toContain(`${leads}: no header row; its column names are leads.header in the rubric`);
     expect(loaded.data.inputs.leads).toMatchObject({ read: 1, used: 1 });
   });

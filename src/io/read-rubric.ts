@@ -5,9 +5,12 @@ import { readSmallFile } from './small-file.js';
 import type { RubricInput } from '../rubric/schema.js';
 import { validateRubric } from '../rubric/validate.js';
 
-/** Reads and validates a rubric file. (The CLI loads this module, and so YAML and zod, only when there is one.) */
-export function readRubricFile(path: string): RubricInput {
-  return validateRubric(parseRubricText(readSmallFile(path, 'rubric', MAX_RUBRIC_BYTES), path), path);
+/**
+ * Reads and validates a rubric file; messages name it `shown` (a found rubric relative to the
+ * working folder). The CLI loads this module, and so YAML and zod, only when there is one.
+ */
+export function readRubricFile(path: string, shown = path): RubricInput {
+  return validateRubric(parseRubricText(readSmallFile(path, 'rubric', MAX_RUBRIC_BYTES), shown), shown);
 }
 
 /** The biggest rubric file read: a hand-written rubric is a few KB; /dev/zero is endless. */
