@@ -260,7 +260,7 @@ function rejectsCsv(loaded: Loaded, redact: boolean, delimiter: ',' | ';'): stri
 
 /** `audit`: the summary and every report; on screen the stalls list is cut to its worst rows. */
 function auditReports(loaded: Loaded): Report[] {
-  return buildReports(loaded.data, ['summary', ...REPORT_COMMANDS]).map((r) =>
+  return buildReports(loaded.facts, ['summary', ...REPORT_COMMANDS]).map((r) =>
     r.name === 'stalls' ? { ...r, preview: { rows: 15, more: '`leadaudit stalls` lists them all' } } : r,
   );
 }
@@ -375,9 +375,9 @@ async function runReports(
     asOf: isoDate(options.asOf),
     inputs: loaded.data.inputs,
     reports,
-    verdict: verdicts(loaded.data),
+    verdict: verdicts(loaded.facts),
     alerts,
-    run: { rubric: loaded.rubricFile ?? null, preset: loaded.preset ?? 'generic', spend: options.spend ?? null, currencies: wonCurrencies(loaded.data) },
+    run: { rubric: loaded.rubricFile ?? null, preset: loaded.preset ?? 'generic', spend: options.spend ?? null, currencies: wonCurrencies(loaded.facts) },
   };
   const format = o.format as FormatName;
   const renderer = await renderers[format]();
@@ -554,7 +554,7 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
     withShared(program.command(name).description(help.what).addHelpText('after', `\nExamples:\n${help.examples.map((e) => `  $ ${e}`).join('\n')}\n`), io).action(
       async (leads: string | undefined, deals: string | undefined, o: SharedOptions) => {
         exitCode = await runReports(io, o, loadOptions([leads, deals], o, io), (l) => {
-          const built = buildReports(l.data, [name as ReportName]);
+          const built = buildReports(l.facts, [name as ReportName]);
           // A report about leads, asked for with no leads file: say so.
           if (built.length === 0) throw new UsageError(`${name} needs a leads file${name === 'funnel' ? ' (or deal stages in the rubric, for the pipeline)' : ''}`);
           return built;

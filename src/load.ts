@@ -33,6 +33,8 @@ import { detectPreset } from './rubric/recognize.js';
 import { fileShape, resolveRubric, type EscapeName, type Rubric } from './rubric/resolve.js';
 import type { PresetName } from './rubric/fields.js';
 import type { Splitter } from './split.js';
+import { buildFacts } from './engine/fold.js';
+import type { AuditFacts } from './engine/facts.js';
 
 export interface LoadOptions {
   readonly leads?: string;
@@ -69,7 +71,10 @@ export interface LoadOptions {
 }
 
 export interface Loaded {
+  /** The classified leads and deals, for the reports that show single leads (score, explain, check). */
   readonly data: AuditData;
+  /** What every report reads (src/engine/facts.ts), folded from `data` when first asked for. */
+  readonly facts: AuditFacts;
   readonly rubric: Rubric;
   /** Things the user should know (detected preset, rubric found); printed unless --quiet. */
   readonly notices: readonly string[];
@@ -236,7 +241,18 @@ export async function load(options: LoadOptions): Promise<Loaded> {
     ...(deals === null ? [] : implausibleDeals(deals.plan, deals.read.deals, options.asOf)),
   ];
   warnings.push(...implausible.map((x) => x.warning));
-  return { ...classifyAll(options, rubric, leads, deals, spendIn, notices, warnings), implausible, csv: { leads: leadCsv, deals: dealCsv }, rubricFile: rubricShown, preset };
+  const classified = classifyAll(options, rubric, leads, deals, spendIn, notices, warnings);
+  let facts: AuditFacts | undefined;
+  return {
+    ...classified,
+    get facts() {
+      return (facts ??= buildFacts(classified.data));
+    },
+    implausible,
+    csv: { leads: leadCsv, deals: dealCsv },
+    rubricFile: rubricShown,
+    preset,
+  };
 }
 
 /** One file given as two of the inputs (leads, deals, --spend, --rubric) is a mistake: exit 2. */
@@ -287,7 +303,7 @@ function classifyAll(
   spendIn: SpendFile | null,
   notices: string[],
   warnings: string[],
-): Loaded {
+): Omit<Loaded, 'facts'> {
   const { asOf } = options;
   let classified: ClassifiedLeads | null = null;
   let unattributed: readonly Deal[] = [];

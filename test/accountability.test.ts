@@ -46,9 +46,9 @@ async function tiny() {
 describe('tiny inputs: 3 leads, 0 wins, a channel of 1', () => {
   it('every report renders in every format', async () => {
     const loaded = await tiny();
-    const reports = buildReports(loaded.data, ['summary', ...REPORT_COMMANDS]);
+    const reports = buildReports(loaded.facts, ['summary', ...REPORT_COMMANDS]);
     expect(reports.map((r) => r.name)).toEqual(['summary', 'funnel', 'sources', 'matrix', 'signals', 'stalls', 'cohorts', 'owners']);
-    const result: AuditResult = { asOf: '2025-06-30', inputs: loaded.data.inputs, reports, verdict: verdicts(loaded.data), alerts: [] };
+    const result: AuditResult = { asOf: '2025-06-30', inputs: loaded.data.inputs, reports, verdict: verdicts(loaded.facts), alerts: [] };
     for (const [name, loadRenderer] of Object.entries(renderers)) {
       const out = joined((await loadRenderer())(result, { color: false, width: 80, wide: false, tool: { name: 'leadaudit', version: 'test' } }));
       expect(out.length, name).toBeGreaterThan(100);
@@ -58,7 +58,7 @@ describe('tiny inputs: 3 leads, 0 wins, a channel of 1', () => {
 
   it('rates carry their intervals, however small the group', async () => {
     const loaded = await tiny();
-    const sources = buildReports(loaded.data, ['sources'])[0]!;
+    const sources = buildReports(loaded.facts, ['sources'])[0]!;
     const partner = sources.rows.find((r) => r.channel === 'partner')!;
     expect(partner).toMatchObject({ leads: 1, won: 0, win_rate: 0, win_rate_low: 0, low_n: true, signif: '' });
     expect(partner.win_rate_high).toBeCloseTo(0.7935, 4); // Wilson 95% for 0 of 1
@@ -66,14 +66,14 @@ describe('tiny inputs: 3 leads, 0 wins, a channel of 1', () => {
 
   it('verdicts say "not enough data" rather than guess', async () => {
     const loaded = await tiny();
-    const lines = verdicts(loaded.data);
+    const lines = verdicts(loaded.facts);
     expect(lines.map((v) => [v.topic, v.finding])).toEqual([
       ['marketing gap', 'not enough data'],
       ['sales gap', 'not enough data'],
       ['rubric check', 'not enough data'],
     ]);
     for (const v of lines) expect(v.text).toMatch(/not enough data/);
-    const signals = buildReports(loaded.data, ['signals'])[0]!;
+    const signals = buildReports(loaded.facts, ['signals'])[0]!;
     expect(signals.rows.map((r) => r.verdict)).toEqual(['too few', 'too few']);
     expect(signals.rows.map((r) => r.suggested_points)).toEqual([null, null]);
   });
@@ -117,7 +117,7 @@ describe('review findings', () => {
 
   it('counts each open amount once in the stalls list: on the deal row when the deal is stalled too', async () => {
     const loaded = await tiny();
-    const stalls = buildReports(loaded.data, ['stalls'])[0]!;
+    const stalls = buildReports(loaded.facts, ['stalls'])[0]!;
     for (const row of stalls.rows.filter((r) => r.kind === 'lead')) expect(row.open_amount).toBeNull();
   });
 });

@@ -17,7 +17,7 @@ const present = existsSync(join(data, 'maven-crm', 'sales_pipeline.csv'));
 
 async function audit(options: Partial<LoadOptions>) {
   const loaded = await load({ asOf: parseDate('2018-01-01'), minN: 30, strict: false, keepRejects: false, cwd: root, ...options });
-  const reports = buildReports(loaded.data, ['summary', 'funnel', 'sources']);
+  const reports = buildReports(loaded.facts, ['summary', 'funnel', 'sources']);
   return { loaded, report: (name: string) => reports.find((r) => r.name === name)! };
 }
 
@@ -61,7 +61,7 @@ describe.skipIf(!present)('public datasets (../shared/data)', () => {
     expect(loaded.warnings).toEqual([
       'stage "won" cannot be reached with these inputs: it is reached only by a won deal, and there is no deals file; its rates are 0 by construction and are not judged (not judged: no deals file)',
     ]);
-    expect(buildVerdicts(loaded.data).map((v) => v.finding)).toEqual(['not judged', 'not judged', 'not judged']);
+    expect(buildVerdicts(loaded.facts).map((v) => v.finding)).toEqual(['not judged', 'not judged', 'not judged']);
     expect(report('sources').rows.map((r) => [r.UTM_Medium, r.leads])).toEqual([
       ['paid-content-syndication', 1260],
       ['paid-search', 635],

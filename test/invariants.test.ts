@@ -108,7 +108,7 @@ describe('invariants on random exports', () => {
           }
           expect(inputs.deals!.used).toBe(inputs.deals!.attributed! + inputs.deals!.unattributed!);
           expect(loaded.rejects).toHaveLength(inputs.leads!.rejected + inputs.deals!.rejected);
-          const [funnel] = buildReports(loaded.data, ['funnel']);
+          const [funnel] = buildReports(loaded.facts, ['funnel']);
           const rows = funnel!.rows;
           rows.slice(0, -1).forEach((row) => {
             expect(row.reached).toBe((row.advanced as number) + (row.lost as number) + (row.stalled as number) + (row.open as number));

@@ -235,7 +235,7 @@ describe('join.shared on a Salesforce API export joined by account (seeded gener
   it('all: every lead holding a won deal\'s key is won; revenue sums equal the deals\' totals', async () => {
     const loaded = await runShared('all');
     const data = loaded.data;
-    const reports = buildReports(data, ['summary', 'sources', 'cohorts']);
+    const reports = buildReports(loaded.facts, ['summary', 'sources', 'cohorts']);
     const summary = report(reports, 'summary').rows[0]!;
     expect(summary.leads).toBe(expected.leads);
     expect(summary.won).toBe(expected.wonLeadsAll);
@@ -258,7 +258,7 @@ describe('join.shared on a Salesforce API export joined by account (seeded gener
 
   it('first (the default): one won lead per account with a won deal, the same revenue, and a warning', async () => {
     const loaded = await runShared(undefined);
-    const summary = report(buildReports(loaded.data, ['summary']), 'summary').rows[0]!;
+    const summary = report(buildReports(loaded.facts, ['summary']), 'summary').rows[0]!;
     expect(summary.won).toBe(expected.wonLeadsFirst);
     expect(summary.won_revenue).toBeCloseTo(expected.wonRevenue, 6);
     expect(loaded.warnings).toContain(
@@ -269,7 +269,7 @@ describe('join.shared on a Salesforce API export joined by account (seeded gener
 
   it('first, stated in the rubric: the same join, said as a notice without the hint', async () => {
     const loaded = await runShared('first');
-    expect(report(buildReports(loaded.data, ['summary']), 'summary').rows[0]!.won).toBe(expected.wonLeadsFirst);
+    expect(report(buildReports(loaded.facts, ['summary']), 'summary').rows[0]!.won).toBe(expected.wonLeadsFirst);
     expect(loaded.warnings.filter((w) => w.includes('several leads'))).toEqual([]);
     expect(loaded.notices).toContain(`${expected.sharedDeals} deals matched several leads (${expected.sharedLeads} leads in all); join.shared: first credits the first`);
   });

@@ -62,7 +62,7 @@ describe('--since / --until', () => {
     expect(l).toMatchObject({ read: 3, used: 1, skipped: 2, reasons: { created_outside_window: 1, no_created_date: 1 } });
     expect(d).toMatchObject({ read: 4, used: 2, skipped: 2, attributed: 1, unattributed: 1 });
     expect(d!.read).toBe(d!.used + d!.rejected + d!.skipped);
-    const summary = report(buildReports(loaded.data, ['summary']), 'summary').rows[0]!;
+    const summary = report(buildReports(loaded.facts, ['summary']), 'summary').rows[0]!;
     expect(summary.won_revenue).toBe(50 + 9);
   });
 
@@ -77,7 +77,7 @@ describe('amounts and groupings', () => {
   it('leaves won deals without an amount out of the average deal (missing is not zero)', async () => {
     const deals = file('id,stage,amount,owner\nD1,won,1000,Ann\nD2,won,,Ann\nD3,lost,300,Bob\n');
     const loaded = await run({ deals });
-    const reports = buildReports(loaded.data, ['summary', 'sources']);
+    const reports = buildReports(loaded.facts, ['summary', 'sources']);
     expect(report(reports, 'summary').rows[0]).toMatchObject({ won: 2, won_revenue: 1000, avg_deal: 1000 });
     const ann = report(reports, 'sources').rows.find((r) => r.owner === 'Ann')!;
     expect(ann).toMatchObject({ won: 2, won_revenue: 1000, avg_deal: 1000 });
@@ -110,7 +110,7 @@ describe('missing values', () => {
     expect(loaded.data.unattributed.map((d) => d.id)).toEqual(['D2']);
     // Missing is not unreadable: no warning about the dates or amounts.
     expect(loaded.warnings.join('\n')).not.toMatch(/could not be read/);
-    const owners = report(buildReports((await run({ leads, deals, by: 'owner' })).data, ['sources']), 'sources').rows.map((r) => r.owner);
+    const owners = report(buildReports((await run({ leads, deals, by: 'owner' })).facts, ['sources']), 'sources').rows.map((r) => r.owner);
     expect(owners).not.toContain('\\N');
     expect(owners).toContain('(none)');
   });
@@ -230,7 +230,7 @@ describe('numbers per column', () => {
     const spend = join(dir, 'spend-decimal.csv');
     writeFileSync(spend, 'channel,spend\nAds,99.999\nWeb,12.5\n');
     const loaded = await run({ leads, spend });
-    expect(report(buildReports(loaded.data, ['sources']), 'sources').rows.map((r) => [r.channel, r.spend])).toEqual([
+    expect(report(buildReports(loaded.facts, ['sources']), 'sources').rows.map((r) => [r.channel, r.spend])).toEqual([
       ['Ads', 99.999],
       ['Web', 12.5],
     ]);
@@ -279,7 +279,7 @@ describe('--spend', () => {
     const spend = join(dir, 'spend.csv');
     writeFileSync(spend, 'Channel;Spend;;\n Paid Search ;R$ 100.000;;\nPaid Display;R$ 30.000;;\n');
     const loaded = await run({ leads, deals, spend });
-    const rows = report(buildReports(loaded.data, ['sources']), 'sources').rows;
+    const rows = report(buildReports(loaded.facts, ['sources']), 'sources').rows;
     const paid = rows.find((r) => r.channel === 'Paid Search')!;
     expect(paid).toMatchObject({ leads: 1, won: 1, spend: 100000, cost_per_lead: 100000, cost_per_win: 100000, roas: 0.015 });
     // "paid search" is another raw source (no channel rule joins them): the exact name takes the spend, once.

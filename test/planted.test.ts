@@ -30,9 +30,9 @@ async function named(dir: string, rubric: string) {
     keepRejects: false,
     cwd: dir,
   });
-  const reports = Object.fromEntries(buildReports(loaded.data, ['summary', 'sources', 'signals', 'owners', 'matrix']).map((r) => [r.name, r]));
+  const reports = Object.fromEntries(buildReports(loaded.facts, ['summary', 'sources', 'signals', 'owners', 'matrix']).map((r) => [r.name, r]));
   const summary = reports.summary!.rows[0]!;
-  const lines = verdicts(loaded.data);
+  const lines = verdicts(loaded.facts);
   return {
     loaded,
     reports,

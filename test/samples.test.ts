@@ -53,7 +53,7 @@ describe.each(['hubspot', 'salesforce', 'pipedrive'])('the %s sample', (name) =>
       cwd: noRubric, // a folder without leadaudit.yml: the preset must be detected from the headers
       by,
     });
-    return { loaded, reports: buildReports(loaded.data, ['summary', 'funnel', 'sources']) };
+    return { loaded, reports: buildReports(loaded.facts, ['summary', 'funnel', 'sources']) };
   };
 
   it('detects its preset from the headers', async () => {

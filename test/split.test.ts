@@ -88,7 +88,7 @@ async function bothWays(options: Partial<LoadOptions>): Promise<{ started: numbe
       // Files whose second half was read elsewhere and used (CsvInfo.split), counted and left out.
       c.used = [leads?.info, deals?.info].filter((info) => info?.split).length;
       return JSON.stringify({
-        reports: buildReports(loaded.data, ALL),
+        reports: buildReports(loaded.facts, ALL),
         warnings: loaded.warnings,
         notices: loaded.notices,
         rejects: loaded.rejects,

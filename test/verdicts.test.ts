@@ -60,7 +60,7 @@ const sales = (lines: readonly Verdict[]) => lines.find((v) => v.topic === 'sale
 describe('sales gap rule above_tolerance (docs/verdicts.md)', () => {
   it('calls 80% of qualified handoffs stalled a gap, naming the rule and no owner', async () => {
     const loaded = await run(exportOf(120, 96), rubricYaml());
-    const v = sales(verdicts(loaded.data));
+    const v = sales(verdicts(loaded.facts));
     expect([v.finding, v.rules, v.names]).toEqual(['gap', ['above_tolerance'], []]);
     expect(v.numbers).toMatchObject({ handoffs: 120, stalled: 96, stalled_rate: 0.8, tolerance: 0.1 });
     expect(v.numbers.stalled_low).toBe(wilson(96, 120)!.low);
@@ -73,8 +73,8 @@ describe('sales gap rule above_tolerance (docs/verdicts.md)', () => {
     let x = 0;
     while (!(wilson(x, n)!.low > 0.1)) x++;
     expect(wilson(x - 1, n)!.low).toBeLessThanOrEqual(0.1);
-    const above = sales(verdicts((await run(exportOf(n, x), rubricYaml())).data));
-    const below = sales(verdicts((await run(exportOf(n, x - 1), rubricYaml())).data));
+    const above = sales(verdicts((await run(exportOf(n, x), rubricYaml())).facts));
+    const below = sales(verdicts((await run(exportOf(n, x - 1), rubricYaml())).facts));
     expect([above.finding, above.rules]).toEqual(['gap', ['above_tolerance']]);
     expect([below.finding, below.rules]).toEqual(['no gap', []]);
     expect(below.text).toContain('not shown above the 10.0% tolerance');
@@ -85,8 +85,8 @@ describe('sales gap rule above_tolerance (docs/verdicts.md)', () => {
 
   it('reads the tolerance from the rubric: a low end equal to it is not above it, a hair below it is', async () => {
     const low = wilson(30, 120)!.low;
-    const at = sales(verdicts((await run(exportOf(120, 30), rubricYaml(`verdicts: { salesStallTolerance: ${low} }\n`))).data));
-    const under = sales(verdicts((await run(exportOf(120, 30), rubricYaml(`verdicts: { salesStallTolerance: ${low - 1e-9} }\n`))).data));
+    const at = sales(verdicts((await run(exportOf(120, 30), rubricYaml(`verdicts: { salesStallTolerance: ${low} }\n`))).facts));
+    const under = sales(verdicts((await run(exportOf(120, 30), rubricYaml(`verdicts: { salesStallTolerance: ${low - 1e-9} }\n`))).facts));
     expect([at.finding, at.numbers.tolerance]).toEqual(['no gap', low]);
     expect([under.finding, under.rules]).toEqual(['gap', ['above_tolerance']]);
   });
@@ -97,12 +97,12 @@ describe('sales gap rule above_tolerance (docs/verdicts.md)', () => {
   });
 
   it('says "not enough data" below --min-n handoffs, whatever the share', async () => {
-    const v = sales(verdicts((await run(exportOf(29, 29), rubricYaml())).data));
+    const v = sales(verdicts((await run(exportOf(29, 29), rubricYaml())).facts));
     expect([v.finding, v.rules, v.numbers.tolerance_p]).toEqual(['not enough data', [], null]);
   });
 
   it('judges every handoff when the rubric has no score signals', async () => {
-    const lines = verdicts((await run(exportOf(100, 60), rubricYaml('', false))).data);
+    const lines = verdicts((await run(exportOf(100, 60), rubricYaml('', false))).facts);
     const v = sales(lines);
     expect([v.finding, v.rules]).toEqual(['gap', ['above_tolerance']]);
     expect(v.numbers).toMatchObject({ handoffs: 100, stalled: 60, unqualified_handoffs: null, qualified_vs_unqualified_p: null });
@@ -127,9 +127,9 @@ describe('sales gap rule above_tolerance (docs/verdicts.md)', () => {
 describe('verdicts as data', () => {
   it('are computed once per run: summary, matrix and the JSON list show the same lines', async () => {
     const loaded = await run(exportOf(120, 96, 40), rubricYaml());
-    const lines = verdicts(loaded.data);
-    expect(verdicts(loaded.data)).toBe(lines);
-    const [summary, matrix] = buildReports(loaded.data, ['summary', 'matrix']);
+    const lines = verdicts(loaded.facts);
+    expect(verdicts(loaded.facts)).toBe(lines);
+    const [summary, matrix] = buildReports(loaded.facts, ['summary', 'matrix']);
     for (const v of lines) {
       expect(summary!.notes).toContain(v.text);
       expect(matrix!.notes).toContain(v.text);
@@ -139,8 +139,8 @@ describe('verdicts as data', () => {
 
   it('are written to JSON as objects with stable keys, every documented number present, unrounded', async () => {
     const loaded = await run(exportOf(120, 96, 40), rubricYaml());
-    const reports = buildReports(loaded.data, ['summary', ...REPORT_COMMANDS]);
-    const result: AuditResult = { asOf: '2025-06-30', inputs: loaded.data.inputs, reports, verdict: verdicts(loaded.data), alerts: [] };
+    const reports = buildReports(loaded.facts, ['summary', ...REPORT_COMMANDS]);
+    const result: AuditResult = { asOf: '2025-06-30', inputs: loaded.data.inputs, reports, verdict: verdicts(loaded.facts), alerts: [] };
     const doc = JSON.parse(joined((await renderers.json())(result, { color: false, width: 80, wide: false, tool: { name: 'leadaudit', version: 'test' } })));
     expect(doc.verdict.map((v: { topic: string }) => v.topic)).toEqual(['marketing gap', 'sales gap', 'rubric check']);
     for (const v of doc.verdict) {
@@ -202,10 +202,10 @@ score:
     expect(loaded.warnings).toContain(
       'stage "won" cannot be reached with these inputs: it is reached only by a won deal, and there is no deals file; its rates are 0 by construction and are not judged (not judged: no deals file)',
     );
-    const lines = verdicts(loaded.data);
+    const lines = verdicts(loaded.facts);
     expect(lines.map((v) => v.finding)).toEqual(['not judged', 'not judged', 'not judged']);
     for (const v of lines) expect(v.text).toMatch(/: not judged: no deals file — stage "won" cannot be reached/);
-    const reports = buildReports(loaded.data, ['summary', ...REPORT_COMMANDS]);
+    const reports = buildReports(loaded.facts, ['summary', ...REPORT_COMMANDS]);
     for (const r of reports) expect(r.notes.some((n) => n.startsWith('Not judged: no deals file — stage "won" cannot be reached')), r.name).toBe(true);
     expect(reports[0]!.notes).toContain('Best and worst channel: not judged: no deals file (no lead can reach stage "won").');
     expect(reports[0]!.rows[0]).toMatchObject({ verdict_marketing: 'not judged', verdict_sales: 'not judged', verdict_rubric: 'not judged' });
@@ -216,7 +216,7 @@ score:
     expect(loaded.warnings).toContain(
       'stage "opportunity" is never reached directly with these inputs (it is reached only by a deal, and there is no deals file): it counts only leads that reach a later stage',
     );
-    expect(sales(verdicts(loaded.data)).finding).toBe('gap');
+    expect(sales(verdicts(loaded.facts)).finding).toBe('gap');
   });
 
   it('warns of nothing when the deals file is given', async () => {
@@ -241,7 +241,7 @@ score:
     const stale = await run(exportOf(40, 4), rubricYaml(), dayNumber(2025, 12, 5));
     const text = 'the newest date in the data is 2025-06-28, 160 days before --as-of 2025-12-05: stalls are aged to --as-of; to age them from the export, pass --as-of 2025-06-28';
     expect(stale.warnings).toContain(text);
-    expect(buildReports(stale.data, ['summary'])[0]!.notes).toContain(`Stalls: ${text}.`);
+    expect(buildReports(stale.facts, ['summary'])[0]!.notes).toContain(`Stalls: ${text}.`);
     expect((await run(exportOf(40, 4), rubricYaml())).warnings.filter((w) => w.includes('newest date'))).toEqual([]);
   });
 });

@@ -1,13 +1,11 @@
 /**
- * cohorts (SPEC §6.6): one row per month of lead creation — how far each month's leads got, and
+ * cohorts (docs/reports.md): one row per month of lead creation — how far each month's leads got, and
  * whether the month is old enough for its rates to be final (`mature`).
  */
 import type { Column, Report, Row } from '../model.js';
 import { isoDate } from '../data/normalize.js';
-import { column, compareText, ratio, type AuditData } from './context.js';
-import { quantile } from './stats.js';
-
-const NO_DATE = '(no date)';
+import { NO_DATE, type AuditFacts } from '../engine/facts.js';
+import { column, compareText, ratio } from './context.js';
 
 /** The last day of the month holding `day`, as a day number. */
 function monthEnd(day: number): number {
@@ -15,39 +13,14 @@ function monthEnd(day: number): number {
   return Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 0) / 86_400_000;
 }
 
-/** One month's leads, counted as they are read (a list of a million lead views was most of the report's time). */
-interface Cohort {
-  leads: number;
-  /** Per stage after the first and before the last: leads that reached it. */
-  readonly reached: number[];
-  won: number;
-  revenue: number;
-  /** The created day of a lead of the month. */
-  readonly created: number;
-}
-
-export function cohorts(data: AuditData): Report[] {
+export function cohorts(data: AuditFacts): Report[] {
   if (data.leads === null) return [];
   const { rubric } = data;
   // Stages after the first, but not the last: reaching it is winning, which win_rate shows.
   const later = rubric.stages.slice(1, -1);
-  const groups = new Map<string, Cohort>();
-  const daysToWin: number[] = [];
-  for (const c of data.leads) {
-    const created = c.lead.created;
-    const key = Number.isNaN(created) ? NO_DATE : isoDate(created).slice(0, 7);
-    let cohort = groups.get(key);
-    if (cohort === undefined) groups.set(key, (cohort = { leads: 0, reached: later.map(() => 0), won: 0, revenue: 0, created }));
-    cohort.leads++;
-    const furthest = c.furthest;
-    for (let k = 0; k < later.length; k++) if (furthest >= k + 1) cohort.reached[k]!++;
-    if (c.outcome === 'won') cohort.won++;
-    cohort.revenue += c.wonAmount;
-    const days = c.wonDate - created;
-    if (!Number.isNaN(days) && days >= 0) daysToWin.push(days);
-  }
+  const groups = data.leads.byCohort;
   // A cohort is mature once even its youngest leads have had the usual time to win.
-  const p75 = daysToWin.length === 0 ? NaN : quantile(daysToWin, 0.75);
+  const p75 = data.leads.all.tally.daysToWin.quantile(0.75);
   const keys = [...groups.keys()].sort((a, b) => (a === NO_DATE ? 1 : b === NO_DATE ? -1 : compareText(a, b)));
   const rows: Row[] = keys.map((key) => {
     const cohort = groups.get(key)!;
@@ -57,7 +30,7 @@ export function cohorts(data: AuditData): Report[] {
     });
     row.won = cohort.won;
     row.win_rate = ratio(cohort.won, cohort.leads);
-    row.won_revenue = data.deals === null ? null : cohort.revenue;
+    row.won_revenue = data.deals === null ? null : cohort.wonRevenue;
     row.mature = key === NO_DATE || Number.isNaN(p75) ? null : data.asOf - monthEnd(cohort.created) >= p75;
     return row;
   });

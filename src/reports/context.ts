@@ -64,7 +64,7 @@ export const NO_CAVEATS: Caveats = { unreachable: [], newest: NaN, staleAsOf: un
  * The stage whose reach makes a lead won, when these inputs cannot reach it (nor anything after
  * it): win rates are then 0 by construction, won leads look open, and nothing is judged on them.
  */
-export function unreachableWon(data: AuditData): UnreachableStage | undefined {
+export function unreachableWon(data: { readonly rubric: Rubric; readonly caveats: Caveats }): UnreachableStage | undefined {
   const last = data.rubric.stages.length - 1;
   return data.caveats.unreachable.find((u) => u.stage === last && !u.implied);
 }

@@ -3,7 +3,7 @@
  * the classified data and returns neutral tables (raw numbers, typed columns); renderers format.
  */
 import type { Report } from '../model.js';
-import type { AuditData } from './context.js';
+import type { AuditFacts } from '../engine/facts.js';
 import { funnel } from './funnel.js';
 import { cohorts } from './cohorts.js';
 import { matrix } from './matrix.js';
@@ -13,16 +13,16 @@ import { stalls } from './stalls.js';
 import { sources } from './sources.js';
 import { summary } from './summary.js';
 
-export type ReportBuilder = (data: AuditData) => Report[];
+export type ReportBuilder = (facts: AuditFacts) => Report[];
 
 export const reports = { summary, funnel, sources, matrix, signals, stalls, cohorts, owners } satisfies Record<string, ReportBuilder>;
 
 export type ReportName = keyof typeof reports;
 
-/** The commands that print one report (SPEC §3.1); `audit` prints them all after the summary. */
+/** The commands that print one report ; `audit` prints them all after the summary. */
 export const REPORT_COMMANDS = ['funnel', 'sources', 'matrix', 'signals', 'stalls', 'cohorts', 'owners'] as const satisfies readonly ReportName[];
 
-export function buildReports(data: AuditData, names: readonly ReportName[]): Report[] {
+export function buildReports(data: AuditFacts, names: readonly ReportName[]): Report[] {
   const built = names.flatMap((name) => reports[name](data));
   // A stage these inputs cannot reach is named under every report (docs/verdicts.md, "Warnings").
   const caveats = unreachableNotes(data);
@@ -34,7 +34,7 @@ export function buildReports(data: AuditData, names: readonly ReportName[]): Rep
  * through a later one, and one for the stages from which on nothing can be reached (the won stage
  * among them), whose rates are not judged.
  */
-export function unreachableNotes(data: AuditData): string[] {
+export function unreachableNotes(data: AuditFacts): string[] {
   const unreachable = data.caveats.unreachable;
   const notes = unreachable
     .filter((u) => u.implied)

@@ -2,69 +2,37 @@
  * matrix: marketing quality (grade) × sales outcome, and under it the three verdict lines that say
  * which side a gap belongs to (src/reports/verdicts.ts, by the rules of docs/verdicts.md).
  */
-import type { ClassifiedLead, Column, Report, Row } from '../model.js';
-import { column, handoffStage, ratio, type AuditData } from './context.js';
+import type { Column, Report, Row } from '../model.js';
+import type { AuditFacts, LeadGroup, LeadTally } from '../engine/facts.js';
+import { column, compareText, ratio } from './context.js';
 import { verdicts } from './verdicts.js';
 
-function isSales(data: AuditData, lead: ClassifiedLead): boolean {
-  return data.rubric.stages[lead.furthest]!.side === 'sales';
-}
-
-type Tally = { leads: number; handed: number; won: number; lost: number; stalledMarketing: number; stalledSales: number; open: number; wonHanded: number };
-
-export function matrix(data: AuditData): Report[] {
+export function matrix(data: AuditFacts): Report[] {
   if (data.leads === null) return [];
   const { rubric } = data;
-  const handoff = handoffStage(rubric);
   const rows: Row[] = [];
-  const tally = (): Tally => ({ leads: 0, handed: 0, won: 0, lost: 0, stalledMarketing: 0, stalledSales: 0, open: 0, wonHanded: 0 });
   // With --by, one grade × outcome block per group, then the whole.
   const group = data.group.explicit ? data.group : undefined;
-  const blocks = new Map<string, Map<string, Tally>>();
-  const gradeTallies = () => new Map(rubric.grades.map((g) => [g.name, tally()]));
-  const byGrade = gradeTallies();
-  const total = tally();
-  for (const c of data.leads) {
-    const targets = [byGrade.get(c.grade)!, total];
-    if (group) {
-      const name = group.ofLead(c);
-      let block = blocks.get(name);
-      if (!block) blocks.set(name, (block = new Map([...gradeTallies(), ['total', tally()]])));
-      targets.push(block.get(c.grade)!, block.get('total')!);
-    }
-    for (const t of targets) {
-      t.leads++;
-      const handed = handoff >= 0 && c.furthest >= handoff;
-      if (handed) t.handed++;
-      if (c.outcome === 'won') {
-        t.won++;
-        if (handed) t.wonHanded++;
-      } else if (c.outcome === 'lost') t.lost++;
-      else if (c.stalled) {
-        if (isSales(data, c)) t.stalledSales++;
-        else t.stalledMarketing++;
-      } else t.open++;
-    }
-  }
-  const row = (grade: string, t: Tally): Row => ({
+  const total = data.leads.all.tally;
+  const row = (grade: string, t: LeadTally): Row => ({
     grade,
     leads: t.leads,
-    handed_off: t.handed,
-    handoff_pct: ratio(t.handed, t.leads),
+    handed_off: t.handedOff,
+    handoff_pct: ratio(t.handedOff, t.leads),
     won: t.won,
     lost: t.lost,
     stalled_marketing: t.stalledMarketing,
     stalled_sales: t.stalledSales,
     open: t.open,
     win_rate: ratio(t.won, t.leads),
-    win_rate_handed_off: ratio(t.wonHanded, t.handed),
+    win_rate_handed_off: ratio(t.wonHandedOff, t.handedOff),
   });
+  const block = (g: LeadGroup): [string, LeadTally][] => [...rubric.grades.map((grade, i): [string, LeadTally] => [grade.name, g.grades[i]!]), ['total', g.tally]];
   if (group) {
-    const names = [...blocks.keys()].sort((a, b) => blocks.get(b)!.get('total')!.leads - blocks.get(a)!.get('total')!.leads || (a < b ? -1 : a > b ? 1 : 0));
-    for (const name of names) for (const [grade, t] of blocks.get(name)!) rows.push({ [group.key]: name, ...row(grade, t) });
+    const blocks = [...data.leads.byGroup].sort(([a, x], [b, y]) => y.tally.leads - x.tally.leads || compareText(a, b));
+    for (const [name, g] of blocks) for (const [grade, t] of block(g)) rows.push({ [group.key]: name, ...row(grade, t) });
   }
-  for (const [grade, t] of byGrade) rows.push(group ? { [group.key]: '(all)', ...row(grade, t) } : row(grade, t));
-  rows.push(group ? { [group.key]: '(all)', ...row('total', total) } : row('total', total));
+  for (const [grade, t] of block(data.leads.all)) rows.push(group ? { [group.key]: '(all)', ...row(grade, t) } : row(grade, t));
   const overall = ratio(total.won, total.leads) ?? undefined;
   const columns: Column[] = [
     ...(group ? [column(group.key, group.label, 'text', { fromInput: true, priority: 1 })] : []),

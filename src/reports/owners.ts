@@ -1,73 +1,31 @@
 /**
- * owners (SPEC §6.7): one row per owner — what they were given, what they handed on and closed,
+ * owners (docs/reports.md): one row per owner — what they were given, what they handed on and closed,
  * how fast they touched and won, and how many they let stall.
  */
 import type { Column, Report, Row } from '../model.js';
+import type { AuditFacts, DealFacts, DealTally } from '../engine/facts.js';
 import { differences } from './compare.js';
-import { column, compareText, handoffStage, ratio, type AuditData } from './context.js';
-import { dealState } from './funnel.js';
-import { median } from './stats.js';
+import { column, compareText, ratio } from './context.js';
 
-const NONE = '(none)';
-
-interface Tally {
-  leads: number;
-  qualified: number;
-  handed: number;
-  qualifiedHanded: number;
-  won: number;
-  wonQualified: number;
-  touch: number[];
-  toWin: number[];
-  stalled: number;
-  stalledQualifiedSales: number;
-}
-
-export function owners(data: AuditData): Report[] {
-  if (data.leads === null) return data.deals === null ? [] : [dealOwners(data)];
-  const { rubric } = data;
-  const handoff = handoffStage(rubric);
-  const groups = new Map<string, Tally>();
-  let hasFirstTouch = false;
-  for (const c of data.leads) {
-    const name = c.lead.owner || NONE;
-    let t = groups.get(name);
-    if (!t) groups.set(name, (t = { leads: 0, qualified: 0, handed: 0, qualifiedHanded: 0, won: 0, wonQualified: 0, touch: [], toWin: [], stalled: 0, stalledQualifiedSales: 0 }));
-    t.leads++;
-    const handed = handoff >= 0 && c.furthest >= handoff;
-    if (handed) t.handed++;
-    if (c.qualified) {
-      t.qualified++;
-      if (handed) t.qualifiedHanded++;
-    }
-    if (c.outcome === 'won') {
-      t.won++;
-      if (c.qualified) t.wonQualified++;
-      const days = c.wonDate - c.lead.created;
-      if (days >= 0) t.toWin.push(days);
-    }
-    if (c.stalled) {
-      t.stalled++;
-      if (c.qualified && rubric.stages[c.furthest]!.side === 'sales') t.stalledQualifiedSales++;
-    }
-    const touch = c.lead.firstTouch - c.lead.created;
-    if (!Number.isNaN(c.lead.firstTouch)) hasFirstTouch = true;
-    if (touch >= 0) t.touch.push(touch);
-  }
+export function owners(data: AuditFacts): Report[] {
+  if (data.leads === null) return data.deals === null ? [] : [dealOwners(data, data.deals)];
+  const groups = data.leads.byOwner;
+  const touches = data.leads.touchByOwner;
   const names = [...groups.keys()].sort((a, b) => groups.get(b)!.leads - groups.get(a)!.leads || compareText(a, b));
   // Which owners let significantly more of their qualified handoffs stall in sales stages.
-  const marks = differences(names.map((n) => ({ x: groups.get(n)!.stalledQualifiedSales, n: groups.get(n)!.qualifiedHanded })), data.minN);
+  const marks = differences(names.map((n) => ({ x: groups.get(n)!.stalledQualifiedSales, n: groups.get(n)!.qualifiedHandedOff })), data.minN);
   const rows: Row[] = names.map((name, i) => {
     const t = groups.get(name)!;
+    const touch = touches.get(name);
     return {
       owner: name,
       leads: t.leads,
       qualified: t.qualified,
-      handed_off: t.handed,
+      handed_off: t.handedOff,
       won: t.won,
       win_rate_qualified: ratio(t.wonQualified, t.qualified),
-      median_days_to_first_touch: t.touch.length === 0 ? null : median(t.touch),
-      median_days_to_win: t.toWin.length === 0 ? null : median(t.toWin),
+      median_days_to_first_touch: touch === undefined ? null : touch.median(),
+      median_days_to_win: t.daysToWin.size === 0 ? null : t.daysToWin.median(),
       stalled: t.stalled,
       stalled_qualified_sales: t.stalledQualifiedSales,
       stall_signif: marks[i]!.mark,
@@ -92,25 +50,13 @@ export function owners(data: AuditData): Report[] {
     'Win rate (qualified): won / qualified leads. Qualified stalled (sales): qualified leads left open past a sales stage\'s threshold.',
     `Sig: + when an owner's qualified handoffs stall in sales stages more often than other owners' (p < 0.05, Holm-adjusted), - when less.`,
   ];
-  if (!hasFirstTouch) notes.push('Days to touch: no lead has a first-touch date (map one with leads.columns.firstTouch in the rubric).');
+  if (!data.leads.hasFirstTouch) notes.push('Days to touch: no lead has a first-touch date (map one with leads.columns.firstTouch in the rubric).');
   return [{ name: 'owners', title: 'Owners', columns, rows, notes }];
 }
 
 /** Deals-only: owners of deals, with the deal as the unit. */
-function dealOwners(data: AuditData): Report {
-  const groups = new Map<string, { deals: number; won: number; lost: number; stalled: number; toWin: number[] }>();
-  for (const d of data.deals!) {
-    const name = d.owner || NONE;
-    let t = groups.get(name);
-    if (!t) groups.set(name, (t = { deals: 0, won: 0, lost: 0, stalled: 0, toWin: [] }));
-    t.deals++;
-    if (d.outcome === 'won') {
-      t.won++;
-      const days = d.closed - d.created;
-      if (days >= 0) t.toWin.push(days);
-    } else if (d.outcome === 'lost') t.lost++;
-    else if (dealState(d, data).stalled) t.stalled++;
-  }
+function dealOwners(data: AuditFacts, deals: DealFacts): Report {
+  const groups: ReadonlyMap<string, DealTally> = deals.byOwner;
   const names = [...groups.keys()].sort((a, b) => groups.get(b)!.deals - groups.get(a)!.deals || compareText(a, b));
   const marks = differences(names.map((n) => ({ x: groups.get(n)!.won, n: groups.get(n)!.deals })), data.minN);
   return {
@@ -134,7 +80,7 @@ function dealOwners(data: AuditData): Report {
         won: t.won,
         lost: t.lost,
         win_rate: ratio(t.won, t.deals),
-        median_days_to_win: t.toWin.length === 0 ? null : median(t.toWin),
+        median_days_to_win: t.daysToWin.size === 0 ? null : t.daysToWin.median(),
         stalled: t.stalled,
         signif: marks[i]!.mark,
       };

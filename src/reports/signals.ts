@@ -1,29 +1,22 @@
 /**
- * signals (SPEC §6.4): does each rubric signal predict closing? Win rate with and without it, the
+ * signals (docs/reports.md): does each rubric signal predict closing? Win rate with and without it, the
  * lift, the 95% interval of the difference, a verdict, and the points the data would suggest.
  */
 import type { Column, Report, Row } from '../model.js';
 import { pct, SIGNIFICANCE } from './compare.js';
-import { column, ratio, type AuditData } from './context.js';
+import type { AuditFacts } from '../engine/facts.js';
+import { column, ratio } from './context.js';
 import { compareRates, diffInterval, holm, logOddsRatio } from './stats.js';
 
 /** Fewer wins than this in all, and no signal is judged. */
 const MIN_WINS = 5;
 
-export function signals(data: AuditData): Report[] {
+export function signals(data: AuditFacts): Report[] {
   if (data.leads === null) return [];
   const { rubric, leads, minN } = data;
-  const total = leads.length;
-  const wonTotal = leads.reduce((n, c) => n + (c.outcome === 'won' ? 1 : 0), 0);
-  const counts = rubric.signals.map(() => ({ with: 0, wonWith: 0 }));
-  for (const c of leads) {
-    const won = c.outcome === 'won';
-    for (let i = 0; i < counts.length; i++) {
-      if (!c.hasSignal(i)) continue;
-      counts[i]!.with++;
-      if (won) counts[i]!.wonWith++;
-    }
-  }
+  const total = leads.all.tally.leads;
+  const wonTotal = leads.all.tally.won;
+  const counts = rubric.signals.map((_, i) => ({ with: leads.signalLeads[i]!, wonWith: leads.signalWon[i]! }));
   const tests = counts.map((t) => {
     const without = total - t.with;
     const wonWithout = wonTotal - t.wonWith;

@@ -1,38 +1,19 @@
 /**
- * sources (SPEC §6.2): which channels actually close. One row per channel (or --by group), by won
- * revenue then leads. In a deals-only run each deal is the unit and rows are deal groups.
+ * sources (docs/reports.md): which channels actually close. One row per channel (or --by group), by
+ * won revenue then leads. In a deals-only run each deal is the unit and rows are deal groups.
  */
-import type { RowList } from '../data/table.js';
-import type { ClassifiedLead, Column, Deal, Report, Row } from '../model.js';
-import { byDescending, column, compareText, handoffStage, opportunityStage, ratio, type AuditData } from './context.js';
+import type { Column, Report, Row } from '../model.js';
+import type { AuditFacts, DealFacts, LeadFacts, LeadTally } from '../engine/facts.js';
+import { byDescending, column, compareText, handoffStage, opportunityStage, ratio } from './context.js';
 import { differences } from './compare.js';
-import { median, wilson } from './stats.js';
+import { wilson } from './stats.js';
 
 export const UNATTRIBUTED = '(unattributed)';
 
-interface Tally {
-  name: string;
-  leads: number;
-  qualified: number;
-  handedOff: number;
-  opportunity: number;
-  won: number;
-  lost: number;
-  wonRevenue: number;
-  wonDeals: number;
-  /** Won deals with an amount: the divisor of avg_deal. */
-  pricedDeals: number;
-  daysToWin: number[];
-}
-
-function tally(name: string): Tally {
-  return { name, leads: 0, qualified: 0, handedOff: 0, opportunity: 0, won: 0, lost: 0, wonRevenue: 0, wonDeals: 0, pricedDeals: 0, daysToWin: [] };
-}
-
-/** --spend (SPEC §6.2): spend, cost per lead and per win, and return on ad spend (won revenue / spend). */
-function spendColumns(data: AuditData, t: Tally): Row {
+/** --spend: spend, cost per lead and per win, and return on ad spend (won revenue / spend). */
+function spendColumns(data: AuditFacts, name: string, t: LeadTally): Row {
   if (data.spend === null) return {};
-  const spend = data.spend.get(t.name);
+  const spend = data.spend.get(name);
   if (spend === undefined) return { spend: null, cost_per_lead: null, cost_per_win: null, roas: null };
   return {
     spend,
@@ -42,67 +23,40 @@ function spendColumns(data: AuditData, t: Tally): Row {
   };
 }
 
-/** Groups in report order (SPEC §6.2): won revenue, then leads, descending; ties by name. */
-function ranked(groups: Map<string, Tally>): Tally[] {
+/** Groups in report order: won revenue, then leads (or deals), descending; ties by name. */
+function ranked<T extends { wonRevenue: number }>(groups: Iterable<[string, T]>, size: (t: T) => number): { name: string; t: T }[] {
   return byDescending(
-    [...groups.values()].sort((a, b) => compareText(a.name, b.name)),
-    (t) => t.wonRevenue,
-    (t) => t.leads,
+    [...groups].map(([name, t]) => ({ name, t })).sort((a, b) => compareText(a.name, b.name)),
+    (g) => g.t.wonRevenue,
+    (g) => size(g.t),
   );
 }
 
-export function sources(data: AuditData): Report[] {
-  if (data.leads !== null) return [leadSources(data, data.leads)];
-  if (data.deals !== null) return [dealSources(data, data.deals)];
+export function sources(facts: AuditFacts): Report[] {
+  if (facts.leads !== null) return [leadSources(facts, facts.leads)];
+  if (facts.deals !== null) return [dealSources(facts, facts.deals)];
   return [];
 }
 
-function leadSources(data: AuditData, leads: RowList<ClassifiedLead>): Report {
+function leadSources(data: AuditFacts, leads: LeadFacts): Report {
   const { rubric, group } = data;
   const handoff = handoffStage(rubric);
   const opportunity = opportunityStage(rubric);
-  const groups = new Map<string, Tally>();
-  const total = tally('total');
-  for (const lead of leads) {
-    const name = group.ofLead(lead);
-    let t = groups.get(name);
-    if (!t) groups.set(name, (t = tally(name)));
-    for (const x of [t, total]) {
-      x.leads++;
-      if (lead.qualified) x.qualified++;
-      if (handoff >= 0 && lead.furthest >= handoff) x.handedOff++;
-      if (opportunity >= 0 && lead.furthest >= opportunity) x.opportunity++;
-      if (lead.outcome === 'won') {
-        x.won++;
-        const days = lead.wonDate - lead.lead.created;
-        if (!Number.isNaN(days) && days >= 0) x.daysToWin.push(days);
-      } else if (lead.outcome === 'lost') x.lost++;
-      x.wonRevenue += lead.wonAmount;
-      x.wonDeals += lead.wonDeals;
-      x.pricedDeals += lead.pricedWonDeals;
-    }
-  }
-  const unattributed = tally(UNATTRIBUTED);
-  for (const deal of data.unattributed) {
-    if (deal.outcome !== 'won') continue;
-    unattributed.wonDeals++;
-    if (Number.isNaN(deal.amount)) continue;
-    unattributed.wonRevenue += deal.amount;
-    unattributed.pricedDeals++;
-  }
+  const total = leads.all.tally;
+  const unattributed = data.deals?.unattributed ?? { deals: 0, won: 0, wonRevenue: 0, pricedDeals: 0 };
   const revenue = total.wonRevenue + unattributed.wonRevenue;
   const overall = ratio(total.won, total.leads);
   // Without score signals every lead scores 0: "qualified" would mean nothing.
   const scored = rubric.signals.length > 0;
 
-  const order = ranked(groups);
-  const marks = differences(order.map((t) => ({ x: t.won, n: t.leads })));
-  const rows: Row[] = order.map((t, i) => {
+  const order = ranked([...leads.byGroup].map(([name, g]): [string, LeadTally] => [name, g.tally]), (t) => t.leads);
+  const marks = differences(order.map(({ t }) => ({ x: t.won, n: t.leads })));
+  const rows: Row[] = order.map(({ name, t }, i) => {
     const interval = wilson(t.won, t.leads);
     // Revenue needs deals: a leads-only run has none to add up (null, not 0).
     const money = (x: number | null) => (data.deals === null ? null : x);
     return {
-      [group.key]: t.name,
+      [group.key]: name,
       leads: t.leads,
       qualified_pct: scored ? ratio(t.qualified, t.leads) : null,
       handoff_pct: handoff >= 0 ? ratio(t.handedOff, t.leads) : null,
@@ -115,22 +69,22 @@ function leadSources(data: AuditData, leads: RowList<ClassifiedLead>): Report {
       won_revenue: money(t.wonRevenue),
       revenue_per_lead: money(ratio(t.wonRevenue, t.leads)),
       avg_deal: money(ratio(t.wonRevenue, t.pricedDeals)),
-      median_days_to_win: t.daysToWin.length === 0 ? null : median(t.daysToWin),
+      median_days_to_win: t.daysToWin.size === 0 ? null : t.daysToWin.median(),
       lead_share: ratio(t.leads, total.leads),
       revenue_share: money(ratio(t.wonRevenue, revenue)),
       signif: marks[i]!.mark,
       low_n: t.leads < data.minN,
-      ...spendColumns(data, t),
+      ...spendColumns(data, name, t),
     };
   });
-  if (data.deals !== null && data.unattributed.length > 0) {
+  if (data.deals !== null && unattributed.deals > 0) {
     rows.push({
       [group.key]: UNATTRIBUTED,
       leads: 0,
       qualified_pct: null,
       handoff_pct: null,
       opportunity_pct: null,
-      won: unattributed.wonDeals,
+      won: unattributed.won,
       win_rate: null,
       win_rate_low: null,
       win_rate_high: null,
@@ -179,62 +133,42 @@ function leadSources(data: AuditData, leads: RowList<ClassifiedLead>): Report {
     `n<${data.minN}: fewer than ${data.minN} leads; read its rates with care (--min-n).`,
   ];
   // Whole deals: shares of split deals (join.shared: all) add up to whole ones, up to rounding.
-  const unpriced = Math.round(total.wonDeals - total.pricedDeals + unattributed.wonDeals - unattributed.pricedDeals);
+  const unpriced = Math.round(total.wonDeals - total.pricedDeals + unattributed.won - unattributed.pricedDeals);
   if (unpriced > 0) notes.push(`${unpriced} won deal${unpriced === 1 ? ' has' : 's have'} no amount: counted as won, left out of revenue and the average deal.`);
-  if (data.deals !== null && data.unattributed.length > 0) {
-    notes.push(`${UNATTRIBUTED}: ${data.unattributed.length} deal${data.unattributed.length === 1 ? '' : 's'} matching no lead; its "won" counts won deals.`);
+  if (data.deals !== null && unattributed.deals > 0) {
+    notes.push(`${UNATTRIBUTED}: ${unattributed.deals} deal${unattributed.deals === 1 ? '' : 's'} matching no lead; its "won" counts won deals.`);
   }
   return { name: 'sources', title: `Sources by ${group.label}`, columns, rows, notes };
 }
 
 // ---------------------------------------------------------------- deals-only
 
-function dealSources(data: AuditData, deals: RowList<Deal>): Report {
+function dealSources(data: AuditFacts, deals: DealFacts): Report {
   // Without --by, deals group by owner; a --by that means nothing for deals was refused in load.
-  const ofDeal = data.group.ofDeal ?? ((d: Deal) => d.owner || '(none)');
-  const key = data.group.ofDeal ? data.group.key : 'owner';
-  const label = data.group.ofDeal ? data.group.label : 'Owner';
-  const groups = new Map<string, Tally>();
-  const total = tally('total');
-  for (const deal of deals) {
-    const name = ofDeal(deal);
-    let t = groups.get(name);
-    if (!t) groups.set(name, (t = tally(name)));
-    for (const x of [t, total]) {
-      x.leads++;
-      if (deal.outcome === 'won') {
-        x.won++;
-        x.wonDeals++;
-        if (!Number.isNaN(deal.amount)) {
-          x.wonRevenue += deal.amount;
-          x.pricedDeals++;
-        }
-        const days = deal.closed - deal.created;
-        if (!Number.isNaN(days) && days >= 0) x.daysToWin.push(days);
-      } else if (deal.outcome === 'lost') x.lost++;
-    }
-  }
-  const order = ranked(groups);
-  const marks = differences(order.map((t) => ({ x: t.won, n: t.leads })));
-  const rows: Row[] = order.map((t, i) => {
-    const interval = wilson(t.won, t.leads);
+  const key = data.group.ofDeals ? data.group.key : 'owner';
+  const label = data.group.ofDeals ? data.group.label : 'Owner';
+  const total = deals.all;
+  const order = ranked(deals.byGroup, (t) => t.deals);
+  const marks = differences(order.map(({ t }) => ({ x: t.won, n: t.deals })));
+  const rows: Row[] = order.map(({ name, t }, i) => {
+    const interval = wilson(t.won, t.deals);
     return {
-      [key]: t.name,
-      deals: t.leads,
+      [key]: name,
+      deals: t.deals,
       won: t.won,
       lost: t.lost,
-      open: t.leads - t.won - t.lost,
-      win_rate: ratio(t.won, t.leads),
+      open: t.deals - t.won - t.lost,
+      win_rate: ratio(t.won, t.deals),
       win_rate_low: interval?.low ?? null,
       win_rate_high: interval?.high ?? null,
       close_rate: ratio(t.won, t.won + t.lost),
       won_revenue: t.wonRevenue,
       avg_deal: ratio(t.wonRevenue, t.pricedDeals),
-      median_days_to_win: t.daysToWin.length === 0 ? null : median(t.daysToWin),
-      deal_share: ratio(t.leads, total.leads),
+      median_days_to_win: t.daysToWin.size === 0 ? null : t.daysToWin.median(),
+      deal_share: ratio(t.deals, total.deals),
       revenue_share: ratio(t.wonRevenue, total.wonRevenue),
       signif: marks[i]!.mark,
-      low_n: t.leads < data.minN,
+      low_n: t.deals < data.minN,
     };
   });
   const columns: Column[] = [
@@ -243,7 +177,7 @@ function dealSources(data: AuditData, deals: RowList<Deal>): Report {
     column('won', 'Won', 'count', { priority: 1 }),
     column('lost', 'Lost', 'count', { priority: 3 }),
     column('open', 'Open', 'count', { priority: 3 }),
-    column('win_rate', 'Win rate', 'percent', { priority: 1, baseline: ratio(total.won, total.leads) ?? undefined }),
+    column('win_rate', 'Win rate', 'percent', { priority: 1, baseline: ratio(total.won, total.deals) ?? undefined }),
     column('win_rate_low', 'Win low', 'percent', { priority: 4 }),
     column('win_rate_high', 'Win high', 'percent', { priority: 4 }),
     column('close_rate', 'Close rate', 'percent', { priority: 2, baseline: ratio(total.won, total.won + total.lost) ?? undefined }),
@@ -255,7 +189,7 @@ function dealSources(data: AuditData, deals: RowList<Deal>): Report {
     column('signif', 'Sig', 'text', { priority: 2 }),
     column('low_n', `n<${data.minN}`, 'flag', { priority: 3 }),
   ];
-  const unpriced = total.wonDeals - total.pricedDeals;
+  const unpriced = total.won - total.pricedDeals;
   return {
     name: 'sources',
     title: `Deals by ${label}`,

@@ -1,76 +1,53 @@
 /**
- * stalls (SPEC §6.5): the follow-up list — one row per stalled lead and per stalled open deal,
- * sales side first, then the most days over the stage's threshold.
+ * stalls (docs/reports.md): the follow-up list — one row per stalled lead and per stalled open
+ * deal, sales side first, then the most days over the stage's threshold.
  */
-import type { ClassifiedLead, Column, Report, Row } from '../model.js';
-import { column, compareText, personal, plural, type AuditData } from './context.js';
-import { countStages, dealState } from './funnel.js';
-import { quantile } from './stats.js';
+import type { Column, Report, Row } from '../model.js';
+import type { AuditFacts } from '../engine/facts.js';
+import { column, compareText, plural } from './context.js';
 
-export function stalls(data: AuditData): Report[] {
+export function stalls(data: AuditFacts): Report[] {
   const rows: Row[] = [];
   const { rubric } = data;
-  // The lead of each stalled deal, keyed by row index: rows are views, made afresh each time they are read.
-  const leadOf = new Map<number, ClassifiedLead>();
-  // A stalled open deal gets its own row, with its amount; a lead row carries only the amounts of
-  // its open deals that have no row of their own, so a column sum counts each deal once.
-  const stalledDeals = new Set<number>();
-  for (const d of data.deals ?? []) if (dealState(d, data).stalled) stalledDeals.add(d.index);
-  if (data.leads !== null) {
-    for (const c of data.leads) {
-      const deals = c.deals;
-      // A deal split among leads (join.shared: all) is shown with the first of them.
-      for (const d of deals) if (stalledDeals.has(d.index) && !leadOf.has(d.index)) leadOf.set(d.index, c);
-      if (!c.stalled) continue;
-      const stage = rubric.stages[c.furthest]!;
-      const threshold = stage.stallAfterDays!;
-      const lead = c.lead;
-      let openAmount: number | null = null;
-      for (const d of deals) {
-        if (d.outcome !== 'open' || stalledDeals.has(d.index) || Number.isNaN(d.amount)) continue;
-        openAmount = (openAmount ?? 0) + d.amount * c.dealShare(d);
-      }
-      rows.push({
-        kind: 'lead',
-        lead_id: lead.id,
-        deal_id: null,
-        name: personal(data, lead.name),
-        email: personal(data, lead.email),
-        channel: c.channel,
-        grade: c.grade,
-        stage: stage.key,
-        side: stage.side,
-        days_in_stage: c.daysInStage,
-        stall_after_days: threshold,
-        days_over: c.daysInStage - threshold,
-        owner: lead.owner,
-        open_amount: openAmount,
-      });
-    }
+  for (const c of data.leads?.stalled ?? []) {
+    const stage = rubric.stages[c.stage]!;
+    const threshold = stage.stallAfterDays!;
+    rows.push({
+      kind: 'lead',
+      lead_id: c.id,
+      deal_id: null,
+      name: c.name,
+      email: c.email,
+      channel: c.channel,
+      grade: c.grade,
+      stage: stage.key,
+      side: stage.side,
+      days_in_stage: c.daysInStage,
+      stall_after_days: threshold,
+      days_over: c.daysInStage - threshold,
+      owner: c.owner,
+      open_amount: c.openAmount,
+    });
   }
-  if (data.deals !== null) {
-    for (const d of data.deals) {
-      if (!stalledDeals.has(d.index)) continue;
-      const state = dealState(d, data);
-      const stage = rubric.deals.stages[state.furthest]!;
-      const lead = leadOf.get(d.index);
-      rows.push({
-        kind: 'deal',
-        lead_id: lead?.lead.id ?? null,
-        deal_id: d.id,
-        name: lead ? personal(data, lead.lead.name) : null,
-        email: lead ? personal(data, lead.lead.email) : null,
-        channel: lead?.channel ?? null,
-        grade: lead?.grade ?? null,
-        stage: stage.label,
-        side: 'sales',
-        days_in_stage: state.daysInStage,
-        stall_after_days: stage.stallAfterDays!,
-        days_over: state.daysInStage - stage.stallAfterDays!,
-        owner: d.owner || lead?.lead.owner || '',
-        open_amount: Number.isNaN(d.amount) ? null : d.amount,
-      });
-    }
+  for (const d of data.deals?.stalled ?? []) {
+    const stage = rubric.deals.stages[d.stage]!;
+    const lead = data.leads?.dealLeads.get(d.index);
+    rows.push({
+      kind: 'deal',
+      lead_id: lead?.id ?? null,
+      deal_id: d.id,
+      name: lead?.name ?? null,
+      email: lead?.email ?? null,
+      channel: lead?.channel ?? null,
+      grade: lead?.grade ?? null,
+      stage: stage.label,
+      side: 'sales',
+      days_in_stage: d.daysInStage,
+      stall_after_days: stage.stallAfterDays!,
+      days_over: d.daysInStage - stage.stallAfterDays!,
+      owner: d.owner || lead?.owner || '',
+      open_amount: Number.isNaN(d.amount) ? null : d.amount,
+    });
   }
   rows.sort(
     (a, b) =>
@@ -101,17 +78,17 @@ export function stalls(data: AuditData): Report[] {
 }
 
 /**
- * The configured thresholds next to the data's own line (SPEC §5.4): the 75th percentile of days
- * to advance among leads that did advance from the stage.
+ * The configured thresholds next to the data's own line: the 75th percentile of days to advance
+ * among leads that did advance from the stage.
  */
-export function stallLines(data: AuditData): string[] {
+function stallLines(data: AuditFacts): string[] {
   const notes: string[] = [];
   if (data.leads !== null) {
-    const counts = countStages(data.leads, data.rubric.stages.length);
+    const counts = data.leads.all.stages;
     data.rubric.stages.forEach((s, i) => {
       if (s.stallAfterDays === undefined) return;
       const days = counts[i]!.days;
-      const own = days.length === 0 ? 'no lead has advanced from it with dates to measure' : `the data's own line is ${Math.round(quantile(days, 0.75))} days (75th percentile of days to advance, ${plural(days.length, 'lead')})`;
+      const own = days.size === 0 ? 'no lead has advanced from it with dates to measure' : `the data's own line is ${Math.round(days.quantile(0.75))} days (75th percentile of days to advance, ${plural(days.size, 'lead')})`;
       notes.push(`${s.key}: stalled after ${s.stallAfterDays} days (rubric); ${own}.`);
     });
   }

@@ -1,10 +1,10 @@
 /**
- * summary (SPEC §6.0): row accounting, the headline rates, the biggest leak, and the best and worst
+ * summary (docs/reports.md): row accounting, the headline rates, the biggest leak, and the best and worst
  * channels — only those with enough leads whose difference from the rest is significant.
  */
 import { reasonText, type Column, type FileAccounting, type Report, type Row } from '../model.js';
-import { column, compareText, handoffStage, ratio, unreachableWon, type AuditData } from './context.js';
-import { countStages, dealState } from './funnel.js';
+import type { AuditFacts } from '../engine/facts.js';
+import { column, compareText, handoffStage, ratio, unreachableWon } from './context.js';
 import { verdicts } from './verdicts.js';
 import { wilson } from './stats.js';
 import { differences } from './compare.js';
@@ -39,7 +39,7 @@ function reasonsNote(name: string, file: FileAccounting | null): string | undefi
   return `${name} (${file.file}): ${reasons.map(([r, n]) => `${n} ${r}`).join(', ')}.`;
 }
 
-export function summary(data: AuditData): Report[] {
+export function summary(data: AuditFacts): Report[] {
   const leadsAcc = accountingRows('leads', data.inputs.leads);
   const dealsAcc = accountingRows('deals', data.inputs.deals);
   const columns: Column[] = [];
@@ -48,40 +48,20 @@ export function summary(data: AuditData): Report[] {
   const { rubric } = data;
 
   if (data.leads !== null) {
-    const leads = data.leads;
-    const n = leads.length;
+    const all = data.leads.all;
+    const { qualified, handedOff, won, lost, stalled } = all.tally;
+    const n = all.tally.leads;
     const handoff = handoffStage(rubric);
-    let qualified = 0;
-    let handedOff = 0;
-    let won = 0;
-    let lost = 0;
-    let stalled = 0;
-    let revenue = 0;
-    for (const lead of leads) {
-      if (lead.qualified) qualified++;
-      if (handoff >= 0 && lead.furthest >= handoff) handedOff++;
-      if (lead.outcome === 'won') won++;
-      else if (lead.outcome === 'lost') lost++;
-      else if (lead.stalled) stalled++;
-      revenue += lead.wonAmount;
-    }
     const interval = wilson(won, n);
     // The biggest leak: the stage that loses the most leads to lost + stalled.
-    const counts = countStages(leads, rubric.stages.length);
+    const counts = all.stages;
     let leak = -1;
     counts.slice(0, -1).forEach((c, i) => {
       if (c.lost + c.stalled > 0 && (leak < 0 || c.lost + c.stalled > counts[leak]!.lost + counts[leak]!.stalled)) leak = i;
     });
     // Best and worst channel: significant, and at least min-n leads.
-    const byChannel = new Map<string, { leads: number; won: number }>();
-    for (const lead of leads) {
-      const t = byChannel.get(lead.channel) ?? { leads: 0, won: 0 };
-      t.leads++;
-      if (lead.outcome === 'won') t.won++;
-      byChannel.set(lead.channel, t);
-    }
     // Marked as in sources (every channel in one Holm family), then held to --min-n.
-    const channels = [...byChannel];
+    const channels = [...data.leads.byChannel];
     const marks = differences(channels.map(([, t]) => ({ x: t.won, n: t.leads })));
     const candidates = channels
       .map(([name, t], i) => ({ name, leads: t.leads, rate: t.won / t.leads, mark: marks[i]!.mark }))
@@ -115,7 +95,7 @@ export function summary(data: AuditData): Report[] {
       win_rate: ratio(won, n),
       win_rate_low: interval?.low ?? null,
       win_rate_high: interval?.high ?? null,
-      won_revenue: data.deals === null ? null : revenue + unattributedRevenue(data),
+      won_revenue: data.deals === null ? null : all.tally.wonRevenue + data.deals.unattributed.wonRevenue,
       lost,
       stalled,
       biggest_leak: leak >= 0 ? rubric.stages[leak]!.key : null,
@@ -138,25 +118,11 @@ export function summary(data: AuditData): Report[] {
     else if (!best && !worst) {
       notes.push(`Best and worst channel: none differs significantly from the rest among channels with at least ${data.minN} leads.`);
     }
-    if (data.unattributed.length > 0) notes.push(`Won revenue includes deals that match no lead (${data.unattributed.length} unattributed deals).`);
+    const unattributed = data.deals?.unattributed.deals ?? 0;
+    if (unattributed > 0) notes.push(`Won revenue includes deals that match no lead (${unattributed} unattributed deals).`);
   } else if (data.deals !== null) {
-    const deals = data.deals;
-    let won = 0;
-    let lost = 0;
-    let stalled = 0;
-    let revenue = 0;
-    let priced = 0;
-    for (const deal of deals) {
-      if (deal.outcome === 'won') {
-        won++;
-        if (!Number.isNaN(deal.amount)) {
-          revenue += deal.amount;
-          priced++;
-        }
-      } else if (deal.outcome === 'lost') lost++;
-      else if (dealState(deal, data).stalled) stalled++;
-    }
-    const interval = wilson(won, deals.length);
+    const { deals, won, lost, stalled, wonRevenue: revenue, pricedDeals: priced } = data.deals.all;
+    const interval = wilson(won, deals);
     columns.push(
       column('deals', 'Deals', 'count'),
       column('won', 'Won', 'count'),
@@ -171,12 +137,12 @@ export function summary(data: AuditData): Report[] {
       column('avg_deal', 'Average won deal', 'money'),
     );
     Object.assign(row, {
-      deals: deals.length,
+      deals,
       won,
       lost,
-      open: deals.length - won - lost,
+      open: deals - won - lost,
       stalled,
-      win_rate: ratio(won, deals.length),
+      win_rate: ratio(won, deals),
       win_rate_low: interval?.low ?? null,
       win_rate_high: interval?.high ?? null,
       close_rate: ratio(won, won + lost),
@@ -195,19 +161,11 @@ export function summary(data: AuditData): Report[] {
   return [{ name: 'summary', title: 'Summary', columns, rows: [row], notes, layout: 'record' }];
 }
 
-function unattributedRevenue(data: AuditData): number {
-  let sum = 0;
-  for (const deal of data.unattributed) if (deal.outcome === 'won' && !Number.isNaN(deal.amount)) sum += deal.amount;
-  return sum;
-}
-
 /**
  * The currency codes of the won deals (upper case, sorted): what the won revenue is in. Empty when
  * the deals have no currency column or no won deal names one. Several mean amounts were added
  * without conversion (src/data/map.ts warns of it when reading).
  */
-export function wonCurrencies(data: AuditData): string[] {
-  const codes = new Set<string>();
-  if (data.deals !== null) for (const deal of data.deals) if (deal.outcome === 'won' && deal.currency !== '') codes.add(deal.currency.toUpperCase());
-  return [...codes].sort();
+export function wonCurrencies(data: AuditFacts): string[] {
+  return [...(data.deals?.currencies ?? [])].sort();
 }

@@ -3,13 +3,13 @@
  * states them. That page is the contract: a change of rule here is a change of that page, and the
  * keys of `numbers` below are the ones it lists (test/verdicts.test.ts holds the two together).
  *
- * Verdicts are computed once per run (`verdicts(data)` remembers its answer for that data): the
+ * Verdicts are computed once per run (`verdicts(facts)` remembers its answer for those facts): the
  * summary, the matrix and the JSON `verdict` show the same objects.
  */
-import type { RowList } from '../data/table.js';
-import type { ClassifiedLead, Verdict, VerdictFinding, VerdictTopic } from '../model.js';
+import type { Verdict, VerdictFinding, VerdictTopic } from '../model.js';
+import { NO_OWNER, type AuditFacts, type LeadFacts } from '../engine/facts.js';
 import { differences, pct, pText, SIGNIFICANCE } from './compare.js';
-import { handoffStage, plural, ratio, unreachableWon, type AuditData } from './context.js';
+import { compareText, handoffStage, plural, ratio, unreachableWon } from './context.js';
 import { compareRates, diffInterval, scoreTestAbove, trendTest, wilson } from './stats.js';
 
 /** Rubric check: too few wins to judge grades by (docs/verdicts.md). */
@@ -115,14 +115,10 @@ function points(x: number): string {
   return (x * 100).toFixed(1);
 }
 
-function isSales(data: AuditData, lead: ClassifiedLead): boolean {
-  return data.rubric.stages[lead.furthest]!.side === 'sales';
-}
+const computed = new WeakMap<AuditFacts, readonly Verdict[]>();
 
-const computed = new WeakMap<AuditData, readonly Verdict[]>();
-
-/** The run's verdict lines (none without leads), computed once per AuditData. */
-export function verdicts(data: AuditData): readonly Verdict[] {
+/** The run's verdict lines (none without leads), computed once per run's facts. */
+export function verdicts(data: AuditFacts): readonly Verdict[] {
   let lines = computed.get(data);
   if (lines === undefined) {
     lines = data.leads === null ? [] : [marketingGap(data, data.leads), salesGap(data, data.leads), rubricCheck(data, data.leads)];
@@ -132,7 +128,7 @@ export function verdicts(data: AuditData): readonly Verdict[] {
 }
 
 /** The line for a topic that the inputs cannot judge (docs/verdicts.md, "not judged"). */
-function notJudged(data: AuditData, topic: VerdictTopic, label: string): Verdict | undefined {
+function notJudged(data: AuditFacts, topic: VerdictTopic, label: string): Verdict | undefined {
   const won = unreachableWon(data);
   if (won === undefined) return undefined;
   const numbers = topic === 'sales gap' ? { tolerance: data.rubric.verdicts.salesStallTolerance, min_n: data.minN } : topic === 'rubric check' ? { min_wins: MIN_WINS, min_n: data.minN } : { min_n: data.minN };
@@ -141,7 +137,7 @@ function notJudged(data: AuditData, topic: VerdictTopic, label: string): Verdict
 
 // ---------------------------------------------------------------- marketing gap (docs/verdicts.md)
 
-function marketingGap(data: AuditData, leads: RowList<ClassifiedLead>): Verdict {
+function marketingGap(data: AuditFacts, leads: LeadFacts): Verdict {
   const topic = 'marketing gap' as const;
   const handoff = handoffStage(data.rubric);
   const bar = data.rubric.qualifiedGrade;
@@ -150,26 +146,11 @@ function marketingGap(data: AuditData, leads: RowList<ClassifiedLead>): Verdict 
   if (data.rubric.signals.length === 0) return verdict(topic, 'not applicable', 'Marketing gap: the rubric has no score signals, so no handoff can be judged by grade.', { min_n: minN });
   const unjudged = notJudged(data, topic, 'Marketing gap');
   if (unjudged) return unjudged;
-  let handed = 0;
-  let below = 0;
-  let wonBelow = 0;
-  let wonQualified = 0;
-  const byChannel = new Map<string, { x: number; n: number; won: number }>();
-  for (const c of leads) {
-    if (c.furthest < handoff) continue;
-    handed++;
-    const t = byChannel.get(c.channel) ?? { x: 0, n: 0, won: 0 };
-    t.n++;
-    if (!c.qualified) {
-      below++;
-      t.x++;
-      if (c.outcome === 'won') {
-        wonBelow++;
-        t.won++;
-      }
-    } else if (c.outcome === 'won') wonQualified++;
-    byChannel.set(c.channel, t);
-  }
+  const all = leads.all.tally;
+  const handed = all.handedOff;
+  const below = all.handedOffBelow;
+  const wonBelow = all.wonHandedOffBelow;
+  const wonQualified = all.wonHandedOff - all.wonHandedOffBelow;
   const qualified = handed - below;
   const share = wilson(below, handed);
   const base: Numbers<typeof topic> = {
@@ -208,12 +189,12 @@ function marketingGap(data: AuditData, leads: RowList<ClassifiedLead>): Verdict 
   const rates = `they win ${pct(rateBelow)} vs ${pct(rateQualified)} for qualified handoffs (qualified win ${points(rateQualified - rateBelow)} points more, 95% CI ${points(diff.low)} to ${points(diff.high)}; ${pText(overall.p)})`;
   // Rule 2, channel_floods: the channel with significantly more of its handoffs below the bar than
   // the rest's (Holm over the channels with --min-n handoffs), whose below-bar handoffs win less.
-  const channels = [...byChannel];
-  const marks = differences(channels.map(([, t]) => t), minN);
+  const channels = [...leads.byChannel].map(([name, t]) => ({ name, x: t.handedOffBelow, n: t.handedOff, won: t.wonHandedOffBelow }));
+  const marks = differences(channels, minN);
   const flooding = channels
-    .map(([name, t], i) => ({ name, ...t, mark: marks[i]!.mark, p: marks[i]!.p }))
+    .map((c, i) => ({ ...c, mark: marks[i]!.mark, p: marks[i]!.p }))
     .filter((c) => c.mark === '+')
-    .sort((a, b) => b.x - a.x || a.p - b.p)[0];
+    .sort((a, b) => b.x - a.x || a.p - b.p || compareText(a.name, b.name))[0];
   let channelGap = false;
   let from = '';
   if (flooding) {
@@ -247,7 +228,7 @@ function marketingGap(data: AuditData, leads: RowList<ClassifiedLead>): Verdict 
 
 // ---------------------------------------------------------------- sales gap (docs/verdicts.md)
 
-function salesGap(data: AuditData, leads: RowList<ClassifiedLead>): Verdict {
+function salesGap(data: AuditFacts, leads: LeadFacts): Verdict {
   const topic = 'sales gap' as const;
   const handoff = handoffStage(data.rubric);
   const minN = data.minN;
@@ -259,35 +240,14 @@ function salesGap(data: AuditData, leads: RowList<ClassifiedLead>): Verdict {
   // qualified (rules above_tolerance and owner), and qualified_vs_unqualified has nothing to compare.
   const graded = data.rubric.signals.length > 0;
   const judged = graded ? 'qualified handoffs' : 'handoffs';
-  let qualified = 0;
-  let handed = 0;
-  let stalledSales = 0;
-  let stalledBefore = 0;
-  let poorHanded = 0;
-  let poorStalled = 0;
-  const byOwner = new Map<string, { x: number; n: number }>();
-  for (const c of leads) {
-    const stalledInSales = c.stalled && isSales(data, c);
-    if (graded && !c.qualified) {
-      if (c.furthest >= handoff) {
-        poorHanded++;
-        if (stalledInSales) poorStalled++;
-      }
-      continue;
-    }
-    qualified++;
-    if (c.stalled && !isSales(data, c)) stalledBefore++;
-    if (c.furthest < handoff) continue;
-    handed++;
-    const owner = c.lead.owner || '(none)';
-    const t = byOwner.get(owner) ?? { x: 0, n: 0 };
-    t.n++;
-    if (stalledInSales) {
-      stalledSales++;
-      t.x++;
-    }
-    byOwner.set(owner, t);
-  }
+  const all = leads.all.tally;
+  const qualified = graded ? all.qualified : all.leads;
+  const handed = graded ? all.qualifiedHandedOff : all.handedOff;
+  const stalledSales = graded ? all.stalledQualifiedSales : all.stalledSales;
+  const stalledBefore = graded ? all.stalledQualifiedMarketing : all.stalledMarketing;
+  // Below the qualified grade: handed off, and stalled in a sales stage (so handed off).
+  const poorHanded = all.handedOffBelow;
+  const poorStalled = all.stalledSales - all.stalledQualifiedSales;
   const stalledShare = wilson(stalledSales, handed);
   const beforeShare = wilson(stalledBefore, qualified);
   const numbers: Numbers<typeof topic> = {
@@ -319,12 +279,12 @@ function salesGap(data: AuditData, leads: RowList<ClassifiedLead>): Verdict {
   numbers.tolerance_p = scoreTestAbove(stalledSales, handed, tolerance).p;
   // Rule owner: an owner whose handoffs stall more than the other owners' together (Holm over the
   // owners with --min-n handoffs); handoffs with no owner are never named.
-  const owners = [...byOwner];
-  const marks = differences(owners.map(([, t]) => t), minN);
+  const owners = [...leads.byOwner].map(([name, t]) => (graded ? { name, x: t.stalledQualifiedSales, n: t.qualifiedHandedOff } : { name, x: t.stalledSales, n: t.handedOff }));
+  const marks = differences(owners, minN);
   const worst = owners
-    .map(([name, t], i) => ({ name, ...t, mark: marks[i]!.mark, p: marks[i]!.p }))
-    .filter((o) => o.mark === '+' && o.name !== '(none)')
-    .sort((a, b) => b.x - a.x || a.p - b.p)[0];
+    .map((o, i) => ({ ...o, mark: marks[i]!.mark, p: marks[i]!.p }))
+    .filter((o) => o.mark === '+' && o.name !== NO_OWNER)
+    .sort((a, b) => b.x - a.x || a.p - b.p || compareText(a.name, b.name))[0];
   // Rule qualified_vs_unqualified: qualified handoffs stall more often than unqualified ones.
   const versusPoor = graded && poorHanded > 0 ? compareRates(stalledSales, handed, poorStalled, poorHanded) : undefined;
   const neglected = versusPoor !== undefined && versusPoor.p < SIGNIFICANCE && versusPoor.direction > 0;
@@ -361,34 +321,21 @@ function salesGap(data: AuditData, leads: RowList<ClassifiedLead>): Verdict {
 
 // ---------------------------------------------------------------- rubric check (docs/verdicts.md)
 
-function rubricCheck(data: AuditData, leads: RowList<ClassifiedLead>): Verdict {
+function rubricCheck(data: AuditFacts, leads: LeadFacts): Verdict {
   const topic = 'rubric check' as const;
   const grades = data.rubric.grades;
   const minN = data.minN;
   if (data.rubric.signals.length === 0) return verdict(topic, 'not applicable', 'Rubric check: the rubric has no score signals.', { min_wins: MIN_WINS, min_n: minN });
   const unjudged = notJudged(data, topic, 'Rubric check');
   if (unjudged) return unjudged;
-  const won = grades.map(() => 0);
-  const count = grades.map(() => 0);
-  const rank = new Map(grades.map((g, i) => [g.name, i]));
-  let wonQualified = 0;
-  let qualified = 0;
-  let wonTotal = 0;
-  for (const c of leads) {
-    const i = rank.get(c.grade)!;
-    count[i]!++;
-    const w = c.outcome === 'won' ? 1 : 0;
-    won[i]! += w;
-    wonTotal += w;
-    if (c.qualified) {
-      qualified++;
-      wonQualified += w;
-    }
-  }
-  const unqualified = leads.length - qualified;
+  const all = leads.all;
+  const won = all.grades.map((t) => t.won);
+  const count = all.grades.map((t) => t.leads);
+  const { leads: total, won: wonTotal, qualified, wonQualified } = all.tally;
+  const unqualified = total - qualified;
   const wonUnqualified = wonTotal - wonQualified;
   const numbers: Numbers<typeof topic> = {
-    leads: leads.length,
+    leads: total,
     won: wonTotal,
     min_wins: MIN_WINS,
     qualified,
@@ -403,11 +350,11 @@ function rubricCheck(data: AuditData, leads: RowList<ClassifiedLead>): Verdict {
     .map((g, i) => (count[i]! > 0 ? `${g.name} ${pct(won[i]! / count[i]!)}` : ''))
     .filter(Boolean)
     .join(', ');
-  if (leads.length < minN || wonTotal < MIN_WINS) {
+  if (total < minN || wonTotal < MIN_WINS) {
     return verdict(
       topic,
       'not enough data',
-      `Rubric check: not enough data — ${wonTotal} won of ${leads.length} leads (the bar is ${minN} leads and ${MIN_WINS} wins)${byGrade ? `; win rate by grade: ${byGrade}` : ''}.`,
+      `Rubric check: not enough data — ${wonTotal} won of ${total} leads (the bar is ${minN} leads and ${MIN_WINS} wins)${byGrade ? `; win rate by grade: ${byGrade}` : ''}.`,
       numbers,
     );
   }

@@ -1,0 +1,263 @@
+/**
+ * The JS engine's fold: classified leads and used deals → AuditFacts (src/engine/facts.ts). Each
+ * lead and each deal is looked at once; what a report shows is then read from the counts.
+ */
+import type { ClassifiedLead, Deal } from '../model.js';
+import type { Rubric } from '../rubric/resolve.js';
+import { isoDate } from '../data/normalize.js';
+import { dealState } from '../data/deal-state.js';
+import { handoffStage, opportunityStage, personal, type AuditData } from '../reports/context.js';
+import {
+  dealFacts,
+  DayCounts,
+  dealTally,
+  leadFacts,
+  leadGroup,
+  leadTally,
+  NO_DATE,
+  NO_OWNER,
+  type AuditFacts,
+  type DealFacts,
+  type DealTally,
+  type LeadFacts,
+  type LeadTally,
+  type StageTally,
+} from './facts.js';
+
+/** Folds one run's classified data into its facts. */
+export function buildFacts(data: AuditData): AuditFacts {
+  const deals = data.deals === null ? null : foldDeals(data);
+  const stalledDeals = new Set(deals?.stalled.map((d) => d.index));
+  return {
+    rubric: data.rubric,
+    asOf: data.asOf,
+    minN: data.minN,
+    inputs: data.inputs,
+    group: { key: data.group.key, label: data.group.label, explicit: data.group.explicit, ofDeals: data.group.ofDeal !== undefined },
+    skips: data.skips,
+    spend: data.spend,
+    caveats: data.caveats,
+    leads: data.leads === null ? null : foldLeads(data, stalledDeals),
+    deals,
+  };
+}
+
+/** What one lead adds to a tally (the flags are the lead's, worked out once for all its tallies). */
+interface LeadFlags {
+  qualified: boolean;
+  handedOff: boolean;
+  opportunity: boolean;
+  /** Stalled in a sales stage (false when not stalled). */
+  sales: boolean;
+  daysToWin: number;
+}
+
+function addLead(t: LeadTally, c: ClassifiedLead, f: LeadFlags): void {
+  t.leads++;
+  if (f.qualified) t.qualified++;
+  if (f.handedOff) {
+    t.handedOff++;
+    if (f.qualified) t.qualifiedHandedOff++;
+    else t.handedOffBelow++;
+  }
+  if (f.opportunity) t.opportunity++;
+  if (c.outcome === 'won') {
+    t.won++;
+    if (f.handedOff) t.wonHandedOff++;
+    if (f.qualified) t.wonQualified++;
+    if (f.handedOff && !f.qualified) t.wonHandedOffBelow++;
+    if (f.daysToWin >= 0) t.daysToWin.add(f.daysToWin);
+  } else if (c.outcome === 'lost') t.lost++;
+  else if (c.stalled) {
+    t.stalled++;
+    if (f.sales) {
+      t.stalledSales++;
+      if (f.qualified) t.stalledQualifiedSales++;
+    } else {
+      t.stalledMarketing++;
+      if (f.qualified) t.stalledQualifiedMarketing++;
+    }
+  } else t.open++;
+  t.wonRevenue += c.wonAmount;
+  t.wonDeals += c.wonDeals;
+  t.pricedDeals += c.pricedWonDeals;
+}
+
+/** A lead's stages in a funnel: reached up to its furthest, and where it ended. */
+function addStages(stages: StageTally[], c: ClassifiedLead): void {
+  const last = stages.length - 1;
+  for (let i = 0; i <= c.furthest; i++) {
+    const s = stages[i]!;
+    s.reached++;
+    if (i < c.furthest) {
+      s.advanced++;
+      // NaN (no date to measure from) fails the test.
+      const d = c.measuredEntry(i + 1) - c.measuredEntry(i);
+      if (d >= 0) s.days.add(d);
+    } else if (i < last) {
+      if (c.outcome === 'lost') s.lost++;
+      else if (c.stalled) s.stalled++;
+      else s.open++;
+    }
+  }
+}
+
+function entry<T>(map: Map<string, T>, key: string, make: () => T): T {
+  let value = map.get(key);
+  if (value === undefined) map.set(key, (value = make()));
+  return value;
+}
+
+function foldLeads(data: AuditData, stalledDeals: ReadonlySet<number>): LeadFacts {
+  const { rubric, group } = data;
+  const facts = leadFacts(rubric);
+  const handoff = handoffStage(rubric);
+  const opportunity = opportunityStage(rubric);
+  const gradeOf = new Map(rubric.grades.map((g, i) => [g.name, i]));
+  const grades = rubric.grades.length;
+  const stageCount = rubric.stages.length;
+  // Stages after the first and before the last: the cohort columns (reaching the last is winning).
+  const later = Math.max(0, stageCount - 2);
+  const monthOf = new Map<number, string>();
+  const all = facts.all;
+  for (const c of data.leads!) {
+    const lead = c.lead;
+    const f: LeadFlags = {
+      qualified: c.qualified,
+      handedOff: handoff >= 0 && c.furthest >= handoff,
+      opportunity: opportunity >= 0 && c.furthest >= opportunity,
+      sales: c.stalled && rubric.stages[c.furthest]!.side === 'sales',
+      daysToWin: c.wonDate - lead.created,
+    };
+    const grade = gradeOf.get(c.grade)!;
+    addLead(all.tally, c, f);
+    addLead(all.grades[grade]!, c, f);
+    addStages(all.stages, c);
+    const byGroup = entry(facts.byGroup, group.ofLead(c), () => leadGroup(grades, stageCount));
+    addLead(byGroup.tally, c, f);
+    if (group.explicit) {
+      addLead(byGroup.grades[grade]!, c, f);
+      addStages(byGroup.stages, c);
+    }
+    addLead(entry(facts.byChannel, c.channel, leadTally), c, f);
+    const owner = lead.owner || NO_OWNER;
+    addLead(entry(facts.byOwner, owner, leadTally), c, f);
+    if (!Number.isNaN(lead.firstTouch)) facts.hasFirstTouch = true;
+    const touch = lead.firstTouch - lead.created;
+    if (touch >= 0) entry(facts.touchByOwner, owner, () => new DayCounts()).add(touch);
+
+    const created = lead.created;
+    let month = monthOf.get(created);
+    if (month === undefined) monthOf.set(created, (month = Number.isNaN(created) ? NO_DATE : isoDate(created).slice(0, 7)));
+    const cohort = entry(facts.byCohort, month, () => ({ leads: 0, reached: new Array<number>(later).fill(0), won: 0, wonRevenue: 0, created }));
+    cohort.leads++;
+    for (let k = 0; k < later; k++) if (c.furthest >= k + 1) cohort.reached[k]!++;
+    if (c.outcome === 'won') cohort.won++;
+    cohort.wonRevenue += c.wonAmount;
+
+    for (let s = 0; s < facts.signalLeads.length; s++) {
+      if (!c.hasSignal(s)) continue;
+      facts.signalLeads[s]!++;
+      if (c.outcome === 'won') facts.signalWon[s]!++;
+    }
+    if (c.stalled || stalledDeals.size > 0) foldStalled(data, facts, c, stalledDeals);
+  }
+  return facts;
+}
+
+/** A stalled lead's row, and the lead a stalled deal is shown with (the first it is joined to). */
+function foldStalled(data: AuditData, facts: LeadFacts, c: ClassifiedLead, stalledDeals: ReadonlySet<number>): void {
+  const lead = c.lead;
+  const deals = c.deals;
+  for (const d of deals) {
+    if (!stalledDeals.has(d.index) || facts.dealLeads.has(d.index)) continue;
+    facts.dealLeads.set(d.index, { id: lead.id, name: personal(data, lead.name), email: personal(data, lead.email), channel: c.channel, grade: c.grade, owner: lead.owner });
+  }
+  if (!c.stalled) return;
+  // A stalled open deal gets its own row, with its amount; a lead row carries only the amounts of
+  // its open deals that have no row of their own, so a column sum counts each deal once.
+  let openAmount: number | null = null;
+  for (const d of deals) {
+    if (d.outcome !== 'open' || stalledDeals.has(d.index) || Number.isNaN(d.amount)) continue;
+    openAmount = (openAmount ?? 0) + d.amount * c.dealShare(d);
+  }
+  facts.stalled.push({
+    id: lead.id,
+    name: personal(data, lead.name),
+    email: personal(data, lead.email),
+    channel: c.channel,
+    grade: c.grade,
+    stage: c.furthest,
+    daysInStage: c.daysInStage,
+    owner: lead.owner,
+    openAmount,
+  });
+}
+
+function addDeal(t: DealTally, d: Deal, stalled: boolean): void {
+  t.deals++;
+  if (d.outcome === 'won') {
+    t.won++;
+    if (!Number.isNaN(d.amount)) {
+      t.wonRevenue += d.amount;
+      t.pricedDeals++;
+    }
+    const days = d.closed - d.created;
+    if (days >= 0) t.daysToWin.add(days);
+  } else if (d.outcome === 'lost') t.lost++;
+  else if (stalled) t.stalled++;
+}
+
+function foldDeals(data: AuditData): DealFacts {
+  const { rubric } = data;
+  const facts = dealFacts(rubric);
+  const stages = rubric.deals.stages;
+  // Grouped deals are the rows of a deals-only run's reports; with leads, leads are.
+  const grouped = data.leads === null;
+  const ofDeal = data.group.ofDeal ?? ((d: Deal) => d.owner || NO_OWNER);
+  for (const d of data.deals!) {
+    const state = dealState(d, stages, data.asOf);
+    addDeal(facts.all, d, state.stalled);
+    if (grouped) {
+      addDeal(entry(facts.byGroup, ofDeal(d), dealTally), d, state.stalled);
+      addDeal(entry(facts.byOwner, d.owner || NO_OWNER, dealTally), d, state.stalled);
+    }
+    if (d.outcome === 'won' && d.currency !== '') facts.currencies.add(d.currency.toUpperCase());
+    if (state.stalled) facts.stalled.push({ index: d.index, id: d.id, stage: state.furthest, daysInStage: state.daysInStage, owner: d.owner, amount: d.amount });
+    addPipeline(facts, rubric, d, state.furthest, state.stalled);
+  }
+  for (const d of data.unattributed) {
+    const u = facts.unattributed;
+    u.deals++;
+    if (d.outcome !== 'won') continue;
+    u.won++;
+    if (Number.isNaN(d.amount)) continue;
+    u.wonRevenue += d.amount;
+    u.pricedDeals++;
+  }
+  return facts;
+}
+
+/** A deal's stages in the pipeline: a won deal passed every stage, a lost one was lost at its furthest. */
+function addPipeline(facts: DealFacts, rubric: Rubric, d: Deal, furthest: number, stalled: boolean): void {
+  const n = rubric.deals.stages.length;
+  if (furthest < 0) {
+    const stage = d.stage || '(empty)';
+    facts.outside.set(stage, (facts.outside.get(stage) ?? 0) + 1);
+    return;
+  }
+  for (let k = 0; k <= furthest; k++) {
+    const s = facts.pipeline[k]!;
+    s.reached++;
+    if (k < furthest) {
+      s.advanced++;
+      const from = d.enteredStage(k);
+      const to = k + 1 < n ? d.enteredStage(k + 1) : d.closed;
+      if (!Number.isNaN(from) && !Number.isNaN(to) && to >= from) s.days.add(to - from);
+    } else if (k < n) {
+      if (d.outcome === 'lost') s.lost++;
+      else if (stalled) s.stalled++;
+      else s.open++;
+    }
+  }
+}
