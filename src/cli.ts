@@ -553,7 +553,8 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
     const help = REPORT_HELP[name];
     withShared(program.command(name).description(help.what).addHelpText('after', `\nExamples:\n${help.examples.map((e) => `  $ ${e}`).join('\n')}\n`), io).action(
       async (leads: string | undefined, deals: string | undefined, o: SharedOptions) => {
-        exitCode = await runReports(io, o, loadOptions([leads, deals], o, io), (l) => {
+        // Only the stalls report lists stalled leads; the others need their counts alone.
+        exitCode = await runReports(io, o, loadOptions([leads, deals], o, io, { stalledRows: name === 'stalls' }), (l) => {
           const built = buildReports(l.facts, [name as ReportName]);
           // A report about leads, asked for with no leads file: say so.
           if (built.length === 0) throw new UsageError(`${name} needs a leads file${name === 'funnel' ? ' (or deal stages in the rubric, for the pipeline)' : ''}`);
@@ -571,7 +572,7 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
       .addHelpText('after', '\nExamples:\n  $ leadaudit score contacts.csv deals.csv --format csv > scored.csv\n  $ leadaudit score contacts.csv deals.csv --with-columns --format csv > scored-full.csv\n'),
     io,
   ).action(async (leads: string | undefined, deals: string | undefined, o: SharedOptions) => {
-    const options = loadOptions([leads, deals], o, io, { keepCells: o.withColumns ?? false });
+    const options = loadOptions([leads, deals], o, io, { keepCells: o.withColumns ?? false, stalledRows: false });
     if (options.leads === undefined) throw new UsageError('score needs a leads file (it scores leads)');
     const { score } = await import('./reports/score.js');
     exitCode = await runReports(io, o, options, (l) => {
@@ -589,7 +590,7 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
   ).action(async (leads: string | undefined, deals: string | undefined, o: SharedOptions) => {
     const { check } = await import('./reports/check.js');
     const { recognizeInputs } = await import('./init-read.js');
-    const options = loadOptions([leads, deals], o, io);
+    const options = loadOptions([leads, deals], o, io, { stalledRows: false });
     // A second read of each file (not of standard input) gives each field's runners-up by value.
     exitCode = await runReports(io, o, options, async (l) => check({ ...l, recognized: await recognizeInputs(l, options) }));
   });
@@ -602,7 +603,7 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
       .addHelpText('after', '\nExamples:\n  $ leadaudit explain 51000340 contacts.csv deals.csv\n  $ leadaudit explain ann@acme.com leads.csv deals.csv --format json\n'),
     io,
   ).action(async (lead: string, leads: string | undefined, deals: string | undefined, o: SharedOptions) => {
-    const options = loadOptions([leads, deals], o, io);
+    const options = loadOptions([leads, deals], o, io, { stalledRows: false });
     if (options.leads === undefined) throw new UsageError('explain needs a leads file');
     const { explain } = await import('./reports/explain.js');
     exitCode = await runReports(io, o, options, (l) => explain(l.data, l.leads!.plan, l.leads!.read.leads, lead));

@@ -53,6 +53,8 @@ export interface LoadOptions {
   /** --escape: how quotes are escaped in both files (overrides the rubric's leads.escape / deals.escape). */
   readonly escape?: EscapeName;
   readonly dateOrder?: DateOrder;
+  /** Keep the rows of stalled leads and deals in the facts, for the stalls report (default true). */
+  readonly stalledRows?: boolean;
   /** Keep every cell of each lead (score --with-columns). */
   readonly keepCells?: boolean;
   /** --redact: hash leads' emails and names in every report. */
@@ -246,7 +248,7 @@ export async function load(options: LoadOptions): Promise<Loaded> {
   return {
     ...classified,
     get facts() {
-      return (facts ??= buildFacts(classified.data));
+      return (facts ??= buildFacts(classified.data, { rows: options.stalledRows }));
     },
     implausible,
     csv: { leads: leadCsv, deals: dealCsv },

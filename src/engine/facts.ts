@@ -219,7 +219,7 @@ export interface LeadFacts {
   /** Per rubric signal: leads that matched it, and of those the ones won. */
   readonly signalLeads: number[];
   readonly signalWon: number[];
-  /** Stalled leads, in input order. */
+  /** Stalled leads, in input order (when the run keeps rows). */
   readonly stalled: StalledLead[];
   /** Per deal row (index), the first lead it is joined to, for the stalled deals only. */
   readonly dealLeads: Map<number, DealLead>;
@@ -289,7 +289,7 @@ export interface DealFacts {
   readonly currencies: Set<string>;
   /** Deals that match no lead (leads and deals runs): their count, and the won ones. */
   readonly unattributed: { deals: number; won: number; wonRevenue: number; pricedDeals: number };
-  /** Stalled open deals, in input order. */
+  /** Stalled open deals, in input order (when the run keeps rows). */
   readonly stalled: StalledDeal[];
 }
 
@@ -332,6 +332,8 @@ export interface AuditFacts {
   /** --spend: spend per group, keyed by the group's name; null without it. */
   readonly spend: ReadonlyMap<string, number> | null;
   readonly caveats: Caveats;
+  /** Whether the stalled rows were kept (`stalled` of leads and deals); without them only counts are. */
+  readonly rows: boolean;
   /** Null in a deals-only run. */
   readonly leads: LeadFacts | null;
   /** Null in a leads-only run. */

@@ -24,9 +24,15 @@ import {
   type StageTally,
 } from './facts.js';
 
+export interface FoldOptions {
+  /** Keep the rows of stalled leads and deals (the stalls report); only counts otherwise. */
+  readonly rows?: boolean;
+}
+
 /** Folds one run's classified data into its facts. */
-export function buildFacts(data: AuditData): AuditFacts {
-  const deals = data.deals === null ? null : foldDeals(data);
+export function buildFacts(data: AuditData, options: FoldOptions = {}): AuditFacts {
+  const rows = options.rows ?? true;
+  const deals = data.deals === null ? null : foldDeals(data, rows);
   const stalledDeals = new Set(deals?.stalled.map((d) => d.index));
   return {
     rubric: data.rubric,
@@ -37,7 +43,8 @@ export function buildFacts(data: AuditData): AuditFacts {
     skips: data.skips,
     spend: data.spend,
     caveats: data.caveats,
-    leads: data.leads === null ? null : foldLeads(data, stalledDeals),
+    rows,
+    leads: data.leads === null ? null : foldLeads(data, rows, stalledDeals),
     deals,
   };
 }
@@ -108,7 +115,7 @@ function entry<T>(map: Map<string, T>, key: string, make: () => T): T {
   return value;
 }
 
-function foldLeads(data: AuditData, stalledDeals: ReadonlySet<number>): LeadFacts {
+function foldLeads(data: AuditData, rows: boolean, stalledDeals: ReadonlySet<number>): LeadFacts {
   const { rubric, group } = data;
   const facts = leadFacts(rubric);
   const handoff = handoffStage(rubric);
@@ -160,7 +167,7 @@ function foldLeads(data: AuditData, stalledDeals: ReadonlySet<number>): LeadFact
       facts.signalLeads[s]!++;
       if (c.outcome === 'won') facts.signalWon[s]!++;
     }
-    if (c.stalled || stalledDeals.size > 0) foldStalled(data, facts, c, stalledDeals);
+    if (rows && (c.stalled || stalledDeals.size > 0)) foldStalled(data, facts, c, stalledDeals);
   }
   return facts;
 }
@@ -208,7 +215,7 @@ function addDeal(t: DealTally, d: Deal, stalled: boolean): void {
   else if (stalled) t.stalled++;
 }
 
-function foldDeals(data: AuditData): DealFacts {
+function foldDeals(data: AuditData, rows: boolean): DealFacts {
   const { rubric } = data;
   const facts = dealFacts(rubric);
   const stages = rubric.deals.stages;
@@ -223,7 +230,7 @@ function foldDeals(data: AuditData): DealFacts {
       addDeal(entry(facts.byOwner, d.owner || NO_OWNER, dealTally), d, state.stalled);
     }
     if (d.outcome === 'won' && d.currency !== '') facts.currencies.add(d.currency.toUpperCase());
-    if (state.stalled) facts.stalled.push({ index: d.index, id: d.id, stage: state.furthest, daysInStage: state.daysInStage, owner: d.owner, amount: d.amount });
+    if (rows && state.stalled) facts.stalled.push({ index: d.index, id: d.id, stage: state.furthest, daysInStage: state.daysInStage, owner: d.owner, amount: d.amount });
     addPipeline(facts, rubric, d, state.furthest, state.stalled);
   }
   for (const d of data.unattributed) {

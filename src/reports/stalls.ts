@@ -7,6 +7,7 @@ import type { AuditFacts } from '../engine/facts.js';
 import { column, compareText, plural } from './context.js';
 
 export function stalls(data: AuditFacts): Report[] {
+  if (!data.rows) throw new Error('stalls: the facts were folded without their rows');
   const rows: Row[] = [];
   const { rubric } = data;
   for (const c of data.leads?.stalled ?? []) {

@@ -1,0 +1,361 @@
+/**
+ * The facts every report reads (src/engine/facts.ts, src/engine/fold.ts): each count of the fold
+ * against a naive recount of the same leads, day histograms against the list quantiles, and the
+ * facts of two parts merged against the facts of the whole.
+ */
+import { join, resolve } from 'node:path';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { DayCounts, mergeDealFacts, mergeLeadFacts, type LeadTally } from '../src/engine/facts.js';
+import { buildFacts } from '../src/engine/fold.js';
+import { Rows } from '../src/data/table.js';
+import { load } from '../src/load.js';
+import { dayNumber } from '../src/data/normalize.js';
+import { quantiles } from '../src/reports/stats.js';
+import { NO_CAVEATS, type AuditData, type Grouping } from '../src/reports/context.js';
+import { parseRubricText } from '../src/io/read-rubric.js';
+import { validateRubric } from '../src/rubric/validate.js';
+import { resolveRubric, type Rubric } from '../src/rubric/resolve.js';
+import type { ClassifiedLead, Deal, Lead, Outcome } from '../src/model.js';
+import './helpers/seed.js';
+
+const root = resolve(import.meta.dirname, '..');
+
+describe('DayCounts', () => {
+  it('gives the quantiles of the list of values it counted (type 7), for any values and q', () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: -5, max: 400 }), { minLength: 1, maxLength: 60 }), fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { minLength: 1, maxLength: 5 }), (days, qs) => {
+        const counts = new DayCounts();
+        for (const d of days) counts.add(d);
+        expect(counts.size).toBe(days.length);
+        expect(counts.quantiles(qs)).toEqual(quantiles(days, qs));
+      }),
+    );
+  });
+
+  it('is NaN with no values, and refuses a q outside 0..1', () => {
+    expect(new DayCounts().median()).toBeNaN();
+    const counts = new DayCounts();
+    counts.add(3);
+    expect(() => counts.quantile(1.5)).toThrow(RangeError);
+    expect(() => counts.quantile(-0.1)).toThrow(RangeError);
+  });
+
+  it('adds another histogram as if its values had been added one by one', () => {
+    const a = new DayCounts();
+    const b = new DayCounts();
+    [1, 5, 5, 9].forEach((d) => a.add(d));
+    [5, 2, 30].forEach((d) => b.add(d));
+    a.addAll(b);
+    expect(a.size).toBe(7);
+    expect(a.entries()).toEqual([
+      [1, 1],
+      [2, 1],
+      [5, 3],
+      [9, 1],
+      [30, 1],
+    ]);
+    expect(a.quantiles([0.5, 0.75])).toEqual(quantiles([1, 5, 5, 9, 5, 2, 30], [0.5, 0.75]));
+  });
+});
+
+// ---------------------------------------------------------------- the fold, rule by rule
+
+const RUBRIC_YAML = `version: 1
+preset: generic
+stages:
+  - { key: lead, side: marketing, stallAfterDays: 30 }
+  - { key: mql, side: marketing, stallAfterDays: 20, reachedWhen: { date: mql_date } }
+  - { key: sql, side: sales, stallAfterDays: 10, reachedWhen: { date: sql_date } }
+  - { key: opportunity, side: sales, stallAfterDays: 10, reachedWhen: { deal: any } }
+  - { key: won, side: sales, reachedWhen: { deal: won } }
+score:
+  signals:
+    - { name: Big, points: 20, when: { employees: { gte: 100 } } }
+    - { name: Free mail, points: -10, when: { email: { matches: "gmail" } } }
+  grades: { A: 20, B: 0, C: -100 }
+  qualifiedGrade: A
+`;
+const rubric: Rubric = resolveRubric(validateRubric(parseRubricText(RUBRIC_YAML, 'r.yml'), 'r.yml'), 'r.yml', 'generic');
+const HANDOFF = 2;
+const OPPORTUNITY = 3;
+const LAST = 4;
+
+interface Shape {
+  furthest: number;
+  outcome: Outcome;
+  stalled: boolean;
+  grade: number;
+  channel: string;
+  owner: string;
+  created: number;
+  daysToWin: number;
+  firstTouch: number;
+  wonAmount: number;
+  wonDeals: number;
+  priced: number;
+  signals: boolean[];
+  entries: number[];
+}
+
+/** A classified lead of the given shape: only what the fold reads is real. */
+function classified(s: Shape, index: number): ClassifiedLead {
+  const lead = { index, line: index + 2, id: `L${index}`, email: `p${index}@x.com`, name: `P ${index}`, owner: s.owner, created: s.created, firstTouch: s.firstTouch } as Lead;
+  return {
+    lead,
+    deals: [] as Deal[],
+    channel: s.channel,
+    score: 0,
+    grade: rubric.grades[s.grade]!.name,
+    qualified: s.grade === 0,
+    signals: s.signals.flatMap((on, i) => (on ? [i] : [])),
+    hasSignal: (i: number) => s.signals[i] === true,
+    furthest: s.furthest,
+    reached: [],
+    reachedBy: [],
+    entered: [],
+    enteredFrom: [],
+    measuredEntry: (stage: number) => s.entries[stage] ?? NaN,
+    outcome: s.outcome,
+    lostBecause: '',
+    stalled: s.stalled,
+    daysInStage: 40,
+    idleSince: NaN,
+    idleFrom: '',
+    wonAmount: s.wonAmount,
+    wonDeals: s.wonDeals,
+    pricedWonDeals: s.priced,
+    dealShare: () => 1,
+    wonDate: s.outcome === 'won' ? s.created + s.daysToWin : NaN,
+  };
+}
+
+/** Leads as classify makes them: won exactly when at the last stage; stalled only when open. */
+const shape: fc.Arbitrary<Shape> = fc
+  .record({
+    furthest: fc.integer({ min: 0, max: LAST }),
+    lost: fc.boolean(),
+    stalled: fc.boolean(),
+    grade: fc.integer({ min: 0, max: 2 }),
+    channel: fc.constantFrom('Web', 'Ads', 'Events'),
+    owner: fc.constantFrom('', 'Ann', 'Bo'),
+    created: fc.oneof(fc.integer({ min: 19000, max: 19500 }), fc.constant(NaN)),
+    daysToWin: fc.integer({ min: -3, max: 200 }),
+    firstTouch: fc.oneof(fc.integer({ min: 18990, max: 19600 }), fc.constant(NaN)),
+    wonAmount: fc.oneof(fc.constant(0), fc.double({ min: 1, max: 1e5, noNaN: true })),
+    wonDeals: fc.constantFrom(0, 0.5, 1, 2),
+    priced: fc.constantFrom(0, 0.5, 1),
+    signals: fc.tuple(fc.boolean(), fc.boolean()),
+    entries: fc.array(fc.oneof(fc.integer({ min: 19000, max: 19600 }), fc.constant(NaN)), { minLength: 5, maxLength: 5 }),
+  })
+  .map(({ lost, ...s }) => {
+    const outcome: Outcome = s.furthest === LAST ? 'won' : lost ? 'lost' : 'open';
+    return { ...s, signals: [...s.signals], outcome, stalled: outcome === 'open' && s.stalled };
+  });
+
+const byChannel: Grouping = { key: 'channel', label: 'Channel', explicit: false, ofLead: (c) => c.channel, ofDeal: undefined };
+
+function dataOf(leads: readonly ClassifiedLead[], group: Grouping = byChannel): AuditData {
+  return {
+    rubric,
+    asOf: dayNumber(2025, 6, 30),
+    minN: 30,
+    leads: new Rows(leads.length, (i) => leads[i]!),
+    deals: null,
+    unattributed: [],
+    inputs: { leads: null, deals: null },
+    skips: rubric.stages.map(() => 0),
+    group,
+    spend: null,
+    redact: false,
+    join: null,
+    caveats: NO_CAVEATS,
+  };
+}
+
+/** The tally of `leads` counted one rule at a time, the way each report counted before the fold. */
+function recount(leads: readonly ClassifiedLead[]) {
+  const count = (f: (c: ClassifiedLead) => boolean) => leads.filter(f).length;
+  const handed = (c: ClassifiedLead) => c.furthest >= HANDOFF;
+  const sales = (c: ClassifiedLead) => rubric.stages[c.furthest]!.side === 'sales';
+  const sum = (f: (c: ClassifiedLead) => number) => leads.reduce((s, c) => s + f(c), 0);
+  return {
+    leads: leads.length,
+    qualified: count((c) => c.qualified),
+    handedOff: count(handed),
+    opportunity: count((c) => c.furthest >= OPPORTUNITY),
+    won: count((c) => c.outcome === 'won'),
+    lost: count((c) => c.outcome === 'lost'),
+    stalled: count((c) => c.stalled),
+    stalledSales: count((c) => c.stalled && sales(c)),
+    stalledMarketing: count((c) => c.stalled && !sales(c)),
+    open: count((c) => c.outcome === 'open' && !c.stalled),
+    wonHandedOff: count((c) => c.outcome === 'won' && handed(c)),
+    wonQualified: count((c) => c.outcome === 'won' && c.qualified),
+    qualifiedHandedOff: count((c) => c.qualified && handed(c)),
+    stalledQualifiedSales: count((c) => c.qualified && c.stalled && sales(c)),
+    stalledQualifiedMarketing: count((c) => c.qualified && c.stalled && !sales(c)),
+    handedOffBelow: count((c) => !c.qualified && handed(c)),
+    wonHandedOffBelow: count((c) => !c.qualified && handed(c) && c.outcome === 'won'),
+    wonRevenue: sum((c) => c.wonAmount),
+    wonDeals: sum((c) => c.wonDeals),
+    pricedDeals: sum((c) => c.pricedWonDeals),
+    daysToWin: leads.flatMap((c) => {
+      const days = c.wonDate - c.lead.created;
+      return !Number.isNaN(days) && days >= 0 ? [days] : [];
+    }),
+  };
+}
+
+function plain(t: LeadTally) {
+  const { daysToWin, ...counts } = t;
+  return { ...counts, daysToWin: daysToWin.entries().flatMap(([d, n]) => Array<number>(n).fill(d)) };
+}
+
+const sorted = (xs: number[]) => [...xs].sort((a, b) => a - b);
+
+describe('the fold of classified leads (src/engine/fold.ts)', () => {
+  it('counts every tally field as a recount of the same leads does, for all leads and per channel, owner and grade', () => {
+    fc.assert(
+      fc.property(fc.array(shape, { maxLength: 40 }), (shapes) => {
+        const leads = shapes.map(classified);
+        const facts = buildFacts(dataOf(leads)).leads!;
+        const expectTally = (t: LeadTally | undefined, of: ClassifiedLead[]) => {
+          const want = recount(of);
+          expect(plain(t!)).toEqual({ ...want, daysToWin: sorted(want.daysToWin) });
+        };
+        expectTally(facts.all.tally, leads);
+        for (const [name, t] of facts.byChannel) expectTally(t, leads.filter((c) => c.channel === name));
+        for (const [name, t] of facts.byOwner) expectTally(t, leads.filter((c) => (c.lead.owner || '(none)') === name));
+        rubric.grades.forEach((g, i) => expectTally(facts.all.grades[i], leads.filter((c) => c.grade === g.name)));
+        expect([...facts.byGroup.keys()].sort()).toEqual([...new Set(leads.map((c) => c.channel))].sort());
+      }),
+    );
+  });
+
+  it('parts every lead into won, lost, stalled and open, and stalled into sales and marketing', () => {
+    fc.assert(
+      fc.property(fc.array(shape, { maxLength: 40 }), (shapes) => {
+        const t = buildFacts(dataOf(shapes.map(classified))).leads!.all.tally;
+        expect(t.won + t.lost + t.stalled + t.open).toBe(t.leads);
+        expect(t.stalledSales + t.stalledMarketing).toBe(t.stalled);
+        expect(t.qualifiedHandedOff + t.handedOffBelow).toBe(t.handedOff);
+      }),
+    );
+  });
+
+  it('counts a funnel: each stage reached up to the furthest; advanced, lost, stalled and open where it ended; days between measured entries', () => {
+    fc.assert(
+      fc.property(fc.array(shape, { maxLength: 40 }), (shapes) => {
+        const leads = shapes.map(classified);
+        const stages = buildFacts(dataOf(leads)).leads!.all.stages;
+        rubric.stages.forEach((_, i) => {
+          const at = stages[i]!;
+          expect(at.reached).toBe(leads.filter((c) => c.furthest >= i).length);
+          expect(at.advanced).toBe(leads.filter((c) => c.furthest > i).length);
+          const ended = leads.filter((c) => c.furthest === i && i < LAST);
+          expect(at.lost).toBe(ended.filter((c) => c.outcome === 'lost').length);
+          expect(at.stalled).toBe(ended.filter((c) => c.stalled).length);
+          expect(at.open).toBe(ended.filter((c) => c.outcome === 'open' && !c.stalled).length);
+          if (i < LAST) expect(at.reached).toBe(at.advanced + at.lost + at.stalled + at.open);
+          const days = leads.filter((c) => c.furthest > i).flatMap((c) => {
+            const d = c.measuredEntry(i + 1) - c.measuredEntry(i);
+            return d >= 0 ? [d] : [];
+          });
+          expect(at.days.size).toBe(days.length);
+          expect(at.days.quantiles([0.5, 0.75])).toEqual(quantiles(days, [0.5, 0.75]));
+        });
+      }),
+    );
+  });
+
+  it('counts cohorts by month created, signals with their wins, and days to first touch per owner', () => {
+    fc.assert(
+      fc.property(fc.array(shape, { maxLength: 40 }), (shapes) => {
+        const leads = shapes.map(classified);
+        const facts = buildFacts(dataOf(leads)).leads!;
+        const month = (c: ClassifiedLead) => (Number.isNaN(c.lead.created) ? '(no date)' : new Date(c.lead.created * 86_400_000).toISOString().slice(0, 7));
+        for (const [key, cohort] of facts.byCohort) {
+          const of = leads.filter((c) => month(c) === key);
+          expect(cohort.leads).toBe(of.length);
+          expect(cohort.won).toBe(of.filter((c) => c.outcome === 'won').length);
+          expect(cohort.reached).toEqual([1, 2, 3].map((s) => of.filter((c) => c.furthest >= s).length));
+          expect(cohort.wonRevenue).toBeCloseTo(of.reduce((s, c) => s + c.wonAmount, 0), 6);
+        }
+        expect([...facts.byCohort.values()].reduce((s, c) => s + c.leads, 0)).toBe(leads.length);
+        expect(facts.signalLeads).toEqual([0, 1].map((i) => leads.filter((c) => c.hasSignal(i)).length));
+        expect(facts.signalWon).toEqual([0, 1].map((i) => leads.filter((c) => c.hasSignal(i) && c.outcome === 'won').length));
+        expect(facts.hasFirstTouch).toBe(leads.some((c) => !Number.isNaN(c.lead.firstTouch)));
+        for (const [owner, touch] of facts.touchByOwner) {
+          const days = leads.filter((c) => (c.lead.owner || '(none)') === owner).flatMap((c) => {
+            const d = c.lead.firstTouch - c.lead.created;
+            return d >= 0 ? [d] : [];
+          });
+          expect(touch.size).toBe(days.length);
+        }
+      }),
+    );
+  });
+
+  it('with --by, counts per group, per grade within the group, and its own funnel', () => {
+    const byOwner: Grouping = { key: 'owner', label: 'Owner', explicit: true, ofLead: (c) => c.lead.owner || '(none)', ofDeal: undefined };
+    fc.assert(
+      fc.property(fc.array(shape, { maxLength: 40 }), (shapes) => {
+        const leads = shapes.map(classified);
+        const facts = buildFacts(dataOf(leads, byOwner)).leads!;
+        for (const [name, g] of facts.byGroup) {
+          const of = leads.filter((c) => (c.lead.owner || '(none)') === name);
+          expect(g.tally.leads).toBe(of.length);
+          rubric.grades.forEach((grade, i) => expect(g.grades[i]!.won).toBe(of.filter((c) => c.grade === grade.name && c.outcome === 'won').length));
+          expect(g.stages.map((s) => s.reached)).toEqual(rubric.stages.map((_, i) => of.filter((c) => c.furthest >= i).length));
+        }
+      }),
+    );
+  });
+
+  it('keeps stalled rows only when asked for them', () => {
+    const leads = [classified({ furthest: 2, outcome: 'open', stalled: true, grade: 0, channel: 'Web', owner: 'Ann', created: 19000, daysToWin: 0, firstTouch: NaN, wonAmount: 0, wonDeals: 0, priced: 0, signals: [true, false], entries: [] }, 0)];
+    expect(buildFacts(dataOf(leads)).leads!.stalled.map((r) => [r.id, r.stage, r.owner])).toEqual([['L0', 2, 'Ann']]);
+    const counts = buildFacts(dataOf(leads), { rows: false });
+    expect(counts.rows).toBe(false);
+    expect(counts.leads!.stalled).toEqual([]);
+    expect(counts.leads!.all.tally.stalled).toBe(1);
+  });
+});
+
+// ---------------------------------------------------------------- merging the facts of parts
+
+/** Facts with the money sums rounded (a merged sum may differ from a sequential one in the last bits). */
+function comparable(value: unknown): unknown {
+  return JSON.parse(
+    JSON.stringify(value, (_, v: unknown) => {
+      if (v instanceof DayCounts) return v.entries();
+      if (v instanceof Map) return [...v];
+      if (v instanceof Set) return [...v].sort();
+      if (typeof v === 'number') return Number.isNaN(v) ? 'NaN' : Math.round(v * 1e6) / 1e6;
+      return v;
+    }),
+  );
+}
+
+describe('facts of two parts merge into the facts of the whole (the parallel seam)', () => {
+  it('on the bundled HubSpot sample, for every place the leads are cut', async () => {
+    const dir = join(root, 'fixtures', 'samples', 'hubspot');
+    const loaded = await load({ leads: join(dir, 'contacts.csv'), deals: join(dir, 'deals.csv'), rubric: join(dir, 'leadaudit.yml'), asOf: dayNumber(2025, 6, 30), minN: 30, strict: false, keepRejects: false, cwd: dir });
+    const data = loaded.data;
+    const all = data.leads!;
+    const whole = buildFacts(data);
+    const deals = data.deals!;
+    for (const cut of [0, 1, 7, Math.floor(all.length / 2), all.length - 1, all.length]) {
+      const part = (from: number, to: number): AuditData => ({ ...data, leads: new Rows(to - from, (i) => all.at(from + i)!) });
+      const merged = mergeLeadFacts(buildFacts(part(0, cut)).leads!, buildFacts(part(cut, all.length)).leads!);
+      expect(comparable(merged)).toEqual(comparable(whole.leads));
+      // The unattributed deals are counted with the first part.
+      const dealPart = (from: number, to: number, first: boolean): AuditData => ({ ...data, leads: null, deals: new Rows(to - from, (i) => deals.at(from + i)!), unattributed: first ? data.unattributed : [] });
+      const dealCut = Math.min(cut, deals.length);
+      const dealsMerged = mergeDealFacts(buildFacts(dealPart(0, dealCut, true)).deals!, buildFacts(dealPart(dealCut, deals.length, false)).deals!);
+      expect(comparable(dealsMerged)).toEqual(comparable(buildFacts({ ...data, leads: null }).deals));
+    }
+  });
+});
+
