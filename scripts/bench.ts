@@ -1,5 +1,5 @@
 /**
- * `npm run bench` (issue 6, SPEC §8): leadaudit against the tools an analyst would otherwise reach
+ * `npm run bench` (docs/performance.md): leadaudit against the tools an analyst would otherwise reach
  * for, on the same seeded HubSpot-shaped exports (10k, 100k and 1M contacts; deals ≈ 25–30% of
  * them; quoted commas, multi-line notes, empty cells, a BOM), made by the repo's generator.
  *

@@ -1,7 +1,7 @@
 /**
  * The second half of `npm run build` (after tsc): bundles the compiled CLI into dist/bundle, which
  * bin/leadaudit.js imports. One file of our code and its dependencies loads in a fraction of the
- * time that ~50 modules and node_modules take to resolve (issue 6: start-up matters to cron).
+ * time that ~50 modules and node_modules take to resolve (start-up matters to cron; docs/performance.md).
  *
  * Every entry keeps its place relative to dist/src, so code that names a sibling entry by URL
  * (`new Worker(new URL('./read-worker.js', import.meta.url))`) finds it in the bundle as it does in

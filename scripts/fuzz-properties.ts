@@ -8,7 +8,7 @@
  *   real decoder. The fast path must yield exactly csv-parse's records, and be the path used.
  * - `malformed`: random broken CSV (ragged rows, stray and unclosed quotes, any delimiter): the
  *   reader yields csv-parse's records, or fails naming a line where csv-parse fails.
- * - `split`: a file read in two parts, the second as a worker thread reads it (SPEC §8), yields
+ * - `split`: a file read in two parts, the second as a worker thread reads it (src/split.ts), yields
  *   exactly what it yields read in one piece: records, lines, row accounting, warnings, failures.
  * - `regexFold`: a rubric pattern rewritten for the linear-time engine (rubric/regex.ts) matches
  *   exactly what the same pattern with the `i` flag matches.

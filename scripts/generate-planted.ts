@@ -388,7 +388,7 @@ function placeJourney(rng: Rng, d: Decision, owner: string, grade: string, scena
   return j;
 }
 
-/** Where the journey ended, by the rubric's semantics (SPEC §5.3–5.4), from the journey's own dates. */
+/** Where the journey ended, by the rubric's rules (docs/rubric.md#outcome, #stall), from the journey's own dates. */
 function outcomeOf(j: Journey, asOf: number): { outcome: 'won' | 'lost' | 'open'; stalled: boolean; salesSide: boolean } {
   const salesSide = !Number.isNaN(j.sql);
   if (j.deal?.stage === 'won') return { outcome: 'won', stalled: false, salesSide };

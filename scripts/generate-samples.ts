@@ -9,8 +9,8 @@
  * How it works: each lead's true journey is decided first (channel, fit, created date, the
  * furthest stage it reached with the date of each stage, outcome, last activity, deals), the
  * expectation counters are updated from that journey, and only then are cells written that
- * express it in the export's own vocabulary (SPEC §5.2–5.4 as encoded by the presets in
- * src/rubric/presets). Nothing here runs leadaudit's code: the generator's view of each preset
+ * express it in the export's own vocabulary (docs/rubric.md, "stages", as encoded by the presets
+ * in src/rubric/presets). Nothing here runs leadaudit's code: the generator's view of each preset
  * (stage keys, thresholds, grade bounds, score points, channel names) is written out below, and
  * test/generate-samples.test.ts checks that view against the presets.
  *

@@ -1,6 +1,7 @@
 /**
- * Alerts for cron (SPEC §7.3): `--fail-on 'report[.row].metric OP number'` and the rubric's
- * `alerts`, checked against the finished reports. Each one that fires is listed with its value.
+ * Alerts for cron (docs/rubric.md#alerts, docs/json.md#alerts): `--fail-on 'report[.row].metric
+ * OP number'` and the rubric's `alerts`, checked against the finished reports. Each one that fires
+ * is listed with its value.
  */
 import { UsageError, didYouMean } from './errors.js';
 import type { FiredAlert, Report, Row } from './model.js';

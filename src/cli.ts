@@ -270,7 +270,8 @@ const MAX_RUN_BYTES = 512 * 1024 * 1024;
 /** A `--format json` document from disk, checked enough to diff (docs/json.md): any shape diff reads is checked. */
 async function readRun(path: string): Promise<RunDocument> {
   let doc: unknown;
-  // A run's JSON is a regular file; the biggest a string can hold is ~512 MB (a million-lead audit writes ~170).
+  // A run's JSON is a regular file, no bigger than the longest string V8 can hold (a million-lead
+  // audit's is well under it).
   try {
     checkSmallFile(path, 'leadaudit JSON report', MAX_RUN_BYTES);
   } catch (error) {
@@ -407,7 +408,7 @@ async function runReports(
   if (o.outDir !== undefined && !o.quiet) io.stderr.write(`leadaudit: wrote ${files.filter((f) => f.role === '--out-dir').map((f) => terminalSafe(f.path)).join(', ')}\n`);
   if (o.outDir === undefined && o.output === undefined) await toStdout(io, render(result, true), format);
   // On a terminal an alert wraps to its width; in a log it stays one line, for grep. (The wrap
-  // helpers load only when needed: string-width and wrap-ansi take ~25 ms to load.)
+  // helpers load only when needed: string-width and wrap-ansi are slow to load; docs/performance.md.)
   const wrap = alerts.length > 0 && io.stderr.isTTY === true ? await import('./render/wrap.js') : undefined;
   for (const a of alerts) {
     const line = `leadaudit: alert: ${alertText(a)}`;
@@ -523,7 +524,7 @@ function stackedWhenNarrow(wrapLines: (text: string, width: number) => string[])
 export async function main(argv: string[], io: Io = defaultIo()): Promise<number> {
   const verbose = argv.includes('--verbose');
   // Help is fitted with the wrap helpers, loaded only by a run that may print help: string-width and
-  // wrap-ansi take ~25 ms to load (commander's own wrapping serves any other help).
+  // wrap-ansi are slow to load (commander's own wrapping serves any other help; docs/performance.md).
   const mayHelp = argv.length === 0 || argv.some((arg) => arg === '--help' || arg === '-h' || arg === 'help');
   const wrap = mayHelp ? await import('./render/wrap.js') : undefined;
   const reflow: Reflow = (text, error) => wrap?.reflowHelp(text, outputWidth(io, error ? io.stderr : io.stdout)) ?? text;

@@ -1,6 +1,6 @@
 /**
- * The few error classes leadaudit throws. Each maps to one exit code (SPEC §3.3); the mapping is
- * applied in one place only, `cli.ts`.
+ * The few error classes leadaudit throws. Each maps to one exit code (the README's exit codes:
+ * 1 input, 2 usage, 3 alert); the mapping is applied in one place only, `cli.ts`.
  */
 
 /** Unreadable file, malformed CSV under --strict, no usable rows. Exit 1. */

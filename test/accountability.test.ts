@@ -1,6 +1,7 @@
 /**
- * The accountability reports (SPEC §6.3–6.7) on the smallest inputs: every report renders in every
- * format, rates carry their intervals, and verdicts say "not enough data" instead of guessing.
+ * The accountability reports (docs/reports.md: matrix to owners) on the smallest inputs: every
+ * report renders in every format, rates carry their intervals, and verdicts say "not enough data"
+ * instead of guessing.
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

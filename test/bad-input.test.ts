@@ -1,9 +1,9 @@
 /**
  * The corpus of bad inputs (fixtures/bad/, one fault per file, plus a few generated here because
  * they are megabytes or a thousand rows): for each, what leadaudit does, written down. The exit
- * code of SPEC §3.3; the one-line message naming the file and line, column or rubric path; no
- * stack trace without --verbose; and where a report is produced, the row accounting of §4.6
- * (read = used + rejected + skipped, deals used = attributed + unattributed) in --format json,
+ * code (README: 1 input, 2 usage); the one-line message naming the file and line, column or rubric
+ * path; no stack trace without --verbose; and where a report is produced, the row accounting of
+ * docs/json.md (read = used + rejected + skipped, deals used = attributed + unattributed) in --format json,
  * with every rejected row in --rejects FILE with its reason.
  */
 import { spawnSync } from 'node:child_process';

@@ -1,5 +1,5 @@
 /**
- * The built binary as a user runs it: exit codes (SPEC §3.3), one-line messages naming the file
+ * The built binary as a user runs it: exit codes (README's table), one-line messages naming the file
  * and line or rubric path, no stack traces, and output a standard reader can read back.
  */
 import { spawn, spawnSync } from 'node:child_process';

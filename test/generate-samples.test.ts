@@ -108,7 +108,7 @@ function readFiles(preset: PresetKey, dir: string): Files {
   return { leads, deals, used, duplicates };
 }
 
-/** Deals attributed to a lead, by the preset's join (SPEC §4.5), computed here from the cells. */
+/** Deals attributed to a lead, by the preset's join (docs/rubric.md#join), computed here from the cells. */
 function attributedDeals(preset: PresetKey, files: Files): boolean[] {
   const leadCols = presets[preset].leads!.columns!;
   const dealCols = presets[preset].deals!.columns!;

@@ -1,5 +1,5 @@
 /**
- * Hostile cells end to end (SPEC §7.2), through the built binary, on fixtures/bad/hostile-every-column.csv:
+ * Hostile cells end to end (README, "Spreadsheet-safe"), through the built binary, on fixtures/bad/hostile-every-column.csv:
  * a formula-like start (`=` `+` `-` `@` TAB CR, and full-width ＝) in every column, a Markdown pipe,
  * HTML, and ANSI escapes. What is added here to the unit tests of render*.test.ts and the
  * spreadsheet test: every text cell from input, including `score --with-columns`, in CSV and TSV;

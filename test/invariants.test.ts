@@ -1,7 +1,8 @@
 /**
- * Invariants that must hold on any input (SPEC §4.6, §6.1), checked on random exports:
- * every row is used, rejected or skipped; every deal is attributed or not; and for every stage but
- * the last, reached = advanced + lost + stalled + open.
+ * Invariants that must hold on any input (docs/json.md#inputsleads-inputsdeals,
+ * docs/reports.md#funnel), checked on random exports: every row is used, rejected or skipped;
+ * every deal is attributed or not; and for every stage but the last,
+ * reached = advanced + lost + stalled + open.
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

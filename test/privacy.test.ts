@@ -1,5 +1,5 @@
 /**
- * Privacy (SPEC §1, §7.2): with --redact no lead's email or name from the sample survives in any
+ * Privacy (README, "Private"): with --redact no lead's email or name from the sample survives in any
  * format, and leadaudit makes no network request — checked by running the binary with a preload
  * that ends the process on any attempt to open a socket, resolve a name or fetch, and by a scan
  * of the sources for network modules.

@@ -15,8 +15,8 @@ describe('compileMatch', () => {
     expect(linearEngine()).toBe(true);
   });
 
-  // Each would run for minutes or years on JavaScript's backtracking engine alone: (a+)+$ takes
-  // 10 s on 26 characters, .*.*.*x 100 s on 1,000. Each cell is under MATCH_INPUT_LIMIT, so the
+  // Each would run for minutes or years on JavaScript's backtracking engine alone (docs/performance.md,
+  // "Numbers behind the code"). Each cell is under MATCH_INPUT_LIMIT, so the
   // bound on input length does not help; the linear-time fallback does.
   const catastrophic: [pattern: string, cell: string, expected: boolean][] = [
     ['(a+)+$', `${'a'.repeat(MATCH_INPUT_LIMIT - 10)}!`, false],

@@ -285,7 +285,7 @@ describe('json', () => {
     expect(() => renderers.json(result([sources, sources]), plain)).toThrow(/sources/);
   });
 
-  /** The document as SPEC §7.1 describes it, made whole: what the pieces must add up to. */
+  /** The document as docs/json.md describes it, made whole: what the pieces must add up to. */
   function document(input: AuditResult): string {
     const reports: Record<string, unknown> = {};
     for (const r of input.reports) {

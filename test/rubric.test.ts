@@ -8,7 +8,7 @@ import { rubricJsonSchema, type RubricInput } from '../src/rubric/schema.js';
 import { compileCondition } from '../src/rubric/conditions.js';
 import { UsageError } from '../src/errors.js';
 
-/** SPEC §5.1's example, verbatim. */
+/** A full HubSpot rubric with every kind of key (docs/rubric.md), kept verbatim. */
 const SPEC_EXAMPLE = String.raw`
 version: 1
 preset: hubspot            # start from a preset; everything below overrides it
@@ -56,7 +56,7 @@ function load(text: string, file = FILE): RubricInput {
   return validateRubric(parseRubricText(text, file), file);
 }
 
-/** The SPEC example with one piece of text replaced (which must be there). */
+/** That example with one piece of text replaced (which must be there). */
 function specWith(from: string, to: string): string {
   expect(SPEC_EXAMPLE).toContain(from);
   return SPEC_EXAMPLE.replace(from, to);

@@ -1,5 +1,5 @@
 /**
- * Reading a big export on two cores (SPEC §8) changes nothing: the second half of a file, read as
+ * Reading a big export on two cores (src/split.ts) changes nothing: the second half of a file, read as
  * the worker thread reads it and joined to the first, yields exactly the records, rows, row
  * accounting, warnings, rejects and reports of a read in one piece — and where it could not (a
  * cut inside a quoted field, a footer before the cut, duplicates of first-half ids with --rejects)

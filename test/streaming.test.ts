@@ -1,5 +1,5 @@
 /**
- * The hot path stays streaming (SPEC §8): a read holds only the records being parsed, so the
+ * The hot path stays streaming: a read holds only the records being parsed, so the
  * memory it needs does not grow with the file's bytes. Checked on memory, never on time: a 200k-row
  * export (~45 MB) is read through a sink that keeps nothing, in a process whose heap is capped at
  * 32 MiB — a reader that held the file, or kept its chunks alive, would run out of memory.

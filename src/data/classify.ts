@@ -1,7 +1,8 @@
 /**
- * Classification (SPEC §5.2–5.4): each lead's channel, score and grade, the stages it reached
- * and when, its outcome, and whether it is stalled as of the as-of date. The results are columns
- * (one typed array per field); `ClassifiedLeads.at(i)` gives a view of one lead.
+ * Classification (docs/rubric.md#stages: reaching a stage, outcome, stall): each lead's channel,
+ * score and grade, the stages it reached and when, its outcome, and whether it is stalled as of the
+ * as-of date. The results are columns (one typed array per field); `ClassifiedLeads.at(i)` gives a
+ * view of one lead.
  */
 import type { ClassifiedLead, Deal, Lead, Outcome } from '../model.js';
 import { compileCondition, type Getter, type Predicate } from '../rubric/conditions.js';
@@ -61,7 +62,7 @@ function codedGetter(column: (v: LeadSubject) => CodedText): Getter<LeadSubject>
   return Object.assign(get, { coded: { code: (v: LeadSubject) => column(v).code(v.i), values: (v: LeadSubject) => column(v).values } });
 }
 
-/** The keys a lead offers to the join (SPEC §4.5), read as the deal side reads its own. */
+/** The keys a lead offers to the join (docs/rubric.md#join), read as the deal side reads its own. */
 export function leadJoinKeys(plan: ColumnPlan, field: string): (c: LeadColumns, i: number) => readonly string[] {
   if (field === 'email') return (c, i) => joinKeys(c.email.get(i));
   if (field === 'id') {
@@ -396,7 +397,7 @@ export function classifyLeads(
     if (r.enteredFrom[base + furthest] === 0 || Number.isNaN(r.entered[base + furthest]!)) r.enteredFrom[base + furthest] = from('unknown');
     r.furthest[k] = furthest;
 
-    // Outcome (SPEC §5.3).
+    // Outcome (docs/rubric.md#outcome): won at the last stage, lost when every deal is lost or disqualified.
     const isWon = furthest === last && last > 0;
     let outcome = 0;
     if (isWon) outcome = 1;
@@ -409,7 +410,7 @@ export function classifyLeads(
     }
     r.outcome[k] = outcome;
 
-    // Stall (SPEC §5.4): open and idle past the furthest stage's threshold.
+    // Stall (docs/rubric.md#stall): open and idle past the furthest stage's threshold.
     const entered = r.entered[base + furthest]!;
     const activity = lc.lastActivity[i]!;
     let since = Number.isNaN(entered) ? activity : Number.isNaN(activity) ? entered : Math.max(entered, activity);

@@ -1,6 +1,7 @@
 /**
- * Cell values → numbers (SPEC §4.4). Pure functions; every parser says "missing" for an empty
- * cell and "invalid" for text it cannot read, so callers can count warnings per column.
+ * Cell values → numbers (docs/rubric.md#dateorder, #reading-numbers). Pure functions; every
+ * parser says "missing" for an empty cell and "invalid" for text it cannot read, so callers can
+ * count warnings per column.
  *
  * Dates become whole days since 1970-01-01 on the calendar date as written: the time of day and
  * any zone offset are ignored, so `2025-03-05T23:30:00-08:00` is 2025-03-05.
@@ -139,7 +140,7 @@ export function parseDate(text: string, order: DateOrder = 'mdy'): number {
   return NaN;
 }
 
-/** What a cell proves about the slash order of its column (SPEC §4.4). */
+/** What a cell proves about the slash order of its column (docs/rubric.md#dateorder). */
 export function slashEvidence(text: string): SlashEvidence {
   const m = TWO_WAY.exec(text.trim());
   if (!m) return SlashEvidence.None;

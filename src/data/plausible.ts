@@ -1,8 +1,9 @@
 /**
- * Values that read fine but cannot be right (SPEC §4.4, §4.6): a date years ahead of the as-of
- * date, a deal closed before it was created, a negative amount. Each kind is counted per column
- * with its first line, warned about and shown by `check`; the values are kept as written (a
- * refund is negative, an expected close date may be ahead), so nothing is silently changed.
+ * Values that read fine but cannot be right (README, "Messy and hostile files"; docs/reports.md#check):
+ * a date years ahead of the as-of date, a deal closed before it was created, a negative amount.
+ * Each kind is counted per column with its first line, warned about and shown by `check`; the
+ * values are kept as written (a refund is negative, an expected close date may be ahead), so
+ * nothing is silently changed.
  */
 import type { ColumnPlan } from './map.js';
 import { isoDate } from './normalize.js';

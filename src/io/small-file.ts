@@ -1,6 +1,6 @@
 /**
  * Files the user writes by hand — a rubric, a spend file — are small, and regular files: a device
- * (`--rubric /dev/zero` grew to 16.8 GB) or a pipe is refused, as is a file past its size limit.
+ * (`--rubric /dev/zero` never ends) or a pipe is refused, as is a file past its size limit.
  */
 import { readFileSync, statSync } from 'node:fs';
 import { UsageError } from '../errors.js';

@@ -6,9 +6,9 @@ import type { Pieces } from '../render/index.js';
 const SLICE = 1 << 16;
 
 /**
- * Writes text a slice at a time: turning the 167 MB JSON of a million-lead audit into bytes in one
- * go took ~2 s and as much memory again; in slices, ~0.2 s (issue 6). No slice ends between the two
- * halves of a surrogate pair, which would be written as two U+FFFD.
+ * Writes text a slice at a time: a long text turned into bytes in one go costs as much memory
+ * again and is slower (docs/performance.md, "Numbers behind the code"). No slice ends between the
+ * two halves of a surrogate pair, which would be written as two U+FFFD.
  */
 export function writeSliced(text: string, write: (slice: string) => unknown, size = SLICE): void {
   for (let at = 0; at < text.length; ) {
@@ -29,8 +29,8 @@ export interface Out {
 
 /**
  * Writes pieces to a stream, waiting for it to drain whenever it asks to. Standard output into a
- * pipe queues what the reader has not taken yet: without waiting, `leadaudit audit --format json |
- * …` on 1M leads held all 167 MB of it (peak 835 MB against 584 MB into a file).
+ * pipe queues what the reader has not taken yet: without waiting, a slow reader would make the
+ * whole output sit in memory (docs/performance.md, "Numbers behind the code").
  */
 export async function streamPieces(pieces: Pieces, out: Out): Promise<void> {
   const drained = out.once === undefined ? undefined : () => new Promise<void>((resolve) => out.once?.('drain', resolve));

@@ -29,7 +29,7 @@ import { cellKind, rawValue } from './format.js';
 import type { RenderOptions } from './index.js';
 import { neutralizeFormula } from './safe.js';
 
-/** Rows turned into text at a time: ~0.5 MB of text for the stall list's rows. */
+/** Rows turned into text at a time: a piece well under a megabyte even for the widest rows (docs/performance.md). */
 const BATCH = 4096;
 
 export type Delimiter = ',' | ';' | '\t';

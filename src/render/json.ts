@@ -5,7 +5,7 @@
  *
  * The text is exactly `JSON.stringify(document, null, 2)` and a newline, made in pieces: report
  * rows are turned into JSON a batch at a time, so a million-row `score` never holds its whole
- * output, or a raw copy of every row, at once (issue 6).
+ * output, or a raw copy of every row, at once.
  */
 
 import { setKey, type AuditResult, type FileAccounting, type FiredAlert, type Report, type Verdict } from '../model.js';
@@ -14,7 +14,7 @@ import type { RenderOptions } from './index.js';
 
 export const JSON_SCHEMA_VERSION = 1;
 
-/** Rows turned into JSON at a time: ~0.8 MB of text for the stall list's rows. */
+/** Rows turned into JSON at a time: a piece well under a megabyte even for the widest rows (docs/performance.md). */
 const BATCH = 2048;
 
 function accounting(file: FileAccounting | null): Record<string, unknown> | null {

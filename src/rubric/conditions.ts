@@ -1,6 +1,7 @@
 /**
- * Conditions (SPEC §5.5) compiled once into predicates. A rubric is data: a condition becomes a
- * tree of closures over parsed test values; nothing from the rubric is ever evaluated as code.
+ * Conditions (docs/rubric.md#conditions) compiled once into predicates. A rubric is data: a
+ * condition becomes a tree of closures over parsed test values; nothing from the rubric is ever
+ * evaluated as code.
  */
 import { UsageError } from '../errors.js';
 import { parseAmount, parseBoolean, parseDate, type DateOrder, type DecimalMark } from '../data/normalize.js';
@@ -149,8 +150,8 @@ const MEMO_LIMIT = 4096;
  * A test remembered per distinct cell text: columns such as sources, job titles or company sizes
  * repeat a few thousand values over a million rows, so each value is tested once. Once the memo
  * is full, it is no longer asked when the texts it has missed since (past MEMO_LIMIT of them)
- * outnumber all it has found: in a column of distinct values (emails) each lookup only cost a
- * hash of the text (1M export: ~0.3 s of classification).
+ * outnumber all it has found: in a column of distinct values (emails) each lookup only costs a
+ * hash of the text (docs/performance.md, "Numbers behind the code").
  */
 function memo<T>(f: (text: string) => T): (text: string) => T {
   const seen = new Map<string, T>();

@@ -1,4 +1,4 @@
-/** The names a rubric uses for presets and canonical fields (SPEC §4.2), without loading zod. */
+/** The names a rubric uses for presets and canonical fields (docs/rubric.md#columns), without loading zod. */
 
 export const PRESET_NAMES = ['hubspot', 'salesforce', 'pipedrive', 'zoho', 'generic'] as const;
 export type PresetName = (typeof PRESET_NAMES)[number];

@@ -1,12 +1,13 @@
 /**
- * A rubric's `matches` patterns (SPEC §5.5), made safe to run on hostile data.
+ * A rubric's `matches` patterns (docs/rubric.md#patterns), made safe to run on hostile data.
  *
  * Cutting the text a pattern sees (MATCH_INPUT_LIMIT) is not enough on its own: with JavaScript's
- * backtracking engine `(a+)+$` takes 10 seconds on 26 characters and `.*.*.*x` 100 seconds on
- * 1,000. So every pattern runs with V8's linear-time fallback switched on: a match that
- * backtracks more than 50,000 times finishes on V8's breadth-first engine, in time linear in the
- * text. That engine cannot run backreferences, lookahead, lookbehind or very large repeat
- * counts, nor (in Node 20) the `i` flag:
+ * backtracking engine a pattern such as `(a+)+$` or `.*.*.*x` takes time exponential (or a high
+ * power) in the length of a short cell (docs/performance.md, "Numbers behind the code"). So every
+ * pattern runs with V8's linear-time fallback switched on: a match that backtracks more than
+ * 50,000 times finishes on V8's breadth-first engine, in time linear in the text. That engine
+ * cannot run backreferences, lookahead, lookbehind or very large repeat counts, nor (in Node 20)
+ * the `i` flag:
  * - case-insensitivity is written into the pattern instead (`a` → `[aA]`, `[a-c]` → `[a-cA-C]`),
  *   by JavaScript's own rule for `i`, so the pattern matches exactly what `/…/i` matches;
  * - a pattern that needs the backtracking engine is accepted only when it repeats nothing
@@ -42,8 +43,8 @@ export function linearEngine(): boolean {
 
 /**
  * The longest pattern a rubric may hold. A test's time grows with the pattern even in the
- * linear-time engine (500 alternatives, 4,400 characters: ~1.4 ms a cell, 23 minutes on a million
- * leads), and compiling 40,000 alternatives took 4 GB. Lists of values belong in `in: [...]`.
+ * linear-time engine, as does the memory to compile it (docs/performance.md, "Numbers behind the
+ * code"). Lists of values belong in `in: [...]`.
  */
 export const MAX_PATTERN_CHARS = 1000;
 
@@ -103,7 +104,7 @@ let variantsOf: Map<number, number[]> | undefined;
 
 /** Every code unit that `/x/i` matches for x = unit: those with the same canonical form. */
 function caseVariants(unit: number): readonly number[] {
-  // ASCII needs no table (building it takes ~20 ms, a start-up cost on every run): a letter's
+  // ASCII needs no table (building it is a start-up cost every run would pay): a letter's
   // variants are its two cases, since no other code unit folds to an ASCII one (see canonical).
   if (unit < 128) {
     const upper = unit >= 0x61 && unit <= 0x7a ? unit - 32 : unit;

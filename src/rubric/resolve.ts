@@ -1,6 +1,6 @@
 /**
- * Rubric: parse → merge onto its preset → normalize (SPEC §5). Cross-checking against the files'
- * headers happens in data/map.ts, once the headers are known.
+ * Rubric: parse → merge onto its preset → normalize (docs/rubric.md#presets-and-merging).
+ * Cross-checking against the files' headers happens in data/map.ts, once the headers are known.
  */
 import { UsageError, didYouMean } from '../errors.js';
 import type { SharedMode } from '../data/join.js';
@@ -305,7 +305,7 @@ function checkStages(stages: readonly Stage[], origin: string): void {
   });
 }
 
-/** Header matching is case- and space-insensitive and accepts the en-dash variant (SPEC §4.3). */
+/** Header matching is case- and space-insensitive and accepts the en-dash variant (docs/rubric.md#columns). */
 export function headerKey(header: string): string {
   return header.toLowerCase().replace(/[\u2013\u2014]/g, '-').replace(/[\s_]+/g, '');
 }

@@ -1,9 +1,9 @@
 /**
- * The rubric (SPEC §5): one zod schema gives the TypeScript types, the validation of rubric files
+ * The rubric (docs/rubric.md): one zod schema gives the TypeScript types, the validation of rubric files
  * and `leadaudit schema` (JSON Schema for editor completion). A rubric is data, never code.
  */
-// A namespace import lets the bundler keep only the parts of zod used here (166 KB, not 740 KB
-// with every locale's messages): less to compile on every run that reads a rubric file.
+// A namespace import lets the bundler keep only the parts of zod used here, not every locale's
+// messages: less to compile on every run that reads a rubric file (docs/performance.md).
 import * as z from 'zod';
 
 import { DEAL_FIELDS, ESCAPE_NAMES, LEAD_FIELDS, PRESET_NAMES, type DealField, type LeadField } from './fields.js';
@@ -21,7 +21,7 @@ const escape = z
   .enum(ESCAPE_NAMES)
   .describe('How a quote inside a quoted field is written: quote ("" — RFC 4180, the default) or backslash (\\" — MySQL SELECT … INTO OUTFILE; also \\\\, \\n, \\t).');
 
-/** One test on one field (SPEC §5.5). Missing values fail every test but `empty`, `notIn` and `ne`. */
+/** One test on one field (docs/rubric.md#operators). Missing values fail every test but `empty`, `notIn` and `ne`. */
 export const testSchema = z
   .object({
     eq: scalar.describe('Equal, case-insensitive and trimmed; true also matches yes/1/x, false no/0. A missing value fails (use ne: true for an unticked box).'),

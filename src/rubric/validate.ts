@@ -1,7 +1,7 @@
 /**
- * Rubric validation (SPEC §5.1): the zod schema checks the parsed file, and every problem comes
- * back as one line naming its path, with a "did you mean" where a key is misspelt. Loaded only
- * when there is a rubric file to read.
+ * Rubric validation (docs/rubric.md#what-is-refused): the zod schema checks the parsed file, and
+ * every problem comes back as one line naming its path, with a "did you mean" where a key is
+ * misspelt. Loaded only when there is a rubric file to read.
  */
 import { UsageError, didYouMean } from '../errors.js';
 import { DEAL_FIELDS, LEAD_FIELDS } from './fields.js';
