@@ -94,7 +94,7 @@ export interface Loaded {
   readonly preset?: string;
 }
 
-/** Looked for in the working directory when `--rubric` is not given (SPEC §3.2). */
+/** Looked for in the working directory when `--rubric` is not given (docs/rubric.md, "Where the rubric comes from"). */
 export const DEFAULT_RUBRICS = ['leadaudit.yml', 'leadaudit.yaml', 'leadaudit.json'];
 
 export function findDefaultRubric(cwd: string = process.cwd()): string | undefined {
@@ -474,7 +474,7 @@ function inWindow(day: number, options: LoadOptions): boolean {
   return true;
 }
 
-/** The --by grouping (SPEC §3.2): channel (default), source, owner, grade, or a column. */
+/** The --by grouping (docs/reports.md): channel (default), source, owner, grade, or a column. */
 function grouping(
   by: string | undefined,
   redact: boolean,
@@ -530,7 +530,7 @@ const SPEND_NAMES = ['channel', 'source', 'utm_medium', 'medium', 'utm_source', 
 const SPEND_VALUE = /spend|cost|budget|amount/i;
 
 /**
- * Reads --spend FILE (SPEC §6.2): a name column (the --by key, else channel, source, …, else the
+ * Reads --spend FILE (docs/reports.md, "sources"): a name column (the --by key, else channel, source, …, else the
  * first) and a spend column (spend, cost, … else the next), amounts as §4.4. Blank rows and footers
  * are skipped; a ragged row, an unreadable or a negative spend is an input error naming its line.
  */

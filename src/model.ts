@@ -1,8 +1,8 @@
 /**
- * The shapes that flow through leadaudit (SPEC §2):
+ * The shapes that flow through leadaudit:
  *   read CSV → map columns → Lead[] / Deal[] → join → classify → reports → render.
  *
- * Dates are whole calendar days since 1970-01-01 (time and zone ignored, SPEC §4.4); a missing
+ * Dates are whole calendar days since 1970-01-01 (time and zone ignored; docs/rubric.md, "dateOrder"); a missing
  * date or amount is NaN, never 0.
  */
 
@@ -60,7 +60,7 @@ export interface Deal {
   readonly values: readonly string[];
 }
 
-/** A lead after classification (SPEC §5.2–5.4). */
+/** A lead after classification (docs/rubric.md, "Stages"). */
 export interface ClassifiedLead {
   readonly lead: Lead;
   readonly deals: readonly Deal[];
@@ -109,7 +109,7 @@ export interface ClassifiedLead {
 
 // ---------------------------------------------------------------- reports
 
-/** How a renderer formats a column (SPEC §6): reports hold raw numbers, renderers format. */
+/** How a renderer formats a column (docs/json.md, "Reports"): reports hold raw numbers, renderers format. */
 export type ColumnKind = 'count' | 'percent' | 'money' | 'days' | 'number' | 'text' | 'flag';
 
 export interface Column {
@@ -154,7 +154,7 @@ export interface Report {
   readonly preview?: { readonly rows: number; readonly more: string };
 }
 
-// ---------------------------------------------------------------- row accounting (SPEC §4.6)
+// ---------------------------------------------------------------- row accounting (docs/json.md, "inputs")
 
 export interface FileAccounting {
   readonly file: string;
@@ -205,7 +205,7 @@ export interface Inputs {
 
 // ---------------------------------------------------------------- one run's result, as renderers see it
 
-/** A --fail-on rule or rubric alert that fired (SPEC §7.3). */
+/** A --fail-on rule or rubric alert that fired (docs/rubric.md, "alerts"). */
 export interface FiredAlert {
   /** The rule as written (`sources.win_rate<0.02`) or a description of the rubric alert. */
   readonly rule: string;

@@ -1,5 +1,5 @@
 /**
- * Mapping (SPEC §4.2, §4.4, §4.6): rubric columns → header positions, then each CSV row → one
+ * Mapping (docs/rubric.md, "Columns", "dateOrder", "Reading numbers"): rubric columns → header positions, then each CSV row → one
  * compact Lead or Deal with its values parsed once. Also the row accounting of each file.
  */
 import { InputError, UsageError, closest } from '../errors.js';
@@ -197,7 +197,7 @@ function twoWayDashed(text: string): boolean {
 }
 
 /**
- * One date column: reads cells, learns its slash order from the values that prove it (SPEC §4.4)
+ * One date column: reads cells, learns its slash order from the values that prove it (docs/rubric.md, "dateOrder")
  * and, at the end, re-reads the ambiguous ones if the column turned out to be the other way round.
  */
 class DateColumn {
@@ -484,7 +484,7 @@ function conditionMarks(
 
 type AccountingPart = Pick<Accounting, 'used' | 'rejected' | 'skipped' | 'duplicates' | 'reasons' | 'firstLines' | 'rejects' | 'warnings' | 'firstReject'>;
 
-/** Counts of one file as it is read: SPEC §4.6's `read = used + rejected + skipped`. */
+/** Counts of one file as it is read: `read = used + rejected + skipped` always holds (docs/json.md, "inputs"). */
 export class Accounting {
   used = 0;
   rejected = 0;
@@ -1102,7 +1102,7 @@ export interface DealPart extends Pick<DealColumns, 'line'> {
   readonly accounting: AccountingPart;
 }
 
-/** Unparseable values: warnings normally, exit 1 under --strict (SPEC §4.4). */
+/** Unparseable values: warnings normally, exit 1 under --strict (docs/rubric.md, "Values that cannot be read"). */
 export function invalidValueMessages(accounting: Accounting): string[] {
   return [...accounting.invalid].map(
     ([column, { count, line, text }]) =>

@@ -1,5 +1,5 @@
 /**
- * Columnar storage for a million rows (SPEC §8): one typed array per number field and one array of
+ * Columnar storage for a million rows: one typed array per number field and one array of
  * (shared) strings per text field, instead of an object per row. Code that wants a row gets a
  * small view object whose getters read the columns; views are made on demand and not kept.
  */
@@ -177,7 +177,7 @@ export interface TextCodes {
 /**
  * A copy of a cell that is kept. A cell cut from a chunk of text (a V8 "sliced string", for 13
  * characters or more) keeps the whole chunk alive; copying keeps memory growing with the rows
- * kept, not with the file's bytes (SPEC §8).
+ * kept, not with the file's bytes.
  */
 export function own(text: string): string {
   return text.length < 13 ? text : (' ' + text).slice(1);
@@ -428,7 +428,7 @@ export class Rows<T> implements Iterable<T> {
 
 // ---------------------------------------------------------------- leads and deals as columns
 
-/** Every used lead of a file, one column per field (SPEC §4.2). */
+/** Every used lead of a file, one column per field (docs/rubric.md, "Columns"). */
 export interface LeadColumns {
   readonly length: number;
   readonly line: Float64Array;

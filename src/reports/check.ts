@@ -1,5 +1,5 @@
 /**
- * check (SPEC §3.1, §4.6): the rubric in use, the column mapping found in each file, and the data
+ * check (docs/reports.md): the rubric in use, the column mapping found in each file, and the data
  * quality of each file — row accounting with reasons, unreadable values, implied stages, dates.
  */
 import type { ColumnPlan, DealsRead, LeadsRead } from '../data/map.js';

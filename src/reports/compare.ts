@@ -2,8 +2,8 @@
  * "Does this group differ from the rest?" — the one place reports decide significance. Each group's
  * rate is compared with all other rows together (two-proportion z-test, Fisher's exact test when a
  * cell is small), and the p-values of a report's groups are adjusted together with Holm's method,
- * so that a report of ten channels does not find one "significant" by chance (SPEC §6.2 asks for
- * p < 0.05 per row; leadaudit holds the whole table to it).
+ * so that a report of ten channels does not find one "significant" by chance: p < 0.05 after Holm
+ * across a report's groups (docs/reports.md, "Holm").
  */
 import { compareRates, holm } from './stats.js';
 

@@ -19,7 +19,7 @@ export interface AuditData {
   readonly deals: Rows<Deal> | null;
   readonly unattributed: readonly Deal[];
   readonly inputs: Inputs;
-  /** Per stage: leads that reached a later stage without evidence of this one (SPEC §5.2). */
+  /** Per stage: leads that reached a later stage without evidence of this one (docs/rubric.md, "How a lead reaches a stage"). */
   readonly skips: readonly number[];
   /** The --by grouping: its column key and how to read it from a lead or a deal. */
   readonly group: Grouping;

@@ -1,5 +1,5 @@
 /**
- * explain (SPEC §3.1): one lead, taken apart — every signal with its points and the values it
+ * explain (docs/reports.md): one lead, taken apart — every signal with its points and the values it
  * looked at, the grade, each stage with its date and where that date came from, the deals, the
  * outcome, and the stall arithmetic.
  */
@@ -184,7 +184,7 @@ function gradeLine(data: AuditData, c: ClassifiedLead): string {
   return `Score ${c.score} = ${matched.length > 0 ? matched.join(', ') : 'no signal matched'} → grade ${c.grade} (${bound}); qualified means ${data.rubric.qualifiedGrade} or better: ${c.qualified ? 'yes' : 'no'}.`;
 }
 
-/** The outcome, and for an open lead the stall arithmetic of SPEC §5.4 spelled out. */
+/** The outcome, and for an open lead the stall arithmetic (docs/rubric.md, "Stall") spelled out. */
 function outcomeLine(data: AuditData, c: ClassifiedLead): string {
   const stage = data.rubric.stages[c.furthest]!;
   if (c.outcome === 'won') {

@@ -1,5 +1,5 @@
 /**
- * score (SPEC §3.1): one row per lead — id, channel, score, grade, qualified, furthest stage,
+ * score (docs/reports.md): one row per lead — id, channel, score, grade, qualified, furthest stage,
  * outcome, stalled, days in stage, won amount; with `--with-columns`, the lead's own columns too.
  */
 import { setKey, type Column, type Report, type Row } from '../model.js';

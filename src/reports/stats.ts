@@ -1,5 +1,5 @@
 /**
- * The statistics behind leadaudit's reports (SPEC §6.2): confidence intervals for rates, tests that
+ * The statistics behind leadaudit's reports (docs/reports.md, "Statistics"): confidence intervals for rates, tests that
  * compare two rates, and quantiles. This is the one place such numbers are computed; reports call
  * these functions and renderers format what comes back.
  *
@@ -150,7 +150,7 @@ export function fisherExact(a: number, b: number, c: number, d: number): number 
 const MIN_EXPECTED_CELL = 5;
 
 /**
- * Compares rate x1/n1 with x2/n2 as leadaudit's reports do (SPEC §6.2): Fisher's exact test when
+ * Compares rate x1/n1 with x2/n2 as leadaudit's reports do (docs/reports.md, "Comparing two rates"): Fisher's exact test when
  * any expected cell of the 2x2 table [[x1, n1−x1], [x2, n2−x2]] is < 5, else the z-test. (The
  * usual rule of thumb, a simplification of W. G. Cochran (1954), "Some methods for strengthening
  * the common χ² tests", Biometrics 10:417–451.) direction is +1 when x1/n1 > x2/n2, −1 when
@@ -287,7 +287,7 @@ export function median(values: readonly number[]): number {
 /*
  * Coefficients of W. J. Cody's rational Chebyshev approximations for the normal distribution
  * function: W. J. Cody (1969), "Rational Chebyshev approximations for the error function",
- * Mathematics of Computation 23:631–637, as arranged in his ANORM routine (SPECFUN; W. J. Cody
+ * Mathematics of Computation 23:631–637, as arranged in his ANORM routine (the specfun library; W. J. Cody
  * (1993), ACM TOMS Algorithm 715). R's pnorm (src/nmath/pnorm.c) uses the same coefficients and
  * interval boundaries. Relative error is near machine precision on each interval.
  */
