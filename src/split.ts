@@ -5,7 +5,9 @@
  */
 import { Worker } from 'node:worker_threads';
 import { readPart, type Continuation, type Cut, type Parallel, type PartInfo, type RemoteRead } from './io/read-csv.js';
-import { dealSink, leadSink, planColumns, type MapOptions } from './data/map.js';
+import { planColumns, type MapOptions } from './data/map.js';
+import { leadSink } from './data/lead-sink.js';
+import { dealSink } from './data/deal-sink.js';
 import type { Rubric } from './rubric/resolve.js';
 
 /** Files below this are read in one piece: starting a worker costs ~0.1 s. */

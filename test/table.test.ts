@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { CodedText, IdIndex, PackedText } from '../src/data/table.js';
+import { CodedText, IdIndex, PackedText } from '../src/data/columns.js';
 
 function packed(cells: readonly string[]): PackedText {
   const text = new PackedText();

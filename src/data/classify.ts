@@ -11,7 +11,8 @@ import { LEAD_FIELDS, type LeadField } from '../rubric/fields.js';
 import type { Joined } from './join.js';
 import { joinKeys, type ColumnPlan } from './map.js';
 import { isoDate } from './normalize.js';
-import { CodedText, OUTCOMES, Rows, type DealTable, type Days, type LeadColumns, type LeadTable } from './table.js';
+import { OUTCOMES, Rows, type DealTable, type LeadColumns, type LeadTable } from './table.js';
+import { CodedText, type Days } from './columns.js';
 
 /** What lead conditions look at: one row of the lead columns, and its channel once known. */
 export interface LeadSubject {

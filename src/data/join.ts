@@ -14,7 +14,8 @@
  * Either way the deals that matched several leads are counted (`Joined.shared`), so a run can say so.
  */
 import { joinKeys } from './map.js';
-import { splitKeys, type DealTable, type LeadColumns, type LeadTable } from './table.js';
+import { type DealTable, type LeadColumns, type LeadTable } from './table.js';
+import { splitKeys } from './columns.js';
 
 /** What a deal matching several leads does (rubric `join.shared`, its schema in src/rubric/schema.ts). */
 export type SharedMode = 'first' | 'all';

@@ -2,7 +2,9 @@
  * check (docs/reports.md): the rubric in use, the column mapping found in each file, and the data
  * quality of each file — row accounting with reasons, unreadable values, implied stages, dates.
  */
-import type { ColumnPlan, DealsRead, LeadsRead } from '../data/map.js';
+import type { ColumnPlan } from '../data/map.js';
+import type { LeadsRead } from '../data/lead-sink.js';
+import type { DealsRead } from '../data/deal-sink.js';
 import type { Implausible } from '../data/plausible.js';
 import type { Recognition } from '../init-read.js';
 import type { CsvInfo } from '../io/read-csv.js';

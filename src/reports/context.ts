@@ -69,7 +69,7 @@ export function unreachableWon(data: { readonly rubric: Rubric; readonly caveats
   return data.caveats.unreachable.find((u) => u.stage === last && !u.implied);
 }
 
-/** node:crypto, loaded by the first --redact: loading it takes ~4 ms of every other run's start. */
+/** node:crypto, loaded by the first --redact: a run without it does not pay for loading it. */
 let nodeCrypto: typeof import('node:crypto') | undefined;
 
 /**

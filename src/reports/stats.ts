@@ -257,7 +257,7 @@ export function quantile(values: readonly number[], q: number): number {
 export function quantiles(values: readonly number[], qs: readonly number[]): number[] {
   for (const q of qs) if (!(q >= 0 && q <= 1)) throw new RangeError(`quantile: q must be between 0 and 1, got ${q}`);
   if (values.length === 0 || values.some((value) => Number.isNaN(value))) return qs.map(() => NaN);
-  // A typed array sorts numerically without a comparator call per comparison: ~10× faster.
+  // A typed array sorts numerically without a comparator call per comparison.
   const sorted = Float64Array.from(values).sort();
   const list = { length: sorted.length, at: (i: number) => sorted[i]! };
   return qs.map((q) => sortedQuantile(list, q));

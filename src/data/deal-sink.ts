@@ -1,0 +1,206 @@
+/** Each used row of a deals file → one compact deal in a DealTable, with its values and outcome parsed once. */
+
+import type { CsvSink } from '../io/read-csv.js';
+
+import { DealTable, type DealColumns } from './table.js';
+import { CodedText, IdIndex, Numbers, PackedText } from './columns.js';
+import { compileCondition, type Getter, type Predicate } from '../rubric/conditions.js';
+import { type Rubric } from '../rubric/resolve.js';
+import { DEAL_FIELDS, type DealField } from '../rubric/fields.js';
+import { isoDate, missingValueRule, type DecimalMark } from './normalize.js';
+import { Accounting, sinkFor } from './accounting.js';
+import { conditionMarks, DateColumn, NumberColumn, settleDates } from './value-columns.js';
+import { clashes, withoutDealRows, DEAL_TEXT, type DealPart } from './parts.js';
+import { joinKeys, type ColumnPlan, type MapOptions } from './map.js';
+
+// ---------------------------------------------------------------- deals
+
+export interface DealsRead {
+  readonly deals: DealTable;
+  readonly accounting: Accounting;
+  readonly dateOrders: Record<string, string>;
+  /** Number format decided per number column (the amount, and columns conditions compare as numbers), for `check`. */
+  readonly numberFormats: Record<string, string>;
+  readonly currencies: ReadonlySet<string>;
+
+}
+
+/** What deal conditions look at: one row of the deal columns. */
+interface DealSubject {
+  c: DealColumns;
+  i: number;
+}
+
+/** Getter for a deal condition field: a canonical deal field or a header. */
+export function dealGetter(plan: ColumnPlan, name: string): Getter<DealSubject> | undefined {
+  if ((DEAL_FIELDS as readonly string[]).includes(name)) {
+    const field = name as DealField;
+    switch (field) {
+      case 'created':
+      case 'closed':
+      case 'lastActivity':
+        return (d) => (Number.isNaN(d.c[field][d.i]!) ? '' : isoDate(d.c[field][d.i]!));
+      case 'amount':
+        return (d) => (Number.isNaN(d.c.amount[d.i]!) ? '' : String(d.c.amount[d.i]));
+      case 'lead':
+      case 'leadEmail':
+        return (d) => d.c.keys.get(d.i);
+      default:
+        return (d) => d.c[field].get(d.i);
+    }
+  }
+  const slot = plan.slotOf.get(name);
+  return slot === undefined ? undefined : (d) => d.c.values[slot]!.get(d.i);
+}
+
+export function outcomeRule(
+  rule: Rubric['deals']['won'],
+  plan: ColumnPlan,
+  rubric: Rubric,
+  options: MapOptions,
+  path: string,
+  marks: Readonly<Record<string, DecimalMark>>,
+): Predicate<DealSubject> | undefined {
+  if (rule === undefined) return undefined;
+  if (Array.isArray(rule)) {
+    const values = new Set(rule.map((v) => String(v).trim().toLowerCase()));
+    return (d) => values.has(d.c.stage.get(d.i).toLowerCase());
+  }
+  const decimal = (n: string) => marks[n];
+  return compileCondition(rule, { field: (n) => dealGetter(plan, n), asOf: options.asOf, dateOrder: rubric.deals.dateOrder ?? 'mdy', decimal, path });
+}
+
+export function dealSink(plan: ColumnPlan, rubric: Rubric, options: MapOptions): CsvSink & { finish(): DealsRead; part(): DealPart } {
+  const accounting = new Accounting(plan.file, options.keepRejects ?? false);
+  const col = (field: DealField): number => plan.fields[field] ?? -1;
+  const order = options.dateOrder ?? rubric.deals.dateOrder;
+  const dateIx = [col('created'), col('closed'), col('lastActivity'), ...plan.stageColumns];
+  const dates = dateIx.map((i) => (i >= 0 ? new DateColumn(plan.header.names[i]!, order, options.part) : undefined));
+  const joinField = rubric.join.deal;
+  const joinIx = joinField === 'lead' || joinField === 'leadEmail' || joinField === 'id' ? col(joinField) : (plan.slots[plan.slotOf.get(joinField) ?? -1] ?? -1);
+  const stageIndex = new Map<string, number>();
+  rubric.deals.stages.forEach((s, i) => s.values.forEach((v) => stageIndex.set(v.trim().toLowerCase(), i)));
+  const ix = { id: col('id'), stage: col('stage'), status: col('status'), amount: col('amount'), currency: col('currency'), owner: col('owner') };
+  const amount = new NumberColumn(ix.amount >= 0 ? plan.header.names[ix.amount]! : 'amount', options.part);
+  const currencies = new Set<string>();
+  const line = new Numbers();
+  const ids = new IdIndex();
+  const keys = new PackedText();
+  const shared = { stage: new CodedText(), status: new CodedText(), currency: new CodedText(), owner: new CodedText() };
+  const stages: number[] = [];
+  const values = plan.slots.map(() => new CodedText());
+  const noId: number[] = [];
+
+  const value = missingValueRule(rubric.missingValues);
+
+  const sink = sinkFor(accounting, plan.header, (row, at) => {
+    // Every cell read below passes `value`: the one place a missing token becomes ''.
+    const cell = (i: number): string => (i < 0 ? '' : value(row[i]!.trim()));
+    const key = cell(ix.id);
+    if (key !== '' && ids.get(key) !== undefined) {
+      accounting.duplicates++;
+      accounting.reject(row, at, 'duplicate_id');
+      return;
+    }
+    if (key === '') noId.push(ids.length);
+    const currency = cell(ix.currency);
+    if (currency !== '') currencies.add(currency.toUpperCase());
+    const stage = cell(ix.stage);
+    line.push(at);
+    if (key === '') ids.push(`#${at}`, false);
+    else ids.push(key);
+    keys.push(joinKeys(cell(joinIx)).join(';'));
+    shared.stage.push(stage);
+    shared.status.push(cell(ix.status));
+    shared.currency.push(currency);
+    shared.owner.push(cell(ix.owner));
+    amount.push(cell(ix.amount), at);
+    stages.push(stageIndex.get(stage.toLowerCase()) ?? -1);
+    for (let d = 0; d < dates.length; d++) dates[d]?.push(value(row[dateIx[d]!]!), at);
+    for (let v = 0; v < values.length; v++) values[v]!.push(value(row[plan.slots[v]!]!));
+    accounting.used++;
+  });
+
+  const end = (): DealsRead => {
+    const length = ids.length;
+    const { days, orders } = settleDates(plan.file, accounting, length, dates);
+    const numberFormats: Record<string, string> = {};
+    if (ix.amount >= 0) numberFormats[amount.name] = amount.settle(plan.file, accounting);
+    if (currencies.size > 1) {
+      accounting.warnings.push(`${plan.file}: deals are in ${currencies.size} currencies (${[...currencies].sort().join(', ')}); amounts are added as they are, without conversion`);
+    }
+    const coded = (field: string): CodedText | undefined => {
+      if ((DEAL_TEXT as readonly string[]).includes(field)) return shared[field as (typeof DEAL_TEXT)[number]];
+      const slot = plan.slotOf.get(field);
+      return slot === undefined ? undefined : values[slot];
+    };
+    const numbers = conditionMarks('deal', plan, rubric, accounting, coded);
+    Object.assign(numberFormats, numbers.labels);
+    // The amount getter gives the number as JavaScript writes it (`1234.5`): a decimal point.
+    const decimals: Record<string, DecimalMark> = { ...numbers.marks, amount: '.' };
+    const columns = {
+      length,
+      line: line.done(),
+      id: ids.ids,
+      keys,
+      ...shared,
+      amount: amount.values.done(),
+      created: days[0]!,
+      closed: days[1]!,
+      lastActivity: days[2]!,
+      outcome: new Uint8Array(length),
+      stageIndex: Int32Array.from(stages),
+      stageEntered: days.slice(3),
+      values,
+      decimals,
+    };
+    const deals = new DealTable(columns);
+    // Won and lost by stage values or conditions, once every column is settled.
+    const won = outcomeRule(rubric.deals.won, plan, rubric, options, 'deals.won', decimals);
+    const lost = outcomeRule(rubric.deals.lost, plan, rubric, options, 'deals.lost', decimals);
+    const subject: DealSubject = { c: columns, i: 0 };
+    for (let i = 0; i < length; i++) {
+      subject.i = i;
+      columns.outcome[i] = won?.(subject) ? 1 : lost?.(subject) ? 2 : 0;
+    }
+    return { deals, accounting, dateOrders: orders, numberFormats, currencies };
+  };
+
+  const part = (): DealPart => ({
+    line: line.done(),
+    amount: amount.part(),
+    id: ids.ids.part(),
+    noId,
+    keys: keys.part(),
+    text: DEAL_TEXT.map((k) => shared[k].part()),
+    stages: Int32Array.from(stages),
+    values: values.map((v) => v.part()),
+    dates: dates.map((d) => d?.part()),
+    currencies: [...currencies],
+    accounting: accounting.part(),
+  });
+
+  // Rows read from the rest of the file elsewhere (readPart), taken as if they had come through `row`.
+  const append = (taken: unknown): boolean => {
+    const taken0 = taken as DealPart;
+    const duplicates = clashes(taken0.id, taken0.noId, ids);
+    // --rejects writes a duplicate's cells, which only the other thread saw: read the part here.
+    if (duplicates.length > 0 && options.keepRejects) return false;
+    const p = duplicates.length === 0 ? taken0 : withoutDealRows(taken0, duplicates);
+    if (p === undefined) return false;
+    const offset = ids.length;
+    ids.pushPart(p.id, p.noId);
+    for (const stage of p.stages) stages.push(stage);
+    for (const r of p.noId) noId.push(offset + r);
+    keys.pushFrom(p.keys);
+    line.pushAll(p.line);
+    amount.append(p.amount);
+    DEAL_TEXT.forEach((k, i) => shared[k].pushPart(p.text[i]!));
+    p.values.forEach((coded, v) => values[v]!.pushPart(coded));
+    p.dates.forEach((d, k) => d && dates[k]!.append(d));
+    for (const c of p.currencies) currencies.add(c);
+    accounting.append(p.accounting, duplicates.map((r) => taken0.line[r]!));
+    return true;
+  };
+  return { ...sink, finish: end, part, append };
+}

@@ -1,0 +1,308 @@
+/**
+ * Date and number columns read cell by cell, each deciding from all its values how it is written
+ * (docs/rubric.md, "dateOrder", "Reading numbers"), and re-reading the ambiguous cells once it knows.
+ */
+
+import { CodedText, dayNumbers, Numbers, type Days } from './columns.js';
+import { numberFields } from '../rubric/conditions.js';
+import { type Rubric } from '../rubric/resolve.js';
+
+import { decideNumberFormat, NumberEvidence, numberFormatOf, numberFormatWarning, parseDate, readAmount, type DecimalMark, type NumberFormat, SlashEvidence, slashEvidence, swapDayMonth, type DateOrder, type SlashOrder } from './normalize.js';
+import { Accounting } from './accounting.js';
+
+import { type ColumnPlan } from './map.js';
+
+// ---------------------------------------------------------------- dates per column
+
+export interface DatePart {
+  readonly days: Days;
+  readonly dayFirst: number;
+  readonly monthFirst: number;
+  readonly ambiguous: readonly number[];
+  readonly invalid: number;
+  readonly firstInvalid: { line: number; text: string } | undefined;
+  /** Per row, what its value proved (Proof), when the column is read for a part. */
+  readonly proofs?: Uint8Array;
+  /** The first few unreadable values, by row, when the column is read for a part. */
+  readonly invalids?: readonly { row: number; line: number; text: string }[];
+}
+
+export const enum Proof {
+  None = 0,
+  DayFirst = 1,
+  MonthFirst = 2,
+  Ambiguous = 3,
+  Invalid = 4,
+}
+
+/** Unreadable values of a part remembered with their text, for the first-invalid message. */
+const PART_INVALIDS = 64;
+
+/**
+ * True for a date written day-month or month-day with dashes (`5-3-2024`). It needs a dash at
+ * index 1 or 2, which an ISO date (most cells) has not: the pattern is skipped for those.
+ */
+function twoWayDashed(text: string): boolean {
+  return (text.charCodeAt(1) === 45 || text.charCodeAt(2) === 45) && /^\d{1,2}-\d{1,2}-\d/.test(text);
+}
+
+/**
+ * One date column: reads cells, learns its slash order from the values that prove it (docs/rubric.md, "dateOrder")
+ * and, at the end, re-reads the ambiguous ones if the column turned out to be the other way round.
+ */
+export class DateColumn {
+  private dayFirst = 0;
+  private monthFirst = 0;
+  private readonly ambiguous: number[] = [];
+  /** The days read, one per row (NaN = missing). */
+  readonly days = dayNumbers();
+  invalid = 0;
+  firstInvalid: { line: number; text: string } | undefined;
+  private readonly proofs: number[] | undefined;
+  private readonly invalids: { row: number; line: number; text: string }[] = [];
+
+  constructor(
+    readonly name: string,
+    private readonly configured: DateOrder | undefined,
+    part = false,
+  ) {
+    this.proofs = part ? [] : undefined;
+  }
+
+  /** Reads the next row's cell into the column. */
+  push(text: string, line: number): void {
+    this.days.push(this.read(text, this.days.length, line));
+  }
+
+  private get assumed(): SlashOrder {
+    return this.configured === 'dmy' ? 'dmy' : 'mdy';
+  }
+
+  read(text: string, record: number, line: number): number {
+    const proofs = this.proofs;
+    if (text === '' || text.trim() === '') {
+      proofs?.push(Proof.None);
+      return NaN;
+    }
+    const day = parseDate(text, this.configured === 'ymd' ? 'ymd' : this.assumed);
+    if (Number.isNaN(day)) {
+      this.invalid++;
+      this.firstInvalid ??= { line, text };
+      if (proofs) {
+        proofs.push(Proof.Invalid);
+        if (this.invalids.length < PART_INVALIDS) this.invalids.push({ row: record, line, text });
+      }
+      return NaN;
+    }
+    let proof = Proof.None;
+    if (this.configured !== 'ymd' && text.length <= 24 && (text.includes('/') || twoWayDashed(text))) {
+      const evidence = slashEvidence(text);
+      if (evidence === SlashEvidence.DayFirst) {
+        this.dayFirst++;
+        proof = Proof.DayFirst;
+      } else if (evidence === SlashEvidence.MonthFirst) {
+        this.monthFirst++;
+        proof = Proof.MonthFirst;
+      } else if (evidence === SlashEvidence.Ambiguous) {
+        this.ambiguous.push(record);
+        proof = Proof.Ambiguous;
+      }
+    }
+    proofs?.push(proof);
+    return day;
+  }
+
+  /** What this column read, to be appended to the same column read from the start of the file. */
+  part(): DatePart {
+    const { dayFirst, monthFirst, ambiguous, invalid, firstInvalid } = this;
+    return { days: this.days.done(), dayFirst, monthFirst, ambiguous, invalid, firstInvalid, proofs: Uint8Array.from(this.proofs ?? []), invalids: this.invalids };
+  }
+
+  append(part: DatePart): void {
+    const offset = this.days.length;
+    this.days.pushAll(part.days);
+    this.dayFirst += part.dayFirst;
+    this.monthFirst += part.monthFirst;
+    for (const record of part.ambiguous) this.ambiguous.push(record + offset);
+    this.invalid += part.invalid;
+    this.firstInvalid ??= part.firstInvalid;
+  }
+
+  /** Decides the order; returns the records to re-read (swap day and month), and a warning if any. */
+  settle(file: string): { swap: readonly number[]; warning: string | undefined; order: string } {
+    const proven = this.dayFirst > 0 && this.monthFirst === 0 ? 'dmy' : this.monthFirst > 0 && this.dayFirst === 0 ? 'mdy' : undefined;
+    if (this.dayFirst > 0 && this.monthFirst > 0) {
+      return {
+        swap: [],
+        order: 'mixed',
+        warning: `${file}: column "${this.name}" has dates in both M/D and D/M order (${this.monthFirst} prove M/D, ${this.dayFirst} prove D/M); ambiguous ones read as ${this.assumed === 'mdy' ? 'M/D' : 'D/M'}`,
+      };
+    }
+    if (proven !== undefined) return { swap: proven !== this.assumed ? this.ambiguous : [], warning: undefined, order: proven };
+    if (this.ambiguous.length > 0 && this.configured === undefined) {
+      return {
+        swap: [],
+        order: 'mdy (assumed)',
+        warning: `${file}: column "${this.name}": ${this.ambiguous.length} dates like 3/5/2024 could be M/D or D/M; read as M/D (set --date-order or dateOrder in the rubric)`,
+      };
+    }
+    return { swap: [], warning: undefined, order: this.ambiguous.length > 0 ? this.assumed : 'iso' };
+  }
+}
+
+/**
+ * Settles every date column of a file once it is read: decides each column's slash order,
+ * re-reads the ambiguous values if it turned out the other way round, and notes warnings and
+ * unreadable values. Returns each column's days (NaN-filled for an unmapped one) and the order
+ * decided per column, for `check`.
+ */
+export function settleDates(file: string, accounting: Accounting, length: number, columns: readonly (DateColumn | undefined)[]): { days: Days[]; orders: Record<string, string> } {
+  const orders: Record<string, string> = {};
+  const days = columns.map((column) => {
+    if (column === undefined) return new Float32Array(length).fill(NaN);
+    const { swap, warning, order } = column.settle(file);
+    orders[column.name] = order;
+    if (warning) accounting.warnings.push(warning);
+    for (const i of swap) column.days.set(i, swapDayMonth(column.days.get(i)));
+    accounting.noteInvalid(column.name, column.invalid, column.firstInvalid);
+    return column.days.done();
+  });
+  return { days, orders };
+}
+
+// ---------------------------------------------------------------- numbers per column
+
+export interface NumberPart {
+  readonly values: Float64Array;
+  readonly point: number;
+  readonly comma: number;
+  /** Rows holding `1.234` / `1,234`: read as thousands until the column decides otherwise. */
+  readonly ambiguousDot: readonly number[];
+  readonly ambiguousComma: readonly number[];
+  readonly invalid: number;
+  readonly firstInvalid: { line: number; text: string } | undefined;
+  /** Per row, its NumberEvidence (INVALID_NUMBER: unreadable), when the column is read for a part. */
+  readonly proofs?: Uint8Array;
+  readonly invalids?: readonly { row: number; line: number; text: string }[];
+}
+
+/** A row's proof in a part: an unreadable number (beside NumberEvidence's codes). */
+export const INVALID_NUMBER = 9;
+
+/**
+ * One number column (a deal's amount): reads cells as they come, counts what each proves about the
+ * column's decimal mark (normalize.ts NumberEvidence) and, at the end, re-reads the ambiguous ones
+ * (`1.234`, read as 1234) as decimals if the column proved that mark, as DateColumn does for dates.
+ */
+export class NumberColumn {
+  readonly values = new Numbers();
+  private point = 0;
+  private comma = 0;
+  private readonly ambiguousDot: number[] = [];
+  private readonly ambiguousComma: number[] = [];
+  invalid = 0;
+  firstInvalid: { line: number; text: string } | undefined;
+  private readonly proofs: number[] | undefined;
+  private readonly invalids: { row: number; line: number; text: string }[] = [];
+
+  constructor(
+    readonly name: string,
+    part = false,
+  ) {
+    this.proofs = part ? [] : undefined;
+  }
+
+  /** Reads the next row's cell (trimmed; '' = missing) into the column. */
+  push(text: string, line: number): void {
+    const row = this.values.length;
+    if (text === '') {
+      this.proofs?.push(NumberEvidence.None);
+      this.values.push(NaN);
+      return;
+    }
+    const { value, evidence } = readAmount(text);
+    if (Number.isNaN(value)) {
+      this.invalid++;
+      this.firstInvalid ??= { line, text };
+      if (this.proofs) {
+        this.proofs.push(INVALID_NUMBER);
+        if (this.invalids.length < PART_INVALIDS) this.invalids.push({ row, line, text });
+      }
+      this.values.push(NaN);
+      return;
+    }
+    if (evidence === NumberEvidence.Point) this.point++;
+    else if (evidence === NumberEvidence.Comma) this.comma++;
+    else if (evidence === NumberEvidence.AmbiguousDot) this.ambiguousDot.push(row);
+    else if (evidence === NumberEvidence.AmbiguousComma) this.ambiguousComma.push(row);
+    this.proofs?.push(evidence);
+    this.values.push(value);
+  }
+
+  part(): NumberPart {
+    const { point, comma, ambiguousDot, ambiguousComma, invalid, firstInvalid } = this;
+    return { values: this.values.done(), point, comma, ambiguousDot, ambiguousComma, invalid, firstInvalid, proofs: Uint8Array.from(this.proofs ?? []), invalids: this.invalids };
+  }
+
+  append(part: NumberPart): void {
+    const offset = this.values.length;
+    this.values.pushAll(part.values);
+    this.point += part.point;
+    this.comma += part.comma;
+    for (const row of part.ambiguousDot) this.ambiguousDot.push(row + offset);
+    for (const row of part.ambiguousComma) this.ambiguousComma.push(row + offset);
+    this.invalid += part.invalid;
+    this.firstInvalid ??= part.firstInvalid;
+  }
+
+  /**
+   * Decides the decimal mark from every value read and re-reads the ambiguous values of that mark
+   * as decimals: `1.234` read as 1234 is 1.234 in a decimal-point column. Dividing by 1000 gives
+   * the same double as reading `1.234` (both are the nearest double to the same fraction).
+   */
+  settle(file: string, accounting: Accounting): string {
+    const format = decideNumberFormat({ point: this.point, comma: this.comma, ambiguousDot: this.ambiguousDot.length, ambiguousComma: this.ambiguousComma.length });
+    const rows = format.mark === '.' ? this.ambiguousDot : format.mark === ',' ? this.ambiguousComma : [];
+    for (const row of rows) this.values.set(row, this.values.get(row) / 1000);
+    const warning = numberFormatWarning(file, this.name, format);
+    if (warning) accounting.warnings.push(warning);
+    accounting.noteInvalid(this.name, this.invalid, this.firstInvalid);
+    return format.label;
+  }
+}
+
+/**
+ * The decimal mark of each column a condition of this side compares as a number (rubric
+ * `probability: { lt: 0.5 }`), decided from all of the column's values once the file is read
+ * (conditions run after that: deals' won/lost at the end of the read, leads' in classify). A
+ * column that cannot be decided is warned about. `columns` gives a field's coded column, if it
+ * has one; fields held otherwise (dates, ids) keep the reading of a value alone.
+ */
+export function conditionMarks(
+  side: 'lead' | 'deal',
+  plan: ColumnPlan,
+  rubric: Rubric,
+  accounting: Accounting,
+  columns: (field: string) => CodedText | undefined,
+): { marks: Record<string, DecimalMark>; labels: Record<string, string> } {
+  const marks: Record<string, DecimalMark> = {};
+  const labels: Record<string, string> = {};
+  const formats = new Map<string, NumberFormat>();
+  const fields = new Set(rubric.conditions.filter((site) => site.on === side).flatMap((site) => numberFields(site.when)));
+  for (const field of fields) {
+    const column = columns(field);
+    if (column === undefined) continue;
+    const at = plan.fields[field] ?? plan.slots[plan.slotOf.get(field) ?? -1];
+    const name = at === undefined ? field : plan.header.names[at]!;
+    let format = formats.get(name);
+    if (format === undefined) {
+      format = numberFormatOf(column.usedValues());
+      formats.set(name, format);
+      labels[name] = format.label;
+      const warning = numberFormatWarning(plan.file, name, format);
+      if (warning) accounting.warnings.push(warning);
+    }
+    if (format.mark !== undefined) marks[field] = format.mark;
+  }
+  return { marks, labels };
+}
