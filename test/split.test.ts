@@ -11,11 +11,11 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { findCut } from '../src/io/read-csv.js';
+import { findCut } from '../src/parallel/part.js';
 import { load, type LoadOptions } from '../src/load.js';
 import { buildReports, reports as REPORTS, type ReportName } from '../src/reports/index.js';
 import { dayNumber } from '../src/data/normalize.js';
-import { SPLIT_MIN_BYTES, threadReads, type Splitter } from '../src/split.js';
+import { SPLIT_MIN_BYTES, threadReads, type Splitter } from '../src/parallel/split.js';
 import { generate } from '../scripts/generate-samples.js';
 import { properties, splitStats } from '../scripts/fuzz-properties.js';
 

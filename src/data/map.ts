@@ -3,7 +3,7 @@
  * compact Lead or Deal with its values parsed once. Also the row accounting of each file.
  */
 import { InputError, UsageError, closest } from '../errors.js';
-import type { CsvHeader, CsvSink } from '../io/read-csv.js';
+import type { CsvHeader, CsvSink } from '../io/csv/index.js';
 import { reasonText, type FileAccounting, type RowReason } from '../model.js';
 import { CodedText, dayNumbers, DealTable, IdIndex, LeadTable, Numbers, own, PackedText, type DealColumns, type Days, type LeadColumns, type PackedPart, type TextCodes } from './table.js';
 import { compileCondition, conditionFields, numberFields, type Getter, type Predicate } from '../rubric/conditions.js';
