@@ -9,7 +9,7 @@
  * alone; a file without a header row is read with the names given (CsvOptions.names), and one
  * whose first row looks like data without them is refused (headerLooksLikeData).
  */
-import { statSync, createReadStream, type Stats } from 'node:fs';
+import { createReadStream, statSync, type Stats } from 'node:fs';
 import { TextDecoder } from 'node:util';
 import { InputError } from '../../errors.js';
 import type { RowReason } from '../../model.js';
