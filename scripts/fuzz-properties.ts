@@ -8,7 +8,7 @@
  *   real decoder. The fast path must yield exactly csv-parse's records, and be the path used.
  * - `malformed`: random broken CSV (ragged rows, stray and unclosed quotes, any delimiter): the
  *   reader yields csv-parse's records, or fails naming a line where csv-parse fails.
- * - `split`: a file read in two parts, the second as a worker thread reads it (src/split.ts), yields
+ * - `split`: a file read in two parts, the second as a worker thread reads it (src/parallel/split.ts), yields
  *   exactly what it yields read in one piece: records, lines, row accounting, warnings, failures.
  * - `regexFold`: a rubric pattern rewritten for the linear-time engine (rubric/regex.ts) matches
  *   exactly what the same pattern with the `i` flag matches.
@@ -19,8 +19,10 @@ import { stringify } from 'csv-stringify/sync';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { readCsv, readPart, type CsvHeader, type CsvInfo, type CsvSink, type Parallel } from '../src/io/read-csv.js';
-import { readHere } from '../src/split.js';
+import { readCsv, type CsvHeader, type CsvInfo, type CsvSink, type Parallel } from '../src/io/csv/index.js';
+import { readPart } from '../src/parallel/part.js';
+import { splitReads } from '../src/parallel/plan.js';
+import { readHere } from '../src/parallel/split.js';
 import { foldCase, linearEngine } from '../src/rubric/regex.js';
 
 export const DELIMITERS = [',', ';', '\t', '|'] as const;
@@ -230,7 +232,7 @@ export async function readFileParts(file: string, options: { chunkSize?: number;
   const records: Recorded = [];
   let header: CsvHeader | undefined;
   const parallel: Parallel | undefined = split
-    ? {
+    ? splitReads({
         minBytes: 0,
         start(c, onBytes) {
           const part: Recorded = [];
@@ -242,7 +244,7 @@ export async function readFileParts(file: string, options: { chunkSize?: number;
             return info && { part, info };
           });
         },
-      }
+      })
     : undefined;
   const info = await readCsv(file, { ...options, parallel }, (h) => {
     header = h;

@@ -9,7 +9,7 @@ import { Command, CommanderError, Help, Option, type AddHelpTextContext, type Ad
 import { checkAlerts, parseRule, rubricRules } from './alerts.js';
 import { EXIT, InputError, UsageError, exitCodeOf } from './errors.js';
 import { isoDate, parseDate, today, type DateOrder } from './data/normalize.js';
-import { keepWhole, type CsvOptions } from './io/read-csv.js';
+import { keepWhole, type CsvOptions } from './io/csv/index.js';
 import { checkSmallFile } from './io/small-file.js';
 import { findDefaultRubric, load, type LoadOptions, type Loaded } from './load.js';
 import type { AuditResult, Report } from './model.js';
@@ -20,7 +20,7 @@ import { neutralizeFormula, terminalPieces, terminalSafe } from './render/safe.j
 import { streamPieces, type Out } from './io/write.js';
 import { checkOutputs, describeCode, replaceFile, replaceFiles, type NamedPath } from './io/replace.js';
 import { progressLine } from './progress.js';
-import { workerReads } from './split.js';
+import { workerReads } from './parallel/split.js';
 import type { RunDocument } from './reports/diff.js';
 import { buildReports, REPORT_COMMANDS, type ReportName } from './reports/index.js';
 import { personalHeaders, redacted } from './reports/context.js';

@@ -6,7 +6,8 @@
  */
 import { parseAmount } from './data/normalize.js';
 import { isEmptyCell, Profiler } from './data/profile.js';
-import { headerLooksLikeData, readCsv, type CsvHeader, type CsvOptions } from './io/read-csv.js';
+import { headerLooksLikeData } from './io/csv/header.js';
+import { readCsv, type CsvHeader, type CsvOptions } from './io/csv/index.js';
 import { readFirstRow, type Loaded, type LoadOptions } from './load.js';
 import { keyCandidates, nameHeaderless, type InitFile } from './rubric/init.js';
 import { DEAL_RULES, LEAD_RULES, recognize, type Recognized } from './rubric/recognize.js';

@@ -7,7 +7,7 @@ import { existsSync, realpathSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { InputError, UsageError } from './errors.js';
 import { checkSmallFile } from './io/small-file.js';
-import { keepWhole, readCsv, type CsvHeader, type CsvInfo, type CsvOptions, type CsvSink } from './io/read-csv.js';
+import { keepWhole, readCsv, type CsvHeader, type CsvInfo, type CsvOptions, type CsvSink } from './io/csv/index.js';
 import { classifyLeads, leadGetter, leadJoinKeys, NO_SOURCE, type ClassifiedLeads } from './data/classify.js';
 import { OUTCOMES, Rows, type DealTable, type LeadColumns, type LeadTable, type RowList } from './data/table.js';
 import { dealsMatchingLead, joinDeals, type Joined, type SharedMode } from './data/join.js';
@@ -23,7 +23,8 @@ import { newestDate, staleAsOfWarning, unreachableStages, unreachableWarning } f
 import { detectPreset } from './rubric/recognize.js';
 import { fileShape, resolveRubric, type EscapeName, type Rubric } from './rubric/resolve.js';
 import type { PresetName } from './rubric/fields.js';
-import type { Splitter } from './split.js';
+import { splitReads } from './parallel/plan.js';
+import type { Splitter } from './parallel/split.js';
 import { buildFacts } from './engine/fold.js';
 import type { AuditFacts } from './engine/facts.js';
 
@@ -59,7 +60,7 @@ export interface LoadOptions {
   readonly onProgress?: CsvOptions['onProgress'];
   /** Bytes per read (tests vary it). */
   readonly chunkSize?: number;
-  /** Read big exports on two cores: the second half of a file elsewhere (src/split.ts); off when not given. */
+  /** Read big exports on two cores: the second half of a file elsewhere (src/parallel/); off when not given. */
   readonly parallel?: Splitter;
 }
 
@@ -206,7 +207,7 @@ export async function load(options: LoadOptions): Promise<Loaded> {
     planColumns(side, file, peeked, rubric, extra);
     let plan: ColumnPlan | undefined;
     let sink: (CsvSink & { finish(): R }) | undefined;
-    const parallel = options.parallel?.({ side, rubric, extra, mapOptions });
+    const parallel = options.parallel && splitReads(options.parallel({ side, rubric, extra, mapOptions }));
     const info = await readCsv(file, { ...(side === 'leads' ? leadCsv : dealCsv), parallel }, (header) => {
       plan = planColumns(side, file, header, rubric, extra);
       return (sink = makeSink(plan));

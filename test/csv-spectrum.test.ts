@@ -7,7 +7,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readCsv } from '../src/io/read-csv.js';
+import { readCsv } from '../src/io/csv/index.js';
 
 const dir = resolve(import.meta.dirname, '..', 'fixtures', 'csv-spectrum');
 const cases = readdirSync(join(dir, 'csvs'))

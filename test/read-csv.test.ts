@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { headerLooksLikeData, MAX_FIELD_CHARS, MAX_RECORD_CHARS, readCsv, sniffDelimiter, sniffFormat, type CsvOptions } from '../src/io/read-csv.js';
+import { headerLooksLikeData } from '../src/io/csv/header.js';
+import { readCsv, type CsvOptions } from '../src/io/csv/index.js';
+import { MAX_FIELD_CHARS, MAX_RECORD_CHARS } from '../src/io/csv/limits.js';
+import { sniffDelimiter, sniffFormat } from '../src/io/csv/sniff.js';
 import { InputError } from '../src/errors.js';
 import { encode, oracle, properties, readBytes } from '../scripts/fuzz-properties.js';
 

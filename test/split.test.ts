@@ -1,5 +1,5 @@
 /**
- * Reading a big export on two cores (src/split.ts) changes nothing: the second half of a file, read as
+ * Reading a big export on two cores (src/parallel/split.ts) changes nothing: the second half of a file, read as
  * the worker thread reads it and joined to the first, yields exactly the records, rows, row
  * accounting, warnings, rejects and reports of a read in one piece — and where it could not (a
  * cut inside a quoted field, a footer before the cut, duplicates of first-half ids with --rejects)
@@ -11,11 +11,11 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { findCut } from '../src/io/read-csv.js';
+import { findCut } from '../src/parallel/part.js';
 import { load, type LoadOptions } from '../src/load.js';
 import { buildReports, reports as REPORTS, type ReportName } from '../src/reports/index.js';
 import { dayNumber } from '../src/data/normalize.js';
-import { SPLIT_MIN_BYTES, threadReads, type Splitter } from '../src/split.js';
+import { SPLIT_MIN_BYTES, threadReads, type Splitter } from '../src/parallel/split.js';
 import { generate } from '../scripts/generate-samples.js';
 import { properties, splitStats } from '../scripts/fuzz-properties.js';
 

@@ -12,7 +12,7 @@ import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { generate } from '../scripts/generate-samples.js';
 
-const reader = pathToFileURL(resolve(import.meta.dirname, '..', 'dist', 'src', 'io', 'read-csv.js')).href;
+const reader = pathToFileURL(resolve(import.meta.dirname, '..', 'dist', 'src', 'io', 'csv', 'index.js')).href;
 
 describe('streaming', () => {
   it('reads a 200k-row export in a 32 MiB heap', () => {

@@ -1,6 +1,6 @@
 /** Row accounting of one file as it is read: `read = used + rejected + skipped` (docs/json.md, "inputs"). */
 import { InputError } from '../errors.js';
-import type { CsvHeader, CsvSink } from '../io/read-csv.js';
+import type { CsvHeader, CsvSink } from '../io/csv/index.js';
 import { reasonText, type FileAccounting, type RowReason } from '../model.js';
 
 import { type RejectedRow } from './map.js';

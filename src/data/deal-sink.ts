@@ -1,6 +1,6 @@
 /** Each used row of a deals file → one compact deal in a DealTable, with its values and outcome parsed once. */
 
-import type { CsvSink } from '../io/read-csv.js';
+import type { CsvSink } from '../io/csv/index.js';
 
 import { DealTable, type DealColumns } from './table.js';
 import { CodedText, IdIndex, Numbers, PackedText } from './columns.js';

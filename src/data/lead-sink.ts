@@ -1,6 +1,6 @@
 /** Each used row of a leads file → one compact lead in a LeadTable, with its values parsed once. */
 
-import type { CsvSink } from '../io/read-csv.js';
+import type { CsvSink } from '../io/csv/index.js';
 
 import { LeadTable } from './table.js';
 import { CodedText, IdIndex, Numbers, own, PackedText } from './columns.js';

@@ -3,7 +3,7 @@
  * file), and the join keys a cell holds. The sinks that map each row are lead-sink.ts and deal-sink.ts.
  */
 import { UsageError, closest } from '../errors.js';
-import type { CsvHeader } from '../io/read-csv.js';
+import type { CsvHeader } from '../io/csv/index.js';
 
 import { conditionFields } from '../rubric/conditions.js';
 import { headerKey, type ColumnChoice, type Rubric } from '../rubric/resolve.js';
@@ -19,7 +19,7 @@ export interface MapOptions {
   /** Keep rejected rows for --rejects. */
   readonly keepRejects?: boolean;
   /**
-   * The sink reads the second part of a file for another thread (src/split.ts): it also keeps what
+   * The sink reads the second part of a file for another thread (src/parallel/split.ts): it also keeps what
    * each row's values proved, so that rows found to be duplicates there can be taken out.
    */
   readonly part?: boolean;

@@ -7,7 +7,7 @@ import type { LeadsRead } from '../data/lead-sink.js';
 import type { DealsRead } from '../data/deal-sink.js';
 import type { Implausible } from '../data/plausible.js';
 import type { Recognition } from '../init-read.js';
-import type { CsvInfo } from '../io/read-csv.js';
+import type { CsvInfo } from '../io/csv/index.js';
 import { reasonText, type FileAccounting, type Report, type Row } from '../model.js';
 import { DEAL_FIELDS, LEAD_FIELDS } from '../rubric/fields.js';
 import type { Rubric } from '../rubric/resolve.js';

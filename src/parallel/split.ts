@@ -1,22 +1,24 @@
 /**
- * Reading a big export on two cores (SPEC §8): the second half of the file goes to a worker thread
- * (src/read-worker.ts) while this thread reads the first; see readCsv's split read for how the
- * cut is chosen and checked.
+ * Reading a big export on both cores: the second half of the file goes to a worker thread
+ * (read-worker.ts) while this thread reads the first; see plan.ts for how the cut is chosen and
+ * checked. Files under SPLIT_MIN_BYTES, standard input and pipes are read in one piece.
  */
 import { Worker } from 'node:worker_threads';
-import { readPart, type Continuation, type Cut, type Parallel, type PartInfo, type RemoteRead } from './io/read-csv.js';
-import { planColumns, type MapOptions } from './data/map.js';
-import { leadSink } from './data/lead-sink.js';
-import { dealSink } from './data/deal-sink.js';
-import type { Rubric } from './rubric/resolve.js';
+import type { Cut } from '../io/csv/index.js';
+import { planColumns, type MapOptions } from '../data/map.js';
+import { leadSink } from '../data/lead-sink.js';
+import { dealSink } from '../data/deal-sink.js';
+import type { Rubric } from '../rubric/resolve.js';
+import { readPart } from './part.js';
+import type { Continuation, PartInfo, PartReads, RemoteRead } from './plan.js';
 
 /** Files below this are read in one piece: starting a worker costs ~0.1 s. */
 export const SPLIT_MIN_BYTES = 16 * 1024 * 1024;
 
 /**
  * Bytes past the middle the main thread reads (at most a tenth of the file), since a worker starts
- * later and cold (its code not yet optimised): cut at the middle, the main thread waited for it
- * ~0.45 s on the 1M bench contacts and ~0.85 s on its deals.
+ * later and cold (its code not yet optimised): cut at the middle, the main thread would wait for
+ * it (docs/performance.md, "Both cores").
  */
 const WORKER_HEAD_START = 6 * 1024 * 1024;
 
@@ -28,8 +30,8 @@ export interface ReadJob {
   readonly mapOptions: MapOptions;
 }
 
-/** How the parts of a side's file are read elsewhere. */
-export type Splitter = (job: ReadJob) => Parallel;
+/** How the second parts of a side's file are read elsewhere (made a Parallel by splitReads). */
+export type Splitter = (job: ReadJob) => PartReads;
 
 export type PartRead = { part: unknown; info: PartInfo };
 

@@ -1,11 +1,11 @@
 /**
- * A worker thread that reads the second part of a big export (SPEC §8: both cores; src/split.ts).
+ * A worker thread that reads the second part of a big export, so that both cores read (split.ts).
  * It posts the sink's part, its typed arrays moved rather than copied, and what the read found.
  * A failure is posted as such: the main thread then reads the part itself, and reports any fault
  * as a read in one piece would.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import type { Continuation } from './io/read-csv.js';
+import type { Continuation } from './plan.js';
 import { readJob, type ReadJob, type WorkerMessage } from './split.js';
 
 const { job, continuation } = workerData as { job: ReadJob; continuation: Continuation };

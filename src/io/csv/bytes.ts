@@ -1,0 +1,42 @@
+/**
+ * A file's bytes in chunks, and their decoding: the one place a read meets the disk once the file
+ * is known to be readable (readCsv; a read of a file's end elsewhere, src/parallel/, uses it too).
+ */
+import { createReadStream } from 'node:fs';
+import { TextDecoder } from 'node:util';
+import { InputError } from '../../errors.js';
+
+/**
+ * Bytes read and decoded at a time. Under ~1 MB, Node 20's TextDecoder returns Latin-1 text as a
+ * one-byte string (at 1 MiB, a two-byte one, and every cell cut from it is two-byte too): chunks
+ * must stay below that, or every id, email and name kept takes twice the memory
+ * (docs/performance.md, "Chunks of 512 KiB").
+ */
+export const DEFAULT_CHUNK = 1 << 19;
+
+/** Thrown inside a read to start it again in Windows-1252. */
+export class NotUtf8 extends Error {}
+
+/** The bytes of `file` from `start` to `end` (or of `bytes`, when the input was read whole), `size` at a time. */
+export async function* byteChunks(file: string, bytes: Buffer | undefined, size: number, start = 0, end?: number): AsyncGenerator<Uint8Array> {
+  if (bytes !== undefined) {
+    for (let i = start; i < bytes.length; i += size) yield bytes.subarray(i, i + size);
+    return;
+  }
+  if (end !== undefined && end <= start) return;
+  const stream = createReadStream(file, { highWaterMark: size, start, ...(end === undefined ? {} : { end: end - 1 }) });
+  try {
+    for await (const chunk of stream) yield chunk as Buffer;
+  } catch (error) {
+    throw new InputError(`${file}: cannot read (${(error as Error).message})`);
+  }
+}
+
+/** Decodes a chunk; bytes that are not UTF-8 in a fatal decoder throw NotUtf8. */
+export function decode(decoder: TextDecoder, data: Uint8Array, stream: boolean): string {
+  try {
+    return decoder.decode(data, { stream });
+  } catch {
+    throw new NotUtf8();
+  }
+}
