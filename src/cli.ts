@@ -589,7 +589,7 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
     io,
   ).action(async (leads: string | undefined, deals: string | undefined, o: SharedOptions) => {
     const { check } = await import('./reports/check.js');
-    const { recognizeInputs } = await import('./init-read.js');
+    const { recognizeInputs } = await import('./rubric/init/read.js');
     const options = loadOptions([leads, deals], o, io);
     // A second read of each file (not of standard input) gives each field's runners-up by value.
     exitCode = await runReports(io, o, options, async (l) => check({ ...l, recognized: await recognizeInputs(l, options) }));
@@ -672,10 +672,10 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
       ].filter((f): f is NamedPath => f.path !== undefined);
       checkOutputs([{ path: o.output, role: '-o' }], inputs, io.cwd);
       const csv: CsvOptions = { delimiter: delimiterOption(o.delimiter), encoding: o.encoding, whole: keepWhole(), ...(o.escape === 'backslash' ? { escape: '\\' } : {}) };
-      const { readInitFile } = await import('./init-read.js');
+      const { readInitFile } = await import('./rubric/init/read.js');
       const leadFile = leads === undefined ? undefined : await readInitFile(leads, 'leads', csv);
       const dealFile = deals === undefined ? undefined : await readInitFile(deals, 'deals', csv);
-      const { initRubric } = await import('./rubric/init.js');
+      const { initRubric } = await import('./rubric/init/write.js');
       const detected = detectPreset(leadFile?.header.names, dealFile?.header.names);
       const preset = o.preset === undefined ? detected.preset : checkPresetName(o.preset);
       const presetWhy =

@@ -4,7 +4,7 @@
  */
 import type { ColumnPlan, DealsRead, LeadsRead } from '../data/map.js';
 import type { Implausible } from '../data/plausible.js';
-import type { Recognition } from '../init-read.js';
+import type { Recognition } from '../rubric/init/read.js';
 import type { CsvInfo } from '../io/read-csv.js';
 import { reasonText, type FileAccounting, type Report, type Row } from '../model.js';
 import { DEAL_FIELDS, LEAD_FIELDS } from '../rubric/fields.js';
