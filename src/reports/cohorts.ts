@@ -78,3 +78,12 @@ export function cohorts(data: AuditData): Report[] {
   ];
   return [{ name: 'cohorts', title: 'Cohorts by month created', columns, rows, notes }];
 }
+
+/**
+ * `leadaudit cohorts --help`: the description (also the line in `leadaudit --help`) and the
+ * examples printed after the options. src/cli.ts builds the command from it.
+ */
+export const help = {
+  description: 'One row per month of lead creation: how far its leads got, its win rate and revenue, and whether it is mature (old enough for its rates to be final).',
+  examples: ['leadaudit cohorts contacts.csv deals.csv', 'leadaudit cohorts contacts.csv deals.csv --since 2025-01-01 --format csv'],
+};

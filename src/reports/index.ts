@@ -4,13 +4,13 @@
  */
 import type { Report } from '../model.js';
 import type { AuditData } from './context.js';
-import { funnel } from './funnel.js';
-import { cohorts } from './cohorts.js';
-import { matrix } from './matrix.js';
-import { owners } from './owners.js';
-import { signals } from './signals.js';
-import { stalls } from './stalls.js';
-import { sources } from './sources.js';
+import { funnel, help as funnelHelp } from './funnel.js';
+import { cohorts, help as cohortsHelp } from './cohorts.js';
+import { matrix, help as matrixHelp } from './matrix.js';
+import { owners, help as ownersHelp } from './owners.js';
+import { signals, help as signalsHelp } from './signals.js';
+import { stalls, help as stallsHelp } from './stalls.js';
+import { sources, help as sourcesHelp } from './sources.js';
 import { summary } from './summary.js';
 
 export type ReportBuilder = (data: AuditData) => Report[];
@@ -19,8 +19,24 @@ export const reports = { summary, funnel, sources, matrix, signals, stalls, coho
 
 export type ReportName = keyof typeof reports;
 
-/** The commands that print one report (SPEC §3.1); `audit` prints them all after the summary. */
-export const REPORT_COMMANDS = ['funnel', 'sources', 'matrix', 'signals', 'stalls', 'cohorts', 'owners'] as const satisfies readonly ReportName[];
+/**
+ * The commands that print one report (README, "Commands"), in the order `leadaudit --help` lists
+ * them, each with its `--help` from the report's own file (src/cli.ts builds the commands from
+ * it); `audit` prints them all after the summary.
+ */
+export const REPORT_HELP = {
+  funnel: funnelHelp,
+  sources: sourcesHelp,
+  matrix: matrixHelp,
+  signals: signalsHelp,
+  stalls: stallsHelp,
+  cohorts: cohortsHelp,
+  owners: ownersHelp,
+} satisfies Partial<Record<ReportName, { description: string; examples: readonly string[] }>>;
+
+export type ReportCommand = keyof typeof REPORT_HELP;
+
+export const REPORT_COMMANDS = Object.keys(REPORT_HELP) as readonly ReportCommand[];
 
 export function buildReports(data: AuditData, names: readonly ReportName[]): Report[] {
   const built = names.flatMap((name) => reports[name](data));

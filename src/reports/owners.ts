@@ -142,3 +142,12 @@ function dealOwners(data: AuditData): Report {
     notes: ['No leads file: each deal is the unit. Sig: + or - when an owner\'s win rate differs from the rest at p < 0.05 (Holm-adjusted).'],
   };
 }
+
+/**
+ * `leadaudit owners --help`: the description (also the line in `leadaudit --help`) and the
+ * examples printed after the options. src/cli.ts builds the command from it.
+ */
+export const help = {
+  description: 'One row per owner: leads, qualified, handed off, won, win rate on qualified leads, days to first touch and to win, and stalled leads, flagging owners whose qualified leads stall more than the rest.',
+  examples: ['leadaudit owners contacts.csv deals.csv', 'leadaudit owners --deals deals.csv --format json'],
+};

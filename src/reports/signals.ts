@@ -91,3 +91,12 @@ export function signals(data: AuditData): Report[] {
   if (rubric.signals.length === 0) notes.unshift('The rubric has no score signals.');
   return [{ name: 'signals', title: 'Do the rubric signals predict closing?', columns, rows, notes }];
 }
+
+/**
+ * `leadaudit signals --help`: the description (also the line in `leadaudit --help`) and the
+ * examples printed after the options. src/cli.ts builds the command from it.
+ */
+export const help = {
+  description: 'Per rubric signal: win rate with and without it, lift, the 95% interval of the difference, a verdict (predictive, no evidence, inverse, too few) and the points the data suggests.',
+  examples: ['leadaudit signals contacts.csv deals.csv', 'leadaudit signals contacts.csv deals.csv --rubric leadaudit.yml --format csv > signals.csv'],
+};

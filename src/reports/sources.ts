@@ -268,3 +268,12 @@ function dealSources(data: AuditData, deals: RowList<Deal>): Report {
     ],
   };
 }
+
+/**
+ * `leadaudit sources --help`: the description (also the line in `leadaudit --help`) and the
+ * examples printed after the options. src/cli.ts builds the command from it.
+ */
+export const help = {
+  description: 'One row per channel (or --by group): leads, qualified %, handoff %, won, win rate with its interval, revenue, and whether it differs significantly from the rest.',
+  examples: ['leadaudit sources contacts.csv deals.csv', 'leadaudit sources leads.csv --by "Lead Source" --format csv > sources.csv'],
+};

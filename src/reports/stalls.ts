@@ -120,3 +120,12 @@ export function stallLines(data: AuditData): string[] {
   }
   return notes;
 }
+
+/**
+ * `leadaudit stalls --help`: the description (also the line in `leadaudit --help`) and the
+ * examples printed after the options. src/cli.ts builds the command from it.
+ */
+export const help = {
+  description: 'The follow-up list: every stalled lead and stalled open deal, sales side first, most days over the threshold first, with owner and open amount.',
+  examples: ['leadaudit stalls contacts.csv deals.csv --format csv > follow-up.csv', 'leadaudit stalls contacts.csv deals.csv --as-of 2025-06-30 | head -20'],
+};
