@@ -8,6 +8,7 @@ import type { DealField, LeadField } from '../fields.js';
 import type { Recognized } from '../recognize.js';
 import type { ColumnRef } from '../schema.js';
 
+/** An export as `init` read it: each column's profile, and the cells of the columns that may be join keys. */
 export interface InitFile {
   readonly file: string;
   readonly profiles: readonly ColumnProfile[];
@@ -23,11 +24,13 @@ export interface InitFile {
   readonly stageProbability?: { readonly stage: string; readonly probability: string; readonly rows: readonly (readonly [string, number])[] };
 }
 
+/** A decision and its evidence, written as a comment beside it. */
 export interface Choice<T> {
   readonly value: T;
   readonly why: string;
 }
 
+/** The column recognition chose for each field, and each file's column profiles by header. */
 export interface Plan {
   leads?: Record<LeadField, Recognized>;
   deals?: Record<DealField, Recognized>;
@@ -35,11 +38,13 @@ export interface Plan {
   dealProfile: (name: string | undefined) => ColumnProfile | undefined;
 }
 
+/** A file's column profile by its header (undefined for no file, no name, or no such column). */
 export function profileLookup(file: InitFile | undefined) {
   const byName = new Map((file?.profiles ?? []).map((p) => [p.name, p]));
   return (name: string | undefined) => (name === undefined ? undefined : byName.get(name));
 }
 
+/** A preset's column names by field, for recognition to try first. */
 export function preferred<F extends string>(columns: Partial<Record<F, ColumnRef>> | undefined): Partial<Record<F, readonly string[]>> {
   const out: Partial<Record<F, readonly string[]>> = {};
   for (const [field, ref] of Object.entries(columns ?? {}) as [F, ColumnRef][]) out[field] = refsOf(ref);
@@ -56,6 +61,7 @@ export function usableAsKey(header: string): boolean {
   return !['all', 'any', 'not'].includes(header.trim().toLowerCase());
 }
 
+/** A column reference (one name, several, or null) as a list of names. */
 export const refsOf = (ref: ColumnRef | undefined): string[] => (ref === undefined || ref === null ? [] : typeof ref === 'string' ? [ref] : ref);
 
 /** Values (stage names, sources) compared loosely: `PAID_SEARCH` is `Paid Search`. Headers use headerKey. */
