@@ -2,28 +2,32 @@
  * The command line (README, "Commands"): the only module that reads argv, writes stdout/stderr and decides
  * the exit code. Everything else is data in, data out.
  */
-import { existsSync, mkdirSync, readFileSync, rmdirSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Command, CommanderError, Help, Option, type AddHelpTextContext, type AddHelpTextPosition } from 'commander';
+import { Command, CommanderError, Option } from 'commander';
 import { checkAlerts, parseRule, rubricRules } from './alerts.js';
+import { FittedCommand, stackedWhenNarrow, type Reflow } from './commands/fitted-command.js';
+import { COMMAND_HELP, withHelp } from './commands/help.js';
+import { rejectsCsv } from './commands/rejects.js';
 import { EXIT, InputError, UsageError, exitCodeOf } from './errors.js';
 import { isoDate, parseDate, today, type DateOrder } from './data/normalize.js';
 import { keepWhole, type CsvOptions } from './io/csv/index.js';
+import { writeIntoFolder } from './io/folder.js';
 import { checkSmallFile } from './io/small-file.js';
 import { findDefaultRubric, load, type LoadOptions, type Loaded } from './load.js';
 import type { AuditResult, Report } from './model.js';
-import { renderers, type FormatName, type Pieces } from './render/index.js';
-import { field } from './render/csv.js';
+import { renderers, type FormatName } from './render/index.js';
+import type { Pieces } from './render/types.js';
 import { alertText } from './render/format.js';
-import { neutralizeFormula, terminalPieces, terminalSafe } from './render/safe.js';
+import { terminalPieces, terminalSafe } from './render/safe.js';
 import { streamPieces, type Out } from './io/write.js';
 import { checkOutputs, describeCode, replaceFile, replaceFiles, type NamedPath } from './io/replace.js';
 import { progressLine } from './progress.js';
 import { workerReads } from './parallel/split.js';
 import type { RunDocument } from './reports/diff.js';
-import { buildReports, REPORT_COMMANDS, type ReportName } from './reports/index.js';
-import { personalHeaders, redacted } from './reports/context.js';
+import { buildReports, REPORT_COMMANDS, reports } from './reports/index.js';
+import { personalHeaders } from './reports/context.js';
 import { verdicts } from './reports/verdicts.js';
 import { wonCurrencies } from './reports/summary.js';
 import { detectPreset } from './rubric/recognize.js';
@@ -232,32 +236,6 @@ function inputsOf(o: LoadOptions, cwd: string): NamedPath[] {
   ].filter((f): f is NamedPath => f.path !== undefined);
 }
 
-/**
- * The rejected rows as CSV, cells as the file has them, with --redact hashing the cells of a
- * file's email and name columns; `;` between fields with --decimal-comma, like the run's reports.
- */
-function rejectsCsv(loaded: Loaded, redact: boolean, delimiter: ',' | ';'): string {
-  const rows = loaded.rejects;
-  const files = new Set(rows.map((r) => r.file));
-  const planOf = (file: string) => (file === loaded.leads?.plan.file ? loaded.leads.plan : file === loaded.deals?.plan.file ? loaded.deals.plan : undefined);
-  const width = Math.max(0, ...rows.map((r) => r.cells.length));
-  const names = files.size === 1 ? [...(planOf([...files][0]!)?.header.names ?? [])] : Array.from({ length: width }, (_, i) => `cell_${i + 1}`);
-  while (names.length < width) names.push(`cell_${names.length + 1}`);
-  const personalAt = new Map<string, Set<number>>();
-  for (const file of files) {
-    const plan = planOf(file);
-    personalAt.set(file, new Set(redact && plan ? personalHeaders(plan).map((h) => plan.header.names.indexOf(h)) : []));
-  }
-  const quote = (text: string) => field(text, delimiter);
-  const lines = [[...names, '_file', '_line', '_reason'].map(quote).join(delimiter)];
-  for (const r of rows) {
-    const hashed = personalAt.get(r.file)!;
-    const cells = Array.from({ length: names.length }, (_, i) => neutralizeFormula(hashed.has(i) ? redacted(r.cells[i] ?? '') : (r.cells[i] ?? '')));
-    lines.push([...cells, r.file, String(r.line), r.reason].map(quote).join(delimiter));
-  }
-  return `${lines.join('\n')}\n`;
-}
-
 /** `audit`: the summary and every report; on screen the stalls list is cut to its worst rows. */
 function auditReports(loaded: Loaded): Report[] {
   return buildReports(loaded.facts, ['summary', ...REPORT_COMMANDS]).map((r) =>
@@ -288,40 +266,6 @@ async function readRun(path: string): Promise<RunDocument> {
   const problem = runDocumentProblem(doc);
   if (problem !== undefined) throw new InputError(`${path}: not a leadaudit JSON report (${problem}; make one with --format json)`);
   return doc as RunDocument;
-}
-
-/**
- * Writes files into a folder (--out-dir, demo DIR), making it and its missing parents first, one
- * at a time: Node 20's recursive mkdir never returns on some paths (`/proc/x`). When the files
- * cannot be written, the folders made for them are removed again: a failed run leaves nothing.
- */
-async function writeIntoFolder(dir: string, role: string, files: readonly { path: string; pieces: () => Pieces }[]): Promise<void> {
-  const made: string[] = [];
-  try {
-    const missing: string[] = [];
-    for (let at = resolve(dir); statSync(at, { throwIfNoEntry: false }) === undefined; at = dirname(at)) {
-      missing.push(at);
-      if (dirname(at) === at) break;
-    }
-    for (const folder of missing.reverse()) {
-      mkdirSync(folder);
-      made.push(folder);
-    }
-  } catch (error) {
-    throw new UsageError(`${role} ${dir}: cannot make the folder (${describeCode((error as NodeJS.ErrnoException).code ?? String(error))})`);
-  }
-  try {
-    await replaceFiles(files);
-  } catch (error) {
-    for (const folder of made.reverse()) {
-      try {
-        rmdirSync(folder);
-      } catch {
-        // A folder someone filled meanwhile stays (rmdir refuses it); the write's own error is what to report.
-      }
-    }
-    throw error;
-  }
 }
 
 /**
@@ -417,110 +361,6 @@ async function runReports(
   return alerts.length > 0 ? EXIT.alert : EXIT.ok;
 }
 
-const AUDIT_HELP = `
-Prints the summary, the funnel (and the deal pipeline), and sources, from whatever the inputs allow:
-leads and deals, leads only (the outcome comes from a status or flag column), or deals only
-(--deals FILE: each deal is the unit).
-
-How leads are judged (see the rubric, \`leadaudit schema\`):
-  - Deals join to leads by the rubric's join keys (trimmed; emails lower-cased; a cell may hold
-    several keys separated by ;, or by , between ids and emails). A deal matching several leads (a key several leads hold,
-    or keys of different leads) goes to the first of them, or with join.shared: all to each of
-    them, split evenly; the run says how many there were. A deal matching no lead is
-    "(unattributed)": it counts in deal totals, not in any channel.
-  - A lead id seen twice keeps its first row; the duplicate is rejected and counted.
-  - Won = the last stage is reached (a won deal, or the status or date the rubric names).
-    Lost = every deal lost, or the lead matches the rubric's "disqualified". Else open.
-  - Stalled = open, and idle (since entering its stage or its last activity, whichever is later)
-    longer than the stage's stallAfterDays, as of --as-of.
-  - Every row is used, rejected (with --rejects FILE to see them) or skipped (blank lines, report
-    footers, summary rows of totals or averages after the last row of data), and counted in the
-    summary.
-  - Verdicts (docs/verdicts.md): a sales gap when the 95% interval of qualified handoffs stalled in
-    sales stages lies above the rubric's verdicts.salesStallTolerance (default 0.1), or an owner
-    lets them stall more than the rest, or they stall more than unqualified ones; a marketing gap
-    and a rubric check likewise. With --format json each is an object with its numbers.
-  - Warned on stderr: a stage these inputs cannot reach (e.g. won by a deal, with no deals file; its
-    rates are then not judged), and an --as-of more than 90 days after the newest date in the data.
-
-Exit codes: 0 ok, 1 input error, 2 usage or rubric error, 3 an alert fired.
-
-Examples:
-  $ leadaudit audit contacts.csv deals.csv
-  $ leadaudit audit --deals sales_pipeline.csv --rubric examples/maven-crm.yml --by sales_agent
-  $ leadaudit audit leads.csv deals.csv --format json -o weekly.json --fail-on 'summary.win_rate<0.05'
-`;
-
-/** Each report command's help: what it prints, and two real examples. */
-const REPORT_HELP: Record<(typeof REPORT_COMMANDS)[number], { what: string; examples: string[] }> = {
-  funnel: {
-    what: 'One row per stage: reached, advanced, conversion (95% Wilson interval), lost, stalled, open, days to the next stage. With deals, also the deal pipeline.',
-    examples: ['leadaudit funnel contacts.csv deals.csv', 'leadaudit funnel contacts.csv deals.csv --by owner --format csv > funnel.csv'],
-  },
-  sources: {
-    what: 'One row per channel (or --by group): leads, qualified %, handoff %, won, win rate with its interval, revenue, and whether it differs significantly from the rest.',
-    examples: ['leadaudit sources contacts.csv deals.csv', 'leadaudit sources leads.csv --by "Lead Source" --format csv > sources.csv'],
-  },
-  matrix: {
-    what: 'Grade × outcome, with the verdict lines: is it a marketing gap (poor leads handed off), a sales gap (good leads left to stall), and does the rubric rank leads the way they close?',
-    examples: ['leadaudit matrix contacts.csv deals.csv', 'leadaudit matrix contacts.csv deals.csv --rubric leadaudit.yml --format json'],
-  },
-  signals: {
-    what: 'Per rubric signal: win rate with and without it, lift, the 95% interval of the difference, a verdict (predictive, no evidence, inverse, too few) and the points the data suggests.',
-    examples: ['leadaudit signals contacts.csv deals.csv', 'leadaudit signals contacts.csv deals.csv --rubric leadaudit.yml --format csv > signals.csv'],
-  },
-  stalls: {
-    what: 'The follow-up list: every stalled lead and stalled open deal, sales side first, most days over the threshold first, with owner and open amount.',
-    examples: ['leadaudit stalls contacts.csv deals.csv --format csv > follow-up.csv', 'leadaudit stalls contacts.csv deals.csv --as-of 2025-06-30 | head -20'],
-  },
-  cohorts: {
-    what: 'One row per month of lead creation: how far its leads got, its win rate and revenue, and whether it is mature (old enough for its rates to be final).',
-    examples: ['leadaudit cohorts contacts.csv deals.csv', 'leadaudit cohorts contacts.csv deals.csv --since 2025-01-01 --format csv'],
-  },
-  owners: {
-    what: 'One row per owner: leads, qualified, handed off, won, win rate on qualified leads, days to first touch and to win, and stalled leads, flagging owners whose qualified leads stall more than the rest.',
-    examples: ['leadaudit owners contacts.csv deals.csv', 'leadaudit owners --deals deals.csv --format json'],
-  },
-};
-
-/** Hand-written help text reflowed for standard output or, with `error`, standard error. */
-type Reflow = (text: string, error: boolean) => string;
-
-/**
- * A command whose hand-written help (`addHelpText`) is reflowed to the width in use when printed,
- * as commander wraps its own; its subcommands are made the same way (commander's createCommand).
- */
-class FittedCommand extends Command {
-  constructor(
-    name: string | undefined,
-    private readonly reflow: Reflow,
-  ) {
-    super(name);
-  }
-
-  override createCommand(name?: string): Command {
-    return new FittedCommand(name, this.reflow);
-  }
-
-  override addHelpText(position: AddHelpTextPosition, text: string | ((context: AddHelpTextContext) => string)): this {
-    return super.addHelpText(position, typeof text === 'string' ? (context) => this.reflow(text, context.error) : text);
-  }
-}
-
-/**
- * commander sets an option or command beside its description, and stops wrapping when the
- * description column would be narrower than 40 cells; on a narrow terminal the description goes
- * under its term instead, indented and wrapped, so help still fits.
- */
-function stackedWhenNarrow(wrapLines: (text: string, width: number) => string[]) {
-  return (term: string, termWidth: number, description: string, helper: Help): string => {
-    const width = helper.helpWidth ?? 80;
-    if (description === '' || width - termWidth - 4 >= helper.minWidthToWrap) return Help.prototype.formatItem.call(helper, term, termWidth, description, helper);
-    const indent = 6;
-    return [`  ${term}`, ...wrapLines(description, width - indent).map((line) => ' '.repeat(indent) + line)].join('\n');
-  };
-}
-
 export async function main(argv: string[], io: Io = defaultIo()): Promise<number> {
   const verbose = argv.includes('--verbose');
   // Help is fitted with the wrap helpers, loaded only by a run that may print help: string-width and
@@ -543,7 +383,7 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
     .showHelpAfterError('(add --help for usage)');
   let exitCode: number = EXIT.ok;
 
-  withShared(program.command('audit').description('the summary and every report the inputs allow').addHelpText('after', AUDIT_HELP), io).action(
+  withShared(withHelp(program.command('audit'), COMMAND_HELP.audit), io).action(
     async (leads: string | undefined, deals: string | undefined, o: SharedOptions) => {
       const options = loadOptions([leads, deals], o, io);
       exitCode = await runReports(io, o, options, (l) => auditReports(l));
@@ -551,12 +391,11 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
   );
 
   for (const name of REPORT_COMMANDS) {
-    const help = REPORT_HELP[name];
-    withShared(program.command(name).description(help.what).addHelpText('after', `\nExamples:\n${help.examples.map((e) => `  $ ${e}`).join('\n')}\n`), io).action(
+    withShared(withHelp(program.command(name), reports[name].help), io).action(
       async (leads: string | undefined, deals: string | undefined, o: SharedOptions) => {
         // Only the stalls report lists stalled leads; the others need their counts alone.
         exitCode = await runReports(io, o, loadOptions([leads, deals], o, io, { stalledRows: name === 'stalls' }), (l) => {
-          const built = buildReports(l.facts, [name as ReportName]);
+          const built = buildReports(l.facts, [name]);
           // A report about leads, asked for with no leads file: say so.
           if (built.length === 0) throw new UsageError(`${name} needs a leads file${name === 'funnel' ? ' (or deal stages in the rubric, for the pipeline)' : ''}`);
           return built;
@@ -566,11 +405,7 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
   }
 
   withShared(
-    program
-      .command('score')
-      .description('one row per lead: id, channel, score, grade, qualified, furthest stage, outcome, stalled, days in stage, won amount')
-      .option('--with-columns', "add the lead's original columns")
-      .addHelpText('after', '\nExamples:\n  $ leadaudit score contacts.csv deals.csv --format csv > scored.csv\n  $ leadaudit score contacts.csv deals.csv --with-columns --format csv > scored-full.csv\n'),
+    withHelp(program.command('score'), COMMAND_HELP.score).option('--with-columns', "add the lead's original columns"),
     io,
   ).action(async (leads: string | undefined, deals: string | undefined, o: SharedOptions) => {
     const options = loadOptions([leads, deals], o, io, { keepCells: o.withColumns ?? false, stalledRows: false });
@@ -583,25 +418,18 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
   });
 
   withShared(
-    program
-      .command('check')
-      .description('validate the rubric, show the column mapping found, and report the data quality of each file')
-      .addHelpText('after', '\nExamples:\n  $ leadaudit check contacts.csv deals.csv\n  $ leadaudit check leads.csv --rubric leadaudit.yml --strict\n'),
+    withHelp(program.command('check'), COMMAND_HELP.check),
     io,
   ).action(async (leads: string | undefined, deals: string | undefined, o: SharedOptions) => {
     const { check } = await import('./reports/check.js');
-    const { recognizeInputs } = await import('./init-read.js');
+    const { recognizeInputs } = await import('./rubric/init/read.js');
     const options = loadOptions([leads, deals], o, io, { stalledRows: false });
     // A second read of each file (not of standard input) gives each field's runners-up by value.
     exitCode = await runReports(io, o, options, async (l) => check({ ...l, recognized: await recognizeInputs(l, options) }));
   });
 
   withShared(
-    program
-      .command('explain')
-      .description('one lead taken apart: each signal and its points, the grade, each stage with its date and where it came from, the deals, the outcome, and the stall arithmetic')
-      .argument('<lead>', 'the lead id (or email)')
-      .addHelpText('after', '\nExamples:\n  $ leadaudit explain 51000340 contacts.csv deals.csv\n  $ leadaudit explain ann@acme.com leads.csv deals.csv --format json\n'),
+    withHelp(program.command('explain'), COMMAND_HELP.explain).argument('<lead>', 'the lead id (or email)'),
     io,
   ).action(async (lead: string, leads: string | undefined, deals: string | undefined, o: SharedOptions) => {
     const options = loadOptions([leads, deals], o, io, { stalledRows: false });
@@ -610,9 +438,7 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
     exitCode = await runReports(io, o, options, (l) => explain(l.data, l.leads!.plan, l.leads!.read.leads, lead));
   });
 
-  program
-    .command('diff')
-    .description('what moved between two --format json runs: per report, the rates that left their interval, the counts and amounts that changed, the rows that came or went, biggest first')
+  withHelp(program.command('diff'), COMMAND_HELP.diff)
     .argument('<old>', 'the earlier run (leadaudit … --format json)')
     .argument('<new>', 'the later run')
     .addOption(new Option('--format <format>', 'output format').choices(Object.keys(renderers)).default('table'))
@@ -621,7 +447,6 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
     .option('--wide', 'show every column in tables, however wide')
     .option('--no-color', 'no colour in tables')
     .option('-q, --quiet', 'no notices on standard error')
-    .addHelpText('after', '\nExamples:\n  $ leadaudit diff last-week.json this-week.json\n  $ leadaudit diff runs/2025-06-23.json runs/2025-06-30.json --format md -o changes.md\n')
     .action(async (older: string, newer: string, o: SharedOptions) => {
       if (o.output !== undefined) checkOutputs([{ path: o.output, role: '-o' }], [{ path: older, role: 'the earlier run' }, { path: newer, role: 'the later run' }], io.cwd);
       const { diffRuns } = await import('./reports/diff.js');
@@ -641,11 +466,7 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
       else await toStdout(io, pieces, o.format as FormatName);
     });
 
-  program
-    .command('init')
-    .description(
-      'write leadaudit.yml from these exports, headers and values: columns recognized by header and kind of value; won and lost, the pipeline, lead stages, disqualifying statuses and channels from the values seen (with counts); the join by the key columns whose values meet most (with the match rate); every guess commented with its evidence. A file with no header row gets its columns named by what they hold (leads.header). check accepts it and audit runs on it unedited.',
-    )
+  withHelp(program.command('init'), COMMAND_HELP.init)
     .argument('[leads]', 'leads (contacts) export')
     .argument('[deals]', 'deals (opportunities) export')
     .option('--leads <file>', 'the leads export (instead of the first argument)')
@@ -657,10 +478,6 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
     .option('--encoding <name>', 'text encoding (default: from the BOM, else UTF-8, else Windows-1252)')
     .addOption(new Option('--escape <how>', 'quotes inside quoted cells: doubled (quote, RFC 4180) or after a backslash (backslash, MySQL INTO OUTFILE); written into the rubric').choices(ESCAPE_NAMES))
     .option('-q, --quiet', 'no notices on standard error')
-    .addHelpText(
-      'after',
-      '\nExamples:\n  $ leadaudit init contacts.csv deals.csv && leadaudit check contacts.csv deals.csv\n  $ leadaudit init leads.csv                      # leads only\n  $ leadaudit init --deals pipeline.csv -o rubrics/pipeline.yml   # deals only\n',
-    )
     .action(async (leadsArg: string | undefined, dealsArg: string | undefined, o: { leads?: string; deals?: string; preset?: string; output: string; force?: boolean; delimiter?: string; encoding?: string; escape?: EscapeName; quiet?: boolean }) => {
       const leads = o.leads ?? (o.deals !== undefined && dealsArg === undefined ? undefined : leadsArg);
       const deals = o.deals ?? (o.leads !== undefined ? leadsArg : dealsArg);
@@ -673,10 +490,10 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
       ].filter((f): f is NamedPath => f.path !== undefined);
       checkOutputs([{ path: o.output, role: '-o' }], inputs, io.cwd);
       const csv: CsvOptions = { delimiter: delimiterOption(o.delimiter), encoding: o.encoding, whole: keepWhole(), ...(o.escape === 'backslash' ? { escape: '\\' } : {}) };
-      const { readInitFile } = await import('./init-read.js');
+      const { readInitFile } = await import('./rubric/init/read.js');
       const leadFile = leads === undefined ? undefined : await readInitFile(leads, 'leads', csv);
       const dealFile = deals === undefined ? undefined : await readInitFile(deals, 'deals', csv);
-      const { initRubric } = await import('./rubric/init.js');
+      const { initRubric } = await import('./rubric/init/write.js');
       const detected = detectPreset(leadFile?.header.names, dealFile?.header.names);
       const preset = o.preset === undefined ? detected.preset : checkPresetName(o.preset);
       const presetWhy =
@@ -691,15 +508,9 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
       }
     });
 
-  program
-    .command('schema')
-    .description("print the rubric's JSON Schema (for editor completion of leadaudit.yml), or with --output that of the --format json document (docs/json.md)")
+  withHelp(program.command('schema'), COMMAND_HELP.schema)
     .option('--rubric', "the rubric's schema (the default)")
     .option('--output', 'the schema of the --format json document, to validate runs against')
-    .addHelpText(
-      'after',
-      "\nExamples:\n  $ leadaudit schema > leadaudit.schema.json   # then start leadaudit.yml with: # yaml-language-server: $schema=./leadaudit.schema.json\n  $ leadaudit schema | jq '.properties | keys'\n  $ leadaudit schema --output > leadaudit-output.schema.json   # validates leadaudit audit … --format json\n",
-    )
     .action(async (o: { rubric?: boolean; output?: boolean }) => {
       if (o.rubric && o.output) throw new UsageError('schema prints one schema: --rubric or --output, not both');
       const schema = o.output ? (await import('./render/json-schema.js')).outputJsonSchema() : (await import('./rubric/schema.js')).rubricJsonSchema();
@@ -707,11 +518,7 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
     });
 
   sharedOptions(
-    program
-      .command('demo')
-      .description('run the audit on the bundled sample HubSpot exports, or with DIR write them (and a rubric) there to try things on')
-      .argument('[dir]', 'folder to write the sample exports and rubric into')
-      .addHelpText('after', '\nExamples:\n  $ leadaudit demo\n  $ leadaudit demo ./try && cd try && leadaudit audit contacts.csv deals.csv\n'),
+    withHelp(program.command('demo'), COMMAND_HELP.demo).argument('[dir]', 'folder to write the sample exports and rubric into'),
     io,
   ).action(async (dir: string | undefined, o: SharedOptions) => {
     const root = join(packageRoot(), SAMPLE.dir);

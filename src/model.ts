@@ -109,6 +109,15 @@ export interface ClassifiedLead {
 
 // ---------------------------------------------------------------- reports
 
+/** A command's help: the description (also its line in `leadaudit --help`), and after the options any details and the examples. */
+export interface CommandHelp {
+  readonly description: string;
+  /** Paragraphs printed after the options, before the examples. */
+  readonly details?: string;
+  /** Command lines, each printed after `$ `. */
+  readonly examples: readonly string[];
+}
+
 /** How a renderer formats a column (docs/json.md, "Reports"): reports hold raw numbers, renderers format. */
 export type ColumnKind = 'count' | 'percent' | 'money' | 'days' | 'number' | 'text' | 'flag';
 

@@ -2,7 +2,10 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { profileRows } from '../src/data/profile.js';
-import { initRubric, joinPairs, pruneCondition, type InitFile } from '../src/rubric/init.js';
+import type { InitFile } from '../src/rubric/init/evidence.js';
+import { joinPairs } from '../src/rubric/init/join.js';
+import { pruneCondition } from '../src/rubric/init/prune.js';
+import { initRubric } from '../src/rubric/init/write.js';
 import { resolveRubric } from '../src/rubric/resolve.js';
 import { rubricSchema, type RubricInput } from '../src/rubric/schema.js';
 

@@ -11,7 +11,8 @@ import { describe, expect, it } from 'vitest';
 import type { AuditResult, Column, ColumnKind, Report, Row } from '../src/model.js';
 import { field, spreadsheetCell } from '../src/render/csv.js';
 import { formatCell, rawValue } from '../src/render/format.js';
-import { joined, renderers, type RenderOptions } from '../src/render/index.js';
+import { joined, renderers } from '../src/render/index.js';
+import type { RenderOptions } from '../src/render/types.js';
 import { neutralizeFormula } from '../src/render/safe.js';
 
 const csvRender = await renderers.csv();

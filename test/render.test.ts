@@ -7,7 +7,8 @@ import stringWidth from 'string-width';
 import { describe, expect, it } from 'vitest';
 import type { AuditResult, Column, ColumnKind, FileAccounting, Report, Row, Verdict } from '../src/model.js';
 import { alertText, cellKind, formatCell, rawValue } from '../src/render/format.js';
-import { joined, renderers as load, type Renderer, type RenderOptions } from '../src/render/index.js';
+import { joined, renderers as load } from '../src/render/index.js';
+import type { Renderer, RenderOptions } from '../src/render/types.js';
 import { field } from '../src/render/csv.js';
 import { neutralizeFormula, terminalSafe, terminalText } from '../src/render/safe.js';
 

@@ -9,7 +9,7 @@
 import * as nodeFs from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { UsageError } from '../errors.js';
-import type { Pieces } from '../render/index.js';
+import type { Pieces } from '../render/types.js';
 import { writeSliced } from './write.js';
 
 /** The file-system calls a replacement makes; tests pass their own to give short writes and full disks. */

@@ -1,6 +1,6 @@
 /** Writing long output to a stream or a file. */
 
-import type { Pieces } from '../render/index.js';
+import type { Pieces } from '../render/types.js';
 
 /** Characters written at a time by `writeSliced`. */
 const SLICE = 1 << 16;

@@ -26,7 +26,7 @@
 
 import type { AuditResult, Cell, ColumnKind, Report } from '../model.js';
 import { cellKind, rawValue } from './format.js';
-import type { RenderOptions } from './index.js';
+import type { RenderOptions } from './types.js';
 import { neutralizeFormula } from './safe.js';
 
 /** Rows turned into text at a time: a piece well under a megabyte even for the widest rows (docs/performance.md). */

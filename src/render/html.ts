@@ -28,7 +28,7 @@ import { reasonText, type AuditResult, type Cell, type Column, type FileAccounti
 import { barChart, columnChart, intervalChart } from './charts.js';
 import { alertText, cellKind, formatCell, isNumericKind, previewOf } from './format.js';
 import { headline, moneyText, stageLabels } from './headline.js';
-import type { RenderOptions } from './index.js';
+import type { RenderOptions } from './types.js';
 import { escapeHtml } from './safe.js';
 import { markTone, significanceOf, type Significance } from './significance.js';
 

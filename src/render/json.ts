@@ -10,7 +10,7 @@
 
 import { setKey, type AuditResult, type FileAccounting, type FiredAlert, type Report, type Verdict } from '../model.js';
 import { cellKind, rawValue, type RawValue } from './format.js';
-import type { RenderOptions } from './index.js';
+import type { RenderOptions } from './types.js';
 
 export const JSON_SCHEMA_VERSION = 1;
 

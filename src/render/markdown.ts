@@ -21,7 +21,7 @@ import type { AuditResult, Cell, Column, Report, Row } from '../model.js';
 import { textBar } from './charts.js';
 import { alertText, cellKind, formatCell, isNumericKind, previewOf } from './format.js';
 import { headline, isAccounting, type Headline } from './headline.js';
-import type { RenderOptions } from './index.js';
+import type { RenderOptions } from './types.js';
 import { terminalSafe } from './safe.js';
 
 /** Characters that mean something inside a line of GitHub Markdown, and their escaped forms. */

@@ -15,7 +15,7 @@
 import { Chalk, type ChalkInstance } from 'chalk';
 import type { AuditResult, Column, Report, Row } from '../model.js';
 import { cellKind, formatCell, isNumericKind, previewOf } from './format.js';
-import type { RenderOptions } from './index.js';
+import type { RenderOptions } from './types.js';
 import { terminalSafe } from './safe.js';
 import { markTone, significanceOf, type Significance } from './significance.js';
 import { displayWidth, widestWord, wrapLines, wrapParagraph } from './wrap.js';

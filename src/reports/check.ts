@@ -6,7 +6,7 @@ import type { ColumnPlan } from '../data/map.js';
 import type { LeadsRead } from '../data/lead-sink.js';
 import type { DealsRead } from '../data/deal-sink.js';
 import type { Implausible } from '../data/plausible.js';
-import type { Recognition } from '../init-read.js';
+import type { Recognition } from '../rubric/init/read.js';
 import type { CsvInfo } from '../io/csv/index.js';
 import { reasonText, type FileAccounting, type Report, type Row } from '../model.js';
 import { DEAL_FIELDS, LEAD_FIELDS } from '../rubric/fields.js';

@@ -5,7 +5,7 @@
 import type { Column, Report, Row } from '../model.js';
 import { isoDate } from '../data/normalize.js';
 import { NO_DATE, type AuditFacts } from '../engine/facts.js';
-import { column, compareText, ratio } from './context.js';
+import { column, compareText, ratio, type ReportSpec } from './context.js';
 
 /** The last day of the month holding `day`, as a day number. */
 function monthEnd(day: number): number {
@@ -13,7 +13,7 @@ function monthEnd(day: number): number {
   return Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 0) / 86_400_000;
 }
 
-export function cohorts(data: AuditFacts): Report[] {
+function build(data: AuditFacts): Report[] {
   if (data.leads === null) return [];
   const { rubric } = data;
   // Stages after the first, but not the last: reaching it is winning, which win_rate shows.
@@ -51,3 +51,14 @@ export function cohorts(data: AuditFacts): Report[] {
   ];
   return [{ name: 'cohorts', title: 'Cohorts by month created', columns, rows, notes }];
 }
+
+/**
+ * `leadaudit cohorts --help`: the description (also the line in `leadaudit --help`) and the
+ * examples printed after the options. src/cli.ts builds the command from it.
+ */
+const help = {
+  description: 'One row per month of lead creation: how far its leads got, its win rate and revenue, and whether it is mature (old enough for its rates to be final).',
+  examples: ['leadaudit cohorts contacts.csv deals.csv', 'leadaudit cohorts contacts.csv deals.csv --since 2025-01-01 --format csv'],
+};
+
+export const cohorts = { build, help } satisfies ReportSpec;

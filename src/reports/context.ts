@@ -1,6 +1,7 @@
 /** What every report builder receives: the classified data of one run (no I/O). */
 import { createRequire } from 'node:module';
-import type { ClassifiedLead, Column, ColumnKind, Deal, Inputs } from '../model.js';
+import type { ClassifiedLead, Column, ColumnKind, CommandHelp, Deal, Inputs, Report } from '../model.js';
+import type { AuditFacts } from '../engine/facts.js';
 import type { Rubric } from '../rubric/resolve.js';
 import type { SharedMode } from '../data/join.js';
 import type { Rows } from '../data/table.js';
@@ -106,6 +107,15 @@ export interface Grouping {
   readonly ofLead: (lead: ClassifiedLead) => string;
   /** Undefined when the grouping means nothing for deals (channel, grade). */
   readonly ofDeal: ((deal: Deal) => string) | undefined;
+}
+
+/**
+ * One report: how it is built from a run's facts, and, when it is a command of its own
+ * (`leadaudit funnel`), its help. src/reports/index.ts lists every report by name.
+ */
+export interface ReportSpec {
+  readonly build: (facts: AuditFacts) => Report[];
+  readonly help?: CommandHelp;
 }
 
 export function column(key: string, label: string, kind: ColumnKind, extra: Partial<Column> = {}): Column {

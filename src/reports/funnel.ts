@@ -6,7 +6,7 @@
 import type { Column, Report, Row } from '../model.js';
 import { isoDate } from '../data/normalize.js';
 import type { AuditFacts, DealFacts, LeadFacts, LeadGroup, StageTally } from '../engine/facts.js';
-import { column, compareText, ratio } from './context.js';
+import { column, compareText, ratio, type ReportSpec } from './context.js';
 import { wilson } from './stats.js';
 
 const STAGE_COLUMNS: Column[] = [
@@ -44,7 +44,7 @@ function stageRow(counts: Readonly<StageTally>, last: boolean, stallAfterDays: n
   };
 }
 
-export function funnel(facts: AuditFacts): Report[] {
+function build(facts: AuditFacts): Report[] {
   const reports: Report[] = [];
   if (facts.leads !== null) reports.push(leadFunnel(facts, facts.leads));
   if (facts.deals !== null && facts.rubric.deals.stages.length > 0) reports.push(pipeline(facts, facts.deals));
@@ -112,3 +112,14 @@ function pipeline(data: AuditFacts, deals: DealFacts): Report {
     notes,
   };
 }
+
+/**
+ * `leadaudit funnel --help`: the description (also the line in `leadaudit --help`) and the
+ * examples printed after the options. src/cli.ts builds the command from it.
+ */
+const help = {
+  description: 'One row per stage: reached, advanced, conversion (95% Wilson interval), lost, stalled, open, days to the next stage. With deals, also the deal pipeline.',
+  examples: ['leadaudit funnel contacts.csv deals.csv', 'leadaudit funnel contacts.csv deals.csv --by owner --format csv > funnel.csv'],
+};
+
+export const funnel = { build, help } satisfies ReportSpec;

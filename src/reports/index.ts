@@ -4,26 +4,30 @@
  */
 import type { Report } from '../model.js';
 import type { AuditFacts } from '../engine/facts.js';
+import type { CommandHelp } from '../model.js';
+import type { ReportSpec } from './context.js';
+import { summary } from './summary.js';
 import { funnel } from './funnel.js';
-import { cohorts } from './cohorts.js';
+import { sources } from './sources.js';
 import { matrix } from './matrix.js';
-import { owners } from './owners.js';
 import { signals } from './signals.js';
 import { stalls } from './stalls.js';
-import { sources } from './sources.js';
-import { summary } from './summary.js';
+import { cohorts } from './cohorts.js';
+import { owners } from './owners.js';
 
-export type ReportBuilder = (facts: AuditFacts) => Report[];
-
-export const reports = { summary, funnel, sources, matrix, signals, stalls, cohorts, owners } satisfies Record<string, ReportBuilder>;
+/** Every report, by the name the user types; `audit` prints them in this order. */
+export const reports = { summary, funnel, sources, matrix, signals, stalls, cohorts, owners } satisfies Record<string, ReportSpec>;
 
 export type ReportName = keyof typeof reports;
 
-/** The commands that print one report ; `audit` prints them all after the summary. */
-export const REPORT_COMMANDS = ['funnel', 'sources', 'matrix', 'signals', 'stalls', 'cohorts', 'owners'] as const satisfies readonly ReportName[];
+/** The reports that are commands of their own: those with a help (the summary is printed by `audit`). */
+export type ReportCommand = { [K in ReportName]: (typeof reports)[K] extends { help: CommandHelp } ? K : never }[ReportName];
+
+/** The commands that print one report (README, "Commands"), in the order `leadaudit --help` lists them. */
+export const REPORT_COMMANDS = (Object.keys(reports) as ReportName[]).filter((name): name is ReportCommand => 'help' in reports[name]);
 
 export function buildReports(data: AuditFacts, names: readonly ReportName[]): Report[] {
-  const built = names.flatMap((name) => reports[name](data));
+  const built = names.flatMap((name) => reports[name].build(data));
   // A stage these inputs cannot reach is named under every report (docs/verdicts.md, "Warnings").
   const caveats = unreachableNotes(data);
   return caveats.length === 0 ? built : built.map((r) => ({ ...r, notes: [...r.notes, ...caveats] }));

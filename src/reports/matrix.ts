@@ -4,10 +4,10 @@
  */
 import type { Column, Report, Row } from '../model.js';
 import type { AuditFacts, LeadGroup, LeadTally } from '../engine/facts.js';
-import { column, compareText, ratio } from './context.js';
+import { column, compareText, ratio, type ReportSpec } from './context.js';
 import { verdicts } from './verdicts.js';
 
-export function matrix(data: AuditFacts): Report[] {
+function build(data: AuditFacts): Report[] {
   if (data.leads === null) return [];
   const { rubric } = data;
   const rows: Row[] = [];
@@ -59,3 +59,14 @@ export function matrix(data: AuditFacts): Report[] {
     },
   ];
 }
+
+/**
+ * `leadaudit matrix --help`: the description (also the line in `leadaudit --help`) and the
+ * examples printed after the options. src/cli.ts builds the command from it.
+ */
+const help = {
+  description: 'Grade × outcome, with the verdict lines: is it a marketing gap (poor leads handed off), a sales gap (good leads left to stall), and does the rubric rank leads the way they close?',
+  examples: ['leadaudit matrix contacts.csv deals.csv', 'leadaudit matrix contacts.csv deals.csv --rubric leadaudit.yml --format json'],
+};
+
+export const matrix = { build, help } satisfies ReportSpec;

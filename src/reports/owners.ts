@@ -5,9 +5,9 @@
 import type { Column, Report, Row } from '../model.js';
 import type { AuditFacts, DealFacts, DealTally } from '../engine/facts.js';
 import { differences } from './compare.js';
-import { column, compareText, ratio } from './context.js';
+import { column, compareText, ratio, type ReportSpec } from './context.js';
 
-export function owners(data: AuditFacts): Report[] {
+function build(data: AuditFacts): Report[] {
   if (data.leads === null) return data.deals === null ? [] : [dealOwners(data, data.deals)];
   const groups = data.leads.byOwner;
   const touches = data.leads.touchByOwner;
@@ -88,3 +88,14 @@ function dealOwners(data: AuditFacts, deals: DealFacts): Report {
     notes: ['No leads file: each deal is the unit. Sig: + or - when an owner\'s win rate differs from the rest at p < 0.05 (Holm-adjusted).'],
   };
 }
+
+/**
+ * `leadaudit owners --help`: the description (also the line in `leadaudit --help`) and the
+ * examples printed after the options. src/cli.ts builds the command from it.
+ */
+const help = {
+  description: 'One row per owner: leads, qualified, handed off, won, win rate on qualified leads, days to first touch and to win, and stalled leads, flagging owners whose qualified leads stall more than the rest.',
+  examples: ['leadaudit owners contacts.csv deals.csv', 'leadaudit owners --deals deals.csv --format json'],
+};
+
+export const owners = { build, help } satisfies ReportSpec;

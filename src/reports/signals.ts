@@ -5,13 +5,13 @@
 import type { Column, Report, Row } from '../model.js';
 import { pct, SIGNIFICANCE } from './compare.js';
 import type { AuditFacts } from '../engine/facts.js';
-import { column, ratio } from './context.js';
+import { column, ratio, type ReportSpec } from './context.js';
 import { compareRates, diffInterval, holm, logOddsRatio } from './stats.js';
 
 /** Fewer wins than this in all, and no signal is judged. */
 const MIN_WINS = 5;
 
-export function signals(data: AuditFacts): Report[] {
+function build(data: AuditFacts): Report[] {
   if (data.leads === null) return [];
   const { rubric, leads, minN } = data;
   const total = leads.all.tally.leads;
@@ -84,3 +84,14 @@ export function signals(data: AuditFacts): Report[] {
   if (rubric.signals.length === 0) notes.unshift('The rubric has no score signals.');
   return [{ name: 'signals', title: 'Do the rubric signals predict closing?', columns, rows, notes }];
 }
+
+/**
+ * `leadaudit signals --help`: the description (also the line in `leadaudit --help`) and the
+ * examples printed after the options. src/cli.ts builds the command from it.
+ */
+const help = {
+  description: 'Per rubric signal: win rate with and without it, lift, the 95% interval of the difference, a verdict (predictive, no evidence, inverse, too few) and the points the data suggests.',
+  examples: ['leadaudit signals contacts.csv deals.csv', 'leadaudit signals contacts.csv deals.csv --rubric leadaudit.yml --format csv > signals.csv'],
+};
+
+export const signals = { build, help } satisfies ReportSpec;

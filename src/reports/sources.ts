@@ -4,7 +4,7 @@
  */
 import type { Column, Report, Row } from '../model.js';
 import type { AuditFacts, DealFacts, LeadFacts, LeadTally } from '../engine/facts.js';
-import { byDescending, column, compareText, handoffStage, opportunityStage, ratio } from './context.js';
+import { byDescending, column, compareText, handoffStage, opportunityStage, ratio, type ReportSpec } from './context.js';
 import { differences } from './compare.js';
 import { wilson } from './stats.js';
 
@@ -32,7 +32,7 @@ function ranked<T extends { wonRevenue: number }>(groups: Iterable<[string, T]>,
   );
 }
 
-export function sources(facts: AuditFacts): Report[] {
+function build(facts: AuditFacts): Report[] {
   if (facts.leads !== null) return [leadSources(facts, facts.leads)];
   if (facts.deals !== null) return [dealSources(facts, facts.deals)];
   return [];
@@ -202,3 +202,14 @@ function dealSources(data: AuditFacts, deals: DealFacts): Report {
     ],
   };
 }
+
+/**
+ * `leadaudit sources --help`: the description (also the line in `leadaudit --help`) and the
+ * examples printed after the options. src/cli.ts builds the command from it.
+ */
+const help = {
+  description: 'One row per channel (or --by group): leads, qualified %, handoff %, won, win rate with its interval, revenue, and whether it differs significantly from the rest.',
+  examples: ['leadaudit sources contacts.csv deals.csv', 'leadaudit sources leads.csv --by "Lead Source" --format csv > sources.csv'],
+};
+
+export const sources = { build, help } satisfies ReportSpec;

@@ -4,9 +4,9 @@
  */
 import type { Column, Report, Row } from '../model.js';
 import type { AuditFacts } from '../engine/facts.js';
-import { column, compareText, plural } from './context.js';
+import { column, compareText, plural, type ReportSpec } from './context.js';
 
-export function stalls(data: AuditFacts): Report[] {
+function build(data: AuditFacts): Report[] {
   if (!data.rows) throw new Error('stalls: the facts were folded without their rows');
   const rows: Row[] = [];
   const { rubric } = data;
@@ -98,3 +98,14 @@ function stallLines(data: AuditFacts): string[] {
   }
   return notes;
 }
+
+/**
+ * `leadaudit stalls --help`: the description (also the line in `leadaudit --help`) and the
+ * examples printed after the options. src/cli.ts builds the command from it.
+ */
+const help = {
+  description: 'The follow-up list: every stalled lead and stalled open deal, sales side first, most days over the threshold first, with owner and open amount.',
+  examples: ['leadaudit stalls contacts.csv deals.csv --format csv > follow-up.csv', 'leadaudit stalls contacts.csv deals.csv --as-of 2025-06-30 | head -20'],
+};
+
+export const stalls = { build, help } satisfies ReportSpec;

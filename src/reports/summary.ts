@@ -4,7 +4,7 @@
  */
 import { reasonText, type Column, type FileAccounting, type Report, type Row } from '../model.js';
 import type { AuditFacts } from '../engine/facts.js';
-import { column, compareText, handoffStage, ratio, unreachableWon } from './context.js';
+import { column, compareText, handoffStage, ratio, unreachableWon, type ReportSpec } from './context.js';
 import { verdicts } from './verdicts.js';
 import { wilson } from './stats.js';
 import { differences } from './compare.js';
@@ -39,7 +39,7 @@ function reasonsNote(name: string, file: FileAccounting | null): string | undefi
   return `${name} (${file.file}): ${reasons.map(([r, n]) => `${n} ${r}`).join(', ')}.`;
 }
 
-export function summary(data: AuditFacts): Report[] {
+function build(data: AuditFacts): Report[] {
   const leadsAcc = accountingRows('leads', data.inputs.leads);
   const dealsAcc = accountingRows('deals', data.inputs.deals);
   const columns: Column[] = [];
@@ -169,3 +169,5 @@ export function summary(data: AuditFacts): Report[] {
 export function wonCurrencies(data: AuditFacts): string[] {
   return [...(data.deals?.currencies ?? [])].sort();
 }
+
+export const summary = { build } satisfies ReportSpec;

@@ -1,7 +1,7 @@
 /**
  * What CRM values mean, for `init` (docs/init.md): status values by funnel stage, won and lost
  * words in several languages, flags and date columns that mark a step or an outcome, the
- * pipelines CRMs ship with, HubSpot's source names. Data only: init.ts decides with them.
+ * pipelines CRMs ship with, HubSpot's source names. Data only: src/rubric/init/ decides with them.
  */
 
 /** Status values by the funnel stage they mean. Checked in this order: `Closed - Not Converted` is disqualified, not converted. */

@@ -4,14 +4,16 @@
  * stage column beside a probability column (to order stages). Rows that are not data (footers,
  * ragged rows) are left out, as an audit would.
  */
-import { parseAmount } from './data/normalize.js';
-import { isEmptyCell, Profiler } from './data/profile.js';
-import { headerLooksLikeData } from './io/csv/header.js';
-import { readCsv, type CsvHeader, type CsvOptions } from './io/csv/index.js';
-import { readFirstRow, type Loaded, type LoadOptions } from './load.js';
-import { keyCandidates, nameHeaderless, type InitFile } from './rubric/init.js';
-import { DEAL_RULES, LEAD_RULES, recognize, type Recognized } from './rubric/recognize.js';
-import { headerKey, type ColumnChoice } from './rubric/resolve.js';
+import { parseAmount } from '../../data/normalize.js';
+import { isEmptyCell, Profiler } from '../../data/profile.js';
+import { headerLooksLikeData } from '../../io/csv/header.js';
+import { readCsv, type CsvHeader, type CsvOptions } from '../../io/csv/index.js';
+import { readFirstRow, type Loaded, type LoadOptions } from '../../load.js';
+import { DEAL_RULES, LEAD_RULES, recognize, type Recognized } from '../recognize.js';
+import { headerKey, type ColumnChoice } from '../resolve.js';
+import type { InitFile } from './evidence.js';
+import { nameHeaderless } from './headerless.js';
+import { keyCandidates } from './join.js';
 
 /** Rows whose join-key candidates are kept: the join is chosen on these (a deal's lead further down is missed, rarely). */
 const ROW_CAP = { leads: 1_000_000, deals: 200_000 } as const;
@@ -63,7 +65,7 @@ export async function readForInit(file: string, side: 'leads' | 'deals', options
 /**
  * An export as `init` reads it. A file whose first row looks like data is read as having no
  * header row: once with its columns numbered, to see what each holds, then again with the names
- * that gives them (src/rubric/init.ts, nameHeaderless). A MySQL dump (`\N` cells) is read with
+ * that gives them (src/rubric/init/headerless.ts). A MySQL dump (`\N` cells) is read with
  * backslash escapes.
  */
 export async function readInitFile(file: string, side: 'leads' | 'deals', options: CsvOptions): Promise<InitFile & { header: CsvHeader }> {
