@@ -6,27 +6,24 @@
  * date or amount is NaN, never 0.
  */
 
+import type { DealField, DealFieldOf, LeadField, LeadFieldOf } from './rubric/fields.js';
+
 export type Side = 'marketing' | 'sales';
 export type Outcome = 'won' | 'lost' | 'open';
 
-/** One used row of the leads file, with the mapped fields parsed. */
-export interface Lead {
+/** A row's canonical fields as a view shows them: dates as day numbers (NaN when missing), the rest as text. */
+type FieldValues<F extends string, D extends string> = { readonly [K in Exclude<F, D>]: string } & { readonly [K in D]: number };
+
+/**
+ * One used row of the leads file, with the mapped fields parsed: one property per canonical lead
+ * field (src/rubric/fields.ts; `firstName` and `lastName` are read into `name`). The id is the id
+ * column, or `#<line>` when the file has no id column.
+ */
+export interface Lead extends FieldValues<Exclude<LeadField, LeadFieldOf<'part'>>, LeadFieldOf<'date'>> {
   /** Position among used leads. */
   readonly index: number;
   /** Physical line in the file where the row starts. */
   readonly line: number;
-  /** The id column, or `#<line>` when the file has no id column. */
-  readonly id: string;
-  readonly email: string;
-  readonly name: string;
-  readonly company: string;
-  readonly source: string;
-  readonly sourceDetail: string;
-  readonly status: string;
-  readonly owner: string;
-  readonly created: number;
-  readonly lastActivity: number;
-  readonly firstTouch: number;
   /** Per rubric stage: the date from the stage's `reachedWhen.date` column, NaN when none. */
   readonly stageDates: readonly number[];
   /** Raw text of every column the rubric's conditions read, by slot (see ColumnPlan.slots). */
@@ -35,21 +32,15 @@ export interface Lead {
   readonly cells?: readonly string[];
 }
 
-/** One used row of the deals file. */
-export interface Deal {
+/**
+ * One used row of the deals file: one property per canonical deal field (src/rubric/fields.ts),
+ * but the join columns, which give `keys`.
+ */
+export interface Deal extends FieldValues<Exclude<DealField, DealFieldOf<'keys'>>, DealFieldOf<'date' | 'amount'>> {
   readonly index: number;
   readonly line: number;
-  readonly id: string;
   /** Join keys read from the deal side of the join (already split and trimmed). */
   readonly keys: readonly string[];
-  readonly stage: string;
-  readonly status: string;
-  readonly amount: number;
-  readonly currency: string;
-  readonly created: number;
-  readonly closed: number;
-  readonly owner: string;
-  readonly lastActivity: number;
   readonly outcome: Outcome;
   /** Index into the rubric's deal pipeline stages; -1 when the stage value is not one of them. */
   readonly stageIndex: number;

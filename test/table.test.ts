@@ -1,6 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { CodedText, IdIndex, PackedText } from '../src/data/columns.js';
+import { load } from '../src/load.js';
+import { dayNumber } from '../src/data/normalize.js';
+import { DEAL_FIELD_KINDS, LEAD_FIELD_KINDS } from '../src/rubric/fields.js';
+import { leadGetter } from '../src/data/classify.js';
+import { dealGetter } from '../src/data/deal-sink.js';
 
 function packed(cells: readonly string[]): PackedText {
   const text = new PackedText();
@@ -116,5 +121,31 @@ describe('IdIndex', () => {
       }),
       { numRuns: 50 },
     );
+  });
+});
+
+describe('canonical fields are declared once (src/rubric/fields.ts)', () => {
+  it('every lead and deal field but the parts of a name and the join columns is a view property read from its own column', async () => {
+    const dir = new URL('../fixtures/samples/hubspot/', import.meta.url).pathname;
+    const loaded = await load({ leads: `${dir}contacts.csv`, deals: `${dir}deals.csv`, rubric: `${dir}leadaudit.yml`, asOf: dayNumber(2025, 6, 30), minN: 30, strict: false, keepRejects: false, cwd: dir });
+    const leads = loaded.leads!.read.leads;
+    const lead = leads.at(3) as unknown as Record<string, unknown>;
+    for (const [field, kind] of Object.entries(LEAD_FIELD_KINDS)) {
+      expect(leadGetter(loaded.leads!.plan, field), field).toBeTypeOf('function');
+      if (kind === 'part') continue;
+      const column = (leads.c as unknown as Record<string, { get?(i: number): string } & ArrayLike<number>>)[field]!;
+      expect(lead[field], field).toEqual(kind === 'date' ? column[3] : column.get!(3));
+    }
+    const deals = loaded.deals!.read.deals;
+    const deal = deals.at(5) as unknown as Record<string, unknown>;
+    for (const [field, kind] of Object.entries(DEAL_FIELD_KINDS)) {
+      expect(dealGetter(loaded.deals!.plan, field), field).toBeTypeOf('function');
+      if (kind === 'keys') continue;
+      const column = (deals.c as unknown as Record<string, { get?(i: number): string } & ArrayLike<number>>)[field]!;
+      expect(deal[field], field).toEqual(kind === 'date' || kind === 'amount' ? column[5] : column.get!(5));
+    }
+    // A view shows what the file holds: the sample's fourth lead has an email and a created date.
+    expect(lead.email).toMatch(/@/);
+    expect(lead.created).toBeGreaterThan(dayNumber(2020, 1, 1));
   });
 });

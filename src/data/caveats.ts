@@ -3,6 +3,7 @@
  * and an --as-of date far after the newest date in the data. Found here as data; the CLI prints
  * them on stderr and the reports carry them in their notes. No I/O.
  */
+import { leadFieldsOf } from '../rubric/fields.js';
 import type { ColumnPlan } from './map.js';
 import { OUTCOMES, type DealTable, type LeadTable } from './table.js';
 import type { Rubric } from '../rubric/resolve.js';
@@ -86,7 +87,7 @@ export function newestDate(leads: LeadTable | null, deals: DealTable | null): nu
   };
   if (leads !== null) {
     const c = leads.c;
-    for (const days of [c.created, c.lastActivity, c.firstTouch, ...c.stageDates]) scan(days);
+    for (const days of [...leadFieldsOf('date').map((field) => c[field]), ...c.stageDates]) scan(days);
   }
   if (deals !== null) {
     const c = deals.c;

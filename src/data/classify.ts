@@ -7,7 +7,7 @@
 import type { ClassifiedLead, Deal, Lead, Outcome } from '../model.js';
 import { compileCondition, type Getter, type Predicate } from '../rubric/conditions.js';
 import type { Rubric } from '../rubric/resolve.js';
-import { LEAD_FIELDS, type LeadField } from '../rubric/fields.js';
+import { LEAD_FIELD_KINDS, type LeadField, type LeadFieldOf } from '../rubric/fields.js';
 import type { Joined } from './join.js';
 import { joinKeys, type ColumnPlan } from './map.js';
 import { isoDate } from './normalize.js';
@@ -26,28 +26,33 @@ export const NO_SOURCE = '(none)';
 /** Getter for a lead condition field: `channel`, a canonical lead field, or a header. */
 export function leadGetter(plan: ColumnPlan, name: string): Getter<LeadSubject> | undefined {
   if (name === 'channel') return (v) => v.channel;
-  if ((LEAD_FIELDS as readonly string[]).includes(name)) {
+  if (Object.hasOwn(LEAD_FIELD_KINDS, name)) {
     const field = name as LeadField;
-    switch (field) {
-      case 'created':
-      case 'lastActivity':
-      case 'firstTouch':
-        return (v) => (Number.isNaN(v.c[field][v.i]!) ? '' : isoDate(v.c[field][v.i]!));
-      case 'firstName':
-      case 'lastName': {
+    // Read as its kind is stored (src/rubric/fields.ts): conditions see text.
+    switch (LEAD_FIELD_KINDS[field]) {
+      case 'date': {
+        const days = field as LeadFieldOf<'date'>;
+        return (v) => (Number.isNaN(v.c[days][v.i]!) ? '' : isoDate(v.c[days][v.i]!));
+      }
+      case 'part': {
+        // A part of the name is read through the slot of its own column.
         const slot = plan.slotOf.get(field);
         return slot === undefined ? () => '' : codedGetter((v) => v.c.values[slot]!);
       }
       case 'id':
+        // A stand-in id (`#<line>`, for a row without one) is no value.
         return (v) => {
           const id = v.c.id.get(v.i);
           return id.startsWith('#') ? '' : id;
         };
-      case 'email':
-      case 'name':
-        return (v) => v.c[field].get(v.i);
-      default:
-        return codedGetter((v) => v.c[field]);
+      case 'packed': {
+        const text = field as LeadFieldOf<'packed'>;
+        return (v) => v.c[text].get(v.i);
+      }
+      case 'coded': {
+        const coded = field as LeadFieldOf<'coded'>;
+        return codedGetter((v) => v.c[coded]);
+      }
     }
   }
   const slot = plan.slotOf.get(name);

@@ -3,10 +3,10 @@
 import type { CsvSink } from '../io/csv/index.js';
 
 import { DealTable, type DealColumns } from './table.js';
-import { CodedText, IdIndex, Numbers, PackedText } from './columns.js';
+import { CodedText, IdIndex, Numbers, PackedText, type Days } from './columns.js';
 import { compileCondition, type Getter, type Predicate } from '../rubric/conditions.js';
 import { type Rubric } from '../rubric/resolve.js';
-import { DEAL_FIELDS, type DealField } from '../rubric/fields.js';
+import { DEAL_FIELD_KINDS, dealFieldsOf, type DealField, type DealFieldOf } from '../rubric/fields.js';
 import { isoDate, missingValueRule, type DecimalMark } from './normalize.js';
 import { Accounting, sinkFor } from './accounting.js';
 import { conditionMarks, DateColumn, NumberColumn, settleDates } from './value-columns.js';
@@ -33,20 +33,22 @@ interface DealSubject {
 
 /** Getter for a deal condition field: a canonical deal field or a header. */
 export function dealGetter(plan: ColumnPlan, name: string): Getter<DealSubject> | undefined {
-  if ((DEAL_FIELDS as readonly string[]).includes(name)) {
+  if (Object.hasOwn(DEAL_FIELD_KINDS, name)) {
     const field = name as DealField;
-    switch (field) {
-      case 'created':
-      case 'closed':
-      case 'lastActivity':
-        return (d) => (Number.isNaN(d.c[field][d.i]!) ? '' : isoDate(d.c[field][d.i]!));
+    // Read as its kind is stored (src/rubric/fields.ts): conditions see text.
+    switch (DEAL_FIELD_KINDS[field]) {
+      case 'date': {
+        const days = field as DealFieldOf<'date'>;
+        return (d) => (Number.isNaN(d.c[days][d.i]!) ? '' : isoDate(d.c[days][d.i]!));
+      }
       case 'amount':
         return (d) => (Number.isNaN(d.c.amount[d.i]!) ? '' : String(d.c.amount[d.i]));
-      case 'lead':
-      case 'leadEmail':
+      case 'keys':
         return (d) => d.c.keys.get(d.i);
-      default:
-        return (d) => d.c[field].get(d.i);
+      default: {
+        const text = field as DealFieldOf<'id' | 'coded'>;
+        return (d) => d.c[text].get(d.i);
+      }
     }
   }
   const slot = plan.slotOf.get(name);
@@ -74,19 +76,22 @@ export function dealSink(plan: ColumnPlan, rubric: Rubric, options: MapOptions):
   const accounting = new Accounting(plan.file, options.keepRejects ?? false);
   const col = (field: DealField): number => plan.fields[field] ?? -1;
   const order = options.dateOrder ?? rubric.deals.dateOrder;
-  const dateIx = [col('created'), col('closed'), col('lastActivity'), ...plan.stageColumns];
+  // The date fields in declaration order (src/rubric/fields.ts), then the pipeline's entered-date columns.
+  const dateFields = dealFieldsOf('date');
+  const dateIx = [...dateFields.map(col), ...plan.stageColumns];
   const dates = dateIx.map((i) => (i >= 0 ? new DateColumn(plan.header.names[i]!, order, options.part) : undefined));
   const joinField = rubric.join.deal;
   const joinIx = joinField === 'lead' || joinField === 'leadEmail' || joinField === 'id' ? col(joinField) : (plan.slots[plan.slotOf.get(joinField) ?? -1] ?? -1);
   const stageIndex = new Map<string, number>();
   rubric.deals.stages.forEach((s, i) => s.values.forEach((v) => stageIndex.set(v.trim().toLowerCase(), i)));
-  const ix = { id: col('id'), stage: col('stage'), status: col('status'), amount: col('amount'), currency: col('currency'), owner: col('owner') };
+  const ix = { id: col('id'), stage: col('stage'), amount: col('amount'), currency: col('currency') };
   const amount = new NumberColumn(ix.amount >= 0 ? plan.header.names[ix.amount]! : 'amount', options.part);
   const currencies = new Set<string>();
   const line = new Numbers();
   const ids = new IdIndex();
   const keys = new PackedText();
-  const shared = { stage: new CodedText(), status: new CodedText(), currency: new CodedText(), owner: new CodedText() };
+  const shared = Object.fromEntries(DEAL_TEXT.map((field) => [field, new CodedText()])) as Record<(typeof DEAL_TEXT)[number], CodedText>;
+  const sharedIx = DEAL_TEXT.map(col);
   const stages: number[] = [];
   const values = plan.slots.map(() => new CodedText());
   const noId: number[] = [];
@@ -110,10 +115,7 @@ export function dealSink(plan: ColumnPlan, rubric: Rubric, options: MapOptions):
     if (key === '') ids.push(`#${at}`, false);
     else ids.push(key);
     keys.push(joinKeys(cell(joinIx)).join(';'));
-    shared.stage.push(stage);
-    shared.status.push(cell(ix.status));
-    shared.currency.push(currency);
-    shared.owner.push(cell(ix.owner));
+    for (let t = 0; t < DEAL_TEXT.length; t++) shared[DEAL_TEXT[t]!].push(cell(sharedIx[t]!));
     amount.push(cell(ix.amount), at);
     stages.push(stageIndex.get(stage.toLowerCase()) ?? -1);
     for (let d = 0; d < dates.length; d++) dates[d]?.push(value(row[dateIx[d]!]!), at);
@@ -145,12 +147,10 @@ export function dealSink(plan: ColumnPlan, rubric: Rubric, options: MapOptions):
       keys,
       ...shared,
       amount: amount.values.done(),
-      created: days[0]!,
-      closed: days[1]!,
-      lastActivity: days[2]!,
+      ...(Object.fromEntries(dateFields.map((field, d) => [field, days[d]!])) as Record<(typeof dateFields)[number], Days>),
       outcome: new Uint8Array(length),
       stageIndex: Int32Array.from(stages),
-      stageEntered: days.slice(3),
+      stageEntered: days.slice(dateFields.length),
       values,
       decimals,
     };

@@ -3,10 +3,10 @@
 import type { CsvSink } from '../io/csv/index.js';
 
 import { LeadTable } from './table.js';
-import { CodedText, IdIndex, Numbers, own, PackedText } from './columns.js';
+import { CodedText, IdIndex, Numbers, own, PackedText, type Days } from './columns.js';
 
 import { type Rubric } from '../rubric/resolve.js';
-import { type LeadField } from '../rubric/fields.js';
+import { leadFieldsOf, type LeadField } from '../rubric/fields.js';
 import { missingValueRule } from './normalize.js';
 import { Accounting, sinkFor } from './accounting.js';
 import { conditionMarks, DateColumn, settleDates } from './value-columns.js';
@@ -31,30 +31,19 @@ export function leadSink(plan: ColumnPlan, rubric: Rubric, options: MapOptions):
   const f = plan.fields;
   const col = (field: LeadField): number => f[field] ?? -1;
   const idIx = col('id');
-  const ix = {
-    email: col('email'),
-    name: col('name'),
-    first: col('firstName'),
-    last: col('lastName'),
-    company: col('company'),
-    source: col('source'),
-    detail: col('sourceDetail'),
-    status: col('status'),
-    owner: col('owner'),
-    created: col('created'),
-    lastActivity: col('lastActivity'),
-    firstTouch: col('firstTouch'),
-  };
+  const ix = { email: col('email'), name: col('name'), first: col('firstName'), last: col('lastName') };
   const order = options.dateOrder ?? rubric.leads.dateOrder;
-  const dateCol = (i: number) => (i >= 0 ? new DateColumn(plan.header.names[i]!, order, options.part) : undefined);
-  const dates = [ix.created, ix.lastActivity, ix.firstTouch, ...plan.stageColumns].map(dateCol);
-  const dateIx = [ix.created, ix.lastActivity, ix.firstTouch, ...plan.stageColumns];
+  // The date fields in declaration order (src/rubric/fields.ts), then the stages' date columns.
+  const dateFields = leadFieldsOf('date');
+  const dateIx = [...dateFields.map(col), ...plan.stageColumns];
+  const dates = dateIx.map((i) => (i >= 0 ? new DateColumn(plan.header.names[i]!, order, options.part) : undefined));
   const line = new Numbers();
   // The id column, and id → row: also the join's index when every id is a single plain key (see joinDeals).
   const ids = new IdIndex();
   const email = new PackedText();
   const name = new PackedText();
-  const shared = { company: new CodedText(), source: new CodedText(), sourceDetail: new CodedText(), status: new CodedText(), owner: new CodedText() };
+  const shared = Object.fromEntries(LEAD_TEXT.map((field) => [field, new CodedText()])) as Record<(typeof LEAD_TEXT)[number], CodedText>;
+  const sharedIx = LEAD_TEXT.map(col);
   const values = plan.slots.map(() => new CodedText());
   const cells: string[][] | undefined = options.keepCells ? [] : undefined;
   let plainIds = true;
@@ -81,11 +70,7 @@ export function leadSink(plan: ColumnPlan, rubric: Rubric, options: MapOptions):
     let full = cell(ix.name);
     if (full === '' && (ix.first >= 0 || ix.last >= 0)) full = `${cell(ix.first)} ${cell(ix.last)}`.trim();
     name.push(full);
-    shared.company.push(cell(ix.company));
-    shared.source.push(cell(ix.source));
-    shared.sourceDetail.push(cell(ix.detail));
-    shared.status.push(cell(ix.status));
-    shared.owner.push(cell(ix.owner));
+    for (let t = 0; t < LEAD_TEXT.length; t++) shared[LEAD_TEXT[t]!].push(cell(sharedIx[t]!));
     for (let d = 0; d < dates.length; d++) dates[d]?.push(value(row[dateIx[d]!]!), at);
     for (let v = 0; v < values.length; v++) values[v]!.push(value(row[plan.slots[v]!]!));
     // score --with-columns shows the cells as the file has them.
@@ -110,10 +95,8 @@ export function leadSink(plan: ColumnPlan, rubric: Rubric, options: MapOptions):
       email,
       name,
       ...shared,
-      created: days[0]!,
-      lastActivity: days[1]!,
-      firstTouch: days[2]!,
-      stageDates: days.slice(3),
+      ...(Object.fromEntries(dateFields.map((field, d) => [field, days[d]!])) as Record<(typeof dateFields)[number], Days>),
+      stageDates: days.slice(dateFields.length),
       values,
       decimals: numbers.marks,
       cells,

@@ -3,6 +3,7 @@
  * cheaply, and how rows are taken back out of a part (duplicates of ids the first part has).
  */
 
+import { dealFieldsOf, leadFieldsOf } from '../rubric/fields.js';
 import { type DealColumns, type LeadColumns } from './table.js';
 import { IdIndex, PackedText, type Days, type PackedPart, type TextCodes } from './columns.js';
 
@@ -98,9 +99,9 @@ export function withoutLeadRows(p: LeadPart, drop: readonly number[]): LeadPart 
   };
 }
 
-/** The repeated-text columns of a lead and of a deal, in the order of a part's `text`. */
-export const LEAD_TEXT = ['company', 'source', 'sourceDetail', 'status', 'owner'] as const;
-export const DEAL_TEXT = ['stage', 'status', 'currency', 'owner'] as const;
+/** The repeated-text (coded) columns of a lead and of a deal, in the order of a part's `text`. */
+export const LEAD_TEXT = leadFieldsOf('coded');
+export const DEAL_TEXT = dealFieldsOf('coded');
 
 /** The rows a lead sink read from a part of the file, in a form that crosses threads cheaply. */
 export interface LeadPart extends Pick<LeadColumns, 'line'> {

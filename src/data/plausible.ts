@@ -5,6 +5,7 @@
  * values are kept as written (a refund is negative, an expected close date may be ahead), so
  * nothing is silently changed.
  */
+import { dealFieldsOf, leadFieldsOf } from '../rubric/fields.js';
 import type { ColumnPlan } from './map.js';
 import { isoDate } from './normalize.js';
 import type { DealTable, LeadTable } from './table.js';
@@ -117,9 +118,7 @@ export function implausibleLeads(plan: ColumnPlan, leads: LeadTable, asOf: numbe
   const c = leads.c;
   const named = (field: string, days: ArrayLike<number>) => (plan.fields[field] === undefined ? [] : [{ name: plan.header.names[plan.fields[field]!]!, days }]);
   const columns: DaysColumn[] = [
-    ...named('created', c.created),
-    ...named('lastActivity', c.lastActivity),
-    ...named('firstTouch', c.firstTouch),
+    ...leadFieldsOf('date').flatMap((field) => named(field, c[field])),
     ...plan.stageColumns.flatMap((i, s) => (i < 0 ? [] : [{ name: plan.header.names[i]!, days: c.stageDates[s]! }])),
   ];
   return farFutureDates(plan.file, 'leads', c.line, columns, asOf);
@@ -131,9 +130,7 @@ export function implausibleDeals(plan: ColumnPlan, deals: DealTable, asOf: numbe
   const name = (field: string) => (plan.fields[field] === undefined ? undefined : plan.header.names[plan.fields[field]!]!);
   const named = (field: string, days: ArrayLike<number>) => (name(field) === undefined ? [] : [{ name: name(field)!, days }]);
   const columns: DaysColumn[] = [
-    ...named('created', c.created),
-    ...named('closed', c.closed),
-    ...named('lastActivity', c.lastActivity),
+    ...dealFieldsOf('date').flatMap((field) => named(field, c[field])),
     ...plan.stageColumns.flatMap((i, s) => (i < 0 ? [] : [{ name: plan.header.names[i]!, days: c.stageEntered[s]! }])),
   ];
   const amount = name('amount');

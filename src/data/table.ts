@@ -6,6 +6,7 @@
 import type { Deal, Lead, Outcome } from '../model.js';
 import type { DecimalMark } from './normalize.js';
 import { splitKeys, type CodedText, type Days, type PackedText } from './columns.js';
+import { DEAL_FIELD_KINDS, LEAD_FIELD_KINDS, type DealField, type DealFieldOf, type FieldKind, type LeadField, type LeadFieldOf } from '../rubric/fields.js';
 
 export interface RowList<T> extends Iterable<T> {
   readonly length: number;
@@ -65,29 +66,68 @@ export class Rows<T> implements Iterable<T> {
 
 // ---------------------------------------------------------------- leads and deals as columns
 
-/** Every used lead of a file, one column per field (docs/rubric.md, "Columns"). */
-export interface LeadColumns {
+/** How each kind of canonical field is stored (src/rubric/fields.ts): text packed or coded, dates as days. */
+type Stored<F extends string, Kinds extends Record<F, FieldKind>> = {
+  readonly [K in F]: Kinds[K] extends 'coded' ? CodedText : Kinds[K] extends 'date' ? Days : Kinds[K] extends 'amount' ? Float64Array : PackedText;
+};
+
+type LeadStored = Stored<Exclude<LeadField, LeadFieldOf<'part'>>, typeof LEAD_FIELD_KINDS>;
+type DealStored = Stored<Exclude<DealField, DealFieldOf<'keys'>>, typeof DEAL_FIELD_KINDS>;
+
+/** Every used lead of a file, one column per canonical field (docs/rubric.md, "Columns"). */
+export interface LeadColumns extends LeadStored {
   readonly length: number;
   readonly line: Float64Array;
-  readonly id: PackedText;
-  readonly email: PackedText;
-  readonly name: PackedText;
-  readonly company: CodedText;
-  readonly source: CodedText;
-  readonly sourceDetail: CodedText;
-  readonly status: CodedText;
-  readonly owner: CodedText;
-  readonly created: Days;
-  readonly lastActivity: Days;
-  readonly firstTouch: Days;
   /** Per rubric stage, its date column. */
   readonly stageDates: readonly Days[];
   /** Per condition slot, the raw text of that column. */
   readonly values: readonly CodedText[];
-  /** Field → the decimal mark of its column, for the fields conditions compare as numbers (data/map.ts). */
+  /** Field → the decimal mark of its column, for the fields conditions compare as numbers (data/value-columns.ts). */
   readonly decimals: Readonly<Record<string, DecimalMark>>;
   /** Per row, every cell (only with `score --with-columns`). */
   readonly cells: readonly (readonly string[])[] | undefined;
+}
+
+/** Every used deal of a file, one column per canonical field. */
+export interface DealColumns extends DealStored {
+  readonly length: number;
+  readonly line: Float64Array;
+  /** Per deal, its join keys joined by `;` (a key never holds one: see joinKeys). */
+  readonly keys: PackedText;
+  /** 0 open, 1 won, 2 lost. */
+  readonly outcome: Uint8Array;
+  readonly stageIndex: Int32Array;
+  readonly stageEntered: readonly Days[];
+  readonly values: readonly CodedText[];
+  /** Field → the decimal mark of its column, for the fields conditions compare as numbers (data/value-columns.ts). */
+  readonly decimals: Readonly<Record<string, DecimalMark>>;
+}
+
+export const OUTCOMES: readonly Outcome[] = ['open', 'won', 'lost'];
+
+/** A row view: `c` the columns, `index` the row. */
+interface View<C> {
+  readonly c: C;
+  readonly index: number;
+}
+
+/**
+ * Gives a view class one getter per canonical field, reading its column the way its kind is
+ * stored: text by `get`, numbers by position. The getters are made once, from the declarations.
+ */
+function defineFieldGetters(view: { prototype: object }, kinds: Readonly<Record<string, FieldKind>>, skip: readonly FieldKind[]): void {
+  for (const [field, kind] of Object.entries(kinds)) {
+    if (skip.includes(kind)) continue;
+    const get =
+      kind === 'date' || kind === 'amount'
+        ? function (this: View<Record<string, ArrayLike<number>>>) {
+            return this.c[field]![this.index]!;
+          }
+        : function (this: View<Record<string, { get(i: number): string }>>) {
+            return this.c[field]!.get(this.index);
+          };
+    Object.defineProperty(view.prototype, field, { get, enumerable: false, configurable: true });
+  }
 }
 
 export class LeadTable {
@@ -106,46 +146,17 @@ export class LeadTable {
   }
 }
 
-class LeadRow implements Lead {
+// The canonical fields' getters are defined from LEAD_FIELD_KINDS below.
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type, @typescript-eslint/no-unsafe-declaration-merging
+interface LeadRow extends Lead {}
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
+class LeadRow {
   constructor(
-    private readonly c: LeadColumns,
+    readonly c: LeadColumns,
     readonly index: number,
   ) {}
   get line(): number {
     return this.c.line[this.index]!;
-  }
-  get id(): string {
-    return this.c.id.get(this.index);
-  }
-  get email(): string {
-    return this.c.email.get(this.index);
-  }
-  get name(): string {
-    return this.c.name.get(this.index);
-  }
-  get company(): string {
-    return this.c.company.get(this.index);
-  }
-  get source(): string {
-    return this.c.source.get(this.index);
-  }
-  get sourceDetail(): string {
-    return this.c.sourceDetail.get(this.index);
-  }
-  get status(): string {
-    return this.c.status.get(this.index);
-  }
-  get owner(): string {
-    return this.c.owner.get(this.index);
-  }
-  get created(): number {
-    return this.c.created[this.index]!;
-  }
-  get lastActivity(): number {
-    return this.c.lastActivity[this.index]!;
-  }
-  get firstTouch(): number {
-    return this.c.firstTouch[this.index]!;
   }
   get stageDates(): readonly number[] {
     return this.c.stageDates.map((col) => col[this.index]!);
@@ -157,32 +168,7 @@ class LeadRow implements Lead {
     return this.c.cells?.[this.index];
   }
 }
-
-/** Every used deal of a file, one column per field. */
-export interface DealColumns {
-  readonly length: number;
-  readonly line: Float64Array;
-  readonly id: PackedText;
-  /** Per deal, its join keys joined by `;` (a key never holds one: see joinKeys). */
-  readonly keys: PackedText;
-  readonly stage: CodedText;
-  readonly status: CodedText;
-  readonly amount: Float64Array;
-  readonly currency: CodedText;
-  readonly created: Days;
-  readonly closed: Days;
-  readonly owner: CodedText;
-  readonly lastActivity: Days;
-  /** 0 open, 1 won, 2 lost. */
-  readonly outcome: Uint8Array;
-  readonly stageIndex: Int32Array;
-  readonly stageEntered: readonly Days[];
-  readonly values: readonly CodedText[];
-  /** Field → the decimal mark of its column, for the fields conditions compare as numbers (data/map.ts). */
-  readonly decimals: Readonly<Record<string, DecimalMark>>;
-}
-
-export const OUTCOMES: readonly Outcome[] = ['open', 'won', 'lost'];
+defineFieldGetters(LeadRow, LEAD_FIELD_KINDS, ['part']);
 
 export class DealTable {
   constructor(readonly c: DealColumns) {}
@@ -196,43 +182,20 @@ export class DealTable {
   }
 }
 
-class DealRow implements Deal {
+// The canonical fields' getters are defined from DEAL_FIELD_KINDS below.
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type, @typescript-eslint/no-unsafe-declaration-merging
+interface DealRow extends Deal {}
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
+class DealRow {
   constructor(
-    private readonly c: DealColumns,
+    readonly c: DealColumns,
     readonly index: number,
   ) {}
   get line(): number {
     return this.c.line[this.index]!;
   }
-  get id(): string {
-    return this.c.id.get(this.index);
-  }
   get keys(): readonly string[] {
     return splitKeys(this.c.keys.get(this.index));
-  }
-  get stage(): string {
-    return this.c.stage.get(this.index);
-  }
-  get status(): string {
-    return this.c.status.get(this.index);
-  }
-  get amount(): number {
-    return this.c.amount[this.index]!;
-  }
-  get currency(): string {
-    return this.c.currency.get(this.index);
-  }
-  get created(): number {
-    return this.c.created[this.index]!;
-  }
-  get closed(): number {
-    return this.c.closed[this.index]!;
-  }
-  get owner(): string {
-    return this.c.owner.get(this.index);
-  }
-  get lastActivity(): number {
-    return this.c.lastActivity[this.index]!;
   }
   get outcome(): Outcome {
     return OUTCOMES[this.c.outcome[this.index]!]!;
@@ -251,3 +214,4 @@ class DealRow implements Deal {
     return this.c.values.map((col) => col.get(this.index));
   }
 }
+defineFieldGetters(DealRow, DEAL_FIELD_KINDS, ['keys']);
