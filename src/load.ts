@@ -302,7 +302,7 @@ function classifyAll(
   let classified: ClassifiedLeads | null = null;
   let unattributed: readonly Deal[] = [];
   let attributed = 0;
-  const skips = rubric.stages.map(() => 0);
+  let skips = rubric.stages.map(() => 0);
   let leadAccounting: FileAccounting | null = null;
   let dealAccounting: FileAccounting | null = null;
   const table = dealsIn?.read.deals ?? null;
@@ -354,12 +354,7 @@ function classifyAll(
     // Deals, not credits: under join.shared: all a deal split among several leads is one deal.
     if (keptDeals !== null) for (const d of keptDeals) if (joined.leadOf[d]! >= 0) attributed++;
     classified = classifyLeads(rubric, leadsIn.plan, asOf, leads, table, joined, rows);
-    const S = rubric.stages.length;
-    const reachedBy = classified.results.reachedBy;
-    const implied = 6; // the code of 'implied' in classify.ts's REACHED_BY
-    for (let base = 0; base < reachedBy.length; base += S) {
-      for (let s = 0; s < S; s++) if (reachedBy[base + s] === implied) skips[s]!++;
-    }
+    skips = classified.impliedStages();
     if (table !== null && joined.list.length === 0 && table.length > 0) {
       warnings.push(
         `no deal matched a lead (join: lead ${rubric.join.lead} = deal ${rubric.join.deal}); every deal is unattributed — check the join in the rubric`,

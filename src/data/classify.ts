@@ -134,6 +134,18 @@ export class ClassifiedLeads extends Rows<ClassifiedLead> {
     super(results.length, (k) => new ClassifiedRow(this, k));
     this.qualifiedGrade = rubric.grades.findIndex((g) => g.name === rubric.qualifiedGrade);
   }
+
+  /** Per stage: the leads that reached a later stage with no evidence of this one (reached by `implied`). */
+  impliedStages(): number[] {
+    const S = this.rubric.stages.length;
+    const reachedBy = this.results.reachedBy;
+    const implied = by('implied');
+    const counts = this.rubric.stages.map(() => 0);
+    for (let base = 0; base < reachedBy.length; base += S) {
+      for (let s = 0; s < S; s++) if (reachedBy[base + s] === implied) counts[s]!++;
+    }
+    return counts;
+  }
 }
 
 class ClassifiedRow implements ClassifiedLead {

@@ -10,7 +10,7 @@ import { DEAL_FIELD_KINDS, dealFieldsOf, type DealField, type DealFieldOf } from
 import { isoDate, missingValueRule, type DecimalMark } from './normalize.js';
 import { Accounting, sinkFor } from './accounting.js';
 import { conditionMarks, DateColumn, NumberColumn, settleDates } from './value-columns.js';
-import { clashes, withoutDealRows, DEAL_TEXT, type DealPart } from './parts.js';
+import { clashes, withoutDealRows, DEAL_TEXT, type DealPart } from '../parallel/parts.js';
 import { joinKeys, type ColumnPlan, type MapOptions } from './map.js';
 
 // ---------------------------------------------------------------- deals

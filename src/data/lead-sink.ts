@@ -10,7 +10,7 @@ import { leadFieldsOf, type LeadField } from '../rubric/fields.js';
 import { missingValueRule } from './normalize.js';
 import { Accounting, sinkFor } from './accounting.js';
 import { conditionMarks, DateColumn, settleDates } from './value-columns.js';
-import { clashes, withoutLeadRows, LEAD_TEXT, type LeadPart } from './parts.js';
+import { clashes, withoutLeadRows, LEAD_TEXT, type LeadPart } from '../parallel/parts.js';
 import { type ColumnPlan, type MapOptions } from './map.js';
 
 // ---------------------------------------------------------------- leads

@@ -4,12 +4,12 @@
  */
 
 import { dealFieldsOf, leadFieldsOf } from '../rubric/fields.js';
-import { type DealColumns, type LeadColumns } from './table.js';
-import { IdIndex, PackedText, type Days, type PackedPart, type TextCodes } from './columns.js';
+import { type DealColumns, type LeadColumns } from '../data/table.js';
+import { IdIndex, PackedText, type Days, type PackedPart, type TextCodes } from '../data/columns.js';
 
-import { NumberEvidence } from './normalize.js';
-import { type AccountingPart } from './accounting.js';
-import { INVALID_NUMBER, Proof, type DatePart, type NumberPart } from './value-columns.js';
+import { NumberEvidence } from '../data/normalize.js';
+import { type AccountingPart } from '../data/accounting.js';
+import { INVALID_NUMBER, Proof, type DatePart, type NumberPart } from '../data/value-columns.js';
 
 /**
  * The rows of a part (but those in the ascending `noId`) whose id the file's first part has: rows a
