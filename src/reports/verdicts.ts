@@ -3,13 +3,17 @@
  * states them. That page is the contract: a change of rule here is a change of that page, and the
  * keys of `numbers` below are the ones it lists (test/verdicts.test.ts holds the two together).
  *
- * Verdicts are computed once per run (`verdicts(facts)` remembers its answer for those facts): the
- * summary, the matrix and the JSON `verdict` show the same objects.
+ * The rules find each verdict as data — finding, rules, names, numbers — from the run's facts;
+ * src/reports/verdict-text.ts words it. Verdicts are computed once per run (`verdicts(facts)`
+ * remembers its answer for those facts): the summary, the matrix and the JSON `verdict` show the
+ * same objects.
  */
 import type { Verdict, VerdictFinding, VerdictTopic } from '../model.js';
 import { NO_OWNER, type AuditFacts, type LeadFacts } from '../engine/facts.js';
-import { differences, pct, pText, SIGNIFICANCE } from './compare.js';
-import { compareText, handoffStage, plural, ratio, unreachableWon } from './context.js';
+import type { UnreachableStage } from '../data/caveats.js';
+import { differences, SIGNIFICANCE } from './compare.js';
+import { compareText, handoffStage, ratio, unreachableWon } from './context.js';
+import { verdictText } from './verdict-text.js';
 import { compareRates, diffInterval, scoreTestAbove, trendTest, wilson } from './stats.js';
 
 /** Rubric check: too few wins to judge grades by (docs/verdicts.md). */
@@ -93,58 +97,62 @@ export const RULES = {
 
 type Numbers<T extends VerdictTopic> = Partial<Record<(typeof NUMBER_KEYS)[T][number], number | null>>;
 
+/** What a sentence needs beyond the numbers (src/reports/verdict-text.ts words each verdict from these). */
+export interface VerdictDetail {
+  /** Why the topic does not apply. */
+  readonly reason?: 'no sales stage' | 'no signals';
+  /** The won stage these inputs cannot reach (a topic not judged). */
+  readonly unreachable?: UnreachableStage;
+  /** The channel that sends the most below-grade handoffs (named in the sentence even when no gap). */
+  readonly channel?: string;
+  /** Per rubric grade, in order: its leads and wins (the rubric check). */
+  readonly grades?: readonly { readonly name: string; readonly leads: number; readonly won: number }[];
+}
+
+/** A verdict as the rules find it: everything but its sentence. */
+export type VerdictData = Omit<Verdict, 'text'> & { readonly detail: VerdictDetail };
+
 function verdict<T extends VerdictTopic>(
   topic: T,
   finding: VerdictFinding,
-  text: string,
   numbers: Numbers<T>,
-  extra: { rules?: (typeof RULES)[T][number][]; names?: string[] } = {},
-): Verdict {
+  extra: { rules?: (typeof RULES)[T][number][]; names?: string[]; detail?: VerdictDetail } = {},
+): VerdictData {
   // Every key of the topic, in its order: the shape does not depend on which branch answered.
   const all: Record<string, number | null> = {};
   for (const key of NUMBER_KEYS[topic]) all[key] = (numbers as Record<string, number | null | undefined>)[key] ?? null;
-  return { topic, finding, rules: extra.rules ?? [], names: extra.names ?? [], numbers: all, text };
-}
-
-function interval(x: number, n: number): string {
-  const w = wilson(x, n);
-  return w === null ? '' : `95% CI ${pct(w.low)}–${pct(w.high)}`;
-}
-
-function points(x: number): string {
-  return (x * 100).toFixed(1);
+  return { topic, finding, rules: extra.rules ?? [], names: extra.names ?? [], numbers: all, detail: extra.detail ?? {} };
 }
 
 const computed = new WeakMap<AuditFacts, readonly Verdict[]>();
 
-/** The run's verdict lines (none without leads), computed once per run's facts. */
+/** The run's verdict lines (none without leads), computed once per run's facts, each with its sentence. */
 export function verdicts(data: AuditFacts): readonly Verdict[] {
   let lines = computed.get(data);
   if (lines === undefined) {
-    lines = data.leads === null ? [] : [marketingGap(data, data.leads), salesGap(data, data.leads), rubricCheck(data, data.leads)];
+    const found = data.leads === null ? [] : [marketingGap(data, data.leads), salesGap(data, data.leads), rubricCheck(data, data.leads)];
+    lines = found.map(({ detail, ...v }) => ({ ...v, text: verdictText({ ...v, detail }, data) }));
     computed.set(data, lines);
   }
   return lines;
 }
 
-/** The line for a topic that the inputs cannot judge (docs/verdicts.md, "not judged"). */
-function notJudged(data: AuditFacts, topic: VerdictTopic, label: string): Verdict | undefined {
+/** The verdict of a topic that the inputs cannot judge (docs/verdicts.md, "not judged"). */
+function notJudged(data: AuditFacts, topic: VerdictTopic): VerdictData | undefined {
   const won = unreachableWon(data);
   if (won === undefined) return undefined;
   const numbers = topic === 'sales gap' ? { tolerance: data.rubric.verdicts.salesStallTolerance, min_n: data.minN } : topic === 'rubric check' ? { min_wins: MIN_WINS, min_n: data.minN } : { min_n: data.minN };
-  return verdict(topic, 'not judged', `${label}: not judged: ${won.cause} — stage "${won.key}" cannot be reached with these inputs (${won.why}), so wins cannot be seen and won leads look open.`, numbers);
+  return verdict(topic, 'not judged', numbers, { detail: { unreachable: won } });
 }
 
 // ---------------------------------------------------------------- marketing gap (docs/verdicts.md)
 
-function marketingGap(data: AuditFacts, leads: LeadFacts): Verdict {
+function marketingGap(data: AuditFacts, leads: LeadFacts): VerdictData {
   const topic = 'marketing gap' as const;
-  const handoff = handoffStage(data.rubric);
-  const bar = data.rubric.qualifiedGrade;
   const minN = data.minN;
-  if (handoff < 0) return verdict(topic, 'not applicable', 'Marketing gap: the rubric has no sales stage, so nothing is handed off.', { min_n: minN });
-  if (data.rubric.signals.length === 0) return verdict(topic, 'not applicable', 'Marketing gap: the rubric has no score signals, so no handoff can be judged by grade.', { min_n: minN });
-  const unjudged = notJudged(data, topic, 'Marketing gap');
+  if (handoffStage(data.rubric) < 0) return verdict(topic, 'not applicable', { min_n: minN }, { detail: { reason: 'no sales stage' } });
+  if (data.rubric.signals.length === 0) return verdict(topic, 'not applicable', { min_n: minN }, { detail: { reason: 'no signals' } });
+  const unjudged = notJudged(data, topic);
   if (unjudged) return unjudged;
   const all = leads.all.tally;
   const handed = all.handedOff;
@@ -166,12 +174,9 @@ function marketingGap(data: AuditFacts, leads: LeadFacts): Verdict {
     win_rate_qualified: ratio(wonQualified, qualified),
     min_n: minN,
   };
-  if (handed < minN) {
-    return verdict(topic, 'not enough data', `Marketing gap: not enough data — ${plural(handed, 'handed-off lead')} (the bar is ${minN}).`, base);
-  }
-  const shareText = `${pct(below / handed)} of handed-off leads (${below} of ${handed}; ${interval(below, handed)}) are below grade ${bar}`;
-  if (below === 0) return verdict(topic, 'no gap', `No marketing gap: ${shareText}.`, base);
-  if (qualified === 0) return verdict(topic, 'not enough data', `Marketing gap: not enough data — ${shareText}, so there is no qualified handoff to compare their win rate with.`, base);
+  if (handed < minN) return verdict(topic, 'not enough data', base);
+  if (below === 0) return verdict(topic, 'no gap', base);
+  if (qualified === 0) return verdict(topic, 'not enough data', base);
 
   // Rule 1, below_grade_win_less: handed-off leads below the bar win less than qualified handoffs.
   const rateBelow = wonBelow / below;
@@ -186,7 +191,6 @@ function marketingGap(data: AuditFacts, leads: LeadFacts): Verdict {
     win_rate_difference_high: diff.high,
     win_rate_p: overall.p,
   };
-  const rates = `they win ${pct(rateBelow)} vs ${pct(rateQualified)} for qualified handoffs (qualified win ${points(rateQualified - rateBelow)} points more, 95% CI ${points(diff.low)} to ${points(diff.high)}; ${pText(overall.p)})`;
   // Rule 2, channel_floods: the channel with significantly more of its handoffs below the bar than
   // the rest's (Holm over the channels with --min-n handoffs), whose below-bar handoffs win less.
   const channels = [...leads.byChannel].map(([name, t]) => ({ name, x: t.handedOffBelow, n: t.handedOff, won: t.wonHandedOffBelow }));
@@ -196,7 +200,6 @@ function marketingGap(data: AuditFacts, leads: LeadFacts): Verdict {
     .filter((c) => c.mark === '+')
     .sort((a, b) => b.x - a.x || a.p - b.p || compareText(a.name, b.name))[0];
   let channelGap = false;
-  let from = '';
   if (flooding) {
     const test = compareRates(wonQualified, qualified, flooding.won, flooding.x);
     channelGap = test.p < SIGNIFICANCE && test.direction > 0;
@@ -211,35 +214,25 @@ function marketingGap(data: AuditFacts, leads: LeadFacts): Verdict {
       channel_win_rate_below_grade: flooding.won / flooding.x,
       channel_vs_qualified_p: test.p,
     } satisfies Numbers<typeof topic>);
-    from =
-      `${flooding.name} sends the most: ${flooding.x} of its ${flooding.n} handoffs are below grade ${bar} (${pct(flooding.x / flooding.n)} vs ${pct(ratio(rest.x, rest.n))} from other channels; ${pText(flooding.p)}), ` +
-      `and they win ${pct(flooding.won / flooding.x)} vs ${pct(rateQualified)} for qualified handoffs (${channelGap ? '' : 'not clearly less; '}${pText(test.p)})`;
   }
   const rules = [...(overallGap ? (['below_grade_win_less'] as const) : []), ...(channelGap ? (['channel_floods'] as const) : [])];
-  const names = channelGap ? [flooding!.name] : [];
-  if (overallGap) {
-    return verdict(topic, 'gap', `Marketing gap${channelGap ? ` (${flooding!.name})` : ''}: ${shareText}, and ${rates}.${from ? ` ${from}.` : ''}`, numbers, { rules, names });
-  }
-  if (channelGap) {
-    return verdict(topic, 'gap', `Marketing gap (${flooding!.name}): ${from}. Overall, ${shareText}, and ${rates.replace(/^they win/, 'they win about as often:')}.`, numbers, { rules, names });
-  }
-  return verdict(topic, 'no gap', `No marketing gap shown: ${shareText}; ${rates}.${from ? ` ${from}.` : ''}`, numbers);
+  const detail = { channel: flooding?.name };
+  if (rules.length > 0) return verdict(topic, 'gap', numbers, { rules, names: channelGap ? [flooding!.name] : [], detail });
+  return verdict(topic, 'no gap', numbers, { detail });
 }
 
 // ---------------------------------------------------------------- sales gap (docs/verdicts.md)
 
-function salesGap(data: AuditFacts, leads: LeadFacts): Verdict {
+function salesGap(data: AuditFacts, leads: LeadFacts): VerdictData {
   const topic = 'sales gap' as const;
-  const handoff = handoffStage(data.rubric);
   const minN = data.minN;
   const tolerance = data.rubric.verdicts.salesStallTolerance;
-  if (handoff < 0) return verdict(topic, 'not applicable', 'Sales gap: the rubric has no sales stage.', { tolerance, min_n: minN });
-  const unjudged = notJudged(data, topic, 'Sales gap');
+  if (handoffStage(data.rubric) < 0) return verdict(topic, 'not applicable', { tolerance, min_n: minN }, { detail: { reason: 'no sales stage' } });
+  const unjudged = notJudged(data, topic);
   if (unjudged) return unjudged;
   // With no score signals no lead can be told from another by grade: every handoff is judged as
   // qualified (rules above_tolerance and owner), and qualified_vs_unqualified has nothing to compare.
   const graded = data.rubric.signals.length > 0;
-  const judged = graded ? 'qualified handoffs' : 'handoffs';
   const all = leads.all.tally;
   const qualified = graded ? all.qualified : all.leads;
   const handed = graded ? all.qualifiedHandedOff : all.handedOff;
@@ -267,12 +260,7 @@ function salesGap(data: AuditFacts, leads: LeadFacts): Verdict {
     stalled_marketing_high: beforeShare?.high ?? null,
     min_n: minN,
   };
-  const leadNoun = graded ? 'qualified lead' : 'lead';
-  const before = `Before handoff, ${plural(stalledBefore, leadNoun)} stalled in marketing stages (${pct(ratio(stalledBefore, qualified))} of ${qualified}${qualified > 0 ? `; ${interval(stalledBefore, qualified)}` : ''}).`;
-  const ungraded = graded ? '' : ' (the rubric has no score signals, so every handoff is judged)';
-  if (handed < minN) {
-    return verdict(topic, 'not enough data', `Sales gap: not enough data — ${plural(handed, leadNoun)} handed off (the bar is ${minN})${ungraded}. ${before}`, numbers);
-  }
+  if (handed < minN) return verdict(topic, 'not enough data', numbers);
   // Rule above_tolerance: the 95% Wilson interval of the stalled share lies wholly above the
   // tolerance (equivalently, the one-sided score test of share <= tolerance has p < 0.025).
   const aboveTolerance = stalledShare!.low > tolerance;
@@ -289,13 +277,6 @@ function salesGap(data: AuditFacts, leads: LeadFacts): Verdict {
   const versusPoor = graded && poorHanded > 0 ? compareRates(stalledSales, handed, poorStalled, poorHanded) : undefined;
   const neglected = versusPoor !== undefined && versusPoor.p < SIGNIFICANCE && versusPoor.direction > 0;
   if (versusPoor) numbers.qualified_vs_unqualified_p = versusPoor.p;
-
-  const tol = pct(tolerance);
-  const stalled =
-    `${plural(stalledSales, leadNoun)} stalled in sales stages, ${pct(stalledSales / handed)} of ${handed} ${judged} (${interval(stalledSales, handed)})${ungraded}` +
-    (aboveTolerance ? `: above the ${tol} tolerance with 95% confidence` : `: not shown above the ${tol} tolerance`);
-  const poor = versusPoor ? `; below grade ${data.rubric.qualifiedGrade}, ${pct(poorStalled / poorHanded)} of ${poorHanded} handoffs stalled (${pText(versusPoor.p)})` : '';
-  let who = '';
   if (worst) {
     const rest = { x: stalledSales - worst.x, n: handed - worst.n };
     Object.assign(numbers, {
@@ -305,32 +286,29 @@ function salesGap(data: AuditFacts, leads: LeadFacts): Verdict {
       other_owners_stalled_rate: ratio(rest.x, rest.n),
       owner_p: worst.p,
     } satisfies Numbers<typeof topic>);
-    who = ` ${worst.x} of them are ${worst.name}'s: ${pct(worst.x / worst.n)} of that owner's ${judged} vs ${pct(ratio(rest.x, rest.n))} for other owners (${pText(worst.p)}).`;
   }
   const rules = [
     ...(aboveTolerance ? (['above_tolerance'] as const) : []),
     ...(worst ? (['owner'] as const) : []),
     ...(neglected ? (['qualified_vs_unqualified'] as const) : []),
   ];
-  if (rules.length > 0) {
-    const why = neglected ? ' Qualified handoffs stall more often than unqualified ones.' : '';
-    return verdict(topic, 'gap', `Sales gap${worst ? ` (${worst.name})` : ''}: ${stalled}${poor}.${who}${why} ${before}`, numbers, { rules, names: worst ? [worst.name] : [] });
-  }
-  return verdict(topic, 'no gap', `No sales gap shown: ${stalled}${poor}; no owner differs from the rest. ${before}`, numbers);
+  if (rules.length > 0) return verdict(topic, 'gap', numbers, { rules, names: worst ? [worst.name] : [] });
+  return verdict(topic, 'no gap', numbers);
 }
 
 // ---------------------------------------------------------------- rubric check (docs/verdicts.md)
 
-function rubricCheck(data: AuditFacts, leads: LeadFacts): Verdict {
+function rubricCheck(data: AuditFacts, leads: LeadFacts): VerdictData {
   const topic = 'rubric check' as const;
-  const grades = data.rubric.grades;
+  const rubricGrades = data.rubric.grades;
   const minN = data.minN;
-  if (data.rubric.signals.length === 0) return verdict(topic, 'not applicable', 'Rubric check: the rubric has no score signals.', { min_wins: MIN_WINS, min_n: minN });
-  const unjudged = notJudged(data, topic, 'Rubric check');
+  if (data.rubric.signals.length === 0) return verdict(topic, 'not applicable', { min_wins: MIN_WINS, min_n: minN }, { detail: { reason: 'no signals' } });
+  const unjudged = notJudged(data, topic);
   if (unjudged) return unjudged;
   const all = leads.all;
   const won = all.grades.map((t) => t.won);
   const count = all.grades.map((t) => t.leads);
+  const detail = { grades: rubricGrades.map((g, i) => ({ name: g.name, leads: count[i]!, won: won[i]! })) };
   const { leads: total, won: wonTotal, qualified, wonQualified } = all.tally;
   const unqualified = total - qualified;
   const wonUnqualified = wonTotal - wonQualified;
@@ -346,42 +324,16 @@ function rubricCheck(data: AuditFacts, leads: LeadFacts): Verdict {
     win_rate_unqualified: ratio(wonUnqualified, unqualified),
     min_n: minN,
   };
-  const byGrade = grades
-    .map((g, i) => (count[i]! > 0 ? `${g.name} ${pct(won[i]! / count[i]!)}` : ''))
-    .filter(Boolean)
-    .join(', ');
-  if (total < minN || wonTotal < MIN_WINS) {
-    return verdict(
-      topic,
-      'not enough data',
-      `Rubric check: not enough data — ${wonTotal} won of ${total} leads (the bar is ${minN} leads and ${MIN_WINS} wins)${byGrade ? `; win rate by grade: ${byGrade}` : ''}.`,
-      numbers,
-    );
-  }
+  if (total < minN || wonTotal < MIN_WINS) return verdict(topic, 'not enough data', numbers, { detail });
   // Scores rise with grade quality: a positive trend means win rate falls as grades worsen.
-  const { z, p } = trendTest(won, count, grades.map((_, i) => grades.length - i));
+  const { z, p } = trendTest(won, count, rubricGrades.map((_, i) => rubricGrades.length - i));
   numbers.trend_z = z;
   numbers.trend_p = p;
   const finding = p < SIGNIFICANCE ? (z > 0 ? 'works' : 'inverted') : 'no evidence';
-  // A trend can hold while two neighbouring grades are out of order; say so.
-  const rates = grades.map((g, i) => ({ name: g.name, rate: count[i]! > 0 ? won[i]! / count[i]! : NaN })).filter((g) => !Number.isNaN(g.rate));
-  const outOfOrder = rates.slice(1).flatMap((g, i) => (g.rate > rates[i]!.rate ? [`${rates[i]!.name} ${pct(rates[i]!.rate)} < ${g.name} ${pct(g.rate)}`] : []));
-  const order = finding === 'works' && outOfOrder.length > 0 ? `, though not in order: ${outOfOrder.join(', ')}` : '';
-  const trend =
-    finding === 'works'
-      ? `win rate falls with grade (${byGrade}; trend ${pText(p)})${order}`
-      : finding === 'inverted'
-        ? `win rate RISES as grades worsen (${byGrade}; trend ${pText(p)}): the rubric points the wrong way`
-        : `win rate does not clearly fall with grade (${byGrade}; trend ${pText(p)})`;
-  let lift = '';
   if (qualified > 0 && unqualified > 0) {
-    const rq = wonQualified / qualified;
-    const ru = wonUnqualified / unqualified;
     const diff = diffInterval(wonQualified, qualified, wonUnqualified, unqualified)!;
     numbers.win_rate_difference_low = diff.low;
     numbers.win_rate_difference_high = diff.high;
-    const times = ru > 0 ? `qualified leads win ${(rq / ru).toFixed(1)}× as often as unqualified ones` : 'qualified leads win and unqualified ones never do';
-    lift = `; ${times} (${pct(rq)} vs ${pct(ru)}; difference 95% CI ${points(diff.low)} to ${points(diff.high)} points)`;
   }
-  return verdict(topic, finding, `Rubric check: ${trend}${lift}.`, numbers, { rules: finding === 'no evidence' ? [] : ['trend'] });
+  return verdict(topic, finding, numbers, { rules: finding === 'no evidence' ? [] : ['trend'], detail });
 }
