@@ -18,7 +18,7 @@ import { dealGetter, dealSink, type DealsRead } from './data/deal-sink.js';
 import { failOnInvalid, invalidValueMessages, type Accounting } from './data/accounting.js';
 import { isoDate, numberFormatOf, numberFormatWarning, parseAmount, type DateOrder } from './data/normalize.js';
 import { reasonText, type ClassifiedLead, type Deal, type FileAccounting, type RowReason } from './model.js';
-import { personalHeaders, PERSONAL_FIELDS, redacted, type AuditData, type Caveats, type Grouping, type JoinFacts } from './reports/context.js';
+import { personalHeaders, PERSONAL_FIELDS, redacted, type AuditData, type Grouping, type JoinFacts } from './reports/context.js';
 import { newestDate, staleAsOfWarning, unreachableStages, unreachableWarning } from './data/caveats.js';
 import { detectPreset } from './rubric/recognize.js';
 import { fileShape, resolveRubric, type EscapeName, type Rubric } from './rubric/resolve.js';
@@ -26,7 +26,7 @@ import type { PresetName } from './rubric/fields.js';
 import { splitReads } from './parallel/plan.js';
 import type { Splitter } from './parallel/split.js';
 import { buildFacts } from './engine/fold.js';
-import type { AuditFacts } from './engine/facts.js';
+import type { AuditFacts, Caveats } from './engine/facts.js';
 
 export interface LoadOptions {
   readonly leads?: string;

@@ -6,13 +6,13 @@
 import { join, resolve } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { DayCounts, mergeDealFacts, mergeLeadFacts, type LeadTally } from '../src/engine/facts.js';
+import { DayCounts, mergeDealFacts, mergeLeadFacts, NO_CAVEATS, type LeadTally } from '../src/engine/facts.js';
 import { buildFacts } from '../src/engine/fold.js';
 import { Rows } from '../src/data/table.js';
 import { load } from '../src/load.js';
 import { dayNumber } from '../src/data/normalize.js';
 import { quantiles } from '../src/reports/stats.js';
-import { NO_CAVEATS, type AuditData, type Grouping } from '../src/reports/context.js';
+import type { AuditData, Grouping } from '../src/reports/context.js';
 import { parseRubricText } from '../src/io/read-rubric.js';
 import { validateRubric } from '../src/rubric/validate.js';
 import { resolveRubric, type Rubric } from '../src/rubric/resolve.js';

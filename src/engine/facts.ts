@@ -11,7 +11,7 @@
  */
 import type { Inputs } from '../model.js';
 import type { Rubric } from '../rubric/resolve.js';
-import type { Caveats } from '../reports/context.js';
+import type { UnreachableStage } from '../data/caveats.js';
 import { sortedQuantile } from '../reports/stats.js';
 
 /** The owner a lead or deal is counted under when it has none. */
@@ -307,6 +307,18 @@ export function dealFacts(rubric: Rubric): DealFacts {
 }
 
 // ---------------------------------------------------------------- a run
+
+export interface Caveats {
+  /** Stages no lead can reach directly with these inputs (leads runs only). */
+  readonly unreachable: readonly UnreachableStage[];
+  /** The newest date anywhere in the data (day number), NaN when none. */
+  readonly newest: number;
+  /** The warning that --as-of is far after the newest date, or undefined. */
+  readonly staleAsOf: string | undefined;
+}
+
+/** No caveats (tests and callers that build AuditData by hand). */
+export const NO_CAVEATS: Caveats = { unreachable: [], newest: NaN, staleAsOf: undefined };
 
 /** How reports name the --by grouping. */
 export interface GroupName {

@@ -1,11 +1,11 @@
 /** What every report builder receives: the classified data of one run (no I/O). */
 import { createRequire } from 'node:module';
 import type { ClassifiedLead, Column, ColumnKind, CommandHelp, Deal, Inputs, Report } from '../model.js';
-import type { AuditFacts } from '../engine/facts.js';
+import type { AuditFacts, Caveats } from '../engine/facts.js';
+import type { UnreachableStage } from '../data/caveats.js';
 import type { Rubric } from '../rubric/resolve.js';
 import type { SharedMode } from '../data/join.js';
 import type { Rows } from '../data/table.js';
-import type { UnreachableStage } from '../data/caveats.js';
 import type { ColumnPlan } from '../data/map.js';
 
 export interface AuditData {
@@ -49,17 +49,6 @@ export interface JoinFacts {
   matchesOf(row: number): readonly { readonly deal: Deal; readonly leads: readonly number[]; readonly first: number; readonly ways: number }[];
 }
 
-export interface Caveats {
-  /** Stages no lead can reach directly with these inputs (leads runs only). */
-  readonly unreachable: readonly UnreachableStage[];
-  /** The newest date anywhere in the data (day number), NaN when none. */
-  readonly newest: number;
-  /** The warning that --as-of is far after the newest date, or undefined. */
-  readonly staleAsOf: string | undefined;
-}
-
-/** No caveats (tests and callers that build AuditData by hand). */
-export const NO_CAVEATS: Caveats = { unreachable: [], newest: NaN, staleAsOf: undefined };
 
 /**
  * The stage whose reach makes a lead won, when these inputs cannot reach it (nor anything after
