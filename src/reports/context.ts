@@ -1,4 +1,8 @@
-/** What every report builder receives: the classified data of one run (no I/O). */
+/**
+ * The classified data of one run (AuditData: no I/O), which src/engine/fold.ts folds into the facts
+ * every report reads and which the reports about single leads (score, explain, check) read
+ * directly; and the helpers reports share (columns, rates, ordering, the stages a rubric names).
+ */
 import { createRequire } from 'node:module';
 import type { ClassifiedLead, Column, ColumnKind, CommandHelp, Deal, Inputs, Report } from '../model.js';
 import type { AuditFacts, Caveats } from '../engine/facts.js';
