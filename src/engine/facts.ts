@@ -21,27 +21,47 @@ export const NO_DATE = '(no date)';
 
 // ---------------------------------------------------------------- day histograms
 
+/** Whole days below this are counted in an array (a little over 11 years); others in a map. */
+const DENSE_DAYS = 4096;
+
 /**
  * How many times each number of days was seen: quantiles from it equal those of the list of
  * values (type 7, as `quantiles` in reports/stats.ts), in memory bounded by the distinct values.
  */
 export class DayCounts {
-  private readonly counts = new Map<number, number>();
+  /** Counts of the whole days 0 … DENSE_DAYS − 1 (most values: days between two dates), by day. */
+  private dense: Float64Array | undefined;
+  /** Counts of any other value. */
+  private readonly sparse = new Map<number, number>();
   /** How many values were added. */
   size = 0;
 
   add(days: number, times = 1): void {
-    this.counts.set(days, (this.counts.get(days) ?? 0) + times);
+    if (Number.isInteger(days) && days >= 0 && days < DENSE_DAYS) {
+      // Grown to the largest day seen, so the many small groups of a --by column stay small.
+      let dense = this.dense;
+      if (dense === undefined || days >= dense.length) {
+        let size = dense?.length ?? 16;
+        while (size <= days) size *= 2;
+        const grown = new Float64Array(size);
+        if (dense !== undefined) grown.set(dense);
+        this.dense = dense = grown;
+      }
+      dense[days]! += times;
+    } else this.sparse.set(days, (this.sparse.get(days) ?? 0) + times);
     this.size += times;
   }
 
   addAll(other: DayCounts): void {
-    for (const [days, times] of other.counts) this.add(days, times);
+    for (const [days, times] of other.entries()) this.add(days, times);
   }
 
   /** Each distinct value and how often it was seen, smallest first. */
   entries(): [number, number][] {
-    return [...this.counts].sort((a, b) => a[0] - b[0]);
+    const out: [number, number][] = [...this.sparse];
+    const dense = this.dense;
+    if (dense !== undefined) for (let d = 0; d < dense.length; d++) if (dense[d]! > 0) out.push([d, dense[d]!]);
+    return out.sort((a, b) => a[0] - b[0]);
   }
 
   /** Quantiles `qs` of the values (type 7); NaN each when there are none. */

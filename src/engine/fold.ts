@@ -49,17 +49,22 @@ export function buildFacts(data: AuditData, options: FoldOptions = {}): AuditFac
   };
 }
 
-/** What one lead adds to a tally (the flags are the lead's, worked out once for all its tallies). */
+/** What one lead adds to a tally, read from the lead once for all its tallies. */
 interface LeadFlags {
+  outcome: ClassifiedLead['outcome'];
+  stalled: boolean;
   qualified: boolean;
   handedOff: boolean;
   opportunity: boolean;
   /** Stalled in a sales stage (false when not stalled). */
   sales: boolean;
   daysToWin: number;
+  wonAmount: number;
+  wonDeals: number;
+  pricedDeals: number;
 }
 
-function addLead(t: LeadTally, c: ClassifiedLead, f: LeadFlags): void {
+function addLead(t: LeadTally, f: LeadFlags): void {
   t.leads++;
   if (f.qualified) t.qualified++;
   if (f.handedOff) {
@@ -68,14 +73,14 @@ function addLead(t: LeadTally, c: ClassifiedLead, f: LeadFlags): void {
     else t.handedOffBelow++;
   }
   if (f.opportunity) t.opportunity++;
-  if (c.outcome === 'won') {
+  if (f.outcome === 'won') {
     t.won++;
     if (f.handedOff) t.wonHandedOff++;
     if (f.qualified) t.wonQualified++;
     if (f.handedOff && !f.qualified) t.wonHandedOffBelow++;
     if (f.daysToWin >= 0) t.daysToWin.add(f.daysToWin);
-  } else if (c.outcome === 'lost') t.lost++;
-  else if (c.stalled) {
+  } else if (f.outcome === 'lost') t.lost++;
+  else if (f.stalled) {
     t.stalled++;
     if (f.sales) {
       t.stalledSales++;
@@ -85,25 +90,25 @@ function addLead(t: LeadTally, c: ClassifiedLead, f: LeadFlags): void {
       if (f.qualified) t.stalledQualifiedMarketing++;
     }
   } else t.open++;
-  t.wonRevenue += c.wonAmount;
-  t.wonDeals += c.wonDeals;
-  t.pricedDeals += c.pricedWonDeals;
+  t.wonRevenue += f.wonAmount;
+  t.wonDeals += f.wonDeals;
+  t.pricedDeals += f.pricedDeals;
 }
 
 /** A lead's stages in a funnel: reached up to its furthest, and where it ended. */
-function addStages(stages: StageTally[], c: ClassifiedLead): void {
+function addStages(stages: StageTally[], c: ClassifiedLead, f: LeadFlags, furthest: number): void {
   const last = stages.length - 1;
-  for (let i = 0; i <= c.furthest; i++) {
+  for (let i = 0; i <= furthest; i++) {
     const s = stages[i]!;
     s.reached++;
-    if (i < c.furthest) {
+    if (i < furthest) {
       s.advanced++;
       // NaN (no date to measure from) fails the test.
       const d = c.measuredEntry(i + 1) - c.measuredEntry(i);
       if (d >= 0) s.days.add(d);
     } else if (i < last) {
-      if (c.outcome === 'lost') s.lost++;
-      else if (c.stalled) s.stalled++;
+      if (f.outcome === 'lost') s.lost++;
+      else if (f.stalled) s.stalled++;
       else s.open++;
     }
   }
@@ -129,45 +134,54 @@ function foldLeads(data: AuditData, rows: boolean, stalledDeals: ReadonlySet<num
   const all = facts.all;
   for (const c of data.leads!) {
     const lead = c.lead;
+    const furthest = c.furthest;
+    const stalled = c.stalled;
+    const created = lead.created;
     const f: LeadFlags = {
+      outcome: c.outcome,
+      stalled,
       qualified: c.qualified,
-      handedOff: handoff >= 0 && c.furthest >= handoff,
-      opportunity: opportunity >= 0 && c.furthest >= opportunity,
-      sales: c.stalled && rubric.stages[c.furthest]!.side === 'sales',
-      daysToWin: c.wonDate - lead.created,
+      handedOff: handoff >= 0 && furthest >= handoff,
+      opportunity: opportunity >= 0 && furthest >= opportunity,
+      sales: stalled && rubric.stages[furthest]!.side === 'sales',
+      daysToWin: c.wonDate - created,
+      wonAmount: c.wonAmount,
+      wonDeals: c.wonDeals,
+      pricedDeals: c.pricedWonDeals,
     };
     const grade = gradeOf.get(c.grade)!;
-    addLead(all.tally, c, f);
-    addLead(all.grades[grade]!, c, f);
-    addStages(all.stages, c);
+    addLead(all.tally, f);
+    addLead(all.grades[grade]!, f);
+    addStages(all.stages, c, f, furthest);
     const byGroup = entry(facts.byGroup, group.ofLead(c), () => leadGroup(grades, stageCount));
-    addLead(byGroup.tally, c, f);
+    addLead(byGroup.tally, f);
     if (group.explicit) {
-      addLead(byGroup.grades[grade]!, c, f);
-      addStages(byGroup.stages, c);
+      addLead(byGroup.grades[grade]!, f);
+      addStages(byGroup.stages, c, f, furthest);
     }
-    addLead(entry(facts.byChannel, c.channel, leadTally), c, f);
+    const channel = c.channel;
+    addLead(entry(facts.byChannel, channel, leadTally), f);
     const owner = lead.owner || NO_OWNER;
-    addLead(entry(facts.byOwner, owner, leadTally), c, f);
-    if (!Number.isNaN(lead.firstTouch)) facts.hasFirstTouch = true;
-    const touch = lead.firstTouch - lead.created;
+    addLead(entry(facts.byOwner, owner, leadTally), f);
+    const firstTouch = lead.firstTouch;
+    if (!Number.isNaN(firstTouch)) facts.hasFirstTouch = true;
+    const touch = firstTouch - created;
     if (touch >= 0) entry(facts.touchByOwner, owner, () => new DayCounts()).add(touch);
 
-    const created = lead.created;
     let month = monthOf.get(created);
     if (month === undefined) monthOf.set(created, (month = Number.isNaN(created) ? NO_DATE : isoDate(created).slice(0, 7)));
     const cohort = entry(facts.byCohort, month, () => ({ leads: 0, reached: new Array<number>(later).fill(0), won: 0, wonRevenue: 0, created }));
     cohort.leads++;
-    for (let k = 0; k < later; k++) if (c.furthest >= k + 1) cohort.reached[k]!++;
-    if (c.outcome === 'won') cohort.won++;
-    cohort.wonRevenue += c.wonAmount;
+    for (let k = 0; k < later; k++) if (furthest >= k + 1) cohort.reached[k]!++;
+    if (f.outcome === 'won') cohort.won++;
+    cohort.wonRevenue += f.wonAmount;
 
     for (let s = 0; s < facts.signalLeads.length; s++) {
       if (!c.hasSignal(s)) continue;
       facts.signalLeads[s]!++;
-      if (c.outcome === 'won') facts.signalWon[s]!++;
+      if (f.outcome === 'won') facts.signalWon[s]!++;
     }
-    if (rows && (c.stalled || stalledDeals.size > 0)) foldStalled(data, facts, c, stalledDeals);
+    if (rows && (stalled || stalledDeals.size > 0)) foldStalled(data, facts, c, stalledDeals);
   }
   return facts;
 }
