@@ -393,8 +393,10 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
   for (const name of REPORT_COMMANDS) {
     withShared(withHelp(program.command(name), reports[name].help), io).action(
       async (leads: string | undefined, deals: string | undefined, o: SharedOptions) => {
-        // Only the stalls report lists stalled leads; the others need their counts alone.
-        exitCode = await runReports(io, o, loadOptions([leads, deals], o, io, { stalledRows: name === 'stalls' }), (l) => {
+        // Only the stalls report lists stalled leads, and only the funnel and the matrix split a
+        // --by group by grade and stage; the others need fewer counts.
+        const needs = { stalledRows: name === 'stalls', groupDetail: name === 'funnel' || name === 'matrix' };
+        exitCode = await runReports(io, o, loadOptions([leads, deals], o, io, needs), (l) => {
           const built = buildReports(l.facts, [name]);
           // A report about leads, asked for with no leads file: say so.
           if (built.length === 0) throw new UsageError(`${name} needs a leads file${name === 'funnel' ? ' (or deal stages in the rubric, for the pipeline)' : ''}`);
@@ -408,7 +410,7 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
     withHelp(program.command('score'), COMMAND_HELP.score).option('--with-columns', "add the lead's original columns"),
     io,
   ).action(async (leads: string | undefined, deals: string | undefined, o: SharedOptions) => {
-    const options = loadOptions([leads, deals], o, io, { keepCells: o.withColumns ?? false, stalledRows: false });
+    const options = loadOptions([leads, deals], o, io, { keepCells: o.withColumns ?? false, stalledRows: false, groupDetail: false });
     if (options.leads === undefined) throw new UsageError('score needs a leads file (it scores leads)');
     const { score } = await import('./reports/score.js');
     exitCode = await runReports(io, o, options, (l) => {
@@ -423,7 +425,7 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
   ).action(async (leads: string | undefined, deals: string | undefined, o: SharedOptions) => {
     const { check } = await import('./reports/check.js');
     const { recognizeInputs } = await import('./rubric/init/read.js');
-    const options = loadOptions([leads, deals], o, io, { stalledRows: false });
+    const options = loadOptions([leads, deals], o, io, { stalledRows: false, groupDetail: false });
     // A second read of each file (not of standard input) gives each field's runners-up by value.
     exitCode = await runReports(io, o, options, async (l) => check({ ...l, recognized: await recognizeInputs(l, options) }));
   });
@@ -432,7 +434,7 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
     withHelp(program.command('explain'), COMMAND_HELP.explain).argument('<lead>', 'the lead id (or email)'),
     io,
   ).action(async (lead: string, leads: string | undefined, deals: string | undefined, o: SharedOptions) => {
-    const options = loadOptions([leads, deals], o, io, { stalledRows: false });
+    const options = loadOptions([leads, deals], o, io, { stalledRows: false, groupDetail: false });
     if (options.leads === undefined) throw new UsageError('explain needs a leads file');
     const { explain } = await import('./reports/explain.js');
     exitCode = await runReports(io, o, options, (l) => explain(l.data, l.leads!.plan, l.leads!.read.leads, lead));

@@ -47,6 +47,8 @@ export interface LoadOptions {
   readonly dateOrder?: DateOrder;
   /** Keep the rows of stalled leads and deals in the facts, for the stalls report (default true). */
   readonly stalledRows?: boolean;
+  /** With --by, count each group per grade and stage too, for the funnel and the matrix (default true). */
+  readonly groupDetail?: boolean;
   /** Keep every cell of each lead (score --with-columns). */
   readonly keepCells?: boolean;
   /** --redact: hash leads' emails and names in every report. */
@@ -240,7 +242,7 @@ export async function load(options: LoadOptions): Promise<Loaded> {
   return {
     ...classified,
     get facts() {
-      return (facts ??= buildFacts(classified.data, { rows: options.stalledRows }));
+      return (facts ??= buildFacts(classified.data, { rows: options.stalledRows, groupDetail: options.groupDetail }));
     },
     implausible,
     csv: { leads: leadCsv, deals: dealCsv },

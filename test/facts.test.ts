@@ -309,8 +309,10 @@ describe('the fold of classified leads (src/engine/fold.ts)', () => {
         for (const [name, g] of facts.byGroup) {
           const of = leads.filter((c) => (c.lead.owner || '(none)') === name);
           expect(g.tally.leads).toBe(of.length);
-          rubric.grades.forEach((grade, i) => expect(g.grades[i]!.won).toBe(of.filter((c) => c.grade === grade.name && c.outcome === 'won').length));
-          expect(g.stages.map((s) => s.reached)).toEqual(rubric.stages.map((_, i) => of.filter((c) => c.furthest >= i).length));
+          // A grade or stage no lead of the group reached has no tally: it counts nothing.
+          rubric.grades.forEach((grade, i) => expect(g.grades[i]?.won ?? 0).toBe(of.filter((c) => c.grade === grade.name && c.outcome === 'won').length));
+          rubric.grades.forEach((grade, i) => expect(g.grades[i] === undefined).toBe(!of.some((c) => c.grade === grade.name)));
+          expect(rubric.stages.map((_, i) => g.stages[i]?.reached ?? 0)).toEqual(rubric.stages.map((_, i) => of.filter((c) => c.furthest >= i).length));
         }
       }),
     );
@@ -342,9 +344,9 @@ function comparable(value: unknown): unknown {
 }
 
 describe('facts of two parts merge into the facts of the whole (the parallel seam)', () => {
-  it('on the bundled HubSpot sample, for every place the leads are cut', async () => {
+  it.each([undefined, 'owner'])('on the bundled HubSpot sample, at six cuts of its leads and deals (--by %s)', async (by) => {
     const dir = join(root, 'fixtures', 'samples', 'hubspot');
-    const loaded = await load({ leads: join(dir, 'contacts.csv'), deals: join(dir, 'deals.csv'), rubric: join(dir, 'leadaudit.yml'), asOf: dayNumber(2025, 6, 30), minN: 30, strict: false, keepRejects: false, cwd: dir });
+    const loaded = await load({ leads: join(dir, 'contacts.csv'), deals: join(dir, 'deals.csv'), rubric: join(dir, 'leadaudit.yml'), asOf: dayNumber(2025, 6, 30), minN: 30, strict: false, keepRejects: false, cwd: dir, by });
     const data = loaded.data;
     const all = data.leads!;
     const whole = buildFacts(data);

@@ -1,7 +1,5 @@
 /** Each used row of a deals file → one compact deal in a DealTable, with its values and outcome parsed once. */
-
 import type { CsvSink } from '../io/csv/index.js';
-
 import { DealTable, type DealColumns } from './table.js';
 import { CodedText, IdIndex, Numbers, PackedText, type Days } from './columns.js';
 import { compileCondition, type Getter, type Predicate } from '../rubric/conditions.js';
@@ -22,7 +20,6 @@ export interface DealsRead {
   /** Number format decided per number column (the amount, and columns conditions compare as numbers), for `check`. */
   readonly numberFormats: Record<string, string>;
   readonly currencies: ReadonlySet<string>;
-
 }
 
 /** What deal conditions look at: one row of the deal columns. */

@@ -1,10 +1,7 @@
 /** Each used row of a leads file → one compact lead in a LeadTable, with its values parsed once. */
-
 import type { CsvSink } from '../io/csv/index.js';
-
 import { LeadTable } from './table.js';
 import { CodedText, IdIndex, Numbers, own, PackedText, type Days } from './columns.js';
-
 import { type Rubric } from '../rubric/resolve.js';
 import { leadFieldsOf, type LeadField } from '../rubric/fields.js';
 import { missingValueRule } from './normalize.js';

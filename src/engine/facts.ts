@@ -31,8 +31,8 @@ const DENSE_DAYS = 4096;
 export class DayCounts {
   /** Counts of the whole days 0 … DENSE_DAYS − 1 (most values: days between two dates), by day. */
   private dense: Float64Array | undefined;
-  /** Counts of any other value. */
-  private readonly sparse = new Map<number, number>();
+  /** Counts of any other value (made when the first comes). */
+  private sparse: Map<number, number> | undefined;
   /** How many values were added. */
   size = 0;
 
@@ -48,7 +48,10 @@ export class DayCounts {
         this.dense = dense = grown;
       }
       dense[days]! += times;
-    } else this.sparse.set(days, (this.sparse.get(days) ?? 0) + times);
+    } else {
+      this.sparse ??= new Map();
+      this.sparse.set(days, (this.sparse.get(days) ?? 0) + times);
+    }
     this.size += times;
   }
 
@@ -58,7 +61,7 @@ export class DayCounts {
 
   /** Each distinct value and how often it was seen, smallest first. */
   entries(): [number, number][] {
-    const out: [number, number][] = [...this.sparse];
+    const out: [number, number][] = [...(this.sparse ?? [])];
     const dense = this.dense;
     if (dense !== undefined) for (let d = 0; d < dense.length; d++) if (dense[d]! > 0) out.push([d, dense[d]!]);
     return out.sort((a, b) => a[0] - b[0]);
@@ -168,21 +171,46 @@ export interface StageTally {
   readonly days: DayCounts;
 }
 
-export function stageTallies(n: number): StageTally[] {
-  return Array.from({ length: n }, () => ({ reached: 0, advanced: 0, lost: 0, stalled: 0, open: 0, days: new DayCounts() }));
+export function stageTally(): StageTally {
+  return { reached: 0, advanced: 0, lost: 0, stalled: 0, open: 0, days: new DayCounts() };
 }
 
-/** One group of leads: its counts, and with --by also per grade and per stage (the matrix and funnel split by group). */
+function stageTallies(n: number): StageTally[] {
+  return Array.from({ length: n }, stageTally);
+}
+
+/**
+ * One group of leads: its counts, and per grade and per stage (the matrix and the funnel). A
+ * group of a --by grouping has them only with --by, and only for the grades and stages its leads
+ * reached (a --by column of a value per lead makes a group per lead): a missing one counts nothing.
+ */
 export interface LeadGroup {
   readonly tally: LeadTally;
   /** Per rubric grade, in the rubric's order. */
-  readonly grades: LeadTally[];
+  readonly grades: (LeadTally | undefined)[];
   /** Per rubric stage. */
+  readonly stages: (StageTally | undefined)[];
+}
+
+/** All leads: every grade and stage, counted or not. */
+export interface AllLeads extends LeadGroup {
+  readonly grades: LeadTally[];
   readonly stages: StageTally[];
 }
 
-export function leadGroup(grades: number, stages: number): LeadGroup {
+export function leadGroup(grades: number, stages: number): AllLeads {
   return { tally: leadTally(), grades: Array.from({ length: grades }, leadTally), stages: stageTallies(stages) };
+}
+
+/** Grades and stages of the groups counted without them: one empty list for all (frozen, so none is counted into). */
+const NO_DETAIL = Object.freeze([]) as unknown as [];
+
+/**
+ * A group of a --by grouping: with `detail`, its grades and stages are made as its leads reach
+ * them; without, it has none (the run shows no group by grade or stage).
+ */
+export function sparseLeadGroup(detail: boolean): LeadGroup {
+  return detail ? { tally: leadTally(), grades: [], stages: [] } : { tally: leadTally(), grades: NO_DETAIL, stages: NO_DETAIL };
 }
 
 /** One month of lead creation (cohorts). */
@@ -224,8 +252,11 @@ export interface DealLead {
 
 export interface LeadFacts {
   /** Every classified lead: counts, per grade, and per stage (the funnel). */
-  readonly all: LeadGroup;
-  /** By the --by grouping (channel unless --by says otherwise); per grade and stage only with --by. */
+  readonly all: AllLeads;
+  /**
+   * By the --by grouping (channel unless --by says otherwise); per grade and stage only with --by,
+   * when the run asks for them (FoldOptions.groupDetail: the funnel and the matrix).
+   */
   readonly byGroup: Map<string, LeadGroup>;
   readonly byChannel: Map<string, LeadTally>;
   /** By the lead's owner ('(none)' when empty). */
@@ -382,13 +413,13 @@ function addTally<T extends object>(into: T, from: T): void {
   }
 }
 
-function addStages(into: StageTally[], from: readonly StageTally[]): void {
-  from.forEach((s, i) => addTally(into[i]!, s));
+function addStages(into: (StageTally | undefined)[], from: readonly (StageTally | undefined)[]): void {
+  from.forEach((s, i) => s && addTally((into[i] ??= stageTally()), s));
 }
 
 function addGroup(into: LeadGroup, from: LeadGroup): void {
   addTally(into.tally, from.tally);
-  from.grades.forEach((g, i) => addTally(into.grades[i]!, g));
+  from.grades.forEach((g, i) => g && addTally((into.grades[i] ??= leadTally()), g));
   addStages(into.stages, from.stages);
 }
 
@@ -417,7 +448,8 @@ export function mergeLeadFacts(first: LeadFacts, second: LeadFacts): LeadFacts {
   });
   second.signalLeads.forEach((n, s) => (first.signalLeads[s]! += n));
   second.signalWon.forEach((n, s) => (first.signalWon[s]! += n));
-  first.stalled.push(...second.stalled);
+  // One at a time: a spread of ~125k rows or more overflows the call stack.
+  for (const row of second.stalled) first.stalled.push(row);
   for (const [deal, lead] of second.dealLeads) if (!first.dealLeads.has(deal)) first.dealLeads.set(deal, lead);
   return first;
 }
@@ -431,6 +463,6 @@ export function mergeDealFacts(first: DealFacts, second: DealFacts): DealFacts {
   mergeMap(first.byOwner, second.byOwner, addTally);
   for (const code of second.currencies) first.currencies.add(code);
   addTally(first.unattributed, second.unattributed);
-  first.stalled.push(...second.stalled);
+  for (const row of second.stalled) first.stalled.push(row);
   return first;
 }

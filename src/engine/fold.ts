@@ -12,8 +12,9 @@ import {
   DayCounts,
   dealTally,
   leadFacts,
-  leadGroup,
   leadTally,
+  sparseLeadGroup,
+  stageTally,
   NO_DATE,
   NO_OWNER,
   type AuditFacts,
@@ -27,6 +28,12 @@ import {
 export interface FoldOptions {
   /** Keep the rows of stalled leads and deals (the stalls report); only counts otherwise. */
   readonly rows?: boolean;
+  /**
+   * With --by, count each group per grade and per stage too (the funnel and the matrix split by
+   * group); a --by column of a value per lead makes a group per lead, so runs without those
+   * reports leave it out.
+   */
+  readonly groupDetail?: boolean;
 }
 
 /** Folds one run's classified data into its facts. */
@@ -44,7 +51,7 @@ export function buildFacts(data: AuditData, options: FoldOptions = {}): AuditFac
     spend: data.spend,
     caveats: data.caveats,
     rows,
-    leads: data.leads === null ? null : foldLeads(data, rows, stalledDeals),
+    leads: data.leads === null ? null : foldLeads(data, rows, (options.groupDetail ?? true) && data.group.explicit, stalledDeals),
     deals,
   };
 }
@@ -95,11 +102,11 @@ function addLead(t: LeadTally, f: LeadFlags): void {
   t.pricedDeals += f.pricedDeals;
 }
 
-/** A lead's stages in a funnel: reached up to its furthest, and where it ended. */
-function addStages(stages: StageTally[], c: ClassifiedLead, f: LeadFlags, furthest: number): void {
-  const last = stages.length - 1;
+/** A lead's stages in a funnel of `count` stages: reached up to its furthest, and where it ended. */
+function addStages(stages: (StageTally | undefined)[], count: number, c: ClassifiedLead, f: LeadFlags, furthest: number): void {
+  const last = count - 1;
   for (let i = 0; i <= furthest; i++) {
-    const s = stages[i]!;
+    const s = (stages[i] ??= stageTally());
     s.reached++;
     if (i < furthest) {
       s.advanced++;
@@ -120,13 +127,12 @@ function entry<T>(map: Map<string, T>, key: string, make: () => T): T {
   return value;
 }
 
-function foldLeads(data: AuditData, rows: boolean, stalledDeals: ReadonlySet<number>): LeadFacts {
+function foldLeads(data: AuditData, rows: boolean, groupDetail: boolean, stalledDeals: ReadonlySet<number>): LeadFacts {
   const { rubric, group } = data;
   const facts = leadFacts(rubric);
   const handoff = handoffStage(rubric);
   const opportunity = opportunityStage(rubric);
   const gradeOf = new Map(rubric.grades.map((g, i) => [g.name, i]));
-  const grades = rubric.grades.length;
   const stageCount = rubric.stages.length;
   // Stages after the first and before the last: the cohort columns (reaching the last is winning).
   const later = Math.max(0, stageCount - 2);
@@ -152,12 +158,12 @@ function foldLeads(data: AuditData, rows: boolean, stalledDeals: ReadonlySet<num
     const grade = gradeOf.get(c.grade)!;
     addLead(all.tally, f);
     addLead(all.grades[grade]!, f);
-    addStages(all.stages, c, f, furthest);
-    const byGroup = entry(facts.byGroup, group.ofLead(c), () => leadGroup(grades, stageCount));
+    addStages(all.stages, stageCount, c, f, furthest);
+    const byGroup = entry(facts.byGroup, group.ofLead(c), () => sparseLeadGroup(groupDetail));
     addLead(byGroup.tally, f);
-    if (group.explicit) {
-      addLead(byGroup.grades[grade]!, f);
-      addStages(byGroup.stages, c, f, furthest);
+    if (groupDetail) {
+      addLead((byGroup.grades[grade] ??= leadTally()), f);
+      addStages(byGroup.stages, stageCount, c, f, furthest);
     }
     const channel = c.channel;
     addLead(entry(facts.byChannel, channel, leadTally), f);

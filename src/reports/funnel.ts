@@ -5,7 +5,7 @@
  */
 import type { Column, Report, Row } from '../model.js';
 import { isoDate } from '../data/normalize.js';
-import type { AuditFacts, DealFacts, LeadFacts, LeadGroup, StageTally } from '../engine/facts.js';
+import { stageTally, type AuditFacts, type DealFacts, type LeadFacts, type LeadGroup, type StageTally } from '../engine/facts.js';
 import { column, compareText, ratio, type ReportSpec } from './context.js';
 import { wilson } from './stats.js';
 
@@ -64,7 +64,7 @@ function leadFunnel(data: AuditFacts, leads: LeadFacts): Report {
         ...(group ? { [group.key]: name } : {}),
         stage: stage.key,
         label: stage.label,
-        ...stageRow(counts.stages[i]!, i === stages.length - 1, stage.stallAfterDays),
+        ...stageRow(counts.stages[i] ?? stageTally(), i === stages.length - 1, stage.stallAfterDays),
         side: stage.side,
       });
     });

@@ -1,6 +1,6 @@
 /**
- * Reports by the name the user types (`leadaudit funnel`, `leadaudit sources`). Each builder takes
- * the classified data and returns neutral tables (raw numbers, typed columns); renderers format.
+ * Reports by the name the user types (`leadaudit funnel`, `leadaudit sources`). Each builds from a
+ * run's AuditFacts (src/engine/facts.ts) neutral tables (raw numbers, typed columns); renderers format.
  */
 import type { Report } from '../model.js';
 import type { AuditFacts } from '../engine/facts.js';

@@ -3,7 +3,7 @@
  * which side a gap belongs to (src/reports/verdicts.ts, by the rules of docs/verdicts.md).
  */
 import type { Column, Report, Row } from '../model.js';
-import type { AuditFacts, LeadGroup, LeadTally } from '../engine/facts.js';
+import { leadTally, type AuditFacts, type LeadGroup, type LeadTally } from '../engine/facts.js';
 import { column, compareText, ratio, type ReportSpec } from './context.js';
 import { verdicts } from './verdicts.js';
 
@@ -27,7 +27,7 @@ function build(data: AuditFacts): Report[] {
     win_rate: ratio(t.won, t.leads),
     win_rate_handed_off: ratio(t.wonHandedOff, t.handedOff),
   });
-  const block = (g: LeadGroup): [string, LeadTally][] => [...rubric.grades.map((grade, i): [string, LeadTally] => [grade.name, g.grades[i]!]), ['total', g.tally]];
+  const block = (g: LeadGroup): [string, LeadTally][] => [...rubric.grades.map((grade, i): [string, LeadTally] => [grade.name, g.grades[i] ?? leadTally()]), ['total', g.tally]];
   if (group) {
     const blocks = [...data.leads.byGroup].sort(([a, x], [b, y]) => y.tally.leads - x.tally.leads || compareText(a, b));
     for (const [name, g] of blocks) for (const [grade, t] of block(g)) rows.push({ [group.key]: name, ...row(grade, t) });

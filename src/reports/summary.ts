@@ -164,7 +164,7 @@ function build(data: AuditFacts): Report[] {
 /**
  * The currency codes of the won deals (upper case, sorted): what the won revenue is in. Empty when
  * the deals have no currency column or no won deal names one. Several mean amounts were added
- * without conversion (src/data/map.ts warns of it when reading).
+ * without conversion (src/data/deal-sink.ts warns of it when reading).
  */
 export function wonCurrencies(data: AuditFacts): string[] {
   return [...(data.deals?.currencies ?? [])].sort();

@@ -34,7 +34,7 @@ export interface CompileContext<S> {
   readonly dateOrder: DateOrder;
   /**
    * The decimal mark of a field's column, decided from all its values before any lead is
-   * classified (data/map.ts), for number tests; undefined reads `1,234` and `1.234` as thousands.
+   * classified (data/value-columns.ts, conditionMarks), for number tests; undefined reads `1,234` and `1.234` as thousands.
    */
   readonly decimal?: (field: string) => DecimalMark | undefined;
   /** Rubric path of the condition, for messages. */
@@ -224,7 +224,7 @@ export function conditionFields(when: Condition): string[] {
 /**
  * Every field a condition compares as a number: a number in `eq`, `ne`, `in` or `notIn`, or a
  * `gte`/`gt`/`lte`/`lt` bound that is a number (or text that reads as one, not as a date). Their
- * columns' decimal marks are decided before classifying (data/map.ts).
+ * columns' decimal marks are decided before classifying (data/value-columns.ts, conditionMarks).
  */
 export function numberFields(when: Condition): string[] {
   const out: string[] = [];
