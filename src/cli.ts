@@ -27,7 +27,7 @@ import { progressLine } from './progress.js';
 import { workerReads } from './parallel/split.js';
 import type { RunDocument } from './reports/diff.js';
 import { buildReports, REPORT_COMMANDS, reports } from './reports/index.js';
-import { personalHeaders } from './reports/context.js';
+import { personalHeaders } from './data/personal.js';
 import { verdicts } from './reports/verdicts.js';
 import { wonCurrencies } from './reports/summary.js';
 import { detectPreset } from './rubric/recognize.js';

@@ -12,7 +12,7 @@ import { Rows } from '../src/data/table.js';
 import { load } from '../src/load.js';
 import { dayNumber } from '../src/data/normalize.js';
 import { quantiles } from '../src/reports/stats.js';
-import type { AuditData, Grouping } from '../src/reports/context.js';
+import type { AuditData, Grouping } from '../src/engine/classified.js';
 import { parseRubricText } from '../src/io/read-rubric.js';
 import { validateRubric } from '../src/rubric/validate.js';
 import { resolveRubric, type Rubric } from '../src/rubric/resolve.js';

@@ -2,7 +2,7 @@
 import type { Loaded } from '../load.js';
 import { field } from '../render/csv.js';
 import { neutralizeFormula } from '../render/safe.js';
-import { personalHeaders, redacted } from '../reports/context.js';
+import { personalHeaders, redacted } from '../data/personal.js';
 
 /**
  * The rejected rows as CSV, cells as the file has them, with --redact hashing the cells of a

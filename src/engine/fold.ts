@@ -3,10 +3,11 @@
  * lead and each deal is looked at once; what a report shows is then read from the counts.
  */
 import type { ClassifiedLead, Deal } from '../model.js';
-import type { Rubric } from '../rubric/resolve.js';
 import { isoDate } from '../data/normalize.js';
 import { dealState } from '../data/deal-state.js';
-import { handoffStage, opportunityStage, personal, type AuditData } from '../reports/context.js';
+import { handoffStage, opportunityStage, type Rubric } from '../rubric/resolve.js';
+import { personal } from '../data/personal.js';
+import type { AuditData } from './classified.js';
 import {
   dealFacts,
   DayCounts,

@@ -11,7 +11,8 @@ import type { CsvInfo } from '../io/csv/index.js';
 import { reasonText, type FileAccounting, type Report, type Row } from '../model.js';
 import { DEAL_FIELDS, LEAD_FIELDS } from '../rubric/fields.js';
 import type { Rubric } from '../rubric/resolve.js';
-import { column, type AuditData } from './context.js';
+import { column } from './context.js';
+import type { AuditData } from '../engine/classified.js';
 
 export interface CheckInput {
   readonly data: AuditData;

@@ -10,7 +10,9 @@ import type { ColumnPlan } from '../data/map.js';
 import type { LeadTable } from '../data/table.js';
 import type { ClassifiedLead, Report, Row } from '../model.js';
 import { conditionFields } from '../rubric/conditions.js';
-import { column, personal, personalHeaders, PERSONAL_FIELDS, plural, type AuditData, type JoinFacts } from './context.js';
+import { column, plural } from './context.js';
+import { personal, personalHeaders, PERSONAL_FIELDS } from '../data/personal.js';
+import type { AuditData, JoinFacts } from '../engine/classified.js';
 
 const date = (day: number): string | null => (Number.isNaN(day) ? null : isoDate(day));
 

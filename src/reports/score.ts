@@ -3,7 +3,9 @@
  * outcome, stalled, days in stage, won amount; with `--with-columns`, the lead's own columns too.
  */
 import { setKey, type Column, type Report, type Row } from '../model.js';
-import { column, personal, type AuditData } from './context.js';
+import { column } from './context.js';
+import { personal } from '../data/personal.js';
+import type { AuditData } from '../engine/classified.js';
 
 /** `withColumns`: the lead file's headers with their positions, when --with-columns asks for them. */
 const OWN_KEYS = new Set(['lead_id', 'channel', 'score', 'grade', 'qualified', 'furthest_stage', 'outcome', 'stalled', 'days_in_stage', 'won_amount']);

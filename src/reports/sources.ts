@@ -4,7 +4,8 @@
  */
 import type { Column, Report, Row } from '../model.js';
 import type { AuditFacts, DealFacts, LeadFacts, LeadTally } from '../engine/facts.js';
-import { byDescending, column, compareText, handoffStage, opportunityStage, ratio, type ReportSpec } from './context.js';
+import { byDescending, column, compareText, ratio, type ReportSpec } from './context.js';
+import { handoffStage, opportunityStage } from '../rubric/resolve.js';
 import { differences } from './compare.js';
 import { wilson } from './stats.js';
 

@@ -4,7 +4,8 @@
  */
 import { reasonText, type Column, type FileAccounting, type Report, type Row } from '../model.js';
 import type { AuditFacts } from '../engine/facts.js';
-import { column, compareText, handoffStage, ratio, unreachableWon, type ReportSpec } from './context.js';
+import { column, compareText, ratio, unreachableWon, type ReportSpec } from './context.js';
+import { handoffStage } from '../rubric/resolve.js';
 import { verdicts } from './verdicts.js';
 import { wilson } from './stats.js';
 import { differences } from './compare.js';

@@ -12,7 +12,8 @@ import type { Verdict, VerdictFinding, VerdictTopic } from '../model.js';
 import { NO_OWNER, type AuditFacts, type LeadFacts } from '../engine/facts.js';
 import type { UnreachableStage } from '../data/caveats.js';
 import { differences, SIGNIFICANCE } from './compare.js';
-import { compareText, handoffStage, ratio, unreachableWon } from './context.js';
+import { compareText, ratio, unreachableWon } from './context.js';
+import { handoffStage } from '../rubric/resolve.js';
 import { verdictText } from './verdict-text.js';
 import { compareRates, diffInterval, scoreTestAbove, trendTest, wilson } from './stats.js';
 

@@ -309,3 +309,14 @@ function checkStages(stages: readonly Stage[], origin: string): void {
 export function headerKey(header: string): string {
   return header.toLowerCase().replace(/[\u2013\u2014]/g, '-').replace(/[\s_]+/g, '');
 }
+
+/** The stage index of the handoff (first sales stage), -1 when the rubric has none. */
+export function handoffStage(rubric: Rubric): number {
+  return rubric.stages.findIndex((s) => s.side === 'sales');
+}
+
+/** The opportunity stage: key `opportunity`, else the first stage reached by any deal; -1 when none. */
+export function opportunityStage(rubric: Rubric): number {
+  const byKey = rubric.stages.findIndex((s) => s.key === 'opportunity');
+  return byKey >= 0 ? byKey : rubric.stages.findIndex((s) => s.deal === 'any');
+}
