@@ -410,3 +410,55 @@ describe('the deals of a lead', () => {
     expect(lead(all, 'L1').dealShare(lead(all, 'L1').deals[0]!)).toBe(1);
   });
 });
+
+describe('what lead conditions read', () => {
+  const leads = [
+    'id,source,created,last_activity,first_touch,first_name,last_name,email,name,owner,industry',
+    'L1,web,2025-03-02,2025-06-01,2025-03-03,Ann,Lee,ann@acme.io,Ann Lee,Kim,Retail',
+    ',web,2025-02-27,,,Bob,Ray,bob@other.io,Bob Ray,Joe,Energy',
+    '',
+  ].join('\n');
+  /** The channel each lead lands in when the only channel is `when`: 'Hit' or its source. */
+  async function hits(when: string, csv = leads): Promise<string[]> {
+    const all = await classify(csv, undefined, `channels:\n  - { name: Hit, when: ${when} }\n`);
+    return all.map((c) => c.channel);
+  }
+
+  it('a date field reads as the lead\'s calendar date, and a missing date as missing', async () => {
+    expect(await hits(`{ created: { gte: '2025-03-01' } }`)).toEqual(['Hit', 'web']);
+    expect(await hits(`{ created: { eq: '2025-02-27' } }`)).toEqual(['web', 'Hit']);
+    expect(await hits(`{ lastActivity: { empty: true } }`)).toEqual(['web', 'Hit']);
+    expect(await hits(`{ firstTouch: { lt: '2025-03-04' } }`)).toEqual(['Hit', 'web']);
+  });
+
+  it('name, email, first and last name, owner and any other column read as written', async () => {
+    expect(await hits(`{ firstName: { eq: bob } }`)).toEqual(['web', 'Hit']);
+    expect(await hits(`{ lastName: { eq: lee } }`)).toEqual(['Hit', 'web']);
+    expect(await hits(`{ email: { matches: '@acme' } }`)).toEqual(['Hit', 'web']);
+    expect(await hits(`{ name: { eq: Bob Ray } }`)).toEqual(['web', 'Hit']);
+    expect(await hits(`{ owner: { eq: kim } }`)).toEqual(['Hit', 'web']);
+    expect(await hits(`{ industry: { eq: energy } }`)).toEqual(['web', 'Hit']);
+  });
+
+  it('a lead without an id has a missing id, not the stand-in it is listed under', async () => {
+    expect(await hits(`{ id: { empty: true } }`)).toEqual(['web', 'Hit']);
+    expect(await hits(`{ id: { eq: L1 } }`)).toEqual(['Hit', 'web']);
+  });
+
+  it('a first or last name column the file lacks reads as missing', async () => {
+    expect(await hits(`{ firstName: { empty: true } }`, 'id,source\nL1,web\n')).toEqual(['Hit']);
+    expect(await hits(`{ lastName: { present: true } }`, 'id,source\nL1,web\n')).toEqual(['web']);
+  });
+});
+
+describe('join keys a lead offers', () => {
+  it('a lead without an id joins no deal, even one naming the stand-in it is listed under', async () => {
+    const all = await classify('id,source\nL1,web\n,web\n', 'id,lead_id,stage,amount\nD1,L1,won,5\nD2,#3,won,7\nD3,#2,won,7\n');
+    expect(all.map((c) => c.deals.length)).toEqual([1, 0]);
+  });
+
+  it('a lead joined by another column offers that column\'s keys, trimmed', async () => {
+    const all = await classify('id,source,company\nL1,web, ACME \nL2,web,\n', 'id,company,stage,amount\nD1,ACME,won,5\nD2,,won,5\n', 'join: { lead: company, deal: lead }\ndeals:\n  columns: { lead: company }\n');
+    expect(all.map((c) => c.deals.map((d) => d.id))).toEqual([['D1'], []]);
+  });
+});
