@@ -359,6 +359,11 @@ describe('missing-value tokens', () => {
     expect(['\tnull', '\nNULL\r', '  Null  '].map(rule)).toEqual(['', '', '']);
   });
 
+  it('a token padded by a no-break space before it is still the token, as one padded after it is', () => {
+    const rule = missingValueRule(['NULL']);
+    expect(['\u00a0NULL', 'NULL\u00a0', '\u202fnull', '\u00a0', '\u00a0NULLS'].map(rule)).toEqual(['', '', '', '\u00a0', '\u00a0NULLS']);
+  });
+
   it('a token starting with a letter outside ASCII is found, and other such cells are themselves', () => {
     const rule = missingValueRule(['Ø', 'néant']);
     expect(['Ø', 'ø', ' ø ', 'Øl', 'NÉANT', 'élan', 'ñ'].map(rule)).toEqual(['', '', '', 'Øl', '', 'élan', 'ñ']);
