@@ -48,6 +48,7 @@ describe('calendar days', () => {
     expect(dayNumber(2025, 0, 1)).toBeNaN();
     expect(dayNumber(2025, 13, 1)).toBeNaN();
     expect(dayNumber(2025, 1, 0)).toBeNaN();
+    expect(dayNumber(2025, -1, 1)).toBeNaN();
     expect(isoDate(dayNumber(2025, 12, 31))).toBe('2025-12-31');
     expect(isoDate(dayNumber(2025, 1, 1))).toBe('2025-01-01');
   });
@@ -93,6 +94,29 @@ describe('reading a date', () => {
     expect(date('2025-03-05T14:22 ')).toBe('2025-03-05');
   });
 
+  it('a YYYY-MM-DD date followed by anything but a time is not a date, however close it comes', () => {
+    for (const text of [
+      '2025x03-05',
+      '2025-03x05',
+      '2025-03-05x14:22',
+      '2025-03-05 ab:cd',
+      '2025-03-05 14x22',
+      '2025-03-05 14:xx',
+      '2025-03-05 14:22x07',
+      '2025-03-05 14:22:xx',
+      '2025-03-05 14:22:07xyz',
+      '2025-03-05T14:22:07 PMx',
+    ]) {
+      expect(date(text), text).toBe('NaN');
+    }
+  });
+
+  it('a YYYY-MM-DD date with a character just outside the digits in place of one is not a date', () => {
+    for (const text of ['2025-1/-05', '2025-0:-05', '2/25-03-05', '2025-03-1/', '2025-11-1:']) expect(date(text), text).toBe('NaN');
+    expect(date('2025-11-10')).toBe('2025-11-10');
+    expect(date('2025-12-19 08:30')).toBe('2025-12-19');
+  });
+
   it('a YYYY-MM-DD date with a letter in place of a digit is not a date', () => {
     expect(date('2025-0a-05')).toBe('NaN');
     expect(date('202a-03-05')).toBe('NaN');
@@ -120,6 +144,9 @@ describe('reading a date', () => {
     expect(date('99/12/31', 'ymd')).toBe('1999-12-31');
     expect(date('3/5/2024', 'ymd')).toBe('2024-03-05');
     expect(date('24/03/05', 'mdy')).toBe('2005-03-24');
+    // A one-digit first part is no year, and a four-digit last part is one.
+    expect(date('3/5/24', 'ymd')).toBe('2024-03-05');
+    expect(date('24/03/2005', 'ymd')).toBe('2005-03-24');
   });
 
   it('a two-digit year below 70 is in the 2000s, from 70 in the 1900s', () => {
@@ -196,6 +223,8 @@ describe('reading an amount', () => {
     expect(parseAmount('-$-5')).toBeNaN();
     expect(parseAmount('(5')).toBeNaN();
     expect(parseAmount('5)')).toBeNaN();
+    expect(parseAmount('(12')).toBeNaN();
+    expect(parseAmount('12)')).toBeNaN();
   });
 
   it('a currency before or after the number is not part of it; other letters are not an amount', () => {
@@ -244,6 +273,8 @@ describe('reading an amount', () => {
     expect(parseAmount('1,2345,678')).toBeNaN();
     expect(parseAmount('1234,567,890')).toBeNaN();
     expect(parseAmount('1,234,56')).toBeNaN();
+    expect(parseAmount('1,234,56,789')).toBeNaN();
+    expect(parseAmount('1,23,456,789')).toBeNaN();
   });
 
   it('a lone separator before three digits after 1-3 digits not starting with 0 is read with the column\'s mark', () => {
@@ -362,6 +393,11 @@ describe('missing-value tokens', () => {
   it('a token padded by a no-break space before it is still the token, as one padded after it is', () => {
     const rule = missingValueRule(['NULL']);
     expect(['\u00a0NULL', 'NULL\u00a0', '\u202fnull', '\u00a0', '\u00a0NULLS'].map(rule)).toEqual(['', '', '', '\u00a0', '\u00a0NULLS']);
+  });
+
+  it('a token starting with the first character past ASCII is found', () => {
+    const rule = missingValueRule(['\u0080x']);
+    expect(['\u0080x', '\u0080X', '\u0080y'].map(rule)).toEqual(['', '', '\u0080y']);
   });
 
   it('a token starting with a letter outside ASCII is found, and other such cells are themselves', () => {
