@@ -59,6 +59,7 @@ describe('a missing cell against the value tests', () => {
   it('in [""] holds no missing cell, notIn [""] passes every one', () => {
     expect(passing({ in: [''] }, BLANKS)).toEqual([]);
     expect(passing({ in: ['', 'Web'] }, [...BLANKS, 'web'])).toEqual(['web']);
+    expect(passing({ in: ['', 5] }, [...BLANKS, '5'])).toEqual(['5']);
     expect(passing({ notIn: [''] }, BLANKS)).toEqual(BLANKS);
     expect(passing({ notIn: ['', 'Web'] }, [...BLANKS, 'web', 'Ads'])).toEqual([...BLANKS, 'Ads']);
   });
