@@ -133,6 +133,9 @@ describe('shared deals (join.shared: all)', () => {
     }
     expect(lead(all, 'L4').wonAmount).toBe(40);
     expect(lead(all, 'L4').wonDeals).toBe(1);
+    const l1 = lead(all, 'L1');
+    expect(l1.deals.map((d) => l1.dealShare(d))).toEqual([1 / 3, 1 / 3]);
+    expect(lead(all, 'L4').dealShare(lead(all, 'L4').deals[0]!)).toBe(1);
   });
 });
 
@@ -270,6 +273,13 @@ describe('stages reached and when', () => {
     expect(l1.enteredFrom.slice(1)).toEqual(['', '', '', '', '']);
   });
 
+  it('a deal stage whose deals have no creation date is entered at an unknown date', async () => {
+    const l = lead(await classify('id,source,created\nL1,web,2025-01-01\n', 'id,lead_id,stage,amount\nD1,L1,open,5\n'), 'L1');
+    expect(l.furthest).toBe(1);
+    expect(l.entered[1]).toBeNaN();
+    expect(l.enteredFrom).toEqual(['created', 'unknown', '']);
+  });
+
   it('a first stage without a creation date is entered at an unknown date', async () => {
     const l = lead(await classify('id,source,created\nL1,web,\n', undefined, 'stages:\n  - { key: lead, side: marketing }\n'), 'L1');
     expect(l.entered[0]).toBeNaN();
@@ -349,6 +359,12 @@ describe('stalled', () => {
     expect(s5.daysInStage).toBe(5);
   });
 
+  it('an entry and a last activity on the same day: idle time counts from the last activity', async () => {
+    const l = lead(await classify('id,source,created,last_activity\nL1,web,2025-06-01,2025-06-01\n', undefined, 'stages:\n  - { key: lead, side: marketing }\n'), 'L1');
+    expect(l.idleSince).toBe(day('2025-06-01'));
+    expect(l.idleFrom).toBe('last activity');
+  });
+
   it('a stage without a date of its own counts idle time from the latest earlier date', async () => {
     const s4 = lead(await classify(leads, undefined, rubric), 'S4');
     expect(s4.furthest).toBe(2);
@@ -403,6 +419,14 @@ describe('stalled', () => {
 });
 
 describe('the deals of a lead', () => {
+  it('a lead of a run without a deals file has no deals, no revenue and is not won', async () => {
+    const l = lead(await classify('id,source\nL1,web\n'), 'L1');
+    expect(l.deals).toEqual([]);
+    expect(l.wonAmount).toBe(0);
+    expect(l.wonDeals).toBe(0);
+    expect(l.outcome).toBe('open');
+  });
+
   it('a lead lists its joined deals in file order; a lead without one lists none', async () => {
     const all = await classify('id,source\nL1,web\nL2,web\n', 'id,lead_id,stage,amount\nD1,L1,open,1\nD2,L1,lost,2\n');
     expect(lead(all, 'L1').deals.map((d) => d.id)).toEqual(['D1', 'D2']);
