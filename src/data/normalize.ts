@@ -413,7 +413,8 @@ export function missingValueRule(tokens: readonly string[]): (cell: string) => s
   }
   return (cell) => {
     const c = cell.charCodeAt(0);
-    if (c < 128 ? maybe[c] === 0 : !otherStarts || cell.length === 0) return cell;
+    // A cell starting outside ASCII may still be a token padded by a no-break space (trim drops it).
+    if (c < 128 ? maybe[c] === 0 : (!otherStarts && cell.trimStart() === cell) || cell.length === 0) return cell;
     const text = cell.trim();
     if (text.length === 0 || text.length > longest) return cell;
     return set.has(text.toLowerCase()) ? '' : cell;
