@@ -3,7 +3,7 @@ import base from './vitest.config.js';
 
 /**
  * The tests `npm run mutate` (stryker.config.json) runs against each mutant: the in-process unit
- * and property tests of values (normalize), conditions, classification and the join. A test that
+ * and property tests of values (normalize), conditions, classification, the join and the facts fold. A test that
  * spawns bin/leadaudit.js runs the built dist/, never the mutated source, and Stryker cannot see
  * coverage through a child process: such tests kill nothing here, so they stay out (docs/testing.md).
  * `include` replaces the base list (mergeConfig would append to it).
@@ -12,6 +12,7 @@ export default defineConfig({
   test: {
     ...base.test,
     include: [
+      'test/facts.test.ts',
       'test/values.test.ts',
       'test/normalize.test.ts',
       'test/conditions-rules.test.ts',

@@ -2,7 +2,7 @@
  * AuditFacts: what an engine makes of the inputs and the rubric, and all the reports read. Counts
  * keyed by group, and day histograms for medians and quantiles — every statistic the reports
  * print needs nothing more — plus the few rows the row-listing reports show (stalled leads and
- * deals). docs/reports.md says which report reads which count.
+ * deals). Each count's comment says what it counts; docs/architecture.md says where facts fit.
  *
  * Facts of two parts of one input merge into the facts of the whole (`mergeLeadFacts`,
  * `mergeDealFacts`): counts add, histograms add, maps keep the order in which groups first
