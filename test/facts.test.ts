@@ -6,7 +6,7 @@
 import { join, resolve } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { DayCounts, mergeDealFacts, mergeLeadFacts, NO_CAVEATS, type LeadTally } from '../src/engine/facts.js';
+import { DayCounts, mergeDealFacts, mergeLeadFacts, NO_CAVEATS, type DealTally, type LeadTally } from '../src/engine/facts.js';
 import { buildFacts } from '../src/engine/fold.js';
 import { Rows } from '../src/data/table.js';
 import { load } from '../src/load.js';
@@ -17,6 +17,7 @@ import { parseRubricText } from '../src/io/read-rubric.js';
 import { validateRubric } from '../src/rubric/validate.js';
 import { resolveRubric, type Rubric } from '../src/rubric/resolve.js';
 import type { ClassifiedLead, Deal, Lead, Outcome } from '../src/model.js';
+import { dealState } from '../src/data/deal-state.js';
 import './helpers/seed.js';
 
 const root = resolve(import.meta.dirname, '..');
@@ -78,6 +79,11 @@ score:
     - { name: Free mail, points: -10, when: { email: { matches: "gmail" } } }
   grades: { A: 20, B: 0, C: -100 }
   qualifiedGrade: A
+deals:
+  stages:
+    - { value: qualify, stallAfterDays: 20 }
+    - { value: propose, stallAfterDays: 10 }
+    - { value: negotiate }
 `;
 const rubric: Rubric = resolveRubric(validateRubric(parseRubricText(RUBRIC_YAML, 'r.yml'), 'r.yml'), 'r.yml', 'generic');
 const HANDOFF = 2;
@@ -325,6 +331,163 @@ describe('the fold of classified leads (src/engine/fold.ts)', () => {
     expect(counts.rows).toBe(false);
     expect(counts.leads!.stalled).toEqual([]);
     expect(counts.leads!.all.tally.stalled).toBe(1);
+  });
+});
+
+// ---------------------------------------------------------------- the fold of deals
+
+interface DealShape {
+  outcome: Outcome;
+  stageIndex: number;
+  entered: number[];
+  amount: number;
+  currency: string;
+  created: number;
+  closed: number;
+  lastActivity: number;
+  owner: string;
+}
+
+const AS_OF = dayNumber(2025, 6, 30);
+const DEAL_STAGES = 3;
+
+function deal(s: DealShape, index: number): Deal {
+  return {
+    index,
+    line: index + 2,
+    id: `D${index}`,
+    keys: [],
+    stage: s.stageIndex >= 0 ? ['qualify', 'propose', 'negotiate'][s.stageIndex]! : s.owner === '' ? '' : 'Elsewhere',
+    status: '',
+    amount: s.amount,
+    currency: s.currency,
+    created: s.created,
+    closed: s.closed,
+    owner: s.owner,
+    lastActivity: s.lastActivity,
+    outcome: s.outcome,
+    stageIndex: s.stageIndex,
+    stageEntered: s.entered,
+    enteredStage: (k: number) => s.entered[k] ?? NaN,
+    values: [],
+  } as unknown as Deal;
+}
+
+const dayOrNaN = fc.oneof(fc.integer({ min: dayNumber(2025, 1, 1), max: dayNumber(2025, 6, 29) }), fc.constant(NaN));
+const dealShape: fc.Arbitrary<DealShape> = fc.record({
+  outcome: fc.constantFrom<Outcome>('open', 'won', 'lost'),
+  stageIndex: fc.integer({ min: -1, max: DEAL_STAGES - 1 }),
+  entered: fc.array(dayOrNaN, { minLength: DEAL_STAGES, maxLength: DEAL_STAGES }),
+  amount: fc.oneof(fc.double({ min: 1, max: 1e5, noNaN: true }), fc.constant(NaN)),
+  currency: fc.constantFrom('', 'usd', 'EUR'),
+  created: dayOrNaN,
+  closed: dayOrNaN,
+  lastActivity: dayOrNaN,
+  owner: fc.constantFrom('', 'Ann', 'Bo'),
+});
+
+function dealData(deals: readonly Deal[], unattributed: readonly Deal[] = []): AuditData {
+  return { ...dataOf([]), leads: null, deals: new Rows(deals.length, (i) => deals[i]!), unattributed, asOf: AS_OF };
+}
+
+describe('the fold of deals (src/engine/fold.ts)', () => {
+  it('counts deals, wins, losses, stalls, revenue, priced deals and days to win, as a recount does, overall and per owner', () => {
+    fc.assert(
+      fc.property(fc.array(dealShape, { maxLength: 30 }), (shapes) => {
+        const deals = shapes.map(deal);
+        const facts = buildFacts(dealData(deals)).deals!;
+        const recount = (of: Deal[]) => {
+          const won = of.filter((d) => d.outcome === 'won');
+          const state = (d: Deal) => dealState(d, rubric.deals.stages, AS_OF);
+          return {
+            deals: of.length,
+            won: won.length,
+            lost: of.filter((d) => d.outcome === 'lost').length,
+            stalled: of.filter((d) => d.outcome === 'open' && state(d).stalled).length,
+            wonRevenue: won.filter((d) => !Number.isNaN(d.amount)).reduce((sum, d) => sum + d.amount, 0),
+            pricedDeals: won.filter((d) => !Number.isNaN(d.amount)).length,
+            daysToWin: sorted(won.flatMap((d) => (d.closed - d.created >= 0 ? [d.closed - d.created] : []))),
+          };
+        };
+        const plainDeal = (t: DealTally) => ({ ...t, daysToWin: t.daysToWin.entries().flatMap(([d, n]) => Array<number>(n).fill(d)) });
+        expect(plainDeal(facts.all)).toEqual(recount(deals));
+        for (const [owner, t] of facts.byOwner) expect(plainDeal(t)).toEqual(recount(deals.filter((d) => (d.owner || '(none)') === owner)));
+        expect([...facts.currencies].sort()).toEqual([...new Set(deals.filter((d) => d.outcome === 'won' && d.currency !== '').map((d) => d.currency.toUpperCase()))].sort());
+        expect(facts.stalled.map((r) => r.id)).toEqual(deals.filter((d) => dealState(d, rubric.deals.stages, AS_OF).stalled).map((d) => d.id));
+      }),
+    );
+  });
+
+  it('walks the pipeline: a deal reaches each stage up to its furthest and ends there lost, stalled or open; days between entered dates (closed for the last)', () => {
+    fc.assert(
+      fc.property(fc.array(dealShape, { maxLength: 30 }), (shapes) => {
+        const deals = shapes.map(deal);
+        const facts = buildFacts(dealData(deals)).deals!;
+        const states = deals.map((d) => dealState(d, rubric.deals.stages, AS_OF));
+        for (let k = 0; k <= DEAL_STAGES; k++) {
+          const at = facts.pipeline[k]!;
+          const inPipeline = deals.map((d, i) => ({ d, s: states[i]! })).filter(({ s }) => s.furthest >= 0);
+          expect(at.reached).toBe(inPipeline.filter(({ s }) => s.furthest >= k).length);
+          expect(at.advanced).toBe(inPipeline.filter(({ s }) => s.furthest > k).length);
+          const ended = inPipeline.filter(({ s }) => s.furthest === k && k < DEAL_STAGES);
+          expect(at.lost).toBe(ended.filter(({ d }) => d.outcome === 'lost').length);
+          expect(at.stalled).toBe(ended.filter(({ d, s }) => d.outcome !== 'lost' && s.stalled).length);
+          expect(at.open).toBe(ended.filter(({ d, s }) => d.outcome !== 'lost' && !s.stalled).length);
+          const days = inPipeline
+            .filter(({ s }) => s.furthest > k)
+            .flatMap(({ d }) => {
+              const from = d.enteredStage(k);
+              const to = k + 1 < DEAL_STAGES ? d.enteredStage(k + 1) : d.closed;
+              return !Number.isNaN(from) && !Number.isNaN(to) && to >= from ? [to - from] : [];
+            });
+          expect(at.days.size).toBe(days.length);
+          expect(at.days.quantiles([0.5])).toEqual(quantiles(days, [0.5]));
+        }
+        const outside = new Map<string, number>();
+        deals.forEach((d, i) => {
+          if (states[i]!.furthest < 0) outside.set(d.stage || '(empty)', (outside.get(d.stage || '(empty)') ?? 0) + 1);
+        });
+        expect(facts.outside).toEqual(outside);
+      }),
+    );
+  });
+
+  it('counts the unattributed deals and their won revenue apart', () => {
+    const won = (amount: number, i: number) => deal({ outcome: 'won', stageIndex: 2, entered: [NaN, NaN, NaN], amount, currency: '', created: NaN, closed: NaN, lastActivity: NaN, owner: 'Ann' }, i);
+    const open = deal({ outcome: 'open', stageIndex: 0, entered: [NaN, NaN, NaN], amount: 5, currency: '', created: NaN, closed: NaN, lastActivity: NaN, owner: 'Ann' }, 9);
+    const facts = buildFacts(dealData([], [won(100, 0), won(NaN, 1), open, won(20.5, 2)])).deals!;
+    expect(facts.unattributed).toEqual({ deals: 4, won: 3, wonRevenue: 120.5, pricedDeals: 2 });
+  });
+});
+
+// ---------------------------------------------------------------- stalled rows
+
+describe('the stalled rows the stalls report lists', () => {
+  it('a stalled lead carries the amounts of its open deals that are not listed themselves, split deals by their share; a stalled deal is shown with the first lead joined to it', () => {
+    const openDeal = (i: number, amount: number, stalled: boolean) =>
+      deal({ outcome: 'open', stageIndex: 0, entered: [stalled ? dayNumber(2025, 1, 1) : dayNumber(2025, 6, 25), NaN, NaN], amount, currency: '', created: NaN, closed: NaN, lastActivity: NaN, owner: '' }, i);
+    const d0 = openDeal(0, 100, false);
+    const d1 = openDeal(1, 40, true);
+    const d2 = openDeal(2, NaN, false);
+    const d3 = deal({ outcome: 'won', stageIndex: 2, entered: [NaN, NaN, NaN], amount: 7, currency: '', created: NaN, closed: NaN, lastActivity: NaN, owner: '' }, 3);
+    const d4 = openDeal(4, 30, false);
+    const base: Shape = { furthest: 2, outcome: 'open', stalled: true, grade: 0, channel: 'Web', owner: 'Ann', created: 19000, daysToWin: 0, firstTouch: NaN, wonAmount: 0, wonDeals: 0, priced: 0, signals: [false, false], entries: [] };
+    const lead = (shape: Shape, index: number, deals: Deal[], share = 1): ClassifiedLead => ({ ...classified(shape, index), deals, dealShare: () => share });
+    const first = lead(base, 0, [d0, d1, d2, d3]);
+    const second = lead({ ...base, stalled: false, owner: 'Bo' }, 1, [d1, d4]);
+    const third = lead(base, 2, [d4], 0.5);
+    const data: AuditData = { ...dataOf([first, second, third]), deals: new Rows(5, (i) => [d0, d1, d2, d3, d4][i]!), asOf: AS_OF };
+    const facts = buildFacts(data);
+    // d0 is open and not stalled: counted; d1 has a row of its own; d2 has no amount; d3 is won.
+    expect(facts.leads!.stalled.map((r) => [r.id, r.openAmount])).toEqual([
+      ['L0', 100],
+      ['L2', 15],
+    ]);
+    expect(facts.deals!.stalled.map((r) => r.id)).toEqual(['D1']);
+    expect(facts.leads!.dealLeads.get(1)).toMatchObject({ id: 'L0', owner: 'Ann', channel: 'Web' });
+    expect([...facts.leads!.dealLeads.keys()]).toEqual([1]);
+    const redacted = buildFacts({ ...data, redact: true }).leads!.stalled[0]!;
+    expect(redacted.email).toMatch(/^anon-[0-9a-f]{10}$/);
   });
 });
 
