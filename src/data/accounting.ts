@@ -7,7 +7,7 @@ import { type RejectedRow } from './map.js';
 
 export type AccountingPart = Pick<Accounting, 'used' | 'rejected' | 'skipped' | 'duplicates' | 'reasons' | 'firstLines' | 'rejects' | 'warnings' | 'firstReject'>;
 
-/** Counts of one file as it is read: `read = used + rejected + skipped` always holds (docs/json.md, "inputs"). */
+/** The counts, the rejected rows kept for --rejects, and the warnings of one file. */
 export class Accounting {
   used = 0;
   rejected = 0;

@@ -11,8 +11,6 @@ import { conditionMarks, DateColumn, NumberColumn, settleDates } from './value-c
 import { clashes, withoutDealRows, DEAL_TEXT, type DealPart } from '../parallel/parts.js';
 import { joinKeys, type ColumnPlan, type MapOptions } from './map.js';
 
-// ---------------------------------------------------------------- deals
-
 export interface DealsRead {
   readonly deals: DealTable;
   readonly accounting: Accounting;

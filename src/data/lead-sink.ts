@@ -10,8 +10,6 @@ import { conditionMarks, DateColumn, settleDates } from './value-columns.js';
 import { clashes, withoutLeadRows, LEAD_TEXT, type LeadPart } from '../parallel/parts.js';
 import { type ColumnPlan, type MapOptions } from './map.js';
 
-// ---------------------------------------------------------------- leads
-
 export interface LeadsRead {
   readonly leads: LeadTable;
   readonly accounting: Accounting;
