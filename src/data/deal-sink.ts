@@ -79,7 +79,7 @@ export function dealSink(plan: ColumnPlan, rubric: Rubric, options: MapOptions):
   const joinIx = joinField === 'lead' || joinField === 'leadEmail' || joinField === 'id' ? col(joinField) : (plan.slots[plan.slotOf.get(joinField) ?? -1] ?? -1);
   const stageIndex = new Map<string, number>();
   rubric.deals.stages.forEach((s, i) => s.values.forEach((v) => stageIndex.set(v.trim().toLowerCase(), i)));
-  const ix = { id: col('id'), stage: col('stage'), amount: col('amount'), currency: col('currency') };
+  const ix = { id: col('id'), amount: col('amount') };
   const amount = new NumberColumn(ix.amount >= 0 ? plan.header.names[ix.amount]! : 'amount', options.part);
   const currencies = new Set<string>();
   const line = new Numbers();
@@ -87,6 +87,9 @@ export function dealSink(plan: ColumnPlan, rubric: Rubric, options: MapOptions):
   const keys = new PackedText();
   const shared = Object.fromEntries(DEAL_TEXT.map((field) => [field, new CodedText()])) as Record<(typeof DEAL_TEXT)[number], CodedText>;
   const sharedIx = DEAL_TEXT.map(col);
+  const texts: string[] = DEAL_TEXT.map(() => '');
+  const STAGE_AT = DEAL_TEXT.indexOf('stage');
+  const CURRENCY_AT = DEAL_TEXT.indexOf('currency');
   const stages: number[] = [];
   const values = plan.slots.map(() => new CodedText());
   const noId: number[] = [];
@@ -103,14 +106,16 @@ export function dealSink(plan: ColumnPlan, rubric: Rubric, options: MapOptions):
       return;
     }
     if (key === '') noId.push(ids.length);
-    const currency = cell(ix.currency);
+    // The coded cells, each read once: the stage and currency are also used below.
+    for (let t = 0; t < DEAL_TEXT.length; t++) texts[t] = cell(sharedIx[t]!);
+    const currency = texts[CURRENCY_AT]!;
     if (currency !== '') currencies.add(currency.toUpperCase());
-    const stage = cell(ix.stage);
+    const stage = texts[STAGE_AT]!;
     line.push(at);
     if (key === '') ids.push(`#${at}`, false);
     else ids.push(key);
     keys.push(joinKeys(cell(joinIx)).join(';'));
-    for (let t = 0; t < DEAL_TEXT.length; t++) shared[DEAL_TEXT[t]!].push(cell(sharedIx[t]!));
+    for (let t = 0; t < DEAL_TEXT.length; t++) shared[DEAL_TEXT[t]!].push(texts[t]!);
     amount.push(cell(ix.amount), at);
     stages.push(stageIndex.get(stage.toLowerCase()) ?? -1);
     for (let d = 0; d < dates.length; d++) dates[d]?.push(value(row[dateIx[d]!]!), at);

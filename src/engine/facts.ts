@@ -198,7 +198,7 @@ export interface AllLeads extends LeadGroup {
   readonly stages: StageTally[];
 }
 
-export function leadGroup(grades: number, stages: number): AllLeads {
+function leadGroup(grades: number, stages: number): AllLeads {
   return { tally: leadTally(), grades: Array.from({ length: grades }, leadTally), stages: stageTallies(stages) };
 }
 
