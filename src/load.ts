@@ -6,20 +6,21 @@
 import { existsSync, realpathSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { InputError, UsageError } from './errors.js';
-import { checkSmallFile } from './io/small-file.js';
 import { keepWhole, readCsv, type CsvHeader, type CsvInfo, type CsvOptions, type CsvSink } from './io/csv/index.js';
-import { classifyLeads, leadGetter, leadJoinKeys, NO_SOURCE, type ClassifiedLeads } from './data/classify.js';
-import { OUTCOMES, Rows, type DealTable, type LeadColumns, type LeadTable, type RowList } from './data/table.js';
+import { classifyLeads, leadJoinKeys, type ClassifiedLeads } from './data/classify.js';
+import { OUTCOMES, Rows, type DealTable, type LeadColumns, type LeadTable } from './data/table.js';
 import { dealsMatchingLead, joinDeals, type Joined, type SharedMode } from './data/join.js';
 import { implausibleDeals, implausibleLeads, type Implausible } from './data/plausible.js';
-import { planColumns, type ColumnPlan, type RejectedRow } from './data/map.js';
+import { planColumns, type ColumnPlan, type MapOptions, type RejectedRow } from './data/map.js';
 import { leadSink, type LeadsRead } from './data/lead-sink.js';
-import { dealGetter, dealSink, type DealsRead } from './data/deal-sink.js';
+import { dealSink, type DealsRead } from './data/deal-sink.js';
 import { failOnInvalid, invalidValueMessages, type Accounting } from './data/accounting.js';
-import { isoDate, numberFormatOf, numberFormatWarning, parseAmount, type DateOrder } from './data/normalize.js';
-import { reasonText, type ClassifiedLead, type Deal, type FileAccounting, type RowReason } from './model.js';
-import { personalHeaders, PERSONAL_FIELDS, redacted } from './data/personal.js';
+import { isoDate, type DateOrder } from './data/normalize.js';
+import { reasonText, type Deal, type FileAccounting } from './model.js';
 import type { AuditData, Grouping, JoinFacts } from './engine/classified.js';
+import { grouping } from './engine/grouping.js';
+import { inWindow, skip, windowText } from './data/window.js';
+import { matchSpend, readSpend, type SpendFile } from './data/spend.js';
 import { newestDate, staleAsOfWarning, unreachableStages, unreachableWarning } from './data/caveats.js';
 import { detectPreset } from './rubric/recognize.js';
 import { fileShape, resolveRubric, type EscapeName, type Rubric } from './rubric/resolve.js';
@@ -141,7 +142,34 @@ function sameFile(a: string, b: string): boolean {
   }
 }
 
-export async function load(options: LoadOptions): Promise<Loaded> {
+/**
+ * A run before any row is read: its rubric (given, found or the detected preset), how each file is
+ * read, and the reads themselves, each through a sink made from the column plan of its header.
+ */
+export interface Prepared {
+  readonly rubric: Rubric;
+  readonly notices: string[];
+  readonly warnings: string[];
+  /** How the files are read (--delimiter, --encoding, …), and each file as the rubric describes it. */
+  readonly csv: CsvOptions;
+  readonly leadCsv: CsvOptions;
+  readonly dealCsv: CsvOptions;
+  readonly preset: PresetName;
+  readonly rubricShown: string | undefined;
+  readonly mapOptions: MapOptions;
+  /** The --by column to carry, for the leads file and (in a deals-only run) the deals file. */
+  readonly extra: { readonly leads: Extra; readonly deals: Extra };
+  /** Reads one file through a sink made from its plan; `check()` then warns, or fails under --strict, about what the read found. */
+  readSide<R extends { accounting: Accounting }>(
+    side: 'leads' | 'deals',
+    makeSink: (plan: ColumnPlan) => CsvSink & { finish(): R },
+    options?: { parallel?: boolean },
+  ): Promise<{ plan: ColumnPlan; read: R; info: CsvInfo; check(): void }>;
+}
+
+type Extra = readonly { readonly name: string; readonly path: string }[];
+
+export async function prepare(options: LoadOptions): Promise<Prepared> {
   const { leads: leadsFile, deals: dealsFile } = options;
   if (leadsFile === undefined && dealsFile === undefined) {
     throw new UsageError('no input files: give a leads export, a deals export, or both (leadaudit audit LEADS [DEALS], or --leads/--deals)');
@@ -195,44 +223,49 @@ export async function load(options: LoadOptions): Promise<Loaded> {
 
   const by = options.by;
   const byColumn = by !== undefined && !['channel', 'source', 'owner', 'grade', 'stage'].includes(by) ? [{ name: by, path: '--by' }] : [];
+  const extra = { leads: byColumn, deals: leadsFile === undefined ? byColumn : [] };
   const mapOptions = { dateOrder: options.dateOrder, asOf: options.asOf, keepCells: options.keepCells, keepRejects: options.keepRejects };
   const warnings: string[] = [];
+  // The leads' plan is checked against its peeked header before any file is read, so a missing
+  // column of the leads file fails first whichever file is read first.
+  if (leadsFile !== undefined) planColumns('leads', leadsFile, leadHeader!, rubric, [...extra.leads]);
 
-  /** Reads one file through its mapping sink; the plan is made from the header the read finds. */
-  const readSide = async <R extends { accounting: Accounting }>(
-    side: 'leads' | 'deals',
-    file: string,
-    peeked: CsvHeader,
-    extra: { name: string; path: string }[],
-    makeSink: (plan: ColumnPlan) => CsvSink & { finish(): R },
-  ): Promise<{ plan: ColumnPlan; read: R; info: CsvInfo }> => {
+  const readSide: Prepared['readSide'] = async (side, makeSink, how = {}) => {
+    const file = (side === 'leads' ? leadsFile : dealsFile)!;
+    const sideExtra = [...extra[side]];
     // Plan against the peeked header first, so a missing column fails before any row is read.
-    planColumns(side, file, peeked, rubric, extra);
+    planColumns(side, file, (side === 'leads' ? leadHeader : dealHeader)!, rubric, sideExtra);
     let plan: ColumnPlan | undefined;
-    let sink: (CsvSink & { finish(): R }) | undefined;
-    const parallel = options.parallel && splitReads(options.parallel({ side, rubric, extra, mapOptions }));
+    let sink: ReturnType<typeof makeSink> | undefined;
+    const parallel = (how.parallel ?? true) && options.parallel ? splitReads(options.parallel({ side, rubric, extra: sideExtra, mapOptions })) : undefined;
     const info = await readCsv(file, { ...(side === 'leads' ? leadCsv : dealCsv), parallel }, (header) => {
-      plan = planColumns(side, file, header, rubric, extra);
+      plan = planColumns(side, file, header, rubric, sideExtra);
       return (sink = makeSink(plan));
     });
-    warnings.push(...info.warnings);
-    if (options.strict && info.nul) throw new InputError(`${info.file} line ${info.nul.line}: a NUL character in column "${info.nul.column}" (--strict)`);
     const read = sink!.finish();
-    finishFile(read.accounting, info.read, options.strict, warnings);
-    return { plan: plan!, read, info };
+    const check = () => {
+      warnings.push(...info.warnings);
+      if (options.strict && info.nul) throw new InputError(`${info.file} line ${info.nul.line}: a NUL character in column "${info.nul.column}" (--strict)`);
+      finishFile(read.accounting, info.read, options.strict, warnings);
+    };
+    return { plan: plan!, read, info, check };
   };
-  const leads = leadsFile === undefined ? null : await readSide('leads', leadsFile, leadHeader!, byColumn, (plan) => leadSink(plan, rubric, mapOptions));
-  const deals =
-    dealsFile === undefined
-      ? null
-      : await readSide('deals', dealsFile, dealHeader!, leadsFile === undefined ? byColumn : [], (plan) => dealSink(plan, rubric, mapOptions));
+  return { rubric, notices, warnings, csv: csvOptions, leadCsv, dealCsv, preset, rubricShown, mapOptions, extra, readSide };
+}
 
-  if (deals !== null && deals.read.deals.length > 0 && !deals.read.deals.c.outcome.includes(OUTCOMES.indexOf('won'))) {
-    warnings.push(`no deal in ${dealsFile} is won by the rubric's deals.won (${rubric.origin}): wins and revenue are 0; name the won stage values or a won column there`);
-  }
-  if (options.spend !== undefined && leadsFile === undefined) throw new UsageError('--spend needs a leads file (spend is set against the leads of each channel)');
-  const spendIn = options.spend === undefined ? null : await readSpend(options.spend, csvOptions, options.by ?? 'channel');
-  if (spendIn?.warning) warnings.push(spendIn.warning);
+export async function load(options: LoadOptions): Promise<Loaded> {
+  const run = await prepare(options);
+  const { rubric, notices, warnings, mapOptions } = run;
+  const read = async <R extends { accounting: Accounting }>(side: 'leads' | 'deals', makeSink: (plan: ColumnPlan) => CsvSink & { finish(): R }) => {
+    const { check, ...done } = await run.readSide(side, makeSink);
+    check();
+    return done;
+  };
+  const leads = options.leads === undefined ? null : await read('leads', (plan) => leadSink(plan, rubric, mapOptions));
+  const deals = options.deals === undefined ? null : await read('deals', (plan) => dealSink(plan, rubric, mapOptions));
+
+  if (deals !== null) noWonWarning(deals.read.deals, options.deals!, rubric, warnings);
+  const spendIn = await readSpendOf(options, run.csv, warnings);
   const implausible = [
     ...(leads === null ? [] : implausibleLeads(leads.plan, leads.read.leads, options.asOf)),
     ...(deals === null ? [] : implausibleDeals(deals.plan, deals.read.deals, options.asOf)),
@@ -246,10 +279,25 @@ export async function load(options: LoadOptions): Promise<Loaded> {
       return (facts ??= buildFacts(classified.data, { rows: options.stalledRows, groupDetail: options.groupDetail }));
     },
     implausible,
-    csv: { leads: leadCsv, deals: dealCsv },
-    rubricFile: rubricShown,
-    preset,
+    csv: { leads: run.leadCsv, deals: run.dealCsv },
+    rubricFile: run.rubricShown,
+    preset: run.preset,
   };
+}
+
+/** The warning when no deal is won by the rubric (wins and revenue are then 0). */
+export function noWonWarning(deals: DealTable, file: string, rubric: Rubric, warnings: string[]): void {
+  if (deals.length > 0 && !deals.c.outcome.includes(OUTCOMES.indexOf('won'))) {
+    warnings.push(`no deal in ${file} is won by the rubric's deals.won (${rubric.origin}): wins and revenue are 0; name the won stage values or a won column there`);
+  }
+}
+
+/** --spend, read once the inputs are (its decimal-mark warning follows theirs). */
+export async function readSpendOf(options: LoadOptions, csvOptions: CsvOptions, warnings: string[]): Promise<SpendFile | null> {
+  if (options.spend !== undefined && options.leads === undefined) throw new UsageError('--spend needs a leads file (spend is set against the leads of each channel)');
+  const spendIn = options.spend === undefined ? null : await readSpend(options.spend, csvOptions, options.by ?? 'channel');
+  if (spendIn?.warning) warnings.push(spendIn.warning);
+  return spendIn;
 }
 
 /** One file given as two of the inputs (leads, deals, --spend, --rubric) is a mistake: exit 2. */
@@ -382,8 +430,9 @@ function classifyAll(
     };
   }
 
-  const group = grouping(options.by, options.redact ?? false, leadsIn ? { plan: leadsIn.plan, table: leadsIn.read.leads } : undefined, dealsIn ? { plan: dealsIn.plan, table: dealsIn.read.deals } : undefined);
-  const spend = spendIn === null ? null : matchSpend(spendIn, classified, group, warnings);
+  const leadTable = leadsIn?.read.leads;
+  const group = grouping(options.by, options.redact ?? false, leadsIn ? { plan: leadsIn.plan, table: () => leadTable! } : undefined, dealsIn ? { plan: dealsIn.plan, table: dealsIn.read.deals } : undefined);
+  const spend = spendIn === null ? null : matchSpend(spendIn, groupsOf(classified, group), group.label, warnings);
   if (leadsIn === null && group.explicit && group.ofDeal === undefined) {
     throw new UsageError(`--by ${options.by}: a deals-only run groups deals by owner, stage or a column of the deals file`);
   }
@@ -406,6 +455,12 @@ function classifyAll(
   };
   const rejects = [...(leadsIn?.read.accounting.rejects ?? []), ...(dealsIn?.read.accounting.rejects ?? [])];
   return { data, rubric, notices, warnings, rejects, leads: leadsIn, deals: dealsIn };
+}
+
+function groupsOf(leads: ClassifiedLeads | null, group: Grouping): Set<string> {
+  const groups = new Set<string>();
+  for (const c of leads ?? []) groups.add(group.ofLead(c));
+  return groups;
 }
 
 function describeJoin(shared: SharedMode, joined: Joined, leads: LeadTable, deals: DealTable, keysOf: (c: LeadColumns, i: number) => readonly string[]): JoinFacts {
@@ -445,143 +500,3 @@ function findCaveats(options: LoadOptions, rubric: Rubric, leadsIn: Loaded['lead
   return { unreachable, newest, staleAsOf };
 }
 
-/** Moves one used row to skipped, with why: outside the window, or no created date to judge by. */
-function skip(accounting: Accounting, created: number, reason: RowReason = Number.isNaN(created) ? 'no_created_date' : 'created_outside_window'): void {
-  accounting.used--;
-  accounting.skip(reason);
-}
-
-function windowText(options: LoadOptions): string {
-  const since = options.since === undefined ? '' : `from ${isoDate(options.since)}`;
-  const until = options.until === undefined ? '' : `until ${isoDate(options.until)}`;
-  return [since, until].filter(Boolean).join(' ');
-}
-
-function inWindow(day: number, options: LoadOptions): boolean {
-  if (Number.isNaN(day)) return false;
-  if (options.since !== undefined && day < options.since) return false;
-  if (options.until !== undefined && day > options.until) return false;
-  return true;
-}
-
-/** The --by grouping (docs/reports.md): channel (default), source, owner, grade, or a column. */
-function grouping(
-  by: string | undefined,
-  redact: boolean,
-  leads: { plan: ColumnPlan; table: LeadTable } | undefined,
-  deals: { plan: ColumnPlan; table: DealTable } | undefined,
-): Grouping {
-  const none = (text: string) => (text === '' ? NO_SOURCE : text);
-  switch (by) {
-    case undefined:
-    case 'channel':
-      return { key: 'channel', label: 'Channel', explicit: by !== undefined, ofLead: (c) => c.channel, ofDeal: undefined };
-    case 'source':
-      return { key: 'source', label: 'Source', explicit: true, ofLead: (c) => none(c.lead.source), ofDeal: undefined };
-    case 'owner':
-      return { key: 'owner', label: 'Owner', explicit: true, ofLead: (c) => none(c.lead.owner), ofDeal: (d) => none(d.owner) };
-    case 'grade':
-      return { key: 'grade', label: 'Grade', explicit: true, ofLead: (c) => c.grade, ofDeal: undefined };
-    case 'stage':
-      return { key: 'stage', label: 'Stage', explicit: true, ofLead: (c) => c.lead.status || NO_SOURCE, ofDeal: (d) => none(d.stage) };
-    default: {
-      const leadGet = leads ? leadGetter(leads.plan, by) : undefined;
-      const dealGet = deals ? dealGetter(deals.plan, by) : undefined;
-      // Grouped by a person's email or name, --redact shows each group as its hash.
-      const isPersonal = (plan: ColumnPlan | undefined) =>
-        plan !== undefined && [...PERSONAL_FIELDS, ...personalHeaders(plan)].some((name) => name.toLowerCase() === by.toLowerCase());
-      const shown = (text: string, plan: ColumnPlan | undefined) => none(redact && isPersonal(plan) ? redacted(text.trim()) : text.trim());
-      return {
-        key: by,
-        label: by,
-        explicit: true,
-        ofLead: (c) => shown(leadGet?.({ c: leads!.table.c, i: c.lead.index, channel: c.channel }) ?? '', leads?.plan),
-        ofDeal: dealGet ? (d) => shown(dealGet({ c: deals!.table.c, i: d.index }), deals?.plan) : undefined,
-      };
-    }
-  }
-}
-
-// ---------------------------------------------------------------- --spend
-
-interface SpendFile {
-  readonly file: string;
-  /** Spend per name as written, summed over repeated names. */
-  readonly rows: ReadonlyMap<string, { name: string; spend: number }>;
-  /** The spend column's decimal mark could not be decided (README "What the numbers mean"). */
-  readonly warning: string | undefined;
-}
-
-/** The biggest spend file read: a row per channel or campaign, written or exported by hand. */
-const MAX_SPEND_BYTES = 16 * 1024 * 1024;
-
-/** Name columns a spend file may use, most specific first (after the --by key itself). */
-const SPEND_NAMES = ['channel', 'source', 'utm_medium', 'medium', 'utm_source', 'name', 'group', 'campaign'];
-const SPEND_VALUE = /spend|cost|budget|amount/i;
-
-/**
- * Reads --spend FILE (docs/reports.md, "sources"): a name column (the --by key, else channel, source, …, else the
- * first) and a spend column (spend, cost, … else the next), amounts as §4.4. Blank rows and footers
- * are skipped; a ragged row, an unreadable or a negative spend is an input error naming its line.
- */
-async function readSpend(file: string, csvOptions: CsvOptions, by: string): Promise<SpendFile> {
-  checkSmallFile(file, 'spend file', MAX_SPEND_BYTES);
-  // Spend is read once the whole column is seen: its decimal mark is decided from all its values.
-  const read: { name: string; text: string; line: number }[] = [];
-  let spendColumn = 'spend';
-  let bad = (line: number, why: string) => new InputError(`${file} line ${line}: ${why}`);
-  let nameColumn = 'channel';
-  await readCsv(file, csvOptions, (header) => {
-    const keys = header.names.map((n) => n.toLowerCase().replace(/[\s-]+/g, '_'));
-    const named = [by.toLowerCase().replace(/[\s-]+/g, '_'), ...SPEND_NAMES].map((k) => keys.indexOf(k)).find((i) => i >= 0);
-    const nameAt = named ?? 0;
-    const found = header.names.findIndex((n, i) => i !== nameAt && SPEND_VALUE.test(n));
-    const spendAt = found >= 0 ? found : nameAt === 0 ? 1 : 0;
-    if (spendAt >= header.names.length) throw new InputError(`${file}: needs two columns, a channel and its spend`);
-    bad = (line: number, why: string) => new InputError(`${file} line ${line}: ${why}`);
-    spendColumn = header.names[spendAt]!;
-    nameColumn = header.names[nameAt]!;
-    return {
-      row(cells, line) {
-        const name = cells[nameAt]!.trim();
-        const text = cells[spendAt]!.trim();
-        if (name === '' && text === '') return;
-        read.push({ name, text, line });
-      },
-      other(cells, line, reason, rejected) {
-        if (rejected) throw bad(line, `${reasonText(reason)} (${cells.length} cells, header has ${header.names.length}); quote a value that holds the delimiter`);
-      },
-    };
-  });
-  const format = numberFormatOf(read.map((r) => r.text));
-  const rows = new Map<string, { name: string; spend: number }>();
-  for (const { name, text, line } of read) {
-    const value = parseAmount(text, format.mark);
-    if (name === '' || Number.isNaN(value)) throw bad(line, `expected a ${nameColumn} and a spend, got ${JSON.stringify(`${name}, ${text}`)}`);
-    if (value < 0) throw bad(line, `spend cannot be negative (${text})`);
-    const prior = rows.get(name);
-    rows.set(name, { name, spend: (prior?.spend ?? 0) + value });
-  }
-  return { file, rows, warning: numberFormatWarning(file, spendColumn, format) };
-}
-
-/**
- * Spend per group of this run, keyed by the group's name. A spend name matches a group of the
- * same name (trimmed), else one that differs only in case; names that match no group are a warning.
- */
-function matchSpend(spend: SpendFile, leads: RowList<ClassifiedLead> | null, group: Grouping, warnings: string[]): Map<string, number> {
-  const groups = new Set<string>();
-  for (const c of leads ?? []) groups.add(group.ofLead(c));
-  const out = new Map<string, number>();
-  const unmatched: string[] = [];
-  for (const { name, spend: value } of spend.rows.values()) {
-    const exact = [...groups].find((g) => g.trim() === name);
-    const match = exact ?? [...groups].find((g) => g.trim().toLowerCase() === name.toLowerCase());
-    if (match === undefined) unmatched.push(name);
-    else out.set(match, (out.get(match) ?? 0) + value);
-  }
-  if (unmatched.length > 0) {
-    warnings.push(`${spend.file}: spend for ${unmatched.map((n) => JSON.stringify(n)).join(', ')} matches no ${group.label.toLowerCase()} (names are matched trimmed, then case-insensitively; rubric channels can rename sources)`);
-  }
-  return out;
-}

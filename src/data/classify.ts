@@ -8,7 +8,7 @@ import type { ClassifiedLead, Deal, Lead, Outcome } from '../model.js';
 import { compileCondition, type Getter, type Predicate } from '../rubric/conditions.js';
 import type { Rubric } from '../rubric/resolve.js';
 import { LEAD_FIELD_KINDS, type LeadField, type LeadFieldOf } from '../rubric/fields.js';
-import type { Joined } from './join.js';
+import type { LeadDeals } from './join.js';
 import { joinKeys, type ColumnPlan } from './map.js';
 import { isoDate } from './normalize.js';
 import { OUTCOMES, Rows, type DealTable, type LeadColumns, type LeadTable } from './table.js';
@@ -128,7 +128,7 @@ export class ClassifiedLeads extends Rows<ClassifiedLead> {
     readonly results: Results,
     readonly leads: LeadTable,
     readonly deals: DealTable | null,
-    readonly joined: Joined,
+    readonly joined: LeadDeals,
     readonly rubric: Rubric,
   ) {
     super(results.length, (k) => new ClassifiedRow(this, k));
@@ -263,7 +263,7 @@ export function classifyLeads(
   asOf: number,
   leads: LeadTable,
   deals: DealTable | null,
-  joined: Joined,
+  joined: LeadDeals,
   rows: Uint32Array,
 ): ClassifiedLeads {
   const lc = leads.c;

@@ -136,7 +136,7 @@ export function dealSink(plan: ColumnPlan, rubric: Rubric, options: MapOptions):
       const slot = plan.slotOf.get(field);
       return slot === undefined ? undefined : values[slot];
     };
-    const numbers = conditionMarks('deal', plan, rubric, accounting, coded);
+    const numbers = conditionMarks('deal', plan, rubric, accounting, (field) => coded(field)?.usedValues());
     Object.assign(numberFormats, numbers.labels);
     // The amount getter gives the number as JavaScript writes it (`1234.5`): a decimal point.
     const decimals: Record<string, DecimalMark> = { ...numbers.marks, amount: '.' };

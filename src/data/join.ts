@@ -43,6 +43,9 @@ export interface Joined {
   readonly shared: { readonly deals: number; readonly leads: number };
 }
 
+/** The deals credited to each lead row (what classifying reads of a join). */
+export type LeadDeals = Pick<Joined, 'start' | 'list' | 'ways'>;
+
 /** A key → lead row lookup: a Map, or the lead ids' own index (IdIndex). */
 export interface KeyIndex {
   get(key: string): number | undefined;

@@ -1,12 +1,15 @@
-/** Each used row of a leads file → one compact lead in a LeadTable, with its values parsed once. */
+/**
+ * Each used row of a leads file → one compact lead in a LeadTable, with its values parsed once:
+ * the whole file as one table, or (leadChunks) as tables of a few thousand rows handed on as they fill.
+ */
 import type { CsvSink } from '../io/csv/index.js';
 import { LeadTable } from './table.js';
 import { CodedText, IdIndex, Numbers, own, PackedText, type Days } from './columns.js';
 import { type Rubric } from '../rubric/resolve.js';
 import { leadFieldsOf, type LeadField } from '../rubric/fields.js';
-import { missingValueRule } from './normalize.js';
+import { missingValueRule, NumberEvidence, numberEvidence, type DecimalMark } from './normalize.js';
 import { Accounting, sinkFor } from './accounting.js';
-import { conditionMarks, DateColumn, settleDates } from './value-columns.js';
+import { comparedNumbers, conditionMarks, DateColumn, decideDates, settleDates, swapDays } from './value-columns.js';
 import { clashes, withoutLeadRows, LEAD_TEXT, type LeadPart } from '../parallel/parts.js';
 import { type ColumnPlan, type MapOptions } from './map.js';
 
@@ -21,7 +24,43 @@ export interface LeadsRead {
   readonly byId: IdIndex | undefined;
 }
 
+/** Some rows of a leads file, in file order (leadChunks). */
+export interface LeadChunk {
+  readonly table: LeadTable;
+  /**
+   * False while a cell of the chunk reads one way or the other depending on values further down the
+   * file (a date like 3/5/2024 in a column not yet proven, a number like 1,234 that a condition
+   * compares): such a chunk is final only after `settle`, which may be called once the file is read.
+   */
+  readonly final: boolean;
+  settle(): void;
+}
+
+/** What a leads file read in chunks leaves besides its chunks. */
+export type LeadChunksRead = Omit<LeadsRead, 'leads' | 'byId'>;
+
+/**
+ * Reads a leads file in chunks of about `rows` rows, each handed to `take` as it fills (the last
+ * one by finish()). Ids are checked for duplicates across the whole file, and date orders and
+ * decimal marks are decided from every value, as a read of the whole file does.
+ */
+export function leadChunks(plan: ColumnPlan, rubric: Rubric, options: MapOptions, rows: number, take: (chunk: LeadChunk) => void): CsvSink & { finish(): LeadChunksRead } {
+  return mapLeads(plan, rubric, options, { rows, take });
+}
+
+/** Reads a whole leads file into one table. */
 export function leadSink(plan: ColumnPlan, rubric: Rubric, options: MapOptions): CsvSink & { finish(): LeadsRead; part(): LeadPart } {
+  return mapLeads(plan, rubric, options, undefined);
+}
+
+function mapLeads(plan: ColumnPlan, rubric: Rubric, options: MapOptions, chunks: undefined): CsvSink & { finish(): LeadsRead; part(): LeadPart };
+function mapLeads(plan: ColumnPlan, rubric: Rubric, options: MapOptions, chunks: { rows: number; take: (chunk: LeadChunk) => void }): CsvSink & { finish(): LeadChunksRead };
+function mapLeads(
+  plan: ColumnPlan,
+  rubric: Rubric,
+  options: MapOptions,
+  chunks: { rows: number; take: (chunk: LeadChunk) => void } | undefined,
+): CsvSink & { finish(): LeadsRead | LeadChunksRead; part(): LeadPart } {
   const accounting = new Accounting(plan.file, options.keepRejects ?? false);
   const f = plan.fields;
   const col = (field: LeadField): number => f[field] ?? -1;
@@ -32,18 +71,25 @@ export function leadSink(plan: ColumnPlan, rubric: Rubric, options: MapOptions):
   const dateFields = leadFieldsOf('date');
   const dateIx = [...dateFields.map(col), ...plan.stageColumns];
   const dates = dateIx.map((i) => (i >= 0 ? new DateColumn(plan.header.names[i]!, order, options.part) : undefined));
-  const line = new Numbers();
-  // The id column, and id → row: also the join's index when every id is a single plain key (see joinDeals).
+  // The id column, and id → row: also the join's index when every id is a single plain key (see
+  // joinDeals). Read in chunks, it holds the ids of the whole file (for duplicates) and each chunk
+  // its own.
   const ids = new IdIndex();
-  const email = new PackedText();
-  const name = new PackedText();
-  const shared = Object.fromEntries(LEAD_TEXT.map((field) => [field, new CodedText()])) as Record<(typeof LEAD_TEXT)[number], CodedText>;
   const sharedIx = LEAD_TEXT.map(col);
-  const values = plan.slots.map(() => new CodedText());
+  const codedText = () => Object.fromEntries(LEAD_TEXT.map((field) => [field, new CodedText()])) as Record<(typeof LEAD_TEXT)[number], CodedText>;
+  // The columns of the rows since the last chunk (of every row when the file is read whole).
+  let line = new Numbers();
+  let chunkIds = chunks ? new PackedText() : ids.ids;
+  let email = new PackedText();
+  let name = new PackedText();
+  let shared = codedText();
+  let values = plan.slots.map(() => new CodedText());
   const cells: string[][] | undefined = options.keepCells ? [] : undefined;
   let plainIds = true;
   /** Rows without an id (kept, named by their line). */
   const noId: number[] = [];
+  // Read in chunks: the distinct values of each field a condition compares as a number, for its decimal mark.
+  const numberValues = new Map([...comparedNumbers('lead', rubric)].map((field) => [field, new Set<string>()]));
 
   const value = missingValueRule(rubric.missingValues);
 
@@ -60,6 +106,7 @@ export function leadSink(plan: ColumnPlan, rubric: Rubric, options: MapOptions):
     if (plainIds && /[;,@]/.test(key)) plainIds = false;
     if (key === '') ids.push(`#${at}`, false);
     else ids.push(key);
+    if (chunkIds !== ids.ids) chunkIds.push(key === '' ? `#${at}` : key);
     line.push(at);
     email.push(cell(ix.email));
     let full = cell(ix.name);
@@ -71,18 +118,75 @@ export function leadSink(plan: ColumnPlan, rubric: Rubric, options: MapOptions):
     // score --with-columns shows the cells as the file has them.
     cells?.push(row.map(own));
     accounting.used++;
+    if (chunks && line.length >= chunks.rows) chunks.take(takeChunk());
   });
+
+  const coded = (field: string): CodedText | undefined => {
+    if ((LEAD_TEXT as readonly string[]).includes(field)) return shared[field as (typeof LEAD_TEXT)[number]];
+    const slot = plan.slotOf.get(field);
+    return slot === undefined ? undefined : values[slot];
+  };
+
+  /** The columns read since the last chunk as a table of their own, and fresh columns for the next rows. */
+  const takeChunk = (): LeadChunk => {
+    const length = line.length;
+    const taken = dates.map((d) => d?.take());
+    // A value like 1,234 reads as thousands or as a decimal depending on the whole column.
+    let numbersFinal = true;
+    for (const [field, seen] of numberValues) {
+      for (const value of coded(field)?.usedValues() ?? []) {
+        seen.add(value);
+        const evidence = numberEvidence(value);
+        if (evidence === NumberEvidence.AmbiguousDot || evidence === NumberEvidence.AmbiguousComma) numbersFinal = false;
+      }
+    }
+    const decimals: Record<string, DecimalMark> = {};
+    const table = new LeadTable({
+      length,
+      line: line.done(),
+      id: chunkIds,
+      email,
+      name,
+      ...shared,
+      ...(Object.fromEntries(dateFields.map((field, d) => [field, taken[d]?.days ?? nothing(length)])) as Record<(typeof dateFields)[number], Days>),
+      stageDates: taken.slice(dateFields.length).map((t) => t?.days ?? nothing(length)),
+      values,
+      decimals,
+      cells: undefined,
+    });
+    line = new Numbers();
+    chunkIds = new PackedText();
+    email = new PackedText();
+    name = new PackedText();
+    shared = codedText();
+    values = plan.slots.map(() => new CodedText());
+    return {
+      table,
+      final: numbersFinal && taken.every((t) => t === undefined || t.final),
+      settle() {
+        taken.forEach((t, k) => t && settled!.swap[k] && swapDays(t.days, t.ambiguous));
+        Object.assign(decimals, settled!.marks);
+      },
+    };
+  };
+  /** How the file's date columns and compared numbers read, once it is read. */
+  let settled: { swap: boolean[]; marks: Record<string, DecimalMark> } | undefined;
+
+  const finishChunks = (): LeadChunksRead => {
+    const last = line.length > 0 || accounting.used === 0 ? takeChunk() : undefined;
+    const { swap, orders } = decideDates(plan.file, accounting, dates);
+    if (noId.length > 0) accounting.warnings.push(`${plan.file}: ${noId.length} rows have no id; they are kept and named by their line (#<line>)`);
+    const numbers = conditionMarks('lead', plan, rubric, accounting, (field) => (coded(field) === undefined ? undefined : numberValues.get(field)));
+    settled = { swap, marks: numbers.marks };
+    if (last) chunks!.take(last);
+    return { accounting, dateOrders: orders, numberFormats: numbers.labels };
+  };
 
   const end = (): LeadsRead => {
     const length = ids.length;
     const { days, orders } = settleDates(plan.file, accounting, length, dates);
     if (noId.length > 0) accounting.warnings.push(`${plan.file}: ${noId.length} rows have no id; they are kept and named by their line (#<line>)`);
-    const coded = (field: string): CodedText | undefined => {
-      if ((LEAD_TEXT as readonly string[]).includes(field)) return shared[field as (typeof LEAD_TEXT)[number]];
-      const slot = plan.slotOf.get(field);
-      return slot === undefined ? undefined : values[slot];
-    };
-    const numbers = conditionMarks('lead', plan, rubric, accounting, coded);
+    const numbers = conditionMarks('lead', plan, rubric, accounting, (field) => coded(field)?.usedValues());
     const leads = new LeadTable({
       length,
       line: line.done(),
@@ -135,5 +239,9 @@ export function leadSink(plan: ColumnPlan, rubric: Rubric, options: MapOptions):
     accounting.append(p.accounting, duplicates.map((r) => taken0.line[r]!));
     return true;
   };
-  return { ...sink, finish: end, part, append };
+  return { ...sink, finish: chunks ? finishChunks : end, part, append };
+}
+
+function nothing(length: number): Days {
+  return new Float32Array(length).fill(NaN);
 }

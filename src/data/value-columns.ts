@@ -3,7 +3,7 @@
  * (docs/rubric.md, "dateOrder", "Reading numbers"), and re-reading the ambiguous cells once it knows.
  */
 
-import { CodedText, dayNumbers, Numbers, type Days } from './columns.js';
+import { dayNumbers, Numbers, type Days } from './columns.js';
 import { numberFields } from '../rubric/conditions.js';
 import { type Rubric } from '../rubric/resolve.js';
 
@@ -53,9 +53,12 @@ function twoWayDashed(text: string): boolean {
 export class DateColumn {
   private dayFirst = 0;
   private monthFirst = 0;
-  private readonly ambiguous: number[] = [];
-  /** The days read, one per row (NaN = missing). */
-  readonly days = dayNumbers();
+  /** Rows (of the rows read since the last take) whose value reads either way: 3/5/2024. */
+  private ambiguous: number[] = [];
+  /** Ambiguous values in the whole column. */
+  private ambiguousCount = 0;
+  /** The days read, one per row (NaN = missing), since the last take. */
+  days = dayNumbers();
   invalid = 0;
   firstInvalid: { line: number; text: string } | undefined;
   private readonly proofs: number[] | undefined;
@@ -105,6 +108,7 @@ export class DateColumn {
         proof = Proof.MonthFirst;
       } else if (evidence === SlashEvidence.Ambiguous) {
         this.ambiguous.push(record);
+        this.ambiguousCount++;
         proof = Proof.Ambiguous;
       }
     }
@@ -124,48 +128,85 @@ export class DateColumn {
     this.dayFirst += part.dayFirst;
     this.monthFirst += part.monthFirst;
     for (const record of part.ambiguous) this.ambiguous.push(record + offset);
+    this.ambiguousCount += part.ambiguous.length;
     this.invalid += part.invalid;
     this.firstInvalid ??= part.firstInvalid;
   }
 
-  /** Decides the order; returns the records to re-read (swap day and month), and a warning if any. */
-  settle(file: string): { swap: readonly number[]; warning: string | undefined; order: string } {
+  /**
+   * The rows read so far (a chunk of the file), and which of them read either way. The chunk's
+   * ambiguous values are final once the column has proved the order it assumes: then it can only
+   * end that way or mixed, and both read them as assumed; otherwise they wait for `settle`.
+   */
+  take(): { days: Days; ambiguous: readonly number[]; final: boolean } {
+    const proved = this.assumed === 'mdy' ? this.monthFirst > 0 : this.dayFirst > 0;
+    const taken = { days: this.days.done(), ambiguous: this.ambiguous, final: this.ambiguous.length === 0 || proved };
+    this.days = dayNumbers();
+    this.ambiguous = [];
+    return taken;
+  }
+
+  /** The rows read since the last take whose value reads either way. */
+  get ambiguousRows(): readonly number[] {
+    return this.ambiguous;
+  }
+
+  /** Decides the order from every value read: whether the ambiguous values swap day and month, and a warning if any. */
+  settle(file: string): { swap: boolean; warning: string | undefined; order: string } {
     const proven = this.dayFirst > 0 && this.monthFirst === 0 ? 'dmy' : this.monthFirst > 0 && this.dayFirst === 0 ? 'mdy' : undefined;
     if (this.dayFirst > 0 && this.monthFirst > 0) {
       return {
-        swap: [],
+        swap: false,
         order: 'mixed',
         warning: `${file}: column "${this.name}" has dates in both M/D and D/M order (${this.monthFirst} prove M/D, ${this.dayFirst} prove D/M); ambiguous ones read as ${this.assumed === 'mdy' ? 'M/D' : 'D/M'}`,
       };
     }
-    if (proven !== undefined) return { swap: proven !== this.assumed ? this.ambiguous : [], warning: undefined, order: proven };
-    if (this.ambiguous.length > 0 && this.configured === undefined) {
+    if (proven !== undefined) return { swap: proven !== this.assumed, warning: undefined, order: proven };
+    if (this.ambiguousCount > 0 && this.configured === undefined) {
       return {
-        swap: [],
+        swap: false,
         order: 'mdy (assumed)',
-        warning: `${file}: column "${this.name}": ${this.ambiguous.length} dates like 3/5/2024 could be M/D or D/M; read as M/D (set --date-order or dateOrder in the rubric)`,
+        warning: `${file}: column "${this.name}": ${this.ambiguousCount} dates like 3/5/2024 could be M/D or D/M; read as M/D (set --date-order or dateOrder in the rubric)`,
       };
     }
-    return { swap: [], warning: undefined, order: this.ambiguous.length > 0 ? this.assumed : 'iso' };
+    return { swap: false, warning: undefined, order: this.ambiguousCount > 0 ? this.assumed : 'iso' };
   }
 }
 
+/** Reads the ambiguous days of a column again the other way round (3/5 → 5/3). */
+export function swapDays(days: Days, rows: readonly number[]): void {
+  for (const i of rows) days[i] = swapDayMonth(days[i]!);
+}
+
 /**
- * Settles every date column of a file once it is read: decides each column's slash order,
- * re-reads the ambiguous values if it turned out the other way round, and notes warnings and
- * unreadable values. Returns each column's days (NaN-filled for an unmapped one) and the order
- * decided per column, for `check`.
+ * Decides each date column's slash order from every value read (warnings and unreadable values go
+ * to the accounting): per column, whether its ambiguous values swap, and the order, for `check`.
+ */
+export function decideDates(file: string, accounting: Accounting, columns: readonly (DateColumn | undefined)[]): { swap: boolean[]; orders: Record<string, string> } {
+  const orders: Record<string, string> = {};
+  const swap = columns.map((column) => {
+    if (column === undefined) return false;
+    const decided = column.settle(file);
+    orders[column.name] = decided.order;
+    if (decided.warning) accounting.warnings.push(decided.warning);
+    accounting.noteInvalid(column.name, column.invalid, column.firstInvalid);
+    return decided.swap;
+  });
+  return { swap, orders };
+}
+
+/**
+ * Settles every date column of a file read whole: decides each column's order (decideDates) and
+ * re-reads its ambiguous values if it turned out the other way round. Returns each column's days
+ * (NaN-filled for an unmapped one) and the order decided per column.
  */
 export function settleDates(file: string, accounting: Accounting, length: number, columns: readonly (DateColumn | undefined)[]): { days: Days[]; orders: Record<string, string> } {
-  const orders: Record<string, string> = {};
-  const days = columns.map((column) => {
+  const { swap, orders } = decideDates(file, accounting, columns);
+  const days = columns.map((column, k) => {
     if (column === undefined) return new Float32Array(length).fill(NaN);
-    const { swap, warning, order } = column.settle(file);
-    orders[column.name] = order;
-    if (warning) accounting.warnings.push(warning);
-    for (const i of swap) column.days.set(i, swapDayMonth(column.days.get(i)));
-    accounting.noteInvalid(column.name, column.invalid, column.firstInvalid);
-    return column.days.done();
+    const { days: read, ambiguous } = column.take();
+    if (swap[k]) swapDays(read, ambiguous);
+    return read;
   });
   return { days, orders };
 }
@@ -275,28 +316,27 @@ export class NumberColumn {
  * The decimal mark of each column a condition of this side compares as a number (rubric
  * `probability: { lt: 0.5 }`), decided from all of the column's values once the file is read
  * (conditions run after that: deals' won/lost at the end of the read, leads' in classify). A
- * column that cannot be decided is warned about. `columns` gives a field's coded column, if it
- * has one; fields held otherwise (dates, ids) keep the reading of a value alone.
+ * column that cannot be decided is warned about. `values` gives the distinct values of a field's
+ * coded column, if it has one; fields held otherwise (dates, ids) keep the reading of a value alone.
  */
 export function conditionMarks(
   side: 'lead' | 'deal',
   plan: ColumnPlan,
   rubric: Rubric,
   accounting: Accounting,
-  columns: (field: string) => CodedText | undefined,
+  values: (field: string) => Iterable<string> | undefined,
 ): { marks: Record<string, DecimalMark>; labels: Record<string, string> } {
   const marks: Record<string, DecimalMark> = {};
   const labels: Record<string, string> = {};
   const formats = new Map<string, NumberFormat>();
-  const fields = new Set(rubric.conditions.filter((site) => site.on === side).flatMap((site) => numberFields(site.when)));
-  for (const field of fields) {
-    const column = columns(field);
+  for (const field of comparedNumbers(side, rubric)) {
+    const column = values(field);
     if (column === undefined) continue;
     const at = plan.fields[field] ?? plan.slots[plan.slotOf.get(field) ?? -1];
     const name = at === undefined ? field : plan.header.names[at]!;
     let format = formats.get(name);
     if (format === undefined) {
-      format = numberFormatOf(column.usedValues());
+      format = numberFormatOf(column);
       formats.set(name, format);
       labels[name] = format.label;
       const warning = numberFormatWarning(plan.file, name, format);
@@ -305,4 +345,9 @@ export function conditionMarks(
     if (format.mark !== undefined) marks[field] = format.mark;
   }
   return { marks, labels };
+}
+
+/** The fields a condition of this side compares as numbers (rubric `probability: { lt: 0.5 }`). */
+export function comparedNumbers(side: 'lead' | 'deal', rubric: Rubric): Set<string> {
+  return new Set(rubric.conditions.filter((site) => site.on === side).flatMap((site) => numberFields(site.when)));
 }

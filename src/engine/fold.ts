@@ -40,19 +40,34 @@ export interface FoldOptions {
 /** Folds one run's classified data into its facts. */
 export function buildFacts(data: AuditData, options: FoldOptions = {}): AuditFacts {
   const rows = options.rows ?? true;
-  const deals = data.deals === null ? null : foldDeals(data, rows);
-  const stalledDeals = new Set(deals?.stalled.map((d) => d.index));
+  const deals = data.deals === null ? null : foldDeals(data, data.deals, data.unattributed, data.leads === null, rows);
+  let leads: LeadFacts | null = null;
+  if (data.leads !== null) {
+    const folder = new LeadFolder(data, { rows, groupDetail: options.groupDetail, stalledDeals: new Set(deals?.stalled.map((d) => d.index)) });
+    folder.add(data.leads);
+    leads = folder.facts;
+  }
+  return assembleFacts(data, rows, leads, deals);
+}
+
+/** The facts of a run from its folded leads and deals, and what the run knows besides. */
+export function assembleFacts(
+  run: Pick<AuditData, 'rubric' | 'asOf' | 'minN' | 'inputs' | 'group' | 'skips' | 'spend' | 'caveats'>,
+  rows: boolean,
+  leads: LeadFacts | null,
+  deals: DealFacts | null,
+): AuditFacts {
   return {
-    rubric: data.rubric,
-    asOf: data.asOf,
-    minN: data.minN,
-    inputs: data.inputs,
-    group: { key: data.group.key, label: data.group.label, explicit: data.group.explicit, ofDeals: data.group.ofDeal !== undefined },
-    skips: data.skips,
-    spend: data.spend,
-    caveats: data.caveats,
+    rubric: run.rubric,
+    asOf: run.asOf,
+    minN: run.minN,
+    inputs: run.inputs,
+    group: { key: run.group.key, label: run.group.label, explicit: run.group.explicit, ofDeals: run.group.ofDeal !== undefined },
+    skips: run.skips,
+    spend: run.spend,
+    caveats: run.caveats,
     rows,
-    leads: data.leads === null ? null : foldLeads(data, rows, (options.groupDetail ?? true) && data.group.explicit, stalledDeals),
+    leads,
     deals,
   };
 }
@@ -128,73 +143,104 @@ function entry<T>(map: Map<string, T>, key: string, make: () => T): T {
   return value;
 }
 
-function foldLeads(data: AuditData, rows: boolean, groupDetail: boolean, stalledDeals: ReadonlySet<number>): LeadFacts {
-  const { rubric, group } = data;
-  const facts = leadFacts(rubric);
-  const handoff = handoffStage(rubric);
-  const opportunity = opportunityStage(rubric);
-  const gradeOf = new Map(rubric.grades.map((g, i) => [g.name, i]));
-  const stageCount = rubric.stages.length;
-  // Stages after the first and before the last: the cohort columns (reaching the last is winning).
-  const later = Math.max(0, stageCount - 2);
-  const monthOf = new Map<number, string>();
-  const all = facts.all;
-  for (const c of data.leads!) {
-    const lead = c.lead;
-    const furthest = c.furthest;
-    const stalled = c.stalled;
-    const created = lead.created;
-    const f: LeadFlags = {
-      outcome: c.outcome,
-      stalled,
-      qualified: c.qualified,
-      handedOff: handoff >= 0 && furthest >= handoff,
-      opportunity: opportunity >= 0 && furthest >= opportunity,
-      sales: stalled && rubric.stages[furthest]!.side === 'sales',
-      daysToWin: c.wonDate - created,
-      wonAmount: c.wonAmount,
-      wonDeals: c.wonDeals,
-      pricedDeals: c.pricedWonDeals,
-    };
-    const grade = gradeOf.get(c.grade)!;
-    addLead(all.tally, f);
-    addLead(all.grades[grade]!, f);
-    addStages(all.stages, stageCount, c, f, furthest);
-    const byGroup = entry(facts.byGroup, group.ofLead(c), () => sparseLeadGroup(groupDetail));
-    addLead(byGroup.tally, f);
-    if (groupDetail) {
-      addLead((byGroup.grades[grade] ??= leadTally()), f);
-      addStages(byGroup.stages, stageCount, c, f, furthest);
-    }
-    const channel = c.channel;
-    addLead(entry(facts.byChannel, channel, leadTally), f);
-    const owner = lead.owner || NO_OWNER;
-    addLead(entry(facts.byOwner, owner, leadTally), f);
-    const firstTouch = lead.firstTouch;
-    if (!Number.isNaN(firstTouch)) facts.hasFirstTouch = true;
-    const touch = firstTouch - created;
-    if (touch >= 0) entry(facts.touchByOwner, owner, () => new DayCounts()).add(touch);
+/** What folding leads reads of a run besides the leads. */
+export type LeadRun = Pick<AuditData, 'rubric' | 'group' | 'redact'>;
 
-    let month = monthOf.get(created);
-    if (month === undefined) monthOf.set(created, (month = Number.isNaN(created) ? NO_DATE : isoDate(created).slice(0, 7)));
-    const cohort = entry(facts.byCohort, month, () => ({ leads: 0, reached: new Array<number>(later).fill(0), won: 0, wonRevenue: 0, created }));
-    cohort.leads++;
-    for (let k = 0; k < later; k++) if (furthest >= k + 1) cohort.reached[k]!++;
-    if (f.outcome === 'won') cohort.won++;
-    cohort.wonRevenue += f.wonAmount;
+/**
+ * Folds classified leads into one LeadFacts, a few at a time (the leads of a file, or a chunk of
+ * it after another: the facts are those of all the leads added, in the order added).
+ */
+export class LeadFolder {
+  readonly facts: LeadFacts;
+  private readonly handoff: number;
+  private readonly opportunity: number;
+  private readonly gradeOf: Map<string, number>;
+  private readonly monthOf = new Map<number, string>();
+  private readonly rows: boolean;
+  private readonly groupDetail: boolean;
+  private readonly stalledDeals: ReadonlySet<number>;
 
-    for (let s = 0; s < facts.signalLeads.length; s++) {
-      if (!c.hasSignal(s)) continue;
-      facts.signalLeads[s]!++;
-      if (f.outcome === 'won') facts.signalWon[s]!++;
-    }
-    if (rows && (stalled || stalledDeals.size > 0)) foldStalled(data, facts, c, stalledDeals);
+  /**
+   * `stalledDeals`: the deals whose own row the stalls report lists (a lead's row then leaves their
+   * amounts out); `groupDetail` as FoldOptions says, for a --by grouping.
+   */
+  constructor(
+    private readonly run: LeadRun,
+    options: { rows?: boolean; groupDetail?: boolean; stalledDeals: ReadonlySet<number> },
+  ) {
+    const { rubric } = run;
+    this.facts = leadFacts(rubric);
+    this.handoff = handoffStage(rubric);
+    this.opportunity = opportunityStage(rubric);
+    this.gradeOf = new Map(rubric.grades.map((g, i) => [g.name, i]));
+    this.rows = options.rows ?? true;
+    this.groupDetail = (options.groupDetail ?? true) && run.group.explicit;
+    this.stalledDeals = options.stalledDeals;
   }
-  return facts;
+
+  add(leads: Iterable<ClassifiedLead>): void {
+    const { rubric, group } = this.run;
+    const { facts, handoff, opportunity, gradeOf, monthOf, groupDetail, stalledDeals } = this;
+    const stageCount = rubric.stages.length;
+    // Stages after the first and before the last: the cohort columns (reaching the last is winning).
+    const later = Math.max(0, stageCount - 2);
+    const all = facts.all;
+    for (const c of leads) {
+      const lead = c.lead;
+      const furthest = c.furthest;
+      const stalled = c.stalled;
+      const created = lead.created;
+      const f: LeadFlags = {
+        outcome: c.outcome,
+        stalled,
+        qualified: c.qualified,
+        handedOff: handoff >= 0 && furthest >= handoff,
+        opportunity: opportunity >= 0 && furthest >= opportunity,
+        sales: stalled && rubric.stages[furthest]!.side === 'sales',
+        daysToWin: c.wonDate - created,
+        wonAmount: c.wonAmount,
+        wonDeals: c.wonDeals,
+        pricedDeals: c.pricedWonDeals,
+      };
+      const grade = gradeOf.get(c.grade)!;
+      addLead(all.tally, f);
+      addLead(all.grades[grade]!, f);
+      addStages(all.stages, stageCount, c, f, furthest);
+      const byGroup = entry(facts.byGroup, group.ofLead(c), () => sparseLeadGroup(groupDetail));
+      addLead(byGroup.tally, f);
+      if (groupDetail) {
+        addLead((byGroup.grades[grade] ??= leadTally()), f);
+        addStages(byGroup.stages, stageCount, c, f, furthest);
+      }
+      const channel = c.channel;
+      addLead(entry(facts.byChannel, channel, leadTally), f);
+      const owner = lead.owner || NO_OWNER;
+      addLead(entry(facts.byOwner, owner, leadTally), f);
+      const firstTouch = lead.firstTouch;
+      if (!Number.isNaN(firstTouch)) facts.hasFirstTouch = true;
+      const touch = firstTouch - created;
+      if (touch >= 0) entry(facts.touchByOwner, owner, () => new DayCounts()).add(touch);
+
+      let month = monthOf.get(created);
+      if (month === undefined) monthOf.set(created, (month = Number.isNaN(created) ? NO_DATE : isoDate(created).slice(0, 7)));
+      const cohort = entry(facts.byCohort, month, () => ({ leads: 0, reached: new Array<number>(later).fill(0), won: 0, wonRevenue: 0, created }));
+      cohort.leads++;
+      for (let k = 0; k < later; k++) if (furthest >= k + 1) cohort.reached[k]!++;
+      if (f.outcome === 'won') cohort.won++;
+      cohort.wonRevenue += f.wonAmount;
+
+      for (let s = 0; s < facts.signalLeads.length; s++) {
+        if (!c.hasSignal(s)) continue;
+        facts.signalLeads[s]!++;
+        if (f.outcome === 'won') facts.signalWon[s]!++;
+      }
+      if (this.rows && (stalled || stalledDeals.size > 0)) foldStalled(this.run, facts, c, stalledDeals);
+    }
+  }
 }
 
 /** A stalled lead's row, and the lead a stalled deal is shown with (the first it is joined to). */
-function foldStalled(data: AuditData, facts: LeadFacts, c: ClassifiedLead, stalledDeals: ReadonlySet<number>): void {
+function foldStalled(data: LeadRun, facts: LeadFacts, c: ClassifiedLead, stalledDeals: ReadonlySet<number>): void {
   const lead = c.lead;
   const deals = c.deals;
   for (const d of deals) {
@@ -236,15 +282,17 @@ function addDeal(t: DealTally, d: Deal, stalled: boolean): void {
   else if (stalled) t.stalled++;
 }
 
-function foldDeals(data: AuditData, rows: boolean): DealFacts {
-  const { rubric } = data;
+/**
+ * Folds a run's used deals (`unattributed`: those that matched no lead). `grouped`: the deals are
+ * the rows of a deals-only run's reports, counted per group and owner; with leads, leads are.
+ */
+export function foldDeals(run: Pick<AuditData, 'rubric' | 'asOf' | 'group'>, deals: Iterable<Deal>, unattributed: Iterable<Deal>, grouped: boolean, rows: boolean): DealFacts {
+  const { rubric } = run;
   const facts = dealFacts(rubric);
   const stages = rubric.deals.stages;
-  // Grouped deals are the rows of a deals-only run's reports; with leads, leads are.
-  const grouped = data.leads === null;
-  const ofDeal = data.group.ofDeal ?? ((d: Deal) => d.owner || NO_OWNER);
-  for (const d of data.deals!) {
-    const state = dealState(d, stages, data.asOf);
+  const ofDeal = run.group.ofDeal ?? ((d: Deal) => d.owner || NO_OWNER);
+  for (const d of deals) {
+    const state = dealState(d, stages, run.asOf);
     addDeal(facts.all, d, state.stalled);
     if (grouped) {
       addDeal(entry(facts.byGroup, ofDeal(d), dealTally), d, state.stalled);
@@ -254,7 +302,7 @@ function foldDeals(data: AuditData, rows: boolean): DealFacts {
     if (rows && state.stalled) facts.stalled.push({ index: d.index, id: d.id, stage: state.furthest, daysInStage: state.daysInStage, owner: d.owner, amount: d.amount });
     addPipeline(facts, rubric, d, state.furthest, state.stalled);
   }
-  for (const d of data.unattributed) {
+  for (const d of unattributed) {
     const u = facts.unattributed;
     u.deals++;
     if (d.outcome !== 'won') continue;
