@@ -15,7 +15,8 @@ import { isoDate, parseDate, today, type DateOrder } from './data/normalize.js';
 import { keepWhole, type CsvOptions } from './io/csv/index.js';
 import { writeIntoFolder } from './io/folder.js';
 import { checkSmallFile } from './io/small-file.js';
-import { findDefaultRubric, load, type LoadOptions, type Loaded } from './load.js';
+import { findDefaultRubric, load, type LoadOptions, type LoadedFacts } from './load.js';
+import { loadFacts } from './engine/stream.js';
 import type { AuditResult, Report } from './model.js';
 import { renderers, type FormatName } from './render/index.js';
 import type { Pieces } from './render/types.js';
@@ -218,7 +219,7 @@ export function outputWidth(io: Io, to: { isTTY?: boolean; columns?: number } | 
   return 80;
 }
 
-function say(io: Io, o: SharedOptions, loaded: Loaded): void {
+function say(io: Io, o: SharedOptions, loaded: LoadedFacts): void {
   if (o.quiet) return;
   // Messages quote file names, headers and cells: a terminal must not obey escapes hidden in them.
   for (const notice of loaded.notices) io.stderr.write(`leadaudit: ${terminalSafe(notice)}\n`);
@@ -237,7 +238,7 @@ function inputsOf(o: LoadOptions, cwd: string): NamedPath[] {
 }
 
 /** `audit`: the summary and every report; on screen the stalls list is cut to its worst rows. */
-function auditReports(loaded: Loaded): Report[] {
+function auditReports(loaded: LoadedFacts): Report[] {
   return buildReports(loaded.facts, ['summary', ...REPORT_COMMANDS]).map((r) =>
     r.name === 'stalls' ? { ...r, preview: { rows: 15, more: '`leadaudit stalls` lists them all' } } : r,
   );
@@ -304,21 +305,26 @@ function checkRunOutputs(io: Io, o: SharedOptions, options: LoadOptions): NamedP
   return inputs;
 }
 
-async function runReports(
+/**
+ * Reads a run's inputs, builds its reports and writes them. The reports built from facts read the
+ * inputs streaming (src/engine/stream.ts); score, explain and check read them whole.
+ */
+async function runReports<L extends LoadedFacts>(
   io: Io,
   o: SharedOptions,
   options: LoadOptions,
-  build: (loaded: Loaded) => Report[] | Promise<Report[]>,
+  read: (options: LoadOptions) => Promise<L>,
+  build: (loaded: L) => Report[] | Promise<Report[]>,
 ): Promise<number> {
   const inputs = checkRunOutputs(io, o, options);
-  const loaded = await load(options);
+  const loaded = await read(options);
   say(io, o, loaded);
   const reports = await build(loaded);
   const rules = [...o.failOn.map(parseRule), ...rubricRules(loaded.rubric.alerts)];
   const alerts = checkAlerts(rules, reports);
   const result: AuditResult = {
     asOf: isoDate(options.asOf),
-    inputs: loaded.data.inputs,
+    inputs: loaded.facts.inputs,
     reports,
     verdict: verdicts(loaded.facts),
     alerts,
@@ -386,7 +392,7 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
   withShared(withHelp(program.command('audit'), COMMAND_HELP.audit), io).action(
     async (leads: string | undefined, deals: string | undefined, o: SharedOptions) => {
       const options = loadOptions([leads, deals], o, io);
-      exitCode = await runReports(io, o, options, (l) => auditReports(l));
+      exitCode = await runReports(io, o, options, loadFacts, (l) => auditReports(l));
     },
   );
 
@@ -396,7 +402,7 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
         // Only the stalls report lists stalled leads, and only the funnel and the matrix split a
         // --by group by grade and stage; the others need fewer counts.
         const needs = { stalledRows: name === 'stalls', groupDetail: name === 'funnel' || name === 'matrix' };
-        exitCode = await runReports(io, o, loadOptions([leads, deals], o, io, needs), (l) => {
+        exitCode = await runReports(io, o, loadOptions([leads, deals], o, io, needs), loadFacts, (l) => {
           const built = buildReports(l.facts, [name]);
           // A report about leads, asked for with no leads file: say so.
           if (built.length === 0) throw new UsageError(`${name} needs a leads file${name === 'funnel' ? ' (or deal stages in the rubric, for the pipeline)' : ''}`);
@@ -413,7 +419,7 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
     const options = loadOptions([leads, deals], o, io, { keepCells: o.withColumns ?? false, stalledRows: false, groupDetail: false });
     if (options.leads === undefined) throw new UsageError('score needs a leads file (it scores leads)');
     const { score } = await import('./reports/score.js');
-    exitCode = await runReports(io, o, options, (l) => {
+    exitCode = await runReports(io, o, options, load, (l) => {
       const hashed = new Set(personalHeaders(l.leads!.plan));
       return score(l.data, o.withColumns ? l.leads!.plan.header.names.map((name, index) => ({ name, index, personal: hashed.has(name) })) : []);
     });
@@ -427,7 +433,7 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
     const { recognizeInputs } = await import('./rubric/init/read.js');
     const options = loadOptions([leads, deals], o, io, { stalledRows: false, groupDetail: false });
     // A second read of each file (not of standard input) gives each field's runners-up by value.
-    exitCode = await runReports(io, o, options, async (l) => check({ ...l, recognized: await recognizeInputs(l, options) }));
+    exitCode = await runReports(io, o, options, load, async (l) => check({ ...l, recognized: await recognizeInputs(l, options) }));
   });
 
   withShared(
@@ -437,7 +443,7 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
     const options = loadOptions([leads, deals], o, io, { stalledRows: false, groupDetail: false });
     if (options.leads === undefined) throw new UsageError('explain needs a leads file');
     const { explain } = await import('./reports/explain.js');
-    exitCode = await runReports(io, o, options, (l) => explain(l.data, l.leads!.plan, l.leads!.read.leads, lead));
+    exitCode = await runReports(io, o, options, load, (l) => explain(l.data, l.leads!.plan, l.leads!.read.leads, lead));
   });
 
   withHelp(program.command('diff'), COMMAND_HELP.diff)
@@ -537,7 +543,7 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
     const options = loadOptions([sample(SAMPLE.leads), sample(SAMPLE.deals)], { ...o, asOf: o.asOf ?? expected.asOf }, io, {
       rubric: o.rubric ?? sample(SAMPLE.rubric),
     });
-    exitCode = await runReports(io, o, options, (l) => auditReports(l));
+    exitCode = await runReports(io, o, options, loadFacts, (l) => auditReports(l));
   });
 
   try {

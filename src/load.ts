@@ -68,26 +68,35 @@ export interface LoadOptions {
   readonly parallel?: Splitter;
 }
 
-export interface Loaded {
-  /** The classified leads and deals, for the reports that show single leads (score, explain, check). */
-  readonly data: AuditData;
-  /** What every report reads (src/engine/facts.ts), folded from `data` when first asked for. */
+/** A run's inputs as the reports built from facts need them (src/engine/stream.ts reads no more). */
+export interface LoadedFacts {
+  /** What every report reads (src/engine/facts.ts). */
   readonly facts: AuditFacts;
   readonly rubric: Rubric;
   /** Things the user should know (detected preset, rubric found); printed unless --quiet. */
   readonly notices: readonly string[];
   readonly warnings: readonly string[];
   readonly rejects: readonly RejectedRow[];
+  readonly leads: { readonly plan: ColumnPlan } | null;
+  readonly deals: { readonly plan: ColumnPlan } | null;
+  /** The rubric file in use (given or found), or undefined when the preset alone is the rubric. */
+  readonly rubricFile?: string;
+  /** The preset the rubric starts from. */
+  readonly preset?: string;
+}
+
+/** A run's inputs read whole: every lead kept, for the reports that show single leads. */
+export interface Loaded extends LoadedFacts {
+  /** The classified leads and deals, for the reports that show single leads (score, explain, check). */
+  readonly data: AuditData;
+  /** Folded from `data` when first asked for. */
+  readonly facts: AuditFacts;
   readonly leads: { readonly plan: ColumnPlan; readonly read: LeadsRead; readonly info: CsvInfo } | null;
   readonly deals: { readonly plan: ColumnPlan; readonly read: DealsRead; readonly info: CsvInfo } | null;
   /** Values that read but cannot be right (far-future dates, …), for `check`. */
   readonly implausible?: readonly Implausible[];
   /** How each file was read (delimiter, encoding, header names, escapes): to read it again alike. */
   readonly csv?: { readonly leads: CsvOptions; readonly deals: CsvOptions };
-  /** The rubric file in use (given or found), or undefined when the preset alone is the rubric. */
-  readonly rubricFile?: string;
-  /** The preset the rubric starts from. */
-  readonly preset?: string;
 }
 
 /** Looked for in the working directory when `--rubric` is not given (docs/rubric.md, "Where the rubric comes from"). */
@@ -309,7 +318,7 @@ function checkDistinctInputs(options: LoadOptions): void {
   });
 }
 
-function displayDelimiter(d: string): string {
+export function displayDelimiter(d: string): string {
   return d === '\t' ? 'tab' : d;
 }
 
@@ -492,10 +501,15 @@ export function sharedDealsText(shared: Joined['shared'], mode: SharedMode, stat
 
 /** Stages these inputs cannot reach, and an --as-of far after the data: found, and added to the warnings (docs/verdicts.md). */
 function findCaveats(options: LoadOptions, rubric: Rubric, leadsIn: Loaded['leads'], dealsIn: Loaded['deals'], warnings: string[]): Caveats {
-  const unreachable = leadsIn === null ? [] : unreachableStages(rubric, leadsIn.plan, dealsIn !== null);
-  warnings.push(...unreachable.map(unreachableWarning));
   const newest = newestDate(leadsIn?.read.leads ?? null, dealsIn?.read.deals ?? null);
-  const staleAsOf = staleAsOfWarning(newest, options.asOf);
+  return caveatsOf(options.asOf, rubric, leadsIn?.plan ?? null, dealsIn !== null, newest, warnings);
+}
+
+/** The caveats of a run whose newest date is known. */
+export function caveatsOf(asOf: number, rubric: Rubric, leadPlan: ColumnPlan | null, hasDeals: boolean, newest: number, warnings: string[]): Caveats {
+  const unreachable = leadPlan === null ? [] : unreachableStages(rubric, leadPlan, hasDeals);
+  warnings.push(...unreachable.map(unreachableWarning));
+  const staleAsOf = staleAsOfWarning(newest, asOf);
   if (staleAsOf !== undefined) warnings.push(staleAsOf);
   return { unreachable, newest, staleAsOf };
 }

@@ -1,5 +1,5 @@
 /** What --rejects writes (README, "Output files"): every rejected row, with where it was and why. */
-import type { Loaded } from '../load.js';
+import type { LoadedFacts } from '../load.js';
 import { field } from '../render/csv.js';
 import { neutralizeFormula } from '../render/safe.js';
 import { personalHeaders, redacted } from '../data/personal.js';
@@ -8,7 +8,7 @@ import { personalHeaders, redacted } from '../data/personal.js';
  * The rejected rows as CSV, cells as the file has them, with --redact hashing the cells of a
  * file's email and name columns; `;` between fields with --decimal-comma, like the run's reports.
  */
-export function rejectsCsv(loaded: Loaded, redact: boolean, delimiter: ',' | ';'): string {
+export function rejectsCsv(loaded: LoadedFacts, redact: boolean, delimiter: ',' | ';'): string {
   const rows = loaded.rejects;
   const files = new Set(rows.map((r) => r.file));
   const planOf = (file: string) => (file === loaded.leads?.plan.file ? loaded.leads.plan : file === loaded.deals?.plan.file ? loaded.deals.plan : undefined);

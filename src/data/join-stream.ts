@@ -4,8 +4,8 @@
  *
  * A deal goes to the lead of its first key that some lead holds, the first such lead in file
  * order. A claim through the deal's first key is therefore final when it is made; a claim through
- * a later key can still move to a later lead holding an earlier key, so a chunk holding such a
- * claim waits for the end of the file (`claim` says so) and reads its deals then.
+ * a later key can still move to a later lead holding an earlier key, so a lead holding such a
+ * claim waits for the end of the file (`claim` names them) and reads its deals then.
  */
 import { splitKeys } from './columns.js';
 import type { Joined, LeadDeals } from './join.js';
@@ -49,9 +49,9 @@ export class DealClaims {
 
   /**
    * The leads of one chunk, the file's leads `base`, `base + 1`, …, claim the deals whose keys they
-   * hold. Returns false when a deal claimed by one of them may still go to a later lead.
+   * hold. Returns the chunk's rows holding a deal that a later lead may still take.
    */
-  claim(table: LeadTable, keysOf: (c: LeadColumns, i: number) => readonly string[], base: number): boolean {
+  claim(table: LeadTable, keysOf: (c: LeadColumns, i: number) => readonly string[], base: number): number[] {
     const claimed: number[] = [];
     for (let i = 0; i < table.length; i++) {
       const lead = base + i;
@@ -62,7 +62,9 @@ export class DealClaims {
         else for (const d of held) this.match(d, key, lead, claimed);
       }
     }
-    return claimed.every((d) => this.owner[d]! < base || this.ownerKey[d] === 0);
+    const open = new Set<number>();
+    for (const d of claimed) if (this.ownerKey[d] !== 0 && this.owner[d]! >= base) open.add(this.owner[d]! - base);
+    return [...open].sort((a, b) => a - b);
   }
 
   private match(d: number, key: string, lead: number, claimed: number[]): void {
@@ -85,17 +87,18 @@ export class DealClaims {
     }
   }
 
-  /** The deals each lead of a chunk (the file's leads `base`, …) owns now, in file order. */
-  dealsOf(table: LeadTable, keysOf: (c: LeadColumns, i: number) => readonly string[], base: number): LeadDeals {
+  /** The deals each lead of a table (row i is the file's lead `lead(i)`) owns now, in file order. */
+  dealsOf(table: LeadTable, keysOf: (c: LeadColumns, i: number) => readonly string[], lead: (i: number) => number): LeadDeals {
     const n = table.length;
     const start = new Uint32Array(n + 1);
     const list: number[] = [];
     for (let i = 0; i < n; i++) {
       const from = list.length;
+      const mine = lead(i);
       for (const key of keysOf(table.c, i)) {
         const held = this.byKey.get(key);
         if (held === undefined) continue;
-        for (const d of typeof held === 'number' ? [held] : held) if (this.owner[d] === base + i && !list.includes(d, from)) list.push(d);
+        for (const d of typeof held === 'number' ? [held] : held) if (this.owner[d] === mine && !list.includes(d, from)) list.push(d);
       }
       // In file order, as the join of a whole file lists them.
       if (list.length - from > 1) list.splice(from, list.length - from, ...list.slice(from).sort((a, b) => a - b));

@@ -34,6 +34,8 @@ export interface LeadChunk {
    */
   readonly final: boolean;
   settle(): void;
+  /** The file's last chunk (handed on settled): no lead comes after it. */
+  readonly last: boolean;
 }
 
 /** What a leads file read in chunks leaves besides its chunks. */
@@ -128,7 +130,7 @@ function mapLeads(
   };
 
   /** The columns read since the last chunk as a table of their own, and fresh columns for the next rows. */
-  const takeChunk = (): LeadChunk => {
+  const takeChunk = (last = false): LeadChunk => {
     const length = line.length;
     const taken = dates.map((d) => d?.take());
     // A value like 1,234 reads as thousands or as a decimal depending on the whole column.
@@ -162,6 +164,7 @@ function mapLeads(
     values = plan.slots.map(() => new CodedText());
     return {
       table,
+      last,
       final: numbersFinal && taken.every((t) => t === undefined || t.final),
       settle() {
         taken.forEach((t, k) => t && settled!.swap[k] && swapDays(t.days, t.ambiguous));
@@ -173,12 +176,13 @@ function mapLeads(
   let settled: { swap: boolean[]; marks: Record<string, DecimalMark> } | undefined;
 
   const finishChunks = (): LeadChunksRead => {
-    const last = line.length > 0 || accounting.used === 0 ? takeChunk() : undefined;
+    const last = takeChunk(true);
     const { swap, orders } = decideDates(plan.file, accounting, dates);
     if (noId.length > 0) accounting.warnings.push(`${plan.file}: ${noId.length} rows have no id; they are kept and named by their line (#<line>)`);
     const numbers = conditionMarks('lead', plan, rubric, accounting, (field) => (coded(field) === undefined ? undefined : numberValues.get(field)));
     settled = { swap, marks: numbers.marks };
-    if (last) chunks!.take(last);
+    last.settle();
+    chunks!.take({ ...last, final: true });
     return { accounting, dateOrders: orders, numberFormats: numbers.labels };
   };
 

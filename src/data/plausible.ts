@@ -5,7 +5,7 @@
  * values are kept as written (a refund is negative, an expected close date may be ahead), so
  * nothing is silently changed.
  */
-import { dealFieldsOf, leadFieldsOf } from '../rubric/fields.js';
+import { dealFieldsOf, leadFieldsOf, type LeadFieldOf } from '../rubric/fields.js';
 import type { ColumnPlan } from './map.js';
 import { isoDate } from './normalize.js';
 import type { DealTable, LeadTable } from './table.js';
@@ -35,33 +35,58 @@ function plural(n: number, one: string, many: string): string {
   return `${n} ${n === 1 ? one : many}`;
 }
 
-/** Dates more than FAR_FUTURE_DAYS after the as-of date, per column. */
-export function farFutureDates(file: string, side: Implausible['side'], lines: ArrayLike<number>, columns: readonly DaysColumn[], asOf: number): Implausible[] {
-  const out: Implausible[] = [];
+/** Per column: how many dates are far in the future, and the first of them (its line and day). */
+interface FarFuture {
+  readonly name: string;
+  count: number;
+  line: number;
+  day: number;
+}
+
+/** Counts the dates more than FAR_FUTURE_DAYS after the as-of date into `into`, column by column. */
+function countFarFuture(into: readonly FarFuture[], lines: ArrayLike<number>, columns: readonly DaysColumn[], asOf: number): void {
   const limit = asOf + FAR_FUTURE_DAYS;
-  for (const { name, days } of columns) {
-    let count = 0;
-    let first = -1;
+  columns.forEach(({ days }, k) => {
+    const counted = into[k]!;
     for (let i = 0; i < days.length; i++) {
-      if (days[i]! > limit) {
-        count++;
-        if (first < 0) first = i;
+      if (!(days[i]! > limit)) continue;
+      counted.count++;
+      // Rows may come in chunks out of file order: the first is the one on the earliest line.
+      if (!(lines[i]! >= counted.line)) {
+        counted.line = lines[i]!;
+        counted.day = days[i]!;
       }
     }
-    if (count === 0) continue;
-    const line = lines[first]!;
-    const example = isoDate(days[first]!);
-    out.push({
-      file,
-      side,
-      check: `dates over a year after the as-of date in "${name}"`,
-      count,
-      line,
-      example,
-      warning: `${file}: ${plural(count, 'date', 'dates')} in column "${name}" ${count === 1 ? 'is' : 'are'} more than a year after the as-of date ${isoDate(asOf)} (first at line ${line}: ${example}); kept as written`,
-    });
-  }
-  return out;
+  });
+}
+
+function farFutureFound(file: string, side: Implausible['side'], counted: readonly FarFuture[], asOf: number): Implausible[] {
+  return counted.flatMap(({ name, count, line, day }) => {
+    if (count === 0) return [];
+    const example = isoDate(day);
+    return [
+      {
+        file,
+        side,
+        check: `dates over a year after the as-of date in "${name}"`,
+        count,
+        line,
+        example,
+        warning: `${file}: ${plural(count, 'date', 'dates')} in column "${name}" ${count === 1 ? 'is' : 'are'} more than a year after the as-of date ${isoDate(asOf)} (first at line ${line}: ${example}); kept as written`,
+      },
+    ];
+  });
+}
+
+function noneYet(columns: readonly DaysColumn[]): FarFuture[] {
+  return columns.map(({ name }) => ({ name, count: 0, line: NaN, day: NaN }));
+}
+
+/** Dates more than FAR_FUTURE_DAYS after the as-of date, per column. */
+export function farFutureDates(file: string, side: Implausible['side'], lines: ArrayLike<number>, columns: readonly DaysColumn[], asOf: number): Implausible[] {
+  const counted = noneYet(columns);
+  countFarFuture(counted, lines, columns, asOf);
+  return farFutureFound(file, side, counted, asOf);
 }
 
 /** Deals whose close date is before their created date. */
@@ -115,13 +140,39 @@ export function negativeAmounts(file: string, lines: ArrayLike<number>, name: st
 
 /** Every check above on one leads file. */
 export function implausibleLeads(plan: ColumnPlan, leads: LeadTable, asOf: number): Implausible[] {
-  const c = leads.c;
-  const named = (field: string, days: ArrayLike<number>) => (plan.fields[field] === undefined ? [] : [{ name: plan.header.names[plan.fields[field]!]!, days }]);
-  const columns: DaysColumn[] = [
-    ...leadFieldsOf('date').flatMap((field) => named(field, c[field])),
-    ...plan.stageColumns.flatMap((i, s) => (i < 0 ? [] : [{ name: plan.header.names[i]!, days: c.stageDates[s]! }])),
-  ];
-  return farFutureDates(plan.file, 'leads', c.line, columns, asOf);
+  const checks = new LeadChecks(plan, asOf);
+  checks.add(leads);
+  return checks.found();
+}
+
+/** The checks of a leads file on its rows, added a table at a time (a file read in chunks). */
+export class LeadChecks {
+  private readonly counted: FarFuture[];
+
+  constructor(
+    private readonly plan: ColumnPlan,
+    private readonly asOf: number,
+  ) {
+    this.counted = noneYet(this.columns(undefined));
+  }
+
+  private columns(leads: LeadTable | undefined): DaysColumn[] {
+    const { plan } = this;
+    const none = new Float32Array(0);
+    const named = (field: LeadFieldOf<'date'>) => (plan.fields[field] === undefined ? [] : [{ name: plan.header.names[plan.fields[field]!]!, days: leads?.c[field] ?? none }]);
+    return [
+      ...leadFieldsOf('date').flatMap(named),
+      ...plan.stageColumns.flatMap((i, s) => (i < 0 ? [] : [{ name: plan.header.names[i]!, days: leads?.c.stageDates[s] ?? none }])),
+    ];
+  }
+
+  add(leads: LeadTable): void {
+    countFarFuture(this.counted, leads.c.line, this.columns(leads), this.asOf);
+  }
+
+  found(): Implausible[] {
+    return farFutureFound(this.plan.file, 'leads', this.counted, this.asOf);
+  }
 }
 
 /** Every check above on one deals file. */

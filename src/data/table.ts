@@ -5,7 +5,7 @@
  */
 import type { Deal, Lead, Outcome } from '../model.js';
 import type { DecimalMark } from './normalize.js';
-import { splitKeys, type CodedText, type Days, type PackedText } from './columns.js';
+import { CodedText, own, PackedText, splitKeys, type Days } from './columns.js';
 import { DEAL_FIELD_KINDS, LEAD_FIELD_KINDS, type DealField, type DealFieldOf, type FieldKind, type LeadField, type LeadFieldOf } from '../rubric/fields.js';
 
 export interface RowList<T> extends Iterable<T> {
@@ -144,6 +144,35 @@ export class LeadTable {
   rows(): Rows<Lead> {
     return new Rows(this.c.length, (i) => this.at(i));
   }
+}
+
+/** The rows `rows` of a lead table, in that order, as a table of their own (cells are not kept). */
+export function pickLeads(table: LeadTable, rows: readonly number[]): LeadTable {
+  const c = table.c;
+  const days = (column: Days): Days => Float32Array.from(rows, (i) => column[i]!);
+  // A cell cut out of a packed block would keep the whole block alive: each is copied (own).
+  const text = <T extends CodedText | PackedText>(column: T, into: T): T => {
+    for (const i of rows) into.push(own(column.get(i)));
+    return into;
+  };
+  const fields: Record<string, Days | CodedText | PackedText> = {};
+  const columns = c as unknown as Record<string, Days | CodedText | PackedText>;
+  for (const [field, kind] of Object.entries(LEAD_FIELD_KINDS)) {
+    if (kind === 'part') continue;
+    const column = columns[field]!;
+    if (kind === 'date') fields[field] = days(column as Days);
+    else if (kind === 'coded') fields[field] = text(column as CodedText, new CodedText());
+    else fields[field] = text(column as PackedText, new PackedText());
+  }
+  return new LeadTable({
+    ...(fields as unknown as LeadStored),
+    length: rows.length,
+    line: Float64Array.from(rows, (i) => c.line[i]!),
+    stageDates: c.stageDates.map(days),
+    values: c.values.map((column) => text(column, new CodedText())),
+    decimals: c.decimals,
+    cells: undefined,
+  });
 }
 
 // The canonical fields' getters are defined from LEAD_FIELD_KINDS below.
