@@ -124,8 +124,9 @@ export interface LeadTally {
   /** Handed off below the qualified grade, and of those the ones won. */
   handedOffBelow: number;
   wonHandedOffBelow: number;
-  /** Sum of the leads' won deal amounts (a deal split N ways adds 1/N). */
+  /** Sum of the leads' won deal amounts (a deal split N ways adds 1/N); see Revenue. */
   wonRevenue: number;
+  wonRevenueLow: number;
   /** Won deals credited (a split deal counts 1/N), and those with an amount. */
   wonDeals: number;
   pricedDeals: number;
@@ -153,6 +154,7 @@ export function leadTally(): LeadTally {
     handedOffBelow: 0,
     wonHandedOffBelow: 0,
     wonRevenue: 0,
+    wonRevenueLow: 0,
     wonDeals: 0,
     pricedDeals: 0,
     daysToWin: new DayCounts(),
@@ -220,6 +222,7 @@ export interface CohortTally {
   readonly reached: number[];
   won: number;
   wonRevenue: number;
+  wonRevenueLow: number;
   /** The created day of a lead of the month (any: only its month is read). */
   readonly created: number;
 }
@@ -304,6 +307,7 @@ export interface DealTally {
   /** Open and idle past their pipeline stage's threshold. */
   stalled: number;
   wonRevenue: number;
+  wonRevenueLow: number;
   /** Won deals with an amount. */
   pricedDeals: number;
   /** Days from created to closed, for won deals with both dates (closed on or after created). */
@@ -311,7 +315,7 @@ export interface DealTally {
 }
 
 export function dealTally(): DealTally {
-  return { deals: 0, won: 0, lost: 0, stalled: 0, wonRevenue: 0, pricedDeals: 0, daysToWin: new DayCounts() };
+  return { deals: 0, won: 0, lost: 0, stalled: 0, wonRevenue: 0, wonRevenueLow: 0, pricedDeals: 0, daysToWin: new DayCounts() };
 }
 
 /** A stalled open deal, as the stalls report lists it. */
@@ -339,7 +343,7 @@ export interface DealFacts {
   /** The currency codes of the won deals, upper case. */
   readonly currencies: Set<string>;
   /** Deals that match no lead (leads and deals runs): their count, and the won ones. */
-  readonly unattributed: { deals: number; won: number; wonRevenue: number; pricedDeals: number };
+  readonly unattributed: Revenue & { deals: number; won: number; pricedDeals: number };
   /** Stalled open deals, in input order (when the run keeps rows). */
   readonly stalled: StalledDeal[];
 }
@@ -352,7 +356,7 @@ export function dealFacts(rubric: Rubric): DealFacts {
     byGroup: new Map(),
     byOwner: new Map(),
     currencies: new Set(),
-    unattributed: { deals: 0, won: 0, wonRevenue: 0, pricedDeals: 0 },
+    unattributed: { deals: 0, won: 0, wonRevenue: 0, wonRevenueLow: 0, pricedDeals: 0 },
     stalled: [],
   };
 }
@@ -403,14 +407,47 @@ export interface AuditFacts {
   readonly deals: DealFacts | null;
 }
 
+// ---------------------------------------------------------------- sums of amounts
+
+/**
+ * A sum of amounts kept with the part rounding left out: `wonRevenue` is the exact sum rounded once,
+ * `wonRevenueLow` what that rounding dropped. Summed naively, 0.1 + 0.2 + 2.2 is 2.5000000000000004
+ * but 2.2 + 0.1 + 0.2 is 2.5; kept this way both are 2.5, so leads folded out of file order and
+ * parts merged give the sum of a fold in file order. (Exact while the dropped parts add exactly,
+ * which amounts of a few decimals do.)
+ */
+export interface Revenue {
+  wonRevenue: number;
+  wonRevenueLow: number;
+}
+
+/** Adds one amount to a sum (Knuth's two-sum, then the error carried in `wonRevenueLow`). */
+export function addRevenue(sum: Revenue, amount: number): void {
+  if (amount === 0) return;
+  const high = sum.wonRevenue;
+  const s = high + amount;
+  const back = s - high;
+  const low = sum.wonRevenueLow + (high - (s - back) + (amount - back));
+  sum.wonRevenue = s + low;
+  sum.wonRevenueLow = low - (sum.wonRevenue - s);
+}
+
+/** Adds a second sum to the first. */
+export function addRevenues(into: Revenue, from: Revenue): void {
+  addRevenue(into, from.wonRevenue);
+  addRevenue(into, from.wonRevenueLow);
+}
+
 // ---------------------------------------------------------------- merging the facts of two parts
 
 function addTally<T extends object>(into: T, from: T): void {
   for (const key of Object.keys(from) as (keyof T)[]) {
     const value = from[key];
+    if (key === 'wonRevenue' || key === 'wonRevenueLow') continue;
     if (typeof value === 'number') (into[key] as number) += value;
     else if (value instanceof DayCounts) (into[key] as DayCounts).addAll(value);
   }
+  if ('wonRevenue' in from) addRevenues(into as unknown as Revenue, from as unknown as Revenue);
 }
 
 function addStages(into: (StageTally | undefined)[], from: readonly (StageTally | undefined)[]): void {
@@ -444,7 +481,7 @@ export function mergeLeadFacts(first: LeadFacts, second: LeadFacts): LeadFacts {
     a.leads += b.leads;
     b.reached.forEach((n, k) => (a.reached[k]! += n));
     a.won += b.won;
-    a.wonRevenue += b.wonRevenue;
+    addRevenues(a, b);
   });
   second.signalLeads.forEach((n, s) => (first.signalLeads[s]! += n));
   second.signalWon.forEach((n, s) => (first.signalWon[s]! += n));

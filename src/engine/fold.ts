@@ -9,6 +9,7 @@ import { handoffStage, opportunityStage, type Rubric } from '../rubric/resolve.j
 import { personal } from '../data/personal.js';
 import type { AuditData } from './classified.js';
 import {
+  addRevenue,
   dealFacts,
   DayCounts,
   dealTally,
@@ -113,7 +114,7 @@ function addLead(t: LeadTally, f: LeadFlags): void {
       if (f.qualified) t.stalledQualifiedMarketing++;
     }
   } else t.open++;
-  t.wonRevenue += f.wonAmount;
+  addRevenue(t, f.wonAmount);
   t.wonDeals += f.wonDeals;
   t.pricedDeals += f.pricedDeals;
 }
@@ -223,11 +224,11 @@ export class LeadFolder {
 
       let month = monthOf.get(created);
       if (month === undefined) monthOf.set(created, (month = Number.isNaN(created) ? NO_DATE : isoDate(created).slice(0, 7)));
-      const cohort = entry(facts.byCohort, month, () => ({ leads: 0, reached: new Array<number>(later).fill(0), won: 0, wonRevenue: 0, created }));
+      const cohort = entry(facts.byCohort, month, () => ({ leads: 0, reached: new Array<number>(later).fill(0), won: 0, wonRevenue: 0, wonRevenueLow: 0, created }));
       cohort.leads++;
       for (let k = 0; k < later; k++) if (furthest >= k + 1) cohort.reached[k]!++;
       if (f.outcome === 'won') cohort.won++;
-      cohort.wonRevenue += f.wonAmount;
+      addRevenue(cohort, f.wonAmount);
 
       for (let s = 0; s < facts.signalLeads.length; s++) {
         if (!c.hasSignal(s)) continue;
@@ -273,7 +274,7 @@ function addDeal(t: DealTally, d: Deal, stalled: boolean): void {
   if (d.outcome === 'won') {
     t.won++;
     if (!Number.isNaN(d.amount)) {
-      t.wonRevenue += d.amount;
+      addRevenue(t, d.amount);
       t.pricedDeals++;
     }
     const days = d.closed - d.created;
@@ -308,7 +309,7 @@ export function foldDeals(run: Pick<AuditData, 'rubric' | 'asOf' | 'group'>, dea
     if (d.outcome !== 'won') continue;
     u.won++;
     if (Number.isNaN(d.amount)) continue;
-    u.wonRevenue += d.amount;
+    addRevenue(u, d.amount);
     u.pricedDeals++;
   }
   return facts;

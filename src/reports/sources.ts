@@ -44,7 +44,7 @@ function leadSources(data: AuditFacts, leads: LeadFacts): Report {
   const handoff = handoffStage(rubric);
   const opportunity = opportunityStage(rubric);
   const total = leads.all.tally;
-  const unattributed = data.deals?.unattributed ?? { deals: 0, won: 0, wonRevenue: 0, pricedDeals: 0 };
+  const unattributed = data.deals?.unattributed ?? { deals: 0, won: 0, wonRevenue: 0, wonRevenueLow: 0, pricedDeals: 0 };
   const revenue = total.wonRevenue + unattributed.wonRevenue;
   const overall = ratio(total.won, total.leads);
   // Without score signals every lead scores 0: "qualified" would mean nothing.
