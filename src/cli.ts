@@ -26,6 +26,7 @@ import { streamPieces, type Out } from './io/write.js';
 import { checkOutputs, describeCode, replaceFile, replaceFiles, type NamedPath } from './io/replace.js';
 import { progressLine } from './progress.js';
 import { workerReads } from './parallel/split.js';
+import { workerPipeline } from './parallel/chunks.js';
 import type { RunDocument } from './reports/diff.js';
 import { buildReports, REPORT_COMMANDS, reports } from './reports/index.js';
 import { personalHeaders } from './data/personal.js';
@@ -186,6 +187,7 @@ function loadOptions(args: (string | undefined)[], o: SharedOptions, io: Io, ext
     onProgress: io.stderr.isTTY && !o.quiet ? progressLine((text) => io.stderr.write(text)) : undefined,
     // Big exports are read on two cores; LEADAUDIT_THREADS=1 reads them on one.
     parallel: io.env.LEADAUDIT_THREADS === '1' ? undefined : workerReads(),
+    leadsReader: io.env.LEADAUDIT_THREADS === '1' ? undefined : workerPipeline(),
     strict: o.strict ?? false,
     keepRejects: o.rejects !== undefined,
     delimiter: delimiterOption(o.delimiter),

@@ -27,6 +27,7 @@ import { fileShape, resolveRubric, type EscapeName, type Rubric } from './rubric
 import type { PresetName } from './rubric/fields.js';
 import { splitReads } from './parallel/plan.js';
 import type { Splitter } from './parallel/split.js';
+import type { LeadsReader } from './parallel/chunks.js';
 import { buildFacts } from './engine/fold.js';
 import type { AuditFacts, Caveats } from './engine/facts.js';
 
@@ -66,6 +67,8 @@ export interface LoadOptions {
   readonly chunkSize?: number;
   /** Read big exports on two cores: the second half of a file elsewhere (src/parallel/); off when not given. */
   readonly parallel?: Splitter;
+  /** Read a big leads file on another core while this one folds it (src/parallel/chunks.ts); off when not given. */
+  readonly leadsReader?: LeadsReader;
 }
 
 /** A run's inputs as the reports built from facts need them (src/engine/stream.ts reads no more). */
@@ -174,6 +177,8 @@ export interface Prepared {
     makeSink: (plan: ColumnPlan) => CsvSink & { finish(): R },
     options?: { parallel?: boolean },
   ): Promise<{ plan: ColumnPlan; read: R; info: CsvInfo; check(): void }>;
+  /** What readSide's check() does, for a file read otherwise (src/parallel/chunks.ts). */
+  checkRead(accounting: Accounting, info: CsvInfo): void;
 }
 
 type Extra = readonly { readonly name: string; readonly path: string }[];
@@ -252,14 +257,14 @@ export async function prepare(options: LoadOptions): Promise<Prepared> {
       return (sink = makeSink(plan));
     });
     const read = sink!.finish();
-    const check = () => {
-      warnings.push(...info.warnings);
-      if (options.strict && info.nul) throw new InputError(`${info.file} line ${info.nul.line}: a NUL character in column "${info.nul.column}" (--strict)`);
-      finishFile(read.accounting, info.read, options.strict, warnings);
-    };
-    return { plan: plan!, read, info, check };
+    return { plan: plan!, read, info, check: () => checkRead(read.accounting, info) };
   };
-  return { rubric, notices, warnings, csv: csvOptions, leadCsv, dealCsv, preset, rubricShown, mapOptions, extra, readSide };
+  const checkRead = (accounting: Accounting, info: CsvInfo): void => {
+    warnings.push(...info.warnings);
+    if (options.strict && info.nul) throw new InputError(`${info.file} line ${info.nul.line}: a NUL character in column "${info.nul.column}" (--strict)`);
+    finishFile(accounting, info.read, options.strict, warnings);
+  };
+  return { rubric, notices, warnings, csv: csvOptions, leadCsv, dealCsv, preset, rubricShown, mapOptions, extra, readSide, checkRead };
 }
 
 export async function load(options: LoadOptions): Promise<Loaded> {

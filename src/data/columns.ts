@@ -115,6 +115,15 @@ export class CodedText {
     return { codes: this.codes.slice(0, this.length), values: this.values };
   }
 
+  /** A column to read a part through (not to push to). */
+  static read(part: TextCodes): CodedText {
+    const text = new CodedText();
+    text.values.push(...part.values);
+    text.codes = part.codes;
+    text.length = part.codes.length;
+    return text;
+  }
+
   /** Appends the rows of a part, each value coded as this column codes it. */
   pushPart(part: TextCodes): void {
     // Only values a row still uses are added: rows may have been taken out of the part.
@@ -360,7 +369,7 @@ export function splitKeys(text: string): string[] {
 }
 
 /** Rows per block of a PackedText (a power of two, so a row's block is a shift). */
-const BLOCK_BITS = 12;
+const BLOCK_BITS = 8;
 const BLOCK_ROWS = 1 << BLOCK_BITS;
 /** Longer cells are kept as they are: 4,096 of them still make a block of at most 256 Mi characters. */
 const LONG_CELL = 1 << 16;

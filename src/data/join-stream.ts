@@ -7,67 +7,101 @@
  * a later key can still move to a later lead holding an earlier key, so a lead holding such a
  * claim waits for the end of the file (`claim` names them) and reads its deals then.
  */
-import { splitKeys } from './columns.js';
+import { IdIndex, splitKeys } from './columns.js';
 import type { Joined, LeadDeals } from './join.js';
 import type { DealTable, LeadColumns, LeadTable } from './table.js';
 
+/** A deal row and the position of a key among its keys, in one number (a deal names fewer than KEYS keys here). */
+const KEYS = 1024;
+
 export class DealClaims {
-  /** Key → the deal rows naming it, in file order. */
-  private readonly byKey = new Map<string, number | number[]>();
+  /**
+   * Key → its number, and per key number the deals naming it, in file order, each as
+   * deal × KEYS + the key's position among the deal's keys: entries[start[k]] … entries[start[k + 1] - 1].
+   * Typed arrays and packed keys rather than a Map: the index lives through the whole read of the
+   * leads, and a Map of every key is the bulk of the heap then (docs/performance.md).
+   */
+  private readonly keys = new IdIndex();
+  private readonly start: Uint32Array;
+  private readonly entries: Float64Array;
   /** Per deal: the lead (its position among the file's leads) it goes to so far, or -1. */
   readonly owner: Int32Array;
   /** Per deal: the position, among the deal's keys, of the key that gave it to its owner. */
-  private readonly ownerKey: Uint32Array;
-  private readonly manyKeys: Uint8Array;
+  private readonly ownerKey: Uint16Array;
   /** Per deal: the first and the last lead that matched it, and whether several did (to count shared deals). */
   private readonly firstLead: Int32Array;
   private readonly lastLead: Int32Array;
   private readonly several: Uint8Array;
   private sharedDeals = 0;
   private readonly sharedLeads = new Set<number>();
+  /** The matches of the chunk being claimed: lead row, deal, lead row, deal, … */
+  private matches: number[] = [];
 
-  constructor(private readonly deals: DealTable) {
+  constructor(deals: DealTable) {
     const m = deals.length;
     this.owner = new Int32Array(m).fill(-1);
-    this.ownerKey = new Uint32Array(m);
-    this.manyKeys = new Uint8Array(m);
+    this.ownerKey = new Uint16Array(m);
     this.firstLead = new Int32Array(m).fill(-1);
     this.lastLead = new Int32Array(m).fill(-1);
     this.several = new Uint8Array(m);
+    // Each (key, entry) pair in deal order, then sorted by key with a count (stable: deal order stays).
+    const keyOf: number[] = [];
+    const entryOf: number[] = [];
     for (let d = 0; d < m; d++) {
       const keys = splitKeys(deals.c.keys.get(d));
-      if (keys.length > 1) this.manyKeys[d] = 1;
-      for (const key of keys) {
-        const held = this.byKey.get(key);
-        if (held === undefined) this.byKey.set(key, d);
-        else if (typeof held === 'number') {
-          if (held !== d) this.byKey.set(key, [held, d]);
-        } else if (held[held.length - 1] !== d) held.push(d);
-      }
+      keys.forEach((key, at) => {
+        if (at >= KEYS || keys.indexOf(key) !== at) return;
+        let k = this.keys.get(key);
+        if (k === undefined) {
+          k = this.keys.length;
+          this.keys.push(key);
+        }
+        keyOf.push(k);
+        entryOf.push(d * KEYS + at);
+      });
     }
+    const count = this.keys.length;
+    this.start = new Uint32Array(count + 1);
+    for (const k of keyOf) this.start[k + 1]!++;
+    for (let k = 0; k < count; k++) this.start[k + 1]! += this.start[k]!;
+    const fill = this.start.slice(0, count);
+    this.entries = new Float64Array(entryOf.length);
+    keyOf.forEach((k, j) => (this.entries[fill[k]!++] = entryOf[j]!));
   }
 
   /**
    * The leads of one chunk, the file's leads `base`, `base + 1`, …, claim the deals whose keys they
-   * hold. Returns the chunk's rows holding a deal that a later lead may still take.
+   * hold. Returns the chunk's rows holding a deal that a later lead may still take (`open`), and
+   * the deals each row owns now (final for the other rows).
    */
-  claim(table: LeadTable, keysOf: (c: LeadColumns, i: number) => readonly string[], base: number): number[] {
-    const claimed: number[] = [];
+  claim(table: LeadTable, keysOf: (c: LeadColumns, i: number) => readonly string[], base: number): { open: number[]; deals: LeadDeals } {
+    this.matches = [];
     for (let i = 0; i < table.length; i++) {
       const lead = base + i;
-      for (const key of keysOf(table.c, i)) {
-        const held = this.byKey.get(key);
-        if (held === undefined) continue;
-        if (typeof held === 'number') this.match(held, key, lead, claimed);
-        else for (const d of held) this.match(d, key, lead, claimed);
+      const keys = keysOf(table.c, i);
+      for (let k = 0; k < keys.length; k++) {
+        const key = this.keys.get(keys[k]!);
+        if (key === undefined) continue;
+        for (let j = this.start[key]!; j < this.start[key + 1]!; j++) this.match(this.entries[j]!, i, lead);
       }
     }
     const open = new Set<number>();
-    for (const d of claimed) if (this.ownerKey[d] !== 0 && this.owner[d]! >= base) open.add(this.owner[d]! - base);
-    return [...open].sort((a, b) => a - b);
+    const owned: number[] = [];
+    const matches = this.matches;
+    for (let j = 0; j < matches.length; j += 2) {
+      const i = matches[j]!;
+      const d = matches[j + 1]!;
+      if (this.owner[d] !== base + i) continue;
+      if (this.ownerKey[d] !== 0) open.add(i);
+      owned.push(i, d);
+    }
+    this.matches = [];
+    return { open: [...open].sort((a, b) => a - b), deals: listed(table.length, owned) };
   }
 
-  private match(d: number, key: string, lead: number, claimed: number[]): void {
+  private match(entry: number, row: number, lead: number): void {
+    const d = Math.floor(entry / KEYS);
+    const at = entry - d * KEYS;
     if (this.lastLead[d] !== lead) {
       // Another lead matching the deal: it is shared among all the leads that match it.
       if (this.firstLead[d] === -1) this.firstLead[d] = lead;
@@ -79,36 +113,53 @@ export class DealClaims {
       } else this.sharedLeads.add(lead);
       this.lastLead[d] = lead;
     }
-    const at = this.manyKeys[d] === 0 ? 0 : splitKeys(this.deals.c.keys.get(d)).indexOf(key);
     if (this.owner[d] === -1 || at < this.ownerKey[d]!) {
       this.owner[d] = lead;
       this.ownerKey[d] = at;
-      claimed.push(d);
     }
+    this.matches.push(row, d);
   }
 
   /** The deals each lead of a table (row i is the file's lead `lead(i)`) owns now, in file order. */
   dealsOf(table: LeadTable, keysOf: (c: LeadColumns, i: number) => readonly string[], lead: (i: number) => number): LeadDeals {
-    const n = table.length;
-    const start = new Uint32Array(n + 1);
-    const list: number[] = [];
-    for (let i = 0; i < n; i++) {
-      const from = list.length;
+    const owned: number[] = [];
+    for (let i = 0; i < table.length; i++) {
       const mine = lead(i);
-      for (const key of keysOf(table.c, i)) {
-        const held = this.byKey.get(key);
-        if (held === undefined) continue;
-        for (const d of typeof held === 'number' ? [held] : held) if (this.owner[d] === mine && !list.includes(d, from)) list.push(d);
+      for (const text of keysOf(table.c, i)) {
+        const key = this.keys.get(text);
+        if (key === undefined) continue;
+        for (let j = this.start[key]!; j < this.start[key + 1]!; j++) {
+          const d = Math.floor(this.entries[j]! / KEYS);
+          if (this.owner[d] === mine) owned.push(i, d);
+        }
       }
-      // In file order, as the join of a whole file lists them.
-      if (list.length - from > 1) list.splice(from, list.length - from, ...list.slice(from).sort((a, b) => a - b));
-      start[i + 1] = list.length;
     }
-    return { start, list: Uint32Array.from(list), ways: null };
+    return listed(table.length, owned);
   }
 
   /** Deals that matched several leads, and the distinct leads those deals matched. */
   get shared(): Joined['shared'] {
     return { deals: this.sharedDeals, leads: this.sharedLeads.size };
   }
+}
+
+/**
+ * Per lead row, its deals in file order, each once, from (row, deal) pairs in row order: the
+ * compressed lists classifying reads (a lead's several keys may name a deal twice).
+ */
+function listed(n: number, pairs: readonly number[]): LeadDeals {
+  const start = new Uint32Array(n + 1);
+  const list: number[] = [];
+  let from = 0;
+  for (let j = 0; j < pairs.length; j += 2) {
+    const i = pairs[j]!;
+    const d = pairs[j + 1]!;
+    if (j > 0 && pairs[j - 2] !== i) from = list.length;
+    if (!list.includes(d, from)) list.push(d);
+    start[i + 1] = list.length;
+  }
+  // Rows without deals end where the row before them does; several deals of a row go in file order.
+  for (let i = 1; i <= n; i++) if (start[i]! < start[i - 1]!) start[i] = start[i - 1]!;
+  for (let i = 0; i < n; i++) if (start[i + 1]! - start[i]! > 1) list.splice(start[i]!, start[i + 1]! - start[i]!, ...list.slice(start[i], start[i + 1]).sort((a, b) => a - b));
+  return { start, list: Uint32Array.from(list), ways: null };
 }

@@ -30,16 +30,31 @@ export interface LeadChunk {
   /**
    * False while a cell of the chunk reads one way or the other depending on values further down the
    * file (a date like 3/5/2024 in a column not yet proven, a number like 1,234 that a condition
-   * compares): such a chunk is final only after `settle`, which may be called once the file is read.
+   * compares): such a chunk is final only after settleChunk, once the file is read.
    */
   readonly final: boolean;
-  settle(): void;
   /** The file's last chunk (handed on settled): no lead comes after it. */
   readonly last: boolean;
+  /** Per date column (the date fields, then the stages' dates), the rows whose value reads either way. */
+  readonly ambiguous: readonly (readonly number[] | undefined)[];
+}
+
+/** How a leads file read in chunks decided its cells: per date column whether ambiguous values swap, and compared numbers' decimal marks. */
+export interface Decided {
+  readonly swap: readonly boolean[];
+  readonly marks: Readonly<Record<string, DecimalMark>>;
+}
+
+/** Makes a chunk that was not final read as the whole file decided (settleChunk once per chunk). */
+export function settleChunk(chunk: LeadChunk, decided: Decided): void {
+  const c = chunk.table.c;
+  const days = [...leadFieldsOf('date').map((field) => c[field]), ...c.stageDates];
+  chunk.ambiguous.forEach((rows, k) => rows && decided.swap[k] && swapDays(days[k]!, rows));
+  Object.assign(c.decimals, decided.marks);
 }
 
 /** What a leads file read in chunks leaves besides its chunks. */
-export type LeadChunksRead = Omit<LeadsRead, 'leads' | 'byId'>;
+export type LeadChunksRead = Omit<LeadsRead, 'leads' | 'byId'> & { readonly decided: Decided };
 
 /**
  * Reads a leads file in chunks of about `rows` rows, each handed to `take` as it fills (the last
@@ -56,7 +71,7 @@ export function leadSink(plan: ColumnPlan, rubric: Rubric, options: MapOptions):
 }
 
 function mapLeads(plan: ColumnPlan, rubric: Rubric, options: MapOptions, chunks: undefined): CsvSink & { finish(): LeadsRead; part(): LeadPart };
-function mapLeads(plan: ColumnPlan, rubric: Rubric, options: MapOptions, chunks: { rows: number; take: (chunk: LeadChunk) => void }): CsvSink & { finish(): LeadChunksRead };
+function mapLeads(plan: ColumnPlan, rubric: Rubric, options: MapOptions, chunks: { rows: number; take: (chunk: LeadChunk) => void }): CsvSink & { finish(): LeadChunksRead; part(): LeadPart };
 function mapLeads(
   plan: ColumnPlan,
   rubric: Rubric,
@@ -131,12 +146,33 @@ function mapLeads(
 
   /** The columns read since the last chunk as a table of their own, and fresh columns for the next rows. */
   const takeChunk = (last = false): LeadChunk => {
-    const length = line.length;
-    const taken = dates.map((d) => d?.take());
+    const chunk = asChunk(
+      { line: line.done(), id: chunkIds, email, name, shared, values },
+      dates.map((d) => d?.take()),
+      last,
+    );
+    line = new Numbers();
+    chunkIds = new PackedText();
+    email = new PackedText();
+    name = new PackedText();
+    shared = codedText();
+    values = plan.slots.map(() => new CodedText());
+    return chunk;
+  };
+
+  /** Columns of some rows as a chunk: final unless one of their cells waits for the rest of the file. */
+  const asChunk = (
+    columns: { line: Float64Array; id: PackedText; email: PackedText; name: PackedText; shared: Record<(typeof LEAD_TEXT)[number], CodedText>; values: CodedText[] },
+    taken: ({ days: Days; ambiguous: readonly number[]; final: boolean } | undefined)[],
+    last: boolean,
+  ): LeadChunk => {
+    const length = columns.line.length;
     // A value like 1,234 reads as thousands or as a decimal depending on the whole column.
     let numbersFinal = true;
     for (const [field, seen] of numberValues) {
-      for (const value of coded(field)?.usedValues() ?? []) {
+      const slot = plan.slotOf.get(field);
+      const column = (LEAD_TEXT as readonly string[]).includes(field) ? columns.shared[field as (typeof LEAD_TEXT)[number]] : slot === undefined ? undefined : columns.values[slot];
+      for (const value of column?.usedValues() ?? []) {
         seen.add(value);
         const evidence = numberEvidence(value);
         if (evidence === NumberEvidence.AmbiguousDot || evidence === NumberEvidence.AmbiguousComma) numbersFinal = false;
@@ -145,45 +181,29 @@ function mapLeads(
     const decimals: Record<string, DecimalMark> = {};
     const table = new LeadTable({
       length,
-      line: line.done(),
-      id: chunkIds,
-      email,
-      name,
-      ...shared,
+      line: columns.line,
+      id: columns.id,
+      email: columns.email,
+      name: columns.name,
+      ...columns.shared,
       ...(Object.fromEntries(dateFields.map((field, d) => [field, taken[d]?.days ?? nothing(length)])) as Record<(typeof dateFields)[number], Days>),
       stageDates: taken.slice(dateFields.length).map((t) => t?.days ?? nothing(length)),
-      values,
+      values: columns.values,
       decimals,
       cells: undefined,
     });
-    line = new Numbers();
-    chunkIds = new PackedText();
-    email = new PackedText();
-    name = new PackedText();
-    shared = codedText();
-    values = plan.slots.map(() => new CodedText());
-    return {
-      table,
-      last,
-      final: numbersFinal && taken.every((t) => t === undefined || t.final),
-      settle() {
-        taken.forEach((t, k) => t && settled!.swap[k] && swapDays(t.days, t.ambiguous));
-        Object.assign(decimals, settled!.marks);
-      },
-    };
+    return { table, last, final: numbersFinal && taken.every((t) => t === undefined || t.final), ambiguous: taken.map((t) => t?.ambiguous) };
   };
-  /** How the file's date columns and compared numbers read, once it is read. */
-  let settled: { swap: boolean[]; marks: Record<string, DecimalMark> } | undefined;
 
   const finishChunks = (): LeadChunksRead => {
     const last = takeChunk(true);
     const { swap, orders } = decideDates(plan.file, accounting, dates);
     if (noId.length > 0) accounting.warnings.push(`${plan.file}: ${noId.length} rows have no id; they are kept and named by their line (#<line>)`);
     const numbers = conditionMarks('lead', plan, rubric, accounting, (field) => (coded(field) === undefined ? undefined : numberValues.get(field)));
-    settled = { swap, marks: numbers.marks };
-    last.settle();
+    const decided = { swap, marks: numbers.marks };
+    settleChunk(last, decided);
     chunks!.take({ ...last, final: true });
-    return { accounting, dateOrders: orders, numberFormats: numbers.labels };
+    return { accounting, dateOrders: orders, numberFormats: numbers.labels, decided };
   };
 
   const end = (): LeadsRead => {
@@ -243,7 +263,7 @@ function mapLeads(
     accounting.append(p.accounting, duplicates.map((r) => taken0.line[r]!));
     return true;
   };
-  return { ...sink, finish: chunks ? finishChunks : end, part, append };
+  return { ...sink, finish: chunks ? finishChunks : end, part, append: chunks ? undefined : append };
 }
 
 function nothing(length: number): Days {

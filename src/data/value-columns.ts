@@ -146,11 +146,6 @@ export class DateColumn {
     return taken;
   }
 
-  /** The rows read since the last take whose value reads either way. */
-  get ambiguousRows(): readonly number[] {
-    return this.ambiguous;
-  }
-
   /** Decides the order from every value read: whether the ambiguous values swap day and month, and a warning if any. */
   settle(file: string): { swap: boolean; warning: string | undefined; order: string } {
     const proven = this.dayFirst > 0 && this.monthFirst === 0 ? 'dmy' : this.monthFirst > 0 && this.dayFirst === 0 ? 'mdy' : undefined;

@@ -14,18 +14,22 @@
 import { InputError } from '../errors.js';
 import { classifyLeads, leadJoinKeys } from '../data/classify.js';
 import { DealClaims } from '../data/join-stream.js';
-import { leadChunks, type LeadChunk } from '../data/lead-sink.js';
+import { leadChunks, settleChunk, type Decided, type LeadChunk, type LeadChunksRead } from '../data/lead-sink.js';
+import { NoWorker, type LeadsReading } from '../parallel/chunks.js';
+import type { CsvInfo } from '../io/csv/index.js';
 import { dealSink } from '../data/deal-sink.js';
 import { dealState } from '../data/deal-state.js';
 import { implausibleDeals, LeadChecks } from '../data/plausible.js';
 import { newestDate } from '../data/caveats.js';
-import { pickLeads, Rows, type LeadTable } from '../data/table.js';
+import { pickLeads, Rows, type DealTable, type LeadColumns, type LeadTable } from '../data/table.js';
 import type { LeadDeals } from '../data/join.js';
 import { inWindow, skip, windowText } from '../data/window.js';
 import { matchSpend } from '../data/spend.js';
 import type { ColumnPlan } from '../data/map.js';
-import { caveatsOf, displayDelimiter, load, noWonWarning, prepare, readSpendOf, sharedDealsText, type LoadedFacts, type LoadOptions } from '../load.js';
+import { caveatsOf, displayDelimiter, load, noWonWarning, prepare, readSpendOf, sharedDealsText, type LoadedFacts, type LoadOptions, type Prepared } from '../load.js';
 import { grouping } from './grouping.js';
+import type { Grouping } from './classified.js';
+import type { Rubric } from '../rubric/resolve.js';
 import { assembleFacts, foldDeals, LeadFolder } from './fold.js';
 import type { LeadFacts } from './facts.js';
 
@@ -39,115 +43,35 @@ export async function loadFacts(options: LoadOptions & { readonly chunkRows?: nu
   const { rubric, notices, warnings, mapOptions } = run;
   const { asOf } = options;
   const rows = options.stalledRows ?? true;
+  const chunkRows = options.chunkRows ?? CHUNK_ROWS;
 
   const deals = options.deals === undefined ? null : await run.readSide('deals', (plan) => dealSink(plan, rubric, mapOptions));
   const dealTable = deals?.read.deals ?? null;
-  const claims = dealTable === null ? null : new DealClaims(dealTable);
   // The deals the stalls report lists on their own (a lead's row then leaves their amounts out).
   const stalledDeals = new Set<number>();
   if (rows && dealTable !== null) for (let d = 0; d < dealTable.length; d++) if (dealState(dealTable.at(d), rubric.deals.stages, asOf).stalled) stalledDeals.add(d);
 
-  const dropped = new Uint8Array(dealTable?.length ?? 0);
+  const setting: PassSetting = { options, rubric, chunkRows, rows, stalledDeals, dealTable, dealPlan: deals?.plan ?? null };
+  // A read may begin again (the file was not UTF-8 after all): each beginning starts a pass afresh.
+  let pass: LeadPass | undefined;
+  const begin = (plan: ColumnPlan) => {
+    const own = (pass = new LeadPass(setting, plan));
+    return (chunk: LeadChunk) => own.take(chunk);
+  };
+  // A big leads file is read on another core while this one folds it (src/parallel/chunks.ts).
+  const leads = (await readElsewhere(startElsewhere(options, run, chunkRows), run, begin)) ?? (await run.readSide('leads', (plan) => leadChunks(plan, rubric, mapOptions, chunkRows, begin(plan)), { parallel: false }));
+  const { facts: leadFacts, claims, dropped, keptLeads, checks, newest, group, implied } = pass!.end(leads.read.decided);
   const windowed = options.since !== undefined || options.until !== undefined;
-  let kept = 0;
-  const implied = rubric.stages.map(() => 0);
-  let newest = NaN;
-  let current: LeadTable | undefined;
-  let leadPlan: ColumnPlan | undefined;
-  let keysOf: ReturnType<typeof leadJoinKeys> | undefined;
-  let checks: LeadChecks | undefined;
-  let group: ReturnType<typeof grouping> | undefined;
-
-  // Leads folded as their chunk is read; those that wait (a chunk whose cells are not settled yet,
-  // a lead whose deal a later lead may take) are folded at the end. The facts do not depend on the
-  // order leads are folded in, but for the last binary digit of sums of amounts.
-  let main: LeadFolder | undefined;
-  const waiting: { readonly table: LeadTable; readonly chunk?: LeadChunk; readonly lead: (i: number) => number }[] = [];
-  // The leads --since/--until leaves out (skipped from the accounting in file order once the file's
-  // own checks have run), and how many deals leave with them.
-  const skippedLeads: { line: number; created: number }[] = [];
-  let skippedDeals = 0;
-
-  /** Classifies and folds the rows `only` (all when not given) of a table whose row i is the file's lead `lead(i)`. */
-  const fold = (table: LeadTable, lead: (i: number) => number, only?: readonly number[]): void => {
-    current = table;
-    const leadDeals: LeadDeals = claims === null ? { start: new Uint32Array(table.length + 1), list: new Uint32Array(0), ways: null } : claims.dealsOf(table, keysOf!, lead);
-    const chosen: number[] = [];
-    for (let k = 0; k < (only?.length ?? table.length); k++) {
-      const i = only === undefined ? k : only[k]!;
-      const created = table.c.created[i]!;
-      if (!windowed || inWindow(created, options)) {
-        chosen.push(i);
-        continue;
-      }
-      // A lead outside --since/--until is skipped, and its deals with it.
-      skippedLeads.push({ line: table.c.line[i]!, created });
-      for (let j = leadDeals.start[i]!; j < leadDeals.start[i + 1]!; j++) {
-        dropped[leadDeals.list[j]!] = 1;
-        skippedDeals++;
-      }
-    }
-    kept += chosen.length;
-    const classified = classifyLeads(rubric, leadPlan!, asOf, table, dealTable, leadDeals, Uint32Array.from(chosen));
-    classified.impliedStages().forEach((count, s) => (implied[s]! += count));
-    (main ??= new LeadFolder({ rubric, group: group!, redact: options.redact ?? false }, { rows, groupDetail: options.groupDetail, stalledDeals })).add(classified);
-  };
-  /** What is checked on every row once its values are settled: implausible dates, the newest date. */
-  const check = (table: LeadTable): void => {
-    checks!.add(table);
-    newest = newer(newest, newestDate(table, null));
-  };
-
-  let leadCount = 0;
-  const leads = await run.readSide(
-    'leads',
-    (plan) => {
-      leadPlan = plan;
-      keysOf = leadJoinKeys(plan, rubric.join.lead);
-      checks = new LeadChecks(plan, asOf);
-      group = grouping(options.by, options.redact ?? false, { plan, table: () => current! }, deals === null ? undefined : { plan: deals.plan, table: dealTable! });
-      return leadChunks(plan, rubric, mapOptions, options.chunkRows ?? CHUNK_ROWS, (chunk) => {
-        const { table } = chunk;
-        const base = leadCount;
-        leadCount += table.length;
-        const lead = (i: number) => base + i;
-        const open = claims?.claim(table, keysOf!, base) ?? [];
-        if (!chunk.final) {
-          waiting.push({ table, chunk, lead });
-          return;
-        }
-        check(table);
-        if (open.length === 0 || chunk.last) fold(table, lead);
-        else {
-          waiting.push({ table: pickLeads(table, open), lead: (r) => base + open[r]! });
-          const wait = new Set(open);
-          const now: number[] = [];
-          for (let i = 0; i < table.length; i++) if (!wait.has(i)) now.push(i);
-          fold(table, lead, now);
-        }
-      });
-    },
-    { parallel: false },
-  );
-  for (const w of waiting) {
-    if (w.chunk) {
-      w.chunk.settle();
-      check(w.table);
-    }
-    fold(w.table, w.lead);
-  }
-  current = undefined;
-  const leadFacts: LeadFacts = (main ?? new LeadFolder({ rubric, group: group!, redact: options.redact ?? false }, { stalledDeals })).facts;
 
   leads.check();
   deals?.check();
   const leadAcc = leads.read.accounting;
-  for (const { created } of skippedLeads.sort((a, b) => a.line - b.line)) skip(leadAcc, created);
-  for (let d = 0; d < skippedDeals; d++) skip(deals!.read.accounting, NaN, 'lead_outside_window');
+  for (const { created } of pass!.skippedLeads.sort((a, b) => a.line - b.line)) skip(leadAcc, created);
+  for (let d = 0; d < pass!.skippedDeals; d++) skip(deals!.read.accounting, NaN, 'lead_outside_window');
 
   if (deals !== null) noWonWarning(dealTable!, options.deals!, rubric, warnings);
   const spendIn = await readSpendOf(options, run.csv, warnings);
-  warnings.push(...checks!.found().map((x) => x.warning));
+  warnings.push(...checks.found().map((x) => x.warning));
   if (deals !== null) warnings.push(...implausibleDeals(deals.plan, dealTable!, asOf).map((x) => x.warning));
 
   // Deals: those no lead claimed are unattributed, kept or skipped by their own created date.
@@ -170,7 +94,7 @@ export async function loadFacts(options: LoadOptions & { readonly chunkRows?: nu
       warnings.push(`no deal matched a lead (join: lead ${rubric.join.lead} = deal ${rubric.join.deal}); every deal is unattributed — check the join in the rubric`);
     }
   }
-  if (windowed && kept === 0) throw new InputError(`${leadAcc.file}: no leads created ${windowText(options)}`);
+  if (windowed && keptLeads === 0) throw new InputError(`${leadAcc.file}: no leads created ${windowText(options)}`);
 
   const inputs = {
     leads: leadAcc.summary(leads.info.read, leads.info.encoding, displayDelimiter(leads.info.delimiter)),
@@ -183,16 +107,16 @@ export async function loadFacts(options: LoadOptions & { readonly chunkRows?: nu
             unattributed: unattributed.length,
           },
   };
-  const spend = spendIn === null ? null : matchSpend(spendIn, new Set(leadFacts.byGroup.keys()), group!.label, warnings);
+  const spend = spendIn === null ? null : matchSpend(spendIn, new Set(leadFacts.byGroup.keys()), group.label, warnings);
   const caveats = caveatsOf(asOf, rubric, leads.plan, deals !== null, newer(newest, newestDate(null, dealTable)), warnings);
   let dealFacts = null;
   if (dealTable !== null) {
     const keptDeals: number[] = [];
     for (let d = 0; d < dealTable.length; d++) if (dropped[d] === 0) keptDeals.push(d);
     const list = new Rows(keptDeals.length, (k) => dealTable.at(keptDeals[k]!));
-    dealFacts = foldDeals({ rubric, asOf, group: group! }, list, unattributed.map((d) => dealTable.at(d)), false, rows);
+    dealFacts = foldDeals({ rubric, asOf, group }, list, unattributed.map((d) => dealTable.at(d)), false, rows);
   }
-  const facts = assembleFacts({ rubric, asOf, minN: options.minN, inputs, group: group!, skips: implied, spend, caveats }, rows, leadFacts, dealFacts);
+  const facts = assembleFacts({ rubric, asOf, minN: options.minN, inputs, group, skips: implied, spend, caveats }, rows, leadFacts, dealFacts);
   return {
     facts,
     rubric,
@@ -206,7 +130,163 @@ export async function loadFacts(options: LoadOptions & { readonly chunkRows?: nu
   };
 }
 
+/** Starts reading the leads file on another core (options.leadsReader), or undefined when it is read here. */
+function startElsewhere(options: LoadOptions, run: Prepared, rows: number): LeadsReading | undefined {
+  // The callbacks stay here: the worker reports progress as messages.
+  const { delimiter, encoding, chunkSize, names, namesFrom, escape } = run.leadCsv;
+  const csv = { delimiter, encoding, chunkSize, names, namesFrom, escape };
+  return options.leadsReader?.({ file: options.leads!, csv, rubric: run.rubric, extra: run.extra.leads, mapOptions: run.mapOptions, rows });
+}
+
+/** The leads file as read on another core, or undefined when it is to be read here (no such read, or its worker failed). */
+async function readElsewhere(
+  elsewhere: LeadsReading | undefined,
+  run: Prepared,
+  begin: (plan: ColumnPlan) => (chunk: LeadChunk) => void,
+): Promise<{ plan: ColumnPlan; read: LeadChunksRead; info: CsvInfo; check(): void } | undefined> {
+  if (elsewhere === undefined) return undefined;
+  try {
+    const done = await elsewhere.read(run.leadCsv.onProgress, begin);
+    return { ...done, check: () => run.checkRead(done.read.accounting, done.info) };
+  } catch (error) {
+    if (error instanceof NoWorker) return undefined;
+    throw error;
+  }
+}
+
+/** What every pass over a leads file shares: the run, and the deals read before it. */
+interface PassSetting {
+  readonly options: LoadOptions;
+  readonly rubric: Rubric;
+  readonly chunkRows: number;
+  /** Keep the stall rows (the stalls report). */
+  readonly rows: boolean;
+  readonly stalledDeals: ReadonlySet<number>;
+  readonly dealTable: DealTable | null;
+  readonly dealPlan: ColumnPlan | null;
+}
+
+/**
+ * One pass over a leads file, chunk by chunk: each chunk's leads claim their deals, and the leads
+ * whose deals and cells are settled are classified and folded at once; the others wait for end().
+ */
+class LeadPass {
+  readonly claims: DealClaims | null;
+  readonly dropped: Uint8Array;
+  readonly checks: LeadChecks;
+  readonly group: Grouping;
+  readonly implied: number[];
+  keptLeads = 0;
+  newest = NaN;
+  /** The leads --since/--until leaves out (skipped from the accounting in file order once the file's own checks have run), and the deals that leave with them. */
+  readonly skippedLeads: { line: number; created: number }[] = [];
+  skippedDeals = 0;
+  private readonly keysOf: (c: LeadColumns, i: number) => readonly string[];
+  private readonly windowed: boolean;
+  /** The table being folded, for the --by grouping to read a lead's column from. */
+  private current: LeadTable | undefined;
+  /**
+   * Leads folded as their chunk is read; those that wait (a chunk whose cells are not settled yet,
+   * a lead whose deal a later lead may take) are folded at the end. The facts do not depend on the
+   * order leads are folded in (sums of amounts included: see Revenue in facts.ts).
+   */
+  private readonly folder: LeadFolder;
+  private readonly waiting: { readonly table: LeadTable; readonly chunk?: LeadChunk; readonly lead: (i: number) => number }[] = [];
+  private count = 0;
+
+  constructor(
+    private readonly setting: PassSetting,
+    private readonly plan: ColumnPlan,
+  ) {
+    const { options, rubric, dealTable, dealPlan } = setting;
+    this.claims = dealTable === null ? null : new DealClaims(dealTable);
+    this.dropped = new Uint8Array(dealTable?.length ?? 0);
+    this.keysOf = leadJoinKeys(plan, rubric.join.lead);
+    this.checks = new LeadChecks(plan, options.asOf);
+    this.group = grouping(options.by, options.redact ?? false, { plan, table: () => this.current! }, dealPlan === null ? undefined : { plan: dealPlan, table: dealTable! });
+    this.implied = rubric.stages.map(() => 0);
+    this.windowed = options.since !== undefined || options.until !== undefined;
+    this.folder = new LeadFolder({ rubric, group: this.group, redact: options.redact ?? false }, { rows: setting.rows, groupDetail: options.groupDetail, stalledDeals: setting.stalledDeals });
+  }
+
+  /** The next chunk of the file. */
+  take(chunk: LeadChunk): void {
+    const { table } = chunk;
+    const base = this.count;
+    this.count += table.length;
+    const lead = (i: number) => base + i;
+    const claimed = this.claims?.claim(table, this.keysOf, base);
+    if (!chunk.final) {
+      this.waiting.push({ table, chunk, lead });
+      return;
+    }
+    this.check(table);
+    const open = chunk.last ? [] : (claimed?.open ?? []);
+    if (open.length === 0) return this.fold(table, claimed?.deals);
+    this.waiting.push({ table: pickLeads(table, open), lead: (r) => base + open[r]! });
+    const wait = new Set(open);
+    const now: number[] = [];
+    for (let i = 0; i < table.length; i++) if (!wait.has(i)) now.push(i);
+    this.fold(table, claimed?.deals, now);
+  }
+
+  /** Folds the leads that waited, now that the file is read and its cells `decided`. */
+  end(decided: Decided): this & { facts: LeadFacts } {
+    for (const w of this.waiting) {
+      if (w.chunk) {
+        settleChunk(w.chunk, decided);
+        this.check(w.table);
+      }
+      this.fold(w.table, this.claims?.dealsOf(w.table, this.keysOf, w.lead));
+    }
+    this.current = undefined;
+    return Object.assign(this, { facts: this.folder.facts });
+  }
+
+  /** What is checked on every row once its values are settled: implausible dates, the newest date. */
+  private check(table: LeadTable): void {
+    this.checks.add(table);
+    this.newest = newer(this.newest, newestDate(table, null));
+  }
+
+  /** Classifies and folds the rows `only` (all when not given) of a table, whose deals are `leadDeals` (none when not given). */
+  private fold(table: LeadTable, leadDeals: LeadDeals = noDeals(table.length), only?: readonly number[]): void {
+    const { options, rubric, dealTable, chunkRows } = this.setting;
+    this.current = table;
+    const n = only?.length ?? table.length;
+    let chosen = new Uint32Array(n);
+    let kept = 0;
+    for (let k = 0; k < n; k++) {
+      const i = only === undefined ? k : only[k]!;
+      const created = table.c.created[i]!;
+      if (!this.windowed || inWindow(created, options)) {
+        chosen[kept++] = i;
+        continue;
+      }
+      // A lead outside --since/--until is skipped, and its deals with it.
+      this.skippedLeads.push({ line: table.c.line[i]!, created });
+      for (let j = leadDeals.start[i]!; j < leadDeals.start[i + 1]!; j++) {
+        this.dropped[leadDeals.list[j]!] = 1;
+        this.skippedDeals++;
+      }
+    }
+    if (kept < n) chosen = chosen.slice(0, kept);
+    this.keptLeads += kept;
+    // A few thousand at a time: the rest of a file read on another core comes as one table.
+    for (let from = 0; from < chosen.length; from += chunkRows) {
+      const classified = classifyLeads(rubric, this.plan, options.asOf, table, dealTable, leadDeals, chosen.subarray(from, from + chunkRows));
+      classified.impliedStages().forEach((count, s) => (this.implied[s]! += count));
+      this.folder.add(classified);
+    }
+  }
+}
+
 /** The later of two days, NaN standing for none. */
 function newer(a: number, b: number): number {
   return Number.isNaN(a) || b > a ? b : a;
+}
+
+/** No deals for any of n leads. */
+function noDeals(n: number): LeadDeals {
+  return { start: new Uint32Array(n + 1), list: new Uint32Array(0), ways: null };
 }
