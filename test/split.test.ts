@@ -6,7 +6,7 @@
  * the part is read again.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -276,5 +276,25 @@ describe('split reads: the CLI', () => {
     expect(encoding(run('check', undefined))).toBe('utf-8, delimiter ,; read on two threads');
     expect(encoding(run('check', '1'))).toBe('utf-8, delimiter ,');
     expect(run('audit', undefined)).toBe(run('audit', '1'));
+  });
+
+  it('a fault of a big leads file read in the worker (the pipeline of src/parallel/chunks.ts) ends the run as a read on one thread does', () => {
+    const out = join(dir, 'big-broken');
+    generate({ preset: 'hubspot', leads: 80_000, seed: 6, asOf: '2025-06-30', out, clean: true });
+    const leads = join(out, 'contacts.csv');
+    // A quote that never closes, in the last row: the worker meets it at the very end.
+    appendFileSync(leads, '99999999,"Ann,Lee\n');
+    expect(statSync(leads).size).toBeGreaterThan(SPLIT_MIN_BYTES);
+    const run = (threads: string | undefined) =>
+      spawnSync(process.execPath, [bin, 'sources', leads, join(out, 'deals.csv'), '--as-of', '2025-06-30', '--format', 'json'], {
+        encoding: 'utf8',
+        env: { ...process.env, LEADAUDIT_THREADS: threads, NO_COLOR: '1' },
+        maxBuffer: 1 << 30,
+      });
+    const two = run(undefined);
+    const one = run('1');
+    expect(one.status).toBe(1);
+    expect(one.stderr).toMatch(/unterminated|quote/i);
+    expect({ status: two.status, stderr: two.stderr, stdout: two.stdout }).toEqual({ status: one.status, stderr: one.stderr, stdout: one.stdout });
   });
 });
