@@ -233,12 +233,9 @@ describe('DealClaims', () => {
     }
   });
 
-  // KNOWN BUG (found writing these tests): DealClaims indexes only a deal's first KEYS (1024) keys
-  // (src/data/join-stream.ts, "a deal names fewer than KEYS keys here"), but nothing caps the keys
-  // of a deal cell: joinDeals reads them all. A deal whose only matching key comes after the
-  // 1024th is attributed by load and unattributed by loadFacts (and a deal shared through such a
-  // key is not counted as shared). This test fails until the two agree.
-  it('BUG: a deal whose matching key is past its 1024th key goes to that key\'s lead, as joinDeals has it', () => {
+  // Found writing these tests: DealClaims once indexed only a deal's first 1024 keys, while nothing
+  // caps the keys of a deal cell and joinDeals reads them all.
+  it('a deal whose matching key is past its 1024th key goes to that key\'s lead, as joinDeals has it', () => {
     const many = Array.from({ length: 1100 }, (_, k) => `k${k}`);
     const leads = ['k1050', 'k0', 'k1099'];
     const deals = [many.join(';'), many.slice(1).join(';')];

@@ -11,23 +11,21 @@ import { IdIndex, splitKeys } from './columns.js';
 import type { Joined, LeadDeals } from './join.js';
 import type { DealTable, LeadColumns, LeadTable } from './table.js';
 
-/** A deal row and the position of a key among its keys, in one number (a deal names fewer than KEYS keys here). */
-const KEYS = 1024;
-
 export class DealClaims {
   /**
-   * Key → its number, and per key number the deals naming it, in file order, each as
-   * deal × KEYS + the key's position among the deal's keys: entries[start[k]] … entries[start[k + 1] - 1].
+   * Key → its number, and per key number the deals naming it, in file order, with the key's position
+   * among each deal's keys: deal[start[k]] … deal[start[k + 1] - 1], and `at` alike.
    * Typed arrays and packed keys rather than a Map: the index lives through the whole read of the
    * leads, and a Map of every key is the bulk of the heap then (docs/performance.md).
    */
   private readonly keys = new IdIndex();
   private readonly start: Uint32Array;
-  private readonly entries: Float64Array;
+  private readonly deal: Uint32Array;
+  private readonly at: Uint32Array;
   /** Per deal: the lead (its position among the file's leads) it goes to so far, or -1. */
   readonly owner: Int32Array;
   /** Per deal: the position, among the deal's keys, of the key that gave it to its owner. */
-  private readonly ownerKey: Uint16Array;
+  private readonly ownerKey: Uint32Array;
   /** Per deal: the first and the last lead that matched it, and whether several did (to count shared deals). */
   private readonly firstLead: Int32Array;
   private readonly lastLead: Int32Array;
@@ -40,24 +38,27 @@ export class DealClaims {
   constructor(deals: DealTable) {
     const m = deals.length;
     this.owner = new Int32Array(m).fill(-1);
-    this.ownerKey = new Uint16Array(m);
+    this.ownerKey = new Uint32Array(m);
     this.firstLead = new Int32Array(m).fill(-1);
     this.lastLead = new Int32Array(m).fill(-1);
     this.several = new Uint8Array(m);
-    // Each (key, entry) pair in deal order, then sorted by key with a count (stable: deal order stays).
+    // Each (key, deal, position) in deal order, then sorted by key with a count (stable: deal order stays).
     const keyOf: number[] = [];
-    const entryOf: number[] = [];
+    const dealOf: number[] = [];
+    const atOf: number[] = [];
     for (let d = 0; d < m; d++) {
       const keys = splitKeys(deals.c.keys.get(d));
       keys.forEach((key, at) => {
-        if (at >= KEYS || keys.indexOf(key) !== at) return;
+        // A key named twice by one deal counts where it is first named.
+        if (keys.indexOf(key) !== at) return;
         let k = this.keys.get(key);
         if (k === undefined) {
           k = this.keys.length;
           this.keys.push(key);
         }
         keyOf.push(k);
-        entryOf.push(d * KEYS + at);
+        dealOf.push(d);
+        atOf.push(at);
       });
     }
     const count = this.keys.length;
@@ -65,8 +66,13 @@ export class DealClaims {
     for (const k of keyOf) this.start[k + 1]!++;
     for (let k = 0; k < count; k++) this.start[k + 1]! += this.start[k]!;
     const fill = this.start.slice(0, count);
-    this.entries = new Float64Array(entryOf.length);
-    keyOf.forEach((k, j) => (this.entries[fill[k]!++] = entryOf[j]!));
+    this.deal = new Uint32Array(keyOf.length);
+    this.at = new Uint32Array(keyOf.length);
+    keyOf.forEach((k, j) => {
+      const to = fill[k]!++;
+      this.deal[to] = dealOf[j]!;
+      this.at[to] = atOf[j]!;
+    });
   }
 
   /**
@@ -82,7 +88,7 @@ export class DealClaims {
       for (let k = 0; k < keys.length; k++) {
         const key = this.keys.get(keys[k]!);
         if (key === undefined) continue;
-        for (let j = this.start[key]!; j < this.start[key + 1]!; j++) this.match(this.entries[j]!, i, lead);
+        for (let j = this.start[key]!; j < this.start[key + 1]!; j++) this.match(this.deal[j]!, this.at[j]!, i, lead);
       }
     }
     const open = new Set<number>();
@@ -99,9 +105,7 @@ export class DealClaims {
     return { open: [...open].sort((a, b) => a - b), deals: listed(table.length, owned) };
   }
 
-  private match(entry: number, row: number, lead: number): void {
-    const d = Math.floor(entry / KEYS);
-    const at = entry - d * KEYS;
+  private match(d: number, at: number, row: number, lead: number): void {
     if (this.lastLead[d] !== lead) {
       // Another lead matching the deal: it is shared among all the leads that match it.
       if (this.firstLead[d] === -1) this.firstLead[d] = lead;
@@ -128,10 +132,7 @@ export class DealClaims {
       for (const text of keysOf(table.c, i)) {
         const key = this.keys.get(text);
         if (key === undefined) continue;
-        for (let j = this.start[key]!; j < this.start[key + 1]!; j++) {
-          const d = Math.floor(this.entries[j]! / KEYS);
-          if (this.owner[d] === mine) owned.push(i, d);
-        }
+        for (let j = this.start[key]!; j < this.start[key + 1]!; j++) if (this.owner[this.deal[j]!] === mine) owned.push(i, this.deal[j]!);
       }
     }
     return listed(table.length, owned);

@@ -7,7 +7,6 @@
  * only its chunks and its end cross threads.
  */
 import { statSync } from 'node:fs';
-import { Worker } from 'node:worker_threads';
 import { InputError, UsageError } from '../errors.js';
 import { readCsv, type CsvInfo, type CsvOptions } from '../io/csv/index.js';
 import { planColumns, type ColumnPlan, type MapOptions } from '../data/map.js';
@@ -18,6 +17,7 @@ import { CodedText, PackedText, type Days, type PackedPart, type TextCodes } fro
 import { LEAD_TEXT } from './parts.js';
 import { leadFieldsOf } from '../rubric/fields.js';
 import type { Rubric } from '../rubric/resolve.js';
+import { readerThread } from './split.js';
 
 /** Chunks the worker may read ahead of this thread. */
 const AHEAD = 4;
@@ -151,7 +151,7 @@ export function workerPipeline(minBytes = PIPELINE_MIN_BYTES): LeadsReader {
   return (job) => {
     if (!bigFile(job.file, minBytes)) return undefined;
     const control = new Int32Array(new SharedArrayBuffer(8));
-    const worker = new Worker(new URL('./read-worker.js', import.meta.url), { workerData: { chunks: job, control } });
+    const worker = readerThread({ chunks: job, control });
     // Until the read is taken, its messages wait here.
     const early: ChunkMessage[] = [];
     let receive: (message: ChunkMessage) => void = (message) => early.push(message);

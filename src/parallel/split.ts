@@ -50,13 +50,18 @@ export async function readJob(job: ReadJob, c: Continuation, onCut: (cut: Cut | 
   return info && { part: sink.part(), info };
 }
 
+/** A worker thread running our reader (read-worker.ts) on `data`: the one place a thread is started. */
+export function readerThread(data: object): Worker {
+  return new Worker(new URL('./read-worker.js', import.meta.url), { workerData: data });
+}
+
 /** Reads second parts in worker threads: the CLI's way for files of `minBytes` and more. */
 export function workerReads(minBytes = SPLIT_MIN_BYTES): Splitter {
   return (job) => ({
     minBytes,
     headStart: WORKER_HEAD_START,
     start(continuation, onBytes) {
-      const worker = new Worker(new URL('./read-worker.js', import.meta.url), { workerData: { job, continuation } });
+      const worker = readerThread({ job, continuation });
       // Until the cut or the result is awaited, the worker does not keep the process alive (a run
       // that fails in the first part exits without waiting for the second).
       worker.unref();
