@@ -138,10 +138,11 @@ function mapLeads(
     if (chunks && line.length >= chunks.rows) chunks.take(takeChunk());
   });
 
-  const coded = (field: string): CodedText | undefined => {
-    if ((LEAD_TEXT as readonly string[]).includes(field)) return shared[field as (typeof LEAD_TEXT)[number]];
+  /** A field's coded column among some columns (those being read when not given), if it has one. */
+  const coded = (field: string, columns: { shared: Record<(typeof LEAD_TEXT)[number], CodedText>; values: CodedText[] } = { shared, values }): CodedText | undefined => {
+    if ((LEAD_TEXT as readonly string[]).includes(field)) return columns.shared[field as (typeof LEAD_TEXT)[number]];
     const slot = plan.slotOf.get(field);
-    return slot === undefined ? undefined : values[slot];
+    return slot === undefined ? undefined : columns.values[slot];
   };
 
   /** The columns read since the last chunk as a table of their own, and fresh columns for the next rows. */
@@ -170,9 +171,7 @@ function mapLeads(
     // A value like 1,234 reads as thousands or as a decimal depending on the whole column.
     let numbersFinal = true;
     for (const [field, seen] of numberValues) {
-      const slot = plan.slotOf.get(field);
-      const column = (LEAD_TEXT as readonly string[]).includes(field) ? columns.shared[field as (typeof LEAD_TEXT)[number]] : slot === undefined ? undefined : columns.values[slot];
-      for (const value of column?.usedValues() ?? []) {
+      for (const value of coded(field, columns)?.usedValues() ?? []) {
         seen.add(value);
         const evidence = numberEvidence(value);
         if (evidence === NumberEvidence.AmbiguousDot || evidence === NumberEvidence.AmbiguousComma) numbersFinal = false;

@@ -1,15 +1,15 @@
 /**
  * The JS engine on a run that needs only facts (every report but score, explain and check): the
  * deals are read first and kept, the leads are read in chunks, and each chunk is classified, folded
- * into the facts and let go (docs/performance.md, "Reports from facts"). Memory then grows with the
- * deals and the facts, not with the leads. The facts, warnings and row accounting are those of
- * load() and buildFacts on the same inputs.
+ * into the facts and let go (docs/architecture.md, "The JS engine streams"). Memory then grows with
+ * the deals and the facts, not with the leads. The facts, warnings and row accounting are those of
+ * load() and buildFacts on the same inputs (test/stream.test.ts).
  *
  * A chunk waits for the end of the file when a cell of it reads one way or the other depending on
- * later rows (an ambiguous date or number, src/data/lead-sink.ts) or one of its leads holds a claim
- * on a deal that a later lead may take (src/data/join-stream.ts); it is then folded on its own and
- * its facts merged in file order. Runs the chunks cannot serve are loaded whole: a deals-only run,
- * and `join.shared: all` (a deal's share of each lead needs all the leads its keys match).
+ * later rows (an ambiguous date or number, src/data/lead-sink.ts), and a lead does when it holds a
+ * claim on a deal that a later lead may take (src/data/join-stream.ts); they are folded once the
+ * file is read. Runs the chunks cannot serve are loaded whole: a deals-only run, and
+ * `join.shared: all` (a deal's share of each lead needs all the leads its keys match).
  */
 import { InputError } from '../errors.js';
 import { classifyLeads, leadJoinKeys } from '../data/classify.js';
