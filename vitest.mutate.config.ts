@@ -3,7 +3,7 @@ import base from './vitest.config.js';
 
 /**
  * The tests `npm run mutate` (stryker.config.json) runs against each mutant: the in-process unit
- * and property tests of values (normalize), conditions, classification, the join and the facts fold. A test that
+ * and property tests of values (normalize), conditions, classification, the join (whole and streamed) and the facts fold. A test that
  * spawns bin/leadaudit.js runs the built dist/, never the mutated source, and Stryker cannot see
  * coverage through a child process: such tests kill nothing here, so they stay out (docs/testing.md).
  * `include` replaces the base list (mergeConfig would append to it).
@@ -24,6 +24,8 @@ export default defineConfig({
       'test/load.test.ts',
       'test/reasons.test.ts',
       'test/invariants.test.ts',
+      'test/stream-rules.test.ts',
+      'test/revenue.test.ts',
     ],
     // join.test.ts's CLI block spawns the binary. Stryker drops this pattern for its first (dry)
     // run, which is why `npm run mutate` builds dist/ first; mutants then run only covering tests.

@@ -1,5 +1,5 @@
 /**
- * Reading a leads file on two cores as a pipeline (docs/performance.md, "Reports from facts"): a
+ * Reading a leads file on two cores as a pipeline (docs/architecture.md, "Two cores"): a
  * worker thread reads the file from its start and maps its rows into chunks (src/data/lead-sink.ts,
  * leadChunks), and this thread claims deals for, classifies and folds each chunk as it comes, in
  * file order. The worker waits while AHEAD chunks are not yet taken, so memory holds a few chunks
@@ -17,7 +17,7 @@ import { CodedText, PackedText, type Days, type PackedPart, type TextCodes } fro
 import { LEAD_TEXT } from './parts.js';
 import { leadFieldsOf } from '../rubric/fields.js';
 import type { Rubric } from '../rubric/resolve.js';
-import { readerThread } from './split.js';
+import { readerThread, SPLIT_MIN_BYTES } from './split.js';
 
 /** Chunks the worker may read ahead of this thread. */
 const AHEAD = 4;
@@ -143,11 +143,8 @@ export interface LeadsReading {
 /** Starts reading a leads file elsewhere, or returns undefined when it is read here (a small file, not a regular file). */
 export type LeadsReader = (job: ChunkJob) => LeadsReading | undefined;
 
-/** Files below this are read in this thread: starting a worker costs ~0.1 s. */
-export const PIPELINE_MIN_BYTES = 16 * 1024 * 1024;
-
-/** Reads big leads files in a worker thread: the CLI's way. */
-export function workerPipeline(minBytes = PIPELINE_MIN_BYTES): LeadsReader {
+/** Reads leads files of `minBytes` and more in a worker thread (below, a worker costs more than it saves): the CLI's way. */
+export function workerPipeline(minBytes = SPLIT_MIN_BYTES): LeadsReader {
   return (job) => {
     if (!bigFile(job.file, minBytes)) return undefined;
     const control = new Int32Array(new SharedArrayBuffer(8));
