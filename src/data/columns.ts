@@ -118,7 +118,8 @@ export class CodedText {
   /** A column to read a part through (not to push to). */
   static read(part: TextCodes): CodedText {
     const text = new CodedText();
-    text.values.push(...part.values);
+    // One at a time: a spread of a column's distinct values could overflow the call stack.
+    for (const value of part.values) text.values.push(value);
     text.codes = part.codes;
     text.length = part.codes.length;
     return text;
