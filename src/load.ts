@@ -267,8 +267,9 @@ export async function prepare(options: LoadOptions): Promise<Prepared> {
   return { rubric, notices, warnings, csv: csvOptions, leadCsv, dealCsv, preset, rubricShown, mapOptions, extra, readSide, checkRead };
 }
 
-export async function load(options: LoadOptions): Promise<Loaded> {
-  const run = await prepare(options);
+/** Reads a run's inputs whole; `prepared`: the run as prepare() made it, when the caller has (its inputs are read once). */
+export async function load(options: LoadOptions, prepared?: Prepared): Promise<Loaded> {
+  const run = prepared ?? (await prepare(options));
   const { rubric, notices, warnings, mapOptions } = run;
   const read = async <R extends { accounting: Accounting }>(side: 'leads' | 'deals', makeSink: (plan: ColumnPlan) => CsvSink & { finish(): R }) => {
     const { check, ...done } = await run.readSide(side, makeSink);

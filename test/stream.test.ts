@@ -422,6 +422,19 @@ describe('hand-written inputs', () => {
     }
   });
 
+  it('standard input is read once, also when join.shared: all sends the run to the whole-file read', async () => {
+    const files = writeCase('join-stdin', joinLeads(), joinDeals(), RUBRIC('join: { lead: id, deal: lead, shared: all }'));
+    const bytes = readFileSync(files.leads);
+    // Standard input can be read once: a second read gets nothing.
+    const once = () => {
+      let read = false;
+      return () => Promise.resolve(read ? Buffer.alloc(0) : ((read = true), bytes));
+    };
+    const expected = await outcome(() => load(options({ ...files, leads: '-', asOf: AS_OF, stdin: once() })));
+    expect(expected.error).toBeUndefined();
+    expect(await outcome(() => loadFacts(options({ ...files, leads: '-', asOf: AS_OF, stdin: once() })))).toEqual(expected);
+  });
+
   it('a join key whose leads are ambiguous-dated and outside the window only once the column decides', async () => {
     const rows = joinLeads();
     rows[61]!.created = '03/05/2024'; // LA: March 5 until row 79 proves D/M, then May 3

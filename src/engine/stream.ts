@@ -39,7 +39,7 @@ export const CHUNK_ROWS = 32_768;
 export async function loadFacts(options: LoadOptions & { readonly chunkRows?: number }): Promise<LoadedFacts> {
   if (options.leads === undefined) return load(options);
   const run = await prepare(options);
-  if (run.rubric.join.shared === 'all') return load(options);
+  if (run.rubric.join.shared === 'all') return load(options, run);
   const { rubric, notices, warnings, mapOptions } = run;
   const { asOf } = options;
   const rows = options.stalledRows ?? true;
