@@ -7,6 +7,7 @@ import { isoDate } from '../data/normalize.js';
 import { dealState } from '../data/deal-state.js';
 import { handoffStage, opportunityStage, type Rubric } from '../rubric/resolve.js';
 import { personal } from '../data/personal.js';
+import { own } from '../data/columns.js';
 import type { AuditData } from './classified.js';
 import {
   addRevenue,
@@ -246,7 +247,7 @@ function foldStalled(data: LeadRun, facts: LeadFacts, c: ClassifiedLead, stalled
   const deals = c.deals;
   for (const d of deals) {
     if (!stalledDeals.has(d.index) || facts.dealLeads.has(d.index)) continue;
-    facts.dealLeads.set(d.index, { id: lead.id, name: personal(data, lead.name), email: personal(data, lead.email), channel: c.channel, grade: c.grade, owner: lead.owner });
+    facts.dealLeads.set(d.index, { id: own(lead.id), name: own(personal(data, lead.name)), email: own(personal(data, lead.email)), channel: c.channel, grade: c.grade, owner: lead.owner });
   }
   if (!c.stalled) return;
   // A stalled open deal gets its own row, with its amount; a lead row carries only the amounts of
@@ -257,9 +258,10 @@ function foldStalled(data: LeadRun, facts: LeadFacts, c: ClassifiedLead, stalled
     openAmount = (openAmount ?? 0) + d.amount * c.dealShare(d);
   }
   facts.stalled.push({
-    id: lead.id,
-    name: personal(data, lead.name),
-    email: personal(data, lead.email),
+    // Copied (own): a cell cut from a packed block would keep the block, and the leads read, alive.
+    id: own(lead.id),
+    name: own(personal(data, lead.name)),
+    email: own(personal(data, lead.email)),
     channel: c.channel,
     grade: c.grade,
     stage: c.furthest,
