@@ -9,7 +9,7 @@ import { type Rubric } from '../rubric/resolve.js';
 import { leadFieldsOf, type LeadField } from '../rubric/fields.js';
 import { missingValueRule, NumberEvidence, numberEvidence, type DecimalMark } from './normalize.js';
 import { Accounting, sinkFor } from './accounting.js';
-import { comparedNumbers, conditionMarks, DateColumn, decideDates, settleDates, swapDays } from './value-columns.js';
+import { comparedNumbers, conditionMarks, DateColumn, decideDates, swapDays } from './value-columns.js';
 import { clashes, withoutLeadRows, LEAD_TEXT, type LeadPart } from '../parallel/parts.js';
 import { type ColumnPlan, type MapOptions } from './map.js';
 
@@ -194,36 +194,29 @@ function mapLeads(
     return { table, last, final: numbersFinal && taken.every((t) => t === undefined || t.final), ambiguous: taken.map((t) => t?.ambiguous) };
   };
 
-  const finishChunks = (): LeadChunksRead => {
-    const last = takeChunk(true);
+  /** Decides, once every row is read, how the dates and the compared numbers read; warns of rows without an id. */
+  const decide = () => {
     const { swap, orders } = decideDates(plan.file, accounting, dates);
     if (noId.length > 0) accounting.warnings.push(`${plan.file}: ${noId.length} rows have no id; they are kept and named by their line (#<line>)`);
     const numbers = conditionMarks('lead', plan, rubric, accounting, (field) => (coded(field) === undefined ? undefined : numberValues.get(field)));
-    const decided = { swap, marks: numbers.marks };
-    settleChunk(last, decided);
-    chunks!.take({ ...last, final: true });
-    return { accounting, dateOrders: orders, numberFormats: numbers.labels, decided };
+    return { decided: { swap, marks: numbers.marks }, dateOrders: orders, numberFormats: numbers.labels };
   };
 
+  const finishChunks = (): LeadChunksRead => {
+    const last = takeChunk(true);
+    const { decided, dateOrders, numberFormats } = decide();
+    settleChunk(last, decided);
+    chunks!.take({ ...last, final: true });
+    return { accounting, dateOrders, numberFormats, decided };
+  };
+
+  // Read whole: the file is one chunk.
   const end = (): LeadsRead => {
-    const length = ids.length;
-    const { days, orders } = settleDates(plan.file, accounting, length, dates);
-    if (noId.length > 0) accounting.warnings.push(`${plan.file}: ${noId.length} rows have no id; they are kept and named by their line (#<line>)`);
-    const numbers = conditionMarks('lead', plan, rubric, accounting, (field) => coded(field)?.usedValues());
-    const leads = new LeadTable({
-      length,
-      line: line.done(),
-      id: ids.ids,
-      email,
-      name,
-      ...shared,
-      ...(Object.fromEntries(dateFields.map((field, d) => [field, days[d]!])) as Record<(typeof dateFields)[number], Days>),
-      stageDates: days.slice(dateFields.length),
-      values,
-      decimals: numbers.marks,
-      cells,
-    });
-    return { leads, accounting, dateOrders: orders, numberFormats: numbers.labels, byId: idIx >= 0 && plainIds && noId.length === 0 ? ids : undefined };
+    const whole = takeChunk(true);
+    const { decided, dateOrders, numberFormats } = decide();
+    settleChunk(whole, decided);
+    const leads = cells === undefined ? whole.table : new LeadTable({ ...whole.table.c, cells });
+    return { leads, accounting, dateOrders, numberFormats, byId: idIx >= 0 && plainIds && noId.length === 0 ? ids : undefined };
   };
 
   const part = (): LeadPart => ({
