@@ -257,6 +257,8 @@ export async function prepare(options: LoadOptions): Promise<Prepared> {
       return (sink = makeSink(plan));
     });
     const read = sink!.finish();
+    // check() below outlives the read: it must not keep the sink's own indexes and buffers alive.
+    sink = undefined;
     return { plan: plan!, read, info, check: () => checkRead(read.accounting, info) };
   };
   const checkRead = (accounting: Accounting, info: CsvInfo): void => {

@@ -257,7 +257,7 @@ async function readOnce(
     progress?.({ file: name, bytes: done + remoteBytes, total: size, records: reader.records, done: false });
     if (decoder === undefined) {
       // Judge the encoding on the first few KiB, however small the chunks are.
-      head.push(chunk);
+      head.push(Buffer.from(chunk));
       headBytes += chunk.length;
       if (headBytes < 4096) return;
       const data = start(Buffer.concat(head));
