@@ -42,6 +42,8 @@ await build({
   platform: 'node',
   target: 'node20',
   chunkNames: 'chunk-[hash]',
+  // Native bindings and their loaders stay in node_modules: the SQL engines load them on demand.
+  external: ['@duckdb/node-api', '@duckdb/node-bindings', 'pg'],
   banner: { js: REQUIRE },
   logLevel: 'warning',
 });

@@ -17,6 +17,7 @@ import { writeIntoFolder } from './io/folder.js';
 import { checkSmallFile } from './io/small-file.js';
 import { findDefaultRubric, load, type LoadOptions, type LoadedFacts } from './load.js';
 import { loadFacts } from './engine/stream.js';
+import { ENGINE_NAMES, ENGINES, type EngineName } from './engine/engines.js';
 import type { AuditResult, Report } from './model.js';
 import { renderers, type FormatName } from './render/index.js';
 import type { Pieces } from './render/types.js';
@@ -104,6 +105,7 @@ interface SharedOptions {
   verbose?: boolean;
   withColumns?: boolean;
   decimalComma?: boolean;
+  engine: EngineName;
 }
 
 function dayOption(flag: string, text: string | undefined): number | undefined {
@@ -159,6 +161,7 @@ function sharedOptions(command: Command, io: Io): Command {
       ),
     )
     .addOption(new Option('--date-order <order>', 'how to read 3/5/2024 when a column does not prove it').choices(['mdy', 'dmy', 'ymd']))
+    .addOption(new Option('--engine <name>', 'compute on leadaudit\'s own engine (js) or on embedded DuckDB (duckdb: the rubric compiled to SQL; faster on big exports)').choices(ENGINE_NAMES).default('js'))
     .option('--redact', "replace leads' emails and names with a stable short hash in every report")
     .option('--decimal-comma', 'CSV/TSV for comma-decimal locales (de, fr, es…): 0,305 not 0.305, flags 1/0, CSV fields separated by ; (no effect on table, json, md, html)')
     .option('--wide', 'show every column in tables, however wide')
@@ -394,7 +397,7 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
   withShared(withHelp(program.command('audit'), COMMAND_HELP.audit), io).action(
     async (leads: string | undefined, deals: string | undefined, o: SharedOptions) => {
       const options = loadOptions([leads, deals], o, io);
-      exitCode = await runReports(io, o, options, loadFacts, (l) => auditReports(l));
+      exitCode = await runReports(io, o, options, await ENGINES[o.engine](), (l) => auditReports(l));
     },
   );
 
@@ -404,7 +407,7 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
         // Only the stalls report lists stalled leads, and only the funnel and the matrix split a
         // --by group by grade and stage; the others need fewer counts.
         const needs = { stalledRows: name === 'stalls', groupDetail: name === 'funnel' || name === 'matrix' };
-        exitCode = await runReports(io, o, loadOptions([leads, deals], o, io, needs), loadFacts, (l) => {
+        exitCode = await runReports(io, o, loadOptions([leads, deals], o, io, needs), await ENGINES[o.engine](), (l) => {
           const built = buildReports(l.facts, [name]);
           // A report about leads, asked for with no leads file: say so.
           if (built.length === 0) throw new UsageError(`${name} needs a leads file${name === 'funnel' ? ' (or deal stages in the rubric, for the pipeline)' : ''}`);

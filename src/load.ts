@@ -171,6 +171,8 @@ export interface Prepared {
   readonly mapOptions: MapOptions;
   /** The --by column to carry, for the leads file and (in a deals-only run) the deals file. */
   readonly extra: { readonly leads: Extra; readonly deals: Extra };
+  /** Each file's header, as peeked before any row is read (another engine plans its columns from it). */
+  readonly headers: { readonly leads: CsvHeader | undefined; readonly deals: CsvHeader | undefined };
   /** Reads one file through a sink made from its plan; `check()` then warns, or fails under --strict, about what the read found. */
   readSide<R extends { accounting: Accounting }>(
     side: 'leads' | 'deals',
@@ -266,7 +268,8 @@ export async function prepare(options: LoadOptions): Promise<Prepared> {
     if (options.strict && info.nul) throw new InputError(`${info.file} line ${info.nul.line}: a NUL character in column "${info.nul.column}" (--strict)`);
     finishFile(accounting, info.read, options.strict, warnings);
   };
-  return { rubric, notices, warnings, csv: csvOptions, leadCsv, dealCsv, preset, rubricShown, mapOptions, extra, readSide, checkRead };
+  const headers = { leads: leadHeader, deals: dealHeader };
+  return { rubric, notices, warnings, csv: csvOptions, leadCsv, dealCsv, preset, rubricShown, mapOptions, extra, headers, readSide, checkRead };
 }
 
 /** Reads a run's inputs whole; `prepared`: the run as prepare() made it, when the caller has (its inputs are read once). */

@@ -148,24 +148,40 @@ export class DateColumn {
 
   /** Decides the order from every value read: whether the ambiguous values swap day and month, and a warning if any. */
   settle(file: string): { swap: boolean; warning: string | undefined; order: string } {
-    const proven = this.dayFirst > 0 && this.monthFirst === 0 ? 'dmy' : this.monthFirst > 0 && this.dayFirst === 0 ? 'mdy' : undefined;
-    if (this.dayFirst > 0 && this.monthFirst > 0) {
-      return {
-        swap: false,
-        order: 'mixed',
-        warning: `${file}: column "${this.name}" has dates in both M/D and D/M order (${this.monthFirst} prove M/D, ${this.dayFirst} prove D/M); ambiguous ones read as ${this.assumed === 'mdy' ? 'M/D' : 'D/M'}`,
-      };
-    }
-    if (proven !== undefined) return { swap: proven !== this.assumed, warning: undefined, order: proven };
-    if (this.ambiguousCount > 0 && this.configured === undefined) {
-      return {
-        swap: false,
-        order: 'mdy (assumed)',
-        warning: `${file}: column "${this.name}": ${this.ambiguousCount} dates like 3/5/2024 could be M/D or D/M; read as M/D (set --date-order or dateOrder in the rubric)`,
-      };
-    }
-    return { swap: false, warning: undefined, order: this.ambiguousCount > 0 ? this.assumed : 'iso' };
+    return settleOrder(file, this.name, { dayFirst: this.dayFirst, monthFirst: this.monthFirst, ambiguous: this.ambiguousCount }, this.configured);
   }
+}
+
+/**
+ * A date column's slash order from what its values proved (docs/rubric.md, "dateOrder"): whether
+ * its ambiguous values swap from the order assumed, the order for `check`, and a warning if the
+ * column could not decide. The JS reader and the SQL engines (src/engine/sql/) both decide here.
+ */
+export function settleOrder(
+  file: string,
+  name: string,
+  proof: { readonly dayFirst: number; readonly monthFirst: number; readonly ambiguous: number },
+  configured: DateOrder | undefined,
+): { swap: boolean; warning: string | undefined; order: string } {
+  const assumed: SlashOrder = configured === 'dmy' ? 'dmy' : 'mdy';
+  const { dayFirst, monthFirst, ambiguous } = proof;
+  const proven = dayFirst > 0 && monthFirst === 0 ? 'dmy' : monthFirst > 0 && dayFirst === 0 ? 'mdy' : undefined;
+  if (dayFirst > 0 && monthFirst > 0) {
+    return {
+      swap: false,
+      order: 'mixed',
+      warning: `${file}: column "${name}" has dates in both M/D and D/M order (${monthFirst} prove M/D, ${dayFirst} prove D/M); ambiguous ones read as ${assumed === 'mdy' ? 'M/D' : 'D/M'}`,
+    };
+  }
+  if (proven !== undefined) return { swap: proven !== assumed, warning: undefined, order: proven };
+  if (ambiguous > 0 && configured === undefined) {
+    return {
+      swap: false,
+      order: 'mdy (assumed)',
+      warning: `${file}: column "${name}": ${ambiguous} dates like 3/5/2024 could be M/D or D/M; read as M/D (set --date-order or dateOrder in the rubric)`,
+    };
+  }
+  return { swap: false, warning: undefined, order: ambiguous > 0 ? assumed : 'iso' };
 }
 
 /** Reads the ambiguous days of a column again the other way round (3/5 → 5/3). */

@@ -74,8 +74,11 @@ export function assembleFacts(
   };
 }
 
-/** What one lead adds to a tally, read from the lead once for all its tallies. */
-interface LeadFlags {
+/**
+ * What one lead (or, from the SQL engines, a class of alike leads) adds to a tally, read once for
+ * all its tallies: amounts and deals are the class's sums.
+ */
+export interface LeadFlags {
   outcome: ClassifiedLead['outcome'];
   stalled: boolean;
   qualified: boolean;
@@ -89,52 +92,57 @@ interface LeadFlags {
   pricedDeals: number;
 }
 
-function addLead(t: LeadTally, f: LeadFlags): void {
-  t.leads++;
-  if (f.qualified) t.qualified++;
+/** Adds `n` alike leads to a tally (days to win only when known: the SQL engines count those apart). */
+export function addLead(t: LeadTally, f: LeadFlags, n = 1): void {
+  t.leads += n;
+  if (f.qualified) t.qualified += n;
   if (f.handedOff) {
-    t.handedOff++;
-    if (f.qualified) t.qualifiedHandedOff++;
-    else t.handedOffBelow++;
+    t.handedOff += n;
+    if (f.qualified) t.qualifiedHandedOff += n;
+    else t.handedOffBelow += n;
   }
-  if (f.opportunity) t.opportunity++;
+  if (f.opportunity) t.opportunity += n;
   if (f.outcome === 'won') {
-    t.won++;
-    if (f.handedOff) t.wonHandedOff++;
-    if (f.qualified) t.wonQualified++;
-    if (f.handedOff && !f.qualified) t.wonHandedOffBelow++;
-    if (f.daysToWin >= 0) t.daysToWin.add(f.daysToWin);
-  } else if (f.outcome === 'lost') t.lost++;
+    t.won += n;
+    if (f.handedOff) t.wonHandedOff += n;
+    if (f.qualified) t.wonQualified += n;
+    if (f.handedOff && !f.qualified) t.wonHandedOffBelow += n;
+    if (f.daysToWin >= 0) t.daysToWin.add(f.daysToWin, n);
+  } else if (f.outcome === 'lost') t.lost += n;
   else if (f.stalled) {
-    t.stalled++;
+    t.stalled += n;
     if (f.sales) {
-      t.stalledSales++;
-      if (f.qualified) t.stalledQualifiedSales++;
+      t.stalledSales += n;
+      if (f.qualified) t.stalledQualifiedSales += n;
     } else {
-      t.stalledMarketing++;
-      if (f.qualified) t.stalledQualifiedMarketing++;
+      t.stalledMarketing += n;
+      if (f.qualified) t.stalledQualifiedMarketing += n;
     }
-  } else t.open++;
+  } else t.open += n;
   addRevenue(t, f.wonAmount);
   t.wonDeals += f.wonDeals;
   t.pricedDeals += f.pricedDeals;
 }
 
-/** A lead's stages in a funnel of `count` stages: reached up to its furthest, and where it ended. */
-function addStages(stages: (StageTally | undefined)[], count: number, c: ClassifiedLead, f: LeadFlags, furthest: number): void {
+/**
+ * `n` alike leads' stages in a funnel of `count` stages: reached up to their furthest, and where
+ * they ended. `days(i)`: the days from entering stage i to entering i + 1 (NaN when unknown), when
+ * the caller measures them here.
+ */
+export function addStages(stages: (StageTally | undefined)[], count: number, f: LeadFlags, furthest: number, n = 1, days?: (i: number) => number): void {
   const last = count - 1;
   for (let i = 0; i <= furthest; i++) {
     const s = (stages[i] ??= stageTally());
-    s.reached++;
+    s.reached += n;
     if (i < furthest) {
-      s.advanced++;
+      s.advanced += n;
       // NaN (no date to measure from) fails the test.
-      const d = c.measuredEntry(i + 1) - c.measuredEntry(i);
-      if (d >= 0) s.days.add(d);
+      const d = days?.(i) ?? NaN;
+      if (d >= 0) s.days.add(d, n);
     } else if (i < last) {
-      if (f.outcome === 'lost') s.lost++;
-      else if (f.stalled) s.stalled++;
-      else s.open++;
+      if (f.outcome === 'lost') s.lost += n;
+      else if (f.stalled) s.stalled += n;
+      else s.open += n;
     }
   }
 }
@@ -205,14 +213,15 @@ export class LeadFolder {
         pricedDeals: c.pricedWonDeals,
       };
       const grade = gradeOf.get(c.grade)!;
+      const measured = (i: number) => c.measuredEntry(i + 1) - c.measuredEntry(i);
       addLead(all.tally, f);
       addLead(all.grades[grade]!, f);
-      addStages(all.stages, stageCount, c, f, furthest);
+      addStages(all.stages, stageCount, f, furthest, 1, measured);
       const byGroup = entry(facts.byGroup, group.ofLead(c), () => sparseLeadGroup(groupDetail));
       addLead(byGroup.tally, f);
       if (groupDetail) {
         addLead((byGroup.grades[grade] ??= leadTally()), f);
-        addStages(byGroup.stages, stageCount, c, f, furthest);
+        addStages(byGroup.stages, stageCount, f, furthest, 1, measured);
       }
       const channel = c.channel;
       addLead(entry(facts.byChannel, channel, leadTally), f);
@@ -271,18 +280,49 @@ function foldStalled(data: LeadRun, facts: LeadFacts, c: ClassifiedLead, stalled
   });
 }
 
-function addDeal(t: DealTally, d: Deal, stalled: boolean): void {
-  t.deals++;
-  if (d.outcome === 'won') {
-    t.won++;
-    if (!Number.isNaN(d.amount)) {
-      addRevenue(t, d.amount);
-      t.pricedDeals++;
+/**
+ * One deal, or (from the SQL engines) a class of `n` alike deals, as the deal tallies read it:
+ * `amount` is the sum of the won deals' amounts that are known, `priced` how many those are.
+ */
+export interface DealClass {
+  readonly outcome: Deal['outcome'];
+  readonly stalled: boolean;
+  /** As DealState.furthest. */
+  readonly furthest: number;
+  /** The stage value (for deals outside the pipeline). */
+  readonly stage: string;
+  readonly amount: number;
+  readonly priced: number;
+  readonly n: number;
+}
+
+function dealClass(d: Deal, state: { furthest: number; stalled: boolean }): DealClass {
+  const priced = d.outcome === 'won' && !Number.isNaN(d.amount);
+  return { outcome: d.outcome, stalled: state.stalled, furthest: state.furthest, stage: d.stage, amount: priced ? d.amount : 0, priced: priced ? 1 : 0, n: 1 };
+}
+
+/** Adds a class of deals to a tally; `daysToWin` (closed − created) of a won one when known here. */
+export function addDeal(t: DealTally, c: DealClass, daysToWin = NaN): void {
+  t.deals += c.n;
+  if (c.outcome === 'won') {
+    t.won += c.n;
+    if (c.priced > 0) {
+      addRevenue(t, c.amount);
+      t.pricedDeals += c.priced;
     }
-    const days = d.closed - d.created;
-    if (days >= 0) t.daysToWin.add(days);
-  } else if (d.outcome === 'lost') t.lost++;
-  else if (stalled) t.stalled++;
+    if (daysToWin >= 0) t.daysToWin.add(daysToWin);
+  } else if (c.outcome === 'lost') t.lost += c.n;
+  else if (c.stalled) t.stalled += c.n;
+}
+
+/** Adds a class of deals that matched no lead. */
+export function addUnattributed(u: DealFacts['unattributed'], c: DealClass): void {
+  u.deals += c.n;
+  if (c.outcome !== 'won') return;
+  u.won += c.n;
+  if (c.priced === 0) return;
+  addRevenue(u, c.amount);
+  u.pricedDeals += c.priced;
 }
 
 /**
@@ -296,47 +336,50 @@ export function foldDeals(run: Pick<AuditData, 'rubric' | 'asOf' | 'group'>, dea
   const ofDeal = run.group.ofDeal ?? ((d: Deal) => d.owner || NO_OWNER);
   for (const d of deals) {
     const state = dealState(d, stages, run.asOf);
-    addDeal(facts.all, d, state.stalled);
+    const c = dealClass(d, state);
+    const days = d.closed - d.created;
+    addDeal(facts.all, c, days);
     if (grouped) {
-      addDeal(entry(facts.byGroup, ofDeal(d), dealTally), d, state.stalled);
-      addDeal(entry(facts.byOwner, d.owner || NO_OWNER, dealTally), d, state.stalled);
+      addDeal(entry(facts.byGroup, ofDeal(d), dealTally), c, days);
+      addDeal(entry(facts.byOwner, d.owner || NO_OWNER, dealTally), c, days);
     }
     if (d.outcome === 'won' && d.currency !== '') facts.currencies.add(d.currency.toUpperCase());
     if (rows && state.stalled) facts.stalled.push({ index: d.index, id: d.id, stage: state.furthest, daysInStage: state.daysInStage, owner: d.owner, amount: d.amount });
-    addPipeline(facts, rubric, d, state.furthest, state.stalled);
+    addPipeline(facts, rubric, c, (k) => {
+      const from = d.enteredStage(k);
+      const to = k + 1 < stages.length ? d.enteredStage(k + 1) : d.closed;
+      return to - from;
+    });
   }
-  for (const d of unattributed) {
-    const u = facts.unattributed;
-    u.deals++;
-    if (d.outcome !== 'won') continue;
-    u.won++;
-    if (Number.isNaN(d.amount)) continue;
-    addRevenue(u, d.amount);
-    u.pricedDeals++;
-  }
+  for (const d of unattributed) addUnattributed(facts.unattributed, dealClass(d, { furthest: -1, stalled: false }));
   return facts;
 }
 
-/** A deal's stages in the pipeline: a won deal passed every stage, a lost one was lost at its furthest. */
-function addPipeline(facts: DealFacts, rubric: Rubric, d: Deal, furthest: number, stalled: boolean): void {
+/**
+ * A class of deals' stages in the pipeline: a won deal passed every stage, a lost one was lost at
+ * its furthest. `days(k)`: from entering stage k to entering the next (or closing), NaN when unknown,
+ * when the caller measures them here.
+ */
+export function addPipeline(facts: DealFacts, rubric: Rubric, c: DealClass, days?: (k: number) => number): void {
   const n = rubric.deals.stages.length;
+  const furthest = c.furthest;
   if (furthest < 0) {
-    const stage = d.stage || '(empty)';
-    facts.outside.set(stage, (facts.outside.get(stage) ?? 0) + 1);
+    const stage = c.stage || '(empty)';
+    facts.outside.set(stage, (facts.outside.get(stage) ?? 0) + c.n);
     return;
   }
   for (let k = 0; k <= furthest; k++) {
     const s = facts.pipeline[k]!;
-    s.reached++;
+    s.reached += c.n;
     if (k < furthest) {
-      s.advanced++;
-      const from = d.enteredStage(k);
-      const to = k + 1 < n ? d.enteredStage(k + 1) : d.closed;
-      if (!Number.isNaN(from) && !Number.isNaN(to) && to >= from) s.days.add(to - from);
+      s.advanced += c.n;
+      // NaN (a date unknown) fails the test.
+      const d = days?.(k) ?? NaN;
+      if (d >= 0) s.days.add(d, c.n);
     } else if (k < n) {
-      if (d.outcome === 'lost') s.lost++;
-      else if (stalled) s.stalled++;
-      else s.open++;
+      if (c.outcome === 'lost') s.lost += c.n;
+      else if (c.stalled) s.stalled += c.n;
+      else s.open += c.n;
     }
   }
 }

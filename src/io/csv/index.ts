@@ -54,6 +54,12 @@ export interface CsvOptions {
    * `names`); throwing stops the read. `init` looks at a file's first row this way (readFirstRow).
    */
   readonly onFirstRow?: (cells: readonly string[]) => void;
+  /**
+   * Told how the file is written once that is known, before its header is read: the delimiter and
+   * line end, and whether a `sep=` line named the delimiter (another engine then reads the file
+   * alike: src/engine/sql/csv-gate.ts).
+   */
+  readonly onLayout?: (layout: { readonly delimiter: string; readonly lineEnd: string; readonly sepLine: boolean }) => void;
 }
 
 /** The two ways a quote is escaped inside a quoted field: `""` (RFC 4180) or `\"` (MySQL). */

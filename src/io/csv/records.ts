@@ -82,7 +82,7 @@ export class RecordReader {
 
   constructor(
     private readonly name: string,
-    private readonly options: Pick<CsvOptions, 'delimiter' | 'names' | 'namesFrom' | 'escape' | 'onFirstRow'>,
+    private readonly options: Pick<CsvOptions, 'delimiter' | 'names' | 'namesFrom' | 'escape' | 'onFirstRow' | 'onLayout'>,
     private readonly begin: (header: CsvHeader) => CsvSink,
     at?: { state: ReaderState; line: number },
   ) {
@@ -221,6 +221,7 @@ export class RecordReader {
     // Enough of a sample to judge the delimiter: a few records, or everything at the end.
     if (!atEnd && this.text.length < 65536 && countLines(this.text) < 20) return false;
     this.delimiter = this.forcedDelimiter ?? this.forcedSep ?? sniffDelimiter(atEnd ? sample + '\n' : sample);
+    this.options.onLayout?.({ delimiter: this.delimiter, lineEnd: this.lineEnd, sepLine: this.forcedSep !== undefined });
     if (this.options.escape === '\\') {
       // Backslash escapes: every record, the header too, is read by BackslashPath. Its `\0` is a
       // NUL character the text did not hold, so cells are always searched for one.

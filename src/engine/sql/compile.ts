@@ -1,0 +1,638 @@
+/**
+ * The rubric → SQL compiler (docs/engines.md): the resolved rubric and each input's column plan
+ * become statements that materialise the per-lead and per-deal classification as temporary
+ * tables, then one query per fact table. Every rule mirrors the JS engine's (src/data/classify.ts,
+ * src/data/deal-state.ts, src/data/join.ts), and its docs/rubric.md section is the reference.
+ */
+import { UsageError } from '../../errors.js';
+import type { ColumnPlan } from '../../data/map.js';
+import type { DateOrder } from '../../data/normalize.js';
+import { comparedNumbers } from '../../data/value-columns.js';
+import { DEAL_FIELD_KINDS, LEAD_FIELD_KINDS, type DealField, type LeadField } from '../../rubric/fields.js';
+import type { Rubric } from '../../rubric/resolve.js';
+import type { Condition } from '../../rubric/schema.js';
+import { conditionSql, dateFields, type FieldSql } from './conditions.js';
+import type { Dialect } from './dialects.js';
+import { stack } from './stack.js';
+import { and, bin, call, cases, col, eq, iff, inList, isNull, matches, not, notNull, NULL, num, or, pattern, raw, text, type Expr } from './tree.js';
+import { amountLayers, dateLayers, decideMark, decideOrder, EVIDENCE, lower, missingRule, NUMBER_EVIDENCE, trim, WS, zipLayers, type Layer, type Layers } from './values.js';
+
+/** Where one input's rows are: a FROM item, its columns' names, and what orders them as the file did. */
+export interface SqlSource {
+  readonly plan: ColumnPlan;
+  /** A table name or table function (`read_csv(...)`), as SQL. */
+  readonly from: string;
+  /** The source's column holding header index `i`. */
+  readonly column: (i: number) => string;
+  /** SQL over the source's columns giving each row's place in file order (unique). */
+  readonly order: string;
+}
+
+export interface SqlRun {
+  readonly rubric: Rubric;
+  readonly asOf: number;
+  /** --date-order, which overrides the rubric's for mapped date columns. */
+  readonly dateOrder?: DateOrder;
+  readonly leads: SqlSource | null;
+  readonly deals: SqlSource | null;
+}
+
+/** The queries whose rows make the facts (src/engine/sql/facts.ts reads each by name). */
+export type QueryName =
+  | 'leadInput'
+  | 'dealInput'
+  | 'leadClasses'
+  | 'leadWinDays'
+  | 'leadStageDays'
+  | 'leadTouch'
+  | 'leadImplied'
+  | 'shared'
+  | 'dealClasses'
+  | 'dealWinDays'
+  | 'pipelineDays'
+  | 'newest'
+  | 'formats';
+
+export interface CompiledAudit {
+  /** Statements run first, in order: they make the temporary tables the queries read. */
+  readonly setup: readonly string[];
+  readonly queries: Partial<Record<QueryName, string>>;
+}
+
+const sum = (e: Expr): Expr => ({ k: 'agg', f: 'sum', e });
+const countIf = (e: Expr): Expr => sum(iff(e, num(1), num(0)));
+const asInt = (b: Expr): Expr => iff(b, num(1), num(0));
+
+/** The SQL engines run what the JS engine does for these; the rest is refused, naming the option. */
+export function refuseUnsupported(rubric: Rubric, options: { by?: string; since?: number; until?: number; spend?: string }): void {
+  const refuse = (what: string) => {
+    throw new UsageError(`${what} is not supported by the SQL engines yet; run with --engine js`);
+  };
+  if (rubric.join.shared === 'all') refuse('join.shared: all');
+  if (options.by !== undefined && options.by !== 'channel') refuse('--by');
+  if (options.since !== undefined || options.until !== undefined) refuse('--since and --until');
+  if (options.spend !== undefined) refuse('--spend');
+}
+
+/** Compiles one run: leads with or without deals (a deals-only run is refused for now). */
+export function compileAudit(run: SqlRun, d: Dialect): CompiledAudit {
+  if (run.leads === null) throw new UsageError('a deals-only run is not supported by the SQL engines yet; run with --engine js');
+  const setup: string[] = [];
+  const queries: Partial<Record<QueryName, string>> = {};
+  const lead = leadValues(run, run.leads, d);
+  setup.push(...lead.setup);
+  queries.leadInput = `SELECT COUNT(*) AS ${d.ident('read')}, ${d.expr(countIf(col('la_dup')))} AS ${d.ident('duplicates')} FROM la_lead_raw`;
+  let deal: DealValues | null = null;
+  if (run.deals !== null) {
+    deal = dealValues(run, run.deals, d);
+    setup.push(...deal.setup, ...classifyDeals(run, deal, d));
+    queries.dealInput = `SELECT COUNT(*) AS ${d.ident('read')}, ${d.expr(countIf(col('la_dup')))} AS ${d.ident('duplicates')} FROM la_deal_raw`;
+    setup.push(...joinStatements(run, lead, d));
+    queries.shared = sharedQuery(d);
+  }
+  setup.push(...classifyLeads(run, lead, deal !== null, d));
+  Object.assign(queries, leadQueries(run, lead, d));
+  if (deal !== null) Object.assign(queries, dealQueries(run, d));
+  queries.formats = [...lead.formats, ...(deal?.formats ?? [])].join(' UNION ALL ') || undefined;
+  queries.newest = newestQuery(run, d);
+  return { setup, queries };
+}
+
+// ---------------------------------------------------------------- reading one side's values
+
+interface SideValues {
+  readonly setup: string[];
+  /** The text of a condition field, by name (undefined: not in the file, reads as missing). */
+  readonly field: (name: string) => FieldSql | undefined;
+  /** Per number or date column: a query row (side, column, kind, decision and counts) for warnings and `check`. */
+  readonly formats: string[];
+}
+
+interface LeadValues extends SideValues {
+  /** Per stage, its date column's day (NULL when none). */
+  readonly stageDay: readonly Expr[];
+  readonly hasFirstTouch: boolean;
+}
+
+interface DealValues extends SideValues {
+  readonly stageDay: readonly Expr[];
+}
+
+/** The raw text of header index `i`, as every cell enters: NULL as '' (typed warehouse columns as text). */
+const cellName = (i: number) => `c${i}`;
+
+/**
+ * The statements that read one side: raw cells and duplicate ids (`la_<side>_raw`), then values
+ * before their columns' decisions (`_pre`), then after (`_val`).
+ */
+function readSide(
+  d: Dialect,
+  side: 'lead' | 'deal',
+  source: SqlSource,
+  rubric: Rubric,
+  texts: Layer,
+  dates: readonly { name: string; p: string; input: Expr; configured: DateOrder | undefined; evidence: boolean; label: string }[],
+  amounts: readonly { p: string; input: Expr; label: string }[],
+): { setup: string[]; formats: string[] } {
+  const plan = source.plan;
+  const miss = missingRule(rubric.missingValues);
+  const used = new Set<number>([...Object.values(plan.fields).filter((i): i is number => i !== undefined), ...plan.slots, ...plan.stageColumns.filter((i) => i >= 0)]);
+  const cells = [...used].sort((a, b) => a - b).map((i) => `COALESCE(CAST(${d.ident(source.column(i))} AS ${castText(d)}), '') AS ${d.ident(cellName(i))}`);
+  const idIx = plan.fields.id;
+  const id = idIx === undefined ? text('') : miss(trim(col(cellName(idIx))));
+  const rawTable = `la_${side}_raw`;
+  const dup = `(${d.ident('la_id')} <> '' AND ROW_NUMBER() OVER (PARTITION BY ${d.ident('la_id')} ORDER BY ${d.ident('la_row')}) > 1)`;
+  const setup = [
+    `CREATE TEMP TABLE ${rawTable} AS SELECT *, ${dup} AS ${d.ident('la_dup')} FROM (SELECT ${source.order} AS ${d.ident('la_row')}, ${[...cells, `${d.expr(id)} AS ${d.ident('la_id')}`].join(', ')} FROM ${source.from}) t`,
+  ];
+  // Decisions read the column's evidence over the used rows (la_<side>_pre), once.
+  const pre = `la_${side}_pre`;
+  const count = (p: string, code: number) => `SUM(CASE WHEN ${d.ident(`${p}_ev`)} = ${code} THEN 1 ELSE 0 END)`;
+  const scalar = (e: string) => raw(`(SELECT ${e} FROM ${pre})`);
+  const dateParts = dates.map((x) => {
+    const order = x.evidence ? scalar(d.expr(decideOrder(raw(count(x.p, EVIDENCE.dayFirst)), raw(count(x.p, EVIDENCE.monthFirst)), x.configured))) : text(x.configured === 'dmy' ? 'dmy' : 'mdy');
+    return dateLayers(x.input, x.p, { configured: x.configured, evidence: x.evidence }, order);
+  });
+  const amountParts = amounts.map((x) => amountLayers(x.input, x.p, scalar(d.expr(decideMark(raw(count(x.p, NUMBER_EVIDENCE.point)), raw(count(x.p, NUMBER_EVIDENCE.comma)))))));
+  // A date column's evidence is known after its 5th layer and its decision is read in the 6th; an
+  // amount's evidence after its 11th and its mark in the 12th: the _pre table ends where both are known.
+  const split = (layers: Layers, at: number) => [layers.slice(0, at), layers.slice(at)] as const;
+  const dateSplit = dateParts.map((l) => split(l, 5));
+  const amountSplit = amountParts.map((l) => split(l, 11));
+  const before = [texts, ...zipLayers([...dateSplit.map((s) => s[0]), ...amountSplit.map((s) => s[0])])];
+  const after = zipLayers([...dateSplit.map((s) => s[1]), ...amountSplit.map((s) => s[1])]);
+  const first = stack(d, `la_${side}_a`, `(SELECT * FROM ${rawTable} WHERE NOT ${d.ident('la_dup')}) u`, before);
+  setup.push(`CREATE TEMP TABLE ${pre} AS WITH ${first.ctes.join(', ')} SELECT * FROM ${first.last}`);
+  const second = stack(d, `la_${side}_b`, pre, after);
+  setup.push(second.ctes.length === 0 ? `CREATE TEMP TABLE la_${side}_val AS SELECT * FROM ${pre}` : `CREATE TEMP TABLE la_${side}_val AS WITH ${second.ctes.join(', ')} SELECT * FROM ${second.last}`);
+  const formats = [
+    ...dates
+      .filter((x) => x.evidence)
+      .map(
+        (x) =>
+          `SELECT '${side}' AS ${d.ident('side')}, ${d.string(x.label)} AS ${d.ident('column')}, 'date' AS ${d.ident('kind')}, ${count(x.p, EVIDENCE.dayFirst)} AS ${d.ident('a')}, ${count(x.p, EVIDENCE.monthFirst)} AS ${d.ident('b')}, ${count(x.p, EVIDENCE.ambiguous)} AS ${d.ident('c')}, SUM(CASE WHEN ${d.ident(`${x.p}_bad`)} THEN 1 ELSE 0 END) AS ${d.ident('bad')}, MIN(CASE WHEN ${d.ident(`${x.p}_bad`)} THEN ${d.ident('la_row')} END) AS ${d.ident('first_bad')} FROM la_${side}_val`,
+      ),
+    ...amounts.map(
+      (x) =>
+        `SELECT '${side}' AS ${d.ident('side')}, ${d.string(x.label)} AS ${d.ident('column')}, 'number' AS ${d.ident('kind')}, ${count(x.p, NUMBER_EVIDENCE.point)} AS ${d.ident('a')}, ${count(x.p, NUMBER_EVIDENCE.comma)} AS ${d.ident('b')}, ${count(x.p, NUMBER_EVIDENCE.ambiguousDot)} + ${count(x.p, NUMBER_EVIDENCE.ambiguousComma)} AS ${d.ident('c')}, SUM(CASE WHEN ${d.ident(`${x.p}_bad`)} THEN 1 ELSE 0 END) AS ${d.ident('bad')}, MIN(CASE WHEN ${d.ident(`${x.p}_bad`)} THEN ${d.ident('la_row')} END) AS ${d.ident('first_bad')} FROM la_${side}_val`,
+    ),
+  ];
+  return { setup, formats };
+}
+
+function castText(d: Dialect): string {
+  return { duckdb: 'VARCHAR', postgres: 'text', snowflake: 'VARCHAR', bigquery: 'STRING' }[d.name];
+}
+
+/** The fields conditions on one side compare as dates (each gets a date column of its own). */
+function conditionDates(rubric: Rubric, on: 'lead' | 'deal', order: DateOrder): string[] {
+  return [...new Set(rubric.conditions.filter((s) => s.on === on).flatMap((s) => dateFields(s.when, order)))];
+}
+
+function leadValues(run: SqlRun, source: SqlSource, d: Dialect): LeadValues {
+  const { rubric } = run;
+  const plan = source.plan;
+  const miss = missingRule(rubric.missingValues);
+  const ix = (f: LeadField) => plan.fields[f];
+  const cell = (i: number | undefined): Expr => (i === undefined ? text('') : miss(trim(col(cellName(i)))));
+  const rawCell = (i: number): Expr => miss(col(cellName(i)));
+  // The name: its own column, else first and last name (lead-sink.ts).
+  const parts = ix('firstName') !== undefined || ix('lastName') !== undefined;
+  const name = parts ? iff(eq(cell(ix('name')), text('')), trim(call('concat', cell(ix('firstName')), text(' '), cell(ix('lastName')))), cell(ix('name'))) : cell(ix('name'));
+  const texts: [string, Expr][] = [
+    ['la_email', cell(ix('email'))],
+    ['la_name', name],
+    ...(['company', 'source', 'sourceDetail', 'status', 'owner'] as const).map((f): [string, Expr] => [`la_${f}`, cell(ix(f))]),
+    ...plan.slots.map((i, s): [string, Expr] => [`v${s}`, rawCell(i)]),
+  ];
+  const configured = run.dateOrder ?? rubric.leads.dateOrder;
+  const mapped = [
+    ...(['created', 'lastActivity', 'firstTouch'] as const).filter((f) => ix(f) !== undefined).map((f) => ({ name: f, i: ix(f)! })),
+    ...plan.stageColumns.flatMap((i, s) => (i >= 0 ? [{ name: `stage${s}`, i }] : [])),
+  ];
+  const conditionOrder = rubric.leads.dateOrder ?? 'mdy';
+  const text_ = (name: string): Expr | undefined => leadText(plan, name);
+  const dateConditions = conditionDates(rubric, 'lead', conditionOrder).filter((f) => !(Object.hasOwn(LEAD_FIELD_KINDS, f) && LEAD_FIELD_KINDS[f as LeadField] === 'date'));
+  const numbers = [...comparedNumbers('lead', rubric)];
+  for (const f of numbers) if (f === 'channel' || (Object.hasOwn(LEAD_FIELD_KINDS, f) && LEAD_FIELD_KINDS[f as LeadField] === 'date')) throw new UsageError(`a number test on ${f} is not supported by the SQL engines yet; run with --engine js`);
+  const dates = [
+    ...mapped.map((m) => ({ name: m.name, p: `d_${m.name}`, input: rawCell(m.i), configured, evidence: true, label: plan.header.names[m.i]! })),
+    ...dateConditions.map((f, k) => ({ name: f, p: `cd${k}`, input: text_(f) ?? text(''), configured: conditionOrder, evidence: false, label: f })),
+  ];
+  const amounts = numbers.map((f, k) => ({ p: `nf${k}`, input: text_(f) ?? text(''), label: numberLabel(plan, f) }));
+  const read = readSide(d, 'lead', source, rubric, texts, dates, amounts);
+  const field = (name: string): FieldSql | undefined => {
+    const base = text_(name);
+    if (base === undefined) return undefined;
+    const n = numbers.indexOf(name);
+    const canonicalDate = Object.hasOwn(LEAD_FIELD_KINDS, name) && LEAD_FIELD_KINDS[name as LeadField] === 'date';
+    const c = dateConditions.indexOf(name);
+    const day = canonicalDate ? (ix(name as LeadField) === undefined ? NULL : col(`d_${name}_day`)) : c >= 0 ? col(`cd${c}_day`) : undefined;
+    return { text: base, ...(n >= 0 ? { number: col(`nf${n}_num`) } : {}), ...(day ? { day } : {}) };
+  };
+  return {
+    ...read,
+    field,
+    stageDay: rubric.stages.map((_, s) => (plan.stageColumns[s]! >= 0 ? col(`d_stage${s}_day`) : NULL)),
+    hasFirstTouch: ix('firstTouch') !== undefined,
+  };
+}
+
+/** The label of a number column for messages: its header, or the field's name. */
+function numberLabel(plan: ColumnPlan, field: string): string {
+  const at = plan.fields[field] ?? plan.slots[plan.slotOf.get(field) ?? -1];
+  return at === undefined ? field : plan.header.names[at]!;
+}
+
+/** A lead field's text as conditions read it (classify.ts leadGetter), over la_lead_val's columns. */
+function leadText(plan: ColumnPlan, name: string): Expr | undefined {
+  if (name === 'channel') return col('la_channel');
+  if (Object.hasOwn(LEAD_FIELD_KINDS, name)) {
+    const field = name as LeadField;
+    switch (LEAD_FIELD_KINDS[field]) {
+      case 'date':
+        // Read as a date by the tests that compare dates; as text only by present/empty.
+        return plan.fields[field] === undefined ? text('') : iff(notNull(col(`d_${field}_day`)), text('x'), text(''));
+      case 'part': {
+        const slot = plan.slotOf.get(field);
+        return slot === undefined ? text('') : col(`v${slot}`);
+      }
+      case 'id':
+        return col('la_id');
+      default:
+        return col(`la_${field}`);
+    }
+  }
+  const slot = plan.slotOf.get(name);
+  return slot === undefined ? undefined : col(`v${slot}`);
+}
+
+function dealValues(run: SqlRun, source: SqlSource, d: Dialect): DealValues {
+  const { rubric } = run;
+  const plan = source.plan;
+  const miss = missingRule(rubric.missingValues);
+  const ix = (f: DealField) => plan.fields[f];
+  const cell = (i: number | undefined): Expr => (i === undefined ? text('') : miss(trim(col(cellName(i)))));
+  const rawCell = (i: number): Expr => miss(col(cellName(i)));
+  const joinField = rubric.join.deal;
+  const joinIx = joinField === 'lead' || joinField === 'leadEmail' || joinField === 'id' ? ix(joinField) : plan.slots[plan.slotOf.get(joinField) ?? -1];
+  const texts: [string, Expr][] = [
+    ['la_keys', cell(joinIx)],
+    ...(['stage', 'status', 'currency', 'owner'] as const).map((f): [string, Expr] => [`la_${f}`, cell(ix(f))]),
+    ...plan.slots.map((i, s): [string, Expr] => [`v${s}`, rawCell(i)]),
+  ];
+  const configured = run.dateOrder ?? rubric.deals.dateOrder;
+  const mapped = [
+    ...(['created', 'closed', 'lastActivity'] as const).filter((f) => ix(f) !== undefined).map((f) => ({ name: f, i: ix(f)! })),
+    ...plan.stageColumns.flatMap((i, s) => (i >= 0 ? [{ name: `stage${s}`, i }] : [])),
+  ];
+  const conditionOrder = rubric.deals.dateOrder ?? 'mdy';
+  const dateConditions = conditionDates(rubric, 'deal', conditionOrder).filter((f) => !(Object.hasOwn(DEAL_FIELD_KINDS, f) && DEAL_FIELD_KINDS[f as DealField] === 'date'));
+  const numbers = [...comparedNumbers('deal', rubric)].filter((f) => f !== 'amount');
+  const dates = [
+    ...mapped.map((m) => ({ name: m.name, p: `d_${m.name}`, input: rawCell(m.i), configured, evidence: true, label: plan.header.names[m.i]! })),
+    ...dateConditions.map((f, k) => ({ name: f, p: `cd${k}`, input: dealText(plan, f) ?? text(''), configured: conditionOrder, evidence: false, label: f })),
+  ];
+  const amounts = [
+    ...(ix('amount') === undefined ? [] : [{ p: 'amt', input: cell(ix('amount')), label: plan.header.names[ix('amount')!]! }]),
+    ...numbers.map((f, k) => ({ p: `nf${k}`, input: dealText(plan, f) ?? text(''), label: numberLabel(plan, f) })),
+  ];
+  const read = readSide(d, 'deal', source, rubric, texts, dates, amounts);
+  const field = (name: string): FieldSql | undefined => {
+    const base = dealText(plan, name);
+    if (base === undefined) return undefined;
+    const n = numbers.indexOf(name);
+    const canonicalDate = Object.hasOwn(DEAL_FIELD_KINDS, name) && DEAL_FIELD_KINDS[name as DealField] === 'date';
+    const c = dateConditions.indexOf(name);
+    const day = canonicalDate ? (ix(name as DealField) === undefined ? NULL : col(`d_${name}_day`)) : c >= 0 ? col(`cd${c}_day`) : undefined;
+    const number = name === 'amount' ? (ix('amount') === undefined ? NULL : col('amt_num')) : n >= 0 ? col(`nf${n}_num`) : undefined;
+    return { text: base, ...(number ? { number } : {}), ...(day ? { day } : {}) };
+  };
+  return { ...read, field, stageDay: rubric.deals.stages.map((_, s) => (plan.stageColumns[s]! >= 0 ? col(`d_stage${s}_day`) : NULL)) };
+}
+
+/** A deal field's text as conditions read it (deal-sink.ts dealGetter). */
+function dealText(plan: ColumnPlan, name: string): Expr | undefined {
+  if (Object.hasOwn(DEAL_FIELD_KINDS, name)) {
+    const field = name as DealField;
+    switch (DEAL_FIELD_KINDS[field]) {
+      case 'date':
+        return plan.fields[field] === undefined ? text('') : iff(notNull(col(`d_${field}_day`)), text('x'), text(''));
+      case 'amount':
+        return plan.fields.amount === undefined ? text('') : iff(notNull(col('amt_num')), text('x'), text(''));
+      case 'keys':
+        return col('la_keys');
+      case 'id':
+        return col('la_id');
+      default:
+        return plan.fields[field] === undefined ? text('') : col(`la_${field}`);
+    }
+  }
+  const slot = plan.slotOf.get(name);
+  return slot === undefined ? undefined : col(`v${slot}`);
+}
+
+// ---------------------------------------------------------------- deals: outcome and pipeline
+
+function outcomeSql(rule: Rubric['deals']['won'], field: (name: string) => FieldSql | undefined, run: SqlRun, path: string): Expr {
+  if (rule === undefined) return { k: 'bool', v: false };
+  if (Array.isArray(rule)) return inList(lower(col('la_stage')), [...new Set(rule.map((v) => String(v).trim().toLowerCase()))].map(text));
+  return conditionSql(rule as Condition, { field, asOf: run.asOf, dateOrder: run.rubric.deals.dateOrder ?? 'mdy', path });
+}
+
+/** Deals classified: `la_deal` with outcome (0 open, 1 won, 2 lost), pipeline stage, stall (deal-state.ts). */
+function classifyDeals(run: SqlRun, deal: DealValues, d: Dialect): string[] {
+  const { rubric, asOf } = run;
+  const stages = rubric.deals.stages;
+  const n = stages.length;
+  const won = outcomeSql(rubric.deals.won, deal.field, run, 'deals.won');
+  const lost = outcomeSql(rubric.deals.lost, deal.field, run, 'deals.lost');
+  const stageIndex = cases(stages.flatMap((s, i) => s.values.map((v): [Expr, Expr] => [eq(lower(col('la_stage')), text(v.trim().toLowerCase())), num(i)])), num(-1));
+  const entered = (k: number) => deal.stageDay[k]!;
+  const ahead = cases(
+    Array.from({ length: n }, (_, j) => n - 1 - j).map((k): [Expr, Expr] => [and(notNull(entered(k)), bin('>', num(k), col('la_si'))), num(k)]),
+    col('la_si'),
+  );
+  const furthest = cases([[eq(col('la_outcome'), num(1)), num(n)], [and(bin('<', col('la_ahead'), num(0)), eq(col('la_outcome'), num(2))), num(0)]], col('la_ahead'));
+  const at = (values: (k: number) => Expr) => cases(Array.from({ length: n }, (_, k): [Expr, Expr] => [eq(col('la_furthest'), num(k)), values(k)]));
+  const enteredHere = at(entered);
+  const activity = col('d_lastActivity_day');
+  const hasActivity = run.deals!.plan.fields.lastActivity !== undefined;
+  const created = run.deals!.plan.fields.created !== undefined ? col('d_created_day') : NULL;
+  const since0 = hasActivity ? cases([[isNull(col('la_entered')), activity], [isNull(activity), col('la_entered')], [bin('>', activity, col('la_entered')), activity]], col('la_entered')) : col('la_entered');
+  const thresholds = at((k) => (stages[k]!.stallAfterDays === undefined ? NULL : num(stages[k]!.stallAfterDays!)));
+  const open = and(eq(col('la_outcome'), num(0)), bin('>=', col('la_furthest'), num(0)), bin('<', col('la_furthest'), num(n)));
+  const layers: Layer[] = [
+    [
+      ['la_outcome', cases([[won, num(1)], [lost, num(2)]], num(0))],
+      ['la_si', stageIndex],
+    ],
+    [['la_ahead', ahead]],
+    [['la_furthest', furthest]],
+    [['la_entered', enteredHere]],
+    [['la_since', iff(open, cases([[notNull(since0), since0]], created))]],
+    [
+      ['la_days', iff(notNull(col('la_since')), bin('-', num(asOf), col('la_since')))],
+      ['la_threshold', iff(open, thresholds)],
+    ],
+    [['la_stalled', and(notNull(col('la_threshold')), notNull(col('la_days')), bin('>', col('la_days'), col('la_threshold')))]],
+  ];
+  const s = stack(d, 'la_deal_c', 'la_deal_val', layers);
+  return [`CREATE TEMP TABLE la_deal AS WITH ${s.ctes.join(', ')} SELECT * FROM ${s.last}`];
+}
+
+// ---------------------------------------------------------------- the join
+
+/**
+ * A side's keys, one row each (map.ts joinKeys): split at `;`, then a part at `,` when every
+ * piece is blank or holds a digit or `@`; trimmed, emails lower-cased, empties dropped.
+ */
+function keyRows(d: Dialect, from: string, textColumn: string, table: string): string {
+  const firstSplit = d.splitRows(`(SELECT ${d.ident('la_row')}, ${textColumn} AS ${d.ident('la_text')} FROM ${from})`, d.ident('la_text'), ';');
+  const parts = `(SELECT ${d.ident('la_row')}, pos AS ${d.ident('la_i')}, part AS ${d.ident('la_part')} FROM ${firstSplit} p1)`;
+  const name = `[^,0-9@${WS.slice(1, -1)}]`;
+  const whole = `(?:^|,)[^,0-9@]*${name}[^,0-9@]*(?:,|$)`;
+  const splittable = and(bin('>', call('strpos', col('la_part'), text(',')), num(0)), not(matches(col('la_part'), pattern(whole))));
+  const flagged = `(SELECT *, ${d.expr(splittable)} AS ${d.ident('la_split')} FROM ${parts} p2)`;
+  const secondSplit = d.splitRows(flagged, d.ident('la_part'), ',');
+  const piece = `CASE WHEN ${d.ident('la_split')} THEN part ELSE ${d.ident('la_part')} END`;
+  const key = `(SELECT ${d.ident('la_row')}, ${d.ident('la_i')}, pos AS ${d.ident('la_j')}, ${d.expr(trim(raw(piece)))} AS ${d.ident('la_key0')} FROM ${secondSplit} p3 WHERE ${d.ident('la_split')} OR pos = 1)`;
+  const cased = iff(bin('>', call('strpos', col('la_key0'), text('@')), num(0)), lower(col('la_key0')), col('la_key0'));
+  return `CREATE TEMP TABLE ${table} AS SELECT ${d.ident('la_row')}, ${d.ident('la_i')}, ${d.ident('la_j')}, ${d.expr(cased)} AS ${d.ident('la_key')} FROM ${key} p4 WHERE ${d.ident('la_key0')} <> ''`;
+}
+
+function joinStatements(run: SqlRun, lead: LeadValues, d: Dialect): string[] {
+  const { rubric } = run;
+  const joinLead = rubric.join.lead;
+  // The lead side's key text (classify.ts leadJoinKeys): the id (never a stand-in), the email, or a field trimmed.
+  const leadKey = joinLead === 'email' ? col('la_email') : joinLead === 'id' ? col('la_id') : trim(lead.field(joinLead)?.text ?? text(''));
+  const id = d.ident;
+  return [
+    keyRows(d, `(SELECT ${id('la_row')}, ${d.expr(leadKey)} AS ${id('la_k')} FROM la_lead_val) l`, id('la_k'), 'la_lead_keys'),
+    keyRows(d, 'la_deal_val', id('la_keys'), 'la_deal_keys'),
+    `CREATE TEMP TABLE la_first_lead AS SELECT ${id('la_key')}, MIN(${id('la_row')}) AS ${id('la_lead')} FROM la_lead_keys GROUP BY ${id('la_key')}`,
+    // Each deal goes to the lead of its first key that some lead holds (join.ts, `first`).
+    `CREATE TEMP TABLE la_owner AS SELECT ${id('la_deal')}, ${id('la_lead')} FROM (SELECT k.${id('la_row')} AS ${id('la_deal')}, f.${id('la_lead')}, ROW_NUMBER() OVER (PARTITION BY k.${id('la_row')} ORDER BY k.${id('la_i')}, k.${id('la_j')}) AS ${id('la_n')} FROM la_deal_keys k JOIN la_first_lead f ON f.${id('la_key')} = k.${id('la_key')}) o WHERE ${id('la_n')} = 1`,
+  ];
+}
+
+/** Deals whose keys match more than one lead, and the distinct leads they match (the shared-keys notice). */
+function sharedQuery(d: Dialect): string {
+  const id = d.ident;
+  const matched = `(SELECT DISTINCT k.${id('la_row')} AS ${id('la_deal')}, l.${id('la_row')} AS ${id('la_lead')} FROM la_deal_keys k JOIN la_lead_keys l ON l.${id('la_key')} = k.${id('la_key')})`;
+  return `SELECT COUNT(DISTINCT ${id('la_deal')}) AS ${id('deals')}, COUNT(DISTINCT ${id('la_lead')}) AS ${id('leads')} FROM ${matched} m WHERE ${id('la_deal')} IN (SELECT ${id('la_deal')} FROM ${matched} m2 GROUP BY ${id('la_deal')} HAVING COUNT(*) > 1)`;
+}
+
+// ---------------------------------------------------------------- leads: classification
+
+function classifyLeads(run: SqlRun, lead: LeadValues, withDeals: boolean, d: Dialect): string[] {
+  const { rubric, asOf } = run;
+  const stages = rubric.stages;
+  const S = stages.length;
+  const last = S - 1;
+  const id = d.ident;
+  const statements: string[] = [];
+  let from = 'la_lead_val';
+  if (withDeals) {
+    const rollup = [
+      `o.${id('la_lead')}`,
+      `COUNT(*) AS ${id('la_n_deals')}`,
+      `SUM(CASE WHEN x.${id('la_outcome')} <> 2 THEN 1 ELSE 0 END) AS ${id('la_not_lost')}`,
+      `MIN(${run.deals!.plan.fields.created !== undefined ? `x.${id('d_created_day')}` : 'NULL'}) AS ${id('la_first_created')}`,
+      `SUM(CASE WHEN x.${id('la_outcome')} = 1 THEN 1 ELSE 0 END) AS ${id('la_won_deals')}`,
+      `MIN(CASE WHEN x.${id('la_outcome')} = 1 THEN ${run.deals!.plan.fields.closed !== undefined ? `x.${id('d_closed_day')}` : 'NULL'} END) AS ${id('la_first_won')}`,
+      `SUM(CASE WHEN x.${id('la_outcome')} = 1 AND ${amountOf(run, d)} IS NOT NULL THEN ${amountOf(run, d)} ELSE 0 END) AS ${id('la_won_amount')}`,
+      `SUM(CASE WHEN x.${id('la_outcome')} = 1 AND ${amountOf(run, d)} IS NOT NULL THEN 1 ELSE 0 END) AS ${id('la_priced')}`,
+    ];
+    statements.push(`CREATE TEMP TABLE la_rollup AS SELECT ${rollup.join(', ')} FROM la_owner o JOIN la_deal x ON x.${id('la_row')} = o.${id('la_deal')} GROUP BY o.${id('la_lead')}`);
+    from = `(SELECT v.*, ${['la_n_deals', 'la_not_lost', 'la_won_deals', 'la_won_amount', 'la_priced'].map((c) => `COALESCE(r.${id(c)}, 0) AS ${id(c)}`).join(', ')}, r.${id('la_first_created')}, r.${id('la_first_won')} FROM la_lead_val v LEFT JOIN la_rollup r ON r.${id('la_lead')} = v.${id('la_row')}) j`;
+  } else {
+    from = `(SELECT v.*, 0 AS ${id('la_n_deals')}, 0 AS ${id('la_not_lost')}, 0 AS ${id('la_won_deals')}, 0 AS ${id('la_won_amount')}, 0 AS ${id('la_priced')}, NULL AS ${id('la_first_created')}, NULL AS ${id('la_first_won')} FROM la_lead_val v) j`;
+  }
+  const withChannel = (channel: Expr) => (name: string) => (name === 'channel' ? { text: channel } : lead.field(name));
+  const ctx = (path: string, channel: Expr) => ({ field: withChannel(channel), asOf, dateOrder: rubric.leads.dateOrder ?? 'mdy', path });
+  const channel = cases(
+    rubric.channels.map((c, i): [Expr, Expr] => [conditionSql(c.when, ctx(`channels[${i}].when`, text(''))), text(c.name)]),
+    iff(eq(col('la_source'), text('')), text('(none)'), col('la_source')),
+  );
+  const signals = rubric.signals.map((s, i) => conditionSql(s.when, ctx(`score.signals[${i}].when`, col('la_channel'))));
+  const score = rubric.signals.reduce<Expr>((acc, s, i) => bin('+', acc, iff(col(`la_s${i}`), num(s.points), num(0))), num(0));
+  const grade = cases(
+    rubric.grades.slice(0, -1).map((g, i): [Expr, Expr] => [bin('>=', col('la_score'), num(g.min)), num(i)]),
+    num(rubric.grades.length - 1),
+  );
+  const status = lower(col('la_status'));
+  const created = run.leads!.plan.fields.created !== undefined ? col('d_created_day') : NULL;
+  // Per stage: whether the lead shows evidence of it, and the entry date that evidence gives (classify.ts).
+  const reached = (s: number): Expr => {
+    const st = stages[s]!;
+    if (s === 0) return { k: 'bool', v: true };
+    return or(
+      notNull(lead.stageDay[s]!),
+      st.status.length > 0 ? inList(status, [...new Set(st.status.map((v) => v.trim().toLowerCase()))].map(text)) : { k: 'bool', v: false },
+      st.deal === 'any' ? bin('>', col('la_n_deals'), num(0)) : { k: 'bool', v: false },
+      st.deal === 'won' ? bin('>', col('la_won_deals'), num(0)) : { k: 'bool', v: false },
+      st.when ? conditionSql(st.when, ctx(`stages[${s}].reachedWhen.when`, col('la_channel'))) : { k: 'bool', v: false },
+    );
+  };
+  const own = (s: number): Expr => {
+    const st = stages[s]!;
+    if (s === 0) return created;
+    return cases(
+      [
+        [notNull(lead.stageDay[s]!), lead.stageDay[s]!],
+        ...(st.deal === 'any' ? [[bin('>', col('la_n_deals'), num(0)), col('la_first_created')] as [Expr, Expr]] : []),
+        ...(st.deal === 'won' ? [[bin('>', col('la_won_deals'), num(0)), col('la_first_won')] as [Expr, Expr]] : []),
+      ],
+      NULL,
+    );
+  };
+  const furthest = cases(
+    Array.from({ length: S - 1 }, (_, j) => S - 1 - j).map((s): [Expr, Expr] => [col(`la_r${s}`), num(s)]),
+    num(0),
+  );
+  const atFurthest = (values: (s: number) => Expr) => cases(Array.from({ length: S }, (_, s): [Expr, Expr] => [eq(col('la_furthest'), num(s)), values(s)]));
+  // With no entry date where it is, idle time counts from the nearest earlier stage's own date.
+  const earlier = (s: number): Expr => cases(Array.from({ length: s }, (_, j) => s - 1 - j).map((k): [Expr, Expr] => [notNull(col(`la_e${k}`)), col(`la_e${k}`)]));
+  const activity = run.leads!.plan.fields.lastActivity !== undefined ? col('d_lastActivity_day') : NULL;
+  const enteredHere = atFurthest((s) => col(`la_e${s}`));
+  const since = cases(
+    [
+      [and(notNull(col('la_here')), notNull(activity), bin('>', activity, col('la_here'))), activity],
+      [notNull(col('la_here')), col('la_here')],
+      [notNull(activity), activity],
+    ],
+    atFurthest(earlier),
+  );
+  const disqualified = rubric.disqualified ? conditionSql(rubric.disqualified, ctx('disqualified', col('la_channel'))) : { k: 'bool' as const, v: false };
+  const outcome = cases(
+    [
+      [last > 0 ? eq(col('la_furthest'), num(last)) : { k: 'bool', v: false }, num(1)],
+      [and(bin('>', col('la_n_deals'), num(0)), eq(col('la_not_lost'), num(0))), num(2)],
+      [col('la_disq'), num(2)],
+    ],
+    num(0),
+  );
+  const threshold = atFurthest((s) => (stages[s]!.stallAfterDays === undefined ? NULL : num(stages[s]!.stallAfterDays!)));
+  const layers: Layer[] = [
+    [['la_channel', channel]],
+    [
+      ...signals.map((e, i): [string, Expr] => [`la_s${i}`, e]),
+      ...Array.from({ length: S }, (_, s): [string, Expr] => [`la_r${s}`, reached(s)]),
+      ...Array.from({ length: S }, (_, s): [string, Expr] => [`la_e${s}`, own(s)]),
+      ['la_disq', disqualified],
+    ],
+    [
+      ['la_score', score],
+      ['la_furthest', furthest],
+    ],
+    [
+      ['la_grade', grade],
+      ['la_outcome', outcome],
+      ['la_here', enteredHere],
+    ],
+    [['la_since', since]],
+    [
+      ['la_days', iff(notNull(col('la_since')), bin('-', num(asOf), col('la_since')))],
+      ['la_threshold', threshold],
+    ],
+    [
+      ['la_stalled', and(eq(col('la_outcome'), num(0)), notNull(col('la_threshold')), notNull(col('la_days')), bin('>', col('la_days'), col('la_threshold')))],
+      ['la_won_day', iff(eq(col('la_outcome'), num(1)), col(`la_e${last}`))],
+      ['la_ym', iff(notNull(created), call('idiv', col('d_created_ymd'), num(100)))],
+    ],
+  ];
+  const s = stack(d, 'la_lead_c', from, layers);
+  statements.push(`CREATE TEMP TABLE la_lead AS WITH ${s.ctes.join(', ')} SELECT * FROM ${s.last}`);
+  return statements;
+}
+
+function amountOf(run: SqlRun, d: Dialect): string {
+  return run.deals!.plan.fields.amount === undefined ? 'NULL' : `x.${d.ident('amt_num')}`;
+}
+
+// ---------------------------------------------------------------- the fact queries
+
+function leadQueries(run: SqlRun, lead: LeadValues, d: Dialect): Partial<Record<QueryName, string>> {
+  const { rubric } = run;
+  const id = d.ident;
+  const S = rubric.stages.length;
+  const owner = `CASE WHEN ${id('la_owner')} = '' THEN '(none)' ELSE ${id('la_owner')} END`;
+  const keys = [
+    `${id('la_channel')} AS ${id('channel')}`,
+    `${owner} AS ${id('owner')}`,
+    `${id('la_ym')} AS ${id('ym')}`,
+    `${id('la_grade')} AS ${id('grade')}`,
+    `${id('la_furthest')} AS ${id('furthest')}`,
+    `${id('la_outcome')} AS ${id('outcome')}`,
+    `${id('la_stalled')} AS ${id('stalled')}`,
+    ...rubric.signals.map((_, i) => `${id(`la_s${i}`)} AS ${id(`s${i}`)}`),
+  ];
+  const groupBy = keys.map((_, i) => String(i + 1)).join(', ');
+  const measures = [`MIN(${id('la_row')}) AS ${id('first_row')}`, `COUNT(*) AS ${id('n')}`, `SUM(${id('la_won_amount')}) AS ${id('won_amount')}`, `SUM(${id('la_won_deals')}) AS ${id('won_deals')}`, `SUM(${id('la_priced')}) AS ${id('priced')}`];
+  const created = run.leads!.plan.fields.created !== undefined ? id('d_created_day') : 'NULL';
+  const winDays = `${id('la_won_day')} - ${created}`;
+  const stageDays = Array.from({ length: Math.max(0, S - 1) }, (_, i) => `SELECT ${id('la_channel')} AS ${id('channel')}, ${i} AS ${id('stage')}, ${id(`la_e${i + 1}`)} - ${id(`la_e${i}`)} AS ${id('days')}, COUNT(*) AS ${id('n')} FROM la_lead WHERE ${id('la_furthest')} > ${i} AND ${id(`la_e${i + 1}`)} - ${id(`la_e${i}`)} >= 0 GROUP BY 1, 2, 3`);
+  // A stage before the furthest with no evidence of its own was implied by a later one.
+  const implied = Array.from({ length: Math.max(0, S - 1) }, (_, s) => `SUM(CASE WHEN ${id('la_furthest')} > ${s} AND NOT ${id(`la_r${s}`)} THEN 1 ELSE 0 END) AS ${id(`i${s}`)}`);
+  return {
+    leadClasses: `SELECT ${[...keys, ...measures].join(', ')} FROM la_lead GROUP BY ${groupBy}`,
+    leadWinDays: `SELECT ${id('la_channel')} AS ${id('channel')}, ${owner} AS ${id('owner')}, ${id('la_grade')} AS ${id('grade')}, ${winDays} AS ${id('days')}, COUNT(*) AS ${id('n')} FROM la_lead WHERE ${id('la_outcome')} = 1 AND ${winDays} >= 0 GROUP BY 1, 2, 3, 4`,
+    ...(stageDays.length > 0 ? { leadStageDays: stageDays.join(' UNION ALL ') } : {}),
+    ...(lead.hasFirstTouch
+      ? { leadTouch: `SELECT ${owner} AS ${id('owner')}, ${id('d_firstTouch_day')} - ${created} AS ${id('days')}, COUNT(*) AS ${id('n')}, 1 AS ${id('any_touch')} FROM la_lead WHERE ${id('d_firstTouch_day')} IS NOT NULL GROUP BY 1, 2` }
+      : {}),
+    ...(implied.length > 0 ? { leadImplied: `SELECT ${implied.join(', ')} FROM la_lead` } : {}),
+  };
+}
+
+function dealQueries(run: SqlRun, d: Dialect): Partial<Record<QueryName, string>> {
+  const id = d.ident;
+  const n = run.rubric.deals.stages.length;
+  const fields = run.deals!.plan.fields;
+  const amount = fields.amount === undefined ? 'NULL' : id('amt_num');
+  const created = fields.created === undefined ? 'NULL' : id('d_created_day');
+  const closed = fields.closed === undefined ? 'NULL' : id('d_closed_day');
+  const owner = `CASE WHEN ${id('la_owner')} = '' THEN '(none)' ELSE ${id('la_owner')} END`;
+  const attributed = `CASE WHEN ${id('la_row')} IN (SELECT ${id('la_deal')} FROM la_owner) THEN 1 ELSE 0 END`;
+  const keys = [
+    `${attributed} AS ${id('attributed')}`,
+    `${owner} AS ${id('owner')}`,
+    `${id('la_furthest')} AS ${id('furthest')}`,
+    `CASE WHEN ${id('la_furthest')} < 0 THEN ${id('la_stage')} ELSE '' END AS ${id('stage')}`,
+    `${id('la_outcome')} AS ${id('outcome')}`,
+    `${id('la_stalled')} AS ${id('stalled')}`,
+    `CASE WHEN ${id('la_outcome')} = 1 THEN UPPER(${id('la_currency')}) ELSE '' END AS ${id('currency')}`,
+  ];
+  const pipeline = Array.from({ length: n }, (_, k) => {
+    const from = id(`d_stage${k}_day`);
+    const to = k + 1 < n ? id(`d_stage${k + 1}_day`) : closed;
+    const hasFrom = run.deals!.plan.stageColumns[k]! >= 0;
+    const hasTo = k + 1 < n ? run.deals!.plan.stageColumns[k + 1]! >= 0 : fields.closed !== undefined;
+    if (!hasFrom || !hasTo) return undefined;
+    return `SELECT ${k} AS ${id('stage')}, ${to} - ${from} AS ${id('days')}, COUNT(*) AS ${id('n')} FROM la_deal WHERE ${id('la_furthest')} > ${k} AND ${to} - ${from} >= 0 GROUP BY 1, 2`;
+  }).filter((q) => q !== undefined);
+  const groupBy = keys.map((_, i) => String(i + 1)).join(', ');
+  return {
+    dealClasses: `SELECT ${keys.join(', ')}, MIN(${id('la_row')}) AS ${id('first_row')}, COUNT(*) AS ${id('n')}, SUM(CASE WHEN ${id('la_outcome')} = 1 AND ${amount} IS NOT NULL THEN ${amount} ELSE 0 END) AS ${id('won_amount')}, SUM(CASE WHEN ${id('la_outcome')} = 1 AND ${amount} IS NOT NULL THEN 1 ELSE 0 END) AS ${id('priced')} FROM la_deal GROUP BY ${groupBy}`,
+    dealWinDays: `SELECT ${attributed} AS ${id('attributed')}, ${owner} AS ${id('owner')}, ${closed} - ${created} AS ${id('days')}, COUNT(*) AS ${id('n')} FROM la_deal WHERE ${id('la_outcome')} = 1 AND ${closed} - ${created} >= 0 GROUP BY 1, 2, 3`,
+    ...(pipeline.length > 0 ? { pipelineDays: pipeline.join(' UNION ALL ') } : {}),
+  };
+}
+
+/**
+ * The newest date anywhere in the data (caveats.ts newestDate): every date column of both sides,
+ * and the close dates of closed deals only (an open deal's is a forecast).
+ */
+function newestQuery(run: SqlRun, d: Dialect): string {
+  const id = d.ident;
+  const leadDates = [...(['created', 'lastActivity', 'firstTouch'] as const).filter((f) => run.leads!.plan.fields[f] !== undefined).map((f) => `d_${f}_day`), ...run.leads!.plan.stageColumns.flatMap((i, s) => (i >= 0 ? [`d_stage${s}_day`] : []))];
+  const parts = leadDates.map((c) => `SELECT MAX(${id(c)}) AS ${id('newest')} FROM la_lead_val`);
+  if (run.deals !== null) {
+    const fields = run.deals.plan.fields;
+    const dealDates = [...(['created', 'lastActivity'] as const).filter((f) => fields[f] !== undefined).map((f) => `d_${f}_day`), ...run.deals.plan.stageColumns.flatMap((i, s) => (i >= 0 ? [`d_stage${s}_day`] : []))];
+    parts.push(...dealDates.map((c) => `SELECT MAX(${id(c)}) AS ${id('newest')} FROM la_deal`));
+    if (fields.closed !== undefined) parts.push(`SELECT MAX(${id('d_closed_day')}) AS ${id('newest')} FROM la_deal WHERE ${id('la_outcome')} <> 0`);
+  }
+  return parts.length === 0 ? `SELECT NULL AS ${id('newest')}` : `SELECT MAX(${id('newest')}) AS ${id('newest')} FROM (${parts.join(' UNION ALL ')}) n`;
+}

@@ -1,0 +1,145 @@
+/**
+ * Embedded DuckDB (`@duckdb/node-api`, loaded only by a run that asks for it): a connection, and a
+ * CSV export as a table DuckDB reads in file order, with the rows leadaudit's reader would not use
+ * (blank, footer, summary, too long) flagged and counted as that reader counts them.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { UsageError } from '../../errors.js';
+import { readCsv, type CsvHeader, type CsvOptions } from '../../io/csv/index.js';
+import { MAX_FIELD_CHARS } from '../../io/csv/limits.js';
+import type { ColumnPlan } from '../../data/map.js';
+import type { RowReason } from '../../model.js';
+import { csvLayout, type CsvLayout } from './csv-gate.js';
+import { dialect } from './dialects.js';
+import { portablePattern } from './regex.js';
+import { and, call, col, eq, matches, num, bin, or, text, type Expr } from './tree.js';
+import type { SqlSource } from './compile.js';
+import type { Row } from './facts.js';
+import { SAMPLE_ROWS } from '../../io/csv/shapes.js';
+
+export interface SqlConnection {
+  run(sql: string): Promise<void>;
+  all(sql: string): Promise<Row[]>;
+  close(): void;
+}
+
+export async function openDuckDb(path = ':memory:'): Promise<SqlConnection> {
+  let api: typeof import('@duckdb/node-api');
+  try {
+    api = await import('@duckdb/node-api');
+  } catch (error) {
+    throw new UsageError(`--engine duckdb needs the @duckdb/node-api package, which could not be loaded (${(error as Error).message.split('\n')[0]}); run with --engine js`);
+  }
+  const instance = await api.DuckDBInstance.create(path);
+  const connection = await instance.connect();
+  return {
+    run: async (sql) => {
+      await connection.run(sql);
+    },
+    all: async (sql) => (await connection.runAndReadAll(sql)).getRowObjectsJS() as Row[],
+    close: () => {
+      connection.closeSync();
+      instance.closeSync();
+    },
+  };
+}
+
+/** How one file's rows that are not data were counted: per reason, how many and the first line. */
+export interface SkippedRows {
+  /** Data records after the header, as the JS reader counts them (blank lines and footers included). */
+  readonly read: number;
+  readonly reasons: readonly { readonly reason: RowReason; readonly count: number; readonly line: number; readonly rejected: boolean }[];
+}
+
+const FOOTER =
+  '^(?:grand totals?\\b.*|totals?\\b.*|subtotal\\b.*|confidential information\\b.*|copyright\\s*(?:©|\\(c\\)|\\d).*|generated (?:by|on)\\b.*|filtered by\\b.*|report (?:name|generated)\\b.*|salesforce\\.com.*)$';
+
+/**
+ * Reads a CSV export into DuckDB as `la_src_<side>`: all columns as text, in file order, with the
+ * rows the JS reader skips or rejects flagged. Refuses (UsageError) what DuckDB cannot read alike.
+ */
+export async function csvSource(
+  db: SqlConnection,
+  side: 'leads' | 'deals',
+  file: string,
+  options: CsvOptions,
+  header: CsvHeader,
+  plan: ColumnPlan,
+): Promise<{ source: SqlSource; skipped: SkippedRows; layout: CsvLayout }> {
+  const layout = await csvLayout(file, options, header);
+  const d = dialect('duckdb');
+  const width = header.cells;
+  const names = Array.from({ length: width }, (_, i) => `c${i}`);
+  const columns = `{${names.map((n) => `${d.string(n)}: 'VARCHAR'`).join(', ')}}`;
+  const cell = (i: number): Expr => call('coalesce', col(names[i]!), text(''));
+  const blank = and(...names.map((_, i) => eq(call('trim', cell(i)), text(''))));
+  const footer = and(matches(call('trim', cell(0)), portablePattern(FOOTER, 'footer')), ...names.slice(1).map((_, i) => eq(call('trim', cell(i + 1)), text(''))));
+  const tooLong = or(...names.map((_, i) => bin('>', call('length', cell(i)), num(MAX_FIELD_CHARS))));
+  const table = `la_src_${side}`;
+  const read = `read_csv(${d.string(file)}, header = ${layout.headerRow}, delim = ${d.string(layout.delimiter)}, quote = '"', escape = '"', auto_detect = false, strict_mode = true, null_padding = false, columns = ${columns})`;
+  try {
+    await db.run(`CREATE TEMP TABLE ${table} AS SELECT *, ${d.expr(tooLong)} AS la_long, ${d.expr(blank)} AS la_blank, ${d.expr(footer)} AS la_footer FROM ${read}`);
+  } catch (error) {
+    const message = (error as Error).message;
+    const where = /CSV Error on Line: (\d+)/.exec(message);
+    const first = message.split('\n').find((l) => /Expected Number of Columns|Invalid unicode|unterminated|quote/i.test(l)) ?? message.split('\n')[0];
+    throw new UsageError(`--engine duckdb cannot read ${file} exactly${where ? ` (line ${where[1]})` : ''}: ${first?.trim()}; leadaudit's own reader rejects such rows and goes on: run with --engine js`);
+  }
+  const counts = (await db.all(`SELECT COUNT(*) AS n, SUM(CASE WHEN la_long THEN 1 ELSE 0 END) AS long, MIN(CASE WHEN la_long THEN rowid END) AS first_long, SUM(CASE WHEN la_blank AND NOT la_long THEN 1 ELSE 0 END) AS blank, MIN(CASE WHEN la_blank AND NOT la_long THEN rowid END) AS first_blank, SUM(CASE WHEN la_footer AND NOT la_long THEN 1 ELSE 0 END) AS footer, MIN(CASE WHEN la_footer AND NOT la_long THEN rowid END) AS first_footer FROM ${table}`))[0]!;
+  const n = Number(counts.n);
+  const summary = await summaryRows(db, table, file, names, options, header, layout, n);
+  // A record's line, when no cell before it spans lines: the header's line, then one a record.
+  const lineOf = (rowid: unknown) => Number(rowid) + header.line + 1;
+  const reasons: { reason: RowReason; count: number; line: number; rejected: boolean }[] = [];
+  if (Number(counts.long) > 0) reasons.push({ reason: 'field_too_long', count: Number(counts.long), line: lineOf(counts.first_long), rejected: true });
+  const blanks = Number(counts.blank) + layout.emptyLines;
+  if (blanks > 0) {
+    const line = Math.min(layout.firstEmptyLine ?? Infinity, counts.first_blank === null ? Infinity : lineOf(counts.first_blank));
+    reasons.push({ reason: 'blank_line', count: blanks, line, rejected: false });
+  }
+  if (Number(counts.footer) > 0) reasons.push({ reason: 'report_footer', count: Number(counts.footer), line: lineOf(counts.first_footer), rejected: false });
+  if (summary.length > 0) reasons.push({ reason: 'summary_row', count: summary.length, line: lineOf(summary[0]), rejected: false });
+  const notSummary = summary.length === 0 ? '' : ` AND rowid NOT IN (${summary.join(', ')})`;
+  const source: SqlSource = {
+    plan,
+    from: `(SELECT rowid AS la_src_row, * FROM ${table} WHERE NOT (la_long OR la_blank OR la_footer)${notSummary}) src`,
+    column: (i) => `c${i}`,
+    order: 'la_src_row',
+  };
+  return { source, skipped: { read: n + layout.emptyLines, reasons }, layout };
+}
+
+/** Rows read again at each end of a file for the summary-row judgement (records.ts MAX_HELD is 100). */
+const HEAD_ROWS = 2 * SAMPLE_ROWS;
+const TAIL_ROWS = 101;
+
+/**
+ * The rows at the end of the file that the JS reader would skip as summary rows (totals or
+ * averages a report export ends with). That judgement depends on the first data rows (which
+ * columns hold text) and on the rows at the end only, so the JS reader itself reads those again.
+ */
+async function summaryRows(db: SqlConnection, table: string, file: string, names: readonly string[], options: CsvOptions, header: CsvHeader, layout: CsvLayout, n: number): Promise<number[]> {
+  const rows = await db.all(`SELECT rowid AS la_rowid, ${names.join(', ')} FROM ${table} WHERE rowid < ${HEAD_ROWS} OR rowid >= ${Math.max(0, n - TAIL_ROWS)} ORDER BY rowid`);
+  const quote = (cell: unknown) => `"${String(cell ?? '').replaceAll('"', '""')}"`;
+  const lines = [...(layout.headerRow ? [header.names.concat(Array(Math.max(0, header.cells - header.names.length)).fill('')).map(quote).join(layout.delimiter)] : []), ...rows.map((r) => names.map((c) => quote(r[c])).join(layout.delimiter))];
+  const dir = mkdtempSync(join(tmpdir(), 'leadaudit-tail-'));
+  const copy = join(dir, 'tail.csv');
+  try {
+    writeFileSync(copy, `${lines.join('\n')}\n`);
+    const order: { rowid: number; summary: boolean }[] = [];
+    let k = 0;
+    await readCsv(copy, { delimiter: layout.delimiter, names: options.names }, () => ({
+      row: () => void order.push({ rowid: Number(rows[k++]!.la_rowid), summary: false }),
+      other: (_cells, _line, reason) => void order.push({ rowid: Number(rows[k++]!.la_rowid), summary: reason === 'summary_row' }),
+    }));
+    const summary = order.filter((r) => r.summary).map((r) => r.rowid);
+    if (n > HEAD_ROWS + TAIL_ROWS && summary.includes(n - TAIL_ROWS)) {
+      throw new UsageError(`--engine duckdb cannot read ${file} exactly: it ends in over ${TAIL_ROWS - 1} rows that look like summary rows; run with --engine js`);
+    }
+    return summary;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

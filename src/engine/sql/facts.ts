@@ -1,0 +1,136 @@
+/**
+ * The rows of the compiled fact queries (src/engine/sql/compile.ts) → LeadFacts and DealFacts,
+ * through the same tally functions the JS engine's fold uses (src/engine/fold.ts): a row is a
+ * class of alike leads or deals with its count and sums, so every report reads facts that do not
+ * know which engine made them.
+ */
+import { dayNumber } from '../../data/normalize.js';
+import type { Outcome } from '../../model.js';
+import { handoffStage, opportunityStage, type Rubric } from '../../rubric/resolve.js';
+import { addRevenue, dealFacts, DayCounts, leadFacts, leadTally, sparseLeadGroup, NO_DATE, type CohortTally, type DealFacts, type LeadFacts, type LeadTally } from '../facts.js';
+import { addDeal, addLead, addPipeline, addStages, addUnattributed, type DealClass, type LeadFlags } from '../fold.js';
+import type { QueryName } from './compile.js';
+
+export type Row = Readonly<Record<string, unknown>>;
+export type Results = Partial<Record<QueryName, readonly Row[]>>;
+
+const OUTCOMES: readonly Outcome[] = ['open', 'won', 'lost'];
+
+/** A number from a database value (DuckDB gives BIGINT as bigint, PostgreSQL as text); NaN for NULL. */
+export function numeric(v: unknown): number {
+  if (v === null || v === undefined) return NaN;
+  if (typeof v === 'boolean') return v ? 1 : 0;
+  return Number(v);
+}
+
+export function flag(v: unknown): boolean {
+  return v === true || v === 1 || v === 't' || v === 'true' || v === '1' || v === 1n;
+}
+
+function entry<T>(map: Map<string, T>, key: string, make: () => T): T {
+  let value = map.get(key);
+  if (value === undefined) map.set(key, (value = make()));
+  return value;
+}
+
+/** Rows in the order their first member came in the file, so groups enter maps as the JS fold meets them. */
+const inFileOrder = (rows: readonly Row[]) => [...rows].sort((a, b) => numeric(a.first_row) - numeric(b.first_row));
+
+/** The lead facts of a run from its query rows (no --by grouping: groups are channels). */
+export function leadFactsOf(rubric: Rubric, results: Results): LeadFacts {
+  const facts = leadFacts(rubric);
+  const handoff = handoffStage(rubric);
+  const opportunity = opportunityStage(rubric);
+  const qualified = rubric.grades.findIndex((g) => g.name === rubric.qualifiedGrade);
+  const S = rubric.stages.length;
+  const later = Math.max(0, S - 2);
+  const all = facts.all;
+  for (const row of inFileOrder(results.leadClasses ?? [])) {
+    const n = numeric(row.n);
+    const furthest = numeric(row.furthest);
+    const grade = numeric(row.grade);
+    const outcome = OUTCOMES[numeric(row.outcome)]!;
+    const stalled = flag(row.stalled);
+    const f: LeadFlags = {
+      outcome,
+      stalled,
+      qualified: grade <= qualified,
+      handedOff: handoff >= 0 && furthest >= handoff,
+      opportunity: opportunity >= 0 && furthest >= opportunity,
+      sales: stalled && rubric.stages[furthest]!.side === 'sales',
+      // Days to win come from their own query (leadWinDays).
+      daysToWin: NaN,
+      wonAmount: numeric(row.won_amount) || 0,
+      wonDeals: numeric(row.won_deals) || 0,
+      pricedDeals: numeric(row.priced) || 0,
+    };
+    const channel = String(row.channel);
+    addLead(all.tally, f, n);
+    addLead(all.grades[grade]!, f, n);
+    addStages(all.stages, S, f, furthest, n);
+    addLead(entry(facts.byGroup, channel, () => sparseLeadGroup(false)).tally, f, n);
+    addLead(entry(facts.byChannel, channel, leadTally), f, n);
+    addLead(entry(facts.byOwner, String(row.owner), leadTally), f, n);
+    const ym = numeric(row.ym);
+    const month = Number.isNaN(ym) ? NO_DATE : `${String(Math.floor(ym / 100)).padStart(4, '0')}-${String(ym % 100).padStart(2, '0')}`;
+    const cohort = entry(facts.byCohort, month, (): CohortTally => ({
+      leads: 0,
+      reached: new Array<number>(later).fill(0),
+      won: 0,
+      wonRevenue: 0,
+      wonRevenueLow: 0,
+      created: Number.isNaN(ym) ? NaN : dayNumber(Math.floor(ym / 100), ym % 100, 1),
+    }));
+    cohort.leads += n;
+    for (let k = 0; k < later; k++) if (furthest >= k + 1) cohort.reached[k]! += n;
+    if (outcome === 'won') cohort.won += n;
+    addRevenue(cohort, f.wonAmount);
+    rubric.signals.forEach((_, s) => {
+      if (!flag(row[`s${s}`])) return;
+      facts.signalLeads[s]! += n;
+      if (outcome === 'won') facts.signalWon[s]! += n;
+    });
+  }
+  for (const row of results.leadWinDays ?? []) {
+    const days = numeric(row.days);
+    const n = numeric(row.n);
+    const tallies: (LeadTally | undefined)[] = [all.tally, all.grades[numeric(row.grade)], facts.byGroup.get(String(row.channel))?.tally, facts.byChannel.get(String(row.channel)), facts.byOwner.get(String(row.owner))];
+    for (const t of tallies) t?.daysToWin.add(days, n);
+  }
+  for (const row of results.leadStageDays ?? []) all.stages[numeric(row.stage)]!.days.add(numeric(row.days), numeric(row.n));
+  for (const row of results.leadTouch ?? []) {
+    facts.hasFirstTouch = true;
+    const days = numeric(row.days);
+    if (days >= 0) entry(facts.touchByOwner, String(row.owner), () => new DayCounts()).add(days, numeric(row.n));
+  }
+  return facts;
+}
+
+/** Per stage: leads that reached a later stage with no evidence of this one. */
+export function impliedOf(rubric: Rubric, results: Results): number[] {
+  const row = results.leadImplied?.[0];
+  return rubric.stages.map((_, s) => (row === undefined ? 0 : numeric(row[`i${s}`]) || 0));
+}
+
+/** The deal facts of a leads-and-deals run from its query rows. */
+export function dealFactsOf(rubric: Rubric, results: Results): DealFacts {
+  const facts = dealFacts(rubric);
+  for (const row of inFileOrder(results.dealClasses ?? [])) {
+    const c: DealClass = {
+      outcome: OUTCOMES[numeric(row.outcome)]!,
+      stalled: flag(row.stalled),
+      furthest: numeric(row.furthest),
+      stage: String(row.stage ?? ''),
+      amount: numeric(row.won_amount) || 0,
+      priced: numeric(row.priced) || 0,
+      n: numeric(row.n),
+    };
+    addDeal(facts.all, c);
+    addPipeline(facts, rubric, c);
+    if (c.outcome === 'won' && String(row.currency ?? '') !== '') facts.currencies.add(String(row.currency));
+    if (!flag(row.attributed)) addUnattributed(facts.unattributed, c);
+  }
+  for (const row of results.dealWinDays ?? []) facts.all.daysToWin.add(numeric(row.days), numeric(row.n));
+  for (const row of results.pipelineDays ?? []) facts.pipeline[numeric(row.stage)]!.days.add(numeric(row.days), numeric(row.n));
+  return facts;
+}
