@@ -35,6 +35,8 @@ export interface SqlRun {
   readonly dateOrder?: DateOrder;
   readonly leads: SqlSource | null;
   readonly deals: SqlSource | null;
+  /** Query the stalled leads and deals the stalls report lists (FoldOptions.rows). */
+  readonly rows?: boolean;
 }
 
 /** The queries whose rows make the facts (src/engine/sql/facts.ts reads each by name). */
@@ -51,7 +53,10 @@ export type QueryName =
   | 'dealWinDays'
   | 'pipelineDays'
   | 'newest'
-  | 'formats';
+  | 'formats'
+  | 'stalledLeads'
+  | 'stalledDeals'
+  | 'dealLeads';
 
 export interface CompiledAudit {
   /** Statements run first, in order: they make the temporary tables the queries read. */
@@ -81,12 +86,12 @@ export function compileAudit(run: SqlRun, d: Dialect): CompiledAudit {
   const queries: Partial<Record<QueryName, string>> = {};
   const lead = leadValues(run, run.leads, d);
   setup.push(...lead.setup);
-  queries.leadInput = `SELECT COUNT(*) AS ${d.ident('read')}, ${d.expr(countIf(col('la_dup')))} AS ${d.ident('duplicates')} FROM la_lead_raw`;
+  queries.leadInput = inputQuery(d, 'la_lead_raw');
   let deal: DealValues | null = null;
   if (run.deals !== null) {
     deal = dealValues(run, run.deals, d);
     setup.push(...deal.setup, ...classifyDeals(run, deal, d));
-    queries.dealInput = `SELECT COUNT(*) AS ${d.ident('read')}, ${d.expr(countIf(col('la_dup')))} AS ${d.ident('duplicates')} FROM la_deal_raw`;
+    queries.dealInput = inputQuery(d, 'la_deal_raw');
     setup.push(...joinStatements(run, lead, d));
     queries.shared = sharedQuery(d);
   }
@@ -95,6 +100,7 @@ export function compileAudit(run: SqlRun, d: Dialect): CompiledAudit {
   if (deal !== null) Object.assign(queries, dealQueries(run, d));
   queries.formats = [...lead.formats, ...(deal?.formats ?? [])].join(' UNION ALL ') || undefined;
   queries.newest = newestQuery(run, d);
+  if (run.rows) Object.assign(queries, rowQueries(run, d));
   return { setup, queries };
 }
 
@@ -165,16 +171,21 @@ function readSide(
   setup.push(`CREATE TEMP TABLE ${pre} AS WITH ${first.ctes.join(', ')} SELECT * FROM ${first.last}`);
   const second = stack(d, `la_${side}_b`, pre, after);
   setup.push(second.ctes.length === 0 ? `CREATE TEMP TABLE la_${side}_val AS SELECT * FROM ${pre}` : `CREATE TEMP TABLE la_${side}_val AS WITH ${second.ctes.join(', ')} SELECT * FROM ${second.last}`);
+  // The first value that could not be read, and its row, for the warning that names them.
+  const firstBad = (x: { p: string; input: Expr }) => {
+    const first = (what: string) => `(SELECT ${what} FROM la_${side}_val WHERE ${d.ident(`${x.p}_bad`)} ORDER BY ${d.ident('la_row')} LIMIT 1)`;
+    return `${first(d.ident('la_row'))} AS ${d.ident('first_bad')}, ${first(d.expr(x.input))} AS ${d.ident('first_text')}`;
+  };
   const formats = [
     ...dates
       .filter((x) => x.evidence)
       .map(
         (x) =>
-          `SELECT '${side}' AS ${d.ident('side')}, ${d.string(x.label)} AS ${d.ident('column')}, 'date' AS ${d.ident('kind')}, ${count(x.p, EVIDENCE.dayFirst)} AS ${d.ident('a')}, ${count(x.p, EVIDENCE.monthFirst)} AS ${d.ident('b')}, ${count(x.p, EVIDENCE.ambiguous)} AS ${d.ident('c')}, SUM(CASE WHEN ${d.ident(`${x.p}_bad`)} THEN 1 ELSE 0 END) AS ${d.ident('bad')}, MIN(CASE WHEN ${d.ident(`${x.p}_bad`)} THEN ${d.ident('la_row')} END) AS ${d.ident('first_bad')} FROM la_${side}_val`,
+          `SELECT '${side}' AS ${d.ident('side')}, ${d.string(x.label)} AS ${d.ident('column')}, 'date' AS ${d.ident('kind')}, ${count(x.p, EVIDENCE.dayFirst)} AS ${d.ident('a')}, ${count(x.p, EVIDENCE.monthFirst)} AS ${d.ident('b')}, ${count(x.p, EVIDENCE.ambiguous)} AS ${d.ident('c')}, SUM(CASE WHEN ${d.ident(`${x.p}_bad`)} THEN 1 ELSE 0 END) AS ${d.ident('bad')}, ${firstBad(x)} FROM la_${side}_val`,
       ),
     ...amounts.map(
       (x) =>
-        `SELECT '${side}' AS ${d.ident('side')}, ${d.string(x.label)} AS ${d.ident('column')}, 'number' AS ${d.ident('kind')}, ${count(x.p, NUMBER_EVIDENCE.point)} AS ${d.ident('a')}, ${count(x.p, NUMBER_EVIDENCE.comma)} AS ${d.ident('b')}, ${count(x.p, NUMBER_EVIDENCE.ambiguousDot)} + ${count(x.p, NUMBER_EVIDENCE.ambiguousComma)} AS ${d.ident('c')}, SUM(CASE WHEN ${d.ident(`${x.p}_bad`)} THEN 1 ELSE 0 END) AS ${d.ident('bad')}, MIN(CASE WHEN ${d.ident(`${x.p}_bad`)} THEN ${d.ident('la_row')} END) AS ${d.ident('first_bad')} FROM la_${side}_val`,
+        `SELECT '${side}' AS ${d.ident('side')}, ${d.string(x.label)} AS ${d.ident('column')}, 'number' AS ${d.ident('kind')}, ${count(x.p, NUMBER_EVIDENCE.point)} AS ${d.ident('a')}, ${count(x.p, NUMBER_EVIDENCE.comma)} AS ${d.ident('b')}, ${count(x.p, NUMBER_EVIDENCE.ambiguousDot)} + ${count(x.p, NUMBER_EVIDENCE.ambiguousComma)} AS ${d.ident('c')}, SUM(CASE WHEN ${d.ident(`${x.p}_bad`)} THEN 1 ELSE 0 END) AS ${d.ident('bad')}, ${firstBad(x)} FROM la_${side}_val`,
     ),
   ];
   return { setup, formats };
@@ -635,4 +646,32 @@ function newestQuery(run: SqlRun, d: Dialect): string {
     if (fields.closed !== undefined) parts.push(`SELECT MAX(${id('d_closed_day')}) AS ${id('newest')} FROM la_deal WHERE ${id('la_outcome')} <> 0`);
   }
   return parts.length === 0 ? `SELECT NULL AS ${id('newest')}` : `SELECT MAX(${id('newest')}) AS ${id('newest')} FROM (${parts.join(' UNION ALL ')}) n`;
+}
+
+/** Rows read, and duplicate ids with the first of them. */
+function inputQuery(d: Dialect, table: string): string {
+  const id = d.ident;
+  return `SELECT COUNT(*) AS ${id('read')}, ${d.expr(countIf(col('la_dup')))} AS ${id('duplicates')}, MIN(CASE WHEN ${id('la_dup')} THEN ${id('la_row')} END) AS ${id('first_dup')} FROM ${table}`;
+}
+
+/**
+ * The rows the stalls report lists (fold.ts foldStalled): stalled leads with the amounts of their
+ * open deals that have no row of their own, stalled deals, and the lead each stalled deal is shown with.
+ */
+function rowQueries(run: SqlRun, d: Dialect): Partial<Record<QueryName, string>> {
+  const id = d.ident;
+  const lead = ['la_row', 'la_id', 'la_name', 'la_email', 'la_channel', 'la_grade', 'la_owner'];
+  const out: Partial<Record<QueryName, string>> = {};
+  const amount = run.deals?.plan.fields.amount === undefined ? 'NULL' : `x.${id('amt_num')}`;
+  const openAmount =
+    run.deals === null
+      ? 'NULL'
+      : `(SELECT SUM(${amount}) FROM la_owner o JOIN la_deal x ON x.${id('la_row')} = o.${id('la_deal')} WHERE o.${id('la_lead')} = l.${id('la_row')} AND x.${id('la_outcome')} = 0 AND NOT x.${id('la_stalled')} AND ${amount} IS NOT NULL)`;
+  out.stalledLeads = `SELECT ${lead.map((c) => `l.${id(c)}`).join(', ')}, l.${id('la_furthest')}, l.${id('la_days')}, ${openAmount} AS ${id('open_amount')} FROM la_lead l WHERE l.${id('la_stalled')} ORDER BY l.${id('la_row')}`;
+  if (run.deals !== null) {
+    const dealAmount = run.deals.plan.fields.amount === undefined ? 'NULL' : id('amt_num');
+    out.stalledDeals = `SELECT ${id('la_row')}, ${id('la_id')}, ${id('la_furthest')}, ${id('la_days')}, ${id('la_owner')}, ${dealAmount} AS ${id('amount')} FROM la_deal WHERE ${id('la_stalled')} ORDER BY ${id('la_row')}`;
+    out.dealLeads = `SELECT o.${id('la_deal')}, ${lead.map((c) => `l.${id(c)}`).join(', ')} FROM la_owner o JOIN la_lead l ON l.${id('la_row')} = o.${id('la_lead')} JOIN la_deal x ON x.${id('la_row')} = o.${id('la_deal')} WHERE x.${id('la_stalled')}`;
+  }
+  return out;
 }

@@ -123,3 +123,45 @@ function scanBytes(file: string): { emptyLines: number; firstEmptyLine: number |
   });
   return { emptyLines, firstEmptyLine };
 }
+
+/**
+ * The line each of the given data records starts on (a record's number counts the data records
+ * DuckDB reads, from 0: no header, no empty line). Cells may span lines, so the file is read
+ * once, quotes followed; only a run that names a line in a message asks.
+ */
+export function recordLines(file: string, headerRow: boolean, records: readonly number[]): Map<number, number> {
+  const wanted = new Set(records);
+  const lines = new Map<number, number>();
+  if (wanted.size === 0) return lines;
+  let inQuotes = false;
+  let line = 1;
+  // The data record being read, and whether it has a byte yet (an empty line is no record).
+  let record = headerRow ? -1 : 0;
+  let started = false;
+  let startLine = 1;
+  eachBlock(file, (block) => {
+    if (lines.size === wanted.size) return;
+    for (let i = 0; i < block.length; i++) {
+      const c = block[i]!;
+      if (c === LF) {
+        if (!inQuotes) {
+          if (started) {
+            if (wanted.has(record)) lines.set(record, startLine);
+            record++;
+          }
+          started = false;
+        }
+        line++;
+        continue;
+      }
+      if (c === CR && !inQuotes) continue;
+      if (!started) {
+        started = true;
+        startLine = line;
+      }
+      if (c === QUOTE) inQuotes = !inQuotes;
+    }
+  });
+  if (started && wanted.has(record)) lines.set(record, startLine);
+  return lines;
+}

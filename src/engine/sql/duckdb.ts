@@ -11,7 +11,7 @@ import { readCsv, type CsvHeader, type CsvOptions } from '../../io/csv/index.js'
 import { MAX_FIELD_CHARS } from '../../io/csv/limits.js';
 import type { ColumnPlan } from '../../data/map.js';
 import type { RowReason } from '../../model.js';
-import { csvLayout, type CsvLayout } from './csv-gate.js';
+import { csvLayout, recordLines, type CsvLayout } from './csv-gate.js';
 import { dialect } from './dialects.js';
 import { portablePattern } from './regex.js';
 import { and, call, col, eq, matches, num, bin, or, text, type Expr } from './tree.js';
@@ -67,7 +67,7 @@ export async function csvSource(
   options: CsvOptions,
   header: CsvHeader,
   plan: ColumnPlan,
-): Promise<{ source: SqlSource; skipped: SkippedRows; layout: CsvLayout }> {
+): Promise<{ source: SqlSource; skipped: SkippedRows; layout: CsvLayout; lines: Lines }> {
   const layout = await csvLayout(file, options, header);
   const d = dialect('duckdb');
   const width = header.cells;
@@ -90,8 +90,9 @@ export async function csvSource(
   const counts = (await db.all(`SELECT COUNT(*) AS n, SUM(CASE WHEN la_long THEN 1 ELSE 0 END) AS long, MIN(CASE WHEN la_long THEN rowid END) AS first_long, SUM(CASE WHEN la_blank AND NOT la_long THEN 1 ELSE 0 END) AS blank, MIN(CASE WHEN la_blank AND NOT la_long THEN rowid END) AS first_blank, SUM(CASE WHEN la_footer AND NOT la_long THEN 1 ELSE 0 END) AS footer, MIN(CASE WHEN la_footer AND NOT la_long THEN rowid END) AS first_footer FROM ${table}`))[0]!;
   const n = Number(counts.n);
   const summary = await summaryRows(db, table, file, names, options, header, layout, n);
-  // A record's line, when no cell before it spans lines: the header's line, then one a record.
-  const lineOf = (rowid: unknown) => Number(rowid) + header.line + 1;
+  const lines = new Lines(file, layout.headerRow);
+  lines.find([counts.first_long, counts.first_blank, counts.first_footer, summary[0]]);
+  const lineOf = (rowid: unknown) => lines.of(rowid);
   const reasons: { reason: RowReason; count: number; line: number; rejected: boolean }[] = [];
   if (Number(counts.long) > 0) reasons.push({ reason: 'field_too_long', count: Number(counts.long), line: lineOf(counts.first_long), rejected: true });
   const blanks = Number(counts.blank) + layout.emptyLines;
@@ -108,7 +109,7 @@ export async function csvSource(
     column: (i) => `c${i}`,
     order: 'la_src_row',
   };
-  return { source, skipped: { read: n + layout.emptyLines, reasons }, layout };
+  return { source, skipped: { read: n + layout.emptyLines, reasons }, layout, lines };
 }
 
 /** Rows read again at each end of a file for the summary-row judgement (records.ts MAX_HELD is 100). */
@@ -141,5 +142,25 @@ async function summaryRows(db: SqlConnection, table: string, file: string, names
     return summary;
   } finally {
     rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** The lines of a file's data records (by DuckDB's row number), found when a message names them. */
+export class Lines {
+  private readonly known = new Map<number, number>();
+  constructor(
+    private readonly file: string,
+    private readonly headerRow: boolean,
+  ) {}
+
+  /** Finds the lines of these records (NULL and undefined ones are passed over), in one read of the file. */
+  find(records: readonly unknown[]): void {
+    const wanted = records.filter((r) => r !== null && r !== undefined).map(Number).filter((r) => !this.known.has(r));
+    for (const [record, line] of recordLines(this.file, this.headerRow, wanted)) this.known.set(record, line);
+  }
+
+  /** The line of a record found before. */
+  of(record: unknown): number {
+    return this.known.get(Number(record)) ?? NaN;
   }
 }

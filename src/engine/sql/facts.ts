@@ -134,3 +134,32 @@ export function dealFactsOf(rubric: Rubric, results: Results): DealFacts {
   for (const row of results.pipelineDays ?? []) facts.pipeline[numeric(row.stage)]!.days.add(numeric(row.days), numeric(row.n));
   return facts;
 }
+
+/**
+ * The stalled leads and deals the stalls report lists, and the lead each stalled deal is shown
+ * with, in file order. `id` names a row without an id as the JS reader does (`#<line>`); `shown`
+ * gives an email or name as reports show it (--redact).
+ */
+export function addStalledRows(rubric: Rubric, results: Results, leads: LeadFacts, deals: DealFacts | null, id: { lead(row: Row): string; deal(row: Row): string }, shown: (value: string) => string): void {
+  const grade = (row: Row) => rubric.grades[numeric(row.la_grade)]!.name;
+  for (const row of results.stalledLeads ?? []) {
+    const open = numeric(row.open_amount);
+    leads.stalled.push({
+      id: id.lead(row),
+      name: shown(String(row.la_name)),
+      email: shown(String(row.la_email)),
+      channel: String(row.la_channel),
+      grade: grade(row),
+      stage: numeric(row.la_furthest),
+      daysInStage: numeric(row.la_days),
+      owner: String(row.la_owner),
+      openAmount: Number.isNaN(open) ? null : open,
+    });
+  }
+  for (const row of results.dealLeads ?? []) {
+    leads.dealLeads.set(numeric(row.la_deal), { id: id.lead(row), name: shown(String(row.la_name)), email: shown(String(row.la_email)), channel: String(row.la_channel), grade: grade(row), owner: String(row.la_owner) });
+  }
+  for (const row of results.stalledDeals ?? []) {
+    deals?.stalled.push({ index: numeric(row.la_row), id: id.deal(row), stage: numeric(row.la_furthest), daysInStage: numeric(row.la_days), owner: String(row.la_owner), amount: numeric(row.amount) });
+  }
+}

@@ -10,12 +10,13 @@ import { settleOrder } from '../../data/value-columns.js';
 import { UsageError } from '../../errors.js';
 import type { CsvInfo } from '../../io/csv/index.js';
 import { caveatsOf, displayDelimiter, prepare, sharedDealsText, type LoadedFacts, type LoadOptions, type Prepared } from '../../load.js';
-import type { RowReason } from '../../model.js';
+import { reasonText, type RowReason } from '../../model.js';
 import { assembleFacts } from '../fold.js';
 import { compileAudit, refuseUnsupported, type QueryName, type SqlSource } from './compile.js';
 import { dialect } from './dialects.js';
-import { csvSource, openDuckDb, type SkippedRows, type SqlConnection } from './duckdb.js';
-import { dealFactsOf, impliedOf, leadFactsOf, numeric, type Results, type Row } from './facts.js';
+import { csvSource, openDuckDb, type Lines, type SkippedRows, type SqlConnection } from './duckdb.js';
+import { addStalledRows, dealFactsOf, impliedOf, leadFactsOf, numeric, type Results, type Row } from './facts.js';
+import { personal } from '../../data/personal.js';
 
 /** The reports built from facts, on embedded DuckDB reading the CSV exports. */
 export async function loadDuckDb(options: LoadOptions): Promise<LoadedFacts> {
@@ -38,30 +39,44 @@ interface Side {
   readonly source: SqlSource;
   readonly skipped: SkippedRows;
   readonly delimiter: string;
+  /** The lines of rows (by la_row), as messages and stand-in ids name them. */
+  readonly lines: Lines;
 }
 
 async function side(db: SqlConnection, run: Prepared, which: 'leads' | 'deals', file: string): Promise<Side> {
   const header = run.headers[which]!;
   const plan = planColumns(which, file, header, run.rubric, [...run.extra[which]]);
   const read = await csvSource(db, which, file, which === 'leads' ? run.leadCsv : run.dealCsv, header, plan);
-  return { file, source: read.source, skipped: read.skipped, delimiter: read.layout.delimiter };
+  return { file, source: read.source, skipped: read.skipped, delimiter: read.layout.delimiter, lines: read.lines };
 }
 
 async function audit(db: SqlConnection, run: Prepared, options: LoadOptions, leads: Side, deals: Side | null): Promise<LoadedFacts> {
   const { rubric, notices, warnings } = run;
-  const compiled = compileAudit({ rubric, asOf: options.asOf, dateOrder: options.dateOrder, leads: leads.source, deals: deals?.source ?? null }, dialect('duckdb'));
+  const rows = options.stalledRows ?? true;
+  const compiled = compileAudit({ rubric, asOf: options.asOf, dateOrder: options.dateOrder, leads: leads.source, deals: deals?.source ?? null, rows }, dialect('duckdb'));
   for (const statement of compiled.setup) await db.run(statement);
   const results: Results = {};
   for (const [name, sql] of Object.entries(compiled.queries) as [QueryName, string | undefined][]) if (sql !== undefined) results[name] = await db.all(sql);
 
-  const leadAcc = accountingOf(leads, results.leadInput![0]!, options);
-  const dealAcc = deals === null ? null : accountingOf(deals, results.dealInput![0]!, options);
-  formatWarnings(run, options.dateOrder, results.formats ?? [], leadAcc, dealAcc);
-  run.checkRead(leadAcc, info(leads, numeric(results.leadInput![0]!.read)));
-  if (deals !== null) run.checkRead(dealAcc!, info(deals, numeric(results.dealInput![0]!.read)));
+  // The rows a message or a stand-in id names by line: found in one read of each file.
+  const noId = (rows: readonly Row[] | undefined) => (rows ?? []).filter((r) => String(r.la_id) === '').map((r) => r.la_row);
+  const formatRows = (side: string) => (results.formats ?? []).filter((r) => r.side === side).map((r) => r.first_bad);
+  leads.lines.find([results.leadInput![0]!.first_dup, ...formatRows('lead'), ...noId(results.stalledLeads), ...noId(results.dealLeads)]);
+  deals?.lines.find([results.dealInput![0]!.first_dup, ...formatRows('deal'), ...noId(results.stalledDeals)]);
+  const leadAcc = accountingOf(leads, results.leadInput![0]!);
+  const dealAcc = deals === null ? null : accountingOf(deals, results.dealInput![0]!);
+  formatWarnings(run, options.dateOrder, results.formats ?? [], (lead) => (lead ? { acc: leadAcc, side: leads } : { acc: dealAcc!, side: deals! }));
+  run.checkRead(leadAcc, info(leads));
+  if (deals !== null) run.checkRead(dealAcc!, info(deals));
 
   const leadFacts = leadFactsOf(rubric, results);
   const dealFacts = deals === null ? null : dealFactsOf(rubric, results);
+  if (rows) {
+    // A row without an id is named by its line, as the JS reader names it.
+    const named = (side: Side) => (row: Row) => (String(row.la_id) === '' ? `#${side.lines.of(row.la_row)}` : String(row.la_id));
+    const shown = (value: string) => personal({ redact: options.redact ?? false }, value);
+    addStalledRows(rubric, results, leadFacts, dealFacts, { lead: named(leads), deal: deals === null ? named(leads) : named(deals) }, shown);
+  }
   if (dealFacts !== null) {
     const shared = results.shared?.[0];
     const text = sharedDealsText({ deals: numeric(shared?.deals) || 0, leads: numeric(shared?.leads) || 0 }, rubric.join.shared, rubric.join.sharedStated);
@@ -81,55 +96,47 @@ async function audit(db: SqlConnection, run: Prepared, options: LoadOptions, lea
         : { ...dealAcc!.summary(deals.skipped.read, 'utf-8', displayDelimiter(deals.delimiter)), attributed: dealFacts!.all.deals - dealFacts!.unattributed.deals, unattributed: dealFacts!.unattributed.deals },
   };
   const group = { key: 'channel', label: 'Channel', explicit: false, ofLead: () => '', ofDeal: undefined };
-  const facts = assembleFacts({ rubric, asOf: options.asOf, minN: options.minN, inputs, group, skips: impliedOf(rubric, results), spend: null, caveats }, false, leadFacts, dealFacts);
+  const facts = assembleFacts({ rubric, asOf: options.asOf, minN: options.minN, inputs, group, skips: impliedOf(rubric, results), spend: null, caveats }, rows, leadFacts, dealFacts);
   return { facts, rubric, notices, warnings, rejects: [], leads: { plan: leads.source.plan }, deals: deals === null ? null : { plan: deals.source.plan }, rubricFile: run.rubricShown, preset: run.preset };
 }
 
 /** One file's row accounting: the rows DuckDB was told to pass over, and duplicate ids. */
-function accountingOf(side: Side, input: Row, options: LoadOptions): Accounting {
+function accountingOf(side: Side, input: Row): Accounting {
   const acc = new Accounting(side.file, false);
   const duplicates = numeric(input.duplicates) || 0;
+  const counted = [...side.skipped.reasons];
+  if (duplicates > 0) counted.push({ reason: 'duplicate_id', count: duplicates, line: side.lines.of(input.first_dup), rejected: true });
   const reasons: Partial<Record<RowReason, number>> = {};
   const firstLines: Partial<Record<RowReason, number>> = {};
-  let rejected = 0;
-  let skipped = 0;
-  for (const r of side.skipped.reasons) {
+  for (const r of counted) {
     reasons[r.reason] = r.count;
     firstLines[r.reason] = r.line;
-    if (r.rejected) rejected += r.count;
-    else skipped += r.count;
   }
-  if (duplicates > 0) {
-    reasons.duplicate_id = duplicates;
-    firstLines.duplicate_id = Infinity;
-  }
-  const long = side.skipped.reasons.find((r) => r.rejected);
+  const rejects = counted.filter((r) => r.rejected).sort((a, b) => a.line - b.line);
   acc.append({
     used: numeric(input.read) - duplicates,
-    rejected: rejected + duplicates,
-    skipped,
+    rejected: rejects.reduce((n, r) => n + r.count, 0),
+    skipped: counted.filter((r) => !r.rejected).reduce((n, r) => n + r.count, 0),
     duplicates,
     reasons,
     firstLines,
     rejects: [],
     warnings: [],
-    firstReject: long ? { line: long.line, reason: 'field too long' } : duplicates > 0 ? { line: NaN, reason: 'duplicate id' } : undefined,
+    firstReject: rejects[0] === undefined ? undefined : { line: rejects[0].line, reason: reasonText(rejects[0].reason) },
   });
-  void options;
   return acc;
 }
 
 /** What checkRead reads of a file's read. */
-function info(side: Side, used: number): CsvInfo {
-  void used;
+function info(side: Side): CsvInfo {
   return { file: side.file, encoding: 'utf-8', delimiter: side.delimiter, header: side.source.plan.header, read: side.skipped.read, warnings: [], exact: true };
 }
 
 /** Date order and number format decisions (with the JS reader's warnings), and unreadable values per column. */
-function formatWarnings(run: Prepared, dateOrder: DateOrder | undefined, rows: readonly Row[], leadAcc: Accounting, dealAcc: Accounting | null): void {
+function formatWarnings(run: Prepared, dateOrder: DateOrder | undefined, rows: readonly Row[], of: (lead: boolean) => { acc: Accounting; side: Side }): void {
   for (const row of rows) {
     const lead = row.side === 'lead';
-    const acc = lead ? leadAcc : dealAcc!;
+    const { acc, side } = of(lead);
     const column = String(row.column);
     if (row.kind === 'date') {
       const configured = dateOrder ?? (lead ? run.rubric.leads.dateOrder : run.rubric.deals.dateOrder);
@@ -141,6 +148,6 @@ function formatWarnings(run: Prepared, dateOrder: DateOrder | undefined, rows: r
       if (warning) acc.warnings.push(warning);
     }
     const bad = numeric(row.bad) || 0;
-    if (bad > 0) acc.noteInvalid(column, bad, { line: numeric(row.first_bad) + 2, text: '' });
+    if (bad > 0) acc.noteInvalid(column, bad, { line: side.lines.of(row.first_bad), text: String(row.first_text ?? '') });
   }
 }
