@@ -106,6 +106,10 @@ interface SharedOptions {
   withColumns?: boolean;
   decimalComma?: boolean;
   engine: EngineName;
+  db?: string;
+  leadsTable?: string;
+  dealsTable?: string;
+  orderBy?: string;
 }
 
 function dayOption(flag: string, text: string | undefined): number | undefined {
@@ -161,6 +165,10 @@ function sharedOptions(command: Command, io: Io): Command {
       ),
     )
     .addOption(new Option('--date-order <order>', 'how to read 3/5/2024 when a column does not prove it').choices(['mdy', 'dmy', 'ymd']))
+    .option('--db <url>', 'audit tables in a database instead of files: duckdb:FILE or postgresql://… (with --leads-table, --deals-table)')
+    .option('--leads-table <name>', 'with --db: the leads table, schema-qualified if need be (default: leads)')
+    .option('--deals-table <name>', 'with --db: the deals table (default: deals)')
+    .option('--order-by <column>', 'with --db: the column that orders rows where "first" matters (duplicate ids, shared join keys); default: the id')
     .addOption(new Option('--engine <name>', 'compute on leadaudit\'s own engine (js) or on embedded DuckDB (duckdb: the rubric compiled to SQL; faster on big exports)').choices(ENGINE_NAMES).default('js'))
     .option('--redact', "replace leads' emails and names with a stable short hash in every report")
     .option('--decimal-comma', 'CSV/TSV for comma-decimal locales (de, fr, es…): 0,305 not 0.305, flags 1/0, CSV fields separated by ; (no effect on table, json, md, html)')
@@ -314,6 +322,18 @@ function checkRunOutputs(io: Io, o: SharedOptions, options: LoadOptions): NamedP
  * Reads a run's inputs, builds its reports and writes them. The reports built from facts read the
  * inputs streaming (src/engine/stream.ts); score, explain and check read them whole.
  */
+/** What computes a run's facts: the engine asked for, or the database --db names. */
+async function factsLoader(o: SharedOptions, options: LoadOptions): Promise<(options: LoadOptions) => Promise<LoadedFacts>> {
+  if (o.db === undefined) {
+    if (o.leadsTable !== undefined || o.dealsTable !== undefined || o.orderBy !== undefined) throw new UsageError('--leads-table, --deals-table and --order-by go with --db');
+    return ENGINES[o.engine]();
+  }
+  if (options.leads !== undefined || options.deals !== undefined) throw new UsageError('--db reads tables, not files: name them with --leads-table and --deals-table');
+  const { loadDb } = await import('./engine/sql/db.js');
+  const db = { db: o.db, leadsTable: o.leadsTable, dealsTable: o.dealsTable, orderBy: o.orderBy };
+  return (run) => loadDb({ ...run, ...db });
+}
+
 async function runReports<L extends LoadedFacts>(
   io: Io,
   o: SharedOptions,
@@ -397,7 +417,7 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
   withShared(withHelp(program.command('audit'), COMMAND_HELP.audit), io).action(
     async (leads: string | undefined, deals: string | undefined, o: SharedOptions) => {
       const options = loadOptions([leads, deals], o, io);
-      exitCode = await runReports(io, o, options, await ENGINES[o.engine](), (l) => auditReports(l));
+      exitCode = await runReports(io, o, options, await factsLoader(o, options), (l) => auditReports(l));
     },
   );
 
@@ -407,7 +427,8 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
         // Only the stalls report lists stalled leads, and only the funnel and the matrix split a
         // --by group by grade and stage; the others need fewer counts.
         const needs = { stalledRows: name === 'stalls', groupDetail: name === 'funnel' || name === 'matrix' };
-        exitCode = await runReports(io, o, loadOptions([leads, deals], o, io, needs), await ENGINES[o.engine](), (l) => {
+        const options = loadOptions([leads, deals], o, io, needs);
+        exitCode = await runReports(io, o, options, await factsLoader(o, options), (l) => {
           const built = buildReports(l.facts, [name]);
           // A report about leads, asked for with no leads file: say so.
           if (built.length === 0) throw new UsageError(`${name} needs a leads file${name === 'funnel' ? ' (or deal stages in the rubric, for the pipeline)' : ''}`);

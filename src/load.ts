@@ -69,6 +69,8 @@ export interface LoadOptions {
   readonly parallel?: Splitter;
   /** Read a big leads file on another core while this one folds it (src/parallel/chunks.ts); off when not given. */
   readonly leadsReader?: LeadsReader;
+  /** The inputs' headers when they are known without a read (tables in a database: `leads` and `deals` name them). */
+  readonly headers?: { readonly leads?: CsvHeader; readonly deals?: CsvHeader };
 }
 
 /** A run's inputs as the reports built from facts need them (src/engine/stream.ts reads no more). */
@@ -222,8 +224,8 @@ export async function prepare(options: LoadOptions): Promise<Prepared> {
   };
   const leadCsv = sideCsv('leads');
   const dealCsv = sideCsv('deals');
-  const leadHeader = leadsFile === undefined ? undefined : await readHeader(leadsFile, leadCsv);
-  const dealHeader = dealsFile === undefined ? undefined : await readHeader(dealsFile, dealCsv);
+  const leadHeader = options.headers?.leads ?? (leadsFile === undefined ? undefined : await readHeader(leadsFile, leadCsv));
+  const dealHeader = options.headers?.deals ?? (dealsFile === undefined ? undefined : await readHeader(dealsFile, dealCsv));
   let preset = options.preset ?? own?.preset;
   if (preset === undefined) {
     const detected = detectPreset(leadHeader?.names, dealHeader?.names);

@@ -149,7 +149,7 @@ function readSide(
   const rawTable = `la_${side}_raw`;
   const dup = `(${d.ident('la_id')} <> '' AND ROW_NUMBER() OVER (PARTITION BY ${d.ident('la_id')} ORDER BY ${d.ident('la_row')}) > 1)`;
   const setup = [
-    `CREATE TEMP TABLE ${rawTable} AS SELECT *, ${dup} AS ${d.ident('la_dup')} FROM (SELECT ${source.order} AS ${d.ident('la_row')}, ${[...cells, `${d.expr(id)} AS ${d.ident('la_id')}`].join(', ')} FROM ${source.from}) t`,
+    `CREATE TEMP TABLE ${rawTable} AS SELECT *, ${dup} AS ${d.ident('la_dup')} FROM (SELECT *, ${d.expr(id)} AS ${d.ident('la_id')} FROM (SELECT ${source.order} AS ${d.ident('la_row')}, ${cells.join(', ')} FROM ${source.from}) t0) t1`,
   ];
   // Decisions read the column's evidence over the used rows (la_<side>_pre), once.
   const pre = `la_${side}_pre`;

@@ -13,7 +13,7 @@ import { caveatsOf, displayDelimiter, prepare, sharedDealsText, type LoadedFacts
 import { reasonText, type RowReason } from '../../model.js';
 import { assembleFacts } from '../fold.js';
 import { compileAudit, refuseUnsupported, type QueryName, type SqlSource } from './compile.js';
-import { dialect } from './dialects.js';
+import { dialect, type DialectName } from './dialects.js';
 import { csvSource, openDuckDb, type Lines, type SkippedRows, type SqlConnection } from './duckdb.js';
 import { addStalledRows, dealFactsOf, impliedOf, leadFactsOf, numeric, type Results, type Row } from './facts.js';
 import { personal } from '../../data/personal.js';
@@ -28,32 +28,33 @@ export async function loadDuckDb(options: LoadOptions): Promise<LoadedFacts> {
   try {
     const leads = await side(db, run, 'leads', options.leads);
     const deals = options.deals === undefined ? null : await side(db, run, 'deals', options.deals);
-    return await audit(db, run, options, leads, deals);
+    return await audit(db, 'duckdb', run, options, leads, deals);
   } finally {
     db.close();
   }
 }
 
-interface Side {
+export interface Side {
   readonly file: string;
   readonly source: SqlSource;
   readonly skipped: SkippedRows;
   readonly delimiter: string;
   /** The lines of rows (by la_row), as messages and stand-in ids name them. */
-  readonly lines: Lines;
+  readonly lines: Pick<Lines, 'find' | 'of'>;
+  readonly encoding: string;
 }
 
 async function side(db: SqlConnection, run: Prepared, which: 'leads' | 'deals', file: string): Promise<Side> {
   const header = run.headers[which]!;
   const plan = planColumns(which, file, header, run.rubric, [...run.extra[which]]);
   const read = await csvSource(db, which, file, which === 'leads' ? run.leadCsv : run.dealCsv, header, plan);
-  return { file, source: read.source, skipped: read.skipped, delimiter: read.layout.delimiter, lines: read.lines };
+  return { file, source: read.source, skipped: read.skipped, delimiter: read.layout.delimiter, lines: read.lines, encoding: 'utf-8' };
 }
 
-async function audit(db: SqlConnection, run: Prepared, options: LoadOptions, leads: Side, deals: Side | null): Promise<LoadedFacts> {
+export async function audit(db: SqlConnection, dialectName: DialectName, run: Prepared, options: LoadOptions, leads: Side, deals: Side | null): Promise<LoadedFacts> {
   const { rubric, notices, warnings } = run;
   const rows = options.stalledRows ?? true;
-  const compiled = compileAudit({ rubric, asOf: options.asOf, dateOrder: options.dateOrder, leads: leads.source, deals: deals?.source ?? null, rows }, dialect('duckdb'));
+  const compiled = compileAudit({ rubric, asOf: options.asOf, dateOrder: options.dateOrder, leads: leads.source, deals: deals?.source ?? null, rows }, dialect(dialectName));
   for (const statement of compiled.setup) await db.run(statement);
   const results: Results = {};
   for (const [name, sql] of Object.entries(compiled.queries) as [QueryName, string | undefined][]) if (sql !== undefined) results[name] = await db.all(sql);
@@ -89,11 +90,11 @@ async function audit(db: SqlConnection, run: Prepared, options: LoadOptions, lea
   const newest = numeric(results.newest?.[0]?.newest);
   const caveats = caveatsOf(options.asOf, rubric, leads.source.plan, deals !== null, newest, warnings);
   const inputs = {
-    leads: leadAcc.summary(leads.skipped.read + 0, 'utf-8', displayDelimiter(leads.delimiter)),
+    leads: leadAcc.summary(leads.skipped.read, leads.encoding, displayDelimiter(leads.delimiter)),
     deals:
       deals === null
         ? null
-        : { ...dealAcc!.summary(deals.skipped.read, 'utf-8', displayDelimiter(deals.delimiter)), attributed: dealFacts!.all.deals - dealFacts!.unattributed.deals, unattributed: dealFacts!.unattributed.deals },
+        : { ...dealAcc!.summary(deals.skipped.read, deals.encoding, displayDelimiter(deals.delimiter)), attributed: dealFacts!.all.deals - dealFacts!.unattributed.deals, unattributed: dealFacts!.unattributed.deals },
   };
   const group = { key: 'channel', label: 'Channel', explicit: false, ofLead: () => '', ofDeal: undefined };
   const facts = assembleFacts({ rubric, asOf: options.asOf, minN: options.minN, inputs, group, skips: impliedOf(rubric, results), spend: null, caveats }, rows, leadFacts, dealFacts);
@@ -129,7 +130,7 @@ function accountingOf(side: Side, input: Row): Accounting {
 
 /** What checkRead reads of a file's read. */
 function info(side: Side): CsvInfo {
-  return { file: side.file, encoding: 'utf-8', delimiter: side.delimiter, header: side.source.plan.header, read: side.skipped.read, warnings: [], exact: true };
+  return { file: side.file, encoding: side.encoding, delimiter: side.delimiter, header: side.source.plan.header, read: side.skipped.read, warnings: [], exact: true };
 }
 
 /** Date order and number format decisions (with the JS reader's warnings), and unreadable values per column. */

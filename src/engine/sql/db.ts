@@ -1,0 +1,104 @@
+/**
+ * A run on tables in an existing database (`--db duckdb:FILE`, `--db postgresql://…`): the
+ * tables' own columns stand for a file's header, so presets and the rubric's columns resolve as
+ * they do for an export (docs/engines.md, "Tables in a database").
+ */
+import { UsageError } from '../../errors.js';
+import { planColumns } from '../../data/map.js';
+import type { CsvHeader } from '../../io/csv/index.js';
+import { prepare, type LoadedFacts, type LoadOptions } from '../../load.js';
+import { refuseUnsupported } from './compile.js';
+import { dialect, type DialectName } from './dialects.js';
+import { openDuckDb, type SqlConnection } from './duckdb.js';
+import { numeric } from './facts.js';
+import { audit, type Side } from './load.js';
+
+export interface DbOptions {
+  /** `duckdb:FILE` or `postgresql://…` (also `postgres://…`). */
+  readonly db: string;
+  readonly leadsTable?: string;
+  readonly dealsTable?: string;
+  /** A column giving the rows' order where "first" matters (duplicate ids, shared join keys); default: the id. */
+  readonly orderBy?: string;
+}
+
+export async function loadDb(options: LoadOptions & DbOptions): Promise<LoadedFacts> {
+  const { connection, name } = await connect(options.db);
+  try {
+    const d = dialect(name);
+    const leadsTable = options.leadsTable ?? (options.dealsTable === undefined ? 'leads' : undefined);
+    const dealsTable = options.dealsTable ?? (options.leadsTable === undefined ? 'deals' : undefined);
+    if (leadsTable === undefined) throw new UsageError('a deals-only run is not supported by the SQL engines yet; give --leads-table');
+    const leadColumns = await tableColumns(connection, name, leadsTable);
+    const dealColumns = dealsTable === undefined ? undefined : await tableColumns(connection, name, dealsTable);
+    const header = (names: readonly string[]): CsvHeader => ({ names, cells: names.length, line: 0 });
+    const headers = { leads: header(leadColumns), ...(dealColumns ? { deals: header(dealColumns) } : {}) };
+    const run = await prepare({ ...options, leads: leadsTable, deals: dealsTable, headers });
+    refuseUnsupported(run.rubric, options);
+    if (options.keepRejects) throw new UsageError('--rejects is not supported with --db yet');
+    const side = async (which: 'leads' | 'deals', table: string, columns: readonly string[]): Promise<Side> => {
+      const plan = planColumns(which, table, headers[which]!, run.rubric, [...run.extra[which]]);
+      const idColumn = plan.fields.id;
+      const order = options.orderBy !== undefined && columns.includes(options.orderBy) ? d.ident(options.orderBy) : idColumn !== undefined ? `CAST(${d.ident(columns[idColumn]!)} AS ${name === 'postgres' ? 'text' : 'VARCHAR'})` : '1';
+      const from = `(SELECT ROW_NUMBER() OVER (ORDER BY ${order}) - 1 AS la_src_row, t.* FROM ${qualified(d.ident, table)} t) src`;
+      const read = numeric((await connection.all(`SELECT COUNT(*) AS n FROM ${qualified(d.ident, table)}`))[0]!.n);
+      return {
+        file: table,
+        source: { plan, from, column: (i) => columns[i]!, order: 'la_src_row' },
+        skipped: { read, reasons: [] },
+        delimiter: '',
+        // A table has no lines: a row is named by its place in the order, from 1.
+        lines: { find: () => undefined, of: (row) => numeric(row) + 1 },
+        encoding: name,
+      };
+    };
+    const leads = await side('leads', leadsTable, leadColumns);
+    const deals = dealsTable === undefined ? null : await side('deals', dealsTable, dealColumns!);
+    return await audit(connection, name, run, options, leads, deals);
+  } finally {
+    connection.close();
+  }
+}
+
+/** `schema.table` or `table`, each part quoted. */
+function qualified(ident: (s: string) => string, table: string): string {
+  return table
+    .split('.')
+    .map((part) => ident(part))
+    .join('.');
+}
+
+async function connect(url: string): Promise<{ connection: SqlConnection; name: DialectName }> {
+  if (url.startsWith('duckdb:')) return { connection: await openDuckDb(url.slice('duckdb:'.length) || ':memory:'), name: 'duckdb' };
+  if (/^postgres(ql)?:\/\//.test(url)) return { connection: await openPostgres(url), name: 'postgres' };
+  throw new UsageError(`--db ${url}: expected duckdb:FILE or postgresql://…`);
+}
+
+export async function openPostgres(url: string): Promise<SqlConnection> {
+  const pg = (await import('pg')).default;
+  const client = new pg.Client({ connectionString: url });
+  try {
+    await client.connect();
+  } catch (error) {
+    throw new UsageError(`--db: cannot connect to PostgreSQL (${(error as Error).message})`);
+  }
+  return {
+    run: async (sql) => {
+      await client.query(sql);
+    },
+    all: async (sql) => (await client.query(sql)).rows as Record<string, unknown>[],
+    close: () => void client.end(),
+  };
+}
+
+/** A table's columns, in order; a table that is not there is a usage error naming it. */
+async function tableColumns(db: SqlConnection, name: DialectName, table: string): Promise<string[]> {
+  const parts = table.split('.');
+  const tableName = parts.at(-1)!;
+  const schema = parts.length > 1 ? `'${parts.at(-2)!.replaceAll("'", "''")}'` : 'current_schema()';
+  const rows = await db.all(
+    `SELECT column_name FROM information_schema.columns WHERE table_schema = ${schema} AND table_name = '${tableName.replaceAll("'", "''")}' ORDER BY ordinal_position`,
+  );
+  if (rows.length === 0) throw new UsageError(`--db: no table ${table} (or it has no columns) in the ${name} database`);
+  return rows.map((r) => String(r.column_name));
+}
