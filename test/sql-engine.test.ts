@@ -1,0 +1,388 @@
+/**
+ * The DuckDB engine (src/engine/sql/, `--engine duckdb`, issue 15) against the JS engine, as a
+ * differential test: for every bundled input, `loadDuckDb` must give what `loadFacts` gives with
+ * the same LoadOptions — every report built from facts except stalls (which the SQL engine does
+ * not keep rows for yet), as JSON byte for byte, the verdicts and the row accounting — or refuse
+ * with a UsageError that sends the user to `--engine js`. The inputs it refuses are listed here,
+ * so a refusal that appears or disappears fails the test. Then random rubrics (channels rules,
+ * signals with every operator, grades, disqualified) over generated exports, with a fixed seed.
+ *
+ * What differs today is kept, failing, in the "known mismatches" blocks at the end: a difference
+ * there is a bug in the SQL engine to fix, not a test to loosen.
+ */
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import type { LoadedFacts, LoadOptions } from '../src/load.js';
+import { loadFacts } from '../src/engine/stream.js';
+import { loadDuckDb } from '../src/engine/sql/load.js';
+import { buildReports, reports, type ReportName } from '../src/reports/index.js';
+import { verdicts } from '../src/reports/verdicts.js';
+import { parseDate } from '../src/data/normalize.js';
+import { UsageError } from '../src/errors.js';
+import type { AuditFacts } from '../src/engine/facts.js';
+import { generate, PRESET_KEYS, type PresetKey } from '../scripts/generate-samples.js';
+
+const root = resolve(import.meta.dirname, '..');
+
+/** Every report built from facts but stalls: the SQL engine keeps no stalled rows yet (facts.rows is false). */
+const COMPARED = (Object.keys(reports) as ReportName[]).filter((name) => name !== 'stalls');
+
+const scratch = mkdtempSync(join(tmpdir(), 'leadaudit-sql-diff-'));
+/** A folder without leadaudit.yml, so a run without --rubric detects its preset from the headers. */
+const noRubric = join(scratch, 'no-rubric');
+mkdirSync(noRubric);
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+type Run = Partial<LoadOptions> & Pick<LoadOptions, 'asOf'>;
+
+/** The options both engines get: no rejects kept (the SQL engine refuses --rejects), no stalled rows. */
+function options(run: Run): LoadOptions {
+  return { minN: 30, strict: false, keepRejects: false, stalledRows: false, groupDetail: true, cwd: noRubric, ...run };
+}
+
+/** What a run gives that the compared reports show, or the error it stops with. */
+interface Outcome {
+  readonly error?: string;
+  readonly reports?: string;
+  readonly verdicts?: unknown;
+  readonly inputs?: AuditFacts['inputs'];
+  readonly warnings?: readonly string[];
+  readonly notices?: readonly string[];
+}
+
+async function outcome(run: () => Promise<LoadedFacts>): Promise<Outcome & { readonly usage?: boolean }> {
+  let loaded: LoadedFacts;
+  try {
+    loaded = await run();
+  } catch (error) {
+    if (!(error instanceof Error)) throw error;
+    return { error: `${error.name}: ${error.message}`, usage: error instanceof UsageError };
+  }
+  const facts = loaded.facts;
+  return {
+    reports: JSON.stringify(buildReports(facts, COMPARED)),
+    verdicts: verdicts(facts),
+    inputs: facts.inputs,
+    warnings: loaded.warnings,
+    notices: loaded.notices,
+  };
+}
+
+interface Pair {
+  readonly js: Outcome;
+  readonly sql: Outcome & { readonly usage?: boolean };
+}
+
+async function both(run: Run): Promise<Pair> {
+  const given = options(run);
+  const js = await outcome(() => loadFacts(given));
+  const sql = await outcome(() => loadDuckDb(given));
+  return { js, sql };
+}
+
+/**
+ * The DuckDB run of `run` gives the JS engine's reports, verdicts and row accounting, or — when
+ * `refused` is given — refuses with a UsageError naming it and `--engine js`. Warnings and
+ * notices are compared apart (expectSameWarnings).
+ */
+function expectSame({ js, sql }: Pair, refused?: string): void {
+  if (refused !== undefined) {
+    expect(sql.error, 'the DuckDB run refuses').toBeDefined();
+    expect(sql.usage, sql.error).toBe(true);
+    expect(sql.error).toContain(refused);
+    expect(sql.error).toMatch(/--engine js/);
+    return;
+  }
+  expect(js.error, 'the JS run stops').toBeUndefined();
+  expect(sql.error, 'the DuckDB run stops').toBeUndefined();
+  // Parsed first, for a readable diff; then as text, so key order counts too.
+  expect(JSON.parse(sql.reports!), 'reports').toEqual(JSON.parse(js.reports!));
+  expect(sql.reports, 'reports as text').toBe(js.reports);
+  expect(sql.verdicts, 'verdicts').toEqual(js.verdicts);
+  expect(sql.inputs, 'row accounting').toEqual(js.inputs);
+}
+
+async function expectInput(input: Input): Promise<void> {
+  const pair = await both(input.run);
+  if (input.stops) {
+    expect(pair.js.error).toMatch(input.stops);
+    expect(pair.sql.error, 'the DuckDB run stops alike').toBe(pair.js.error);
+  } else expectSame(pair, input.refused);
+}
+
+function expectSameWarnings({ js, sql }: Pair): void {
+  expect(sql.error).toBeUndefined();
+  expect(sql.warnings, 'warnings').toEqual(js.warnings);
+  expect(sql.notices, 'notices').toEqual(js.notices);
+}
+
+// ---------------------------------------------------------------- the bundled inputs
+
+interface Input {
+  readonly run: Run;
+  /** A substring of the DuckDB engine's refusal, when it refuses this input. */
+  readonly refused?: string;
+  /** The error both engines stop with, when the input cannot be audited at all. */
+  readonly stops?: RegExp;
+}
+
+const SAMPLE_FILES = {
+  hubspot: { leads: 'contacts.csv', deals: 'deals.csv' },
+  pipedrive: { leads: 'persons.csv', deals: 'deals.csv' },
+  salesforce: { leads: 'leads.csv', deals: 'opportunities.csv' },
+} as const;
+
+function sampleRun(name: keyof typeof SAMPLE_FILES): Run {
+  const dir = join(root, 'fixtures', 'samples', name);
+  const asOf = parseDate((JSON.parse(readFileSync(join(dir, 'expected.json'), 'utf8')) as { asOf: string }).asOf);
+  // cwd: the sample's folder, so its leadaudit.yml (when it has one) is the rubric.
+  return { leads: join(dir, SAMPLE_FILES[name].leads), deals: join(dir, SAMPLE_FILES[name].deals), asOf, cwd: dir };
+}
+
+function plantedRun(scenario: string): Run {
+  const dir = join(root, 'fixtures', 'planted', scenario);
+  const planted = join(dir, 'planted.json');
+  let asOf = '2025-06-30';
+  try {
+    asOf = (JSON.parse(readFileSync(planted, 'utf8')) as { asOf?: string }).asOf ?? asOf;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+  return { leads: join(dir, 'leads.csv'), deals: join(dir, 'deals.csv'), rubric: join(root, 'fixtures', 'planted', 'rubric.yml'), asOf: parseDate(asOf) };
+}
+
+interface ExportExpected {
+  asOf: string;
+  leads: { name: string } | null;
+  deals: { name: string } | null;
+}
+
+const exportsDir = join(root, 'fixtures', 'exports');
+const EXPORTS = readdirSync(exportsDir).sort();
+
+/** A shape's files, with the rubric `init` writes for it (test/golden/init/) or with the preset detected from its headers. */
+function exportRun(shape: string, rubric: 'init' | 'detected'): Run {
+  const expected = JSON.parse(readFileSync(join(exportsDir, shape, 'expected.json'), 'utf8')) as ExportExpected;
+  return {
+    leads: expected.leads ? join(exportsDir, shape, expected.leads.name) : undefined,
+    deals: expected.deals ? join(exportsDir, shape, expected.deals.name) : undefined,
+    rubric: rubric === 'init' ? join(root, 'test', 'golden', 'init', `${shape}.yml`) : undefined,
+    asOf: parseDate(expected.asOf),
+  };
+}
+
+const DEALS_ONLY = 'a deals-only run is not supported';
+
+/** What the DuckDB engine refuses of the export folders (keyed `<folder>, init rubric` or `<folder>, detected preset`). */
+const EXPORT_REFUSALS: Record<string, string> = {
+  'decimal-comma-deals-only, init rubric': DEALS_ONLY,
+  'decimal-comma-deals-only, detected preset': DEALS_ONLY,
+  'salesforce-api, init rubric': 'join.shared: all is not supported',
+  // Windows-1252 bytes in a UTF-8 file: the JS reader rejects those rows and goes on.
+  'salesforce-report, init rubric': 'This file is not utf-8 encoded',
+  'salesforce-report, detected preset': 'This file is not utf-8 encoded',
+  'salesforce-report-leads-only, init rubric': 'This file is not utf-8 encoded',
+  'salesforce-report-leads-only, detected preset': 'This file is not utf-8 encoded',
+  // The report's footer rows (a ragged row): the JS reader skips them.
+  'stats-footer, init rubric': 'Expected Number of Columns: 16 Found: 1',
+  'stats-footer, detected preset': 'Expected Number of Columns: 16 Found: 1',
+  'vtiger-headerless, init rubric': 'join.shared: all is not supported',
+  'vtiger-potentials-only, init rubric': DEALS_ONLY,
+  'vtiger-potentials-only, detected preset': DEALS_ONLY,
+  'vtiger-snake, init rubric': 'join.shared: all is not supported',
+};
+
+/** Inputs on which both engines stop with the same error (before any engine runs). */
+const EXPORT_STOPS: Record<string, RegExp> = {
+  // No header row, and no leads.header to name the columns.
+  'vtiger-headerless, detected preset': /InputError: .*leads\.csv: the first row looks like data, not a header/,
+};
+
+/** Inputs whose DuckDB run differs from the JS run today: each a bug reported with issue 15, tested under "known mismatches". */
+const KNOWN_INPUT_MISMATCHES = new Set<string>([
+  // A preset signal's number test (gte) on a column the file does not have: the JS engine runs (the
+  // signal holds for no lead); the compiler throws a plain Error (not a UsageError), "no number column planned".
+  'export decimal-comma, detected preset',
+  'export hubspot-api, detected preset',
+  'export salesforce-api, detected preset',
+  // A leads file without a mapped created date, with a deals file: DuckDB's Binder Error, column "d_created_ymd" not found.
+  'export vtiger-snake, detected preset',
+]);
+
+/** Samples whose warnings or notices differ between the engines today (tested under "known mismatches"). */
+const KNOWN_WARNING_MISMATCHES = new Set<string>([
+  // "2 rows rejected (first at line NaN: duplicate id)": the JS engine says line 434.
+  'hubspot',
+]);
+
+function exportInput(shape: string, rubric: 'init' | 'detected'): Input {
+  const key = `${shape}, ${rubric === 'init' ? 'init rubric' : 'detected preset'}`;
+  return { run: exportRun(shape, rubric), refused: EXPORT_REFUSALS[key], stops: EXPORT_STOPS[key] };
+}
+
+/** Every bundled input, and what the DuckDB engine refuses of them (a substring of its UsageError). */
+const INPUTS: Record<string, Input> = {
+  'sample hubspot': { run: sampleRun('hubspot') },
+  'sample pipedrive': { run: sampleRun('pipedrive') },
+  // Its report footer (a ragged row at line 403), which the JS reader skips.
+  'sample salesforce': { run: sampleRun('salesforce'), refused: 'leads.csv exactly (line 403): Expected Number of Columns: 17 Found: 1' },
+  'planted control': { run: plantedRun('control') },
+  'planted planted': { run: plantedRun('planted') },
+  'planted sales-gap': { run: plantedRun('sales-gap') },
+  ...Object.fromEntries(
+    EXPORTS.flatMap((shape) => [
+      [`export ${shape}, init rubric`, exportInput(shape, 'init')],
+      [`export ${shape}, detected preset`, exportInput(shape, 'detected')],
+    ]),
+  ),
+};
+
+describe('the bundled inputs: the DuckDB engine gives the JS engine\'s reports, verdicts and row accounting, or refuses', () => {
+  it('the tables name existing inputs only', () => {
+    const runs = EXPORTS.flatMap((s) => [`${s}, init rubric`, `${s}, detected preset`]);
+    for (const key of [...Object.keys(EXPORT_REFUSALS), ...Object.keys(EXPORT_STOPS)]) expect(runs).toContain(key);
+    for (const name of KNOWN_INPUT_MISMATCHES) expect(Object.keys(INPUTS)).toContain(name);
+  });
+
+  it.each(Object.keys(INPUTS).filter((name) => !KNOWN_INPUT_MISMATCHES.has(name)))('%s', async (name) => {
+    await expectInput(INPUTS[name]!);
+  });
+});
+
+// ---------------------------------------------------------------- random rubrics over generated exports
+
+/** The columns of each generated preset's leads file a condition can read, by what they hold. */
+interface PresetColumns {
+  readonly text: readonly string[];
+  readonly numbers: readonly string[];
+  readonly dates: readonly string[];
+}
+
+const PATTERNS = ['\\b(vp|director)\\b', '^a', '@(gmail|yahoo)\\.', 'ceo|cto', '[0-9]{2}'];
+
+/** A random condition on one column of `cols`: every operator the brief lists, each where it reads. */
+function condition(cols: PresetColumns): fc.Arbitrary<Record<string, unknown>> {
+  const anyCol = fc.constantFrom(...cols.text, ...cols.numbers, ...cols.dates);
+  // Values the generated exports hold (and near misses in case and spelling), so tests do match some leads.
+  const word = fc.constantFrom('PAID_SEARCH', 'organic_search', 'UNQUALIFIED', 'Web', 'web', 'Hot', 'Cold', 'Open - Not Contacted', 'Campaigns', 'Web forms', 'Sales Manager', '0', '200', '', 'Other');
+  const op: fc.Arbitrary<[string, Record<string, unknown>]> = fc.oneof(
+    fc.tuple(anyCol, word).map(([c, w]) => [c, { eq: w }] as [string, Record<string, unknown>]),
+    fc.tuple(anyCol, word).map(([c, w]) => [c, { ne: w }] as [string, Record<string, unknown>]),
+    fc.tuple(anyCol, fc.uniqueArray(word, { minLength: 1, maxLength: 3 })).map(([c, w]) => [c, { in: w }] as [string, Record<string, unknown>]),
+    fc.tuple(anyCol, fc.uniqueArray(word, { minLength: 1, maxLength: 3 })).map(([c, w]) => [c, { notIn: w }] as [string, Record<string, unknown>]),
+    anyCol.map((c) => [c, { present: true }] as [string, Record<string, unknown>]),
+    anyCol.map((c) => [c, { empty: true }] as [string, Record<string, unknown>]),
+    fc.tuple(fc.constantFrom(...cols.numbers), fc.constantFrom('gte', 'lte'), fc.constantFrom(0, 1, 2, 10, 50, 200, 1000)).map(([c, o, n]) => [c, { [o]: n }] as [string, Record<string, unknown>]),
+    fc.tuple(fc.constantFrom(...cols.dates), fc.constantFrom(7, 30, 90, 365)).map(([c, n]) => [c, { withinDays: n }] as [string, Record<string, unknown>]),
+    fc.tuple(fc.constantFrom(...cols.text), fc.constantFrom(...PATTERNS)).map(([c, p]) => [c, { matches: p }] as [string, Record<string, unknown>]),
+  );
+  return op.map(([c, test]) => ({ [c]: test }));
+}
+
+interface RandomRubric {
+  readonly channels: readonly { name: string; when: Record<string, unknown> }[];
+  readonly signals: readonly { name: string; points: number; when: Record<string, unknown> }[];
+  readonly grades: readonly number[];
+  readonly disqualified: Record<string, unknown> | null;
+}
+
+function randomRubric(cols: PresetColumns): fc.Arbitrary<RandomRubric> {
+  return fc.record({
+    channels: fc.uniqueArray(
+      fc.record({ name: fc.constantFrom('Paid', 'Organic', 'Partner', 'Events', 'Referral'), when: condition(cols) }),
+      { maxLength: 3, selector: (c) => c.name },
+    ),
+    signals: fc.uniqueArray(fc.record({ name: fc.constantFrom('S1', 'S2', 'S3', 'S4', 'S5'), points: fc.constantFrom(-15, 5, 10, 20), when: condition(cols) }), { minLength: 1, maxLength: 4, selector: (s) => s.name }),
+    grades: fc.uniqueArray(fc.constantFrom(5, 10, 20, 30, 40), { minLength: 1, maxLength: 3 }),
+    disqualified: fc.option(condition(cols), { nil: null }),
+  });
+}
+
+function rubricYaml(preset: PresetKey, r: RandomRubric): string {
+  const grades = [...r.grades].sort((a, b) => b - a);
+  const letters = ['A', 'B', 'C'];
+  const lines = [
+    'version: 1',
+    `preset: ${preset}`,
+    ...(r.channels.length ? ['channels:', ...r.channels.map((c) => `  - { name: ${c.name}, when: ${JSON.stringify(c.when)} }`)] : []),
+    ...(r.disqualified ? [`disqualified: ${JSON.stringify(r.disqualified)}`] : []),
+    'score:',
+    '  signals:',
+    ...r.signals.map((s) => `    - { name: ${s.name}, points: ${s.points}, when: ${JSON.stringify(s.when)} }`),
+    `  grades: { ${grades.map((g, i) => `${letters[i]}: ${g}`).join(', ')} }`,
+    `  qualifiedGrade: ${letters[grades.length - 1]}`,
+  ];
+  return lines.join('\n') + '\n';
+}
+
+/** Columns of the generated exports' leads files (the samples' headers), by what they hold. */
+const PRESET_COLUMNS: Record<PresetKey, PresetColumns> = {
+  hubspot: {
+    text: ['Job Title', 'Email', 'Original Source', 'Lead Status', 'Industry'],
+    numbers: ['Number of Employees', 'Number of Form Submissions', 'Number of Pageviews'],
+    dates: ['Create Date', 'Last Activity Date', 'Became a Marketing Qualified Lead Date'],
+  },
+  salesforce: {
+    text: ['Title', 'Email', 'Lead Source', 'Lead Status', 'Rating'],
+    numbers: ['No. of Employees'],
+    dates: ['Created Date', 'Last Activity', 'Converted Date'],
+  },
+  pipedrive: {
+    text: ['Person - Name', 'Person - Email', 'Person - Source channel', 'Person - Organization'],
+    numbers: ['Person - ID'],
+    dates: ['Person - Person created', 'Person - Last activity date'],
+  },
+};
+
+describe('random rubrics over generated exports', () => {
+  it('the DuckDB engine gives the JS engine\'s reports, verdicts and row accounting', async () => {
+    let run = 0;
+    const input = fc.constantFrom(...PRESET_KEYS).chain((preset) =>
+      fc.record({
+        preset: fc.constant(preset),
+        seed: fc.integer({ min: 1, max: 10_000 }),
+        leads: fc.integer({ min: 30, max: 120 }),
+        rubric: randomRubric(PRESET_COLUMNS[preset]),
+      }),
+    );
+    // clean: without the generator's ragged rows and report footers, which the DuckDB engine
+    // refuses (as the salesforce sample shows), so every run compares; no rubric here is refused.
+    await fc.assert(
+      fc.asyncProperty(input, async (x) => {
+        const out = join(scratch, `random-${run++}`);
+        const expected = generate({ preset: x.preset, leads: x.leads, seed: x.seed, asOf: '2025-06-30', out, clean: true });
+        const rubric = join(out, 'rubric.yml');
+        writeFileSync(rubric, rubricYaml(x.preset, x.rubric));
+        const pair = await both({ leads: join(out, expected.leadsFile), deals: join(out, expected.dealsFile), rubric, asOf: parseDate('2025-06-30') });
+        expectSame(pair);
+        rmSync(out, { recursive: true, force: true });
+      }),
+      // 15 runs, not 30: a DuckDB run costs 1-4 s whatever its size (opening the database, ~20 statements).
+      { seed: 42, numRuns: 15 },
+    );
+  }, 120_000);
+});
+
+// ---------------------------------------------------------------- warnings
+
+// The salesforce sample is refused (its report footer, above): it has no DuckDB warnings to compare.
+describe('warnings and notices on the sample inputs', () => {
+  it.each((Object.keys(SAMPLE_FILES) as (keyof typeof SAMPLE_FILES)[]).filter((name) => name !== 'salesforce' && !KNOWN_WARNING_MISMATCHES.has(name)))('the %s sample', async (name) => {
+    expectSameWarnings(await both(sampleRun(name)));
+  });
+});
+
+// ---------------------------------------------------------------- known mismatches (bugs in the SQL engine, left failing)
+
+describe('known mismatches', () => {
+  it.each([...KNOWN_INPUT_MISMATCHES])('%s', async (name) => {
+    await expectInput(INPUTS[name]!);
+  });
+
+  it.each([...KNOWN_WARNING_MISMATCHES] as (keyof typeof SAMPLE_FILES)[])('warnings of the %s sample', async (name) => {
+    expectSameWarnings(await both(sampleRun(name)));
+  });
+});
