@@ -252,8 +252,8 @@ function keyRowsQuery(d: Dialect, from: string): string {
 const hasAstral = (s: string): boolean => /[\ud800-\udfff]/.test(s);
 /** Characters RE2's and PostgreSQL's case folding match to ASCII letters, which JavaScript's `i` does not (K ↔ Kelvin sign, s ↔ long s). */
 const hasFoldOutlier = (s: string): boolean => /[\u212a\u017f]/.test(s);
-/** More than 300 digits: SQL refuses them (values.ts `_ok`), JS reads any that Number keeps finite. */
-const over300Digits = (s: string): boolean => s.replace(/[^0-9]/g, '').length > 300;
+/** Over 308 digits (leading zeros aside): SQL refuses them (values.ts `_ok`), JS reads a few of them (up to about 1.8e308). */
+const over308Digits = (s: string): boolean => s.replace(/[^0-9]/g, '').replace(/^0+/, '').length > 308;
 /** PostgreSQL's word boundary (\\y) counts non-ASCII letters as word characters; JavaScript's \\b does not. */
 const boundaryBesideNonAscii = (name: DialectName, p: string, s: string): boolean => name === 'postgres' && p.includes('\\b') && /[\u0080-\uffff]/.test(s);
 /** Letters whose lower case differs between JS toLowerCase and the SQL lower (dotted capital I, final sigma). */
@@ -278,7 +278,7 @@ function properties(engine: () => Db): void {
   it('amounts: _num and _ev as parseAmount and numberEvidence, for each decimal mark', async () => {
     await fc.assert(
       fc.asyncProperty(fc.constantFrom<'' | '.' | ','>('', '.', ','), fc.array(amountCell, { minLength: 1, maxLength: 40 }), async (mark, all) => {
-        const xs = all.filter((x) => !over300Digits(x));
+        const xs = all.filter((x) => !over308Digits(x));
         if (xs.length === 0) return;
         const rows = await runLayers(engine(), xs, amountLayers(col('x'), 'p', text(mark)), ['p_num', 'p_ev', 'p_bad']);
         const got = rows.map((r, k) => ({ x: xs[k]!, num: numberOf(r.p_num), ev: numberOf(r.p_ev), bad: r.p_bad === true }));
@@ -374,6 +374,9 @@ const keysCase = (x: string): Mismatch => ({
   },
 });
 
+/** Agreements kept apart from the properties: long amounts, up to what Number() keeps finite. */
+const LONG_AMOUNTS: readonly Mismatch[] = [amountCase(`1${'0'.repeat(300)}`), amountCase(`${'0'.repeat(301)}5`), amountCase(`9${'0'.repeat(307)}.5`)].map((m) => ({ ...m, on: [] }));
+
 const MISMATCHES: readonly Mismatch[] = [
   // JavaScript's `.` (no u flag) is one UTF-16 unit, half an emoji; SQL's is a code point.
   regexCase('^a.c$', 'a\u{1f600}c', ['duckdb', 'postgres']),
@@ -385,9 +388,6 @@ const MISMATCHES: readonly Mismatch[] = [
   regexCase('[^a-z]', '\u212a', ['duckdb']),
   // PostgreSQL's \y takes é for a word character, JavaScript's \b does not.
   regexCase('\\bceo\\b', '\u00e9ceo', ['postgres']),
-  // More than 300 digits: SQL gives NULL, JS the number (finite up to 309 significant digits).
-  amountCase(`1${'0'.repeat(300)}`),
-  amountCase(`${'0'.repeat(301)}5`),
   // The JS rule gives a cell starting with a non-ASCII character back unread unless a token starts with one;
   // the Kelvin sign lower-cases to k (the same cell after a space is read, and is missing).
   missingCase(['kein'], '\u212aein'),
@@ -401,7 +401,7 @@ const MISMATCHES: readonly Mismatch[] = [
 /** The known mismatches, each asserting that SQL and JS agree: it.fails on the engines they fail on, until src is changed. */
 function knownMismatches(name: DialectName, engine: () => Db): void {
   describe('known mismatches', () => {
-    for (const m of MISMATCHES) {
+    for (const m of [...MISMATCHES, ...LONG_AMOUNTS]) {
       const check = async () => {
         const { js, sql } = await m.run(engine());
         expect(sql).toEqual(js);

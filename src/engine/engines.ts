@@ -7,7 +7,6 @@ import type { LoadedFacts, LoadOptions } from '../load.js';
 import { loadFacts } from './stream.js';
 
 export const ENGINES = {
-  // eslint-disable-next-line @typescript-eslint/require-await -- one shape for every engine's loader
   js: async () => loadFacts,
   duckdb: async () => (await import('./sql/load.js')).loadDuckDb,
 } satisfies Record<string, () => Promise<(options: LoadOptions) => Promise<LoadedFacts>>>;

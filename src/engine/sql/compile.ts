@@ -14,7 +14,7 @@ import type { Condition } from '../../rubric/schema.js';
 import { conditionSql, dateFields, type FieldSql } from './conditions.js';
 import type { Dialect } from './dialects.js';
 import { stack } from './stack.js';
-import { and, bin, call, cases, col, eq, iff, inList, isNull, matches, not, notNull, NULL, num, or, pattern, raw, text, type Expr } from './tree.js';
+import { and, bin, call, cases, cast, col, eq, iff, inList, isNull, matches, not, notNull, NULL, num, or, pattern, raw, text, type Expr } from './tree.js';
 import { amountLayers, dateLayers, decideMark, decideOrder, EVIDENCE, lower, missingRule, NUMBER_EVIDENCE, trim, WS, zipLayers, type Layer, type Layers } from './values.js';
 
 /** Where one input's rows are: a FROM item, its columns' names, and what orders them as the file did. */
@@ -65,8 +65,13 @@ export interface CompiledAudit {
 }
 
 const sum = (e: Expr): Expr => ({ k: 'agg', f: 'sum', e });
+/**
+ * No day, no number: a NULL with its type, so a column made of it is a number in every dialect
+ * (PostgreSQL types a bare NULL column as text, and then refuses to compare it with a number).
+ */
+const NO_DAY = cast(NULL, 'int');
+const NO_NUMBER = cast(NULL, 'double');
 const countIf = (e: Expr): Expr => sum(iff(e, num(1), num(0)));
-const asInt = (b: Expr): Expr => iff(b, num(1), num(0));
 
 /** The SQL engines run what the JS engine does for these; the rest is refused, naming the option. */
 export function refuseUnsupported(rubric: Rubric, options: { by?: string; since?: number; until?: number; spend?: string }): void {
@@ -238,13 +243,13 @@ function leadValues(run: SqlRun, source: SqlSource, d: Dialect): LeadValues {
     const n = numbers.indexOf(name);
     const canonicalDate = Object.hasOwn(LEAD_FIELD_KINDS, name) && LEAD_FIELD_KINDS[name as LeadField] === 'date';
     const c = dateConditions.indexOf(name);
-    const day = canonicalDate ? (ix(name as LeadField) === undefined ? NULL : col(`d_${name}_day`)) : c >= 0 ? col(`cd${c}_day`) : undefined;
+    const day = canonicalDate ? (ix(name as LeadField) === undefined ? NO_DAY : col(`d_${name}_day`)) : c >= 0 ? col(`cd${c}_day`) : undefined;
     return { text: base, ...(n >= 0 ? { number: col(`nf${n}_num`) } : {}), ...(day ? { day } : {}) };
   };
   return {
     ...read,
     field,
-    stageDay: rubric.stages.map((_, s) => (plan.stageColumns[s]! >= 0 ? col(`d_stage${s}_day`) : NULL)),
+    stageDay: rubric.stages.map((_, s) => (plan.stageColumns[s]! >= 0 ? col(`d_stage${s}_day`) : NO_DAY)),
     hasFirstTouch: ix('firstTouch') !== undefined,
   };
 }
@@ -315,11 +320,11 @@ function dealValues(run: SqlRun, source: SqlSource, d: Dialect): DealValues {
     const n = numbers.indexOf(name);
     const canonicalDate = Object.hasOwn(DEAL_FIELD_KINDS, name) && DEAL_FIELD_KINDS[name as DealField] === 'date';
     const c = dateConditions.indexOf(name);
-    const day = canonicalDate ? (ix(name as DealField) === undefined ? NULL : col(`d_${name}_day`)) : c >= 0 ? col(`cd${c}_day`) : undefined;
-    const number = name === 'amount' ? (ix('amount') === undefined ? NULL : col('amt_num')) : n >= 0 ? col(`nf${n}_num`) : undefined;
+    const day = canonicalDate ? (ix(name as DealField) === undefined ? NO_DAY : col(`d_${name}_day`)) : c >= 0 ? col(`cd${c}_day`) : undefined;
+    const number = name === 'amount' ? (ix('amount') === undefined ? NO_NUMBER : col('amt_num')) : n >= 0 ? col(`nf${n}_num`) : undefined;
     return { text: base, ...(number ? { number } : {}), ...(day ? { day } : {}) };
   };
-  return { ...read, field, stageDay: rubric.deals.stages.map((_, s) => (plan.stageColumns[s]! >= 0 ? col(`d_stage${s}_day`) : NULL)) };
+  return { ...read, field, stageDay: rubric.deals.stages.map((_, s) => (plan.stageColumns[s]! >= 0 ? col(`d_stage${s}_day`) : NO_DAY)) };
 }
 
 /** A deal field's text as conditions read it (deal-sink.ts dealGetter). */
@@ -369,7 +374,7 @@ function classifyDeals(run: SqlRun, deal: DealValues, d: Dialect): string[] {
   const enteredHere = at(entered);
   const activity = col('d_lastActivity_day');
   const hasActivity = run.deals!.plan.fields.lastActivity !== undefined;
-  const created = run.deals!.plan.fields.created !== undefined ? col('d_created_day') : NULL;
+  const created = run.deals!.plan.fields.created !== undefined ? col('d_created_day') : NO_DAY;
   const since0 = hasActivity ? cases([[isNull(col('la_entered')), activity], [isNull(activity), col('la_entered')], [bin('>', activity, col('la_entered')), activity]], col('la_entered')) : col('la_entered');
   const thresholds = at((k) => (stages[k]!.stallAfterDays === undefined ? NULL : num(stages[k]!.stallAfterDays!)));
   const open = and(eq(col('la_outcome'), num(0)), bin('>=', col('la_furthest'), num(0)), bin('<', col('la_furthest'), num(n)));
@@ -442,6 +447,7 @@ function classifyLeads(run: SqlRun, lead: LeadValues, withDeals: boolean, d: Dia
   const S = stages.length;
   const last = S - 1;
   const id = d.ident;
+  const noDay = d.expr(NO_DAY);
   const statements: string[] = [];
   let from = 'la_lead_val';
   if (withDeals) {
@@ -449,16 +455,16 @@ function classifyLeads(run: SqlRun, lead: LeadValues, withDeals: boolean, d: Dia
       `o.${id('la_lead')}`,
       `COUNT(*) AS ${id('la_n_deals')}`,
       `SUM(CASE WHEN x.${id('la_outcome')} <> 2 THEN 1 ELSE 0 END) AS ${id('la_not_lost')}`,
-      `MIN(${run.deals!.plan.fields.created !== undefined ? `x.${id('d_created_day')}` : 'NULL'}) AS ${id('la_first_created')}`,
+      `MIN(${run.deals!.plan.fields.created !== undefined ? `x.${id('d_created_day')}` : noDay}) AS ${id('la_first_created')}`,
       `SUM(CASE WHEN x.${id('la_outcome')} = 1 THEN 1 ELSE 0 END) AS ${id('la_won_deals')}`,
-      `MIN(CASE WHEN x.${id('la_outcome')} = 1 THEN ${run.deals!.plan.fields.closed !== undefined ? `x.${id('d_closed_day')}` : 'NULL'} END) AS ${id('la_first_won')}`,
+      `MIN(CASE WHEN x.${id('la_outcome')} = 1 THEN ${run.deals!.plan.fields.closed !== undefined ? `x.${id('d_closed_day')}` : noDay} END) AS ${id('la_first_won')}`,
       `SUM(CASE WHEN x.${id('la_outcome')} = 1 AND ${amountOf(run, d)} IS NOT NULL THEN ${amountOf(run, d)} ELSE 0 END) AS ${id('la_won_amount')}`,
       `SUM(CASE WHEN x.${id('la_outcome')} = 1 AND ${amountOf(run, d)} IS NOT NULL THEN 1 ELSE 0 END) AS ${id('la_priced')}`,
     ];
     statements.push(`CREATE TEMP TABLE la_rollup AS SELECT ${rollup.join(', ')} FROM la_owner o JOIN la_deal x ON x.${id('la_row')} = o.${id('la_deal')} GROUP BY o.${id('la_lead')}`);
     from = `(SELECT v.*, ${['la_n_deals', 'la_not_lost', 'la_won_deals', 'la_won_amount', 'la_priced'].map((c) => `COALESCE(r.${id(c)}, 0) AS ${id(c)}`).join(', ')}, r.${id('la_first_created')}, r.${id('la_first_won')} FROM la_lead_val v LEFT JOIN la_rollup r ON r.${id('la_lead')} = v.${id('la_row')}) j`;
   } else {
-    from = `(SELECT v.*, 0 AS ${id('la_n_deals')}, 0 AS ${id('la_not_lost')}, 0 AS ${id('la_won_deals')}, 0 AS ${id('la_won_amount')}, 0 AS ${id('la_priced')}, NULL AS ${id('la_first_created')}, NULL AS ${id('la_first_won')} FROM la_lead_val v) j`;
+    from = `(SELECT v.*, 0 AS ${id('la_n_deals')}, 0 AS ${id('la_not_lost')}, 0 AS ${id('la_won_deals')}, 0 AS ${id('la_won_amount')}, 0 AS ${id('la_priced')}, ${noDay} AS ${id('la_first_created')}, ${noDay} AS ${id('la_first_won')} FROM la_lead_val v) j`;
   }
   const withChannel = (channel: Expr) => (name: string) => (name === 'channel' ? { text: channel } : lead.field(name));
   const ctx = (path: string, channel: Expr) => ({ field: withChannel(channel), asOf, dateOrder: rubric.leads.dateOrder ?? 'mdy', path });
@@ -473,7 +479,7 @@ function classifyLeads(run: SqlRun, lead: LeadValues, withDeals: boolean, d: Dia
     num(rubric.grades.length - 1),
   );
   const status = lower(col('la_status'));
-  const created = run.leads!.plan.fields.created !== undefined ? col('d_created_day') : NULL;
+  const created = run.leads!.plan.fields.created !== undefined ? col('d_created_day') : NO_DAY;
   // Per stage: whether the lead shows evidence of it, and the entry date that evidence gives (classify.ts).
   const reached = (s: number): Expr => {
     const st = stages[s]!;
@@ -505,7 +511,7 @@ function classifyLeads(run: SqlRun, lead: LeadValues, withDeals: boolean, d: Dia
   const atFurthest = (values: (s: number) => Expr) => cases(Array.from({ length: S }, (_, s): [Expr, Expr] => [eq(col('la_furthest'), num(s)), values(s)]));
   // With no entry date where it is, idle time counts from the nearest earlier stage's own date.
   const earlier = (s: number): Expr => cases(Array.from({ length: s }, (_, j) => s - 1 - j).map((k): [Expr, Expr] => [notNull(col(`la_e${k}`)), col(`la_e${k}`)]));
-  const activity = run.leads!.plan.fields.lastActivity !== undefined ? col('d_lastActivity_day') : NULL;
+  const activity = run.leads!.plan.fields.lastActivity !== undefined ? col('d_lastActivity_day') : NO_DAY;
   const enteredHere = atFurthest((s) => col(`la_e${s}`));
   const since = cases(
     [
@@ -550,7 +556,7 @@ function classifyLeads(run: SqlRun, lead: LeadValues, withDeals: boolean, d: Dia
     [
       ['la_stalled', and(eq(col('la_outcome'), num(0)), notNull(col('la_threshold')), notNull(col('la_days')), bin('>', col('la_days'), col('la_threshold')))],
       ['la_won_day', iff(eq(col('la_outcome'), num(1)), col(`la_e${last}`))],
-      ['la_ym', iff(notNull(created), call('idiv', col('d_created_ymd'), num(100)))],
+      ['la_ym', run.leads!.plan.fields.created === undefined ? NO_DAY : iff(notNull(created), call('idiv', col('d_created_ymd'), num(100)))],
     ],
   ];
   const s = stack(d, 'la_lead_c', from, layers);
@@ -559,7 +565,7 @@ function classifyLeads(run: SqlRun, lead: LeadValues, withDeals: boolean, d: Dia
 }
 
 function amountOf(run: SqlRun, d: Dialect): string {
-  return run.deals!.plan.fields.amount === undefined ? 'NULL' : `x.${d.ident('amt_num')}`;
+  return run.deals!.plan.fields.amount === undefined ? d.expr(NO_NUMBER) : `x.${d.ident('amt_num')}`;
 }
 
 // ---------------------------------------------------------------- the fact queries
@@ -581,7 +587,7 @@ function leadQueries(run: SqlRun, lead: LeadValues, d: Dialect): Partial<Record<
   ];
   const groupBy = keys.map((_, i) => String(i + 1)).join(', ');
   const measures = [`MIN(${id('la_row')}) AS ${id('first_row')}`, `COUNT(*) AS ${id('n')}`, `SUM(${id('la_won_amount')}) AS ${id('won_amount')}`, `SUM(${id('la_won_deals')}) AS ${id('won_deals')}`, `SUM(${id('la_priced')}) AS ${id('priced')}`];
-  const created = run.leads!.plan.fields.created !== undefined ? id('d_created_day') : 'NULL';
+  const created = run.leads!.plan.fields.created !== undefined ? id('d_created_day') : d.expr(NO_DAY);
   const winDays = `${id('la_won_day')} - ${created}`;
   const stageDays = Array.from({ length: Math.max(0, S - 1) }, (_, i) => `SELECT ${id('la_channel')} AS ${id('channel')}, ${i} AS ${id('stage')}, ${id(`la_e${i + 1}`)} - ${id(`la_e${i}`)} AS ${id('days')}, COUNT(*) AS ${id('n')} FROM la_lead WHERE ${id('la_furthest')} > ${i} AND ${id(`la_e${i + 1}`)} - ${id(`la_e${i}`)} >= 0 GROUP BY 1, 2, 3`);
   // A stage before the furthest with no evidence of its own was implied by a later one.
@@ -601,9 +607,9 @@ function dealQueries(run: SqlRun, d: Dialect): Partial<Record<QueryName, string>
   const id = d.ident;
   const n = run.rubric.deals.stages.length;
   const fields = run.deals!.plan.fields;
-  const amount = fields.amount === undefined ? 'NULL' : id('amt_num');
-  const created = fields.created === undefined ? 'NULL' : id('d_created_day');
-  const closed = fields.closed === undefined ? 'NULL' : id('d_closed_day');
+  const amount = fields.amount === undefined ? d.expr(NO_NUMBER) : id('amt_num');
+  const created = fields.created === undefined ? d.expr(NO_DAY) : id('d_created_day');
+  const closed = fields.closed === undefined ? d.expr(NO_DAY) : id('d_closed_day');
   const owner = `CASE WHEN ${id('la_owner')} = '' THEN '(none)' ELSE ${id('la_owner')} END`;
   const attributed = `CASE WHEN ${id('la_row')} IN (SELECT ${id('la_deal')} FROM la_owner) THEN 1 ELSE 0 END`;
   const keys = [
@@ -645,7 +651,7 @@ function newestQuery(run: SqlRun, d: Dialect): string {
     parts.push(...dealDates.map((c) => `SELECT MAX(${id(c)}) AS ${id('newest')} FROM la_deal`));
     if (fields.closed !== undefined) parts.push(`SELECT MAX(${id('d_closed_day')}) AS ${id('newest')} FROM la_deal WHERE ${id('la_outcome')} <> 0`);
   }
-  return parts.length === 0 ? `SELECT NULL AS ${id('newest')}` : `SELECT MAX(${id('newest')}) AS ${id('newest')} FROM (${parts.join(' UNION ALL ')}) n`;
+  return parts.length === 0 ? `SELECT ${d.expr(NO_DAY)} AS ${id('newest')}` : `SELECT MAX(${id('newest')}) AS ${id('newest')} FROM (${parts.join(' UNION ALL ')}) n`;
 }
 
 /** Rows read, and duplicate ids with the first of them. */
@@ -662,14 +668,14 @@ function rowQueries(run: SqlRun, d: Dialect): Partial<Record<QueryName, string>>
   const id = d.ident;
   const lead = ['la_row', 'la_id', 'la_name', 'la_email', 'la_channel', 'la_grade', 'la_owner'];
   const out: Partial<Record<QueryName, string>> = {};
-  const amount = run.deals?.plan.fields.amount === undefined ? 'NULL' : `x.${id('amt_num')}`;
+  const amount = run.deals?.plan.fields.amount === undefined ? d.expr(NO_NUMBER) : `x.${id('amt_num')}`;
   const openAmount =
     run.deals === null
-      ? 'NULL'
+      ? d.expr(NO_NUMBER)
       : `(SELECT SUM(${amount}) FROM la_owner o JOIN la_deal x ON x.${id('la_row')} = o.${id('la_deal')} WHERE o.${id('la_lead')} = l.${id('la_row')} AND x.${id('la_outcome')} = 0 AND NOT x.${id('la_stalled')} AND ${amount} IS NOT NULL)`;
   out.stalledLeads = `SELECT ${lead.map((c) => `l.${id(c)}`).join(', ')}, l.${id('la_furthest')}, l.${id('la_days')}, ${openAmount} AS ${id('open_amount')} FROM la_lead l WHERE l.${id('la_stalled')} ORDER BY l.${id('la_row')}`;
   if (run.deals !== null) {
-    const dealAmount = run.deals.plan.fields.amount === undefined ? 'NULL' : id('amt_num');
+    const dealAmount = run.deals.plan.fields.amount === undefined ? d.expr(NO_NUMBER) : id('amt_num');
     out.stalledDeals = `SELECT ${id('la_row')}, ${id('la_id')}, ${id('la_furthest')}, ${id('la_days')}, ${id('la_owner')}, ${dealAmount} AS ${id('amount')} FROM la_deal WHERE ${id('la_stalled')} ORDER BY ${id('la_row')}`;
     out.dealLeads = `SELECT o.${id('la_deal')}, ${lead.map((c) => `l.${id(c)}`).join(', ')} FROM la_owner o JOIN la_lead l ON l.${id('la_row')} = o.${id('la_lead')} JOIN la_deal x ON x.${id('la_row')} = o.${id('la_deal')} WHERE x.${id('la_stalled')}`;
   }

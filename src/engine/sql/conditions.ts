@@ -9,7 +9,7 @@ import { parseAmount, parseDate, type DateOrder } from '../../data/normalize.js'
 import { MATCH_INPUT_LIMIT, compileMatch } from '../../rubric/regex.js';
 import type { Condition, Test } from '../../rubric/schema.js';
 import { portablePattern } from './regex.js';
-import { and, bin, call, eq, inList, matches, not, notNull, num, or, text, type Expr } from './tree.js';
+import { and, bin, call, eq, inList, matches, not, notNull, NULL, num, or, text, type Expr } from './tree.js';
 import { lower, trim } from './values.js';
 
 /** How a condition reads one field, by name; undefined when there is no such field (it reads as missing). */
@@ -29,6 +29,8 @@ export interface ConditionContext {
   readonly path: string;
 }
 
+const MISSING: FieldSql = { text: text(''), number: NULL, day: NULL };
+
 const TRUE_WORDS = ['true', 'yes', 'y', '1', 'x', 't', 'checked', 'on'];
 const FALSE_WORDS = ['false', 'no', 'n', '0', 'f', 'unchecked', 'off'];
 
@@ -39,7 +41,8 @@ export function conditionSql(when: Condition, ctx: ConditionContext): Expr {
     if (key === 'all') parts.push(and(...(value as Condition[]).map((c, i) => conditionSql(c, { ...ctx, path: `${ctx.path}.all[${i}]` }))));
     else if (key === 'any') parts.push(or(...(value as Condition[]).map((c, i) => conditionSql(c, { ...ctx, path: `${ctx.path}.any[${i}]` }))));
     else if (key === 'not') parts.push(not(conditionSql(value as Condition, { ...ctx, path: `${ctx.path}.not` })));
-    else parts.push(testSql(value as Test, ctx.field(key) ?? { text: text('') }, ctx, `${ctx.path}.${key}`));
+    // A field that is not in the file reads as missing everywhere (checked earlier for user rubrics).
+    else parts.push(testSql(value as Test, ctx.field(key) ?? MISSING, ctx, `${ctx.path}.${key}`));
   }
   return and(...parts);
 }

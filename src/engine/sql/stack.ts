@@ -12,7 +12,7 @@ export function stack(d: Dialect, name: string, from: string, layers: readonly L
   layers.forEach((layer, k) => {
     if (layer.length === 0) return;
     const step = `${name}_${k + 1}`;
-    ctes.push(`${step} AS (SELECT *, ${layer.map(([column, e]) => `${d.expr(e)} AS ${d.ident(column)}`).join(', ')} FROM ${previous})`);
+    ctes.push(`${step} AS ${d.materialized}(SELECT *, ${layer.map(([column, e]) => `${d.expr(e)} AS ${d.ident(column)}`).join(', ')} FROM ${previous})`);
     previous = step;
   });
   return { ctes, last: previous };

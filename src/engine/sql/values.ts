@@ -284,7 +284,8 @@ export function amountLayers(input: Expr, p: string, mark: Expr): Layers {
       [`${p}_commaLast`, matches(s, pattern(`,${D}+$`))],
       [`${p}_ok0`, and(bin('<=', c('signs'), num(1)), shape)],
     ],
-    [[`${p}_ok`, and(c('ok0'), bin('<=', len(call('replace', call('replace', s, text(','), text('')), text('.'), text(''))), num(300)))]],
+    // Number() keeps what has at most 308 digits before the decimal mark, leading zeros aside.
+    [[`${p}_ok`, and(c('ok0'), bin('<=', len(replaceAll(replaceAll(replaceAll(s, pattern('[.,][0-9]*$'), ''), pattern('[.,]'), ''), pattern('^0+'), '')), num(308)))]],
     [[`${p}_ev`, evidence]],
     [[`${p}_digits`, digits]],
     [
