@@ -18,6 +18,7 @@ import { checkSmallFile } from './io/small-file.js';
 import { findDefaultRubric, load, type LoadOptions, type LoadedFacts } from './load.js';
 import { loadFacts } from './engine/stream.js';
 import { ENGINE_NAMES, ENGINES, type EngineName } from './engine/engines.js';
+import { DIALECT_NAMES, type DialectName } from './engine/sql/dialects.js';
 import type { AuditResult, Report } from './model.js';
 import { renderers, type FormatName } from './render/index.js';
 import type { Pieces } from './render/types.js';
@@ -110,6 +111,8 @@ interface SharedOptions {
   leadsTable?: string;
   dealsTable?: string;
   orderBy?: string;
+  facts?: string;
+  dialect?: DialectName;
 }
 
 function dayOption(flag: string, text: string | undefined): number | undefined {
@@ -169,6 +172,7 @@ function sharedOptions(command: Command, io: Io): Command {
     .option('--leads-table <name>', 'with --db: the leads table, schema-qualified if need be (default: leads)')
     .option('--deals-table <name>', 'with --db: the deals table (default: deals)')
     .option('--order-by <column>', 'with --db: the column that orders rows where "first" matters (duplicate ids, shared join keys); default: the id')
+    .option('--facts <file>', "render the reports from the result of leadaudit sql run in a warehouse (its one result set, exported as CSV)")
     .addOption(new Option('--engine <name>', 'compute on leadaudit\'s own engine (js) or on embedded DuckDB (duckdb: the rubric compiled to SQL; faster on big exports)').choices(ENGINE_NAMES).default('js'))
     .option('--redact', "replace leads' emails and names with a stable short hash in every report")
     .option('--decimal-comma', 'CSV/TSV for comma-decimal locales (de, fr, es…): 0,305 not 0.305, flags 1/0, CSV fields separated by ; (no effect on table, json, md, html)')
@@ -324,6 +328,12 @@ function checkRunOutputs(io: Io, o: SharedOptions, options: LoadOptions): NamedP
  */
 /** What computes a run's facts: the engine asked for, or the database --db names. */
 async function factsLoader(o: SharedOptions, options: LoadOptions): Promise<(options: LoadOptions) => Promise<LoadedFacts>> {
+  if (o.facts !== undefined) {
+    if (options.leads !== undefined || options.deals !== undefined || o.db !== undefined) throw new UsageError('--facts holds the facts already: give no export files and no --db with it');
+    const { loadFactsFile } = await import('./engine/sql/facts-file.js');
+    const facts = o.facts;
+    return (run) => loadFactsFile({ ...run, facts });
+  }
   if (o.db === undefined) {
     if (o.leadsTable !== undefined || o.dealsTable !== undefined || o.orderBy !== undefined) throw new UsageError('--leads-table, --deals-table and --order-by go with --db');
     return ENGINES[o.engine]();
@@ -348,7 +358,7 @@ async function runReports<L extends LoadedFacts>(
   const rules = [...o.failOn.map(parseRule), ...rubricRules(loaded.rubric.alerts)];
   const alerts = checkAlerts(rules, reports);
   const result: AuditResult = {
-    asOf: isoDate(options.asOf),
+    asOf: isoDate(loaded.facts.asOf),
     inputs: loaded.facts.inputs,
     reports,
     verdict: verdicts(loaded.facts),
@@ -549,6 +559,32 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
       if (o.rubric && o.output) throw new UsageError('schema prints one schema: --rubric or --output, not both');
       const schema = o.output ? (await import('./render/json-schema.js')).outputJsonSchema() : (await import('./rubric/schema.js')).rubricJsonSchema();
       io.stdout.write(`${JSON.stringify(schema, null, 2)}\n`);
+    });
+
+  withHelp(program.command('sql'), COMMAND_HELP.sql)
+    .argument('[leads]', 'leads export: the tables are taken to have its columns')
+    .argument('[deals]', 'deals export')
+    .option('--leads <file>', 'the leads export (instead of the first argument)')
+    .option('--deals <file>', 'the deals export')
+    .option('--rubric <file>', 'rubric file (default: ./leadaudit.yml, .yaml or .json if present, else the detected preset)')
+    .addOption(new Option('--preset <name>', `start from a preset: ${PRESET_NAMES.join(', ')}`))
+    .option('--as-of <date>', `"today" for every age and stall (default: ${isoDate(today(io.now()))})`)
+    .addOption(new Option('--date-order <order>', 'how to read 3/5/2024 when a column does not prove it').choices(['mdy', 'dmy', 'ymd']))
+    .addOption(new Option('--dialect <name>', 'the SQL dialect').choices(DIALECT_NAMES).default('duckdb'))
+    .option('--db <url>', 'take the tables\' columns from this database: duckdb:FILE or postgresql://…')
+    .option('--leads-table <name>', 'the leads table the SQL reads, schema-qualified if need be (default: leads)')
+    .option('--deals-table <name>', 'the deals table (default: deals)')
+    .option('--order-by <column>', 'the column that orders rows where "first" matters (duplicate ids, shared join keys); default: the id')
+    .option('--delimiter <char>', 'column delimiter of the exports: , ; tab | (default: sniffed)')
+    .option('--encoding <name>', 'text encoding of the exports')
+    .option('-o, --output <file>', 'write the SQL to this file instead of standard output')
+    .option('-q, --quiet', 'no notices on standard error')
+    .action(async (leads: string | undefined, deals: string | undefined, o: SharedOptions) => {
+      const options = loadOptions([leads, deals], { ...o, minN: '30', failOn: [], format: 'table', color: false, engine: 'js' }, io);
+      const { sqlScript } = await import('./commands/sql.js');
+      const script = await sqlScript(options, { dialect: o.dialect ?? 'duckdb', db: o.db, leadsTable: o.leadsTable, dealsTable: o.dealsTable, orderBy: o.orderBy });
+      if (o.output !== undefined) await replaceFile(o.output, [script]);
+      else io.stdout.write(script);
     });
 
   sharedOptions(

@@ -99,6 +99,20 @@ export const COMMAND_HELP = {
       'leadaudit schema --output > leadaudit-output.schema.json   # validates leadaudit audit … --format json',
     ],
   },
+  sql: {
+    description: 'print the audit as SQL for DuckDB, PostgreSQL, Snowflake or BigQuery: run it in the warehouse, export its one result as CSV, then leadaudit audit --facts result.csv',
+    details: `The tables it reads (--leads-table, --deals-table; default leads and deals) are taken to have the
+columns of the exports given, of the tables in --db, or else those the rubric and its preset name
+first (for warehouse layouts such as Fivetran's, --preset fivetran-hubspot). The script makes
+temporary tables, then one result set of (fact, row): every count the reports need, with the row as
+JSON. Render it with the same rubric: leadaudit audit --facts result.csv --rubric leadaudit.yml.
+See docs/engines.md.`,
+    examples: [
+      'leadaudit sql contacts.csv deals.csv --dialect snowflake --leads-table crm.contacts --deals-table crm.deals > audit.sql',
+      'leadaudit sql --db postgresql://localhost/crm --dialect postgres -o audit.sql',
+      'leadaudit audit --facts result.csv',
+    ],
+  },
   demo: {
     description: 'run the audit on the bundled sample HubSpot exports, or with DIR write them (and a rubric) there to try things on',
     examples: [

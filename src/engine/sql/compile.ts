@@ -181,16 +181,17 @@ function readSide(
     const first = (what: string) => `(SELECT ${what} FROM la_${side}_val WHERE ${d.ident(`${x.p}_bad`)} ORDER BY ${d.ident('la_row')} LIMIT 1)`;
     return `${first(d.ident('la_row'))} AS ${d.ident('first_bad')}, ${first(d.expr(x.input))} AS ${d.ident('first_text')}`;
   };
+  // `k` keeps the order the JS reader warns in: date columns, then number columns.
   const formats = [
     ...dates
       .filter((x) => x.evidence)
       .map(
-        (x) =>
-          `SELECT '${side}' AS ${d.ident('side')}, ${d.string(x.label)} AS ${d.ident('column')}, 'date' AS ${d.ident('kind')}, ${count(x.p, EVIDENCE.dayFirst)} AS ${d.ident('a')}, ${count(x.p, EVIDENCE.monthFirst)} AS ${d.ident('b')}, ${count(x.p, EVIDENCE.ambiguous)} AS ${d.ident('c')}, SUM(CASE WHEN ${d.ident(`${x.p}_bad`)} THEN 1 ELSE 0 END) AS ${d.ident('bad')}, ${firstBad(x)} FROM la_${side}_val`,
+        (x, k) =>
+          `SELECT ${k} AS ${d.ident('k')}, '${side}' AS ${d.ident('side')}, ${d.string(x.label)} AS ${d.ident('column')}, 'date' AS ${d.ident('kind')}, ${count(x.p, EVIDENCE.dayFirst)} AS ${d.ident('a')}, ${count(x.p, EVIDENCE.monthFirst)} AS ${d.ident('b')}, ${count(x.p, EVIDENCE.ambiguous)} AS ${d.ident('c')}, SUM(CASE WHEN ${d.ident(`${x.p}_bad`)} THEN 1 ELSE 0 END) AS ${d.ident('bad')}, ${firstBad(x)} FROM la_${side}_val`,
       ),
     ...amounts.map(
-      (x) =>
-        `SELECT '${side}' AS ${d.ident('side')}, ${d.string(x.label)} AS ${d.ident('column')}, 'number' AS ${d.ident('kind')}, ${count(x.p, NUMBER_EVIDENCE.point)} AS ${d.ident('a')}, ${count(x.p, NUMBER_EVIDENCE.comma)} AS ${d.ident('b')}, ${count(x.p, NUMBER_EVIDENCE.ambiguousDot)} + ${count(x.p, NUMBER_EVIDENCE.ambiguousComma)} AS ${d.ident('c')}, SUM(CASE WHEN ${d.ident(`${x.p}_bad`)} THEN 1 ELSE 0 END) AS ${d.ident('bad')}, ${firstBad(x)} FROM la_${side}_val`,
+      (x, k) =>
+        `SELECT ${dates.length + k} AS ${d.ident('k')}, '${side}' AS ${d.ident('side')}, ${d.string(x.label)} AS ${d.ident('column')}, 'number' AS ${d.ident('kind')}, ${count(x.p, NUMBER_EVIDENCE.point)} AS ${d.ident('a')}, ${count(x.p, NUMBER_EVIDENCE.comma)} AS ${d.ident('b')}, ${count(x.p, NUMBER_EVIDENCE.ambiguousDot)} + ${count(x.p, NUMBER_EVIDENCE.ambiguousComma)} AS ${d.ident('c')}, SUM(CASE WHEN ${d.ident(`${x.p}_bad`)} THEN 1 ELSE 0 END) AS ${d.ident('bad')}, ${firstBad(x)} FROM la_${side}_val`,
     ),
   ];
   return { setup, formats };
@@ -680,4 +681,28 @@ function rowQueries(run: SqlRun, d: Dialect): Partial<Record<QueryName, string>>
     out.dealLeads = `SELECT o.${id('la_deal')}, ${lead.map((c) => `l.${id(c)}`).join(', ')} FROM la_owner o JOIN la_lead l ON l.${id('la_row')} = o.${id('la_lead')} JOIN la_deal x ON x.${id('la_row')} = o.${id('la_deal')} WHERE x.${id('la_stalled')}`;
   }
   return out;
+}
+
+/** What a facts file says of the run that made it, besides the facts (src/engine/sql/facts-file.ts). */
+export interface FactsMeta {
+  readonly version: 1;
+  /** The as-of date the SQL was compiled for (a day number). */
+  readonly asOf: number;
+  /** The resolved rubric's fingerprint: a facts file is read with the rubric it was made with. */
+  readonly rubric: string;
+  readonly leads: { readonly table: string; readonly columns: readonly string[] } | null;
+  readonly deals: { readonly table: string; readonly columns: readonly string[] } | null;
+}
+
+/**
+ * The audit as one script (`leadaudit sql`): the setup statements, then one query whose rows are
+ * every fact, as (fact, row) with the row as JSON text — one result set, which any warehouse
+ * client exports as a CSV for `leadaudit audit --facts`. The first row is the run's FactsMeta.
+ */
+export function auditScript(compiled: CompiledAudit, d: Dialect, meta: FactsMeta): string {
+  const parts = [`SELECT 'meta' AS ${d.ident('fact')}, ${d.string(JSON.stringify(meta))} AS ${d.ident('row')}`];
+  for (const [name, sql] of Object.entries(compiled.queries)) {
+    if (sql !== undefined) parts.push(`SELECT '${name}' AS ${d.ident('fact')}, ${d.rowJson('x')} AS ${d.ident('row')} FROM (${sql}) x`);
+  }
+  return [...compiled.setup, parts.join('\nUNION ALL\n')].map((statement) => `${statement};\n`).join('\n');
 }

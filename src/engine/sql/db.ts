@@ -8,7 +8,9 @@ import { planColumns } from '../../data/map.js';
 import type { CsvHeader } from '../../io/csv/index.js';
 import { prepare, type LoadedFacts, type LoadOptions } from '../../load.js';
 import { refuseUnsupported } from './compile.js';
-import { dialect, type DialectName } from './dialects.js';
+import { dialect, type Dialect, type DialectName } from './dialects.js';
+import { cast, col } from './tree.js';
+import type { ColumnPlan } from '../../data/map.js';
 import { openDuckDb, type SqlConnection } from './duckdb.js';
 import { numeric } from './facts.js';
 import { audit, type Side } from './load.js';
@@ -38,19 +40,8 @@ export async function loadDb(options: LoadOptions & DbOptions): Promise<LoadedFa
     if (options.keepRejects) throw new UsageError('--rejects is not supported with --db yet');
     const side = async (which: 'leads' | 'deals', table: string, columns: readonly string[]): Promise<Side> => {
       const plan = planColumns(which, table, headers[which]!, run.rubric, [...run.extra[which]]);
-      const idColumn = plan.fields.id;
-      const order = options.orderBy !== undefined && columns.includes(options.orderBy) ? d.ident(options.orderBy) : idColumn !== undefined ? `CAST(${d.ident(columns[idColumn]!)} AS ${name === 'postgres' ? 'text' : 'VARCHAR'})` : '1';
-      const from = `(SELECT ROW_NUMBER() OVER (ORDER BY ${order}) - 1 AS la_src_row, t.* FROM ${qualified(d.ident, table)} t) src`;
       const read = numeric((await connection.all(`SELECT COUNT(*) AS n FROM ${qualified(d.ident, table)}`))[0]!.n);
-      return {
-        file: table,
-        source: { plan, from, column: (i) => columns[i]!, order: 'la_src_row' },
-        skipped: { read, reasons: [] },
-        delimiter: '',
-        // A table has no lines: a row is named by its place in the order, from 1.
-        lines: { find: () => undefined, of: (row) => numeric(row) + 1 },
-        encoding: name,
-      };
+      return tableSide(d, table, columns, plan, options.orderBy, read);
     };
     const leads = await side('leads', leadsTable, leadColumns);
     const deals = dealsTable === undefined ? null : await side('deals', dealsTable, dealColumns!);
@@ -60,15 +51,34 @@ export async function loadDb(options: LoadOptions & DbOptions): Promise<LoadedFa
   }
 }
 
+/**
+ * A table as a run reads it: its rows in the order of `orderBy` (when the table has that column),
+ * else of the id, as the JS engine reads a file's in file order; `read` rows in all.
+ */
+export function tableSide(d: Dialect, table: string, columns: readonly string[], plan: ColumnPlan, orderBy: string | undefined, read: number): Side {
+  const idColumn = plan.fields.id;
+  const text = (c: string) => d.expr(cast(col(c), 'text'));
+  const order = orderBy !== undefined && columns.includes(orderBy) ? d.ident(orderBy) : idColumn !== undefined ? text(columns[idColumn]!) : '1';
+  return {
+    file: table,
+    source: { plan, from: `(SELECT ROW_NUMBER() OVER (ORDER BY ${order}) - 1 AS la_src_row, t.* FROM ${qualified(d.ident, table)} t) src`, column: (i) => columns[i]!, order: 'la_src_row' },
+    skipped: { read, reasons: [] },
+    delimiter: '',
+    // A table has no lines: a row is named by its place in the order, from 1.
+    lines: { find: () => undefined, of: (row) => numeric(row) + 1 },
+    encoding: d.name,
+  };
+}
+
 /** `schema.table` or `table`, each part quoted. */
-function qualified(ident: (s: string) => string, table: string): string {
+export function qualified(ident: (s: string) => string, table: string): string {
   return table
     .split('.')
     .map((part) => ident(part))
     .join('.');
 }
 
-async function connect(url: string): Promise<{ connection: SqlConnection; name: DialectName }> {
+export async function connect(url: string): Promise<{ connection: SqlConnection; name: DialectName }> {
   if (url.startsWith('duckdb:')) return { connection: await openDuckDb(url.slice('duckdb:'.length) || ':memory:'), name: 'duckdb' };
   if (/^postgres(ql)?:\/\//.test(url)) return { connection: await openPostgres(url), name: 'postgres' };
   throw new UsageError(`--db ${url}: expected duckdb:FILE or postgresql://…`);
@@ -92,7 +102,7 @@ export async function openPostgres(url: string): Promise<SqlConnection> {
 }
 
 /** A table's columns, in order; a table that is not there is a usage error naming it. */
-async function tableColumns(db: SqlConnection, name: DialectName, table: string): Promise<string[]> {
+export async function tableColumns(db: SqlConnection, name: DialectName, table: string): Promise<string[]> {
   const parts = table.split('.');
   const tableName = parts.at(-1)!;
   const schema = parts.length > 1 ? `'${parts.at(-2)!.replaceAll("'", "''")}'` : 'current_schema()';

@@ -27,6 +27,8 @@ export interface Dialect {
    * seconds for forty dates; materialised, milliseconds.
    */
   readonly materialized: string;
+  /** One row of the relation aliased `alias` as JSON text, its column names the keys (the facts file). */
+  rowJson(alias: string): string;
 }
 
 interface Spelling {
@@ -42,6 +44,7 @@ interface Spelling {
   replaceAll(text: string, pattern: string, by: string): string;
   boundary(pattern: string, where: string): string;
   splitRows(from: string, column: string, sep: string, q: (s: string) => string): string;
+  rowJson(alias: string): string;
 }
 
 const standardString = (value: string) => `'${value.replaceAll("'", "''")}'`;
@@ -68,6 +71,7 @@ const SPELLINGS: Record<DialectName, Spelling> = {
     replaceAll: (t, p, by) => `regexp_replace(${t}, ${p}, ${by}, 'g')`,
     boundary: (p) => p,
     splitRows: (from, c, sep, q) => `(SELECT f.*, unnest(string_split(f.${c}, ${q(sep)})) AS part, generate_subscripts(string_split(f.${c}, ${q(sep)}), 1) AS pos FROM ${from} f)`,
+    rowJson: (alias) => `CAST(to_json(${alias}) AS VARCHAR)`,
   },
   postgres: {
     name: 'postgres',
@@ -82,6 +86,7 @@ const SPELLINGS: Record<DialectName, Spelling> = {
     // PostgreSQL's word boundary is \y (its \b is a backspace).
     boundary: (p) => p.replace(/(?<!\\)((?:\\\\)*)\\b/g, '$1\\y'),
     splitRows: (from, c, sep, q) => `(SELECT f.*, s.part, s.pos FROM ${from} f CROSS JOIN LATERAL unnest(string_to_array(f.${c}, ${q(sep)})) WITH ORDINALITY AS s(part, pos))`,
+    rowJson: (alias) => `CAST(row_to_json(${alias}) AS text)`,
   },
   snowflake: {
     name: 'snowflake',
@@ -98,6 +103,7 @@ const SPELLINGS: Record<DialectName, Spelling> = {
       throw new UsageError(`${where}: Snowflake's regular expressions have no word boundary (\\b); write the pattern without it for --dialect snowflake`);
     },
     splitRows: (from, c, sep, q) => `(SELECT f.*, s.VALUE AS part, s.INDEX AS pos FROM ${from} f, LATERAL SPLIT_TO_TABLE(f.${c}, ${q(sep)}) s)`,
+    rowJson: () => 'TO_JSON(OBJECT_CONSTRUCT_KEEP_NULL(*))',
   },
   bigquery: {
     name: 'bigquery',
@@ -112,6 +118,7 @@ const SPELLINGS: Record<DialectName, Spelling> = {
     replaceAll: (t, p, by) => `REGEXP_REPLACE(${t}, ${p}, ${by})`,
     boundary: (p) => p,
     splitRows: (from, c, sep, q) => `(SELECT f.*, part, pos + 1 AS pos FROM ${from} f CROSS JOIN UNNEST(SPLIT(f.${c}, ${q(sep)})) AS part WITH OFFSET AS pos)`,
+    rowJson: (alias) => `TO_JSON_STRING(${alias})`,
   },
 };
 
@@ -199,6 +206,7 @@ export function dialect(name: DialectName): Dialect {
     expr: print,
     splitRows: (from, column, sep) => s.splitRows(from, column, sep, q),
     materialized: name === 'postgres' ? 'MATERIALIZED ' : '',
+    rowJson: s.rowJson,
   };
 }
 

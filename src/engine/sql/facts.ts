@@ -142,7 +142,8 @@ export function dealFactsOf(rubric: Rubric, results: Results): DealFacts {
  */
 export function addStalledRows(rubric: Rubric, results: Results, leads: LeadFacts, deals: DealFacts | null, id: { lead(row: Row): string; deal(row: Row): string }, shown: (value: string) => string): void {
   const grade = (row: Row) => rubric.grades[numeric(row.la_grade)]!.name;
-  for (const row of results.stalledLeads ?? []) {
+  const inOrder = (rows: readonly Row[] | undefined) => [...(rows ?? [])].sort((a, b) => numeric(a.la_row) - numeric(b.la_row));
+  for (const row of inOrder(results.stalledLeads)) {
     const open = numeric(row.open_amount);
     leads.stalled.push({
       id: id.lead(row),
@@ -159,7 +160,7 @@ export function addStalledRows(rubric: Rubric, results: Results, leads: LeadFact
   for (const row of results.dealLeads ?? []) {
     leads.dealLeads.set(numeric(row.la_deal), { id: id.lead(row), name: shown(String(row.la_name)), email: shown(String(row.la_email)), channel: String(row.la_channel), grade: grade(row), owner: String(row.la_owner) });
   }
-  for (const row of results.stalledDeals ?? []) {
+  for (const row of inOrder(results.stalledDeals)) {
     deals?.stalled.push({ index: numeric(row.la_row), id: id.deal(row), stage: numeric(row.la_furthest), daysInStage: numeric(row.la_days), owner: String(row.la_owner), amount: numeric(row.amount) });
   }
 }

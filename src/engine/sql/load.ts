@@ -52,13 +52,18 @@ async function side(db: SqlConnection, run: Prepared, which: 'leads' | 'deals', 
 }
 
 export async function audit(db: SqlConnection, dialectName: DialectName, run: Prepared, options: LoadOptions, leads: Side, deals: Side | null): Promise<LoadedFacts> {
-  const { rubric, notices, warnings } = run;
   const rows = options.stalledRows ?? true;
-  const compiled = compileAudit({ rubric, asOf: options.asOf, dateOrder: options.dateOrder, leads: leads.source, deals: deals?.source ?? null, rows }, dialect(dialectName));
+  const compiled = compileAudit({ rubric: run.rubric, asOf: options.asOf, dateOrder: options.dateOrder, leads: leads.source, deals: deals?.source ?? null, rows }, dialect(dialectName));
   for (const statement of compiled.setup) await db.run(statement);
   const results: Results = {};
   for (const [name, sql] of Object.entries(compiled.queries) as [QueryName, string | undefined][]) if (sql !== undefined) results[name] = await db.all(sql);
+  return assemble(run, options, results, leads, deals);
+}
 
+/** The LoadedFacts of a run from its fact queries' rows (from a database, or a facts file). */
+export function assemble(run: Prepared, options: LoadOptions, results: Results, leads: Side, deals: Side | null): LoadedFacts {
+  const { rubric, notices, warnings } = run;
+  const rows = options.stalledRows ?? true;
   // The rows a message or a stand-in id names by line: found in one read of each file.
   const noId = (rows: readonly Row[] | undefined) => (rows ?? []).filter((r) => String(r.la_id) === '').map((r) => r.la_row);
   const formatRows = (side: string) => (results.formats ?? []).filter((r) => r.side === side).map((r) => r.first_bad);
@@ -66,7 +71,8 @@ export async function audit(db: SqlConnection, dialectName: DialectName, run: Pr
   deals?.lines.find([results.dealInput![0]!.first_dup, ...formatRows('deal'), ...noId(results.stalledDeals)]);
   const leadAcc = accountingOf(leads, results.leadInput![0]!);
   const dealAcc = deals === null ? null : accountingOf(deals, results.dealInput![0]!);
-  formatWarnings(run, options.dateOrder, results.formats ?? [], (lead) => (lead ? { acc: leadAcc, side: leads } : { acc: dealAcc!, side: deals! }));
+  const formats = [...(results.formats ?? [])].sort((a, b) => (a.side === b.side ? numeric(a.k) - numeric(b.k) : a.side === 'lead' ? -1 : 1));
+  formatWarnings(run, options.dateOrder, formats, (lead) => (lead ? { acc: leadAcc, side: leads } : { acc: dealAcc!, side: deals! }));
   run.checkRead(leadAcc, info(leads));
   if (deals !== null) run.checkRead(dealAcc!, info(deals));
 
