@@ -15,7 +15,7 @@ import { conditionSql, dateFields, type FieldSql } from './conditions.js';
 import type { Dialect } from './dialects.js';
 import { stack } from './stack.js';
 import { and, bin, call, cases, cast, col, eq, iff, inList, isNull, matches, not, notNull, NULL, num, or, pattern, raw, text, type Expr } from './tree.js';
-import { amountLayers, dateLayers, decideMark, decideOrder, EVIDENCE, lower, missingRule, NUMBER_EVIDENCE, trim, WS, zipLayers, type Layer, type Layers } from './values.js';
+import { amountLayers, dateLayers, decideMark, decideOrder, EVIDENCE, lower, missingRule, NUMBER_EVIDENCE, trim, WS, zipLayers, type Layer } from './values.js';
 
 /** Where one input's rows are: a FROM item, its columns' names, and what orders them as the file did. */
 export interface SqlSource {
@@ -117,6 +117,8 @@ interface SideValues {
   readonly field: (name: string) => FieldSql | undefined;
   /** Per number or date column: a query row (side, column, kind, decision and counts) for warnings and `check`. */
   readonly formats: string[];
+  /** Whether the side's values table has this column. */
+  readonly has: (column: string) => boolean;
 }
 
 interface LeadValues extends SideValues {
@@ -144,7 +146,7 @@ function readSide(
   texts: Layer,
   dates: readonly { name: string; p: string; input: Expr; configured: DateOrder | undefined; evidence: boolean; label: string }[],
   amounts: readonly { p: string; input: Expr; label: string }[],
-): { setup: string[]; formats: string[] } {
+): { setup: string[]; formats: string[]; has: (column: string) => boolean } {
   const plan = source.plan;
   const miss = missingRule(rubric.missingValues);
   const used = new Set<number>([...Object.values(plan.fields).filter((i): i is number => i !== undefined), ...plan.slots, ...plan.stageColumns.filter((i) => i >= 0)]);
@@ -165,17 +167,21 @@ function readSide(
     return dateLayers(x.input, x.p, { configured: x.configured, evidence: x.evidence }, order);
   });
   const amountParts = amounts.map((x) => amountLayers(x.input, x.p, scalar(d.expr(decideMark(raw(count(x.p, NUMBER_EVIDENCE.point)), raw(count(x.p, NUMBER_EVIDENCE.comma)))))));
-  // A date column's evidence is known after its 5th layer and its decision is read in the 6th; an
-  // amount's evidence after its 11th and its mark in the 12th: the _pre table ends where both are known.
-  const split = (layers: Layers, at: number) => [layers.slice(0, at), layers.slice(at)] as const;
-  const dateSplit = dateParts.map((l) => split(l, 5));
-  const amountSplit = amountParts.map((l) => split(l, 11));
-  const before = [texts, ...zipLayers([...dateSplit.map((s) => s[0]), ...amountSplit.map((s) => s[0])])];
-  const after = zipLayers([...dateSplit.map((s) => s[1]), ...amountSplit.map((s) => s[1])]);
+  // The _pre table ends where every column's evidence is known; _val reads them as decided.
+  const parts = [...dateParts, ...amountParts];
+  const before = [texts, ...zipLayers(parts.map((x) => x.before))];
+  const after = zipLayers(parts.map((x) => x.after));
+  // Each table keeps only the columns read after it: the steps' own are many, and a million rows wide.
+  const base = ['la_row', 'la_id', ...[...used].map(cellName), ...texts.map(([name]) => name)];
+  const evidence = [...dates.filter((x) => x.evidence), ...amounts].map((x) => `${x.p}_ev`);
+  const keepPre = [...new Set([...base, ...evidence, ...[...columnsRead(after)].filter((c) => !base.includes(c))])];
+  const outputs = [...dates.flatMap((x) => [`${x.p}_day`, `${x.p}_bad`, `${x.p}_ymd`]), ...amounts.flatMap((x) => [`${x.p}_num`, `${x.p}_bad`])];
+  const keepVal = [...new Set([...base, ...evidence, ...outputs])];
+  const list = (columns: readonly string[]) => columns.map((c) => d.ident(c)).join(', ');
   const first = stack(d, `la_${side}_a`, `(SELECT * FROM ${rawTable} WHERE NOT ${d.ident('la_dup')}) u`, before);
-  setup.push(`CREATE TEMP TABLE ${pre} AS WITH ${first.ctes.join(', ')} SELECT * FROM ${first.last}`);
+  setup.push(`CREATE TEMP TABLE ${pre} AS WITH ${first.ctes.join(', ')} SELECT ${list(keepPre)} FROM ${first.last}`);
   const second = stack(d, `la_${side}_b`, pre, after);
-  setup.push(second.ctes.length === 0 ? `CREATE TEMP TABLE la_${side}_val AS SELECT * FROM ${pre}` : `CREATE TEMP TABLE la_${side}_val AS WITH ${second.ctes.join(', ')} SELECT * FROM ${second.last}`);
+  setup.push(second.ctes.length === 0 ? `CREATE TEMP TABLE la_${side}_val AS SELECT ${list(keepVal)} FROM ${pre}` : `CREATE TEMP TABLE la_${side}_val AS WITH ${second.ctes.join(', ')} SELECT ${list(keepVal)} FROM ${second.last}`);
   // The first value that could not be read, and its row, for the warning that names them.
   const firstBad = (x: { p: string; input: Expr }) => {
     const first = (what: string) => `(SELECT ${what} FROM la_${side}_val WHERE ${d.ident(`${x.p}_bad`)} ORDER BY ${d.ident('la_row')} LIMIT 1)`;
@@ -194,7 +200,46 @@ function readSide(
         `SELECT ${dates.length + k} AS ${d.ident('k')}, '${side}' AS ${d.ident('side')}, ${d.string(x.label)} AS ${d.ident('column')}, 'number' AS ${d.ident('kind')}, ${count(x.p, NUMBER_EVIDENCE.point)} AS ${d.ident('a')}, ${count(x.p, NUMBER_EVIDENCE.comma)} AS ${d.ident('b')}, ${count(x.p, NUMBER_EVIDENCE.ambiguousDot)} + ${count(x.p, NUMBER_EVIDENCE.ambiguousComma)} AS ${d.ident('c')}, SUM(CASE WHEN ${d.ident(`${x.p}_bad`)} THEN 1 ELSE 0 END) AS ${d.ident('bad')}, ${firstBad(x)} FROM la_${side}_val`,
     ),
   ];
-  return { setup, formats };
+  return { setup, formats, has: (column) => keepVal.includes(column) };
+}
+
+/** Every column the expressions of these layers read that the layers do not make themselves. */
+function columnsRead(layers: readonly Layer[]): Set<string> {
+  const made = new Set(layers.flatMap((layer) => layer.map(([name]) => name)));
+  const read = new Set<string>();
+  const walk = (e: Expr): void => {
+    switch (e.k) {
+      case 'col':
+        if (!made.has(e.name)) read.add(e.name);
+        return;
+      case 'call':
+        return e.args.forEach(walk);
+      case 'bin':
+        walk(e.l);
+        return walk(e.r);
+      case 'not':
+      case 'isnull':
+      case 'cast':
+        return walk(e.e);
+      case 'in':
+        walk(e.e);
+        return e.list.forEach(walk);
+      case 'case':
+        e.whens.forEach(([w, t]) => (walk(w), walk(t)));
+        return walk(e.otherwise);
+      case 'matches':
+      case 'extract':
+      case 'replaceAll':
+        return walk(e.e);
+      case 'agg':
+        if (e.e) walk(e.e);
+        return;
+      default:
+        return;
+    }
+  };
+  for (const layer of layers) for (const [, e] of layer) walk(e);
+  return read;
 }
 
 function castText(d: Dialect): string {
@@ -216,16 +261,18 @@ function leadValues(run: SqlRun, source: SqlSource, d: Dialect): LeadValues {
   // The name: its own column, else first and last name (lead-sink.ts).
   const parts = ix('firstName') !== undefined || ix('lastName') !== undefined;
   const name = parts ? iff(eq(cell(ix('name')), text('')), trim(call('concat', cell(ix('firstName')), text(' '), cell(ix('lastName')))), cell(ix('name'))) : cell(ix('name'));
-  const texts: [string, Expr][] = [
-    ['la_email', cell(ix('email'))],
-    ['la_name', name],
-    ...(['company', 'source', 'sourceDetail', 'status', 'owner'] as const).map((f): [string, Expr] => [`la_${f}`, cell(ix(f))]),
-    ...plan.slots.map((i, s): [string, Expr] => [`v${s}`, rawCell(i)]),
-  ];
   const configured = run.dateOrder ?? rubric.leads.dateOrder;
   const mapped = [
     ...(['created', 'lastActivity', 'firstTouch'] as const).filter((f) => ix(f) !== undefined).map((f) => ({ name: f, i: ix(f)! })),
     ...plan.stageColumns.flatMap((i, s) => (i >= 0 ? [{ name: `stage${s}`, i }] : [])),
+  ];
+  const texts: [string, Expr][] = [
+    // A date column's cell, once (a parse reads it at several steps).
+    ...[...new Set(mapped.map((m) => m.i))].map((i): [string, Expr] => [`r${i}`, rawCell(i)]),
+    ['la_email', cell(ix('email'))],
+    ['la_name', name],
+    ...(['company', 'source', 'sourceDetail', 'status', 'owner'] as const).map((f): [string, Expr] => [`la_${f}`, cell(ix(f))]),
+    ...plan.slots.map((i, s): [string, Expr] => [`v${s}`, rawCell(i)]),
   ];
   const conditionOrder = rubric.leads.dateOrder ?? 'mdy';
   const text_ = (name: string): Expr | undefined => leadText(plan, name);
@@ -233,7 +280,7 @@ function leadValues(run: SqlRun, source: SqlSource, d: Dialect): LeadValues {
   const numbers = [...comparedNumbers('lead', rubric)];
   for (const f of numbers) if (f === 'channel' || (Object.hasOwn(LEAD_FIELD_KINDS, f) && LEAD_FIELD_KINDS[f as LeadField] === 'date')) throw new UsageError(`a number test on ${f} is not supported by the SQL engines yet; run with --engine js`);
   const dates = [
-    ...mapped.map((m) => ({ name: m.name, p: `d_${m.name}`, input: rawCell(m.i), configured, evidence: true, label: plan.header.names[m.i]! })),
+    ...mapped.map((m) => ({ name: m.name, p: `d_${m.name}`, input: col(`r${m.i}`), configured, evidence: true, label: plan.header.names[m.i]! })),
     ...dateConditions.map((f, k) => ({ name: f, p: `cd${k}`, input: text_(f) ?? text(''), configured: conditionOrder, evidence: false, label: f })),
   ];
   const amounts = numbers.map((f, k) => ({ p: `nf${k}`, input: text_(f) ?? text(''), label: numberLabel(plan, f) }));
@@ -293,25 +340,27 @@ function dealValues(run: SqlRun, source: SqlSource, d: Dialect): DealValues {
   const rawCell = (i: number): Expr => miss(col(cellName(i)));
   const joinField = rubric.join.deal;
   const joinIx = joinField === 'lead' || joinField === 'leadEmail' || joinField === 'id' ? ix(joinField) : plan.slots[plan.slotOf.get(joinField) ?? -1];
-  const texts: [string, Expr][] = [
-    ['la_keys', cell(joinIx)],
-    ...(['stage', 'status', 'currency', 'owner'] as const).map((f): [string, Expr] => [`la_${f}`, cell(ix(f))]),
-    ...plan.slots.map((i, s): [string, Expr] => [`v${s}`, rawCell(i)]),
-  ];
   const configured = run.dateOrder ?? rubric.deals.dateOrder;
   const mapped = [
     ...(['created', 'closed', 'lastActivity'] as const).filter((f) => ix(f) !== undefined).map((f) => ({ name: f, i: ix(f)! })),
     ...plan.stageColumns.flatMap((i, s) => (i >= 0 ? [{ name: `stage${s}`, i }] : [])),
   ];
+  const texts: [string, Expr][] = [
+    ...[...new Set(mapped.map((m) => m.i))].map((i): [string, Expr] => [`r${i}`, rawCell(i)]),
+    ['la_keys', cell(joinIx)],
+    ['la_amount', cell(ix('amount'))],
+    ...(['stage', 'status', 'currency', 'owner'] as const).map((f): [string, Expr] => [`la_${f}`, cell(ix(f))]),
+    ...plan.slots.map((i, s): [string, Expr] => [`v${s}`, rawCell(i)]),
+  ];
   const conditionOrder = rubric.deals.dateOrder ?? 'mdy';
   const dateConditions = conditionDates(rubric, 'deal', conditionOrder).filter((f) => !(Object.hasOwn(DEAL_FIELD_KINDS, f) && DEAL_FIELD_KINDS[f as DealField] === 'date'));
   const numbers = [...comparedNumbers('deal', rubric)].filter((f) => f !== 'amount');
   const dates = [
-    ...mapped.map((m) => ({ name: m.name, p: `d_${m.name}`, input: rawCell(m.i), configured, evidence: true, label: plan.header.names[m.i]! })),
+    ...mapped.map((m) => ({ name: m.name, p: `d_${m.name}`, input: col(`r${m.i}`), configured, evidence: true, label: plan.header.names[m.i]! })),
     ...dateConditions.map((f, k) => ({ name: f, p: `cd${k}`, input: dealText(plan, f) ?? text(''), configured: conditionOrder, evidence: false, label: f })),
   ];
   const amounts = [
-    ...(ix('amount') === undefined ? [] : [{ p: 'amt', input: cell(ix('amount')), label: plan.header.names[ix('amount')!]! }]),
+    ...(ix('amount') === undefined ? [] : [{ p: 'amt', input: col('la_amount'), label: plan.header.names[ix('amount')!]! }]),
     ...numbers.map((f, k) => ({ p: `nf${k}`, input: dealText(plan, f) ?? text(''), label: numberLabel(plan, f) })),
   ];
   const read = readSide(d, 'deal', source, rubric, texts, dates, amounts);
@@ -395,7 +444,8 @@ function classifyDeals(run: SqlRun, deal: DealValues, d: Dialect): string[] {
     [['la_stalled', and(notNull(col('la_threshold')), notNull(col('la_days')), bin('>', col('la_days'), col('la_threshold')))]],
   ];
   const s = stack(d, 'la_deal_c', 'la_deal_val', layers);
-  return [`CREATE TEMP TABLE la_deal AS WITH ${s.ctes.join(', ')} SELECT * FROM ${s.last}`];
+  const keep = ['la_row', 'la_id', 'la_owner', 'la_stage', 'la_currency', 'la_outcome', 'la_furthest', 'la_stalled', 'la_days', ...['amt_num', 'd_created_day', 'd_closed_day', 'd_lastActivity_day'].filter((c) => deal.has(c)), ...stages.flatMap((_, k) => (deal.has(`d_stage${k}_day`) ? [`d_stage${k}_day`] : []))];
+  return [`CREATE TEMP TABLE la_deal AS WITH ${s.ctes.join(', ')} SELECT ${keep.map((c) => d.ident(c)).join(', ')} FROM ${s.last}`];
 }
 
 // ---------------------------------------------------------------- the join
@@ -561,7 +611,13 @@ function classifyLeads(run: SqlRun, lead: LeadValues, withDeals: boolean, d: Dia
     ],
   ];
   const s = stack(d, 'la_lead_c', from, layers);
-  statements.push(`CREATE TEMP TABLE la_lead AS WITH ${s.ctes.join(', ')} SELECT * FROM ${s.last}`);
+  const keep = [
+    ...['la_row', 'la_id', 'la_name', 'la_email', 'la_owner', 'la_channel', 'la_grade', 'la_furthest', 'la_outcome', 'la_stalled', 'la_days', 'la_won_day', 'la_ym', 'la_won_amount', 'la_won_deals', 'la_priced'],
+    ...rubric.signals.map((_, i) => `la_s${i}`),
+    ...stages.flatMap((_, st) => [`la_r${st}`, `la_e${st}`]),
+    ...['d_created_day', 'd_firstTouch_day'].filter((c) => lead.has(c)),
+  ];
+  statements.push(`CREATE TEMP TABLE la_lead AS WITH ${s.ctes.join(', ')} SELECT ${keep.map((c) => id(c)).join(', ')} FROM ${s.last}`);
   return statements;
 }
 

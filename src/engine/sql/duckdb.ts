@@ -14,7 +14,7 @@ import type { RowReason } from '../../model.js';
 import { csvLayout, recordLines, type CsvLayout } from './csv-gate.js';
 import { dialect } from './dialects.js';
 import { portablePattern } from './regex.js';
-import { and, call, col, eq, matches, num, bin, or, text, type Expr } from './tree.js';
+import { and, bool, call, cases, col, eq, iff, matches, not, num, bin, or, text, type Expr } from './tree.js';
 import type { SqlSource } from './compile.js';
 import type { Row } from './facts.js';
 import { SAMPLE_ROWS } from '../../io/csv/shapes.js';
@@ -53,6 +53,10 @@ export interface SkippedRows {
   readonly reasons: readonly { readonly reason: RowReason; readonly count: number; readonly line: number; readonly rejected: boolean }[];
 }
 
+/** shapes.ts NUMBER and TOTALS, as written there (JavaScript syntax; portablePattern rewrites them). */
+const NUMBER = "^\\s*[-+(]?\\s*(?:[$€£¥]|[A-Z]{3}\\s?)?\\s*[-+]?(?:\\d[\\d,.' \\u00a0]*|[.,]\\d+)(?:[eE][-+]?\\d+)?\\s*%?\\)?\\s*$";
+const TOTALS = '^\\s*(?:(?:grand\\s+|sub-?)?totals?\\b.*|(?:sum|average|avg|mean|median|count|record count|min|minimum|max|maximum)(?:\\s+of\\b.*|\\s*:)?\\s*)$';
+
 const FOOTER =
   '^(?:grand totals?\\b.*|totals?\\b.*|subtotal\\b.*|confidential information\\b.*|copyright\\s*(?:©|\\(c\\)|\\d).*|generated (?:by|on)\\b.*|filtered by\\b.*|report (?:name|generated)\\b.*|salesforce\\.com.*)$';
 
@@ -74,13 +78,22 @@ export async function csvSource(
   const names = Array.from({ length: width }, (_, i) => `c${i}`);
   const columns = `{${names.map((n) => `${d.string(n)}: 'VARCHAR'`).join(', ')}}`;
   const cell = (i: number): Expr => call('coalesce', col(names[i]!), text(''));
-  const blank = and(...names.map((_, i) => eq(call('trim', cell(i)), text(''))));
-  const footer = and(matches(call('trim', cell(0)), portablePattern(FOOTER, 'footer')), ...names.slice(1).map((_, i) => eq(call('trim', cell(i + 1)), text(''))));
+  const empty = (i: number): Expr => eq(call('trim', cell(i)), text(''));
+  // Most rows have a first cell: the other cells are looked at only when it is empty (or a footer's).
+  const blank = iff(not(empty(0)), bool(false), and(...names.slice(1).map((_, i) => empty(i + 1))));
+  const rest = names.slice(1).map((_, i) => empty(i + 1));
+  const footer = rest.length === 0 ? matches(call('trim', cell(0)), portablePattern(FOOTER, 'footer')) : iff(not(rest[0]!), bool(false), and(...rest, matches(call('trim', cell(0)), portablePattern(FOOTER, 'footer'))));
   const tooLong = or(...names.map((_, i) => bin('>', call('length', cell(i)), num(MAX_FIELD_CHARS))));
+  // A row that might be a summary row (shapes.ts summaryShape: every cell empty, a number or a
+  // totals word): a data row is told apart at its first cell of text, most at the first or second.
+  const text_ = (i: number): Expr => and(not(empty(i)), not(matches(cell(i), portablePattern(NUMBER, 'number'))), not(matches(cell(i), portablePattern(TOTALS, 'totals'))));
+  const maybe = cases(names.map((_, i) => [text_(i), bool(false)] as const), not(blank));
   const table = `la_src_${side}`;
   const read = `read_csv(${d.string(file)}, header = ${layout.headerRow}, delim = ${d.string(layout.delimiter)}, quote = '"', escape = '"', auto_detect = false, strict_mode = true, null_padding = false, columns = ${columns})`;
+  // Only the columns the run reads are kept; the flags read every one as it passes.
+  const used = [...new Set([...Object.values(plan.fields), ...plan.slots, ...plan.stageColumns])].filter((i): i is number => i !== undefined && i >= 0);
   try {
-    await db.run(`CREATE TEMP TABLE ${table} AS SELECT *, ${d.expr(tooLong)} AS la_long, ${d.expr(blank)} AS la_blank, ${d.expr(footer)} AS la_footer FROM ${read}`);
+    await db.run(`CREATE TEMP TABLE ${table} AS SELECT ${used.map((i) => names[i]!).join(', ')}${used.length > 0 ? ',' : ''} ${d.expr(tooLong)} AS la_long, ${d.expr(blank)} AS la_blank, ${d.expr(footer)} AS la_footer, ${d.expr(maybe)} AS la_maybe FROM ${read}`);
   } catch (error) {
     const message = (error as Error).message;
     const where = /CSV Error on Line: (\d+)/.exec(message);
@@ -89,7 +102,9 @@ export async function csvSource(
   }
   const counts = (await db.all(`SELECT COUNT(*) AS n, SUM(CASE WHEN la_long THEN 1 ELSE 0 END) AS long, MIN(CASE WHEN la_long THEN rowid END) AS first_long, SUM(CASE WHEN la_blank AND NOT la_long THEN 1 ELSE 0 END) AS blank, MIN(CASE WHEN la_blank AND NOT la_long THEN rowid END) AS first_blank, SUM(CASE WHEN la_footer AND NOT la_long THEN 1 ELSE 0 END) AS footer, MIN(CASE WHEN la_footer AND NOT la_long THEN rowid END) AS first_footer FROM ${table}`))[0]!;
   const n = Number(counts.n);
-  const summary = await summaryRows(db, table, file, names, options, header, layout, n);
+  // Summary rows can only end a file: after its last row that is surely data.
+  const trailing = (await db.all(`SELECT COUNT(*) AS n FROM ${table} WHERE la_maybe AND rowid > (SELECT COALESCE(MAX(rowid), -1) FROM ${table} WHERE NOT (la_blank OR la_footer OR la_maybe))`))[0]!;
+  const summary = Number(trailing.n) === 0 ? [] : await summaryRows(db, read, file, names, options, header, layout, n);
   const lines = new Lines(file, layout.headerRow);
   lines.find([counts.first_long, counts.first_blank, counts.first_footer, summary[0]]);
   const lineOf = (rowid: unknown) => lines.of(rowid);
@@ -121,8 +136,11 @@ const TAIL_ROWS = 101;
  * averages a report export ends with). That judgement depends on the first data rows (which
  * columns hold text) and on the rows at the end only, so the JS reader itself reads those again.
  */
-async function summaryRows(db: SqlConnection, table: string, file: string, names: readonly string[], options: CsvOptions, header: CsvHeader, layout: CsvLayout, n: number): Promise<number[]> {
-  const rows = await db.all(`SELECT rowid AS la_rowid, ${names.join(', ')} FROM ${table} WHERE rowid < ${HEAD_ROWS} OR rowid >= ${Math.max(0, n - TAIL_ROWS)} ORDER BY rowid`);
+async function summaryRows(db: SqlConnection, read: string, file: string, names: readonly string[], options: CsvOptions, header: CsvHeader, layout: CsvLayout, n: number): Promise<number[]> {
+  // Every column of those rows: the file is read again, whole (only a file that may end in summary rows is).
+  await db.run(`CREATE TEMP TABLE la_full AS SELECT * FROM ${read}`);
+  const rows = await db.all(`SELECT rowid AS la_rowid, ${names.join(', ')} FROM la_full WHERE rowid < ${HEAD_ROWS} OR rowid >= ${Math.max(0, n - TAIL_ROWS)} ORDER BY rowid`);
+  await db.run('DROP TABLE la_full');
   const quote = (cell: unknown) => `"${String(cell ?? '').replaceAll('"', '""')}"`;
   const lines = [...(layout.headerRow ? [header.names.concat(Array(Math.max(0, header.cells - header.names.length)).fill('')).map(quote).join(layout.delimiter)] : []), ...rows.map((r) => names.map((c) => quote(r[c])).join(layout.delimiter))];
   const dir = mkdtempSync(join(tmpdir(), 'leadaudit-tail-'));

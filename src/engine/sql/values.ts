@@ -5,11 +5,23 @@
  * next reads (Layers), so no expression is printed twice; the compiler stacks them as CTEs.
  */
 import { JS_WHITESPACE } from './dialects.js';
-import { and, bin, call, capturing, cases, cast, col, eq, extract, iff, inList, isNull, matches, not, notNull, NULL, num, or, pattern, replaceAll, text, type Expr } from './tree.js';
+import { and, bin, bool, call, capturing, cases, cast, col, eq, extract, iff, inList, isNull, matches, not, notNull, NULL, num, or, pattern, replaceAll, text, type Expr } from './tree.js';
 
 /** Columns computed in order: a layer reads the relation's columns and those of earlier layers. */
 export type Layer = readonly (readonly [string, Expr])[];
 export type Layers = readonly Layer[];
+
+/**
+ * A column's parse in two parts: `before` computes what its values prove (evidence), `after` reads
+ * them as the whole column decided (an order or a mark given as a scalar over `before`'s table).
+ */
+export interface Parse {
+  readonly before: Layers;
+  readonly after: Layers;
+}
+
+/** A parse's layers in one run, for a decision given as a literal (tests, conditions). */
+export const allLayers = (p: Parse): Layers => [...p.before, ...p.after];
 
 /** The layers of several parsers side by side: layer k of each in one step. */
 export function zipLayers(all: readonly Layers[]): Layer[] {
@@ -28,7 +40,15 @@ export const lower = (e: Expr): Expr => call('lower', e);
 export function missingRule(tokens: readonly string[]): (e: Expr) => Expr {
   const set = [...new Set(tokens.map((t) => t.trim().toLowerCase()).filter((t) => t !== ''))];
   if (set.length === 0) return (e) => e;
-  return (e) => iff(inList(lower(trim(e)), set.map(text)), text(''), e);
+  // One pattern per cell: a token, whitespace around it, any case (trim, lower and a list cost
+  // several times more; docs/performance.md, "The DuckDB engine").
+  const token = { parts: [`^${WS}*(?:${set.map(literal).join('|')})${WS}*$`], fold: true };
+  return (e) => iff(matches(e, token), text(''), e);
+}
+
+/** A text as a pattern that matches it alone. */
+function literal(value: string): string {
+  return value.replace(/[\\^$.|?*+()[\]{}\-/]/g, '\\$&');
 }
 
 // ---------------------------------------------------------------- dates
@@ -111,7 +131,7 @@ export const EVIDENCE = { none: 0, ambiguous: 1, monthFirst: 2, dayFirst: 3 } as
  * column's slash order). Two-way dates whose order the column decides read `order`: an
  * expression giving 'dmy' or 'mdy' once for the column (see decideOrder).
  */
-export function dateLayers(input: Expr, p: string, setting: DateSetting, order: Expr): Layers {
+export function dateLayers(input: Expr, p: string, setting: DateSetting, order: Expr): Parse {
   const s = col(`${p}_s`);
   const c = (name: string) => col(`${p}_${name}`);
   const assumed = setting.configured === 'dmy' ? 'dmy' : 'mdy';
@@ -160,11 +180,12 @@ export function dateLayers(input: Expr, p: string, setting: DateSetting, order: 
       : num(EVIDENCE.none);
   // An ambiguous cell reads as the column decided; any other two-way cell as parseDate reads it.
   const finalRead = ymdConfigured ? c('assumed') : iff(eq(c('ev'), num(EVIDENCE.ambiguous)), readAs(eq(order, text('dmy'))), c('assumed'));
-  return [
+  const before: Layers = [
     [[`${p}_s`, trim(input)]],
     [
       [`${p}_fast`, matches(s, pattern(FAST))],
-      [`${p}_tw`, and(not(matches(s, pattern(ISO))), or(matches(s, pattern(TWO_WAY_SLASH)), matches(s, pattern(TWO_WAY_DASH))))],
+      // The usual ISO cell is read by the FAST test alone: the other forms are tried on the rest.
+      [`${p}_tw`, iff(matches(s, pattern(FAST)), bool(false), and(not(matches(s, pattern(ISO))), or(matches(s, pattern(TWO_WAY_SLASH)), matches(s, pattern(TWO_WAY_DASH)))))],
     ],
     [
       [`${p}_fixed`, fixed],
@@ -174,12 +195,15 @@ export function dateLayers(input: Expr, p: string, setting: DateSetting, order: 
     ],
     [[`${p}_assumed`, iff(c('tw'), assumedRead)]],
     [[`${p}_ev`, evidence]],
+  ];
+  const after: Layers = [
     [[`${p}_ymd`, iff(c('tw'), finalRead, c('fixed'))]],
     [
       [`${p}_day`, dayOfYmd(c('ymd'))],
       [`${p}_bad`, and(not(eq(s, text(''))), isNull(dayOfYmd(c('ymd'))))],
     ],
   ];
+  return { before, after };
 }
 
 /**
@@ -215,7 +239,7 @@ const grouped = (sep: string) => `(?:${D}{1,3}(?:\\${sep}${D}{3})+|${D}{1,2}(?:\
  * (text that is not an amount), `p_ev` (NUMBER_EVIDENCE). `mark` gives the column's decimal mark
  * ('.', ',' or '' for none) once for the column: the reading of `1.234` and `1,234` depends on it.
  */
-export function amountLayers(input: Expr, p: string, mark: Expr): Layers {
+export function amountLayers(input: Expr, p: string, mark: Expr): Parse {
   const c = (name: string) => col(`${p}_${name}`);
   const first = (e: Expr) => call('substr', e, num(1), num(1));
   const lastChar = (e: Expr) => call('substr', e, call('length', e), num(1));
@@ -263,8 +287,12 @@ export function amountLayers(input: Expr, p: string, mark: Expr): Layers {
     matches(s, pattern(`^(?:${D}+|${grouped(',')})\\.${D}+$`)),
     matches(s, pattern(`^(?:${D}+|${grouped('.')}),${D}+$`)),
   );
-  return [
-    [[`${p}_s0`, replaceAll(input, pattern(`[${JS_WHITESPACE}']`), '')]],
+  // Most amounts are plain digits (`6500`): they skip every step below (each then reads '').
+  const plain = c('plain');
+  const before: Layers = [
+    // (A count, not {1,300}: PostgreSQL's patterns repeat at most 255 times.)
+    [[`${p}_plain`, and(matches(input, pattern(`^${D}+$`)), bin('<=', call('length', input), num(300)))]],
+    [[`${p}_s0`, iff(plain, text(''), replaceAll(input, pattern(`[${JS_WHITESPACE}']`), ''))]],
     [[`${p}_par`, and(eq(first(s0), text('(')), eq(lastChar(s0), text(')')), bin('>=', len(s0), num(2)))]],
     [[`${p}_s1`, iff(c('par'), call('substr', s0, num(2), minus(len(s0), num(2))), s0)]],
     [
@@ -286,13 +314,16 @@ export function amountLayers(input: Expr, p: string, mark: Expr): Layers {
     ],
     // Number() keeps what has at most 308 digits before the decimal mark, leading zeros aside.
     [[`${p}_ok`, and(c('ok0'), bin('<=', len(replaceAll(replaceAll(replaceAll(s, pattern('[.,][0-9]*$'), ''), pattern('[.,]'), ''), pattern('^0+'), '')), num(308)))]],
-    [[`${p}_ev`, evidence]],
-    [[`${p}_digits`, digits]],
+    [[`${p}_ev`, iff(plain, num(NUMBER_EVIDENCE.none), evidence)]],
+  ];
+  const after: Layers = [
+    [[`${p}_digits`, iff(plain, input, digits)]],
     [
       [`${p}_num`, iff(notNull(c('digits')), iff(eq(c('signs'), num(1)), bin('-', num(0), cast(c('digits'), 'double')), cast(c('digits'), 'double')))],
       [`${p}_bad`, and(not(eq(input, text(''))), isNull(c('digits')))],
     ],
   ];
+  return { before, after };
 }
 
 /**
