@@ -3,10 +3,12 @@
  * for, on the same seeded HubSpot-shaped exports (10k, 100k and 1M contacts; deals ≈ 25–30% of
  * them; quoted commas, multi-line notes, empty cells, a BOM), made by the repo's generator.
  *
- * For each size it runs `leadaudit sources`, `leadaudit audit`, DuckDB SQL (@duckdb/node-api, when
- * installed) and pandas (a python3 with pandas, when there is one) — whole processes, alternating,
- * several times — checks that all of them find the same leads, wins and won revenue per channel,
- * and prints the median wall time, the peak memory and the ratios. The table is also written to
+ * For each size it runs `leadaudit sources`, `leadaudit audit`, the same two with `--engine duckdb`
+ * (the rubric compiled to SQL on embedded DuckDB), hand-written DuckDB SQL (all three need
+ * @duckdb/node-api installed) and pandas (a python3 with pandas, when there is one) — whole
+ * processes, alternating, several times — checks that all of them find the same leads, wins and won
+ * revenue per channel as `leadaudit sources` on the JS engine, and prints the median wall time, the
+ * peak memory and the ratios. The table is also written to
  * docs/performance.md with the machine and the command. Then it times `leadaudit check` on files
  * of unusual shape (one column, 300 columns, all quoted, CRLF, long cells) against the export.
  *
@@ -158,7 +160,7 @@ function differences(a: Numbers, b: Numbers): string[] {
   for (const channel of new Set([...Object.keys(a), ...Object.keys(b)])) {
     const x = a[channel];
     const y = b[channel];
-    if (!x || !y) out.push(`${channel}: only in ${x ? 'leadaudit' : 'the other tool'}`);
+    if (!x || !y) out.push(`${channel}: only in ${x ? 'leadaudit sources' : 'the other tool'}`);
     else if (x.leads !== y.leads || x.won !== y.won || Math.abs(x.revenue - y.revenue) > 0.005) out.push(`${channel}: ${JSON.stringify(x)} vs ${JSON.stringify(y)}`);
   }
   return out;
@@ -274,21 +276,30 @@ export async function main(argv: string[]): Promise<number> {
       generate({ preset: 'hubspot', leads: size, seed: SEED, asOf: AS_OF, out: dir, clean: true });
     }
     const mb = (readFileSync(contacts).length + readFileSync(deals).length) / 1e6;
-    const tools: [string, () => Run][] = [
-      ['leadaudit sources', () => measure(process.execPath, [bin, 'sources', contacts, deals, '--as-of', AS_OF, '--preset', 'hubspot', '--format', 'json', '--quiet'])],
-      ['leadaudit audit', () => measure(process.execPath, [bin, 'audit', contacts, deals, '--as-of', AS_OF, '--preset', 'hubspot', '--format', 'json', '--quiet'])],
+    // Each tool with how its output reads as per-channel numbers; the first is the one all must equal.
+    const leadaudit = (command: 'sources' | 'audit', engine: 'js' | 'duckdb') => () =>
+      measure(process.execPath, [bin, command, contacts, deals, '--as-of', AS_OF, '--preset', 'hubspot', '--engine', engine, '--format', 'json', '--quiet']);
+    const json = (stdout: string) => JSON.parse(stdout) as Numbers;
+    const tools: [string, () => Run, (stdout: string) => Numbers][] = [
+      ['leadaudit sources', leadaudit('sources', 'js'), leadauditNumbers],
+      ['leadaudit audit', leadaudit('audit', 'js'), leadauditNumbers],
     ];
-    if (duckdb) tools.push(['DuckDB SQL', () => measure(process.execPath, ['--input-type=module', '-'], DUCKDB_SCRIPT(contacts, deals, threads))]);
-    if (python) tools.push(['pandas', () => measure(python, ['-c', PANDAS_SCRIPT(contacts, deals)])]);
+    if (duckdb) {
+      tools.push(['leadaudit sources --engine duckdb', leadaudit('sources', 'duckdb'), leadauditNumbers]);
+      tools.push(['leadaudit audit --engine duckdb', leadaudit('audit', 'duckdb'), leadauditNumbers]);
+      tools.push(['DuckDB SQL', () => measure(process.execPath, ['--input-type=module', '-'], DUCKDB_SCRIPT(contacts, deals, threads)), json]);
+    }
+    if (python) tools.push(['pandas', () => measure(python, ['-c', PANDAS_SCRIPT(contacts, deals)]), json]);
     const results = new Map<string, Run[]>(tools.map(([name]) => [name, []]));
     // Alternate the tools so that none always runs on a warm or a cold machine.
     for (let i = 0; i < runs; i++) for (const [name, run] of tools) results.get(name)!.push(run());
-    const truth = leadauditNumbers(results.get('leadaudit sources')![0]!.stdout);
-    for (const [name] of tools.slice(2)) {
-      const diff = differences(truth, JSON.parse(results.get(name)![0]!.stdout) as Numbers);
+    const [truthName, , truthNumbers] = tools[0]!;
+    const truth = truthNumbers(results.get(truthName)![0]!.stdout);
+    for (const [name, , numbers] of tools.slice(1)) {
+      const diff = differences(truth, numbers(results.get(name)![0]!.stdout));
       if (diff.length > 0) {
         failed = true;
-        say(`MISMATCH at ${size} leads, leadaudit vs ${name}: ${diff.slice(0, 5).join('; ')}`);
+        say(`MISMATCH at ${size} leads, ${truthName} vs ${name}: ${diff.slice(0, 5).join('; ')}`);
       }
     }
     const wall = (name: string) => median(results.get(name)!.map((r) => r.seconds));
@@ -307,8 +318,9 @@ export async function main(argv: string[]): Promise<number> {
     BEGIN,
     `Measured with \`npm run bench -- --sizes ${values.sizes} --runs ${runs}\` on ${new Date().toISOString().slice(0, 10)}.`,
     'Whole-process wall time (median of alternating runs) and peak resident memory (GNU time), on',
-    'seeded HubSpot-shaped exports made by `scripts/generate-samples.ts --clean`. DuckDB and pandas',
-    'compute the same per-channel leads, wins and won revenue; the bench checks the numbers are equal.',
+    'seeded HubSpot-shaped exports made by `scripts/generate-samples.ts --clean`. `--engine duckdb` runs',
+    'the rubric compiled to SQL on embedded DuckDB; DuckDB SQL and pandas compute the same per-channel',
+    'leads, wins and won revenue by hand; the bench checks every tool\'s numbers are equal.',
     '',
     ...lines,
     END,
