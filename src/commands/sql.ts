@@ -14,6 +14,8 @@ import { auditScript, compileAudit, refuseUnsupported } from '../engine/sql/comp
 import { dialect, type DialectName } from '../engine/sql/dialects.js';
 import { connect, tableColumns, tableSide } from '../engine/sql/db.js';
 import { rubricFingerprint } from '../engine/sql/facts-file.js';
+import { LAYOUTS, type Layout } from '../engine/sql/layouts.js';
+import { detectPreset } from '../rubric/recognize.js';
 
 export interface SqlHow {
   readonly dialect: DialectName;
@@ -32,16 +34,27 @@ export async function sqlScript(options: LoadOptions, how: SqlHow): Promise<stri
   const dealsTable = wantsDeals ? (how.dealsTable ?? 'deals') : undefined;
   const header = (names: readonly string[]): CsvHeader => ({ names, cells: names.length, line: 0 });
   let headers: { leads?: CsvHeader; deals?: CsvHeader } | undefined;
+  // The deal table's own columns, when a warehouse layout adds some (LAYOUTS).
+  let dealTableColumns: readonly string[] | undefined;
+  let layout: Layout | undefined;
   if (how.db !== undefined) {
     const { connection, name } = await connect(how.db);
     try {
-      headers = { leads: header(await tableColumns(connection, name, leadsTable)), ...(dealsTable ? { deals: header(await tableColumns(connection, name, dealsTable)) } : {}) };
+      const leadColumns = await tableColumns(connection, name, leadsTable);
+      dealTableColumns = dealsTable === undefined ? undefined : await tableColumns(connection, name, dealsTable);
+      layout = LAYOUTS[options.preset ?? detectPreset(leadColumns, dealTableColumns).preset];
+      headers = { leads: header(leadColumns), ...(dealTableColumns ? { deals: header([...dealTableColumns, ...(layout?.dealColumns ?? [])]) } : {}) };
     } finally {
       connection.close();
     }
   } else if (!files) {
     const rubric = await rubricOf(options);
-    headers = { leads: header(rubricColumns(rubric, 'leads')), ...(dealsTable ? { deals: header(rubricColumns(rubric, 'deals')) } : {}) };
+    layout = LAYOUTS[rubric.preset];
+    // The layout's own columns are added to the deal table's below, as with --db.
+    // A connector's tables carry its soft-delete column (filtered out in tableSide).
+    const deleted = layout?.deletedColumn === undefined ? [] : [layout.deletedColumn];
+    dealTableColumns = dealsTable === undefined ? undefined : [...rubricColumns(rubric, 'deals').filter((c) => !(layout?.dealColumns ?? []).includes(c)), ...deleted];
+    headers = { leads: header([...rubricColumns(rubric, 'leads'), ...deleted]), ...(dealTableColumns ? { deals: header([...dealTableColumns, ...(layout?.dealColumns ?? [])]) } : {}) };
   }
   const given = headers === undefined ? options : { ...options, leads: leadsTable, deals: dealsTable, headers };
   const run = await prepare(given);
@@ -49,7 +62,8 @@ export async function sqlScript(options: LoadOptions, how: SqlHow): Promise<stri
   const names = (which: 'leads' | 'deals') => run.headers[which]!.names;
   const side = (which: 'leads' | 'deals', table: string) => {
     const plan = planColumns(which, given[which]!, run.headers[which]!, run.rubric, [...run.extra[which]]);
-    return tableSide(d, table, names(which), plan, how.orderBy, 0);
+    const relation = which === 'deals' && layout !== undefined && dealTableColumns !== undefined ? layout.deals(d, table, dealTableColumns) : undefined;
+    return tableSide(d, table, names(which), plan, how.orderBy, 0, relation);
   };
   const leads = side('leads', leadsTable);
   const deals = run.headers.deals === undefined || dealsTable === undefined ? null : side('deals', dealsTable);

@@ -1,6 +1,6 @@
 /** The names a rubric uses for presets and canonical fields (docs/rubric.md#columns), without loading zod. */
 
-export const PRESET_NAMES = ['hubspot', 'salesforce', 'pipedrive', 'zoho', 'generic'] as const;
+export const PRESET_NAMES = ['hubspot', 'salesforce', 'pipedrive', 'zoho', 'generic', 'fivetran-hubspot'] as const;
 export type PresetName = (typeof PRESET_NAMES)[number];
 
 /**

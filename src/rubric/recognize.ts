@@ -173,6 +173,7 @@ const SIGNATURES: Record<Exclude<PresetName, 'generic'>, readonly string[]> = {
   ],
   pipedrive: ['Deal - ID', 'Deal - Title', 'Deal - Stage', 'Deal - Status', 'Deal - Value', 'Deal - Owner', 'Person - Email', 'Person - Name', 'Person - ID', 'Deal - Won time', 'Deal - Lost reason'],
   zoho: ['Lead Conversion Time', 'Converted Deal', 'Closing Date', 'Account Name.id', 'Created Time', 'Last Activity Time', 'Deal Owner', 'Modified Time'],
+  'fivetran-hubspot': ['property_createdate', 'property_lifecyclestage', 'property_hs_analytics_source', 'property_dealstage', 'property_hubspot_owner_id', 'deal_pipeline_stage_id', 'property_hs_lifecyclestage_customer_date', '_fivetran_synced'],
 };
 
 /**

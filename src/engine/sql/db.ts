@@ -14,6 +14,8 @@ import type { ColumnPlan } from '../../data/map.js';
 import { openDuckDb, type SqlConnection } from './duckdb.js';
 import { numeric } from './facts.js';
 import { audit, type Side } from './load.js';
+import { LAYOUTS } from './layouts.js';
+import { detectPreset } from '../../rubric/recognize.js';
 
 export interface DbOptions {
   /** `duckdb:FILE` or `postgresql://…` (also `postgres://…`). */
@@ -32,7 +34,10 @@ export async function loadDb(options: LoadOptions & DbOptions): Promise<LoadedFa
     const dealsTable = options.dealsTable ?? (options.leadsTable === undefined ? 'deals' : undefined);
     if (leadsTable === undefined) throw new UsageError('a deals-only run is not supported by the SQL engines yet; give --leads-table');
     const leadColumns = await tableColumns(connection, name, leadsTable);
-    const dealColumns = dealsTable === undefined ? undefined : await tableColumns(connection, name, dealsTable);
+    const tableDealColumns = dealsTable === undefined ? undefined : await tableColumns(connection, name, dealsTable);
+    // A warehouse layout's deals are the deal table and what it adds from the tables beside it.
+    const layout = LAYOUTS[options.preset ?? detectPreset(leadColumns, tableDealColumns).preset];
+    const dealColumns = tableDealColumns === undefined ? undefined : [...tableDealColumns, ...(layout?.dealColumns ?? [])];
     const header = (names: readonly string[]): CsvHeader => ({ names, cells: names.length, line: 0 });
     const headers = { leads: header(leadColumns), ...(dealColumns ? { deals: header(dealColumns) } : {}) };
     const run = await prepare({ ...options, leads: leadsTable, deals: dealsTable, headers });
@@ -40,8 +45,10 @@ export async function loadDb(options: LoadOptions & DbOptions): Promise<LoadedFa
     if (options.keepRejects) throw new UsageError('--rejects is not supported with --db yet');
     const side = async (which: 'leads' | 'deals', table: string, columns: readonly string[]): Promise<Side> => {
       const plan = planColumns(which, table, headers[which]!, run.rubric, [...run.extra[which]]);
-      const read = numeric((await connection.all(`SELECT COUNT(*) AS n FROM ${qualified(d.ident, table)}`))[0]!.n);
-      return tableSide(d, table, columns, plan, options.orderBy, read);
+      const relation = which === 'deals' && layout !== undefined ? layout.deals(d, table, tableDealColumns!) : undefined;
+      const side = tableSide(d, table, columns, plan, options.orderBy, 0, relation);
+      const read = numeric((await connection.all(`SELECT COUNT(*) AS n FROM ${side.source.from}`))[0]!.n);
+      return { ...side, skipped: { read, reasons: [] } };
     };
     const leads = await side('leads', leadsTable, leadColumns);
     const deals = dealsTable === undefined ? null : await side('deals', dealsTable, dealColumns!);
@@ -55,13 +62,16 @@ export async function loadDb(options: LoadOptions & DbOptions): Promise<LoadedFa
  * A table as a run reads it: its rows in the order of `orderBy` (when the table has that column),
  * else of the id, as the JS engine reads a file's in file order; `read` rows in all.
  */
-export function tableSide(d: Dialect, table: string, columns: readonly string[], plan: ColumnPlan, orderBy: string | undefined, read: number): Side {
+export function tableSide(d: Dialect, table: string, columns: readonly string[], plan: ColumnPlan, orderBy: string | undefined, read: number, relation?: string): Side {
   const idColumn = plan.fields.id;
   const text = (c: string) => d.expr(cast(col(c), 'text'));
   const order = orderBy !== undefined && columns.includes(orderBy) ? d.ident(orderBy) : idColumn !== undefined ? text(columns[idColumn]!) : '1';
+  // Rows a connector marks deleted are not there (Fivetran's _fivetran_deleted, Salesforce's is_deleted).
+  const deleted = ['_fivetran_deleted', 'is_deleted'].filter((c) => columns.includes(c)).map((c) => `NOT COALESCE(t.${d.ident(c)}, FALSE)`);
+  const rows = relation === undefined ? `${qualified(d.ident, table)} t${deleted.length > 0 ? ` WHERE ${deleted.join(' AND ')}` : ''}` : `(${relation}) t`;
   return {
     file: table,
-    source: { plan, from: `(SELECT ROW_NUMBER() OVER (ORDER BY ${order}) - 1 AS la_src_row, t.* FROM ${qualified(d.ident, table)} t) src`, column: (i) => columns[i]!, order: 'la_src_row' },
+    source: { plan, from: `(SELECT ROW_NUMBER() OVER (ORDER BY ${order}) - 1 AS la_src_row, t.* FROM ${rows}) src`, column: (i) => columns[i]!, order: 'la_src_row' },
     skipped: { read, reasons: [] },
     delimiter: '',
     // A table has no lines: a row is named by its place in the order, from 1.

@@ -29,6 +29,8 @@ export interface Dialect {
   readonly materialized: string;
   /** One row of the relation aliased `alias` as JSON text, its column names the keys (the facts file). */
   rowJson(alias: string): string;
+  /** The texts of a group joined with `sep`, in the order of `order` (an aggregate). */
+  listAgg(textSql: string, sep: string, order: string): string;
 }
 
 /** A pattern (as a DuckDB string) that finds JavaScript whitespace at either end of a text. */
@@ -48,6 +50,7 @@ interface Spelling {
   boundary(pattern: string, where: string): string;
   splitRows(from: string, column: string, sep: string, q: (s: string) => string): string;
   rowJson(alias: string): string;
+  listAgg(textSql: string, sep: string, order: string): string;
 }
 
 const standardString = (value: string) => `'${value.replaceAll("'", "''")}'`;
@@ -77,6 +80,7 @@ const SPELLINGS: Record<DialectName, Spelling> = {
     boundary: (p) => p,
     splitRows: (from, c, sep, q) => `(SELECT f.*, unnest(string_split(f.${c}, ${q(sep)})) AS part, generate_subscripts(string_split(f.${c}, ${q(sep)}), 1) AS pos FROM ${from} f)`,
     rowJson: (alias) => `CAST(to_json(${alias}) AS VARCHAR)`,
+    listAgg: (t, sep, order) => `string_agg(${t}, ${sep} ORDER BY ${order})`,
   },
   postgres: {
     name: 'postgres',
@@ -92,6 +96,7 @@ const SPELLINGS: Record<DialectName, Spelling> = {
     boundary: (p) => p.replace(/(?<!\\)((?:\\\\)*)\\b/g, '$1\\y'),
     splitRows: (from, c, sep, q) => `(SELECT f.*, s.part, s.pos FROM ${from} f CROSS JOIN LATERAL unnest(string_to_array(f.${c}, ${q(sep)})) WITH ORDINALITY AS s(part, pos))`,
     rowJson: (alias) => `CAST(row_to_json(${alias}) AS text)`,
+    listAgg: (t, sep, order) => `string_agg(${t}, ${sep} ORDER BY ${order})`,
   },
   snowflake: {
     name: 'snowflake',
@@ -109,6 +114,7 @@ const SPELLINGS: Record<DialectName, Spelling> = {
     },
     splitRows: (from, c, sep, q) => `(SELECT f.*, s.VALUE AS part, s.INDEX AS pos FROM ${from} f, LATERAL SPLIT_TO_TABLE(f.${c}, ${q(sep)}) s)`,
     rowJson: () => 'TO_JSON(OBJECT_CONSTRUCT_KEEP_NULL(*))',
+    listAgg: (t, sep, order) => `LISTAGG(${t}, ${sep}) WITHIN GROUP (ORDER BY ${order})`,
   },
   bigquery: {
     name: 'bigquery',
@@ -124,6 +130,7 @@ const SPELLINGS: Record<DialectName, Spelling> = {
     boundary: (p) => p,
     splitRows: (from, c, sep, q) => `(SELECT f.*, part, pos + 1 AS pos FROM ${from} f CROSS JOIN UNNEST(SPLIT(f.${c}, ${q(sep)})) AS part WITH OFFSET AS pos)`,
     rowJson: (alias) => `TO_JSON_STRING(${alias})`,
+    listAgg: (t, sep, order) => `STRING_AGG(${t}, ${sep} ORDER BY ${order})`,
   },
 };
 
@@ -212,6 +219,7 @@ export function dialect(name: DialectName): Dialect {
     splitRows: (from, column, sep) => s.splitRows(from, column, sep, q),
     materialized: name === 'postgres' ? 'MATERIALIZED ' : '',
     rowJson: s.rowJson,
+    listAgg: (t, sep, order) => s.listAgg(t, q(sep), order),
   };
 }
 
