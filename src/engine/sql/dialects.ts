@@ -63,6 +63,13 @@ const backslashString = (value: string) =>
     .replaceAll('\r', '\\r')
     .replaceAll('\t', '\\t')}'`;
 const doubleQuoted = (name: string) => `"${name.replaceAll('"', '""')}"`;
+/** Words Snowflake reserves (its documented list, the ones a column might be called). */
+const SNOWFLAKE_RESERVED = new Set(['all', 'alter', 'and', 'any', 'as', 'between', 'by', 'case', 'cast', 'check', 'column', 'connect', 'create', 'current', 'delete', 'distinct', 'drop', 'else', 'exists', 'false', 'following', 'for', 'from', 'full', 'grant', 'group', 'having', 'ilike', 'in', 'increment', 'insert', 'intersect', 'into', 'is', 'join', 'lateral', 'left', 'like', 'localtime', 'minus', 'natural', 'not', 'null', 'of', 'on', 'or', 'order', 'qualify', 'regexp', 'revoke', 'right', 'rlike', 'row', 'rows', 'sample', 'select', 'set', 'some', 'start', 'table', 'tablesample', 'then', 'to', 'trigger', 'true', 'try_cast', 'union', 'unique', 'update', 'using', 'values', 'view', 'when', 'whenever', 'where', 'with']);
+/**
+ * A lower-case name unquoted (Snowflake reads it upper-case, as it stores the names Fivetran loads),
+ * any other quoted as written.
+ */
+const snowflakeIdent = (name: string) => (/^[a-z_][a-z0-9_]*$/.test(name) && !SNOWFLAKE_RESERVED.has(name) ? name : doubleQuoted(name));
 
 const SPELLINGS: Record<DialectName, Spelling> = {
   duckdb: {
@@ -100,7 +107,7 @@ const SPELLINGS: Record<DialectName, Spelling> = {
   },
   snowflake: {
     name: 'snowflake',
-    quoteIdent: doubleQuoted,
+    quoteIdent: snowflakeIdent,
     quoteString: backslashString,
     cast: { int: 'NUMBER(38,0)', double: 'DOUBLE', text: 'VARCHAR' },
     fn: (f, a) => (f === 'idiv' ? `FLOOR(${a[0]} / ${a[1]})` : f === 'strpos' ? `POSITION(${a[1]}, ${a[0]})` : f === 'trim' ? `TRIM(${a[0]}, ${a[1]})` : undefined),
@@ -109,9 +116,7 @@ const SPELLINGS: Record<DialectName, Spelling> = {
     matches: (t, p, fold) => `(REGEXP_INSTR(${t}, ${p}, 1, 1, 0, '${fold ? 'i' : 'c'}') > 0)`,
     extract: (t, p, g, fold) => `REGEXP_SUBSTR(${t}, ${p}, 1, 1, '${fold ? 'i' : 'c'}e', ${g})`,
     replaceAll: (t, p, by) => `REGEXP_REPLACE(${t}, ${p}, ${by})`,
-    boundary: (_p, where) => {
-      throw new UsageError(`${where}: Snowflake's regular expressions have no word boundary (\\b); write the pattern without it for --dialect snowflake`);
-    },
+    boundary: (p) => p,
     splitRows: (from, c, sep, q) => `(SELECT f.*, s.VALUE AS part, s.INDEX AS pos FROM ${from} f, LATERAL SPLIT_TO_TABLE(f.${c}, ${q(sep)}) s)`,
     rowJson: () => 'TO_JSON(OBJECT_CONSTRUCT_KEEP_NULL(*))',
     listAgg: (t, sep, order) => `LISTAGG(${t}, ${sep}) WITHIN GROUP (ORDER BY ${order})`,
@@ -155,6 +160,8 @@ export function dialect(name: DialectName): Dialect {
       }
     }
     if (p.boundary) out = s.boundary(out, p.where ?? where);
+    // Snowflake's patterns (POSIX extended, with Perl's \\d \\s \\w \\b) have no lazy quantifiers.
+    if (name === 'snowflake' && hasLazy(out)) throw new UsageError(`${p.where ?? where}: Snowflake's regular expressions have no lazy quantifiers (*? +? ??); write the pattern without them for --dialect snowflake`);
     return { sql: q(out), group };
   };
 
@@ -221,6 +228,19 @@ export function dialect(name: DialectName): Dialect {
     rowJson: s.rowJson,
     listAgg: (t, sep, order) => s.listAgg(t, q(sep), order),
   };
+}
+
+/** A lazy quantifier (`*?`, `+?`, `??`, `{n,m}?`) outside a class. */
+function hasLazy(source: string): boolean {
+  let inClass = false;
+  for (let i = 0; i < source.length; i++) {
+    const c = source[i];
+    if (c === '\\') i++;
+    else if (inClass) inClass = c !== ']';
+    else if (c === '[') inClass = true;
+    else if ((c === '*' || c === '+' || c === '?' || c === '}') && source[i + 1] === '?' && !(c === '?' && source[i - 1] === '(')) return true;
+  }
+  return false;
 }
 
 /** Groups a pattern opens: `(` not escaped and not in a class; `(?:` only where it captures. */

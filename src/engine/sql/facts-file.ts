@@ -67,7 +67,8 @@ async function readFacts(file: string): Promise<{ meta: FactsMeta; results: Resu
           throw new InputError(`${file} line ${line}: the row of fact "${name}" is not JSON`);
         }
         if (name === 'meta') meta = value as FactsMeta;
-        else (results[name as QueryName] ??= []).push(value as Row);
+        // Snowflake names unquoted columns upper-case: every key leadaudit sql writes is lower-case.
+        else (results[name as QueryName] ??= []).push(Object.fromEntries(Object.entries(value as Row).map(([k, v]) => [k.toLowerCase(), v])));
       },
       other: () => undefined,
     };
