@@ -7,6 +7,7 @@ import { UsageError } from '../errors.js';
 import { planColumns } from '../data/map.js';
 import type { CsvHeader } from '../io/csv/index.js';
 import { findDefaultRubric, prepare, type LoadOptions } from '../load.js';
+import { isoDate } from '../data/normalize.js';
 import { conditionFields } from '../rubric/conditions.js';
 import { LEAD_FIELDS, DEAL_FIELDS, PRESET_NAMES, type PresetName } from '../rubric/fields.js';
 import { resolveRubric, type ColumnChoice, type Rubric } from '../rubric/resolve.js';
@@ -27,6 +28,7 @@ export interface SqlHow {
 
 export async function sqlScript(options: LoadOptions, how: SqlHow): Promise<string> {
   const d = dialect(how.dialect);
+  if (options.leads === undefined && options.deals !== undefined) throw new UsageError('sql: a deals-only run is not supported by the SQL engines yet');
   const files = options.leads !== undefined || options.deals !== undefined;
   if (files && how.db !== undefined) throw new UsageError('sql: give export files or --db, not both');
   const leadsTable = how.leadsTable ?? 'leads';
@@ -76,7 +78,7 @@ export async function sqlScript(options: LoadOptions, how: SqlHow): Promise<stri
     deals: deals === null ? null : { table: dealsTable!, columns: names('deals') },
   };
   const intro = [
-    `-- leadaudit audit as ${how.dialect} SQL (rubric: ${run.rubric.origin}; as of the day ${options.asOf} since 1970-01-01)`,
+    `-- leadaudit audit as ${how.dialect} SQL (rubric: ${run.rubric.origin}; as of ${isoDate(options.asOf)})`,
     `-- Reads the tables ${[leadsTable, ...(deals ? [dealsTable] : [])].join(' and ')}; run it, export its one result as CSV,`,
     '-- then: leadaudit audit --facts result.csv (with this rubric).',
   ];

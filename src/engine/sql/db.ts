@@ -44,6 +44,7 @@ export async function loadDb(options: LoadOptions & DbOptions): Promise<LoadedFa
     refuseUnsupported(run.rubric, options);
     if (options.keepRejects) throw new UsageError('--rejects is not supported with --db yet');
     const side = async (which: 'leads' | 'deals', table: string, columns: readonly string[]): Promise<Side> => {
+      if (options.orderBy !== undefined && !columns.includes(options.orderBy)) throw new UsageError(`--order-by ${options.orderBy}: no such column in ${table}`);
       const plan = planColumns(which, table, headers[which]!, run.rubric, [...run.extra[which]]);
       const relation = which === 'deals' && layout !== undefined ? layout.deals(d, table, tableDealColumns!) : undefined;
       const side = tableSide(d, table, columns, plan, options.orderBy, 0, relation);
@@ -65,7 +66,7 @@ export async function loadDb(options: LoadOptions & DbOptions): Promise<LoadedFa
 export function tableSide(d: Dialect, table: string, columns: readonly string[], plan: ColumnPlan, orderBy: string | undefined, read: number, relation?: string): Side {
   const idColumn = plan.fields.id;
   const text = (c: string) => d.expr(cast(col(c), 'text'));
-  const order = orderBy !== undefined && columns.includes(orderBy) ? d.ident(orderBy) : idColumn !== undefined ? text(columns[idColumn]!) : '1';
+  const order = orderBy !== undefined ? d.ident(orderBy) : idColumn !== undefined ? text(columns[idColumn]!) : '1';
   // Rows a connector marks deleted are not there (Fivetran's _fivetran_deleted, Salesforce's is_deleted).
   const deleted = ['_fivetran_deleted', 'is_deleted'].filter((c) => columns.includes(c)).map((c) => `NOT COALESCE(t.${d.ident(c)}, FALSE)`);
   const rows = relation === undefined ? `${qualified(d.ident, table)} t${deleted.length > 0 ? ` WHERE ${deleted.join(' AND ')}` : ''}` : `(${relation}) t`;

@@ -97,7 +97,8 @@ export async function csvSource(
   } catch (error) {
     const message = (error as Error).message;
     const where = /CSV Error on Line: (\d+)/.exec(message);
-    const first = message.split('\n').find((l) => /Expected Number of Columns|Invalid unicode|unterminated|quote/i.test(l)) ?? message.split('\n')[0];
+    if (/invalid unicode/i.test(message)) throw new UsageError(`--engine duckdb cannot read ${file} exactly: it is not UTF-8 (leadaudit reads it as Windows-1252; DuckDB reads UTF-8 only); run with --engine js`);
+    const first = message.split('\n').find((l) => /Expected Number of Columns|unterminated|quote/i.test(l)) ?? message.split('\n')[0];
     throw new UsageError(`--engine duckdb cannot read ${file} exactly${where ? ` (line ${where[1]})` : ''}: ${first?.trim()}; leadaudit's own reader rejects such rows and goes on: run with --engine js`);
   }
   const counts = (await db.all(`SELECT COUNT(*) AS n, SUM(CASE WHEN la_long THEN 1 ELSE 0 END) AS long, MIN(CASE WHEN la_long THEN rowid END) AS first_long, SUM(CASE WHEN la_blank AND NOT la_long THEN 1 ELSE 0 END) AS blank, MIN(CASE WHEN la_blank AND NOT la_long THEN rowid END) AS first_blank, SUM(CASE WHEN la_footer AND NOT la_long THEN 1 ELSE 0 END) AS footer, MIN(CASE WHEN la_footer AND NOT la_long THEN rowid END) AS first_footer FROM ${table}`))[0]!;

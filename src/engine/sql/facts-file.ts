@@ -22,6 +22,7 @@ export function rubricFingerprint(rubric: Rubric): string {
 }
 
 export async function loadFactsFile(options: LoadOptions & { readonly facts: string }): Promise<LoadedFacts> {
+  if (options.keepRejects) throw new UsageError('--rejects needs the rows themselves; a facts file holds only counts');
   const { meta, results } = await readFacts(options.facts);
   const header = (names: readonly string[]): CsvHeader => ({ names, cells: names.length, line: 0 });
   const headers = { ...(meta.leads ? { leads: header(meta.leads.columns) } : {}), ...(meta.deals ? { deals: header(meta.deals.columns) } : {}) };

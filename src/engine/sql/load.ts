@@ -57,9 +57,9 @@ async function side(db: SqlConnection, run: Prepared, which: 'leads' | 'deals', 
 export async function audit(db: SqlConnection, dialectName: DialectName, run: Prepared, options: LoadOptions, leads: Side, deals: Side | null): Promise<LoadedFacts> {
   const rows = options.stalledRows ?? true;
   const compiled = compileAudit({ rubric: run.rubric, asOf: options.asOf, dateOrder: options.dateOrder, leads: leads.source, deals: deals?.source ?? null, rows }, dialect(dialectName));
-  for (const statement of compiled.setup) { const t = Date.now(); await db.run(statement); if (process.env.T) console.error('T', Date.now() - t, statement.slice(0, 60)); }
+  for (const statement of compiled.setup) await db.run(statement);
   const results: Results = {};
-  for (const [name, sql] of Object.entries(compiled.queries) as [QueryName, string | undefined][]) if (sql !== undefined) { const t = Date.now(); results[name] = await db.all(sql); if (process.env.T) console.error('Q', Date.now() - t, name); }
+  for (const [name, sql] of Object.entries(compiled.queries) as [QueryName, string | undefined][]) if (sql !== undefined) results[name] = await db.all(sql);
   return assemble(run, options, results, leads, deals);
 }
 

@@ -1,4 +1,4 @@
--- leadaudit audit as duckdb SQL (rubric: fixtures/samples/hubspot/leadaudit.yml; as of the day 20269 since 1970-01-01)
+-- leadaudit audit as duckdb SQL (rubric: fixtures/samples/hubspot/leadaudit.yml; as of 2025-06-30)
 -- Reads the tables leads and deals; run it, export its one result as CSV,
 -- then: leadaudit audit --facts result.csv (with this rubric).
 CREATE TEMP TABLE la_lead_raw AS SELECT *, ("la_id" <> '' AND ROW_NUMBER() OVER (PARTITION BY "la_id" ORDER BY "la_row") > 1) AS "la_dup" FROM (SELECT *, (CASE WHEN regexp_matches((CASE WHEN regexp_matches("c0", '^[	
