@@ -181,11 +181,11 @@ const EXPORT_REFUSALS: Record<string, string> = {
   'decimal-comma-deals-only, init rubric': DEALS_ONLY,
   'decimal-comma-deals-only, detected preset': DEALS_ONLY,
   'salesforce-api, init rubric': 'join.shared: all is not supported',
-  // Windows-1252 bytes in a UTF-8 file: the JS reader rejects those rows and goes on.
-  'salesforce-report, init rubric': 'This file is not utf-8 encoded',
-  'salesforce-report, detected preset': 'This file is not utf-8 encoded',
-  'salesforce-report-leads-only, init rubric': 'This file is not utf-8 encoded',
-  'salesforce-report-leads-only, detected preset': 'This file is not utf-8 encoded',
+  // A Windows-1252 file (the JS reader reads it so; DuckDB reads UTF-8 only).
+  'salesforce-report, init rubric': 'it is not UTF-8',
+  'salesforce-report, detected preset': 'it is not UTF-8',
+  'salesforce-report-leads-only, init rubric': 'it is not UTF-8',
+  'salesforce-report-leads-only, detected preset': 'it is not UTF-8',
   // The report's footer rows (a ragged row): the JS reader skips them.
   'stats-footer, init rubric': 'Expected Number of Columns: 16 Found: 1',
   'stats-footer, detected preset': 'Expected Number of Columns: 16 Found: 1',

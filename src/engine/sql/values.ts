@@ -40,10 +40,11 @@ export const lower = (e: Expr): Expr => call('lower', e);
 export function missingRule(tokens: readonly string[]): (e: Expr) => Expr {
   const set = [...new Set(tokens.map((t) => t.trim().toLowerCase()).filter((t) => t !== ''))];
   if (set.length === 0) return (e) => e;
-  // One pattern per cell: a token, whitespace around it, any case (trim, lower and a list cost
-  // several times more; docs/performance.md, "The DuckDB engine").
+  // One pattern, and only on a cell whose first character may start a token (whitespace, or a
+  // token's first letter in either case), as the JS rule looks: the rest are given back at once.
   const token = { parts: [`^${WS}*(?:${set.map(literal).join('|')})${WS}*$`], fold: true };
-  return (e) => iff(matches(e, token), text(''), e);
+  const firsts = [...new Set([...JS_WHITESPACE, ...set.flatMap((t) => [t[0]!, t[0]!.toUpperCase()])])];
+  return (e) => iff(and(inList(call('substr', e, num(1), num(1)), firsts.map(text)), matches(e, token)), text(''), e);
 }
 
 /** A text as a pattern that matches it alone. */

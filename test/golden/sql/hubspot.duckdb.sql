@@ -1,136 +1,198 @@
 -- leadaudit audit as duckdb SQL (rubric: fixtures/samples/hubspot/leadaudit.yml; as of 2025-06-30)
 -- Reads the tables leads and deals; run it, export its one result as CSV,
 -- then: leadaudit audit --facts result.csv (with this rubric).
-CREATE TEMP TABLE la_lead_raw AS SELECT *, ("la_id" <> '' AND ROW_NUMBER() OVER (PARTITION BY "la_id" ORDER BY "la_row") > 1) AS "la_dup" FROM (SELECT *, (CASE WHEN regexp_matches((CASE WHEN regexp_matches("c0", '^[	
+CREATE TEMP TABLE la_lead_raw AS SELECT *, ("la_id" <> '' AND ROW_NUMBER() OVER (PARTITION BY "la_id" ORDER BY "la_row") > 1) AS "la_dup" FROM (SELECT *, (CASE WHEN ((SUBSTR((CASE WHEN regexp_matches("c0", '^[	
+                  　﻿]|[	
+                  　﻿]$') THEN trim("c0", '	
+                  　﻿') ELSE "c0" END), 1, 1) IN ('	', '
+', '', '', '', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', '　', '﻿', '\', 'n', 'N', '#', '(')) AND regexp_matches((CASE WHEN regexp_matches("c0", '^[	
                   　﻿]|[	
                   　﻿]$') THEN trim("c0", '	
                   　﻿') ELSE "c0" END), '^[	
                   　﻿]*(?:\\n|null|n\/a|#n\/a|\(blank\))[	
-                  　﻿]*$', 'i') THEN '' ELSE (CASE WHEN regexp_matches("c0", '^[	
+                  　﻿]*$', 'i')) THEN '' ELSE (CASE WHEN regexp_matches("c0", '^[	
                   　﻿]|[	
                   　﻿]$') THEN trim("c0", '	
                   　﻿') ELSE "c0" END) END) AS "la_id" FROM (SELECT la_src_row AS "la_row", COALESCE(CAST("Record ID" AS VARCHAR), '') AS "c0", COALESCE(CAST("First Name" AS VARCHAR), '') AS "c1", COALESCE(CAST("Last Name" AS VARCHAR), '') AS "c2", COALESCE(CAST("Email" AS VARCHAR), '') AS "c3", COALESCE(CAST("Job Title" AS VARCHAR), '') AS "c4", COALESCE(CAST("Company Name" AS VARCHAR), '') AS "c5", COALESCE(CAST("Number of Employees" AS VARCHAR), '') AS "c6", COALESCE(CAST("Contact owner" AS VARCHAR), '') AS "c8", COALESCE(CAST("Create Date" AS VARCHAR), '') AS "c9", COALESCE(CAST("Lifecycle Stage" AS VARCHAR), '') AS "c10", COALESCE(CAST("Lead Status" AS VARCHAR), '') AS "c11", COALESCE(CAST("Last Activity Date" AS VARCHAR), '') AS "c12", COALESCE(CAST("Became a Marketing Qualified Lead Date" AS VARCHAR), '') AS "c14", COALESCE(CAST("Became a Sales Qualified Lead Date" AS VARCHAR), '') AS "c15", COALESCE(CAST("Became an Opportunity Date" AS VARCHAR), '') AS "c16", COALESCE(CAST("Became a Customer Date" AS VARCHAR), '') AS "c17", COALESCE(CAST("Original Source" AS VARCHAR), '') AS "c18", COALESCE(CAST("Original Source Drill-Down 1" AS VARCHAR), '') AS "c19", COALESCE(CAST("Number of Form Submissions" AS VARCHAR), '') AS "c20" FROM (SELECT ROW_NUMBER() OVER (ORDER BY CAST("Record ID" AS VARCHAR)) - 1 AS la_src_row, t.* FROM "leads" t) src) t0) t1;
 
-CREATE TEMP TABLE la_lead_pre AS WITH la_lead_a_1 AS (SELECT *, (CASE WHEN regexp_matches("c9", '^[	
+CREATE TEMP TABLE la_lead_pre AS WITH la_lead_a_1 AS (SELECT *, (CASE WHEN ((SUBSTR("c9", 1, 1) IN ('	', '
+', '', '', '', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', '　', '﻿', '\', 'n', 'N', '#', '(')) AND regexp_matches("c9", '^[	
                   　﻿]*(?:\\n|null|n\/a|#n\/a|\(blank\))[	
-                  　﻿]*$', 'i') THEN '' ELSE "c9" END) AS "r9", (CASE WHEN regexp_matches("c12", '^[	
+                  　﻿]*$', 'i')) THEN '' ELSE "c9" END) AS "r9", (CASE WHEN ((SUBSTR("c12", 1, 1) IN ('	', '
+', '', '', '', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', '　', '﻿', '\', 'n', 'N', '#', '(')) AND regexp_matches("c12", '^[	
                   　﻿]*(?:\\n|null|n\/a|#n\/a|\(blank\))[	
-                  　﻿]*$', 'i') THEN '' ELSE "c12" END) AS "r12", (CASE WHEN regexp_matches("c14", '^[	
+                  　﻿]*$', 'i')) THEN '' ELSE "c12" END) AS "r12", (CASE WHEN ((SUBSTR("c14", 1, 1) IN ('	', '
+', '', '', '', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', '　', '﻿', '\', 'n', 'N', '#', '(')) AND regexp_matches("c14", '^[	
                   　﻿]*(?:\\n|null|n\/a|#n\/a|\(blank\))[	
-                  　﻿]*$', 'i') THEN '' ELSE "c14" END) AS "r14", (CASE WHEN regexp_matches("c15", '^[	
+                  　﻿]*$', 'i')) THEN '' ELSE "c14" END) AS "r14", (CASE WHEN ((SUBSTR("c15", 1, 1) IN ('	', '
+', '', '', '', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', '　', '﻿', '\', 'n', 'N', '#', '(')) AND regexp_matches("c15", '^[	
                   　﻿]*(?:\\n|null|n\/a|#n\/a|\(blank\))[	
-                  　﻿]*$', 'i') THEN '' ELSE "c15" END) AS "r15", (CASE WHEN regexp_matches("c16", '^[	
+                  　﻿]*$', 'i')) THEN '' ELSE "c15" END) AS "r15", (CASE WHEN ((SUBSTR("c16", 1, 1) IN ('	', '
+', '', '', '', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', '　', '﻿', '\', 'n', 'N', '#', '(')) AND regexp_matches("c16", '^[	
                   　﻿]*(?:\\n|null|n\/a|#n\/a|\(blank\))[	
-                  　﻿]*$', 'i') THEN '' ELSE "c16" END) AS "r16", (CASE WHEN regexp_matches("c17", '^[	
+                  　﻿]*$', 'i')) THEN '' ELSE "c16" END) AS "r16", (CASE WHEN ((SUBSTR("c17", 1, 1) IN ('	', '
+', '', '', '', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', '　', '﻿', '\', 'n', 'N', '#', '(')) AND regexp_matches("c17", '^[	
                   　﻿]*(?:\\n|null|n\/a|#n\/a|\(blank\))[	
-                  　﻿]*$', 'i') THEN '' ELSE "c17" END) AS "r17", (CASE WHEN regexp_matches((CASE WHEN regexp_matches("c3", '^[	
+                  　﻿]*$', 'i')) THEN '' ELSE "c17" END) AS "r17", (CASE WHEN ((SUBSTR((CASE WHEN regexp_matches("c3", '^[	
+                  　﻿]|[	
+                  　﻿]$') THEN trim("c3", '	
+                  　﻿') ELSE "c3" END), 1, 1) IN ('	', '
+', '', '', '', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', '　', '﻿', '\', 'n', 'N', '#', '(')) AND regexp_matches((CASE WHEN regexp_matches("c3", '^[	
                   　﻿]|[	
                   　﻿]$') THEN trim("c3", '	
                   　﻿') ELSE "c3" END), '^[	
                   　﻿]*(?:\\n|null|n\/a|#n\/a|\(blank\))[	
-                  　﻿]*$', 'i') THEN '' ELSE (CASE WHEN regexp_matches("c3", '^[	
+                  　﻿]*$', 'i')) THEN '' ELSE (CASE WHEN regexp_matches("c3", '^[	
                   　﻿]|[	
                   　﻿]$') THEN trim("c3", '	
-                  　﻿') ELSE "c3" END) END) AS "la_email", (CASE WHEN ('' = '') THEN (CASE WHEN regexp_matches(((CASE WHEN regexp_matches((CASE WHEN regexp_matches("c1", '^[	
+                  　﻿') ELSE "c3" END) END) AS "la_email", (CASE WHEN ('' = '') THEN (CASE WHEN regexp_matches(((CASE WHEN ((SUBSTR((CASE WHEN regexp_matches("c1", '^[	
+                  　﻿]|[	
+                  　﻿]$') THEN trim("c1", '	
+                  　﻿') ELSE "c1" END), 1, 1) IN ('	', '
+', '', '', '', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', '　', '﻿', '\', 'n', 'N', '#', '(')) AND regexp_matches((CASE WHEN regexp_matches("c1", '^[	
                   　﻿]|[	
                   　﻿]$') THEN trim("c1", '	
                   　﻿') ELSE "c1" END), '^[	
                   　﻿]*(?:\\n|null|n\/a|#n\/a|\(blank\))[	
-                  　﻿]*$', 'i') THEN '' ELSE (CASE WHEN regexp_matches("c1", '^[	
+                  　﻿]*$', 'i')) THEN '' ELSE (CASE WHEN regexp_matches("c1", '^[	
                   　﻿]|[	
                   　﻿]$') THEN trim("c1", '	
-                  　﻿') ELSE "c1" END) END) || ' ' || (CASE WHEN regexp_matches((CASE WHEN regexp_matches("c2", '^[	
+                  　﻿') ELSE "c1" END) END) || ' ' || (CASE WHEN ((SUBSTR((CASE WHEN regexp_matches("c2", '^[	
+                  　﻿]|[	
+                  　﻿]$') THEN trim("c2", '	
+                  　﻿') ELSE "c2" END), 1, 1) IN ('	', '
+', '', '', '', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', '　', '﻿', '\', 'n', 'N', '#', '(')) AND regexp_matches((CASE WHEN regexp_matches("c2", '^[	
                   　﻿]|[	
                   　﻿]$') THEN trim("c2", '	
                   　﻿') ELSE "c2" END), '^[	
                   　﻿]*(?:\\n|null|n\/a|#n\/a|\(blank\))[	
-                  　﻿]*$', 'i') THEN '' ELSE (CASE WHEN regexp_matches("c2", '^[	
+                  　﻿]*$', 'i')) THEN '' ELSE (CASE WHEN regexp_matches("c2", '^[	
                   　﻿]|[	
                   　﻿]$') THEN trim("c2", '	
                   　﻿') ELSE "c2" END) END)), '^[	
                   　﻿]|[	
-                  　﻿]$') THEN trim(((CASE WHEN regexp_matches((CASE WHEN regexp_matches("c1", '^[	
+                  　﻿]$') THEN trim(((CASE WHEN ((SUBSTR((CASE WHEN regexp_matches("c1", '^[	
+                  　﻿]|[	
+                  　﻿]$') THEN trim("c1", '	
+                  　﻿') ELSE "c1" END), 1, 1) IN ('	', '
+', '', '', '', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', '　', '﻿', '\', 'n', 'N', '#', '(')) AND regexp_matches((CASE WHEN regexp_matches("c1", '^[	
                   　﻿]|[	
                   　﻿]$') THEN trim("c1", '	
                   　﻿') ELSE "c1" END), '^[	
                   　﻿]*(?:\\n|null|n\/a|#n\/a|\(blank\))[	
-                  　﻿]*$', 'i') THEN '' ELSE (CASE WHEN regexp_matches("c1", '^[	
+                  　﻿]*$', 'i')) THEN '' ELSE (CASE WHEN regexp_matches("c1", '^[	
                   　﻿]|[	
                   　﻿]$') THEN trim("c1", '	
-                  　﻿') ELSE "c1" END) END) || ' ' || (CASE WHEN regexp_matches((CASE WHEN regexp_matches("c2", '^[	
+                  　﻿') ELSE "c1" END) END) || ' ' || (CASE WHEN ((SUBSTR((CASE WHEN regexp_matches("c2", '^[	
+                  　﻿]|[	
+                  　﻿]$') THEN trim("c2", '	
+                  　﻿') ELSE "c2" END), 1, 1) IN ('	', '
+', '', '', '', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', '　', '﻿', '\', 'n', 'N', '#', '(')) AND regexp_matches((CASE WHEN regexp_matches("c2", '^[	
                   　﻿]|[	
                   　﻿]$') THEN trim("c2", '	
                   　﻿') ELSE "c2" END), '^[	
                   　﻿]*(?:\\n|null|n\/a|#n\/a|\(blank\))[	
-                  　﻿]*$', 'i') THEN '' ELSE (CASE WHEN regexp_matches("c2", '^[	
+                  　﻿]*$', 'i')) THEN '' ELSE (CASE WHEN regexp_matches("c2", '^[	
                   　﻿]|[	
                   　﻿]$') THEN trim("c2", '	
                   　﻿') ELSE "c2" END) END)), '	
-                  　﻿') ELSE ((CASE WHEN regexp_matches((CASE WHEN regexp_matches("c1", '^[	
+                  　﻿') ELSE ((CASE WHEN ((SUBSTR((CASE WHEN regexp_matches("c1", '^[	
+                  　﻿]|[	
+                  　﻿]$') THEN trim("c1", '	
+                  　﻿') ELSE "c1" END), 1, 1) IN ('	', '
+', '', '', '', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', '　', '﻿', '\', 'n', 'N', '#', '(')) AND regexp_matches((CASE WHEN regexp_matches("c1", '^[	
                   　﻿]|[	
                   　﻿]$') THEN trim("c1", '	
                   　﻿') ELSE "c1" END), '^[	
                   　﻿]*(?:\\n|null|n\/a|#n\/a|\(blank\))[	
-                  　﻿]*$', 'i') THEN '' ELSE (CASE WHEN regexp_matches("c1", '^[	
+                  　﻿]*$', 'i')) THEN '' ELSE (CASE WHEN regexp_matches("c1", '^[	
                   　﻿]|[	
                   　﻿]$') THEN trim("c1", '	
-                  　﻿') ELSE "c1" END) END) || ' ' || (CASE WHEN regexp_matches((CASE WHEN regexp_matches("c2", '^[	
+                  　﻿') ELSE "c1" END) END) || ' ' || (CASE WHEN ((SUBSTR((CASE WHEN regexp_matches("c2", '^[	
+                  　﻿]|[	
+                  　﻿]$') THEN trim("c2", '	
+                  　﻿') ELSE "c2" END), 1, 1) IN ('	', '
+', '', '', '', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', '　', '﻿', '\', 'n', 'N', '#', '(')) AND regexp_matches((CASE WHEN regexp_matches("c2", '^[	
                   　﻿]|[	
                   　﻿]$') THEN trim("c2", '	
                   　﻿') ELSE "c2" END), '^[	
                   　﻿]*(?:\\n|null|n\/a|#n\/a|\(blank\))[	
-                  　﻿]*$', 'i') THEN '' ELSE (CASE WHEN regexp_matches("c2", '^[	
+                  　﻿]*$', 'i')) THEN '' ELSE (CASE WHEN regexp_matches("c2", '^[	
                   　﻿]|[	
                   　﻿]$') THEN trim("c2", '	
-                  　﻿') ELSE "c2" END) END)) END) ELSE '' END) AS "la_name", (CASE WHEN regexp_matches((CASE WHEN regexp_matches("c5", '^[	
+                  　﻿') ELSE "c2" END) END)) END) ELSE '' END) AS "la_name", (CASE WHEN ((SUBSTR((CASE WHEN regexp_matches("c5", '^[	
+                  　﻿]|[	
+                  　﻿]$') THEN trim("c5", '	
+                  　﻿') ELSE "c5" END), 1, 1) IN ('	', '
+', '', '', '', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', '　', '﻿', '\', 'n', 'N', '#', '(')) AND regexp_matches((CASE WHEN regexp_matches("c5", '^[	
                   　﻿]|[	
                   　﻿]$') THEN trim("c5", '	
                   　﻿') ELSE "c5" END), '^[	
                   　﻿]*(?:\\n|null|n\/a|#n\/a|\(blank\))[	
-                  　﻿]*$', 'i') THEN '' ELSE (CASE WHEN regexp_matches("c5", '^[	
+                  　﻿]*$', 'i')) THEN '' ELSE (CASE WHEN regexp_matches("c5", '^[	
                   　﻿]|[	
                   　﻿]$') THEN trim("c5", '	
-                  　﻿') ELSE "c5" END) END) AS "la_company", (CASE WHEN regexp_matches((CASE WHEN regexp_matches("c18", '^[	
+                  　﻿') ELSE "c5" END) END) AS "la_company", (CASE WHEN ((SUBSTR((CASE WHEN regexp_matches("c18", '^[	
+                  　﻿]|[	
+                  　﻿]$') THEN trim("c18", '	
+                  　﻿') ELSE "c18" END), 1, 1) IN ('	', '
+', '', '', '', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', '　', '﻿', '\', 'n', 'N', '#', '(')) AND regexp_matches((CASE WHEN regexp_matches("c18", '^[	
                   　﻿]|[	
                   　﻿]$') THEN trim("c18", '	
                   　﻿') ELSE "c18" END), '^[	
                   　﻿]*(?:\\n|null|n\/a|#n\/a|\(blank\))[	
-                  　﻿]*$', 'i') THEN '' ELSE (CASE WHEN regexp_matches("c18", '^[	
+                  　﻿]*$', 'i')) THEN '' ELSE (CASE WHEN regexp_matches("c18", '^[	
                   　﻿]|[	
                   　﻿]$') THEN trim("c18", '	
-                  　﻿') ELSE "c18" END) END) AS "la_source", (CASE WHEN regexp_matches((CASE WHEN regexp_matches("c19", '^[	
+                  　﻿') ELSE "c18" END) END) AS "la_source", (CASE WHEN ((SUBSTR((CASE WHEN regexp_matches("c19", '^[	
+                  　﻿]|[	
+                  　﻿]$') THEN trim("c19", '	
+                  　﻿') ELSE "c19" END), 1, 1) IN ('	', '
+', '', '', '', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', '　', '﻿', '\', 'n', 'N', '#', '(')) AND regexp_matches((CASE WHEN regexp_matches("c19", '^[	
                   　﻿]|[	
                   　﻿]$') THEN trim("c19", '	
                   　﻿') ELSE "c19" END), '^[	
                   　﻿]*(?:\\n|null|n\/a|#n\/a|\(blank\))[	
-                  　﻿]*$', 'i') THEN '' ELSE (CASE WHEN regexp_matches("c19", '^[	
+                  　﻿]*$', 'i')) THEN '' ELSE (CASE WHEN regexp_matches("c19", '^[	
                   　﻿]|[	
                   　﻿]$') THEN trim("c19", '	
-                  　﻿') ELSE "c19" END) END) AS "la_sourceDetail", (CASE WHEN regexp_matches((CASE WHEN regexp_matches("c10", '^[	
+                  　﻿') ELSE "c19" END) END) AS "la_sourceDetail", (CASE WHEN ((SUBSTR((CASE WHEN regexp_matches("c10", '^[	
+                  　﻿]|[	
+                  　﻿]$') THEN trim("c10", '	
+                  　﻿') ELSE "c10" END), 1, 1) IN ('	', '
+', '', '', '', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', '　', '﻿', '\', 'n', 'N', '#', '(')) AND regexp_matches((CASE WHEN regexp_matches("c10", '^[	
                   　﻿]|[	
                   　﻿]$') THEN trim("c10", '	
                   　﻿') ELSE "c10" END), '^[	
                   　﻿]*(?:\\n|null|n\/a|#n\/a|\(blank\))[	
-                  　﻿]*$', 'i') THEN '' ELSE (CASE WHEN regexp_matches("c10", '^[	
+                  　﻿]*$', 'i')) THEN '' ELSE (CASE WHEN regexp_matches("c10", '^[	
                   　﻿]|[	
                   　﻿]$') THEN trim("c10", '	
-                  　﻿') ELSE "c10" END) END) AS "la_status", (CASE WHEN regexp_matches((CASE WHEN regexp_matches("c8", '^[	
+                  　﻿') ELSE "c10" END) END) AS "la_status", (CASE WHEN ((SUBSTR((CASE WHEN regexp_matches("c8", '^[	
+                  　﻿]|[	
+                  　﻿]$') THEN trim("c8", '	
+                  　﻿') ELSE "c8" END), 1, 1) IN ('	', '
+', '', '', '', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', '　', '﻿', '\', 'n', 'N', '#', '(')) AND regexp_matches((CASE WHEN regexp_matches("c8", '^[	
                   　﻿]|[	
                   　﻿]$') THEN trim("c8", '	
                   　﻿') ELSE "c8" END), '^[	
                   　﻿]*(?:\\n|null|n\/a|#n\/a|\(blank\))[	
-                  　﻿]*$', 'i') THEN '' ELSE (CASE WHEN regexp_matches("c8", '^[	
+                  　﻿]*$', 'i')) THEN '' ELSE (CASE WHEN regexp_matches("c8", '^[	
                   　﻿]|[	
                   　﻿]$') THEN trim("c8", '	
-                  　﻿') ELSE "c8" END) END) AS "la_owner", (CASE WHEN regexp_matches("c11", '^[	
+                  　﻿') ELSE "c8" END) END) AS "la_owner", (CASE WHEN ((SUBSTR("c11", 1, 1) IN ('	', '
+', '', '', '', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', '　', '﻿', '\', 'n', 'N', '#', '(')) AND regexp_matches("c11", '^[	
                   　﻿]*(?:\\n|null|n\/a|#n\/a|\(blank\))[	
-                  　﻿]*$', 'i') THEN '' ELSE "c11" END) AS "v0", (CASE WHEN regexp_matches("c4", '^[	
+                  　﻿]*$', 'i')) THEN '' ELSE "c11" END) AS "v0", (CASE WHEN ((SUBSTR("c4", 1, 1) IN ('	', '
+', '', '', '', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', '　', '﻿', '\', 'n', 'N', '#', '(')) AND regexp_matches("c4", '^[	
                   　﻿]*(?:\\n|null|n\/a|#n\/a|\(blank\))[	
-                  　﻿]*$', 'i') THEN '' ELSE "c4" END) AS "v1", (CASE WHEN regexp_matches("c6", '^[	
+                  　﻿]*$', 'i')) THEN '' ELSE "c4" END) AS "v1", (CASE WHEN ((SUBSTR("c6", 1, 1) IN ('	', '
+', '', '', '', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', '　', '﻿', '\', 'n', 'N', '#', '(')) AND regexp_matches("c6", '^[	
                   　﻿]*(?:\\n|null|n\/a|#n\/a|\(blank\))[	
-                  　﻿]*$', 'i') THEN '' ELSE "c6" END) AS "v2", (CASE WHEN regexp_matches("c20", '^[	
+                  　﻿]*$', 'i')) THEN '' ELSE "c6" END) AS "v2", (CASE WHEN ((SUBSTR("c20", 1, 1) IN ('	', '
+', '', '', '', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', '　', '﻿', '\', 'n', 'N', '#', '(')) AND regexp_matches("c20", '^[	
                   　﻿]*(?:\\n|null|n\/a|#n\/a|\(blank\))[	
-                  　﻿]*$', 'i') THEN '' ELSE "c20" END) AS "v3" FROM (SELECT * FROM la_lead_raw WHERE NOT "la_dup") u), la_lead_a_2 AS (SELECT *, (CASE WHEN regexp_matches("r9", '^[	
+                  　﻿]*$', 'i')) THEN '' ELSE "c20" END) AS "v3" FROM (SELECT * FROM la_lead_raw WHERE NOT "la_dup") u), la_lead_a_2 AS (SELECT *, (CASE WHEN regexp_matches("r9", '^[	
                   　﻿]|[	
                   　﻿]$') THEN trim("r9", '	
                   　﻿') ELSE "r9" END) AS "d_created_s", (CASE WHEN regexp_matches("r12", '^[	
@@ -376,60 +438,87 @@ CREATE TEMP TABLE la_lead_pre AS WITH la_lead_a_1 AS (SELECT *, (CASE WHEN regex
 
 CREATE TEMP TABLE la_lead_val AS WITH la_lead_b_1 AS (SELECT *, (CASE WHEN "d_created_tw" THEN (CASE WHEN ("d_created_ev" = 1) THEN (CASE WHEN ((CAST("d_created_a" AS BIGINT) > 12) OR ((CAST("d_created_b" AS BIGINT) <= 12) AND ((SELECT (CASE WHEN ((SUM(CASE WHEN "d_created_ev" = 3 THEN 1 ELSE 0 END) > 0) AND (SUM(CASE WHEN "d_created_ev" = 2 THEN 1 ELSE 0 END) = 0)) THEN 'dmy' WHEN ((SUM(CASE WHEN "d_created_ev" = 2 THEN 1 ELSE 0 END) > 0) AND (SUM(CASE WHEN "d_created_ev" = 3 THEN 1 ELSE 0 END) = 0)) THEN 'mdy' ELSE 'mdy' END) FROM la_lead_pre) = 'dmy'))) THEN ((((CASE WHEN (LENGTH("d_created_y") = 2) THEN (CASE WHEN (CAST("d_created_y" AS BIGINT) < 70) THEN (CAST("d_created_y" AS BIGINT) + 2000) ELSE (CAST("d_created_y" AS BIGINT) + 1900) END) ELSE CAST("d_created_y" AS BIGINT) END) * 10000) + (CAST("d_created_b" AS BIGINT) * 100)) + CAST("d_created_a" AS BIGINT)) ELSE ((((CASE WHEN (LENGTH("d_created_y") = 2) THEN (CASE WHEN (CAST("d_created_y" AS BIGINT) < 70) THEN (CAST("d_created_y" AS BIGINT) + 2000) ELSE (CAST("d_created_y" AS BIGINT) + 1900) END) ELSE CAST("d_created_y" AS BIGINT) END) * 10000) + (CAST("d_created_a" AS BIGINT) * 100)) + CAST("d_created_b" AS BIGINT)) END) ELSE "d_created_assumed" END) ELSE "d_created_fixed" END) AS "d_created_ymd", (CASE WHEN "d_lastActivity_tw" THEN (CASE WHEN ("d_lastActivity_ev" = 1) THEN (CASE WHEN ((CAST("d_lastActivity_a" AS BIGINT) > 12) OR ((CAST("d_lastActivity_b" AS BIGINT) <= 12) AND ((SELECT (CASE WHEN ((SUM(CASE WHEN "d_lastActivity_ev" = 3 THEN 1 ELSE 0 END) > 0) AND (SUM(CASE WHEN "d_lastActivity_ev" = 2 THEN 1 ELSE 0 END) = 0)) THEN 'dmy' WHEN ((SUM(CASE WHEN "d_lastActivity_ev" = 2 THEN 1 ELSE 0 END) > 0) AND (SUM(CASE WHEN "d_lastActivity_ev" = 3 THEN 1 ELSE 0 END) = 0)) THEN 'mdy' ELSE 'mdy' END) FROM la_lead_pre) = 'dmy'))) THEN ((((CASE WHEN (LENGTH("d_lastActivity_y") = 2) THEN (CASE WHEN (CAST("d_lastActivity_y" AS BIGINT) < 70) THEN (CAST("d_lastActivity_y" AS BIGINT) + 2000) ELSE (CAST("d_lastActivity_y" AS BIGINT) + 1900) END) ELSE CAST("d_lastActivity_y" AS BIGINT) END) * 10000) + (CAST("d_lastActivity_b" AS BIGINT) * 100)) + CAST("d_lastActivity_a" AS BIGINT)) ELSE ((((CASE WHEN (LENGTH("d_lastActivity_y") = 2) THEN (CASE WHEN (CAST("d_lastActivity_y" AS BIGINT) < 70) THEN (CAST("d_lastActivity_y" AS BIGINT) + 2000) ELSE (CAST("d_lastActivity_y" AS BIGINT) + 1900) END) ELSE CAST("d_lastActivity_y" AS BIGINT) END) * 10000) + (CAST("d_lastActivity_a" AS BIGINT) * 100)) + CAST("d_lastActivity_b" AS BIGINT)) END) ELSE "d_lastActivity_assumed" END) ELSE "d_lastActivity_fixed" END) AS "d_lastActivity_ymd", (CASE WHEN "d_stage1_tw" THEN (CASE WHEN ("d_stage1_ev" = 1) THEN (CASE WHEN ((CAST("d_stage1_a" AS BIGINT) > 12) OR ((CAST("d_stage1_b" AS BIGINT) <= 12) AND ((SELECT (CASE WHEN ((SUM(CASE WHEN "d_stage1_ev" = 3 THEN 1 ELSE 0 END) > 0) AND (SUM(CASE WHEN "d_stage1_ev" = 2 THEN 1 ELSE 0 END) = 0)) THEN 'dmy' WHEN ((SUM(CASE WHEN "d_stage1_ev" = 2 THEN 1 ELSE 0 END) > 0) AND (SUM(CASE WHEN "d_stage1_ev" = 3 THEN 1 ELSE 0 END) = 0)) THEN 'mdy' ELSE 'mdy' END) FROM la_lead_pre) = 'dmy'))) THEN ((((CASE WHEN (LENGTH("d_stage1_y") = 2) THEN (CASE WHEN (CAST("d_stage1_y" AS BIGINT) < 70) THEN (CAST("d_stage1_y" AS BIGINT) + 2000) ELSE (CAST("d_stage1_y" AS BIGINT) + 1900) END) ELSE CAST("d_stage1_y" AS BIGINT) END) * 10000) + (CAST("d_stage1_b" AS BIGINT) * 100)) + CAST("d_stage1_a" AS BIGINT)) ELSE ((((CASE WHEN (LENGTH("d_stage1_y") = 2) THEN (CASE WHEN (CAST("d_stage1_y" AS BIGINT) < 70) THEN (CAST("d_stage1_y" AS BIGINT) + 2000) ELSE (CAST("d_stage1_y" AS BIGINT) + 1900) END) ELSE CAST("d_stage1_y" AS BIGINT) END) * 10000) + (CAST("d_stage1_a" AS BIGINT) * 100)) + CAST("d_stage1_b" AS BIGINT)) END) ELSE "d_stage1_assumed" END) ELSE "d_stage1_fixed" END) AS "d_stage1_ymd", (CASE WHEN "d_stage2_tw" THEN (CASE WHEN ("d_stage2_ev" = 1) THEN (CASE WHEN ((CAST("d_stage2_a" AS BIGINT) > 12) OR ((CAST("d_stage2_b" AS BIGINT) <= 12) AND ((SELECT (CASE WHEN ((SUM(CASE WHEN "d_stage2_ev" = 3 THEN 1 ELSE 0 END) > 0) AND (SUM(CASE WHEN "d_stage2_ev" = 2 THEN 1 ELSE 0 END) = 0)) THEN 'dmy' WHEN ((SUM(CASE WHEN "d_stage2_ev" = 2 THEN 1 ELSE 0 END) > 0) AND (SUM(CASE WHEN "d_stage2_ev" = 3 THEN 1 ELSE 0 END) = 0)) THEN 'mdy' ELSE 'mdy' END) FROM la_lead_pre) = 'dmy'))) THEN ((((CASE WHEN (LENGTH("d_stage2_y") = 2) THEN (CASE WHEN (CAST("d_stage2_y" AS BIGINT) < 70) THEN (CAST("d_stage2_y" AS BIGINT) + 2000) ELSE (CAST("d_stage2_y" AS BIGINT) + 1900) END) ELSE CAST("d_stage2_y" AS BIGINT) END) * 10000) + (CAST("d_stage2_b" AS BIGINT) * 100)) + CAST("d_stage2_a" AS BIGINT)) ELSE ((((CASE WHEN (LENGTH("d_stage2_y") = 2) THEN (CASE WHEN (CAST("d_stage2_y" AS BIGINT) < 70) THEN (CAST("d_stage2_y" AS BIGINT) + 2000) ELSE (CAST("d_stage2_y" AS BIGINT) + 1900) END) ELSE CAST("d_stage2_y" AS BIGINT) END) * 10000) + (CAST("d_stage2_a" AS BIGINT) * 100)) + CAST("d_stage2_b" AS BIGINT)) END) ELSE "d_stage2_assumed" END) ELSE "d_stage2_fixed" END) AS "d_stage2_ymd", (CASE WHEN "d_stage3_tw" THEN (CASE WHEN ("d_stage3_ev" = 1) THEN (CASE WHEN ((CAST("d_stage3_a" AS BIGINT) > 12) OR ((CAST("d_stage3_b" AS BIGINT) <= 12) AND ((SELECT (CASE WHEN ((SUM(CASE WHEN "d_stage3_ev" = 3 THEN 1 ELSE 0 END) > 0) AND (SUM(CASE WHEN "d_stage3_ev" = 2 THEN 1 ELSE 0 END) = 0)) THEN 'dmy' WHEN ((SUM(CASE WHEN "d_stage3_ev" = 2 THEN 1 ELSE 0 END) > 0) AND (SUM(CASE WHEN "d_stage3_ev" = 3 THEN 1 ELSE 0 END) = 0)) THEN 'mdy' ELSE 'mdy' END) FROM la_lead_pre) = 'dmy'))) THEN ((((CASE WHEN (LENGTH("d_stage3_y") = 2) THEN (CASE WHEN (CAST("d_stage3_y" AS BIGINT) < 70) THEN (CAST("d_stage3_y" AS BIGINT) + 2000) ELSE (CAST("d_stage3_y" AS BIGINT) + 1900) END) ELSE CAST("d_stage3_y" AS BIGINT) END) * 10000) + (CAST("d_stage3_b" AS BIGINT) * 100)) + CAST("d_stage3_a" AS BIGINT)) ELSE ((((CASE WHEN (LENGTH("d_stage3_y") = 2) THEN (CASE WHEN (CAST("d_stage3_y" AS BIGINT) < 70) THEN (CAST("d_stage3_y" AS BIGINT) + 2000) ELSE (CAST("d_stage3_y" AS BIGINT) + 1900) END) ELSE CAST("d_stage3_y" AS BIGINT) END) * 10000) + (CAST("d_stage3_a" AS BIGINT) * 100)) + CAST("d_stage3_b" AS BIGINT)) END) ELSE "d_stage3_assumed" END) ELSE "d_stage3_fixed" END) AS "d_stage3_ymd", (CASE WHEN "d_stage4_tw" THEN (CASE WHEN ("d_stage4_ev" = 1) THEN (CASE WHEN ((CAST("d_stage4_a" AS BIGINT) > 12) OR ((CAST("d_stage4_b" AS BIGINT) <= 12) AND ((SELECT (CASE WHEN ((SUM(CASE WHEN "d_stage4_ev" = 3 THEN 1 ELSE 0 END) > 0) AND (SUM(CASE WHEN "d_stage4_ev" = 2 THEN 1 ELSE 0 END) = 0)) THEN 'dmy' WHEN ((SUM(CASE WHEN "d_stage4_ev" = 2 THEN 1 ELSE 0 END) > 0) AND (SUM(CASE WHEN "d_stage4_ev" = 3 THEN 1 ELSE 0 END) = 0)) THEN 'mdy' ELSE 'mdy' END) FROM la_lead_pre) = 'dmy'))) THEN ((((CASE WHEN (LENGTH("d_stage4_y") = 2) THEN (CASE WHEN (CAST("d_stage4_y" AS BIGINT) < 70) THEN (CAST("d_stage4_y" AS BIGINT) + 2000) ELSE (CAST("d_stage4_y" AS BIGINT) + 1900) END) ELSE CAST("d_stage4_y" AS BIGINT) END) * 10000) + (CAST("d_stage4_b" AS BIGINT) * 100)) + CAST("d_stage4_a" AS BIGINT)) ELSE ((((CASE WHEN (LENGTH("d_stage4_y") = 2) THEN (CASE WHEN (CAST("d_stage4_y" AS BIGINT) < 70) THEN (CAST("d_stage4_y" AS BIGINT) + 2000) ELSE (CAST("d_stage4_y" AS BIGINT) + 1900) END) ELSE CAST("d_stage4_y" AS BIGINT) END) * 10000) + (CAST("d_stage4_a" AS BIGINT) * 100)) + CAST("d_stage4_b" AS BIGINT)) END) ELSE "d_stage4_assumed" END) ELSE "d_stage4_fixed" END) AS "d_stage4_ymd", (CASE WHEN "nf0_plain" THEN "v2" ELSE (CASE WHEN (NOT "nf0_ok") THEN NULL WHEN (("nf0_nc" > 0) AND ("nf0_nd" > 0)) THEN (CASE WHEN "nf0_commaLast" THEN REPLACE(REPLACE("nf0_s4", '.', ''), ',', '.') ELSE REPLACE("nf0_s4", ',', '') END) WHEN ("nf0_nc" > 1) THEN REPLACE("nf0_s4", ',', '') WHEN ("nf0_nd" > 1) THEN REPLACE("nf0_s4", '.', '') WHEN ("nf0_nc" = 1) THEN (CASE WHEN ((((LENGTH(NULLIF(regexp_extract("nf0_s4", '\,([0-9]+)$', 1), '')) = 3) AND (LENGTH(NULLIF(regexp_extract("nf0_s4", '^([0-9]+)\,', 1), '')) <= 3)) AND (NOT (SUBSTR(NULLIF(regexp_extract("nf0_s4", '^([0-9]+)\,', 1), ''), 1, 1) = '0'))) AND (NOT ((SELECT (CASE WHEN ((SUM(CASE WHEN "nf0_ev" = 1 THEN 1 ELSE 0 END) > 0) AND (SUM(CASE WHEN "nf0_ev" = 2 THEN 1 ELSE 0 END) = 0)) THEN '.' WHEN ((SUM(CASE WHEN "nf0_ev" = 2 THEN 1 ELSE 0 END) > 0) AND (SUM(CASE WHEN "nf0_ev" = 1 THEN 1 ELSE 0 END) = 0)) THEN ',' ELSE '' END) FROM la_lead_pre) = ','))) THEN REPLACE("nf0_s4", ',', '') ELSE REPLACE("nf0_s4", ',', '.') END) WHEN ("nf0_nd" = 1) THEN (CASE WHEN ((((LENGTH(NULLIF(regexp_extract("nf0_s4", '\.([0-9]+)$', 1), '')) = 3) AND (LENGTH(NULLIF(regexp_extract("nf0_s4", '^([0-9]+)\.', 1), '')) <= 3)) AND (NOT (SUBSTR(NULLIF(regexp_extract("nf0_s4", '^([0-9]+)\.', 1), ''), 1, 1) = '0'))) AND (NOT ((SELECT (CASE WHEN ((SUM(CASE WHEN "nf0_ev" = 1 THEN 1 ELSE 0 END) > 0) AND (SUM(CASE WHEN "nf0_ev" = 2 THEN 1 ELSE 0 END) = 0)) THEN '.' WHEN ((SUM(CASE WHEN "nf0_ev" = 2 THEN 1 ELSE 0 END) > 0) AND (SUM(CASE WHEN "nf0_ev" = 1 THEN 1 ELSE 0 END) = 0)) THEN ',' ELSE '' END) FROM la_lead_pre) = '.'))) THEN REPLACE("nf0_s4", '.', '') ELSE "nf0_s4" END) ELSE "nf0_s4" END) END) AS "nf0_digits", (CASE WHEN "nf1_plain" THEN "v3" ELSE (CASE WHEN (NOT "nf1_ok") THEN NULL WHEN (("nf1_nc" > 0) AND ("nf1_nd" > 0)) THEN (CASE WHEN "nf1_commaLast" THEN REPLACE(REPLACE("nf1_s4", '.', ''), ',', '.') ELSE REPLACE("nf1_s4", ',', '') END) WHEN ("nf1_nc" > 1) THEN REPLACE("nf1_s4", ',', '') WHEN ("nf1_nd" > 1) THEN REPLACE("nf1_s4", '.', '') WHEN ("nf1_nc" = 1) THEN (CASE WHEN ((((LENGTH(NULLIF(regexp_extract("nf1_s4", '\,([0-9]+)$', 1), '')) = 3) AND (LENGTH(NULLIF(regexp_extract("nf1_s4", '^([0-9]+)\,', 1), '')) <= 3)) AND (NOT (SUBSTR(NULLIF(regexp_extract("nf1_s4", '^([0-9]+)\,', 1), ''), 1, 1) = '0'))) AND (NOT ((SELECT (CASE WHEN ((SUM(CASE WHEN "nf1_ev" = 1 THEN 1 ELSE 0 END) > 0) AND (SUM(CASE WHEN "nf1_ev" = 2 THEN 1 ELSE 0 END) = 0)) THEN '.' WHEN ((SUM(CASE WHEN "nf1_ev" = 2 THEN 1 ELSE 0 END) > 0) AND (SUM(CASE WHEN "nf1_ev" = 1 THEN 1 ELSE 0 END) = 0)) THEN ',' ELSE '' END) FROM la_lead_pre) = ','))) THEN REPLACE("nf1_s4", ',', '') ELSE REPLACE("nf1_s4", ',', '.') END) WHEN ("nf1_nd" = 1) THEN (CASE WHEN ((((LENGTH(NULLIF(regexp_extract("nf1_s4", '\.([0-9]+)$', 1), '')) = 3) AND (LENGTH(NULLIF(regexp_extract("nf1_s4", '^([0-9]+)\.', 1), '')) <= 3)) AND (NOT (SUBSTR(NULLIF(regexp_extract("nf1_s4", '^([0-9]+)\.', 1), ''), 1, 1) = '0'))) AND (NOT ((SELECT (CASE WHEN ((SUM(CASE WHEN "nf1_ev" = 1 THEN 1 ELSE 0 END) > 0) AND (SUM(CASE WHEN "nf1_ev" = 2 THEN 1 ELSE 0 END) = 0)) THEN '.' WHEN ((SUM(CASE WHEN "nf1_ev" = 2 THEN 1 ELSE 0 END) > 0) AND (SUM(CASE WHEN "nf1_ev" = 1 THEN 1 ELSE 0 END) = 0)) THEN ',' ELSE '' END) FROM la_lead_pre) = '.'))) THEN REPLACE("nf1_s4", '.', '') ELSE "nf1_s4" END) ELSE "nf1_s4" END) END) AS "nf1_digits" FROM la_lead_pre), la_lead_b_2 AS (SELECT *, (CASE WHEN ((((((("d_created_ymd" IS NOT NULL) AND ((("d_created_ymd" // 100) % 100) >= 1)) AND ((("d_created_ymd" // 100) % 100) <= 12)) AND (("d_created_ymd" % 100) >= 1)) AND (("d_created_ymd" // 10000) >= 1000)) AND (("d_created_ymd" // 10000) <= 9999)) AND (("d_created_ymd" % 100) <= (CASE WHEN ((("d_created_ymd" // 100) % 100) = 2) THEN (CASE WHEN (((("d_created_ymd" // 10000) % 4) = 0) AND ((NOT ((("d_created_ymd" // 10000) % 100) = 0)) OR ((("d_created_ymd" // 10000) % 400) = 0))) THEN 29 ELSE 28 END) WHEN ((("d_created_ymd" // 100) % 100) IN (4, 6, 9, 11)) THEN 30 ELSE 31 END))) THEN (((((CASE WHEN ((("d_created_ymd" // 100) % 100) <= 2) THEN (("d_created_ymd" // 10000) - 1) ELSE ("d_created_ymd" // 10000) END) // 400) * 146097) + ((((((CASE WHEN ((("d_created_ymd" // 100) % 100) <= 2) THEN (("d_created_ymd" // 10000) - 1) ELSE ("d_created_ymd" // 10000) END) - (((CASE WHEN ((("d_created_ymd" // 100) % 100) <= 2) THEN (("d_created_ymd" // 10000) - 1) ELSE ("d_created_ymd" // 10000) END) // 400) * 400)) * 365) + (((CASE WHEN ((("d_created_ymd" // 100) % 100) <= 2) THEN (("d_created_ymd" // 10000) - 1) ELSE ("d_created_ymd" // 10000) END) - (((CASE WHEN ((("d_created_ymd" // 100) % 100) <= 2) THEN (("d_created_ymd" // 10000) - 1) ELSE ("d_created_ymd" // 10000) END) // 400) * 400)) // 4)) - (((CASE WHEN ((("d_created_ymd" // 100) % 100) <= 2) THEN (("d_created_ymd" // 10000) - 1) ELSE ("d_created_ymd" // 10000) END) - (((CASE WHEN ((("d_created_ymd" // 100) % 100) <= 2) THEN (("d_created_ymd" // 10000) - 1) ELSE ("d_created_ymd" // 10000) END) // 400) * 400)) // 100)) + (((((153 * (CASE WHEN ((("d_created_ymd" // 100) % 100) > 2) THEN ((("d_created_ymd" // 100) % 100) - 3) ELSE ((("d_created_ymd" // 100) % 100) + 9) END)) + 2) // 5) + ("d_created_ymd" % 100)) - 1))) - 719468) ELSE NULL END) AS "d_created_day", ((NOT ("d_created_s" = '')) AND ((CASE WHEN ((((((("d_created_ymd" IS NOT NULL) AND ((("d_created_ymd" // 100) % 100) >= 1)) AND ((("d_created_ymd" // 100) % 100) <= 12)) AND (("d_created_ymd" % 100) >= 1)) AND (("d_created_ymd" // 10000) >= 1000)) AND (("d_created_ymd" // 10000) <= 9999)) AND (("d_created_ymd" % 100) <= (CASE WHEN ((("d_created_ymd" // 100) % 100) = 2) THEN (CASE WHEN (((("d_created_ymd" // 10000) % 4) = 0) AND ((NOT ((("d_created_ymd" // 10000) % 100) = 0)) OR ((("d_created_ymd" // 10000) % 400) = 0))) THEN 29 ELSE 28 END) WHEN ((("d_created_ymd" // 100) % 100) IN (4, 6, 9, 11)) THEN 30 ELSE 31 END))) THEN (((((CASE WHEN ((("d_created_ymd" // 100) % 100) <= 2) THEN (("d_created_ymd" // 10000) - 1) ELSE ("d_created_ymd" // 10000) END) // 400) * 146097) + ((((((CASE WHEN ((("d_created_ymd" // 100) % 100) <= 2) THEN (("d_created_ymd" // 10000) - 1) ELSE ("d_created_ymd" // 10000) END) - (((CASE WHEN ((("d_created_ymd" // 100) % 100) <= 2) THEN (("d_created_ymd" // 10000) - 1) ELSE ("d_created_ymd" // 10000) END) // 400) * 400)) * 365) + (((CASE WHEN ((("d_created_ymd" // 100) % 100) <= 2) THEN (("d_created_ymd" // 10000) - 1) ELSE ("d_created_ymd" // 10000) END) - (((CASE WHEN ((("d_created_ymd" // 100) % 100) <= 2) THEN (("d_created_ymd" // 10000) - 1) ELSE ("d_created_ymd" // 10000) END) // 400) * 400)) // 4)) - (((CASE WHEN ((("d_created_ymd" // 100) % 100) <= 2) THEN (("d_created_ymd" // 10000) - 1) ELSE ("d_created_ymd" // 10000) END) - (((CASE WHEN ((("d_created_ymd" // 100) % 100) <= 2) THEN (("d_created_ymd" // 10000) - 1) ELSE ("d_created_ymd" // 10000) END) // 400) * 400)) // 100)) + (((((153 * (CASE WHEN ((("d_created_ymd" // 100) % 100) > 2) THEN ((("d_created_ymd" // 100) % 100) - 3) ELSE ((("d_created_ymd" // 100) % 100) + 9) END)) + 2) // 5) + ("d_created_ymd" % 100)) - 1))) - 719468) ELSE NULL END) IS NULL)) AS "d_created_bad", (CASE WHEN ((((((("d_lastActivity_ymd" IS NOT NULL) AND ((("d_lastActivity_ymd" // 100) % 100) >= 1)) AND ((("d_lastActivity_ymd" // 100) % 100) <= 12)) AND (("d_lastActivity_ymd" % 100) >= 1)) AND (("d_lastActivity_ymd" // 10000) >= 1000)) AND (("d_lastActivity_ymd" // 10000) <= 9999)) AND (("d_lastActivity_ymd" % 100) <= (CASE WHEN ((("d_lastActivity_ymd" // 100) % 100) = 2) THEN (CASE WHEN (((("d_lastActivity_ymd" // 10000) % 4) = 0) AND ((NOT ((("d_lastActivity_ymd" // 10000) % 100) = 0)) OR ((("d_lastActivity_ymd" // 10000) % 400) = 0))) THEN 29 ELSE 28 END) WHEN ((("d_lastActivity_ymd" // 100) % 100) IN (4, 6, 9, 11)) THEN 30 ELSE 31 END))) THEN (((((CASE WHEN ((("d_lastActivity_ymd" // 100) % 100) <= 2) THEN (("d_lastActivity_ymd" // 10000) - 1) ELSE ("d_lastActivity_ymd" // 10000) END) // 400) * 146097) + ((((((CASE WHEN ((("d_lastActivity_ymd" // 100) % 100) <= 2) THEN (("d_lastActivity_ymd" // 10000) - 1) ELSE ("d_lastActivity_ymd" // 10000) END) - (((CASE WHEN ((("d_lastActivity_ymd" // 100) % 100) <= 2) THEN (("d_lastActivity_ymd" // 10000) - 1) ELSE ("d_lastActivity_ymd" // 10000) END) // 400) * 400)) * 365) + (((CASE WHEN ((("d_lastActivity_ymd" // 100) % 100) <= 2) THEN (("d_lastActivity_ymd" // 10000) - 1) ELSE ("d_lastActivity_ymd" // 10000) END) - (((CASE WHEN ((("d_lastActivity_ymd" // 100) % 100) <= 2) THEN (("d_lastActivity_ymd" // 10000) - 1) ELSE ("d_lastActivity_ymd" // 10000) END) // 400) * 400)) // 4)) - (((CASE WHEN ((("d_lastActivity_ymd" // 100) % 100) <= 2) THEN (("d_lastActivity_ymd" // 10000) - 1) ELSE ("d_lastActivity_ymd" // 10000) END) - (((CASE WHEN ((("d_lastActivity_ymd" // 100) % 100) <= 2) THEN (("d_lastActivity_ymd" // 10000) - 1) ELSE ("d_lastActivity_ymd" // 10000) END) // 400) * 400)) // 100)) + (((((153 * (CASE WHEN ((("d_lastActivity_ymd" // 100) % 100) > 2) THEN ((("d_lastActivity_ymd" // 100) % 100) - 3) ELSE ((("d_lastActivity_ymd" // 100) % 100) + 9) END)) + 2) // 5) + ("d_lastActivity_ymd" % 100)) - 1))) - 719468) ELSE NULL END) AS "d_lastActivity_day", ((NOT ("d_lastActivity_s" = '')) AND ((CASE WHEN ((((((("d_lastActivity_ymd" IS NOT NULL) AND ((("d_lastActivity_ymd" // 100) % 100) >= 1)) AND ((("d_lastActivity_ymd" // 100) % 100) <= 12)) AND (("d_lastActivity_ymd" % 100) >= 1)) AND (("d_lastActivity_ymd" // 10000) >= 1000)) AND (("d_lastActivity_ymd" // 10000) <= 9999)) AND (("d_lastActivity_ymd" % 100) <= (CASE WHEN ((("d_lastActivity_ymd" // 100) % 100) = 2) THEN (CASE WHEN (((("d_lastActivity_ymd" // 10000) % 4) = 0) AND ((NOT ((("d_lastActivity_ymd" // 10000) % 100) = 0)) OR ((("d_lastActivity_ymd" // 10000) % 400) = 0))) THEN 29 ELSE 28 END) WHEN ((("d_lastActivity_ymd" // 100) % 100) IN (4, 6, 9, 11)) THEN 30 ELSE 31 END))) THEN (((((CASE WHEN ((("d_lastActivity_ymd" // 100) % 100) <= 2) THEN (("d_lastActivity_ymd" // 10000) - 1) ELSE ("d_lastActivity_ymd" // 10000) END) // 400) * 146097) + ((((((CASE WHEN ((("d_lastActivity_ymd" // 100) % 100) <= 2) THEN (("d_lastActivity_ymd" // 10000) - 1) ELSE ("d_lastActivity_ymd" // 10000) END) - (((CASE WHEN ((("d_lastActivity_ymd" // 100) % 100) <= 2) THEN (("d_lastActivity_ymd" // 10000) - 1) ELSE ("d_lastActivity_ymd" // 10000) END) // 400) * 400)) * 365) + (((CASE WHEN ((("d_lastActivity_ymd" // 100) % 100) <= 2) THEN (("d_lastActivity_ymd" // 10000) - 1) ELSE ("d_lastActivity_ymd" // 10000) END) - (((CASE WHEN ((("d_lastActivity_ymd" // 100) % 100) <= 2) THEN (("d_lastActivity_ymd" // 10000) - 1) ELSE ("d_lastActivity_ymd" // 10000) END) // 400) * 400)) // 4)) - (((CASE WHEN ((("d_lastActivity_ymd" // 100) % 100) <= 2) THEN (("d_lastActivity_ymd" // 10000) - 1) ELSE ("d_lastActivity_ymd" // 10000) END) - (((CASE WHEN ((("d_lastActivity_ymd" // 100) % 100) <= 2) THEN (("d_lastActivity_ymd" // 10000) - 1) ELSE ("d_lastActivity_ymd" // 10000) END) // 400) * 400)) // 100)) + (((((153 * (CASE WHEN ((("d_lastActivity_ymd" // 100) % 100) > 2) THEN ((("d_lastActivity_ymd" // 100) % 100) - 3) ELSE ((("d_lastActivity_ymd" // 100) % 100) + 9) END)) + 2) // 5) + ("d_lastActivity_ymd" % 100)) - 1))) - 719468) ELSE NULL END) IS NULL)) AS "d_lastActivity_bad", (CASE WHEN ((((((("d_stage1_ymd" IS NOT NULL) AND ((("d_stage1_ymd" // 100) % 100) >= 1)) AND ((("d_stage1_ymd" // 100) % 100) <= 12)) AND (("d_stage1_ymd" % 100) >= 1)) AND (("d_stage1_ymd" // 10000) >= 1000)) AND (("d_stage1_ymd" // 10000) <= 9999)) AND (("d_stage1_ymd" % 100) <= (CASE WHEN ((("d_stage1_ymd" // 100) % 100) = 2) THEN (CASE WHEN (((("d_stage1_ymd" // 10000) % 4) = 0) AND ((NOT ((("d_stage1_ymd" // 10000) % 100) = 0)) OR ((("d_stage1_ymd" // 10000) % 400) = 0))) THEN 29 ELSE 28 END) WHEN ((("d_stage1_ymd" // 100) % 100) IN (4, 6, 9, 11)) THEN 30 ELSE 31 END))) THEN (((((CASE WHEN ((("d_stage1_ymd" // 100) % 100) <= 2) THEN (("d_stage1_ymd" // 10000) - 1) ELSE ("d_stage1_ymd" // 10000) END) // 400) * 146097) + ((((((CASE WHEN ((("d_stage1_ymd" // 100) % 100) <= 2) THEN (("d_stage1_ymd" // 10000) - 1) ELSE ("d_stage1_ymd" // 10000) END) - (((CASE WHEN ((("d_stage1_ymd" // 100) % 100) <= 2) THEN (("d_stage1_ymd" // 10000) - 1) ELSE ("d_stage1_ymd" // 10000) END) // 400) * 400)) * 365) + (((CASE WHEN ((("d_stage1_ymd" // 100) % 100) <= 2) THEN (("d_stage1_ymd" // 10000) - 1) ELSE ("d_stage1_ymd" // 10000) END) - (((CASE WHEN ((("d_stage1_ymd" // 100) % 100) <= 2) THEN (("d_stage1_ymd" // 10000) - 1) ELSE ("d_stage1_ymd" // 10000) END) // 400) * 400)) // 4)) - (((CASE WHEN ((("d_stage1_ymd" // 100) % 100) <= 2) THEN (("d_stage1_ymd" // 10000) - 1) ELSE ("d_stage1_ymd" // 10000) END) - (((CASE WHEN ((("d_stage1_ymd" // 100) % 100) <= 2) THEN (("d_stage1_ymd" // 10000) - 1) ELSE ("d_stage1_ymd" // 10000) END) // 400) * 400)) // 100)) + (((((153 * (CASE WHEN ((("d_stage1_ymd" // 100) % 100) > 2) THEN ((("d_stage1_ymd" // 100) % 100) - 3) ELSE ((("d_stage1_ymd" // 100) % 100) + 9) END)) + 2) // 5) + ("d_stage1_ymd" % 100)) - 1))) - 719468) ELSE NULL END) AS "d_stage1_day", ((NOT ("d_stage1_s" = '')) AND ((CASE WHEN ((((((("d_stage1_ymd" IS NOT NULL) AND ((("d_stage1_ymd" // 100) % 100) >= 1)) AND ((("d_stage1_ymd" // 100) % 100) <= 12)) AND (("d_stage1_ymd" % 100) >= 1)) AND (("d_stage1_ymd" // 10000) >= 1000)) AND (("d_stage1_ymd" // 10000) <= 9999)) AND (("d_stage1_ymd" % 100) <= (CASE WHEN ((("d_stage1_ymd" // 100) % 100) = 2) THEN (CASE WHEN (((("d_stage1_ymd" // 10000) % 4) = 0) AND ((NOT ((("d_stage1_ymd" // 10000) % 100) = 0)) OR ((("d_stage1_ymd" // 10000) % 400) = 0))) THEN 29 ELSE 28 END) WHEN ((("d_stage1_ymd" // 100) % 100) IN (4, 6, 9, 11)) THEN 30 ELSE 31 END))) THEN (((((CASE WHEN ((("d_stage1_ymd" // 100) % 100) <= 2) THEN (("d_stage1_ymd" // 10000) - 1) ELSE ("d_stage1_ymd" // 10000) END) // 400) * 146097) + ((((((CASE WHEN ((("d_stage1_ymd" // 100) % 100) <= 2) THEN (("d_stage1_ymd" // 10000) - 1) ELSE ("d_stage1_ymd" // 10000) END) - (((CASE WHEN ((("d_stage1_ymd" // 100) % 100) <= 2) THEN (("d_stage1_ymd" // 10000) - 1) ELSE ("d_stage1_ymd" // 10000) END) // 400) * 400)) * 365) + (((CASE WHEN ((("d_stage1_ymd" // 100) % 100) <= 2) THEN (("d_stage1_ymd" // 10000) - 1) ELSE ("d_stage1_ymd" // 10000) END) - (((CASE WHEN ((("d_stage1_ymd" // 100) % 100) <= 2) THEN (("d_stage1_ymd" // 10000) - 1) ELSE ("d_stage1_ymd" // 10000) END) // 400) * 400)) // 4)) - (((CASE WHEN ((("d_stage1_ymd" // 100) % 100) <= 2) THEN (("d_stage1_ymd" // 10000) - 1) ELSE ("d_stage1_ymd" // 10000) END) - (((CASE WHEN ((("d_stage1_ymd" // 100) % 100) <= 2) THEN (("d_stage1_ymd" // 10000) - 1) ELSE ("d_stage1_ymd" // 10000) END) // 400) * 400)) // 100)) + (((((153 * (CASE WHEN ((("d_stage1_ymd" // 100) % 100) > 2) THEN ((("d_stage1_ymd" // 100) % 100) - 3) ELSE ((("d_stage1_ymd" // 100) % 100) + 9) END)) + 2) // 5) + ("d_stage1_ymd" % 100)) - 1))) - 719468) ELSE NULL END) IS NULL)) AS "d_stage1_bad", (CASE WHEN ((((((("d_stage2_ymd" IS NOT NULL) AND ((("d_stage2_ymd" // 100) % 100) >= 1)) AND ((("d_stage2_ymd" // 100) % 100) <= 12)) AND (("d_stage2_ymd" % 100) >= 1)) AND (("d_stage2_ymd" // 10000) >= 1000)) AND (("d_stage2_ymd" // 10000) <= 9999)) AND (("d_stage2_ymd" % 100) <= (CASE WHEN ((("d_stage2_ymd" // 100) % 100) = 2) THEN (CASE WHEN (((("d_stage2_ymd" // 10000) % 4) = 0) AND ((NOT ((("d_stage2_ymd" // 10000) % 100) = 0)) OR ((("d_stage2_ymd" // 10000) % 400) = 0))) THEN 29 ELSE 28 END) WHEN ((("d_stage2_ymd" // 100) % 100) IN (4, 6, 9, 11)) THEN 30 ELSE 31 END))) THEN (((((CASE WHEN ((("d_stage2_ymd" // 100) % 100) <= 2) THEN (("d_stage2_ymd" // 10000) - 1) ELSE ("d_stage2_ymd" // 10000) END) // 400) * 146097) + ((((((CASE WHEN ((("d_stage2_ymd" // 100) % 100) <= 2) THEN (("d_stage2_ymd" // 10000) - 1) ELSE ("d_stage2_ymd" // 10000) END) - (((CASE WHEN ((("d_stage2_ymd" // 100) % 100) <= 2) THEN (("d_stage2_ymd" // 10000) - 1) ELSE ("d_stage2_ymd" // 10000) END) // 400) * 400)) * 365) + (((CASE WHEN ((("d_stage2_ymd" // 100) % 100) <= 2) THEN (("d_stage2_ymd" // 10000) - 1) ELSE ("d_stage2_ymd" // 10000) END) - (((CASE WHEN ((("d_stage2_ymd" // 100) % 100) <= 2) THEN (("d_stage2_ymd" // 10000) - 1) ELSE ("d_stage2_ymd" // 10000) END) // 400) * 400)) // 4)) - (((CASE WHEN ((("d_stage2_ymd" // 100) % 100) <= 2) THEN (("d_stage2_ymd" // 10000) - 1) ELSE ("d_stage2_ymd" // 10000) END) - (((CASE WHEN ((("d_stage2_ymd" // 100) % 100) <= 2) THEN (("d_stage2_ymd" // 10000) - 1) ELSE ("d_stage2_ymd" // 10000) END) // 400) * 400)) // 100)) + (((((153 * (CASE WHEN ((("d_stage2_ymd" // 100) % 100) > 2) THEN ((("d_stage2_ymd" // 100) % 100) - 3) ELSE ((("d_stage2_ymd" // 100) % 100) + 9) END)) + 2) // 5) + ("d_stage2_ymd" % 100)) - 1))) - 719468) ELSE NULL END) AS "d_stage2_day", ((NOT ("d_stage2_s" = '')) AND ((CASE WHEN ((((((("d_stage2_ymd" IS NOT NULL) AND ((("d_stage2_ymd" // 100) % 100) >= 1)) AND ((("d_stage2_ymd" // 100) % 100) <= 12)) AND (("d_stage2_ymd" % 100) >= 1)) AND (("d_stage2_ymd" // 10000) >= 1000)) AND (("d_stage2_ymd" // 10000) <= 9999)) AND (("d_stage2_ymd" % 100) <= (CASE WHEN ((("d_stage2_ymd" // 100) % 100) = 2) THEN (CASE WHEN (((("d_stage2_ymd" // 10000) % 4) = 0) AND ((NOT ((("d_stage2_ymd" // 10000) % 100) = 0)) OR ((("d_stage2_ymd" // 10000) % 400) = 0))) THEN 29 ELSE 28 END) WHEN ((("d_stage2_ymd" // 100) % 100) IN (4, 6, 9, 11)) THEN 30 ELSE 31 END))) THEN (((((CASE WHEN ((("d_stage2_ymd" // 100) % 100) <= 2) THEN (("d_stage2_ymd" // 10000) - 1) ELSE ("d_stage2_ymd" // 10000) END) // 400) * 146097) + ((((((CASE WHEN ((("d_stage2_ymd" // 100) % 100) <= 2) THEN (("d_stage2_ymd" // 10000) - 1) ELSE ("d_stage2_ymd" // 10000) END) - (((CASE WHEN ((("d_stage2_ymd" // 100) % 100) <= 2) THEN (("d_stage2_ymd" // 10000) - 1) ELSE ("d_stage2_ymd" // 10000) END) // 400) * 400)) * 365) + (((CASE WHEN ((("d_stage2_ymd" // 100) % 100) <= 2) THEN (("d_stage2_ymd" // 10000) - 1) ELSE ("d_stage2_ymd" // 10000) END) - (((CASE WHEN ((("d_stage2_ymd" // 100) % 100) <= 2) THEN (("d_stage2_ymd" // 10000) - 1) ELSE ("d_stage2_ymd" // 10000) END) // 400) * 400)) // 4)) - (((CASE WHEN ((("d_stage2_ymd" // 100) % 100) <= 2) THEN (("d_stage2_ymd" // 10000) - 1) ELSE ("d_stage2_ymd" // 10000) END) - (((CASE WHEN ((("d_stage2_ymd" // 100) % 100) <= 2) THEN (("d_stage2_ymd" // 10000) - 1) ELSE ("d_stage2_ymd" // 10000) END) // 400) * 400)) // 100)) + (((((153 * (CASE WHEN ((("d_stage2_ymd" // 100) % 100) > 2) THEN ((("d_stage2_ymd" // 100) % 100) - 3) ELSE ((("d_stage2_ymd" // 100) % 100) + 9) END)) + 2) // 5) + ("d_stage2_ymd" % 100)) - 1))) - 719468) ELSE NULL END) IS NULL)) AS "d_stage2_bad", (CASE WHEN ((((((("d_stage3_ymd" IS NOT NULL) AND ((("d_stage3_ymd" // 100) % 100) >= 1)) AND ((("d_stage3_ymd" // 100) % 100) <= 12)) AND (("d_stage3_ymd" % 100) >= 1)) AND (("d_stage3_ymd" // 10000) >= 1000)) AND (("d_stage3_ymd" // 10000) <= 9999)) AND (("d_stage3_ymd" % 100) <= (CASE WHEN ((("d_stage3_ymd" // 100) % 100) = 2) THEN (CASE WHEN (((("d_stage3_ymd" // 10000) % 4) = 0) AND ((NOT ((("d_stage3_ymd" // 10000) % 100) = 0)) OR ((("d_stage3_ymd" // 10000) % 400) = 0))) THEN 29 ELSE 28 END) WHEN ((("d_stage3_ymd" // 100) % 100) IN (4, 6, 9, 11)) THEN 30 ELSE 31 END))) THEN (((((CASE WHEN ((("d_stage3_ymd" // 100) % 100) <= 2) THEN (("d_stage3_ymd" // 10000) - 1) ELSE ("d_stage3_ymd" // 10000) END) // 400) * 146097) + ((((((CASE WHEN ((("d_stage3_ymd" // 100) % 100) <= 2) THEN (("d_stage3_ymd" // 10000) - 1) ELSE ("d_stage3_ymd" // 10000) END) - (((CASE WHEN ((("d_stage3_ymd" // 100) % 100) <= 2) THEN (("d_stage3_ymd" // 10000) - 1) ELSE ("d_stage3_ymd" // 10000) END) // 400) * 400)) * 365) + (((CASE WHEN ((("d_stage3_ymd" // 100) % 100) <= 2) THEN (("d_stage3_ymd" // 10000) - 1) ELSE ("d_stage3_ymd" // 10000) END) - (((CASE WHEN ((("d_stage3_ymd" // 100) % 100) <= 2) THEN (("d_stage3_ymd" // 10000) - 1) ELSE ("d_stage3_ymd" // 10000) END) // 400) * 400)) // 4)) - (((CASE WHEN ((("d_stage3_ymd" // 100) % 100) <= 2) THEN (("d_stage3_ymd" // 10000) - 1) ELSE ("d_stage3_ymd" // 10000) END) - (((CASE WHEN ((("d_stage3_ymd" // 100) % 100) <= 2) THEN (("d_stage3_ymd" // 10000) - 1) ELSE ("d_stage3_ymd" // 10000) END) // 400) * 400)) // 100)) + (((((153 * (CASE WHEN ((("d_stage3_ymd" // 100) % 100) > 2) THEN ((("d_stage3_ymd" // 100) % 100) - 3) ELSE ((("d_stage3_ymd" // 100) % 100) + 9) END)) + 2) // 5) + ("d_stage3_ymd" % 100)) - 1))) - 719468) ELSE NULL END) AS "d_stage3_day", ((NOT ("d_stage3_s" = '')) AND ((CASE WHEN ((((((("d_stage3_ymd" IS NOT NULL) AND ((("d_stage3_ymd" // 100) % 100) >= 1)) AND ((("d_stage3_ymd" // 100) % 100) <= 12)) AND (("d_stage3_ymd" % 100) >= 1)) AND (("d_stage3_ymd" // 10000) >= 1000)) AND (("d_stage3_ymd" // 10000) <= 9999)) AND (("d_stage3_ymd" % 100) <= (CASE WHEN ((("d_stage3_ymd" // 100) % 100) = 2) THEN (CASE WHEN (((("d_stage3_ymd" // 10000) % 4) = 0) AND ((NOT ((("d_stage3_ymd" // 10000) % 100) = 0)) OR ((("d_stage3_ymd" // 10000) % 400) = 0))) THEN 29 ELSE 28 END) WHEN ((("d_stage3_ymd" // 100) % 100) IN (4, 6, 9, 11)) THEN 30 ELSE 31 END))) THEN (((((CASE WHEN ((("d_stage3_ymd" // 100) % 100) <= 2) THEN (("d_stage3_ymd" // 10000) - 1) ELSE ("d_stage3_ymd" // 10000) END) // 400) * 146097) + ((((((CASE WHEN ((("d_stage3_ymd" // 100) % 100) <= 2) THEN (("d_stage3_ymd" // 10000) - 1) ELSE ("d_stage3_ymd" // 10000) END) - (((CASE WHEN ((("d_stage3_ymd" // 100) % 100) <= 2) THEN (("d_stage3_ymd" // 10000) - 1) ELSE ("d_stage3_ymd" // 10000) END) // 400) * 400)) * 365) + (((CASE WHEN ((("d_stage3_ymd" // 100) % 100) <= 2) THEN (("d_stage3_ymd" // 10000) - 1) ELSE ("d_stage3_ymd" // 10000) END) - (((CASE WHEN ((("d_stage3_ymd" // 100) % 100) <= 2) THEN (("d_stage3_ymd" // 10000) - 1) ELSE ("d_stage3_ymd" // 10000) END) // 400) * 400)) // 4)) - (((CASE WHEN ((("d_stage3_ymd" // 100) % 100) <= 2) THEN (("d_stage3_ymd" // 10000) - 1) ELSE ("d_stage3_ymd" // 10000) END) - (((CASE WHEN ((("d_stage3_ymd" // 100) % 100) <= 2) THEN (("d_stage3_ymd" // 10000) - 1) ELSE ("d_stage3_ymd" // 10000) END) // 400) * 400)) // 100)) + (((((153 * (CASE WHEN ((("d_stage3_ymd" // 100) % 100) > 2) THEN ((("d_stage3_ymd" // 100) % 100) - 3) ELSE ((("d_stage3_ymd" // 100) % 100) + 9) END)) + 2) // 5) + ("d_stage3_ymd" % 100)) - 1))) - 719468) ELSE NULL END) IS NULL)) AS "d_stage3_bad", (CASE WHEN ((((((("d_stage4_ymd" IS NOT NULL) AND ((("d_stage4_ymd" // 100) % 100) >= 1)) AND ((("d_stage4_ymd" // 100) % 100) <= 12)) AND (("d_stage4_ymd" % 100) >= 1)) AND (("d_stage4_ymd" // 10000) >= 1000)) AND (("d_stage4_ymd" // 10000) <= 9999)) AND (("d_stage4_ymd" % 100) <= (CASE WHEN ((("d_stage4_ymd" // 100) % 100) = 2) THEN (CASE WHEN (((("d_stage4_ymd" // 10000) % 4) = 0) AND ((NOT ((("d_stage4_ymd" // 10000) % 100) = 0)) OR ((("d_stage4_ymd" // 10000) % 400) = 0))) THEN 29 ELSE 28 END) WHEN ((("d_stage4_ymd" // 100) % 100) IN (4, 6, 9, 11)) THEN 30 ELSE 31 END))) THEN (((((CASE WHEN ((("d_stage4_ymd" // 100) % 100) <= 2) THEN (("d_stage4_ymd" // 10000) - 1) ELSE ("d_stage4_ymd" // 10000) END) // 400) * 146097) + ((((((CASE WHEN ((("d_stage4_ymd" // 100) % 100) <= 2) THEN (("d_stage4_ymd" // 10000) - 1) ELSE ("d_stage4_ymd" // 10000) END) - (((CASE WHEN ((("d_stage4_ymd" // 100) % 100) <= 2) THEN (("d_stage4_ymd" // 10000) - 1) ELSE ("d_stage4_ymd" // 10000) END) // 400) * 400)) * 365) + (((CASE WHEN ((("d_stage4_ymd" // 100) % 100) <= 2) THEN (("d_stage4_ymd" // 10000) - 1) ELSE ("d_stage4_ymd" // 10000) END) - (((CASE WHEN ((("d_stage4_ymd" // 100) % 100) <= 2) THEN (("d_stage4_ymd" // 10000) - 1) ELSE ("d_stage4_ymd" // 10000) END) // 400) * 400)) // 4)) - (((CASE WHEN ((("d_stage4_ymd" // 100) % 100) <= 2) THEN (("d_stage4_ymd" // 10000) - 1) ELSE ("d_stage4_ymd" // 10000) END) - (((CASE WHEN ((("d_stage4_ymd" // 100) % 100) <= 2) THEN (("d_stage4_ymd" // 10000) - 1) ELSE ("d_stage4_ymd" // 10000) END) // 400) * 400)) // 100)) + (((((153 * (CASE WHEN ((("d_stage4_ymd" // 100) % 100) > 2) THEN ((("d_stage4_ymd" // 100) % 100) - 3) ELSE ((("d_stage4_ymd" // 100) % 100) + 9) END)) + 2) // 5) + ("d_stage4_ymd" % 100)) - 1))) - 719468) ELSE NULL END) AS "d_stage4_day", ((NOT ("d_stage4_s" = '')) AND ((CASE WHEN ((((((("d_stage4_ymd" IS NOT NULL) AND ((("d_stage4_ymd" // 100) % 100) >= 1)) AND ((("d_stage4_ymd" // 100) % 100) <= 12)) AND (("d_stage4_ymd" % 100) >= 1)) AND (("d_stage4_ymd" // 10000) >= 1000)) AND (("d_stage4_ymd" // 10000) <= 9999)) AND (("d_stage4_ymd" % 100) <= (CASE WHEN ((("d_stage4_ymd" // 100) % 100) = 2) THEN (CASE WHEN (((("d_stage4_ymd" // 10000) % 4) = 0) AND ((NOT ((("d_stage4_ymd" // 10000) % 100) = 0)) OR ((("d_stage4_ymd" // 10000) % 400) = 0))) THEN 29 ELSE 28 END) WHEN ((("d_stage4_ymd" // 100) % 100) IN (4, 6, 9, 11)) THEN 30 ELSE 31 END))) THEN (((((CASE WHEN ((("d_stage4_ymd" // 100) % 100) <= 2) THEN (("d_stage4_ymd" // 10000) - 1) ELSE ("d_stage4_ymd" // 10000) END) // 400) * 146097) + ((((((CASE WHEN ((("d_stage4_ymd" // 100) % 100) <= 2) THEN (("d_stage4_ymd" // 10000) - 1) ELSE ("d_stage4_ymd" // 10000) END) - (((CASE WHEN ((("d_stage4_ymd" // 100) % 100) <= 2) THEN (("d_stage4_ymd" // 10000) - 1) ELSE ("d_stage4_ymd" // 10000) END) // 400) * 400)) * 365) + (((CASE WHEN ((("d_stage4_ymd" // 100) % 100) <= 2) THEN (("d_stage4_ymd" // 10000) - 1) ELSE ("d_stage4_ymd" // 10000) END) - (((CASE WHEN ((("d_stage4_ymd" // 100) % 100) <= 2) THEN (("d_stage4_ymd" // 10000) - 1) ELSE ("d_stage4_ymd" // 10000) END) // 400) * 400)) // 4)) - (((CASE WHEN ((("d_stage4_ymd" // 100) % 100) <= 2) THEN (("d_stage4_ymd" // 10000) - 1) ELSE ("d_stage4_ymd" // 10000) END) - (((CASE WHEN ((("d_stage4_ymd" // 100) % 100) <= 2) THEN (("d_stage4_ymd" // 10000) - 1) ELSE ("d_stage4_ymd" // 10000) END) // 400) * 400)) // 100)) + (((((153 * (CASE WHEN ((("d_stage4_ymd" // 100) % 100) > 2) THEN ((("d_stage4_ymd" // 100) % 100) - 3) ELSE ((("d_stage4_ymd" // 100) % 100) + 9) END)) + 2) // 5) + ("d_stage4_ymd" % 100)) - 1))) - 719468) ELSE NULL END) IS NULL)) AS "d_stage4_bad", (CASE WHEN ("nf0_digits" IS NOT NULL) THEN (CASE WHEN ("nf0_signs" = 1) THEN (0 - CAST("nf0_digits" AS DOUBLE)) ELSE CAST("nf0_digits" AS DOUBLE) END) ELSE NULL END) AS "nf0_num", ((NOT ("v2" = '')) AND ("nf0_digits" IS NULL)) AS "nf0_bad", (CASE WHEN ("nf1_digits" IS NOT NULL) THEN (CASE WHEN ("nf1_signs" = 1) THEN (0 - CAST("nf1_digits" AS DOUBLE)) ELSE CAST("nf1_digits" AS DOUBLE) END) ELSE NULL END) AS "nf1_num", ((NOT ("v3" = '')) AND ("nf1_digits" IS NULL)) AS "nf1_bad" FROM la_lead_b_1) SELECT "la_row", "la_id", "c0", "c3", "c1", "c2", "c5", "c18", "c19", "c9", "c10", "c8", "c12", "c11", "c4", "c6", "c20", "c14", "c15", "c16", "c17", "r9", "r12", "r14", "r15", "r16", "r17", "la_email", "la_name", "la_company", "la_source", "la_sourceDetail", "la_status", "la_owner", "v0", "v1", "v2", "v3", "d_created_ev", "d_lastActivity_ev", "d_stage1_ev", "d_stage2_ev", "d_stage3_ev", "d_stage4_ev", "nf0_ev", "nf1_ev", "d_created_day", "d_created_bad", "d_created_ymd", "d_lastActivity_day", "d_lastActivity_bad", "d_lastActivity_ymd", "d_stage1_day", "d_stage1_bad", "d_stage1_ymd", "d_stage2_day", "d_stage2_bad", "d_stage2_ymd", "d_stage3_day", "d_stage3_bad", "d_stage3_ymd", "d_stage4_day", "d_stage4_bad", "d_stage4_ymd", "nf0_num", "nf0_bad", "nf1_num", "nf1_bad" FROM la_lead_b_2;
 
-CREATE TEMP TABLE la_deal_raw AS SELECT *, ("la_id" <> '' AND ROW_NUMBER() OVER (PARTITION BY "la_id" ORDER BY "la_row") > 1) AS "la_dup" FROM (SELECT *, (CASE WHEN regexp_matches((CASE WHEN regexp_matches("c0", '^[	
+CREATE TEMP TABLE la_deal_raw AS SELECT *, ("la_id" <> '' AND ROW_NUMBER() OVER (PARTITION BY "la_id" ORDER BY "la_row") > 1) AS "la_dup" FROM (SELECT *, (CASE WHEN ((SUBSTR((CASE WHEN regexp_matches("c0", '^[	
+                  　﻿]|[	
+                  　﻿]$') THEN trim("c0", '	
+                  　﻿') ELSE "c0" END), 1, 1) IN ('	', '
+', '', '', '', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', '　', '﻿', '\', 'n', 'N', '#', '(')) AND regexp_matches((CASE WHEN regexp_matches("c0", '^[	
                   　﻿]|[	
                   　﻿]$') THEN trim("c0", '	
                   　﻿') ELSE "c0" END), '^[	
                   　﻿]*(?:\\n|null|n\/a|#n\/a|\(blank\))[	
-                  　﻿]*$', 'i') THEN '' ELSE (CASE WHEN regexp_matches("c0", '^[	
+                  　﻿]*$', 'i')) THEN '' ELSE (CASE WHEN regexp_matches("c0", '^[	
                   　﻿]|[	
                   　﻿]$') THEN trim("c0", '	
                   　﻿') ELSE "c0" END) END) AS "la_id" FROM (SELECT la_src_row AS "la_row", COALESCE(CAST("Record ID" AS VARCHAR), '') AS "c0", COALESCE(CAST("Deal Stage" AS VARCHAR), '') AS "c3", COALESCE(CAST("Amount" AS VARCHAR), '') AS "c4", COALESCE(CAST("Create Date" AS VARCHAR), '') AS "c5", COALESCE(CAST("Close Date" AS VARCHAR), '') AS "c6", COALESCE(CAST("Deal owner" AS VARCHAR), '') AS "c7", COALESCE(CAST("Associated Contact IDs" AS VARCHAR), '') AS "c9", COALESCE(CAST("Date entered ""Appointment Scheduled (Sales Pipeline)""" AS VARCHAR), '') AS "c11", COALESCE(CAST("Date entered ""Qualified To Buy (Sales Pipeline)""" AS VARCHAR), '') AS "c12", COALESCE(CAST("Date entered ""Presentation Scheduled (Sales Pipeline)""" AS VARCHAR), '') AS "c13", COALESCE(CAST("Date entered ""Decision Maker Bought-In (Sales Pipeline)""" AS VARCHAR), '') AS "c14", COALESCE(CAST("Date entered ""Contract Sent (Sales Pipeline)""" AS VARCHAR), '') AS "c15" FROM (SELECT ROW_NUMBER() OVER (ORDER BY CAST("Record ID" AS VARCHAR)) - 1 AS la_src_row, t.* FROM "deals" t) src) t0) t1;
 
-CREATE TEMP TABLE la_deal_pre AS WITH la_deal_a_1 AS (SELECT *, (CASE WHEN regexp_matches("c5", '^[	
+CREATE TEMP TABLE la_deal_pre AS WITH la_deal_a_1 AS (SELECT *, (CASE WHEN ((SUBSTR("c5", 1, 1) IN ('	', '
+', '', '', '', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', '　', '﻿', '\', 'n', 'N', '#', '(')) AND regexp_matches("c5", '^[	
                   　﻿]*(?:\\n|null|n\/a|#n\/a|\(blank\))[	
-                  　﻿]*$', 'i') THEN '' ELSE "c5" END) AS "r5", (CASE WHEN regexp_matches("c6", '^[	
+                  　﻿]*$', 'i')) THEN '' ELSE "c5" END) AS "r5", (CASE WHEN ((SUBSTR("c6", 1, 1) IN ('	', '
+', '', '', '', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', '　', '﻿', '\', 'n', 'N', '#', '(')) AND regexp_matches("c6", '^[	
                   　﻿]*(?:\\n|null|n\/a|#n\/a|\(blank\))[	
-                  　﻿]*$', 'i') THEN '' ELSE "c6" END) AS "r6", (CASE WHEN regexp_matches("c11", '^[	
+                  　﻿]*$', 'i')) THEN '' ELSE "c6" END) AS "r6", (CASE WHEN ((SUBSTR("c11", 1, 1) IN ('	', '
+', '', '', '', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', '　', '﻿', '\', 'n', 'N', '#', '(')) AND regexp_matches("c11", '^[	
                   　﻿]*(?:\\n|null|n\/a|#n\/a|\(blank\))[	
-                  　﻿]*$', 'i') THEN '' ELSE "c11" END) AS "r11", (CASE WHEN regexp_matches("c12", '^[	
+                  　﻿]*$', 'i')) THEN '' ELSE "c11" END) AS "r11", (CASE WHEN ((SUBSTR("c12", 1, 1) IN ('	', '
+', '', '', '', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', '　', '﻿', '\', 'n', 'N', '#', '(')) AND regexp_matches("c12", '^[	
                   　﻿]*(?:\\n|null|n\/a|#n\/a|\(blank\))[	
-                  　﻿]*$', 'i') THEN '' ELSE "c12" END) AS "r12", (CASE WHEN regexp_matches("c13", '^[	
+                  　﻿]*$', 'i')) THEN '' ELSE "c12" END) AS "r12", (CASE WHEN ((SUBSTR("c13", 1, 1) IN ('	', '
+', '', '', '', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', '　', '﻿', '\', 'n', 'N', '#', '(')) AND regexp_matches("c13", '^[	
                   　﻿]*(?:\\n|null|n\/a|#n\/a|\(blank\))[	
-                  　﻿]*$', 'i') THEN '' ELSE "c13" END) AS "r13", (CASE WHEN regexp_matches("c14", '^[	
+                  　﻿]*$', 'i')) THEN '' ELSE "c13" END) AS "r13", (CASE WHEN ((SUBSTR("c14", 1, 1) IN ('	', '
+', '', '', '', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', '　', '﻿', '\', 'n', 'N', '#', '(')) AND regexp_matches("c14", '^[	
                   　﻿]*(?:\\n|null|n\/a|#n\/a|\(blank\))[	
-                  　﻿]*$', 'i') THEN '' ELSE "c14" END) AS "r14", (CASE WHEN regexp_matches("c15", '^[	
+                  　﻿]*$', 'i')) THEN '' ELSE "c14" END) AS "r14", (CASE WHEN ((SUBSTR("c15", 1, 1) IN ('	', '
+', '', '', '', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', '　', '﻿', '\', 'n', 'N', '#', '(')) AND regexp_matches("c15", '^[	
                   　﻿]*(?:\\n|null|n\/a|#n\/a|\(blank\))[	
-                  　﻿]*$', 'i') THEN '' ELSE "c15" END) AS "r15", (CASE WHEN regexp_matches((CASE WHEN regexp_matches("c9", '^[	
+                  　﻿]*$', 'i')) THEN '' ELSE "c15" END) AS "r15", (CASE WHEN ((SUBSTR((CASE WHEN regexp_matches("c9", '^[	
+                  　﻿]|[	
+                  　﻿]$') THEN trim("c9", '	
+                  　﻿') ELSE "c9" END), 1, 1) IN ('	', '
+', '', '', '', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', '　', '﻿', '\', 'n', 'N', '#', '(')) AND regexp_matches((CASE WHEN regexp_matches("c9", '^[	
                   　﻿]|[	
                   　﻿]$') THEN trim("c9", '	
                   　﻿') ELSE "c9" END), '^[	
                   　﻿]*(?:\\n|null|n\/a|#n\/a|\(blank\))[	
-                  　﻿]*$', 'i') THEN '' ELSE (CASE WHEN regexp_matches("c9", '^[	
+                  　﻿]*$', 'i')) THEN '' ELSE (CASE WHEN regexp_matches("c9", '^[	
                   　﻿]|[	
                   　﻿]$') THEN trim("c9", '	
-                  　﻿') ELSE "c9" END) END) AS "la_keys", (CASE WHEN regexp_matches((CASE WHEN regexp_matches("c4", '^[	
+                  　﻿') ELSE "c9" END) END) AS "la_keys", (CASE WHEN ((SUBSTR((CASE WHEN regexp_matches("c4", '^[	
+                  　﻿]|[	
+                  　﻿]$') THEN trim("c4", '	
+                  　﻿') ELSE "c4" END), 1, 1) IN ('	', '
+', '', '', '', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', '　', '﻿', '\', 'n', 'N', '#', '(')) AND regexp_matches((CASE WHEN regexp_matches("c4", '^[	
                   　﻿]|[	
                   　﻿]$') THEN trim("c4", '	
                   　﻿') ELSE "c4" END), '^[	
                   　﻿]*(?:\\n|null|n\/a|#n\/a|\(blank\))[	
-                  　﻿]*$', 'i') THEN '' ELSE (CASE WHEN regexp_matches("c4", '^[	
+                  　﻿]*$', 'i')) THEN '' ELSE (CASE WHEN regexp_matches("c4", '^[	
                   　﻿]|[	
                   　﻿]$') THEN trim("c4", '	
-                  　﻿') ELSE "c4" END) END) AS "la_amount", (CASE WHEN regexp_matches((CASE WHEN regexp_matches("c3", '^[	
+                  　﻿') ELSE "c4" END) END) AS "la_amount", (CASE WHEN ((SUBSTR((CASE WHEN regexp_matches("c3", '^[	
+                  　﻿]|[	
+                  　﻿]$') THEN trim("c3", '	
+                  　﻿') ELSE "c3" END), 1, 1) IN ('	', '
+', '', '', '', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', '　', '﻿', '\', 'n', 'N', '#', '(')) AND regexp_matches((CASE WHEN regexp_matches("c3", '^[	
                   　﻿]|[	
                   　﻿]$') THEN trim("c3", '	
                   　﻿') ELSE "c3" END), '^[	
                   　﻿]*(?:\\n|null|n\/a|#n\/a|\(blank\))[	
-                  　﻿]*$', 'i') THEN '' ELSE (CASE WHEN regexp_matches("c3", '^[	
+                  　﻿]*$', 'i')) THEN '' ELSE (CASE WHEN regexp_matches("c3", '^[	
                   　﻿]|[	
                   　﻿]$') THEN trim("c3", '	
-                  　﻿') ELSE "c3" END) END) AS "la_stage", '' AS "la_status", '' AS "la_currency", (CASE WHEN regexp_matches((CASE WHEN regexp_matches("c7", '^[	
+                  　﻿') ELSE "c3" END) END) AS "la_stage", '' AS "la_status", '' AS "la_currency", (CASE WHEN ((SUBSTR((CASE WHEN regexp_matches("c7", '^[	
+                  　﻿]|[	
+                  　﻿]$') THEN trim("c7", '	
+                  　﻿') ELSE "c7" END), 1, 1) IN ('	', '
+', '', '', '', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', '　', '﻿', '\', 'n', 'N', '#', '(')) AND regexp_matches((CASE WHEN regexp_matches("c7", '^[	
                   　﻿]|[	
                   　﻿]$') THEN trim("c7", '	
                   　﻿') ELSE "c7" END), '^[	
                   　﻿]*(?:\\n|null|n\/a|#n\/a|\(blank\))[	
-                  　﻿]*$', 'i') THEN '' ELSE (CASE WHEN regexp_matches("c7", '^[	
+                  　﻿]*$', 'i')) THEN '' ELSE (CASE WHEN regexp_matches("c7", '^[	
                   　﻿]|[	
                   　﻿]$') THEN trim("c7", '	
                   　﻿') ELSE "c7" END) END) AS "la_owner" FROM (SELECT * FROM la_deal_raw WHERE NOT "la_dup") u), la_deal_a_2 AS (SELECT *, (CASE WHEN regexp_matches("r5", '^[	
