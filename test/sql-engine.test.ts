@@ -252,6 +252,26 @@ describe('the bundled inputs: the DuckDB engine gives the JS engine\'s reports, 
   });
 });
 
+// ---------------------------------------------------------------- --by groupings
+
+describe('--by: every grouping gives the JS engine\'s reports, per group, grade and stage', () => {
+  const dir = join(root, 'fixtures', 'samples', 'hubspot');
+  const asOf = parseDate((JSON.parse(readFileSync(join(dir, 'expected.json'), 'utf8')) as { asOf: string }).asOf);
+  const files = { leads: join(dir, 'contacts.csv'), deals: join(dir, 'deals.csv'), rubric: join(dir, 'leadaudit.yml'), asOf };
+  it.each([
+    ['owner', {}],
+    ['source', {}],
+    ['grade', {}],
+    ['stage', {}],
+    ['channel', {}],
+    ['Industry', {}],
+    // A person's email as the group: --redact shows each group as its hash, in both engines.
+    ['Email', { redact: true }],
+  ] as const)('--by %s', async (by, extra) => {
+    expectSame(await both({ ...files, by, ...extra }));
+  });
+});
+
 // ---------------------------------------------------------------- random rubrics over generated exports
 
 /** The columns of each generated preset's leads file a condition can read, by what they hold. */

@@ -37,6 +37,8 @@ export interface SqlRun {
   readonly deals: SqlSource | null;
   /** Query the stalled leads and deals the stalls report lists (FoldOptions.rows). */
   readonly rows?: boolean;
+  /** --by: what names each lead's group (channel when not given; docs/reports.md). */
+  readonly by?: string;
 }
 
 /** The queries whose rows make the facts (src/engine/sql/facts.ts reads each by name). */
@@ -74,12 +76,11 @@ const NO_NUMBER = cast(NULL, 'double');
 const countIf = (e: Expr): Expr => sum(iff(e, num(1), num(0)));
 
 /** The SQL engines run what the JS engine does for these; the rest is refused, naming the option. */
-export function refuseUnsupported(rubric: Rubric, options: { by?: string; since?: number; until?: number; spend?: string }): void {
+export function refuseUnsupported(rubric: Rubric, options: { since?: number; until?: number; spend?: string }): void {
   const refuse = (what: string) => {
     throw new UsageError(`${what} is not supported by the SQL engines yet; run with --engine js`);
   };
   if (rubric.join.shared === 'all') refuse('join.shared: all');
-  if (options.by !== undefined && options.by !== 'channel') refuse('--by');
   if (options.since !== undefined || options.until !== undefined) refuse('--since and --until');
   if (options.spend !== undefined) refuse('--spend');
 }
@@ -605,6 +606,7 @@ function classifyLeads(run: SqlRun, lead: LeadValues, withDeals: boolean, d: Dia
       ['la_threshold', threshold],
     ],
     [
+      ['la_grp', groupOf(run, lead)],
       ['la_stalled', and(eq(col('la_outcome'), num(0)), notNull(col('la_threshold')), notNull(col('la_days')), bin('>', col('la_days'), col('la_threshold')))],
       ['la_won_day', iff(eq(col('la_outcome'), num(1)), col(`la_e${last}`))],
       ['la_ym', run.leads!.plan.fields.created === undefined ? NO_DAY : iff(notNull(created), call('idiv', col('d_created_ymd'), num(100)))],
@@ -612,13 +614,36 @@ function classifyLeads(run: SqlRun, lead: LeadValues, withDeals: boolean, d: Dia
   ];
   const s = stack(d, 'la_lead_c', from, layers);
   const keep = [
-    ...['la_row', 'la_id', 'la_name', 'la_email', 'la_owner', 'la_channel', 'la_grade', 'la_furthest', 'la_outcome', 'la_stalled', 'la_days', 'la_won_day', 'la_ym', 'la_won_amount', 'la_won_deals', 'la_priced'],
+    ...['la_row', 'la_id', 'la_name', 'la_email', 'la_owner', 'la_channel', 'la_grp', 'la_grade', 'la_furthest', 'la_outcome', 'la_stalled', 'la_days', 'la_won_day', 'la_ym', 'la_won_amount', 'la_won_deals', 'la_priced'],
     ...rubric.signals.map((_, i) => `la_s${i}`),
     ...stages.flatMap((_, st) => [`la_r${st}`, `la_e${st}`]),
     ...['d_created_day', 'd_firstTouch_day'].filter((c) => lead.has(c)),
   ];
   statements.push(`CREATE TEMP TABLE la_lead AS WITH ${s.ctes.join(', ')} SELECT ${keep.map((c) => id(c)).join(', ')} FROM ${s.last}`);
   return statements;
+}
+
+/**
+ * The name of a lead's --by group (src/engine/grouping.ts): its channel; its source, owner or status
+ * ('(none)' when empty); its grade; or the --by column's value, trimmed ('(none)' when empty).
+ * (--redact's hash of a person's email or name as a group is applied to the names in JavaScript.)
+ */
+function groupOf(run: SqlRun, lead: LeadValues): Expr {
+  const none = (e: Expr) => iff(eq(e, text('')), text('(none)'), e);
+  switch (run.by) {
+    case undefined:
+    case 'channel':
+      return col('la_channel');
+    case 'source':
+    case 'owner':
+      return none(col(`la_${run.by}`));
+    case 'stage':
+      return none(col('la_status'));
+    case 'grade':
+      return cases(run.rubric.grades.map((g, i): [Expr, Expr] => [eq(col('la_grade'), num(i)), text(g.name)]), text(''));
+    default:
+      return none(trim(lead.field(run.by)?.text ?? text('')));
+  }
 }
 
 function amountOf(run: SqlRun, d: Dialect): string {
@@ -634,6 +659,7 @@ function leadQueries(run: SqlRun, lead: LeadValues, d: Dialect): Partial<Record<
   const owner = `CASE WHEN ${id('la_owner')} = '' THEN '(none)' ELSE ${id('la_owner')} END`;
   const keys = [
     `${id('la_channel')} AS ${id('channel')}`,
+    `${id('la_grp')} AS ${id('grp')}`,
     `${owner} AS ${id('owner')}`,
     `${id('la_ym')} AS ${id('ym')}`,
     `${id('la_grade')} AS ${id('grade')}`,
@@ -646,12 +672,12 @@ function leadQueries(run: SqlRun, lead: LeadValues, d: Dialect): Partial<Record<
   const measures = [`MIN(${id('la_row')}) AS ${id('first_row')}`, `COUNT(*) AS ${id('n')}`, `SUM(${id('la_won_amount')}) AS ${id('won_amount')}`, `SUM(${id('la_won_deals')}) AS ${id('won_deals')}`, `SUM(${id('la_priced')}) AS ${id('priced')}`];
   const created = run.leads!.plan.fields.created !== undefined ? id('d_created_day') : d.expr(NO_DAY);
   const winDays = `${id('la_won_day')} - ${created}`;
-  const stageDays = Array.from({ length: Math.max(0, S - 1) }, (_, i) => `SELECT ${id('la_channel')} AS ${id('channel')}, ${i} AS ${id('stage')}, ${id(`la_e${i + 1}`)} - ${id(`la_e${i}`)} AS ${id('days')}, COUNT(*) AS ${id('n')} FROM la_lead WHERE ${id('la_furthest')} > ${i} AND ${id(`la_e${i + 1}`)} - ${id(`la_e${i}`)} >= 0 GROUP BY 1, 2, 3`);
+  const stageDays = Array.from({ length: Math.max(0, S - 1) }, (_, i) => `SELECT ${id('la_grp')} AS ${id('grp')}, ${i} AS ${id('stage')}, ${id(`la_e${i + 1}`)} - ${id(`la_e${i}`)} AS ${id('days')}, COUNT(*) AS ${id('n')} FROM la_lead WHERE ${id('la_furthest')} > ${i} AND ${id(`la_e${i + 1}`)} - ${id(`la_e${i}`)} >= 0 GROUP BY 1, 2, 3`);
   // A stage before the furthest with no evidence of its own was implied by a later one.
   const implied = Array.from({ length: Math.max(0, S - 1) }, (_, s) => `SUM(CASE WHEN ${id('la_furthest')} > ${s} AND NOT ${id(`la_r${s}`)} THEN 1 ELSE 0 END) AS ${id(`i${s}`)}`);
   return {
     leadClasses: `SELECT ${[...keys, ...measures].join(', ')} FROM la_lead GROUP BY ${groupBy}`,
-    leadWinDays: `SELECT ${id('la_channel')} AS ${id('channel')}, ${owner} AS ${id('owner')}, ${id('la_grade')} AS ${id('grade')}, ${winDays} AS ${id('days')}, COUNT(*) AS ${id('n')} FROM la_lead WHERE ${id('la_outcome')} = 1 AND ${winDays} >= 0 GROUP BY 1, 2, 3, 4`,
+    leadWinDays: `SELECT ${id('la_grp')} AS ${id('grp')}, ${id('la_channel')} AS ${id('channel')}, ${owner} AS ${id('owner')}, ${id('la_grade')} AS ${id('grade')}, ${winDays} AS ${id('days')}, COUNT(*) AS ${id('n')} FROM la_lead WHERE ${id('la_outcome')} = 1 AND ${winDays} >= 0 GROUP BY 1, 2, 3, 4, 5`,
     ...(stageDays.length > 0 ? { leadStageDays: stageDays.join(' UNION ALL ') } : {}),
     ...(lead.hasFirstTouch
       ? { leadTouch: `SELECT ${owner} AS ${id('owner')}, ${id('d_firstTouch_day')} - ${created} AS ${id('days')}, COUNT(*) AS ${id('n')}, 1 AS ${id('any_touch')} FROM la_lead WHERE ${id('d_firstTouch_day')} IS NOT NULL GROUP BY 1, 2` }

@@ -36,8 +36,12 @@ function entry<T>(map: Map<string, T>, key: string, make: () => T): T {
 /** Rows in the order their first member came in the file, so groups enter maps as the JS fold meets them. */
 const inFileOrder = (rows: readonly Row[]) => [...rows].sort((a, b) => numeric(a.first_row) - numeric(b.first_row));
 
-/** The lead facts of a run from its query rows (no --by grouping: groups are channels). */
-export function leadFactsOf(rubric: Rubric, results: Results): LeadFacts {
+/**
+ * The lead facts of a run from its query rows. `group`: the name a group's rows carry as reports
+ * show it (--redact's hash of a person's email or name); `groupDetail`: count each --by group per
+ * grade and stage too (FoldOptions.groupDetail).
+ */
+export function leadFactsOf(rubric: Rubric, results: Results, group: (name: string) => string = (name) => name, groupDetail = false): LeadFacts {
   const facts = leadFacts(rubric);
   const handoff = handoffStage(rubric);
   const opportunity = opportunityStage(rubric);
@@ -68,7 +72,12 @@ export function leadFactsOf(rubric: Rubric, results: Results): LeadFacts {
     addLead(all.tally, f, n);
     addLead(all.grades[grade]!, f, n);
     addStages(all.stages, S, f, furthest, n);
-    addLead(entry(facts.byGroup, channel, () => sparseLeadGroup(false)).tally, f, n);
+    const byGroup = entry(facts.byGroup, group(String(row.grp)), () => sparseLeadGroup(groupDetail));
+    addLead(byGroup.tally, f, n);
+    if (groupDetail) {
+      addLead((byGroup.grades[grade] ??= leadTally()), f, n);
+      addStages(byGroup.stages, S, f, furthest, n);
+    }
     addLead(entry(facts.byChannel, channel, leadTally), f, n);
     addLead(entry(facts.byOwner, String(row.owner), leadTally), f, n);
     const ym = numeric(row.ym);
@@ -94,10 +103,16 @@ export function leadFactsOf(rubric: Rubric, results: Results): LeadFacts {
   for (const row of results.leadWinDays ?? []) {
     const days = numeric(row.days);
     const n = numeric(row.n);
-    const tallies: (LeadTally | undefined)[] = [all.tally, all.grades[numeric(row.grade)], facts.byGroup.get(String(row.channel))?.tally, facts.byChannel.get(String(row.channel)), facts.byOwner.get(String(row.owner))];
+    const byGroup = facts.byGroup.get(group(String(row.grp)));
+    const grade = numeric(row.grade);
+    const tallies: (LeadTally | undefined)[] = [all.tally, all.grades[grade], byGroup?.tally, groupDetail ? byGroup?.grades[grade] : undefined, facts.byChannel.get(String(row.channel)), facts.byOwner.get(String(row.owner))];
     for (const t of tallies) t?.daysToWin.add(days, n);
   }
-  for (const row of results.leadStageDays ?? []) all.stages[numeric(row.stage)]!.days.add(numeric(row.days), numeric(row.n));
+  for (const row of results.leadStageDays ?? []) {
+    const stage = numeric(row.stage);
+    all.stages[stage]!.days.add(numeric(row.days), numeric(row.n));
+    if (groupDetail) facts.byGroup.get(group(String(row.grp)))?.stages[stage]?.days.add(numeric(row.days), numeric(row.n));
+  }
   for (const row of results.leadTouch ?? []) {
     facts.hasFirstTouch = true;
     const days = numeric(row.days);

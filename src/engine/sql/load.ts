@@ -16,7 +16,10 @@ import { compileAudit, refuseUnsupported, type QueryName, type SqlSource } from 
 import { dialect, type DialectName } from './dialects.js';
 import { csvSource, openDuckDb, type Lines, type SkippedRows, type SqlConnection } from './duckdb.js';
 import { addStalledRows, dealFactsOf, impliedOf, leadFactsOf, numeric, type Results, type Row } from './facts.js';
-import { personal } from '../../data/personal.js';
+import { personal, PERSONAL_FIELDS, personalHeaders, redacted } from '../../data/personal.js';
+import { grouping } from '../grouping.js';
+import { NO_SOURCE } from '../../data/classify.js';
+import type { ColumnPlan } from '../../data/map.js';
 
 /** The reports built from facts, on embedded DuckDB reading the CSV exports. */
 export async function loadDuckDb(options: LoadOptions): Promise<LoadedFacts> {
@@ -56,7 +59,7 @@ async function side(db: SqlConnection, run: Prepared, which: 'leads' | 'deals', 
 
 export async function audit(db: SqlConnection, dialectName: DialectName, run: Prepared, options: LoadOptions, leads: Side, deals: Side | null): Promise<LoadedFacts> {
   const rows = options.stalledRows ?? true;
-  const compiled = compileAudit({ rubric: run.rubric, asOf: options.asOf, dateOrder: options.dateOrder, leads: leads.source, deals: deals?.source ?? null, rows }, dialect(dialectName));
+  const compiled = compileAudit({ rubric: run.rubric, asOf: options.asOf, dateOrder: options.dateOrder, leads: leads.source, deals: deals?.source ?? null, rows, by: options.by }, dialect(dialectName));
   for (const statement of compiled.setup) await db.run(statement);
   const results: Results = {};
   for (const [name, sql] of Object.entries(compiled.queries) as [QueryName, string | undefined][]) if (sql !== undefined) results[name] = await db.all(sql);
@@ -79,7 +82,14 @@ export function assemble(run: Prepared, options: LoadOptions, results: Results, 
   run.checkRead(leadAcc, info(leads));
   if (deals !== null) run.checkRead(dealAcc!, info(deals));
 
-  const leadFacts = leadFactsOf(rubric, results);
+  // The --by grouping as the JS engine names it (its getters are never called here: SQL named the groups).
+  const unread = () => {
+    throw new Error('grouping: no table to read');
+  };
+  const group = grouping(options.by, options.redact ?? false, { plan: leads.source.plan, table: unread }, deals === null ? undefined : { plan: deals.source.plan, table: undefined as never });
+  const personalGroup = options.redact === true && options.by !== undefined && isPersonalColumn(options.by, leads.source.plan);
+  const shownGroup = (name: string) => (personalGroup && name !== NO_SOURCE ? redacted(name) : name);
+  const leadFacts = leadFactsOf(rubric, results, shownGroup, group.explicit && (options.groupDetail ?? true));
   const dealFacts = deals === null ? null : dealFactsOf(rubric, results);
   if (rows) {
     // A row without an id is named by its line, as the JS reader names it.
@@ -105,7 +115,6 @@ export function assemble(run: Prepared, options: LoadOptions, results: Results, 
         ? null
         : { ...dealAcc!.summary(deals.skipped.read, deals.encoding, displayDelimiter(deals.delimiter)), attributed: dealFacts!.all.deals - dealFacts!.unattributed.deals, unattributed: dealFacts!.unattributed.deals },
   };
-  const group = { key: 'channel', label: 'Channel', explicit: false, ofLead: () => '', ofDeal: undefined };
   const facts = assembleFacts({ rubric, asOf: options.asOf, minN: options.minN, inputs, group, skips: impliedOf(rubric, results), spend: null, caveats }, rows, leadFacts, dealFacts);
   return { facts, rubric, notices, warnings, rejects: [], leads: { plan: leads.source.plan }, deals: deals === null ? null : { plan: deals.source.plan }, rubricFile: run.rubricShown, preset: run.preset };
 }
@@ -160,4 +169,9 @@ function formatWarnings(run: Prepared, dateOrder: DateOrder | undefined, rows: r
     const bad = numeric(row.bad) || 0;
     if (bad > 0) acc.noteInvalid(column, bad, { line: side.lines.of(row.first_bad), text: String(row.first_text ?? '') });
   }
+}
+
+/** Whether --by names a column of a person's email or name (grouping.ts: --redact hashes such groups). */
+function isPersonalColumn(by: string, plan: ColumnPlan): boolean {
+  return [...PERSONAL_FIELDS, ...personalHeaders(plan)].some((name) => name.toLowerCase() === by.toLowerCase());
 }
