@@ -270,6 +270,17 @@ describe('--by: every grouping gives the JS engine\'s reports, per group, grade 
   ] as const)('--by %s', async (by, extra) => {
     expectSame(await both({ ...files, by, ...extra }));
   });
+
+  it('--spend, by channel and by owner (matched against the groups the SQL engine names), with its warnings', async () => {
+    const spend = join(scratch, 'spend.csv');
+    writeFileSync(spend, 'group,spend\nPaid Search,1000\nOrganic Search,"2,500"\nNowhere,10\nAva Chen,300\n');
+    for (const by of [undefined, 'owner']) {
+      const pair = await both({ ...files, spend, ...(by ? { by } : {}) });
+      expectSame(pair);
+      expect(pair.sql.warnings).toEqual(pair.js.warnings);
+      expect(pair.js.warnings!.some((w) => w.includes('matches no'))).toBe(true);
+    }
+  });
 });
 
 // ---------------------------------------------------------------- random rubrics over generated exports

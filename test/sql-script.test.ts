@@ -290,7 +290,6 @@ describe('refusals (exit 2, naming --engine js or the option)', () => {
   };
   const engineJs = /--engine js/;
 
-  it('--engine duckdb with --spend', () => refused([...duck, '--spend', 'fixtures/samples/pipedrive/persons.csv'], engineJs));
   it('--engine duckdb with --since', () => refused([...duck, '--since', '2025-01-01'], engineJs));
   it('--engine duckdb with --rejects', () => refused([...duck, '--rejects', join(scratch, 'x.csv')], engineJs));
 

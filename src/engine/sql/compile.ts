@@ -76,13 +76,12 @@ const NO_NUMBER = cast(NULL, 'double');
 const countIf = (e: Expr): Expr => sum(iff(e, num(1), num(0)));
 
 /** The SQL engines run what the JS engine does for these; the rest is refused, naming the option. */
-export function refuseUnsupported(rubric: Rubric, options: { since?: number; until?: number; spend?: string }): void {
+export function refuseUnsupported(rubric: Rubric, options: { since?: number; until?: number }): void {
   const refuse = (what: string) => {
     throw new UsageError(`${what} is not supported by the SQL engines yet; run with --engine js`);
   };
   if (rubric.join.shared === 'all') refuse('join.shared: all');
   if (options.since !== undefined || options.until !== undefined) refuse('--since and --until');
-  if (options.spend !== undefined) refuse('--spend');
 }
 
 /** Compiles one run: leads with or without deals (a deals-only run is refused for now). */
@@ -421,13 +420,14 @@ function classifyDeals(run: SqlRun, deal: DealValues, d: Dialect): string[] {
     col('la_si'),
   );
   const furthest = cases([[eq(col('la_outcome'), num(1)), num(n)], [and(bin('<', col('la_ahead'), num(0)), eq(col('la_outcome'), num(2))), num(0)]], col('la_ahead'));
-  const at = (values: (k: number) => Expr) => cases(Array.from({ length: n }, (_, k): [Expr, Expr] => [eq(col('la_furthest'), num(k)), values(k)]));
+  // Every value here is a day or a number of days: a typed NULL where none applies (NO_DAY).
+  const at = (values: (k: number) => Expr) => cases(Array.from({ length: n }, (_, k): [Expr, Expr] => [eq(col('la_furthest'), num(k)), values(k)]), NO_DAY);
   const enteredHere = at(entered);
   const activity = col('d_lastActivity_day');
   const hasActivity = run.deals!.plan.fields.lastActivity !== undefined;
   const created = run.deals!.plan.fields.created !== undefined ? col('d_created_day') : NO_DAY;
   const since0 = hasActivity ? cases([[isNull(col('la_entered')), activity], [isNull(activity), col('la_entered')], [bin('>', activity, col('la_entered')), activity]], col('la_entered')) : col('la_entered');
-  const thresholds = at((k) => (stages[k]!.stallAfterDays === undefined ? NULL : num(stages[k]!.stallAfterDays!)));
+  const thresholds = at((k) => (stages[k]!.stallAfterDays === undefined ? NO_DAY : num(stages[k]!.stallAfterDays!)));
   const open = and(eq(col('la_outcome'), num(0)), bin('>=', col('la_furthest'), num(0)), bin('<', col('la_furthest'), num(n)));
   const layers: Layer[] = [
     [
@@ -553,16 +553,17 @@ function classifyLeads(run: SqlRun, lead: LeadValues, withDeals: boolean, d: Dia
         ...(st.deal === 'any' ? [[bin('>', col('la_n_deals'), num(0)), col('la_first_created')] as [Expr, Expr]] : []),
         ...(st.deal === 'won' ? [[bin('>', col('la_won_deals'), num(0)), col('la_first_won')] as [Expr, Expr]] : []),
       ],
-      NULL,
+      NO_DAY,
     );
   };
   const furthest = cases(
     Array.from({ length: S - 1 }, (_, j) => S - 1 - j).map((s): [Expr, Expr] => [col(`la_r${s}`), num(s)]),
     num(0),
   );
-  const atFurthest = (values: (s: number) => Expr) => cases(Array.from({ length: S }, (_, s): [Expr, Expr] => [eq(col('la_furthest'), num(s)), values(s)]));
+  // Every value here is a day or a number of days: a typed NULL where none applies (NO_DAY).
+  const atFurthest = (values: (s: number) => Expr) => cases(Array.from({ length: S }, (_, s): [Expr, Expr] => [eq(col('la_furthest'), num(s)), values(s)]), NO_DAY);
   // With no entry date where it is, idle time counts from the nearest earlier stage's own date.
-  const earlier = (s: number): Expr => cases(Array.from({ length: s }, (_, j) => s - 1 - j).map((k): [Expr, Expr] => [notNull(col(`la_e${k}`)), col(`la_e${k}`)]));
+  const earlier = (s: number): Expr => cases(Array.from({ length: s }, (_, j) => s - 1 - j).map((k): [Expr, Expr] => [notNull(col(`la_e${k}`)), col(`la_e${k}`)]), NO_DAY);
   const activity = run.leads!.plan.fields.lastActivity !== undefined ? col('d_lastActivity_day') : NO_DAY;
   const enteredHere = atFurthest((s) => col(`la_e${s}`));
   const since = cases(
@@ -582,7 +583,7 @@ function classifyLeads(run: SqlRun, lead: LeadValues, withDeals: boolean, d: Dia
     ],
     num(0),
   );
-  const threshold = atFurthest((s) => (stages[s]!.stallAfterDays === undefined ? NULL : num(stages[s]!.stallAfterDays!)));
+  const threshold = atFurthest((s) => (stages[s]!.stallAfterDays === undefined ? NO_DAY : num(stages[s]!.stallAfterDays!)));
   const layers: Layer[] = [
     [['la_channel', channel]],
     [

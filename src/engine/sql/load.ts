@@ -9,7 +9,8 @@ import { decideNumberFormat, numberFormatWarning, type DateOrder } from '../../d
 import { settleOrder } from '../../data/value-columns.js';
 import { UsageError } from '../../errors.js';
 import type { CsvInfo } from '../../io/csv/index.js';
-import { caveatsOf, displayDelimiter, prepare, sharedDealsText, type LoadedFacts, type LoadOptions, type Prepared } from '../../load.js';
+import { caveatsOf, displayDelimiter, prepare, readSpendOf, sharedDealsText, type LoadedFacts, type LoadOptions, type Prepared } from '../../load.js';
+import { matchSpend } from '../../data/spend.js';
 import { reasonText, type RowReason } from '../../model.js';
 import { assembleFacts } from '../fold.js';
 import { compileAudit, refuseUnsupported, type QueryName, type SqlSource } from './compile.js';
@@ -63,11 +64,11 @@ export async function audit(db: SqlConnection, dialectName: DialectName, run: Pr
   for (const statement of compiled.setup) await db.run(statement);
   const results: Results = {};
   for (const [name, sql] of Object.entries(compiled.queries) as [QueryName, string | undefined][]) if (sql !== undefined) results[name] = await db.all(sql);
-  return assemble(run, options, results, leads, deals);
+  return await assemble(run, options, results, leads, deals);
 }
 
 /** The LoadedFacts of a run from its fact queries' rows (from a database, or a facts file). */
-export function assemble(run: Prepared, options: LoadOptions, results: Results, leads: Side, deals: Side | null): LoadedFacts {
+export async function assemble(run: Prepared, options: LoadOptions, results: Results, leads: Side, deals: Side | null): Promise<LoadedFacts> {
   const { rubric, notices, warnings } = run;
   const rows = options.stalledRows ?? true;
   // The rows a message or a stand-in id names by line: found in one read of each file.
@@ -97,11 +98,15 @@ export function assemble(run: Prepared, options: LoadOptions, results: Results, 
     const shown = (value: string) => personal({ redact: options.redact ?? false }, value);
     addStalledRows(rubric, results, leadFacts, dealFacts, { lead: named(leads), deal: deals === null ? named(leads) : named(deals) }, shown);
   }
+  // Warnings in the JS engine's order (src/engine/stream.ts): no won deal, spend, shared keys, no match.
+  if (dealFacts !== null && dealFacts.all.deals > 0 && dealFacts.all.won === 0) {
+    warnings.push(`no deal in ${deals!.file} is won by the rubric's deals.won (${rubric.origin}): wins and revenue are 0; name the won stage values or a won column there`);
+  }
+  const spendIn = await readSpendOf({ ...options, leads: leads.file }, run.csv, warnings);
   if (dealFacts !== null) {
     const shared = results.shared?.[0];
     const text = sharedDealsText({ deals: numeric(shared?.deals) || 0, leads: numeric(shared?.leads) || 0 }, rubric.join.shared, rubric.join.sharedStated);
     if (text !== null) (rubric.join.sharedStated ? notices : warnings).push(text);
-    if (dealFacts.all.deals > 0 && dealFacts.all.won === 0) warnings.push(`no deal in ${deals!.file} is won by the rubric's deals.won (${rubric.origin}): wins and revenue are 0; name the won stage values or a won column there`);
     if (dealFacts.all.deals > 0 && dealFacts.unattributed.deals === dealFacts.all.deals) {
       warnings.push(`no deal matched a lead (join: lead ${rubric.join.lead} = deal ${rubric.join.deal}); every deal is unattributed — check the join in the rubric`);
     }
@@ -115,7 +120,8 @@ export function assemble(run: Prepared, options: LoadOptions, results: Results, 
         ? null
         : { ...dealAcc!.summary(deals.skipped.read, deals.encoding, displayDelimiter(deals.delimiter)), attributed: dealFacts!.all.deals - dealFacts!.unattributed.deals, unattributed: dealFacts!.unattributed.deals },
   };
-  const facts = assembleFacts({ rubric, asOf: options.asOf, minN: options.minN, inputs, group, skips: impliedOf(rubric, results), spend: null, caveats }, rows, leadFacts, dealFacts);
+  const spend = spendIn === null ? null : matchSpend(spendIn, new Set(leadFacts.byGroup.keys()), group.label, warnings);
+  const facts = assembleFacts({ rubric, asOf: options.asOf, minN: options.minN, inputs, group, skips: impliedOf(rubric, results), spend, caveats }, rows, leadFacts, dealFacts);
   return { facts, rubric, notices, warnings, rejects: [], leads: { plan: leads.source.plan }, deals: deals === null ? null : { plan: deals.source.plan }, rubricFile: run.rubricShown, preset: run.preset };
 }
 
