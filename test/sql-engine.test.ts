@@ -271,6 +271,22 @@ describe('--by: every grouping gives the JS engine\'s reports, per group, grade 
     expectSame(await both({ ...files, by, ...extra }));
   });
 
+  it.each([
+    ['--since', { since: parseDate('2024-10-01') }],
+    ['--until', { until: parseDate('2025-01-31') }],
+    ['--since and --until, with --by owner', { since: parseDate('2024-11-01'), until: parseDate('2025-03-31'), by: 'owner' }],
+    // No lead in the window: both engines stop with the same error.
+    ['a window with no lead', { since: parseDate('2030-01-01') }],
+  ] as const)('%s: the leads and deals kept, and what was skipped and why', async (_, window) => {
+    const pair = await both({ ...files, ...window });
+    if (pair.js.error !== undefined) {
+      expect(pair.sql.error).toBe(pair.js.error);
+      return;
+    }
+    expectSame(pair);
+    expect(pair.sql.warnings).toEqual(pair.js.warnings);
+  });
+
   it('--spend, by channel and by owner (matched against the groups the SQL engine names), with its warnings', async () => {
     const spend = join(scratch, 'spend.csv');
     writeFileSync(spend, 'group,spend\nPaid Search,1000\nOrganic Search,"2,500"\nNowhere,10\nAva Chen,300\n');

@@ -290,7 +290,10 @@ describe('refusals (exit 2, naming --engine js or the option)', () => {
   };
   const engineJs = /--engine js/;
 
-  it('--engine duckdb with --since', () => refused([...duck, '--since', '2025-01-01'], engineJs));
+  it('--engine duckdb with join.shared: all', () => {
+    const rubric = scratchFile('shared-all.yml', 'version: 1\npreset: hubspot\njoin: { shared: all }\n');
+    return refused([...duck, '--rubric', rubric], engineJs);
+  });
   it('--engine duckdb with --rejects', () => refused([...duck, '--rejects', join(scratch, 'x.csv')], engineJs));
 
   it('--engine duckdb on standard input', async () => {

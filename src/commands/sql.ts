@@ -60,7 +60,7 @@ export async function sqlScript(options: LoadOptions, how: SqlHow): Promise<stri
   }
   const given = headers === undefined ? options : { ...options, leads: leadsTable, deals: dealsTable, headers };
   const run = await prepare(given);
-  refuseUnsupported(run.rubric, options);
+  refuseUnsupported(run.rubric);
   const names = (which: 'leads' | 'deals') => run.headers[which]!.names;
   const side = (which: 'leads' | 'deals', table: string) => {
     const plan = planColumns(which, given[which]!, run.headers[which]!, run.rubric, [...run.extra[which]]);

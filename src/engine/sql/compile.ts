@@ -39,6 +39,9 @@ export interface SqlRun {
   readonly rows?: boolean;
   /** --by: what names each lead's group (channel when not given; docs/reports.md). */
   readonly by?: string;
+  /** --since / --until (src/data/window.ts): the created days a run keeps, both ends included. */
+  readonly since?: number;
+  readonly until?: number;
 }
 
 /** The queries whose rows make the facts (src/engine/sql/facts.ts reads each by name). */
@@ -58,7 +61,8 @@ export type QueryName =
   | 'formats'
   | 'stalledLeads'
   | 'stalledDeals'
-  | 'dealLeads';
+  | 'dealLeads'
+  | 'window';
 
 export interface CompiledAudit {
   /** Statements run first, in order: they make the temporary tables the queries read. */
@@ -76,12 +80,8 @@ const NO_NUMBER = cast(NULL, 'double');
 const countIf = (e: Expr): Expr => sum(iff(e, num(1), num(0)));
 
 /** The SQL engines run what the JS engine does for these; the rest is refused, naming the option. */
-export function refuseUnsupported(rubric: Rubric, options: { since?: number; until?: number }): void {
-  const refuse = (what: string) => {
-    throw new UsageError(`${what} is not supported by the SQL engines yet; run with --engine js`);
-  };
-  if (rubric.join.shared === 'all') refuse('join.shared: all');
-  if (options.since !== undefined || options.until !== undefined) refuse('--since and --until');
+export function refuseUnsupported(rubric: Rubric): void {
+  if (rubric.join.shared === 'all') throw new UsageError('join.shared: all is not supported by the SQL engines yet; run with --engine js');
 }
 
 /** Compiles one run: leads with or without deals (a deals-only run is refused for now). */
@@ -101,6 +101,10 @@ export function compileAudit(run: SqlRun, d: Dialect): CompiledAudit {
     queries.shared = sharedQuery(d);
   }
   setup.push(...classifyLeads(run, lead, deal !== null, d));
+  if (windowed(run)) {
+    setup.push(...windowStatements(run, deal !== null, d));
+    queries.window = windowQuery(run, deal !== null, d);
+  }
   Object.assign(queries, leadQueries(run, lead, d));
   if (deal !== null) Object.assign(queries, dealQueries(run, d));
   queries.formats = [...lead.formats, ...(deal?.formats ?? [])].join(' UNION ALL ') || undefined;
@@ -446,7 +450,7 @@ function classifyDeals(run: SqlRun, deal: DealValues, d: Dialect): string[] {
   ];
   const s = stack(d, 'la_deal_c', 'la_deal_val', layers);
   const keep = ['la_row', 'la_id', 'la_owner', 'la_stage', 'la_currency', 'la_outcome', 'la_furthest', 'la_stalled', 'la_days', ...['amt_num', 'd_created_day', 'd_closed_day', 'd_lastActivity_day'].filter((c) => deal.has(c)), ...stages.flatMap((_, k) => (deal.has(`d_stage${k}_day`) ? [`d_stage${k}_day`] : []))];
-  return [`CREATE TEMP TABLE la_deal AS WITH ${s.ctes.join(', ')} SELECT ${keep.map((c) => d.ident(c)).join(', ')} FROM ${s.last}`];
+  return [`CREATE TEMP TABLE ${windowed(run) ? 'la_deal_all' : 'la_deal'} AS WITH ${s.ctes.join(', ')} SELECT ${keep.map((c) => d.ident(c)).join(', ')} FROM ${s.last}`];
 }
 
 // ---------------------------------------------------------------- the join
@@ -513,7 +517,7 @@ function classifyLeads(run: SqlRun, lead: LeadValues, withDeals: boolean, d: Dia
       `SUM(CASE WHEN x.${id('la_outcome')} = 1 AND ${amountOf(run, d)} IS NOT NULL THEN ${amountOf(run, d)} ELSE 0 END) AS ${id('la_won_amount')}`,
       `SUM(CASE WHEN x.${id('la_outcome')} = 1 AND ${amountOf(run, d)} IS NOT NULL THEN 1 ELSE 0 END) AS ${id('la_priced')}`,
     ];
-    statements.push(`CREATE TEMP TABLE la_rollup AS SELECT ${rollup.join(', ')} FROM la_owner o JOIN la_deal x ON x.${id('la_row')} = o.${id('la_deal')} GROUP BY o.${id('la_lead')}`);
+    statements.push(`CREATE TEMP TABLE la_rollup AS SELECT ${rollup.join(', ')} FROM la_owner o JOIN ${windowed(run) ? 'la_deal_all' : 'la_deal'} x ON x.${id('la_row')} = o.${id('la_deal')} GROUP BY o.${id('la_lead')}`);
     from = `(SELECT v.*, ${['la_n_deals', 'la_not_lost', 'la_won_deals', 'la_won_amount', 'la_priced'].map((c) => `COALESCE(r.${id(c)}, 0) AS ${id(c)}`).join(', ')}, r.${id('la_first_created')}, r.${id('la_first_won')} FROM la_lead_val v LEFT JOIN la_rollup r ON r.${id('la_lead')} = v.${id('la_row')}) j`;
   } else {
     from = `(SELECT v.*, 0 AS ${id('la_n_deals')}, 0 AS ${id('la_not_lost')}, 0 AS ${id('la_won_deals')}, 0 AS ${id('la_won_amount')}, 0 AS ${id('la_priced')}, ${noDay} AS ${id('la_first_created')}, ${noDay} AS ${id('la_first_won')} FROM la_lead_val v) j`;
@@ -620,7 +624,7 @@ function classifyLeads(run: SqlRun, lead: LeadValues, withDeals: boolean, d: Dia
     ...stages.flatMap((_, st) => [`la_r${st}`, `la_e${st}`]),
     ...['d_created_day', 'd_firstTouch_day'].filter((c) => lead.has(c)),
   ];
-  statements.push(`CREATE TEMP TABLE la_lead AS WITH ${s.ctes.join(', ')} SELECT ${keep.map((c) => id(c)).join(', ')} FROM ${s.last}`);
+  statements.push(`CREATE TEMP TABLE ${windowed(run) ? 'la_lead_all' : 'la_lead'} AS WITH ${s.ctes.join(', ')} SELECT ${keep.map((c) => id(c)).join(', ')} FROM ${s.last}`);
   return statements;
 }
 
@@ -788,4 +792,60 @@ export function auditScript(compiled: CompiledAudit, d: Dialect, meta: FactsMeta
     if (sql !== undefined) parts.push(`SELECT '${name}' AS ${d.ident('fact')}, ${d.rowJson('x')} AS ${d.ident('row')} FROM (${sql}) x`);
   }
   return [...compiled.setup, parts.join('\nUNION ALL\n')].map((statement) => `${statement};\n`).join('\n');
+}
+
+// ---------------------------------------------------------------- --since / --until
+
+function windowed(run: SqlRun): boolean {
+  return run.since !== undefined || run.until !== undefined;
+}
+
+/** A created day inside the window (src/data/window.ts inWindow: a lead with no created date is outside). */
+function inWindow(run: SqlRun, day: Expr): Expr {
+  return and(notNull(day), ...(run.since === undefined ? [] : [bin('>=', day, num(run.since))]), ...(run.until === undefined ? [] : [bin('<=', day, num(run.until))]));
+}
+
+/**
+ * The leads and deals a windowed run keeps (src/engine/stream.ts): leads created inside the window;
+ * the deals of those leads, and the deals no lead holds that were created inside it. The fact
+ * queries read `la_lead` and `la_deal`; without a window those are every lead and deal.
+ */
+function windowStatements(run: SqlRun, withDeals: boolean, d: Dialect): string[] {
+  const id = d.ident;
+  const leadCreated = run.leads!.plan.fields.created !== undefined ? col('d_created_day') : NO_DAY;
+  const statements = [`CREATE TEMP TABLE la_lead AS SELECT * FROM la_lead_all WHERE ${d.expr(inWindow(run, leadCreated))}`];
+  if (withDeals) {
+    const dealCreated = run.deals!.plan.fields.created !== undefined ? col('d_created_day', 'x') : NO_DAY;
+    statements.push(
+      `CREATE TEMP TABLE la_deal AS SELECT x.* FROM la_deal_all x LEFT JOIN la_owner o ON o.${id('la_deal')} = x.${id('la_row')} WHERE (o.${id('la_lead')} IS NOT NULL AND o.${id('la_lead')} IN (SELECT ${id('la_row')} FROM la_lead)) OR (o.${id('la_lead')} IS NULL AND ${d.expr(inWindow(run, dealCreated))})`,
+    );
+  }
+  return statements;
+}
+
+/**
+ * What a window skipped, per reason, with the first row of each (window.ts skip): leads with no
+ * created date or created outside; deals whose lead was skipped; deals no lead holds, by their own date.
+ */
+function windowQuery(run: SqlRun, withDeals: boolean, d: Dialect): string {
+  const id = d.ident;
+  const count = (table: string, where: string, name: string) =>
+    `(SELECT COUNT(*) FROM ${table} WHERE ${where}) AS ${id(name)}, (SELECT MIN(${id('la_row')}) FROM ${table} WHERE ${where}) AS ${id(`first_${name}`)}`;
+  const leadCreated = run.leads!.plan.fields.created !== undefined ? id('d_created_day') : d.expr(NO_DAY);
+  const skippedLead = `${id('la_row')} NOT IN (SELECT ${id('la_row')} FROM la_lead)`;
+  const parts = [
+    count('la_lead_all', `${skippedLead} AND ${leadCreated} IS NULL`, 'lead_no_date'),
+    count('la_lead_all', `${skippedLead} AND ${leadCreated} IS NOT NULL`, 'lead_outside'),
+  ];
+  if (withDeals) {
+    const dealCreated = run.deals!.plan.fields.created !== undefined ? id('d_created_day') : d.expr(NO_DAY);
+    const owned = `${id('la_row')} IN (SELECT ${id('la_deal')} FROM la_owner)`;
+    const skippedDeal = `${id('la_row')} NOT IN (SELECT ${id('la_row')} FROM la_deal)`;
+    parts.push(
+      count('la_deal_all', `${skippedDeal} AND ${owned}`, 'deal_lead_outside'),
+      count('la_deal_all', `${skippedDeal} AND NOT ${owned} AND ${dealCreated} IS NULL`, 'deal_no_date'),
+      count('la_deal_all', `${skippedDeal} AND NOT ${owned} AND ${dealCreated} IS NOT NULL`, 'deal_outside'),
+    );
+  }
+  return `SELECT ${parts.join(', ')}`;
 }

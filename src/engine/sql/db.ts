@@ -41,7 +41,7 @@ export async function loadDb(options: LoadOptions & DbOptions): Promise<LoadedFa
     const header = (names: readonly string[]): CsvHeader => ({ names, cells: names.length, line: 0 });
     const headers = { leads: header(leadColumns), ...(dealColumns ? { deals: header(dealColumns) } : {}) };
     const run = await prepare({ ...options, leads: leadsTable, deals: dealsTable, headers });
-    refuseUnsupported(run.rubric, options);
+    refuseUnsupported(run.rubric);
     if (options.keepRejects) throw new UsageError('--rejects is not supported with --db yet');
     const side = async (which: 'leads' | 'deals', table: string, columns: readonly string[]): Promise<Side> => {
       if (options.orderBy !== undefined && !columns.includes(options.orderBy)) throw new UsageError(`--order-by ${options.orderBy}: no such column in ${table}`);

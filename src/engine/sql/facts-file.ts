@@ -31,7 +31,7 @@ export async function loadFactsFile(options: LoadOptions & { readonly facts: str
   if (rubricFingerprint(run.rubric) !== meta.rubric) {
     throw new UsageError(`${options.facts}: made with another rubric than ${run.rubric.origin}; give the rubric (and --preset) the SQL was made with (leadaudit sql)`);
   }
-  refuseUnsupported(run.rubric, options);
+  refuseUnsupported(run.rubric);
   run.notices.push(`facts from ${options.facts}, computed as of ${isoDate(asOf)}`);
   const side = (which: 'leads' | 'deals', table: { table: string; columns: readonly string[] }): Side => {
     const input = results[which === 'leads' ? 'leadInput' : 'dealInput']?.[0];

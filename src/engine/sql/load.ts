@@ -11,6 +11,8 @@ import { UsageError } from '../../errors.js';
 import type { CsvInfo } from '../../io/csv/index.js';
 import { caveatsOf, displayDelimiter, prepare, readSpendOf, sharedDealsText, type LoadedFacts, type LoadOptions, type Prepared } from '../../load.js';
 import { matchSpend } from '../../data/spend.js';
+import { skip as skipRow, windowText } from '../../data/window.js';
+import { InputError } from '../../errors.js';
 import { reasonText, type RowReason } from '../../model.js';
 import { assembleFacts } from '../fold.js';
 import { compileAudit, refuseUnsupported, type QueryName, type SqlSource } from './compile.js';
@@ -25,7 +27,7 @@ import type { ColumnPlan } from '../../data/map.js';
 /** The reports built from facts, on embedded DuckDB reading the CSV exports. */
 export async function loadDuckDb(options: LoadOptions): Promise<LoadedFacts> {
   const run = await prepare(options);
-  refuseUnsupported(run.rubric, options);
+  refuseUnsupported(run.rubric);
   if (options.leads === undefined) throw new UsageError('a deals-only run is not supported by --engine duckdb yet; run with --engine js');
   if (options.keepRejects) throw new UsageError('--rejects is not supported by --engine duckdb yet; run with --engine js');
   const db = await openDuckDb();
@@ -60,7 +62,10 @@ async function side(db: SqlConnection, run: Prepared, which: 'leads' | 'deals', 
 
 export async function audit(db: SqlConnection, dialectName: DialectName, run: Prepared, options: LoadOptions, leads: Side, deals: Side | null): Promise<LoadedFacts> {
   const rows = options.stalledRows ?? true;
-  const compiled = compileAudit({ rubric: run.rubric, asOf: options.asOf, dateOrder: options.dateOrder, leads: leads.source, deals: deals?.source ?? null, rows, by: options.by }, dialect(dialectName));
+  const compiled = compileAudit(
+    { rubric: run.rubric, asOf: options.asOf, dateOrder: options.dateOrder, leads: leads.source, deals: deals?.source ?? null, rows, by: options.by, since: options.since, until: options.until },
+    dialect(dialectName),
+  );
   for (const statement of compiled.setup) await db.run(statement);
   const results: Results = {};
   for (const [name, sql] of Object.entries(compiled.queries) as [QueryName, string | undefined][]) if (sql !== undefined) results[name] = await db.all(sql);
@@ -82,6 +87,8 @@ export async function assemble(run: Prepared, options: LoadOptions, results: Res
   formatWarnings(run, options.dateOrder, formats, (lead) => (lead ? { acc: leadAcc, side: leads } : { acc: dealAcc!, side: deals! }));
   run.checkRead(leadAcc, info(leads));
   if (deals !== null) run.checkRead(dealAcc!, info(deals));
+  const window = results.window?.[0];
+  if (window !== undefined) windowSkips(window, leadAcc, dealAcc, options);
 
   // The --by grouping as the JS engine names it (its getters are never called here: SQL named the groups).
   const unread = () => {
@@ -150,6 +157,24 @@ function accountingOf(side: Side, input: Row): Accounting {
     firstReject: rejects[0] === undefined ? undefined : { line: rejects[0].line, reason: reasonText(rejects[0].reason) },
   });
   return acc;
+}
+
+/**
+ * The rows --since/--until skipped, moved from used to skipped with their reasons, in the order the
+ * JS engine meets them (src/engine/stream.ts): leads by their first row; then deals whose lead was
+ * skipped, then deals no lead holds, by their first row. A window that keeps no lead stops the run.
+ */
+function windowSkips(row: Row, leads: Accounting, deals: Accounting | null, options: LoadOptions): void {
+  const skip = (acc: Accounting, reasons: [RowReason, string][]) => {
+    const found = reasons.map(([reason, key]) => ({ reason, n: numeric(row[key]) || 0, first: numeric(row[`first_${key}`]) })).filter((r) => r.n > 0);
+    for (const { reason, n } of found.sort((a, b) => a.first - b.first)) for (let k = 0; k < n; k++) skipRow(acc, NaN, reason);
+  };
+  skip(leads, [['no_created_date', 'lead_no_date'], ['created_outside_window', 'lead_outside']]);
+  if (deals !== null) {
+    skip(deals, [['lead_outside_window', 'deal_lead_outside']]);
+    skip(deals, [['no_created_date', 'deal_no_date'], ['created_outside_window', 'deal_outside']]);
+  }
+  if (leads.used === 0) throw new InputError(`${leads.file}: no leads created ${windowText(options)}`);
 }
 
 /** What checkRead reads of a file's read. */
