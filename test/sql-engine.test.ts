@@ -174,14 +174,12 @@ function exportRun(shape: string, rubric: 'init' | 'detected'): Run {
   };
 }
 
-const DEALS_ONLY = 'a deals-only run is not supported';
-
 /** What the DuckDB engine refuses of the export folders (keyed `<folder>, init rubric` or `<folder>, detected preset`). */
 const EXPORT_REFUSALS: Record<string, string> = {
-  'decimal-comma-deals-only, init rubric': DEALS_ONLY,
-  'decimal-comma-deals-only, detected preset': DEALS_ONLY,
   'salesforce-api, init rubric': 'join.shared: all is not supported',
   // A Windows-1252 file (the JS reader reads it so; DuckDB reads UTF-8 only).
+  'decimal-comma-deals-only, init rubric': 'it is not UTF-8',
+  'decimal-comma-deals-only, detected preset': 'it is not UTF-8',
   'salesforce-report, init rubric': 'it is not UTF-8',
   'salesforce-report, detected preset': 'it is not UTF-8',
   'salesforce-report-leads-only, init rubric': 'it is not UTF-8',
@@ -190,8 +188,6 @@ const EXPORT_REFUSALS: Record<string, string> = {
   'stats-footer, init rubric': 'Expected Number of Columns: 16 Found: 1',
   'stats-footer, detected preset': 'Expected Number of Columns: 16 Found: 1',
   'vtiger-headerless, init rubric': 'join.shared: all is not supported',
-  'vtiger-potentials-only, init rubric': DEALS_ONLY,
-  'vtiger-potentials-only, detected preset': DEALS_ONLY,
   'vtiger-snake, init rubric': 'join.shared: all is not supported',
 };
 

@@ -306,7 +306,6 @@ describe('refusals (exit 2, naming --engine js or the option)', () => {
     }
   });
 
-  it('--engine duckdb on a deals-only run', () => refused(['audit', '--deals', SAMPLE[1]!, '--as-of', AS_OF, '--engine', 'duckdb'], engineJs));
 
   it('--engine duckdb on a file with a sep= first line', () => {
     const file = scratchFile('sep.csv', `sep=;\n${readFileSync(join(root, SAMPLE[0]!), 'utf8').replace(/^\uFEFF/, '').replaceAll(',', ';')}`);
@@ -331,7 +330,12 @@ describe('refusals (exit 2, naming --engine js or the option)', () => {
   it('--facts with export files', () => refused(['audit', ...SAMPLE, '--facts', join(scratch, 'facts.csv')], /--facts/));
   it('sql with an unknown --dialect', () => refused(['sql', ...SAMPLE, '--dialect', 'mysql'], /--dialect/));
 
-  it('sql on a deals-only run is refused', () => refused(['sql', '--deals', SAMPLE[1]!, '--as-of', AS_OF], /deals-only/));
+  it('sql on a deals file alone makes a deals-only script (its meta names no leads table)', async () => {
+    const r = await cli(['sql', '--deals', SAMPLE[1]!, '--as-of', AS_OF]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('"leads":null');
+    expect(r.stdout).not.toContain('la_lead_raw');
+  });
 });
 
 describe('a word boundary (\\b) and a lazy quantifier in a signal', () => {

@@ -28,7 +28,6 @@ export interface SqlHow {
 
 export async function sqlScript(options: LoadOptions, how: SqlHow): Promise<string> {
   const d = dialect(how.dialect);
-  if (options.leads === undefined && options.deals !== undefined) throw new UsageError('sql: a deals-only run is not supported by the SQL engines yet');
   const files = options.leads !== undefined || options.deals !== undefined;
   if (files && how.db !== undefined) throw new UsageError('sql: give export files or --db, not both');
   const leadsTable = how.leadsTable ?? 'leads';
@@ -67,19 +66,20 @@ export async function sqlScript(options: LoadOptions, how: SqlHow): Promise<stri
     const relation = which === 'deals' && layout !== undefined && dealTableColumns !== undefined ? layout.deals(d, table, dealTableColumns) : undefined;
     return tableSide(d, table, names(which), plan, how.orderBy, 0, relation);
   };
-  const leads = side('leads', leadsTable);
+  // A deals export alone makes a deals-only script.
+  const leads = run.headers.leads === undefined ? null : side('leads', leadsTable);
   const deals = run.headers.deals === undefined || dealsTable === undefined ? null : side('deals', dealsTable);
-  const compiled = compileAudit({ rubric: run.rubric, asOf: options.asOf, dateOrder: options.dateOrder, leads: leads.source, deals: deals?.source ?? null, rows: true }, d);
+  const compiled = compileAudit({ rubric: run.rubric, asOf: options.asOf, dateOrder: options.dateOrder, leads: leads?.source ?? null, deals: deals?.source ?? null, rows: true, by: options.by }, d);
   const meta = {
     version: 1 as const,
     asOf: options.asOf,
     rubric: rubricFingerprint(run.rubric),
-    leads: { table: leadsTable, columns: names('leads') },
+    leads: leads === null ? null : { table: leadsTable, columns: names('leads') },
     deals: deals === null ? null : { table: dealsTable!, columns: names('deals') },
   };
   const intro = [
     `-- leadaudit audit as ${how.dialect} SQL (rubric: ${run.rubric.origin}; as of ${isoDate(options.asOf)})`,
-    `-- Reads the tables ${[leadsTable, ...(deals ? [dealsTable] : [])].join(' and ')}; run it, export its one result as CSV,`,
+    `-- Reads the tables ${[...(leads ? [leadsTable] : []), ...(deals ? [dealsTable] : [])].join(' and ')}; run it, export its one result as CSV,`,
     '-- then: leadaudit audit --facts result.csv (with this rubric).',
   ];
   return `${intro.join('\n')}\n${auditScript(compiled, d, meta)}`;

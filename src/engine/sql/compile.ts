@@ -84,30 +84,34 @@ export function refuseUnsupported(rubric: Rubric): void {
   if (rubric.join.shared === 'all') throw new UsageError('join.shared: all is not supported by the SQL engines yet; run with --engine js');
 }
 
-/** Compiles one run: leads with or without deals (a deals-only run is refused for now). */
+/** Compiles one run: leads with or without deals, or deals alone (each deal is then the unit). */
 export function compileAudit(run: SqlRun, d: Dialect): CompiledAudit {
-  if (run.leads === null) throw new UsageError('a deals-only run is not supported by the SQL engines yet; run with --engine js');
+  if (run.leads === null && run.deals === null) throw new UsageError('no input to compile');
   const setup: string[] = [];
   const queries: Partial<Record<QueryName, string>> = {};
-  const lead = leadValues(run, run.leads, d);
-  setup.push(...lead.setup);
-  queries.leadInput = inputQuery(d, 'la_lead_raw');
+  const lead = run.leads === null ? null : leadValues(run, run.leads, d);
+  if (lead !== null) {
+    setup.push(...lead.setup);
+    queries.leadInput = inputQuery(d, 'la_lead_raw');
+  }
   let deal: DealValues | null = null;
   if (run.deals !== null) {
     deal = dealValues(run, run.deals, d);
     setup.push(...deal.setup, ...classifyDeals(run, deal, d));
     queries.dealInput = inputQuery(d, 'la_deal_raw');
-    setup.push(...joinStatements(run, lead, d));
-    queries.shared = sharedQuery(d);
+    if (lead !== null) {
+      setup.push(...joinStatements(run, lead, d));
+      queries.shared = sharedQuery(d);
+    }
   }
-  setup.push(...classifyLeads(run, lead, deal !== null, d));
+  if (lead !== null) setup.push(...classifyLeads(run, lead, deal !== null, d));
   if (windowed(run)) {
-    setup.push(...windowStatements(run, deal !== null, d));
-    queries.window = windowQuery(run, deal !== null, d);
+    setup.push(...windowStatements(run, lead !== null, deal !== null, d));
+    queries.window = windowQuery(run, lead !== null, deal !== null, d);
   }
-  Object.assign(queries, leadQueries(run, lead, d));
-  if (deal !== null) Object.assign(queries, dealQueries(run, d));
-  queries.formats = [...lead.formats, ...(deal?.formats ?? [])].join(' UNION ALL ') || undefined;
+  if (lead !== null) Object.assign(queries, leadQueries(run, lead, d));
+  if (deal !== null) Object.assign(queries, dealQueries(run, lead === null, d));
+  queries.formats = [...(lead?.formats ?? []), ...(deal?.formats ?? [])].join(' UNION ALL ') || undefined;
   queries.newest = newestQuery(run, d);
   if (run.rows) Object.assign(queries, rowQueries(run, d));
   return { setup, queries };
@@ -446,10 +450,14 @@ function classifyDeals(run: SqlRun, deal: DealValues, d: Dialect): string[] {
       ['la_days', iff(notNull(col('la_since')), bin('-', num(asOf), col('la_since')))],
       ['la_threshold', iff(open, thresholds)],
     ],
-    [['la_stalled', and(notNull(col('la_threshold')), notNull(col('la_days')), bin('>', col('la_days'), col('la_threshold')))]],
+    [
+      ['la_stalled', and(notNull(col('la_threshold')), notNull(col('la_days')), bin('>', col('la_days'), col('la_threshold')))],
+      // A deals-only run's --by group (the deals are the rows of its reports).
+      ['la_grp', run.leads === null ? dealGroupOf(run, deal) : text('')],
+    ],
   ];
   const s = stack(d, 'la_deal_c', 'la_deal_val', layers);
-  const keep = ['la_row', 'la_id', 'la_owner', 'la_stage', 'la_currency', 'la_outcome', 'la_furthest', 'la_stalled', 'la_days', ...['amt_num', 'd_created_day', 'd_closed_day', 'd_lastActivity_day'].filter((c) => deal.has(c)), ...stages.flatMap((_, k) => (deal.has(`d_stage${k}_day`) ? [`d_stage${k}_day`] : []))];
+  const keep = ['la_row', 'la_id', 'la_owner', 'la_stage', 'la_currency', 'la_outcome', 'la_furthest', 'la_stalled', 'la_days', 'la_grp', ...['amt_num', 'd_created_day', 'd_closed_day', 'd_lastActivity_day'].filter((c) => deal.has(c)), ...stages.flatMap((_, k) => (deal.has(`d_stage${k}_day`) ? [`d_stage${k}_day`] : []))];
   return [`CREATE TEMP TABLE ${windowed(run) ? 'la_deal_all' : 'la_deal'} AS WITH ${s.ctes.join(', ')} SELECT ${keep.map((c) => d.ident(c)).join(', ')} FROM ${s.last}`];
 }
 
@@ -691,7 +699,18 @@ function leadQueries(run: SqlRun, lead: LeadValues, d: Dialect): Partial<Record<
   };
 }
 
-function dealQueries(run: SqlRun, d: Dialect): Partial<Record<QueryName, string>> {
+/**
+ * The name of a deal's --by group in a deals-only run (src/engine/grouping.ts ofDeal): its owner
+ * unless --by names the stage or a column of the deals file ('(none)' when empty).
+ */
+function dealGroupOf(run: SqlRun, deal: DealValues): Expr {
+  const none = (e: Expr) => iff(eq(e, text('')), text('(none)'), e);
+  if (run.by === 'stage') return none(col('la_stage'));
+  const column = run.by === undefined || ['channel', 'source', 'owner', 'grade'].includes(run.by) ? undefined : deal.field(run.by);
+  return column === undefined ? none(col('la_owner')) : none(trim(column.text));
+}
+
+function dealQueries(run: SqlRun, alone: boolean, d: Dialect): Partial<Record<QueryName, string>> {
   const id = d.ident;
   const n = run.rubric.deals.stages.length;
   const fields = run.deals!.plan.fields;
@@ -699,9 +718,10 @@ function dealQueries(run: SqlRun, d: Dialect): Partial<Record<QueryName, string>
   const created = fields.created === undefined ? d.expr(NO_DAY) : id('d_created_day');
   const closed = fields.closed === undefined ? d.expr(NO_DAY) : id('d_closed_day');
   const owner = `CASE WHEN ${id('la_owner')} = '' THEN '(none)' ELSE ${id('la_owner')} END`;
-  const attributed = `CASE WHEN ${id('la_row')} IN (SELECT ${id('la_deal')} FROM la_owner) THEN 1 ELSE 0 END`;
+  const attributed = alone ? '0' : `CASE WHEN ${id('la_row')} IN (SELECT ${id('la_deal')} FROM la_owner) THEN 1 ELSE 0 END`;
   const keys = [
     `${attributed} AS ${id('attributed')}`,
+    `${id('la_grp')} AS ${id('grp')}`,
     `${owner} AS ${id('owner')}`,
     `${id('la_furthest')} AS ${id('furthest')}`,
     `CASE WHEN ${id('la_furthest')} < 0 THEN ${id('la_stage')} ELSE '' END AS ${id('stage')}`,
@@ -720,7 +740,7 @@ function dealQueries(run: SqlRun, d: Dialect): Partial<Record<QueryName, string>
   const groupBy = keys.map((_, i) => String(i + 1)).join(', ');
   return {
     dealClasses: `SELECT ${keys.join(', ')}, MIN(${id('la_row')}) AS ${id('first_row')}, COUNT(*) AS ${id('n')}, SUM(CASE WHEN ${id('la_outcome')} = 1 AND ${amount} IS NOT NULL THEN ${amount} ELSE 0 END) AS ${id('won_amount')}, SUM(CASE WHEN ${id('la_outcome')} = 1 AND ${amount} IS NOT NULL THEN 1 ELSE 0 END) AS ${id('priced')} FROM la_deal GROUP BY ${groupBy}`,
-    dealWinDays: `SELECT ${attributed} AS ${id('attributed')}, ${owner} AS ${id('owner')}, ${closed} - ${created} AS ${id('days')}, COUNT(*) AS ${id('n')} FROM la_deal WHERE ${id('la_outcome')} = 1 AND ${closed} - ${created} >= 0 GROUP BY 1, 2, 3`,
+    dealWinDays: `SELECT ${attributed} AS ${id('attributed')}, ${id('la_grp')} AS ${id('grp')}, ${owner} AS ${id('owner')}, ${closed} - ${created} AS ${id('days')}, COUNT(*) AS ${id('n')} FROM la_deal WHERE ${id('la_outcome')} = 1 AND ${closed} - ${created} >= 0 GROUP BY 1, 2, 3, 4`,
     ...(pipeline.length > 0 ? { pipelineDays: pipeline.join(' UNION ALL ') } : {}),
   };
 }
@@ -731,7 +751,8 @@ function dealQueries(run: SqlRun, d: Dialect): Partial<Record<QueryName, string>
  */
 function newestQuery(run: SqlRun, d: Dialect): string {
   const id = d.ident;
-  const leadDates = [...(['created', 'lastActivity', 'firstTouch'] as const).filter((f) => run.leads!.plan.fields[f] !== undefined).map((f) => `d_${f}_day`), ...run.leads!.plan.stageColumns.flatMap((i, s) => (i >= 0 ? [`d_stage${s}_day`] : []))];
+  const leadDates =
+    run.leads === null ? [] : [...(['created', 'lastActivity', 'firstTouch'] as const).filter((f) => run.leads!.plan.fields[f] !== undefined).map((f) => `d_${f}_day`), ...run.leads.plan.stageColumns.flatMap((i, s) => (i >= 0 ? [`d_stage${s}_day`] : []))];
   const parts = leadDates.map((c) => `SELECT MAX(${id(c)}) AS ${id('newest')} FROM la_lead_val`);
   if (run.deals !== null) {
     const fields = run.deals.plan.fields;
@@ -756,6 +777,12 @@ function rowQueries(run: SqlRun, d: Dialect): Partial<Record<QueryName, string>>
   const id = d.ident;
   const lead = ['la_row', 'la_id', 'la_name', 'la_email', 'la_channel', 'la_grade', 'la_owner'];
   const out: Partial<Record<QueryName, string>> = {};
+  if (run.leads === null) {
+    // Deals alone: their own rows only.
+    const dealAmount = run.deals!.plan.fields.amount === undefined ? d.expr(NO_NUMBER) : id('amt_num');
+    out.stalledDeals = `SELECT ${id('la_row')}, ${id('la_id')}, ${id('la_furthest')}, ${id('la_days')}, ${id('la_owner')}, ${dealAmount} AS ${id('amount')} FROM la_deal WHERE ${id('la_stalled')} ORDER BY ${id('la_row')}`;
+    return out;
+  }
   const amount = run.deals?.plan.fields.amount === undefined ? d.expr(NO_NUMBER) : `x.${id('amt_num')}`;
   const openAmount =
     run.deals === null
@@ -810,14 +837,20 @@ function inWindow(run: SqlRun, day: Expr): Expr {
  * the deals of those leads, and the deals no lead holds that were created inside it. The fact
  * queries read `la_lead` and `la_deal`; without a window those are every lead and deal.
  */
-function windowStatements(run: SqlRun, withDeals: boolean, d: Dialect): string[] {
+function windowStatements(run: SqlRun, withLeads: boolean, withDeals: boolean, d: Dialect): string[] {
   const id = d.ident;
-  const leadCreated = run.leads!.plan.fields.created !== undefined ? col('d_created_day') : NO_DAY;
-  const statements = [`CREATE TEMP TABLE la_lead AS SELECT * FROM la_lead_all WHERE ${d.expr(inWindow(run, leadCreated))}`];
+  const statements: string[] = [];
+  if (withLeads) {
+    const leadCreated = run.leads!.plan.fields.created !== undefined ? col('d_created_day') : NO_DAY;
+    statements.push(`CREATE TEMP TABLE la_lead AS SELECT * FROM la_lead_all WHERE ${d.expr(inWindow(run, leadCreated))}`);
+  }
   if (withDeals) {
     const dealCreated = run.deals!.plan.fields.created !== undefined ? col('d_created_day', 'x') : NO_DAY;
+    // With leads, a deal goes with its lead; alone (or held by none), by its own created date.
     statements.push(
-      `CREATE TEMP TABLE la_deal AS SELECT x.* FROM la_deal_all x LEFT JOIN la_owner o ON o.${id('la_deal')} = x.${id('la_row')} WHERE (o.${id('la_lead')} IS NOT NULL AND o.${id('la_lead')} IN (SELECT ${id('la_row')} FROM la_lead)) OR (o.${id('la_lead')} IS NULL AND ${d.expr(inWindow(run, dealCreated))})`,
+      withLeads
+        ? `CREATE TEMP TABLE la_deal AS SELECT x.* FROM la_deal_all x LEFT JOIN la_owner o ON o.${id('la_deal')} = x.${id('la_row')} WHERE (o.${id('la_lead')} IS NOT NULL AND o.${id('la_lead')} IN (SELECT ${id('la_row')} FROM la_lead)) OR (o.${id('la_lead')} IS NULL AND ${d.expr(inWindow(run, dealCreated))})`
+        : `CREATE TEMP TABLE la_deal AS SELECT x.* FROM la_deal_all x WHERE ${d.expr(inWindow(run, dealCreated))}`,
     );
   }
   return statements;
@@ -827,19 +860,19 @@ function windowStatements(run: SqlRun, withDeals: boolean, d: Dialect): string[]
  * What a window skipped, per reason, with the first row of each (window.ts skip): leads with no
  * created date or created outside; deals whose lead was skipped; deals no lead holds, by their own date.
  */
-function windowQuery(run: SqlRun, withDeals: boolean, d: Dialect): string {
+function windowQuery(run: SqlRun, withLeads: boolean, withDeals: boolean, d: Dialect): string {
   const id = d.ident;
   const count = (table: string, where: string, name: string) =>
     `(SELECT COUNT(*) FROM ${table} WHERE ${where}) AS ${id(name)}, (SELECT MIN(${id('la_row')}) FROM ${table} WHERE ${where}) AS ${id(`first_${name}`)}`;
-  const leadCreated = run.leads!.plan.fields.created !== undefined ? id('d_created_day') : d.expr(NO_DAY);
-  const skippedLead = `${id('la_row')} NOT IN (SELECT ${id('la_row')} FROM la_lead)`;
-  const parts = [
-    count('la_lead_all', `${skippedLead} AND ${leadCreated} IS NULL`, 'lead_no_date'),
-    count('la_lead_all', `${skippedLead} AND ${leadCreated} IS NOT NULL`, 'lead_outside'),
-  ];
+  const parts: string[] = [];
+  if (withLeads) {
+    const leadCreated = run.leads!.plan.fields.created !== undefined ? id('d_created_day') : d.expr(NO_DAY);
+    const skippedLead = `${id('la_row')} NOT IN (SELECT ${id('la_row')} FROM la_lead)`;
+    parts.push(count('la_lead_all', `${skippedLead} AND ${leadCreated} IS NULL`, 'lead_no_date'), count('la_lead_all', `${skippedLead} AND ${leadCreated} IS NOT NULL`, 'lead_outside'));
+  }
   if (withDeals) {
     const dealCreated = run.deals!.plan.fields.created !== undefined ? id('d_created_day') : d.expr(NO_DAY);
-    const owned = `${id('la_row')} IN (SELECT ${id('la_deal')} FROM la_owner)`;
+    const owned = withLeads ? `${id('la_row')} IN (SELECT ${id('la_deal')} FROM la_owner)` : 'FALSE';
     const skippedDeal = `${id('la_row')} NOT IN (SELECT ${id('la_row')} FROM la_deal)`;
     parts.push(
       count('la_deal_all', `${skippedDeal} AND ${owned}`, 'deal_lead_outside'),

@@ -32,14 +32,13 @@ export async function loadDb(options: LoadOptions & DbOptions): Promise<LoadedFa
     const d = dialect(name);
     const leadsTable = options.leadsTable ?? (options.dealsTable === undefined ? 'leads' : undefined);
     const dealsTable = options.dealsTable ?? (options.leadsTable === undefined ? 'deals' : undefined);
-    if (leadsTable === undefined) throw new UsageError('a deals-only run is not supported by the SQL engines yet; give --leads-table');
-    const leadColumns = await tableColumns(connection, name, leadsTable);
+    const leadColumns = leadsTable === undefined ? undefined : await tableColumns(connection, name, leadsTable);
     const tableDealColumns = dealsTable === undefined ? undefined : await tableColumns(connection, name, dealsTable);
     // A warehouse layout's deals are the deal table and what it adds from the tables beside it.
     const layout = LAYOUTS[options.preset ?? detectPreset(leadColumns, tableDealColumns).preset];
     const dealColumns = tableDealColumns === undefined ? undefined : [...tableDealColumns, ...(layout?.dealColumns ?? [])];
     const header = (names: readonly string[]): CsvHeader => ({ names, cells: names.length, line: 0 });
-    const headers = { leads: header(leadColumns), ...(dealColumns ? { deals: header(dealColumns) } : {}) };
+    const headers = { ...(leadColumns ? { leads: header(leadColumns) } : {}), ...(dealColumns ? { deals: header(dealColumns) } : {}) };
     const run = await prepare({ ...options, leads: leadsTable, deals: dealsTable, headers });
     refuseUnsupported(run.rubric);
     if (options.keepRejects) throw new UsageError('--rejects is not supported with --db yet');
@@ -51,7 +50,7 @@ export async function loadDb(options: LoadOptions & DbOptions): Promise<LoadedFa
       const read = numeric((await connection.all(`SELECT COUNT(*) AS n FROM ${side.source.from}`))[0]!.n);
       return { ...side, skipped: { read, reasons: [] } };
     };
-    const leads = await side('leads', leadsTable, leadColumns);
+    const leads = leadsTable === undefined ? null : await side('leads', leadsTable, leadColumns!);
     const deals = dealsTable === undefined ? null : await side('deals', dealsTable, dealColumns!);
     return await audit(connection, name, run, options, leads, deals);
   } finally {

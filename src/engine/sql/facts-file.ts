@@ -44,8 +44,7 @@ export async function loadFactsFile(options: LoadOptions & { readonly facts: str
       encoding: 'facts',
     };
   };
-  if (meta.leads === null) throw new InputError(`${options.facts}: holds no leads facts`);
-  return assemble(run, { ...options, asOf }, results, side('leads', meta.leads), meta.deals === null ? null : side('deals', meta.deals));
+  return assemble(run, { ...options, asOf }, results, meta.leads === null ? null : side('leads', meta.leads), meta.deals === null ? null : side('deals', meta.deals));
 }
 
 async function readFacts(file: string): Promise<{ meta: FactsMeta; results: Results }> {

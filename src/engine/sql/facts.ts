@@ -7,7 +7,7 @@
 import { dayNumber } from '../../data/normalize.js';
 import type { Outcome } from '../../model.js';
 import { handoffStage, opportunityStage, type Rubric } from '../../rubric/resolve.js';
-import { addRevenue, dealFacts, DayCounts, leadFacts, leadTally, sparseLeadGroup, NO_DATE, type CohortTally, type DealFacts, type LeadFacts, type LeadTally } from '../facts.js';
+import { addRevenue, dealFacts, dealTally, DayCounts, leadFacts, leadTally, sparseLeadGroup, NO_DATE, type CohortTally, type DealFacts, type LeadFacts, type LeadTally } from '../facts.js';
 import { addDeal, addLead, addPipeline, addStages, addUnattributed, type DealClass, type LeadFlags } from '../fold.js';
 import type { QueryName } from './compile.js';
 
@@ -127,8 +127,11 @@ export function impliedOf(rubric: Rubric, results: Results): number[] {
   return rubric.stages.map((_, s) => (row === undefined ? 0 : numeric(row[`i${s}`]) || 0));
 }
 
-/** The deal facts of a leads-and-deals run from its query rows. */
-export function dealFactsOf(rubric: Rubric, results: Results): DealFacts {
+/**
+ * The deal facts of a run from its query rows. `grouped`: a deals-only run, whose deals are the
+ * rows of its reports, counted per --by group (named as `grouped` gives) and per owner.
+ */
+export function dealFactsOf(rubric: Rubric, results: Results, grouped?: (name: string) => string): DealFacts {
   const facts = dealFacts(rubric);
   for (const row of inFileOrder(results.dealClasses ?? [])) {
     const c: DealClass = {
@@ -141,11 +144,18 @@ export function dealFactsOf(rubric: Rubric, results: Results): DealFacts {
       n: numeric(row.n),
     };
     addDeal(facts.all, c);
+    if (grouped !== undefined) {
+      addDeal(entry(facts.byGroup, grouped(String(row.grp)), dealTally), c);
+      addDeal(entry(facts.byOwner, String(row.owner), dealTally), c);
+    }
     addPipeline(facts, rubric, c);
     if (c.outcome === 'won' && String(row.currency ?? '') !== '') facts.currencies.add(String(row.currency));
     if (!flag(row.attributed)) addUnattributed(facts.unattributed, c);
   }
-  for (const row of results.dealWinDays ?? []) facts.all.daysToWin.add(numeric(row.days), numeric(row.n));
+  for (const row of results.dealWinDays ?? []) {
+    const tallies = [facts.all, ...(grouped === undefined ? [] : [facts.byGroup.get(grouped(String(row.grp))), facts.byOwner.get(String(row.owner))])];
+    for (const t of tallies) t?.daysToWin.add(numeric(row.days), numeric(row.n));
+  }
   for (const row of results.pipelineDays ?? []) facts.pipeline[numeric(row.stage)]!.days.add(numeric(row.days), numeric(row.n));
   return facts;
 }
@@ -155,12 +165,12 @@ export function dealFactsOf(rubric: Rubric, results: Results): DealFacts {
  * with, in file order. `id` names a row without an id as the JS reader does (`#<line>`); `shown`
  * gives an email or name as reports show it (--redact).
  */
-export function addStalledRows(rubric: Rubric, results: Results, leads: LeadFacts, deals: DealFacts | null, id: { lead(row: Row): string; deal(row: Row): string }, shown: (value: string) => string): void {
+export function addStalledRows(rubric: Rubric, results: Results, leads: LeadFacts | null, deals: DealFacts | null, id: { lead(row: Row): string; deal(row: Row): string }, shown: (value: string) => string): void {
   const grade = (row: Row) => rubric.grades[numeric(row.la_grade)]!.name;
   const inOrder = (rows: readonly Row[] | undefined) => [...(rows ?? [])].sort((a, b) => numeric(a.la_row) - numeric(b.la_row));
   for (const row of inOrder(results.stalledLeads)) {
     const open = numeric(row.open_amount);
-    leads.stalled.push({
+    leads?.stalled.push({
       id: id.lead(row),
       name: shown(String(row.la_name)),
       email: shown(String(row.la_email)),
@@ -173,7 +183,7 @@ export function addStalledRows(rubric: Rubric, results: Results, leads: LeadFact
     });
   }
   for (const row of results.dealLeads ?? []) {
-    leads.dealLeads.set(numeric(row.la_deal), { id: id.lead(row), name: shown(String(row.la_name)), email: shown(String(row.la_email)), channel: String(row.la_channel), grade: grade(row), owner: String(row.la_owner) });
+    leads?.dealLeads.set(numeric(row.la_deal), { id: id.lead(row), name: shown(String(row.la_name)), email: shown(String(row.la_email)), channel: String(row.la_channel), grade: grade(row), owner: String(row.la_owner) });
   }
   for (const row of inOrder(results.stalledDeals)) {
     deals?.stalled.push({ index: numeric(row.la_row), id: id.deal(row), stage: numeric(row.la_furthest), daysInStage: numeric(row.la_days), owner: String(row.la_owner), amount: numeric(row.amount) });

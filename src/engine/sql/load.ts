@@ -28,11 +28,10 @@ import type { ColumnPlan } from '../../data/map.js';
 export async function loadDuckDb(options: LoadOptions): Promise<LoadedFacts> {
   const run = await prepare(options);
   refuseUnsupported(run.rubric);
-  if (options.leads === undefined) throw new UsageError('a deals-only run is not supported by --engine duckdb yet; run with --engine js');
   if (options.keepRejects) throw new UsageError('--rejects is not supported by --engine duckdb yet; run with --engine js');
   const db = await openDuckDb();
   try {
-    const leads = await side(db, run, 'leads', options.leads);
+    const leads = options.leads === undefined ? null : await side(db, run, 'leads', options.leads);
     const deals = options.deals === undefined ? null : await side(db, run, 'deals', options.deals);
     // File order is kept in the source tables' row numbers (la_row) from here on: DuckDB need not
     // keep rows in order, which costs it time and memory.
@@ -60,10 +59,10 @@ async function side(db: SqlConnection, run: Prepared, which: 'leads' | 'deals', 
   return { file, source: read.source, skipped: read.skipped, delimiter: read.layout.delimiter, lines: read.lines, encoding: 'utf-8' };
 }
 
-export async function audit(db: SqlConnection, dialectName: DialectName, run: Prepared, options: LoadOptions, leads: Side, deals: Side | null): Promise<LoadedFacts> {
+export async function audit(db: SqlConnection, dialectName: DialectName, run: Prepared, options: LoadOptions, leads: Side | null, deals: Side | null): Promise<LoadedFacts> {
   const rows = options.stalledRows ?? true;
   const compiled = compileAudit(
-    { rubric: run.rubric, asOf: options.asOf, dateOrder: options.dateOrder, leads: leads.source, deals: deals?.source ?? null, rows, by: options.by, since: options.since, until: options.until },
+    { rubric: run.rubric, asOf: options.asOf, dateOrder: options.dateOrder, leads: leads?.source ?? null, deals: deals?.source ?? null, rows, by: options.by, since: options.since, until: options.until },
     dialect(dialectName),
   );
   for (const statement of compiled.setup) await db.run(statement);
@@ -73,44 +72,45 @@ export async function audit(db: SqlConnection, dialectName: DialectName, run: Pr
 }
 
 /** The LoadedFacts of a run from its fact queries' rows (from a database, or a facts file). */
-export async function assemble(run: Prepared, options: LoadOptions, results: Results, leads: Side, deals: Side | null): Promise<LoadedFacts> {
+export async function assemble(run: Prepared, options: LoadOptions, results: Results, leads: Side | null, deals: Side | null): Promise<LoadedFacts> {
   const { rubric, notices, warnings } = run;
   const rows = options.stalledRows ?? true;
   // The rows a message or a stand-in id names by line: found in one read of each file.
   const noId = (rows: readonly Row[] | undefined) => (rows ?? []).filter((r) => String(r.la_id) === '').map((r) => r.la_row);
   const formatRows = (side: string) => (results.formats ?? []).filter((r) => r.side === side).map((r) => r.first_bad);
-  leads.lines.find([results.leadInput![0]!.first_dup, ...formatRows('lead'), ...noId(results.stalledLeads), ...noId(results.dealLeads)]);
+  leads?.lines.find([results.leadInput![0]!.first_dup, ...formatRows('lead'), ...noId(results.stalledLeads), ...noId(results.dealLeads)]);
   deals?.lines.find([results.dealInput![0]!.first_dup, ...formatRows('deal'), ...noId(results.stalledDeals)]);
-  const leadAcc = accountingOf(leads, results.leadInput![0]!);
+  const leadAcc = leads === null ? null : accountingOf(leads, results.leadInput![0]!);
   const dealAcc = deals === null ? null : accountingOf(deals, results.dealInput![0]!);
   const formats = [...(results.formats ?? [])].sort((a, b) => (a.side === b.side ? numeric(a.k) - numeric(b.k) : a.side === 'lead' ? -1 : 1));
-  formatWarnings(run, options.dateOrder, formats, (lead) => (lead ? { acc: leadAcc, side: leads } : { acc: dealAcc!, side: deals! }));
-  run.checkRead(leadAcc, info(leads));
+  formatWarnings(run, options.dateOrder, formats, (lead) => (lead ? { acc: leadAcc!, side: leads! } : { acc: dealAcc!, side: deals! }));
+  if (leads !== null) run.checkRead(leadAcc!, info(leads));
   if (deals !== null) run.checkRead(dealAcc!, info(deals));
-  const window = results.window?.[0];
-  if (window !== undefined) windowSkips(window, leadAcc, dealAcc, options);
 
   // The --by grouping as the JS engine names it (its getters are never called here: SQL named the groups).
   const unread = () => {
     throw new Error('grouping: no table to read');
   };
-  const group = grouping(options.by, options.redact ?? false, { plan: leads.source.plan, table: unread }, deals === null ? undefined : { plan: deals.source.plan, table: undefined as never });
-  const personalGroup = options.redact === true && options.by !== undefined && isPersonalColumn(options.by, leads.source.plan);
+  const group = grouping(options.by, options.redact ?? false, leads === null ? undefined : { plan: leads.source.plan, table: unread }, deals === null ? undefined : { plan: deals.source.plan, table: undefined as never });
+  if (leads === null && group.explicit && group.ofDeal === undefined) throw new UsageError(`--by ${options.by}: a deals-only run groups deals by owner, stage or a column of the deals file`);
+  const personalPlan = leads?.source.plan ?? deals?.source.plan;
+  const personalGroup = options.redact === true && options.by !== undefined && personalPlan !== undefined && isPersonalColumn(options.by, personalPlan);
   const shownGroup = (name: string) => (personalGroup && name !== NO_SOURCE ? redacted(name) : name);
-  const leadFacts = leadFactsOf(rubric, results, shownGroup, group.explicit && (options.groupDetail ?? true));
-  const dealFacts = deals === null ? null : dealFactsOf(rubric, results);
+  const leadFacts = leads === null ? null : leadFactsOf(rubric, results, shownGroup, group.explicit && (options.groupDetail ?? true));
+  const dealFacts = deals === null ? null : dealFactsOf(rubric, results, leads === null ? shownGroup : undefined);
   if (rows) {
     // A row without an id is named by its line, as the JS reader names it.
     const named = (side: Side) => (row: Row) => (String(row.la_id) === '' ? `#${side.lines.of(row.la_row)}` : String(row.la_id));
     const shown = (value: string) => personal({ redact: options.redact ?? false }, value);
-    addStalledRows(rubric, results, leadFacts, dealFacts, { lead: named(leads), deal: deals === null ? named(leads) : named(deals) }, shown);
+    const ids = { lead: named((leads ?? deals)!), deal: named((deals ?? leads)!) };
+    addStalledRows(rubric, results, leadFacts, dealFacts, ids, shown);
   }
-  // Warnings in the JS engine's order (src/engine/stream.ts): no won deal, spend, shared keys, no match.
+  // Warnings in the JS engine's order (src/engine/stream.ts, load.ts): no won deal, spend, shared keys, no match.
   if (dealFacts !== null && dealFacts.all.deals > 0 && dealFacts.all.won === 0) {
     warnings.push(`no deal in ${deals!.file} is won by the rubric's deals.won (${rubric.origin}): wins and revenue are 0; name the won stage values or a won column there`);
   }
-  const spendIn = await readSpendOf({ ...options, leads: leads.file }, run.csv, warnings);
-  if (dealFacts !== null) {
+  const spendIn = await readSpendOf(leads === null ? options : { ...options, leads: leads.file }, run.csv, warnings);
+  if (dealFacts !== null && leads !== null) {
     const shared = results.shared?.[0];
     const text = sharedDealsText({ deals: numeric(shared?.deals) || 0, leads: numeric(shared?.leads) || 0 }, rubric.join.shared, rubric.join.sharedStated);
     if (text !== null) (rubric.join.sharedStated ? notices : warnings).push(text);
@@ -118,18 +118,34 @@ export async function assemble(run: Prepared, options: LoadOptions, results: Res
       warnings.push(`no deal matched a lead (join: lead ${rubric.join.lead} = deal ${rubric.join.deal}); every deal is unattributed — check the join in the rubric`);
     }
   }
+  const window = results.window?.[0];
+  if (window !== undefined) windowSkips(window, leadAcc, dealAcc, options);
   const newest = numeric(results.newest?.[0]?.newest);
-  const caveats = caveatsOf(options.asOf, rubric, leads.source.plan, deals !== null, newest, warnings);
+  const caveats = caveatsOf(options.asOf, rubric, leads?.source.plan ?? null, deals !== null, newest, warnings);
   const inputs = {
-    leads: leadAcc.summary(leads.skipped.read, leads.encoding, displayDelimiter(leads.delimiter)),
+    leads: leads === null ? null : leadAcc!.summary(leads.skipped.read, leads.encoding, displayDelimiter(leads.delimiter)),
     deals:
       deals === null
         ? null
-        : { ...dealAcc!.summary(deals.skipped.read, deals.encoding, displayDelimiter(deals.delimiter)), attributed: dealFacts!.all.deals - dealFacts!.unattributed.deals, unattributed: dealFacts!.unattributed.deals },
+        : {
+            ...dealAcc!.summary(deals.skipped.read, deals.encoding, displayDelimiter(deals.delimiter)),
+            attributed: leads === null ? null : dealFacts!.all.deals - dealFacts!.unattributed.deals,
+            unattributed: leads === null ? null : dealFacts!.unattributed.deals,
+          },
   };
-  const spend = spendIn === null ? null : matchSpend(spendIn, new Set(leadFacts.byGroup.keys()), group.label, warnings);
+  const spend = spendIn === null || leadFacts === null ? null : matchSpend(spendIn, new Set(leadFacts.byGroup.keys()), group.label, warnings);
   const facts = assembleFacts({ rubric, asOf: options.asOf, minN: options.minN, inputs, group, skips: impliedOf(rubric, results), spend, caveats }, rows, leadFacts, dealFacts);
-  return { facts, rubric, notices, warnings, rejects: [], leads: { plan: leads.source.plan }, deals: deals === null ? null : { plan: deals.source.plan }, rubricFile: run.rubricShown, preset: run.preset };
+  return {
+    facts,
+    rubric,
+    notices,
+    warnings,
+    rejects: [],
+    leads: leads === null ? null : { plan: leads.source.plan },
+    deals: deals === null ? null : { plan: deals.source.plan },
+    rubricFile: run.rubricShown,
+    preset: run.preset,
+  };
 }
 
 /** One file's row accounting: the rows DuckDB was told to pass over, and duplicate ids. */
@@ -164,17 +180,18 @@ function accountingOf(side: Side, input: Row): Accounting {
  * JS engine meets them (src/engine/stream.ts): leads by their first row; then deals whose lead was
  * skipped, then deals no lead holds, by their first row. A window that keeps no lead stops the run.
  */
-function windowSkips(row: Row, leads: Accounting, deals: Accounting | null, options: LoadOptions): void {
+function windowSkips(row: Row, leads: Accounting | null, deals: Accounting | null, options: LoadOptions): void {
   const skip = (acc: Accounting, reasons: [RowReason, string][]) => {
     const found = reasons.map(([reason, key]) => ({ reason, n: numeric(row[key]) || 0, first: numeric(row[`first_${key}`]) })).filter((r) => r.n > 0);
     for (const { reason, n } of found.sort((a, b) => a.first - b.first)) for (let k = 0; k < n; k++) skipRow(acc, NaN, reason);
   };
-  skip(leads, [['no_created_date', 'lead_no_date'], ['created_outside_window', 'lead_outside']]);
+  if (leads !== null) skip(leads, [['no_created_date', 'lead_no_date'], ['created_outside_window', 'lead_outside']]);
   if (deals !== null) {
     skip(deals, [['lead_outside_window', 'deal_lead_outside']]);
     skip(deals, [['no_created_date', 'deal_no_date'], ['created_outside_window', 'deal_outside']]);
   }
-  if (leads.used === 0) throw new InputError(`${leads.file}: no leads created ${windowText(options)}`);
+  if (leads !== null && leads.used === 0) throw new InputError(`${leads.file}: no leads created ${windowText(options)}`);
+  if (leads === null && deals !== null && deals.used === 0) throw new InputError(`${deals.file}: no deals created ${windowText(options)}`);
 }
 
 /** What checkRead reads of a file's read. */
