@@ -4,15 +4,14 @@
  * LoadedFacts the reports read, with the same row accounting and warnings.
  */
 import { Accounting } from '../../data/accounting.js';
-import { planColumns } from '../../data/map.js';
+import { planColumns, type ColumnPlan } from '../../data/map.js';
 import { decideNumberFormat, numberFormatWarning, type DateOrder } from '../../data/normalize.js';
 import { settleOrder } from '../../data/value-columns.js';
-import { UsageError } from '../../errors.js';
+import { InputError, UsageError } from '../../errors.js';
 import type { CsvInfo } from '../../io/csv/index.js';
 import { caveatsOf, displayDelimiter, prepare, readSpendOf, sharedDealsText, type LoadedFacts, type LoadOptions, type Prepared } from '../../load.js';
 import { matchSpend } from '../../data/spend.js';
 import { skip as skipRow, windowText } from '../../data/window.js';
-import { InputError } from '../../errors.js';
 import { reasonText, type RowReason } from '../../model.js';
 import { assembleFacts } from '../fold.js';
 import { compileAudit, refuseUnsupported, type QueryName, type SqlSource } from './compile.js';
@@ -22,7 +21,6 @@ import { addStalledRows, dealFactsOf, impliedOf, leadFactsOf, numeric, type Resu
 import { personal, PERSONAL_FIELDS, personalHeaders, redacted } from '../../data/personal.js';
 import { grouping } from '../grouping.js';
 import { NO_SOURCE } from '../../data/classify.js';
-import type { ColumnPlan } from '../../data/map.js';
 
 /** The reports built from facts, on embedded DuckDB reading the CSV exports. */
 export async function loadDuckDb(options: LoadOptions): Promise<LoadedFacts> {
