@@ -10,17 +10,16 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { stringify } from 'csv-stringify/sync';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import pg from 'pg';
+import { afterAll, describe, expect, it } from 'vitest';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { readCsv } from '../src/io/csv/index.js';
 import { loadFacts } from '../src/engine/stream.js';
 import { loadDb } from '../src/engine/sql/db.js';
 import { buildReports, reports, type ReportName } from '../src/reports/index.js';
 import { verdicts } from '../src/reports/verdicts.js';
 import { parseDate } from '../src/data/normalize.js';
 import type { LoadOptions } from '../src/load.js';
-import { postgresUnavailable, startPostgres, type Postgres } from './helpers/postgres.js';
+import { postgresUnavailable } from './helpers/postgres.js';
+import { records, quote, usePostgres } from './helpers/sql.js';
 
 const root = resolve(import.meta.dirname, '..');
 const ALL = Object.keys(reports) as ReportName[];
@@ -53,19 +52,6 @@ const INPUTS: readonly Input[] = [
   planted('planted'),
   planted('sales-gap'),
 ];
-
-/** The data records of an export as leadaudit's reader reads them: header names and rows. */
-async function records(file: string): Promise<{ names: readonly string[]; rows: string[][] }> {
-  let names: readonly string[] = [];
-  const rows: string[][] = [];
-  await readCsv(file, {}, (header) => {
-    names = header.names;
-    return { row: (cells) => void rows.push(cells.slice(0, header.names.length)), other: () => undefined };
-  });
-  return { names, rows };
-}
-
-const quote = (name: string) => `"${name.replaceAll('"', '""')}"`;
 
 /** Column types for the typed-table case: a date, a timestamp and a number stored as such. */
 const TYPED: Readonly<Record<string, string>> = { 'Create Date': 'timestamp', 'Close Date': 'date', Amount: 'numeric' };
@@ -121,30 +107,18 @@ afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 const unavailable = postgresUnavailable();
 describe.skipIf(unavailable !== null)(`PostgreSQL${unavailable === null ? '' : ` (skipped: ${unavailable})`}`, () => {
-  let server: Postgres;
-  let client: pg.Client;
-  beforeAll(async () => {
-    const started = await startPostgres();
-    if (typeof started === 'string') throw new Error(started);
-    server = started;
-    client = new pg.Client({ host: server.host, port: server.port, user: server.user, database: server.database });
-    await client.connect();
-  }, 60_000);
-  afterAll(async () => {
-    await client?.end();
-    await server?.stop();
-  });
+  const postgres = usePostgres();
   cases(
     'PostgreSQL',
-    () => server.url,
+    () => postgres.server().url,
     () => ({
       async table(name, file, typed) {
         const { names, rows } = await records(file);
         const type = (n: string) => (typed && TYPED[n] ? TYPED[n] : 'text');
-        await client.query(`CREATE TABLE ${quote(name)} (${names.map((n) => `${quote(n)} ${type(n)}`).join(', ')}, la_line integer)`);
+        await postgres.client().query(`CREATE TABLE ${quote(name)} (${names.map((n) => `${quote(n)} ${type(n)}`).join(', ')}, la_line integer)`);
         for (const [k, row] of rows.entries()) {
           const values = names.map((n, i) => (type(n) !== 'text' && (row[i] ?? '').trim() === '' ? null : (row[i] ?? '')));
-          await client.query(`INSERT INTO ${quote(name)} VALUES (${names.map((_, i) => `$${i + 1}`).join(', ')}, ${k})`, values);
+          await postgres.client().query(`INSERT INTO ${quote(name)} VALUES (${names.map((_, i) => `$${i + 1}`).join(', ')}, ${k})`, values);
         }
       },
     }),

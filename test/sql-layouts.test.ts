@@ -14,7 +14,6 @@ import { stringify } from 'csv-stringify/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { readCsv } from '../src/io/csv/index.js';
 import { loadFacts } from '../src/engine/stream.js';
 import { loadDb } from '../src/engine/sql/db.js';
 import { buildReports, reports, type ReportName } from '../src/reports/index.js';
@@ -24,6 +23,7 @@ import { hubspot } from '../src/rubric/presets/hubspot.js';
 import { main, type Io } from '../src/cli.js';
 import type { LoadOptions } from '../src/load.js';
 import { postgresUnavailable, startPostgres, type Postgres } from './helpers/postgres.js';
+import { records, quote } from './helpers/sql.js';
 
 const root = resolve(import.meta.dirname, '..');
 const sampleDir = join(root, 'fixtures', 'samples', 'hubspot');
@@ -97,17 +97,6 @@ const tables = (w: Warehouse): [name: string, table: Table][] => [
   ['deal_contact', w.deal_contact],
   ['deal_stage', w.deal_stage],
 ];
-
-/** The data records of an export as leadaudit's reader reads them: header names and rows. */
-async function records(file: string): Promise<{ names: readonly string[]; rows: string[][] }> {
-  let names: readonly string[] = [];
-  const rows: string[][] = [];
-  await readCsv(file, {}, (header) => {
-    names = header.names;
-    return { row: (cells) => void rows.push(cells.slice(0, header.names.length)), other: () => undefined };
-  });
-  return { names, rows };
-}
 
 /** Rows by their first cell as text (what the SQL orders by when no --order-by is given); a stable sort. */
 const byId = <T extends readonly string[]>(rows: readonly T[]): T[] => [...rows].sort((a, b) => (a[0]! < b[0]! ? -1 : a[0]! > b[0]! ? 1 : 0));
@@ -188,8 +177,6 @@ function referenceCsvs(w: Warehouse, dir: string): { leads: string; deals: strin
   writeFileSync(deals, stringify([header, ...rows]));
   return { leads, deals };
 }
-
-const quote = (name: string) => `"${name.replaceAll('"', '""')}"`;
 
 async function sameAsJs(w: Warehouse, db: string) {
   const files = referenceCsvs(w, scratch);

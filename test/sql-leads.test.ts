@@ -17,12 +17,12 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { stringify } from 'csv-stringify/sync';
 import pg from 'pg';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { readCsv, type CsvHeader } from '../src/io/csv/index.js';
+import type { CsvHeader } from '../src/io/csv/index.js';
 import { load, prepare, type LoadOptions } from '../src/load.js';
 import { planColumns } from '../src/data/map.js';
 import { compileAudit, type SqlSource } from '../src/engine/sql/compile.js';
@@ -34,7 +34,8 @@ import { buildReports, reports, type ReportName } from '../src/reports/index.js'
 import { verdicts } from '../src/reports/verdicts.js';
 import { parseDate } from '../src/data/normalize.js';
 import { generate, PRESET_KEYS, type PresetKey } from '../scripts/generate-samples.js';
-import { postgresUnavailable, startPostgres, type Postgres } from './helpers/postgres.js';
+import { postgresUnavailable } from './helpers/postgres.js';
+import { records, quote, usePostgres } from './helpers/sql.js';
 
 const root = resolve(import.meta.dirname, '..');
 const ALL = Object.keys(reports) as ReportName[];
@@ -131,19 +132,6 @@ function expectSameLeads(sql: readonly LeadView[], js: readonly LeadView[]): voi
 }
 
 // ---------------------------------------------------------------- exports as tables
-
-/** The data records of an export as leadaudit's reader reads them: header names and rows. */
-async function records(file: string): Promise<{ names: readonly string[]; rows: string[][] }> {
-  let names: readonly string[] = [];
-  const rows: string[][] = [];
-  await readCsv(file, {}, (header) => {
-    names = header.names;
-    return { row: (cells) => void rows.push(cells.slice(0, header.names.length)), other: () => undefined };
-  });
-  return { names, rows };
-}
-
-const quote = (name: string) => `"${name.replaceAll('"', '""')}"`;
 
 /** Loads `file` into table `name` (text columns, and `la_line`) on PostgreSQL; its columns, as the table has them. */
 async function pgTable(client: pg.Client, name: string, file: string): Promise<string[]> {
@@ -339,23 +327,11 @@ async function asTable(file: string, name: string): Promise<string> {
 
 const unavailable = postgresUnavailable();
 describe.skipIf(unavailable !== null)(`PostgreSQL${unavailable === null ? '' : ` (skipped: ${unavailable})`}`, () => {
-  let server: Postgres;
-  let client: pg.Client;
-  beforeAll(async () => {
-    const started = await startPostgres();
-    if (typeof started === 'string') throw new Error(started);
-    server = started;
-    client = new pg.Client({ host: server.host, port: server.port, user: server.user, database: server.database });
-    await client.connect();
-  }, 60_000);
-  afterAll(async () => {
-    await client?.end();
-    await server?.stop();
-  });
+  const postgres = usePostgres();
 
   /** Per lead on PostgreSQL tables, on a session of its own (the setup's temporary tables are the session's). */
   async function pgLeads(input: Input, tables: { leads: string; deals: string }, columns: { leads: string[]; deals: string[] }): Promise<LeadView[]> {
-    const db = await openPostgres(server.url);
+    const db = await openPostgres(postgres.server().url);
     try {
       return await tableLeads(db, 'postgres', input, tables, columns);
     } finally {
@@ -366,7 +342,7 @@ describe.skipIf(unavailable !== null)(`PostgreSQL${unavailable === null ? '' : `
   describe('per lead, a PostgreSQL table (tableSide, ordered by la_line)', () => {
     it.each(INPUTS.map((input) => [input.name, input] as const))('%s', async (label, input) => {
       const tables = { leads: tableName(label, 'leads'), deals: tableName(label, 'deals') };
-      const columns = { leads: await pgTable(client, tables.leads, input.leads), deals: await pgTable(client, tables.deals, input.deals) };
+      const columns = { leads: await pgTable(postgres.client(), tables.leads, input.leads), deals: await pgTable(postgres.client(), tables.deals, input.deals) };
       expectSameLeads(await pgLeads(input, tables, columns), await jsLeads(options(input)));
     }, 60_000);
   });
@@ -391,10 +367,10 @@ describe.skipIf(unavailable !== null)(`PostgreSQL${unavailable === null ? '' : `
           writeFileSync(rubric, rubricYaml(x.preset, x.rubric));
           const tables = { leads: `random_${n}_leads`, deals: `random_${n}_deals` };
           const files = { leads: await asTable(join(out, expected.leadsFile), `random-${n}-leads`), deals: await asTable(join(out, expected.dealsFile), `random-${n}-deals`) };
-          const columns = { leads: await pgTable(client, tables.leads, files.leads), deals: await pgTable(client, tables.deals, files.deals) };
+          const columns = { leads: await pgTable(postgres.client(), tables.leads, files.leads), deals: await pgTable(postgres.client(), tables.deals, files.deals) };
           const given = options({ ...files, rubric, asOf: parseDate('2025-06-30') });
           const js = await loadFacts(given);
-          const sql = await loadDb({ ...given, leads: undefined, deals: undefined, db: server.url, leadsTable: tables.leads, dealsTable: tables.deals, orderBy: 'la_line' });
+          const sql = await loadDb({ ...given, leads: undefined, deals: undefined, db: postgres.server().url, leadsTable: tables.leads, dealsTable: tables.deals, orderBy: 'la_line' });
           // A table is named where the JS engine names its file (the summary's notes on rows not used).
           const named = (text: string) => text.replaceAll(`(${tables.leads})`, `(${files.leads})`).replaceAll(`(${tables.deals})`, `(${files.deals})`);
           expect(JSON.parse(named(JSON.stringify(buildReports(sql.facts, ALL)))), 'reports').toEqual(JSON.parse(JSON.stringify(buildReports(js.facts, ALL))));
@@ -426,7 +402,7 @@ describe.skipIf(unavailable !== null)(`PostgreSQL${unavailable === null ? '' : `
     writeFileSync(files.deals, 'id,lead_id,stage,created\nd1,1,won,2025-03-01\nd2,2,open,2025-03-01\n');
     writeFileSync(files.rubric, `version: 1\npreset: generic\n${rubric}`);
     const tables = { leads: `${tag}_leads`, deals: `${tag}_deals` };
-    const columns = { leads: await pgTable(client, tables.leads, files.leads), deals: await pgTable(client, tables.deals, files.deals) };
+    const columns = { leads: await pgTable(postgres.client(), tables.leads, files.leads), deals: await pgTable(postgres.client(), tables.deals, files.deals) };
     const input: Input = { name: tag, ...files, asOf: parseDate('2025-06-30') };
     const js = await jsLeads(options(input));
     expect(js.map((l) => l.outcome)).toEqual(['won', 'open']);

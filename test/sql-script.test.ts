@@ -22,6 +22,7 @@ import { verdicts } from '../src/reports/verdicts.js';
 import { parseDate } from '../src/data/normalize.js';
 import type { LoadOptions } from '../src/load.js';
 import { postgresUnavailable, startPostgres, type Postgres } from './helpers/postgres.js';
+import { records, quote } from './helpers/sql.js';
 
 const root = resolve(import.meta.dirname, '..');
 const ALL = Object.keys(reports) as ReportName[];
@@ -89,19 +90,6 @@ function statementsOf(sql: string): string[] {
     .map((s) => s.trim())
     .filter((s) => s !== '');
 }
-
-/** The data records of an export as leadaudit's reader reads them: header names and rows. */
-async function records(file: string): Promise<{ names: readonly string[]; rows: string[][] }> {
-  let names: readonly string[] = [];
-  const rows: string[][] = [];
-  await readCsv(file, {}, (header) => {
-    names = header.names;
-    return { row: (cells) => void rows.push(cells.slice(0, header.names.length)), other: () => undefined };
-  });
-  return { names, rows };
-}
-
-const quote = (name: string) => `"${name.replaceAll('"', '""')}"`;
 
 /**
  * The facts file against the JS engine on the same rows (the export's data records, written back

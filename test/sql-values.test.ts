@@ -19,10 +19,11 @@ import { UsageError } from '../src/errors.js';
 import { dialect, JS_WHITESPACE, type Dialect, type DialectName } from '../src/engine/sql/dialects.js';
 import { portablePattern } from '../src/engine/sql/regex.js';
 import { stack } from '../src/engine/sql/stack.js';
-import { and, bin, call, col, iff, matches, not, num, pattern, raw, text, type Expr } from '../src/engine/sql/tree.js';
-import { allLayers, amountLayers, booleanOf, dateLayers, lower, missingRule, trim, WS, type DateSetting } from '../src/engine/sql/values.js';
+import { call, col, matches, num, text, type Expr } from '../src/engine/sql/tree.js';
+import { allLayers, amountLayers, booleanOf, dateLayers, missingRule, trim, type DateSetting } from '../src/engine/sql/values.js';
 import { compileMatch, MATCH_INPUT_LIMIT } from '../src/rubric/regex.js';
 import { postgresUnavailable, startPostgres, type Postgres } from './helpers/postgres.js';
+import { keyRowsSelect } from '../src/engine/sql/compile.js';
 
 /** Fixed, so a failure here is the failure on every machine (test/helpers/seed.ts). */
 const RUNS = { seed: 7, numRuns: 300 } as const;
@@ -228,22 +229,9 @@ const keyText = fc
 
 // ---------------------------------------------------------------- the join keys statement
 
-/**
- * compile.ts keyRows, not exported: the same statement, rebuilt from the same dialect calls, as a
- * query (not CREATE TEMP TABLE) over `from` with columns `la_row` and the key text `la_text`.
- */
+/** The join's key split (compile.ts keyRowsSelect) over `from` (`la_row`, `la_text`), keys fenced, in order. */
 function keyRowsQuery(d: Dialect, from: string): string {
-  const firstSplit = d.splitRows(from, d.ident('la_text'), ';');
-  const parts = `(SELECT ${d.ident('la_row')}, pos AS ${d.ident('la_i')}, part AS ${d.ident('la_part')} FROM ${firstSplit} p1)`;
-  const name = `[^,0-9@${WS.slice(1, -1)}]`;
-  const whole = `(?:^|,)[^,0-9@]*${name}[^,0-9@]*(?:,|$)`;
-  const splittable = and(bin('>', call('strpos', col('la_part'), text(',')), num(0)), not(matches(col('la_part'), pattern(whole))));
-  const flagged = `(SELECT *, ${d.expr(splittable)} AS ${d.ident('la_split')} FROM ${parts} p2)`;
-  const secondSplit = d.splitRows(flagged, d.ident('la_part'), ',');
-  const piece = `CASE WHEN ${d.ident('la_split')} THEN part ELSE ${d.ident('la_part')} END`;
-  const key = `(SELECT ${d.ident('la_row')}, ${d.ident('la_i')}, pos AS ${d.ident('la_j')}, ${d.expr(trim(raw(piece)))} AS ${d.ident('la_key0')} FROM ${secondSplit} p3 WHERE ${d.ident('la_split')} OR pos = 1)`;
-  const cased = iff(bin('>', call('strpos', col('la_key0'), text('@')), num(0)), lower(col('la_key0')), col('la_key0'));
-  return `SELECT ${d.ident('la_row')}, ${d.ident('la_i')}, ${d.ident('la_j')}, ${d.expr(fenced(cased))} AS ${d.ident('la_key')} FROM ${key} p4 WHERE ${d.ident('la_key0')} <> '' ORDER BY 1, 2, 3`;
+  return `${keyRowsSelect(d, from, fenced)} ORDER BY 1, 2, 3`;
 }
 
 // ---------------------------------------------------------------- known mismatches (what the properties leave out)

@@ -468,7 +468,15 @@ function classifyDeals(run: SqlRun, deal: DealValues, d: Dialect): string[] {
  * piece is blank or holds a digit or `@`; trimmed, emails lower-cased, empties dropped.
  */
 function keyRows(d: Dialect, from: string, textColumn: string, table: string): string {
-  const firstSplit = d.splitRows(`(SELECT ${d.ident('la_row')}, ${textColumn} AS ${d.ident('la_text')} FROM ${from})`, d.ident('la_text'), ';');
+  return `CREATE TEMP TABLE ${table} AS ${keyRowsSelect(d, `(SELECT ${d.ident('la_row')}, ${textColumn} AS ${d.ident('la_text')} FROM ${from})`)}`;
+}
+
+/**
+ * The keys of the relation `from` (a parenthesised query, no alias: columns `la_row`, `la_text`) as rows `la_row`, `la_i`, `la_j`
+ * (the key's place in its cell), `la_key`; `key` wraps the key's expression (tests fence it).
+ */
+export function keyRowsSelect(d: Dialect, from: string, key: (e: Expr) => Expr = (e) => e): string {
+  const firstSplit = d.splitRows(from, d.ident('la_text'), ';');
   const parts = `(SELECT ${d.ident('la_row')}, pos AS ${d.ident('la_i')}, part AS ${d.ident('la_part')} FROM ${firstSplit} p1)`;
   const name = `[^,0-9@${WS.slice(1, -1)}]`;
   const whole = `(?:^|,)[^,0-9@]*${name}[^,0-9@]*(?:,|$)`;
@@ -476,9 +484,9 @@ function keyRows(d: Dialect, from: string, textColumn: string, table: string): s
   const flagged = `(SELECT *, ${d.expr(splittable)} AS ${d.ident('la_split')} FROM ${parts} p2)`;
   const secondSplit = d.splitRows(flagged, d.ident('la_part'), ',');
   const piece = `CASE WHEN ${d.ident('la_split')} THEN part ELSE ${d.ident('la_part')} END`;
-  const key = `(SELECT ${d.ident('la_row')}, ${d.ident('la_i')}, pos AS ${d.ident('la_j')}, ${d.expr(trim(raw(piece)))} AS ${d.ident('la_key0')} FROM ${secondSplit} p3 WHERE ${d.ident('la_split')} OR pos = 1)`;
+  const keyed = `(SELECT ${d.ident('la_row')}, ${d.ident('la_i')}, pos AS ${d.ident('la_j')}, ${d.expr(trim(raw(piece)))} AS ${d.ident('la_key0')} FROM ${secondSplit} p3 WHERE ${d.ident('la_split')} OR pos = 1)`;
   const cased = iff(bin('>', call('strpos', col('la_key0'), text('@')), num(0)), lower(col('la_key0')), col('la_key0'));
-  return `CREATE TEMP TABLE ${table} AS SELECT ${d.ident('la_row')}, ${d.ident('la_i')}, ${d.ident('la_j')}, ${d.expr(cased)} AS ${d.ident('la_key')} FROM ${key} p4 WHERE ${d.ident('la_key0')} <> ''`;
+  return `SELECT ${d.ident('la_row')}, ${d.ident('la_i')}, ${d.ident('la_j')}, ${d.expr(key(cased))} AS ${d.ident('la_key')} FROM ${keyed} p4 WHERE ${d.ident('la_key0')} <> ''`;
 }
 
 function joinStatements(run: SqlRun, lead: LeadValues, d: Dialect): string[] {
