@@ -248,6 +248,16 @@ describe('--facts errors', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/--rejects/);
   });
+
+  it('--by and --since with --facts are refused (the facts are grouped and counted as the SQL compiled them)', async () => {
+    const facts = join(scratch, 'facts-for-options.csv');
+    await duckDbRun(await script('duckdb'), facts);
+    for (const [option, value] of [['--by', 'owner'], ['--since', '2025-01-01']]) {
+      const r = await cli(['sources', '--facts', facts, '--rubric', RUBRIC, option!, value!]);
+      expect(r.code, option).toBe(2);
+      expect(r.stderr).toContain(`${option}`);
+    }
+  });
 });
 
 /** Runs a DuckDB script on tables made from the sample (VARCHAR columns) and writes its result as CSV. */

@@ -23,6 +23,9 @@ export function rubricFingerprint(rubric: Rubric): string {
 
 export async function loadFactsFile(options: LoadOptions & { readonly facts: string }): Promise<LoadedFacts> {
   if (options.keepRejects) throw new UsageError('--rejects needs the rows themselves; a facts file holds only counts');
+  // What the SQL counted is fixed when it is compiled: the groups (by channel) and every lead.
+  if (options.by !== undefined && options.by !== 'channel') throw new UsageError('--by with --facts: the facts are grouped by channel, as leadaudit sql compiled them');
+  if (options.since !== undefined || options.until !== undefined) throw new UsageError('--since/--until with --facts: the facts count every lead leadaudit sql read');
   const { meta, results } = await readFacts(options.facts);
   const header = (names: readonly string[]): CsvHeader => ({ names, cells: names.length, line: 0 });
   const headers = { ...(meta.leads ? { leads: header(meta.leads.columns) } : {}), ...(meta.deals ? { deals: header(meta.deals.columns) } : {}) };
