@@ -17,7 +17,7 @@ import { portablePattern } from './regex.js';
 import { and, bool, call, cases, col, eq, iff, matches, not, num, bin, or, text, type Expr } from './tree.js';
 import type { SqlSource } from './compile.js';
 import type { Row } from './facts.js';
-import { SAMPLE_ROWS } from '../../io/csv/shapes.js';
+import { FOOTER, NUMBER, SAMPLE_ROWS, TOTALS } from '../../io/csv/shapes.js';
 
 export interface SqlConnection {
   run(sql: string): Promise<void>;
@@ -53,13 +53,6 @@ export interface SkippedRows {
   readonly reasons: readonly { readonly reason: RowReason; readonly count: number; readonly line: number; readonly rejected: boolean }[];
 }
 
-/** shapes.ts NUMBER and TOTALS, as written there (JavaScript syntax; portablePattern rewrites them). */
-const NUMBER = "^\\s*[-+(]?\\s*(?:[$€£¥]|[A-Z]{3}\\s?)?\\s*[-+]?(?:\\d[\\d,.' \\u00a0]*|[.,]\\d+)(?:[eE][-+]?\\d+)?\\s*%?\\)?\\s*$";
-const TOTALS = '^\\s*(?:(?:grand\\s+|sub-?)?totals?\\b.*|(?:sum|average|avg|mean|median|count|record count|min|minimum|max|maximum)(?:\\s+of\\b.*|\\s*:)?\\s*)$';
-
-const FOOTER =
-  '^(?:grand totals?\\b.*|totals?\\b.*|subtotal\\b.*|confidential information\\b.*|copyright\\s*(?:©|\\(c\\)|\\d).*|generated (?:by|on)\\b.*|filtered by\\b.*|report (?:name|generated)\\b.*|salesforce\\.com.*)$';
-
 /**
  * Reads a CSV export into DuckDB as `la_src_<side>`: all columns as text, in file order, with the
  * rows the JS reader skips or rejects flagged. Refuses (UsageError) what DuckDB cannot read alike.
@@ -82,11 +75,12 @@ export async function csvSource(
   // Most rows have a first cell: the other cells are looked at only when it is empty (or a footer's).
   const blank = iff(not(empty(0)), bool(false), and(...names.slice(1).map((_, i) => empty(i + 1))));
   const rest = names.slice(1).map((_, i) => empty(i + 1));
-  const footer = rest.length === 0 ? matches(call('trim', cell(0)), portablePattern(FOOTER, 'footer')) : iff(not(rest[0]!), bool(false), and(...rest, matches(call('trim', cell(0)), portablePattern(FOOTER, 'footer'))));
+  const footer = rest.length === 0 ? matches(call('trim', cell(0)), portablePattern(FOOTER.source, 'footer')) : iff(not(rest[0]!), bool(false), and(...rest, matches(call('trim', cell(0)), portablePattern(FOOTER.source, 'footer'))));
   const tooLong = or(...names.map((_, i) => bin('>', call('length', cell(i)), num(MAX_FIELD_CHARS))));
   // A row that might be a summary row (shapes.ts summaryShape: every cell empty, a number or a
-  // totals word): a data row is told apart at its first cell of text, most at the first or second.
-  const text_ = (i: number): Expr => and(not(empty(i)), not(matches(cell(i), portablePattern(NUMBER, 'number'))), not(matches(cell(i), portablePattern(TOTALS, 'totals'))));
+  // totals word; matched without case, so a few more rows may be: the JS reader judges them).
+  // A data row is told apart at its first cell of text, most at the first or second.
+  const text_ = (i: number): Expr => and(not(empty(i)), not(matches(cell(i), portablePattern(NUMBER.source, 'number'))), not(matches(cell(i), portablePattern(TOTALS.source, 'totals'))));
   const maybe = cases(names.map((_, i) => [text_(i), bool(false)] as const), not(blank));
   const table = `la_src_${side}`;
   const read = `read_csv(${d.string(file)}, header = ${layout.headerRow}, delim = ${d.string(layout.delimiter)}, quote = '"', escape = '"', auto_detect = false, strict_mode = true, null_padding = false, columns = ${columns})`;

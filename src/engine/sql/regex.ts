@@ -14,6 +14,9 @@ const WORD = 'A-Za-z0-9_';
 /** Characters a class or a pattern must escape to mean themselves. */
 const SPECIAL = new Set([...'\\^$.|?*+()[]{}-/']);
 const escapeChar = (c: string): string => (SPECIAL.has(c) ? `\\${c}` : c);
+
+/** A text as a portable pattern that matches it alone. */
+export const literalPattern = (text: string): string => [...text].map(escapeChar).join('');
 const CONTROL: Record<string, string> = { t: '\t', n: '\n', r: '\r', f: '\f', v: '\v', '0': '\0' };
 /** JavaScript's `.`: anything but a line terminator. */
 const DOT = '[^\n\r\u2028\u2029]';

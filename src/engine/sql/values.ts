@@ -5,6 +5,7 @@
  * next reads (Layers), so no expression is printed twice; the compiler stacks them as CTEs.
  */
 import { JS_WHITESPACE } from './dialects.js';
+import { literalPattern } from './regex.js';
 import { and, bin, bool, call, capturing, cases, cast, col, eq, extract, iff, inList, isNull, matches, not, notNull, NULL, num, or, pattern, replaceAll, text, type Expr } from './tree.js';
 
 /** Columns computed in order: a layer reads the relation's columns and those of earlier layers. */
@@ -42,14 +43,9 @@ export function missingRule(tokens: readonly string[]): (e: Expr) => Expr {
   if (set.length === 0) return (e) => e;
   // One pattern, and only on a cell whose first character may start a token (whitespace, or a
   // token's first letter in either case), as the JS rule looks: the rest are given back at once.
-  const token = { parts: [`^${WS}*(?:${set.map(literal).join('|')})${WS}*$`], fold: true };
+  const token = { parts: [`^${WS}*(?:${set.map(literalPattern).join('|')})${WS}*$`], fold: true };
   const firsts = [...new Set([...JS_WHITESPACE, ...set.flatMap((t) => [t[0]!, t[0]!.toUpperCase()])])];
   return (e) => iff(and(inList(call('substr', e, num(1), num(1)), firsts.map(text)), matches(e, token)), text(''), e);
-}
-
-/** A text as a pattern that matches it alone. */
-function literal(value: string): string {
-  return value.replace(/[\\^$.|?*+()[\]{}\-/]/g, '\\$&');
 }
 
 // ---------------------------------------------------------------- dates

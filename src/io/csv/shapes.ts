@@ -5,7 +5,7 @@
  */
 
 /** The first cell of a footer a CRM's report export ends with (the other cells empty). */
-const FOOTER =
+export const FOOTER =
   /^(?:grand totals?\b.*|totals?\b.*|subtotal\b.*|confidential information\b.*|copyright\s*(?:©|\(c\)|\d).*|generated (?:by|on)\b.*|filtered by\b.*|report (?:name|generated)\b.*|salesforce\.com.*)$/i;
 
 /**
@@ -20,12 +20,12 @@ const FOOTER =
  * email) or a column every sampled data row filled with text is empty; or, with no blank line, a
  * number stands in a column every one of at least SURE_ROWS sampled data rows filled with text.
  */
-const TOTALS = /^\s*(?:(?:grand\s+|sub-?)?totals?\b.*|(?:sum|average|avg|mean|median|count|record count|min|minimum|max|maximum)(?:\s+of\b.*|\s*:)?\s*)$/i;
+export const TOTALS = /^\s*(?:(?:grand\s+|sub-?)?totals?\b.*|(?:sum|average|avg|mean|median|count|record count|min|minimum|max|maximum)(?:\s+of\b.*|\s*:)?\s*)$/i;
 /**
  * A number as a report writes a total: a sign or parentheses, a currency symbol or code, digits
  * with separators, an exponent, a percent sign (`0.0016`, `$44,000.00`, `USD 1.234,56`, `(12)`, `15%`).
  */
-const NUMBER = /^\s*[-+(]?\s*(?:[$€£¥]|[A-Z]{3}\s?)?\s*[-+]?(?:\d[\d,.' \u00a0]*|[.,]\d+)(?:[eE][-+]?\d+)?\s*%?\)?\s*$/;
+export const NUMBER = /^\s*[-+(]?\s*(?:[$€£¥]|[A-Z]{3}\s?)?\s*[-+]?(?:\d[\d,.' \u00a0]*|[.,]\d+)(?:[eE][-+]?\d+)?\s*%?\)?\s*$/;
 /** Data rows sampled, from the first, to learn which columns hold text. */
 export const SAMPLE_ROWS = 50;
 /** Sampled rows needed to take a row of numbers with no blank line before it as a summary row. */
