@@ -309,9 +309,17 @@ export async function load(options: LoadOptions, prepared?: Prepared): Promise<L
 
 /** The warning when no deal is won by the rubric (wins and revenue are then 0). */
 export function noWonWarning(deals: DealTable, file: string, rubric: Rubric, warnings: string[]): void {
-  if (deals.length > 0 && !deals.c.outcome.includes(OUTCOMES.indexOf('won'))) {
-    warnings.push(`no deal in ${file} is won by the rubric's deals.won (${rubric.origin}): wins and revenue are 0; name the won stage values or a won column there`);
-  }
+  if (deals.length > 0 && !deals.c.outcome.includes(OUTCOMES.indexOf('won'))) warnings.push(noWonText(file, rubric));
+}
+
+/** The words of that warning (the SQL engines count the won deals themselves). */
+export function noWonText(file: string, rubric: Rubric): string {
+  return `no deal in ${file} is won by the rubric's deals.won (${rubric.origin}): wins and revenue are 0; name the won stage values or a won column there`;
+}
+
+/** The warning when deals were read and none matched a lead. */
+export function noMatchText(rubric: Rubric): string {
+  return `no deal matched a lead (join: lead ${rubric.join.lead} = deal ${rubric.join.deal}); every deal is unattributed — check the join in the rubric`;
 }
 
 /** --spend, read once the inputs are (its decimal-mark warning follows theirs). */
@@ -429,9 +437,7 @@ function classifyAll(
     classified = classifyLeads(rubric, leadsIn.plan, asOf, leads, table, joined, rows);
     skips = classified.impliedStages();
     if (table !== null && joined.list.length === 0 && table.length > 0) {
-      warnings.push(
-        `no deal matched a lead (join: lead ${rubric.join.lead} = deal ${rubric.join.deal}); every deal is unattributed — check the join in the rubric`,
-      );
+      warnings.push(noMatchText(rubric));
     }
     if (windowed && rows.length === 0) throw new InputError(`${acc.file}: no leads created ${windowText(options)}`);
     leadAccounting = acc.summary(leadsIn.info.read, leadsIn.info.encoding, displayDelimiter(leadsIn.info.delimiter));

@@ -31,9 +31,7 @@ export function grouping(
       const leadGet = leads ? leadGetter(leads.plan, by) : undefined;
       const dealGet = deals ? dealGetter(deals.plan, by) : undefined;
       // Grouped by a person's email or name, --redact shows each group as its hash.
-      const isPersonal = (plan: ColumnPlan | undefined) =>
-        plan !== undefined && [...PERSONAL_FIELDS, ...personalHeaders(plan)].some((name) => name.toLowerCase() === by.toLowerCase());
-      const shown = (text: string, plan: ColumnPlan | undefined) => none(redact && isPersonal(plan) ? redacted(text.trim()) : text.trim());
+      const shown = (text: string, plan: ColumnPlan | undefined) => none(redact && plan !== undefined && isPersonalColumn(by, plan) ? redacted(text.trim()) : text.trim());
       return {
         key: by,
         label: by,
@@ -43,4 +41,9 @@ export function grouping(
       };
     }
   }
+}
+
+/** Whether --by names a column of a person's email or name (--redact then shows each group as its hash). */
+export function isPersonalColumn(by: string, plan: ColumnPlan): boolean {
+  return [...PERSONAL_FIELDS, ...personalHeaders(plan)].some((name) => name.toLowerCase() === by.toLowerCase());
 }

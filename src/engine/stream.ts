@@ -26,7 +26,7 @@ import type { LeadDeals } from '../data/join.js';
 import { inWindow, skip, windowText } from '../data/window.js';
 import { matchSpend } from '../data/spend.js';
 import type { ColumnPlan } from '../data/map.js';
-import { caveatsOf, displayDelimiter, load, noWonWarning, prepare, readSpendOf, sharedDealsText, type LoadedFacts, type LoadOptions, type Prepared } from '../load.js';
+import { caveatsOf, displayDelimiter, load, noMatchText, noWonWarning, prepare, readSpendOf, sharedDealsText, type LoadedFacts, type LoadOptions, type Prepared } from '../load.js';
 import { grouping } from './grouping.js';
 import type { Grouping } from './classified.js';
 import type { Rubric } from '../rubric/resolve.js';
@@ -91,7 +91,7 @@ export async function loadFacts(options: LoadOptions & { readonly chunkRows?: nu
       } else unattributed.push(d);
     }
     if (claimed === 0 && dealTable!.length > 0) {
-      warnings.push(`no deal matched a lead (join: lead ${rubric.join.lead} = deal ${rubric.join.deal}); every deal is unattributed — check the join in the rubric`);
+      warnings.push(noMatchText(rubric));
     }
   }
   if (windowed && keptLeads === 0) throw new InputError(`${leadAcc.file}: no leads created ${windowText(options)}`);

@@ -158,7 +158,7 @@ function readSide(
   const plan = source.plan;
   const miss = missingRule(rubric.missingValues);
   const used = new Set<number>([...Object.values(plan.fields).filter((i): i is number => i !== undefined), ...plan.slots, ...plan.stageColumns.filter((i) => i >= 0)]);
-  const cells = [...used].sort((a, b) => a - b).map((i) => `COALESCE(CAST(${d.ident(source.column(i))} AS ${castText(d)}), '') AS ${d.ident(cellName(i))}`);
+  const cells = [...used].sort((a, b) => a - b).map((i) => `${d.expr(call('coalesce', cast(col(source.column(i)), 'text'), text('')))} AS ${d.ident(cellName(i))}`);
   const idIx = plan.fields.id;
   const id = idIx === undefined ? text('') : miss(trim(col(cellName(idIx))));
   const rawTable = `la_${side}_raw`;
@@ -248,10 +248,6 @@ function columnsRead(layers: readonly Layer[]): Set<string> {
   };
   for (const layer of layers) for (const [, e] of layer) walk(e);
   return read;
-}
-
-function castText(d: Dialect): string {
-  return { duckdb: 'VARCHAR', postgres: 'text', snowflake: 'VARCHAR', bigquery: 'STRING' }[d.name];
 }
 
 /** The fields conditions on one side compare as dates (each gets a date column of its own). */

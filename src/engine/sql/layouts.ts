@@ -6,6 +6,7 @@
 import type { PresetName } from '../../rubric/fields.js';
 import { presets } from '../../rubric/presets/index.js';
 import type { Dialect } from './dialects.js';
+import { cast, raw } from './tree.js';
 
 export interface Layout {
   /** The column the connector marks deleted rows with, taken to be in every table when their columns are not read. */
@@ -40,7 +41,7 @@ const fivetranHubspot: Layout = (() => {
     dealColumns: ['contact_ids', ...stages.map((s) => s.column)],
     deals(d, table, columns) {
       const id = d.ident;
-      const text = (sql: string) => `CAST(${sql} AS ${{ duckdb: 'VARCHAR', postgres: 'text', snowflake: 'VARCHAR', bigquery: 'STRING' }[d.name]})`;
+      const text = (sql: string) => d.expr(cast(raw(sql), 'text'));
       const bridge = quoted(d, beside(table, 'deal_contact'));
       const history = quoted(d, beside(table, 'deal_stage'));
       // A contact's order within a deal: by id (the bridge has no other), so "first" is the lowest id.

@@ -4,12 +4,12 @@
  * LoadedFacts the reports read, with the same row accounting and warnings.
  */
 import { Accounting } from '../../data/accounting.js';
-import { planColumns, type ColumnPlan } from '../../data/map.js';
+import { planColumns } from '../../data/map.js';
 import { decideNumberFormat, numberFormatWarning, type DateOrder } from '../../data/normalize.js';
 import { settleOrder } from '../../data/value-columns.js';
 import { InputError, UsageError } from '../../errors.js';
 import type { CsvInfo } from '../../io/csv/index.js';
-import { caveatsOf, displayDelimiter, prepare, readSpendOf, sharedDealsText, type LoadedFacts, type LoadOptions, type Prepared } from '../../load.js';
+import { caveatsOf, displayDelimiter, noMatchText, noWonText, prepare, readSpendOf, sharedDealsText, type LoadedFacts, type LoadOptions, type Prepared } from '../../load.js';
 import { matchSpend } from '../../data/spend.js';
 import { skip as skipRow, windowText } from '../../data/window.js';
 import { reasonText, type RowReason } from '../../model.js';
@@ -18,8 +18,8 @@ import { compileAudit, refuseUnsupported, type QueryName, type SqlSource } from 
 import { dialect, type DialectName } from './dialects.js';
 import { csvSource, openDuckDb, type Lines, type SkippedRows, type SqlConnection } from './duckdb.js';
 import { addStalledRows, dealFactsOf, impliedOf, leadFactsOf, numeric, type Results, type Row } from './facts.js';
-import { personal, PERSONAL_FIELDS, personalHeaders, redacted } from '../../data/personal.js';
-import { grouping } from '../grouping.js';
+import { personal, redacted } from '../../data/personal.js';
+import { grouping, isPersonalColumn } from '../grouping.js';
 import { NO_SOURCE } from '../../data/classify.js';
 
 /** The reports built from facts, on embedded DuckDB reading the CSV exports. */
@@ -105,7 +105,7 @@ export async function assemble(run: Prepared, options: LoadOptions, results: Res
   }
   // Warnings in the JS engine's order (src/engine/stream.ts, load.ts): no won deal, spend, shared keys, no match.
   if (dealFacts !== null && dealFacts.all.deals > 0 && dealFacts.all.won === 0) {
-    warnings.push(`no deal in ${deals!.file} is won by the rubric's deals.won (${rubric.origin}): wins and revenue are 0; name the won stage values or a won column there`);
+    warnings.push(noWonText(deals!.file, rubric));
   }
   const spendIn = await readSpendOf(leads === null ? options : { ...options, leads: leads.file }, run.csv, warnings);
   if (dealFacts !== null && leads !== null) {
@@ -113,7 +113,7 @@ export async function assemble(run: Prepared, options: LoadOptions, results: Res
     const text = sharedDealsText({ deals: numeric(shared?.deals) || 0, leads: numeric(shared?.leads) || 0 }, rubric.join.shared, rubric.join.sharedStated);
     if (text !== null) (rubric.join.sharedStated ? notices : warnings).push(text);
     if (dealFacts.all.deals > 0 && dealFacts.unattributed.deals === dealFacts.all.deals) {
-      warnings.push(`no deal matched a lead (join: lead ${rubric.join.lead} = deal ${rubric.join.deal}); every deal is unattributed — check the join in the rubric`);
+      warnings.push(noMatchText(rubric));
     }
   }
   const window = results.window?.[0];
@@ -215,9 +215,4 @@ function formatWarnings(run: Prepared, dateOrder: DateOrder | undefined, rows: r
     const bad = numeric(row.bad) || 0;
     if (bad > 0) acc.noteInvalid(column, bad, { line: side.lines.of(row.first_bad), text: String(row.first_text ?? '') });
   }
-}
-
-/** Whether --by names a column of a person's email or name (grouping.ts: --redact hashes such groups). */
-function isPersonalColumn(by: string, plan: ColumnPlan): boolean {
-  return [...PERSONAL_FIELDS, ...personalHeaders(plan)].some((name) => name.toLowerCase() === by.toLowerCase());
 }
