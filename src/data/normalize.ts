@@ -369,8 +369,11 @@ function groupedWell(groups: readonly string[]): boolean {
 
 // ---------------------------------------------------------------- booleans
 
-const TRUE = new Set(['true', 'yes', 'y', '1', 'x', 't', 'checked', 'on']);
-const FALSE = new Set(['false', 'no', 'n', '0', 'f', 'unchecked', 'off']);
+/** The words (trimmed, lower case) that read as a yes or a no; the SQL engines read them too. */
+export const TRUE_WORDS: readonly string[] = ['true', 'yes', 'y', '1', 'x', 't', 'checked', 'on'];
+export const FALSE_WORDS: readonly string[] = ['false', 'no', 'n', '0', 'f', 'unchecked', 'off'];
+const TRUE = new Set(TRUE_WORDS);
+const FALSE = new Set(FALSE_WORDS);
 
 /** true / false, or undefined when the text is not a boolean. Empty text is the caller's "missing". */
 export function parseBoolean(text: string): boolean | undefined {

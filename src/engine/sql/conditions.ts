@@ -9,8 +9,8 @@ import { parseAmount, parseDate, type DateOrder } from '../../data/normalize.js'
 import { MATCH_INPUT_LIMIT, compileMatch } from '../../rubric/regex.js';
 import type { Condition, Test } from '../../rubric/schema.js';
 import { portablePattern } from './regex.js';
-import { and, bin, call, eq, inList, matches, not, notNull, NULL, num, or, text, type Expr } from './tree.js';
-import { lower, trim } from './values.js';
+import { and, bin, bool, call, eq, inList, matches, not, notNull, NULL, num, or, text, type Expr } from './tree.js';
+import { booleanOf, lower, trim } from './values.js';
 
 /** How a condition reads one field, by name; undefined when there is no such field (it reads as missing). */
 export interface FieldSql {
@@ -31,8 +31,6 @@ export interface ConditionContext {
 
 const MISSING: FieldSql = { text: text(''), number: NULL, day: NULL };
 
-const TRUE_WORDS = ['true', 'yes', 'y', '1', 'x', 't', 'checked', 'on'];
-const FALSE_WORDS = ['false', 'no', 'n', '0', 'f', 'unchecked', 'off'];
 
 export function conditionSql(when: Condition, ctx: ConditionContext): Expr {
   const parts: Expr[] = [];
@@ -60,7 +58,8 @@ function testSql(test: Test, field: FieldSql, ctx: ConditionContext, path: strin
     return field.day;
   };
   const equals = (expected: string | number | boolean): Expr => {
-    if (typeof expected === 'boolean') return inList(lower(trim(t)), (expected ? TRUE_WORDS : FALSE_WORDS).map(text));
+    // The cell read as a yes or a no (NULL when neither), never NULL here: `ne` negates it.
+    if (typeof expected === 'boolean') return call('coalesce', eq(booleanOf(t), bool(expected)), bool(false));
     if (typeof expected === 'number') return and(notNull(numberOf()), eq(numberOf(), num(expected)));
     return eq(lower(trim(t)), text(expected.trim().toLowerCase()));
   };

@@ -6,6 +6,7 @@
  */
 import { JS_WHITESPACE } from './dialects.js';
 import { literalPattern } from './regex.js';
+import { FALSE_WORDS, TRUE_WORDS } from '../../data/normalize.js';
 import { and, bin, bool, call, capturing, cases, cast, col, eq, extract, iff, inList, isNull, matches, not, notNull, NULL, num, or, pattern, replaceAll, text, type Expr } from './tree.js';
 
 /** Columns computed in order: a layer reads the relation's columns and those of earlier layers. */
@@ -339,14 +340,12 @@ export function decideMark(point: Expr, comma: Expr): Expr {
 
 // ---------------------------------------------------------------- booleans
 
-const TRUE = ['true', 'yes', 'y', '1', 'x', 't', 'checked', 'on'];
-const FALSE = ['false', 'no', 'n', '0', 'f', 'unchecked', 'off'];
 
 /** true, false, or NULL when the text is not a boolean (normalize.ts parseBoolean). */
 export function booleanOf(e: Expr): Expr {
   const s = lower(trim(e));
   return cases([
-    [inList(s, TRUE.map(text)), { k: 'bool', v: true }],
-    [inList(s, FALSE.map(text)), { k: 'bool', v: false }],
+    [inList(s, TRUE_WORDS.map(text)), { k: 'bool', v: true }],
+    [inList(s, FALSE_WORDS.map(text)), { k: 'bool', v: false }],
   ]);
 }
