@@ -13,6 +13,7 @@ import type { Inputs } from '../model.js';
 import type { Rubric } from '../rubric/resolve.js';
 import type { UnreachableStage } from '../data/caveats.js';
 import { sortedQuantile } from '../reports/stats.js';
+import { HorizonCells, type Bands } from './horizon.js';
 
 /** The owner a lead or deal is counted under when it has none. */
 export const NO_OWNER = '(none)';
@@ -132,6 +133,8 @@ export interface LeadTally {
   pricedDeals: number;
   /** Days from created to won, for won leads with both dates (and won on or after created). */
   readonly daysToWin: DayCounts;
+  /** The leads by age and days to win, for rates at a horizon (src/engine/horizon.ts). */
+  readonly horizon: HorizonCells;
 }
 
 export function leadTally(): LeadTally {
@@ -158,6 +161,7 @@ export function leadTally(): LeadTally {
     wonDeals: 0,
     pricedDeals: 0,
     daysToWin: new DayCounts(),
+    horizon: new HorizonCells(),
   };
 }
 
@@ -273,6 +277,11 @@ export interface LeadFacts {
   /** Per rubric signal: leads that matched it, and of those the ones won. */
   readonly signalLeads: number[];
   readonly signalWon: number[];
+  /**
+   * The leads by which signals they match (key: a '0'/'1' character per signal), by age and days to
+   * win: the rows of the signals' logistic model at a horizon, and their with/without counts there.
+   */
+  readonly signalClasses: Map<string, HorizonCells>;
   /** Stalled leads, in input order (when the run keeps rows). */
   readonly stalled: StalledLead[];
   /** Per deal row (index), the first lead it is joined to, for the stalled deals only. */
@@ -292,6 +301,7 @@ export function leadFacts(rubric: Rubric): LeadFacts {
     byCohort: new Map(),
     signalLeads: rubric.signals.map(() => 0),
     signalWon: rubric.signals.map(() => 0),
+    signalClasses: new Map(),
     stalled: [],
     dealLeads: new Map(),
   };
@@ -312,10 +322,12 @@ export interface DealTally {
   pricedDeals: number;
   /** Days from created to closed, for won deals with both dates (closed on or after created). */
   readonly daysToWin: DayCounts;
+  /** The deals by age and days to win, for rates at a horizon (src/engine/horizon.ts). */
+  readonly horizon: HorizonCells;
 }
 
 export function dealTally(): DealTally {
-  return { deals: 0, won: 0, lost: 0, stalled: 0, wonRevenue: 0, wonRevenueLow: 0, pricedDeals: 0, daysToWin: new DayCounts() };
+  return { deals: 0, won: 0, lost: 0, stalled: 0, wonRevenue: 0, wonRevenueLow: 0, pricedDeals: 0, daysToWin: new DayCounts(), horizon: new HorizonCells() };
 }
 
 /** A stalled open deal, as the stalls report lists it. */
@@ -342,6 +354,8 @@ export interface DealFacts {
   readonly byOwner: Map<string, DealTally>;
   /** The currency codes of the won deals, upper case. */
   readonly currencies: Set<string>;
+  /** The amounts of the won deals that have one, each counted once (a DayCounts of amounts: its median prices the verdicts' gaps). */
+  readonly wonAmounts: DayCounts;
   /** Deals that match no lead (leads and deals runs): their count, and the won ones. */
   readonly unattributed: Revenue & { deals: number; won: number; pricedDeals: number };
   /** Stalled open deals, in input order (when the run keeps rows). */
@@ -356,6 +370,7 @@ export function dealFacts(rubric: Rubric): DealFacts {
     byGroup: new Map(),
     byOwner: new Map(),
     currencies: new Set(),
+    wonAmounts: new DayCounts(),
     unattributed: { deals: 0, won: 0, wonRevenue: 0, wonRevenueLow: 0, pricedDeals: 0 },
     stalled: [],
   };
@@ -390,6 +405,8 @@ export interface AuditFacts {
   readonly rubric: Rubric;
   /** The as-of date as a day number. */
   readonly asOf: number;
+  /** The bands of the horizon cells (the ladder of horizons the run can be read at). */
+  readonly bands: Bands;
   /** Small-sample bar (--min-n). */
   readonly minN: number;
   readonly inputs: Inputs;
@@ -446,6 +463,7 @@ function addTally<T extends object>(into: T, from: T): void {
     if (key === 'wonRevenue' || key === 'wonRevenueLow') continue;
     if (typeof value === 'number') (into[key] as number) += value;
     else if (value instanceof DayCounts) (into[key] as DayCounts).addAll(value);
+    else if (value instanceof HorizonCells) (into[key] as HorizonCells).addAll(value);
   }
   if ('wonRevenue' in from) addRevenues(into as unknown as Revenue, from as unknown as Revenue);
 }
@@ -485,6 +503,7 @@ export function mergeLeadFacts(first: LeadFacts, second: LeadFacts): LeadFacts {
   });
   second.signalLeads.forEach((n, s) => (first.signalLeads[s]! += n));
   second.signalWon.forEach((n, s) => (first.signalWon[s]! += n));
+  mergeMap(first.signalClasses, second.signalClasses, (a, b) => a.addAll(b));
   // One at a time: a spread of ~125k rows or more overflows the call stack.
   for (const row of second.stalled) first.stalled.push(row);
   for (const [deal, lead] of second.dealLeads) if (!first.dealLeads.has(deal)) first.dealLeads.set(deal, lead);
@@ -499,6 +518,7 @@ export function mergeDealFacts(first: DealFacts, second: DealFacts): DealFacts {
   mergeMap(first.byGroup, second.byGroup, addTally);
   mergeMap(first.byOwner, second.byOwner, addTally);
   for (const code of second.currencies) first.currencies.add(code);
+  first.wonAmounts.addAll(second.wonAmounts);
   addTally(first.unattributed, second.unattributed);
   for (const row of second.stalled) first.stalled.push(row);
   return first;

@@ -9,6 +9,7 @@ import { handoffStage, opportunityStage, type Rubric } from '../rubric/resolve.j
 import { personal } from '../data/personal.js';
 import { own } from '../data/columns.js';
 import type { AuditData } from './classified.js';
+import { Bands, HorizonCells, horizonLadder } from './horizon.js';
 import {
   addRevenue,
   dealFacts,
@@ -67,6 +68,7 @@ export function assembleFacts(
     group: { key: run.group.key, label: run.group.label, explicit: run.group.explicit, ofDeals: run.group.ofDeal !== undefined },
     skips: run.skips,
     spend: run.spend,
+    bands: new Bands(horizonLadder(run.rubric)),
     caveats: run.caveats,
     rows,
     leads,
@@ -90,6 +92,8 @@ export interface LeadFlags {
   wonAmount: number;
   wonDeals: number;
   pricedDeals: number;
+  /** Its horizon cell (Bands.key of its age and win bands). */
+  band: number;
 }
 
 /** Adds `n` alike leads to a tally (days to win only when known: the SQL engines count those apart). */
@@ -122,6 +126,21 @@ export function addLead(t: LeadTally, f: LeadFlags, n = 1): void {
   addRevenue(t, f.wonAmount);
   t.wonDeals += f.wonDeals;
   t.pricedDeals += f.pricedDeals;
+  t.horizon.add(f.band, f, n);
+}
+
+/** The signal classes' key of a lead: a '0' or '1' per signal. */
+export function signalKey(has: (s: number) => boolean, count: number): string {
+  let key = '';
+  for (let s = 0; s < count; s++) key += has(s) ? '1' : '0';
+  return key;
+}
+
+/** Adds `n` alike leads to their signal class. */
+export function addSignalClass(facts: LeadFacts, key: string, f: LeadFlags, n = 1): void {
+  let cells = facts.signalClasses.get(key);
+  if (cells === undefined) facts.signalClasses.set(key, (cells = new HorizonCells()));
+  cells.add(f.band, f, n);
 }
 
 /**
@@ -154,7 +173,7 @@ function entry<T>(map: Map<string, T>, key: string, make: () => T): T {
 }
 
 /** What folding leads reads of a run besides the leads. */
-export type LeadRun = Pick<AuditData, 'rubric' | 'group' | 'redact'>;
+export type LeadRun = Pick<AuditData, 'rubric' | 'group' | 'redact' | 'asOf'>;
 
 /**
  * Folds classified leads into one LeadFacts, a few at a time (the leads of a file, or a chunk of
@@ -169,6 +188,7 @@ export class LeadFolder {
   private readonly rows: boolean;
   private readonly groupDetail: boolean;
   private readonly stalledDeals: ReadonlySet<number>;
+  private readonly bands: Bands;
 
   /**
    * `stalledDeals`: the deals whose own row the stalls report lists (a lead's row then leaves their
@@ -186,11 +206,14 @@ export class LeadFolder {
     this.rows = options.rows ?? true;
     this.groupDetail = (options.groupDetail ?? true) && run.group.explicit;
     this.stalledDeals = options.stalledDeals;
+    this.bands = new Bands(horizonLadder(rubric));
   }
 
   add(leads: Iterable<ClassifiedLead>): void {
     const { rubric, group } = this.run;
-    const { facts, handoff, opportunity, gradeOf, monthOf, groupDetail, stalledDeals } = this;
+    const { facts, handoff, opportunity, gradeOf, monthOf, groupDetail, stalledDeals, bands } = this;
+    const { asOf } = this.run;
+    const signalCount = rubric.signals.length;
     const stageCount = rubric.stages.length;
     // Stages after the first and before the last: the cohort columns (reaching the last is winning).
     const later = Math.max(0, stageCount - 2);
@@ -200,6 +223,7 @@ export class LeadFolder {
       const furthest = c.furthest;
       const stalled = c.stalled;
       const created = lead.created;
+      const daysToWin = c.wonDate - created;
       const f: LeadFlags = {
         outcome: c.outcome,
         stalled,
@@ -207,10 +231,11 @@ export class LeadFolder {
         handedOff: handoff >= 0 && furthest >= handoff,
         opportunity: opportunity >= 0 && furthest >= opportunity,
         sales: stalled && rubric.stages[furthest]!.side === 'sales',
-        daysToWin: c.wonDate - created,
+        daysToWin,
         wonAmount: c.wonAmount,
         wonDeals: c.wonDeals,
         pricedDeals: c.pricedWonDeals,
+        band: bands.key(bands.age(asOf - created), bands.win(c.outcome === 'won', daysToWin)),
       };
       const grade = gradeOf.get(c.grade)!;
       const measured = (i: number) => c.measuredEntry(i + 1) - c.measuredEntry(i);
@@ -240,11 +265,12 @@ export class LeadFolder {
       if (f.outcome === 'won') cohort.won++;
       addRevenue(cohort, f.wonAmount);
 
-      for (let s = 0; s < facts.signalLeads.length; s++) {
+      for (let s = 0; s < signalCount; s++) {
         if (!c.hasSignal(s)) continue;
         facts.signalLeads[s]!++;
         if (f.outcome === 'won') facts.signalWon[s]!++;
       }
+      if (signalCount > 0) addSignalClass(facts, signalKey((s) => c.hasSignal(s), signalCount), f);
       if (this.rows && (stalled || stalledDeals.size > 0)) foldStalled(this.run, facts, c, stalledDeals);
     }
   }
@@ -294,16 +320,23 @@ export interface DealClass {
   readonly amount: number;
   readonly priced: number;
   readonly n: number;
+  /** Its horizon cell (Bands.key of its age and win bands). */
+  readonly band: number;
 }
 
-function dealClass(d: Deal, state: { furthest: number; stalled: boolean }): DealClass {
+/** Deals count in horizon cells as leads neither qualified nor handed off. */
+const DEAL_CELL = { qualified: false, handedOff: false };
+
+function dealClass(d: Deal, state: { furthest: number; stalled: boolean }, bands: Bands, asOf: number): DealClass {
   const priced = d.outcome === 'won' && !Number.isNaN(d.amount);
-  return { outcome: d.outcome, stalled: state.stalled, furthest: state.furthest, stage: d.stage, amount: priced ? d.amount : 0, priced: priced ? 1 : 0, n: 1 };
+  const band = bands.key(bands.age(asOf - d.created), bands.win(d.outcome === 'won', d.closed - d.created));
+  return { outcome: d.outcome, stalled: state.stalled, furthest: state.furthest, stage: d.stage, amount: priced ? d.amount : 0, priced: priced ? 1 : 0, n: 1, band };
 }
 
 /** Adds a class of deals to a tally; `daysToWin` (closed − created) of a won one when known here. */
 export function addDeal(t: DealTally, c: DealClass, daysToWin = NaN): void {
   t.deals += c.n;
+  t.horizon.add(c.band, DEAL_CELL, c.n);
   if (c.outcome === 'won') {
     t.won += c.n;
     if (c.priced > 0) {
@@ -334,9 +367,10 @@ export function foldDeals(run: Pick<AuditData, 'rubric' | 'asOf' | 'group'>, dea
   const facts = dealFacts(rubric);
   const stages = rubric.deals.stages;
   const ofDeal = run.group.ofDeal ?? ((d: Deal) => d.owner || NO_OWNER);
+  const bands = new Bands(horizonLadder(rubric));
   for (const d of deals) {
     const state = dealState(d, stages, run.asOf);
-    const c = dealClass(d, state);
+    const c = dealClass(d, state, bands, run.asOf);
     const days = d.closed - d.created;
     addDeal(facts.all, c, days);
     if (grouped) {
@@ -344,6 +378,7 @@ export function foldDeals(run: Pick<AuditData, 'rubric' | 'asOf' | 'group'>, dea
       addDeal(entry(facts.byOwner, d.owner || NO_OWNER, dealTally), c, days);
     }
     if (d.outcome === 'won' && d.currency !== '') facts.currencies.add(d.currency.toUpperCase());
+    if (c.priced > 0) facts.wonAmounts.add(d.amount);
     if (rows && state.stalled) facts.stalled.push({ index: d.index, id: d.id, stage: state.furthest, daysInStage: state.daysInStage, owner: d.owner, amount: d.amount });
     addPipeline(facts, rubric, c, (k) => {
       const from = d.enteredStage(k);
@@ -351,7 +386,7 @@ export function foldDeals(run: Pick<AuditData, 'rubric' | 'asOf' | 'group'>, dea
       return to - from;
     });
   }
-  for (const d of unattributed) addUnattributed(facts.unattributed, dealClass(d, { furthest: -1, stalled: false }));
+  for (const d of unattributed) addUnattributed(facts.unattributed, dealClass(d, { furthest: -1, stalled: false }, bands, run.asOf));
   return facts;
 }
 

@@ -206,7 +206,7 @@ class LeadPass {
     this.group = grouping(options.by, options.redact ?? false, { plan, table: () => this.current! }, dealPlan === null ? undefined : { plan: dealPlan, table: dealTable! });
     this.implied = rubric.stages.map(() => 0);
     this.windowed = options.since !== undefined || options.until !== undefined;
-    this.folder = new LeadFolder({ rubric, group: this.group, redact: options.redact ?? false }, { rows: setting.rows, groupDetail: options.groupDetail, stalledDeals: setting.stalledDeals });
+    this.folder = new LeadFolder({ rubric, group: this.group, redact: options.redact ?? false, asOf: options.asOf }, { rows: setting.rows, groupDetail: options.groupDetail, stalledDeals: setting.stalledDeals });
   }
 
   /** The next chunk of the file. */

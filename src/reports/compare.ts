@@ -19,8 +19,10 @@ export interface GroupCount {
 export interface Difference {
   /** `+` higher than the rest, `-` lower, '' not significant. */
   readonly mark: '+' | '-' | '';
-  /** Holm-adjusted p-value. */
+  /** Holm-adjusted p-value (1 when not tested). */
   readonly p: number;
+  /** Whether the group was tested (it counts in the adjustment). */
+  readonly tested: boolean;
 }
 
 /**
@@ -39,11 +41,11 @@ export function differences(groups: readonly GroupCount[], minN = 1): Difference
     raw.push({ p, direction });
   });
   const adjusted = holm(raw.map((r) => r.p));
-  const out: Difference[] = groups.map(() => ({ mark: '', p: 1 }));
+  const out: Difference[] = groups.map(() => ({ mark: '', p: 1, tested: false }));
   tested.forEach((i, k) => {
     const p = adjusted[k]!;
     const direction = raw[k]!.direction;
-    out[i] = { mark: p < SIGNIFICANCE && direction !== 0 ? (direction > 0 ? '+' : '-') : '', p };
+    out[i] = { mark: p < SIGNIFICANCE && direction !== 0 ? (direction > 0 ? '+' : '-') : '', p, tested: true };
   });
   return out;
 }
@@ -58,4 +60,9 @@ export function pct(x: number | null): string {
   if (x === null || Number.isNaN(x)) return '—';
   const v = x * 100;
   return `${v === 0 || v === 100 ? v.toFixed(0) : v.toFixed(1)}%`;
+}
+
+/** `12,345` for sentences: an amount of money, whole. */
+export function moneyText(x: number): string {
+  return Math.round(x).toLocaleString('en-US');
 }

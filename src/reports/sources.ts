@@ -8,6 +8,7 @@ import { byDescending, column, compareText, ratio, type ReportSpec } from './con
 import { handoffStage, opportunityStage } from '../rubric/resolve.js';
 import { differences } from './compare.js';
 import { wilson } from './stats.js';
+import { hasHorizon, horizon, horizonNote, winCounts } from './horizon.js';
 
 export const UNATTRIBUTED = '(unattributed)';
 
@@ -46,14 +47,19 @@ function leadSources(data: AuditFacts, leads: LeadFacts): Report {
   const total = leads.all.tally;
   const unattributed = data.deals?.unattributed ?? { deals: 0, won: 0, wonRevenue: 0, wonRevenueLow: 0, pricedDeals: 0 };
   const revenue = total.wonRevenue + unattributed.wonRevenue;
-  const overall = ratio(total.won, total.leads);
+  const overallCounts = winCounts(data, total, total.leads);
+  const overall = ratio(overallCounts.x, overallCounts.n);
   // Without score signals every lead scores 0: "qualified" would mean nothing.
   const scored = rubric.signals.length > 0;
 
   const order = ranked([...leads.byGroup].map(([name, g]): [string, LeadTally] => [name, g.tally]), (t) => t.leads);
-  const marks = differences(order.map(({ t }) => ({ x: t.won, n: t.leads })));
+  const rates = order.map(({ t }) => winCounts(data, t, t.leads));
+  const marks = differences(rates, data.minN);
+  const h = horizon(data);
+  const young = hasHorizon(h) ? order.filter((_, i) => rates[i]!.n < data.minN).map((g) => g.name) : [];
   const rows: Row[] = order.map(({ name, t }, i) => {
-    const interval = wilson(t.won, t.leads);
+    const { x, n } = rates[i]!;
+    const interval = wilson(x, n);
     // Revenue needs deals: a leads-only run has none to add up (null, not 0).
     const money = (x: number | null) => (data.deals === null ? null : x);
     return {
@@ -63,7 +69,9 @@ function leadSources(data: AuditFacts, leads: LeadFacts): Report {
       handoff_pct: handoff >= 0 ? ratio(t.handedOff, t.leads) : null,
       opportunity_pct: opportunity >= 0 ? ratio(t.opportunity, t.leads) : null,
       won: t.won,
-      win_rate: ratio(t.won, t.leads),
+      won_so_far: ratio(t.won, t.leads),
+      horizon_leads: hasHorizon(h) ? n : null,
+      win_rate: ratio(x, n),
       win_rate_low: interval?.low ?? null,
       win_rate_high: interval?.high ?? null,
       close_rate: ratio(t.won, t.won + t.lost),
@@ -74,7 +82,7 @@ function leadSources(data: AuditFacts, leads: LeadFacts): Report {
       lead_share: ratio(t.leads, total.leads),
       revenue_share: money(ratio(t.wonRevenue, revenue)),
       signif: marks[i]!.mark,
-      low_n: t.leads < data.minN,
+      low_n: n < data.minN,
       ...spendColumns(data, name, t),
     };
   });
@@ -86,6 +94,8 @@ function leadSources(data: AuditFacts, leads: LeadFacts): Report {
       handoff_pct: null,
       opportunity_pct: null,
       won: unattributed.won,
+      won_so_far: null,
+      horizon_leads: null,
       win_rate: null,
       win_rate_low: null,
       win_rate_high: null,
@@ -108,7 +118,9 @@ function leadSources(data: AuditFacts, leads: LeadFacts): Report {
     column('handoff_pct', 'Handoff', 'percent', { priority: 3, baseline: ratio(total.handedOff, total.leads) ?? undefined }),
     column('opportunity_pct', 'Opportunity', 'percent', { priority: 5 }),
     column('won', 'Won', 'count', { priority: 1 }),
-    column('win_rate', 'Win rate', 'percent', { priority: 1, baseline: overall ?? undefined }),
+    column('won_so_far', 'Won so far', 'percent', { priority: 4 }),
+    column('horizon_leads', hasHorizon(h) ? `Leads ≥${h.days}d` : 'Leads at H', 'count', { priority: 4 }),
+    column('win_rate', hasHorizon(h) ? `Win ≤${h.days}d` : 'Win rate', 'percent', { priority: 1, baseline: overall ?? undefined }),
     column('win_rate_low', 'Win low', 'percent', { priority: 4 }),
     column('win_rate_high', 'Win high', 'percent', { priority: 4 }),
     column('close_rate', 'Close rate', 'percent', { priority: 5 }),
@@ -129,10 +141,13 @@ function leadSources(data: AuditFacts, leads: LeadFacts): Report {
           column('roas', 'ROAS', 'number', { priority: 2 }),
         ]),
   ];
+  const unit = hasHorizon(h) ? `leads ${h.days} days old` : 'leads';
   const notes = [
-    `Win rate = won / leads, with its 95% Wilson interval; close rate = won / (won + lost). Sig: + or - when a ${group.label.toLowerCase()}'s win rate differs from all other leads' at p < 0.05 (z-test, or Fisher's exact test when a cell is small; Holm-adjusted across the rows).`,
-    `n<${data.minN}: fewer than ${data.minN} leads; read its rates with care (--min-n).`,
+    horizonNote(data),
+    `Win rate with its 95% Wilson interval; won so far = won / leads; close rate = won / (won + lost). Sig: + or - when a ${group.label.toLowerCase()}'s win rate differs from all other leads' at p < 0.05 (z-test, or Fisher's exact test when an expected count is under 5), Holm-adjusted over the rows tested: those with at least ${data.minN} ${unit} (--min-n).`,
+    `n<${data.minN}: fewer than ${data.minN} ${unit}; read its rates with care.`,
   ];
+  if (young.length > 0) notes.push(`Not enough data yet (fewer than ${data.minN} ${unit}): ${young.join(', ')}.`);
   // Whole deals: shares of split deals (join.shared: all) add up to whole ones, up to rounding.
   const unpriced = Math.round(total.wonDeals - total.pricedDeals + unattributed.won - unattributed.pricedDeals);
   if (unpriced > 0) notes.push(`${unpriced} won deal${unpriced === 1 ? ' has' : 's have'} no amount: counted as won, left out of revenue and the average deal.`);
@@ -150,16 +165,24 @@ function dealSources(data: AuditFacts, deals: DealFacts): Report {
   const label = data.group.ofDeals ? data.group.label : 'Owner';
   const total = deals.all;
   const order = ranked(deals.byGroup, (t) => t.deals);
-  const marks = differences(order.map(({ t }) => ({ x: t.won, n: t.deals })));
+  const rates = order.map(({ t }) => winCounts(data, t, t.deals));
+  const marks = differences(rates, data.minN);
+  const h = horizon(data);
+  const unit = hasHorizon(h) ? `deals ${h.days} days old` : 'deals';
+  const young = hasHorizon(h) ? order.filter((_, i) => rates[i]!.n < data.minN).map((g) => g.name) : [];
+  const overall = winCounts(data, total, total.deals);
   const rows: Row[] = order.map(({ name, t }, i) => {
-    const interval = wilson(t.won, t.deals);
+    const { x, n } = rates[i]!;
+    const interval = wilson(x, n);
     return {
       [key]: name,
       deals: t.deals,
       won: t.won,
       lost: t.lost,
       open: t.deals - t.won - t.lost,
-      win_rate: ratio(t.won, t.deals),
+      won_so_far: ratio(t.won, t.deals),
+      horizon_deals: hasHorizon(h) ? n : null,
+      win_rate: ratio(x, n),
       win_rate_low: interval?.low ?? null,
       win_rate_high: interval?.high ?? null,
       close_rate: ratio(t.won, t.won + t.lost),
@@ -169,7 +192,7 @@ function dealSources(data: AuditFacts, deals: DealFacts): Report {
       deal_share: ratio(t.deals, total.deals),
       revenue_share: ratio(t.wonRevenue, total.wonRevenue),
       signif: marks[i]!.mark,
-      low_n: t.deals < data.minN,
+      low_n: n < data.minN,
     };
   });
   const columns: Column[] = [
@@ -178,7 +201,9 @@ function dealSources(data: AuditFacts, deals: DealFacts): Report {
     column('won', 'Won', 'count', { priority: 1 }),
     column('lost', 'Lost', 'count', { priority: 3 }),
     column('open', 'Open', 'count', { priority: 3 }),
-    column('win_rate', 'Win rate', 'percent', { priority: 1, baseline: ratio(total.won, total.deals) ?? undefined }),
+    column('won_so_far', 'Won so far', 'percent', { priority: 4 }),
+    column('horizon_deals', hasHorizon(h) ? `Deals ≥${h.days}d` : 'Deals at H', 'count', { priority: 4 }),
+    column('win_rate', hasHorizon(h) ? `Win ≤${h.days}d` : 'Win rate', 'percent', { priority: 1, baseline: ratio(overall.x, overall.n) ?? undefined }),
     column('win_rate_low', 'Win low', 'percent', { priority: 4 }),
     column('win_rate_high', 'Win high', 'percent', { priority: 4 }),
     column('close_rate', 'Close rate', 'percent', { priority: 2, baseline: ratio(total.won, total.won + total.lost) ?? undefined }),
@@ -197,8 +222,10 @@ function dealSources(data: AuditFacts, deals: DealFacts): Report {
     columns,
     rows,
     notes: [
-      'No leads file: each deal is the unit. Win rate = won / deals; close rate = won / (won + lost); days to win from the deal\'s created to its closed date.',
-      `Sig: + or - when a group's win rate differs from all other deals' at p < 0.05 (Holm-adjusted across the rows). n<${data.minN}: fewer than ${data.minN} deals.`,
+      'No leads file: each deal is the unit. Won so far = won / deals; close rate = won / (won + lost); days to win from the deal\'s created to its closed date.',
+      horizonNote(data, 'deals'),
+      `Sig: + or - when a group's win rate differs from all other deals' at p < 0.05, Holm-adjusted over the rows tested: those with at least ${data.minN} ${unit} (--min-n). n<${data.minN}: fewer than ${data.minN} ${unit}.`,
+      ...(young.length > 0 ? [`Not enough data yet (fewer than ${data.minN} ${unit}): ${young.join(', ')}.`] : []),
       ...(unpriced > 0 ? [`${unpriced} won deal${unpriced === 1 ? ' has' : 's have'} no amount: counted as won, left out of revenue and the average deal.`] : []),
     ],
   };

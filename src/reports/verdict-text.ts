@@ -4,7 +4,7 @@
  * shows the sentences; the words may change, the numbers and findings are the contract.
  */
 import type { AuditFacts } from '../engine/facts.js';
-import { pct, pText } from './compare.js';
+import { moneyText, pct, pText } from './compare.js';
 import { plural } from './context.js';
 import { wilson } from './stats.js';
 import type { VerdictData } from './verdicts.js';
@@ -19,6 +19,26 @@ function interval(x: number, n: number): string {
 
 function points(x: number): string {
   return (x * 100).toFixed(1);
+}
+
+/** `qualified win 2.1 points more` or `… less`: the sign in the word, not before the number. */
+function morePoints(who: string, x: number): string {
+  return `${who} ${points(Math.abs(x))} points ${x < 0 ? 'less' : 'more'}`;
+}
+
+/** ` within 150 days` when the run reads rates at a horizon. */
+function within(v: VerdictData): string {
+  const h = v.numbers.horizon_days;
+  return h === null || h === undefined ? '' : ` within ${h} days`;
+}
+
+/** `; revenue at risk 123,000 (95% CI 40,000 to 210,000)`, when the run can price it. */
+function atRisk(v: VerdictData): string {
+  const r = v.numbers.revenue_at_risk;
+  if (r === null || r === undefined) return '';
+  const low = v.numbers.revenue_at_risk_low;
+  const high = v.numbers.revenue_at_risk_high;
+  return `; revenue at risk ${moneyText(r)}${low !== null && low !== undefined && high !== null && high !== undefined ? ` (95% CI ${moneyText(low)} to ${moneyText(high)})` : ''}`;
 }
 
 /** A number the rules set for this branch (null only where the rule could not compute it). */
@@ -47,16 +67,21 @@ function marketingText(v: VerdictData, run: Context): string {
   const shareText = `${pct(below / handed)} of handed-off leads (${below} of ${handed}; ${interval(below, handed)}) are below grade ${bar}`;
   if (below === 0) return `No marketing gap: ${shareText}.`;
   if (num(v, 'qualified_handoffs') === 0) return `Marketing gap: not enough data — ${shareText}, so there is no qualified handoff to compare their win rate with.`;
+  if (num(v, 'horizon_qualified_handoffs') === 0 || num(v, 'horizon_below_grade') === 0) {
+    return `Marketing gap: not enough data yet — ${shareText}, but too few of them are ${num(v, 'horizon_days')} days old to compare win rates.`;
+  }
 
   const rateQualified = num(v, 'win_rate_qualified');
-  const rates = `they win ${pct(num(v, 'win_rate_below_grade'))} vs ${pct(rateQualified)} for qualified handoffs (qualified win ${points(num(v, 'win_rate_difference'))} points more, 95% CI ${points(num(v, 'win_rate_difference_low'))} to ${points(num(v, 'win_rate_difference_high'))}; ${pText(num(v, 'win_rate_p'))})`;
+  const rates = `they win ${pct(num(v, 'win_rate_below_grade'))} vs ${pct(rateQualified)} for qualified handoffs${within(v)} (${morePoints('qualified win', num(v, 'win_rate_difference'))}, 95% CI ${points(num(v, 'win_rate_difference_low'))} to ${points(num(v, 'win_rate_difference_high'))}; ${pText(num(v, 'win_rate_p'))}${v.finding === 'gap' ? atRisk(v) : ''})`;
   const channel = v.detail.channel;
   const channelGap = v.rules.includes('channel_floods');
   const from =
     channel === undefined
       ? ''
       : `${channel} sends the most: ${num(v, 'channel_below_grade')} of its ${num(v, 'channel_handoffs')} handoffs are below grade ${bar} (${pct(num(v, 'channel_below_grade_rate'))} vs ${pct(v.numbers.other_channels_below_grade_rate!)} from other channels; ${pText(num(v, 'channel_p'))}), ` +
-        `and they win ${pct(num(v, 'channel_win_rate_below_grade'))} vs ${pct(rateQualified)} for qualified handoffs (${channelGap ? '' : 'not clearly less; '}${pText(num(v, 'channel_vs_qualified_p'))})`;
+        (v.numbers.channel_vs_qualified_p === null
+          ? 'and too few of them are old enough to compare their win rate'
+          : `and they win ${pct(num(v, 'channel_win_rate_below_grade'))} vs ${pct(rateQualified)} for qualified handoffs (${channelGap ? '' : 'not clearly less; '}${pText(num(v, 'channel_vs_qualified_p'))})`);
   if (v.rules.includes('below_grade_win_less')) return `Marketing gap${channelGap ? ` (${channel!})` : ''}: ${shareText}, and ${rates}.${from ? ` ${from}.` : ''}`;
   if (channelGap) return `Marketing gap (${channel!}): ${from}. Overall, ${shareText}, and ${rates.replace(/^they win/, 'they win about as often:')}.`;
   return `No marketing gap shown: ${shareText}; ${rates}.${from ? ` ${from}.` : ''}`;
@@ -89,11 +114,17 @@ function salesText(v: VerdictData, run: Context): string {
     owner === undefined
       ? ''
       : ` ${num(v, 'owner_stalled')} of them are ${owner}'s: ${pct(num(v, 'owner_stalled_rate'))} of that owner's ${judged} vs ${pct(v.numbers.other_owners_stalled_rate!)} for other owners (${pText(num(v, 'owner_p'))}).`;
+  const rate = v.numbers.handoff_win_rate;
+  const worth =
+    v.numbers.revenue_at_risk === null || rate === null || rate === undefined
+      ? ''
+      : ` At the ${judged}' win rate${within(v)} (${pct(rate)}) and a median won deal of ${moneyText(num(v, 'median_won_amount'))}, the stalled ones are worth ${moneyText(num(v, 'revenue_at_risk'))} (95% CI ${moneyText(num(v, 'revenue_at_risk_low'))} to ${moneyText(num(v, 'revenue_at_risk_high'))}).`;
   if (v.finding === 'gap') {
     const why = v.rules.includes('qualified_vs_unqualified') ? ' Qualified handoffs stall more often than unqualified ones.' : '';
-    return `Sales gap${owner === undefined ? '' : ` (${owner})`}: ${stalled}${poor}.${who}${why} ${before}`;
+    return `Sales gap${owner === undefined ? '' : ` (${owner})`}: ${stalled}${poor}.${who}${why}${worth} ${before}`;
   }
-  return `No sales gap shown: ${stalled}${poor}; no owner differs from the rest. ${before}`;
+  const owners = v.detail.ownersTested === 0 ? `no owner had ${run.minN} ${judged} to compare` : 'no owner differs from the rest';
+  return `No sales gap shown: ${stalled}${poor}; ${owners}.${worth} ${before}`;
 }
 
 function rubricText(v: VerdictData, run: Context): string {
@@ -109,16 +140,17 @@ function rubricText(v: VerdictData, run: Context): string {
     return `Rubric check: not enough data — ${wonTotal} won of ${total} leads (the bar is ${run.minN} leads and ${num(v, 'min_wins')} wins)${byGrade ? `; win rate by grade: ${byGrade}` : ''}.`;
   }
   const p = num(v, 'trend_p');
+  const at = within(v) === '' ? '' : ` (won${within(v)}, among leads old enough)`;
   // A trend can hold while two neighbouring grades are out of order; say so.
   const rates = grades.filter((g) => g.leads > 0).map((g) => ({ name: g.name, rate: g.won / g.leads }));
   const outOfOrder = rates.slice(1).flatMap((g, i) => (g.rate > rates[i]!.rate ? [`${rates[i]!.name} ${pct(rates[i]!.rate)} < ${g.name} ${pct(g.rate)}`] : []));
   const order = v.finding === 'works' && outOfOrder.length > 0 ? `, though not in order: ${outOfOrder.join(', ')}` : '';
   const trend =
     v.finding === 'works'
-      ? `win rate falls with grade (${byGrade}; trend ${pText(p)})${order}`
+      ? `win rate${at} falls with grade (${byGrade}; trend ${pText(p)})${order}`
       : v.finding === 'inverted'
-        ? `win rate RISES as grades worsen (${byGrade}; trend ${pText(p)}): the rubric points the wrong way`
-        : `win rate does not clearly fall with grade (${byGrade}; trend ${pText(p)})`;
+        ? `win rate${at} RISES as grades worsen (${byGrade}; trend ${pText(p)}): the rubric points the wrong way`
+        : `win rate${at} does not clearly fall with grade (${byGrade}; trend ${pText(p)})`;
   let lift = '';
   const low = v.numbers.win_rate_difference_low;
   if (low !== null && low !== undefined) {

@@ -16,6 +16,7 @@ import { compareText, ratio, unreachableWon } from './context.js';
 import { handoffStage } from '../rubric/resolve.js';
 import { verdictText } from './verdict-text.js';
 import { compareRates, diffInterval, scoreTestAbove, trendTest, wilson } from './stats.js';
+import { horizonDays, leadRates } from './horizon.js';
 
 /** Rubric check: too few wins to judge grades by (docs/verdicts.md). */
 export const MIN_WINS = 5;
@@ -45,6 +46,13 @@ export const NUMBER_KEYS = {
     'channel_won_below_grade',
     'channel_win_rate_below_grade',
     'channel_vs_qualified_p',
+    'horizon_days',
+    'horizon_below_grade',
+    'horizon_qualified_handoffs',
+    'median_won_amount',
+    'revenue_at_risk',
+    'revenue_at_risk_low',
+    'revenue_at_risk_high',
     'min_n',
   ],
   'sales gap': [
@@ -69,6 +77,15 @@ export const NUMBER_KEYS = {
     'stalled_marketing_rate',
     'stalled_marketing_low',
     'stalled_marketing_high',
+    'horizon_days',
+    'horizon_handoffs',
+    'handoff_win_rate',
+    'handoff_win_rate_low',
+    'handoff_win_rate_high',
+    'median_won_amount',
+    'revenue_at_risk',
+    'revenue_at_risk_low',
+    'revenue_at_risk_high',
     'min_n',
   ],
   'rubric check': [
@@ -85,6 +102,7 @@ export const NUMBER_KEYS = {
     'win_rate_unqualified',
     'win_rate_difference_low',
     'win_rate_difference_high',
+    'horizon_days',
     'min_n',
   ],
 } as const satisfies Record<VerdictTopic, readonly string[]>;
@@ -106,6 +124,8 @@ export interface VerdictDetail {
   readonly unreachable?: UnreachableStage;
   /** The channel that sends the most below-grade handoffs (named in the sentence even when no gap). */
   readonly channel?: string;
+  /** How many owners had enough handoffs to be compared (the sales gap). */
+  readonly ownersTested?: number;
   /** Per rubric grade, in order: its leads and wins (the rubric check). */
   readonly grades?: readonly { readonly name: string; readonly leads: number; readonly won: number }[];
 }
@@ -158,10 +178,14 @@ function marketingGap(data: AuditFacts, leads: LeadFacts): VerdictData {
   const all = leads.all.tally;
   const handed = all.handedOff;
   const below = all.handedOffBelow;
-  const wonBelow = all.wonHandedOffBelow;
-  const wonQualified = all.wonHandedOff - all.wonHandedOffBelow;
-  const qualified = handed - below;
   const share = wilson(below, handed);
+  // Win rates at the horizon (docs/reports.md, "Rates at a horizon"): counted there, won within it.
+  const at = leadRates(data, all);
+  const belowAt = at.all.handedOffBelow;
+  const wonBelow = at.won.handedOffBelow;
+  const qualified = at.all.handedOff - belowAt;
+  const wonQualified = at.won.handedOff - wonBelow;
+  const median = medianWon(data);
   const base: Numbers<typeof topic> = {
     handoffs: handed,
     below_grade: below,
@@ -169,32 +193,41 @@ function marketingGap(data: AuditFacts, leads: LeadFacts): VerdictData {
     below_grade_low: share?.low ?? null,
     below_grade_high: share?.high ?? null,
     won_below_grade: wonBelow,
-    win_rate_below_grade: ratio(wonBelow, below),
-    qualified_handoffs: qualified,
+    win_rate_below_grade: ratio(wonBelow, belowAt),
+    qualified_handoffs: handed - below,
     won_qualified: wonQualified,
     win_rate_qualified: ratio(wonQualified, qualified),
+    horizon_days: horizonDays(data),
+    horizon_below_grade: belowAt,
+    horizon_qualified_handoffs: qualified,
+    median_won_amount: median,
     min_n: minN,
   };
   if (handed < minN) return verdict(topic, 'not enough data', base);
   if (below === 0) return verdict(topic, 'no gap', base);
-  if (qualified === 0) return verdict(topic, 'not enough data', base);
+  if (qualified === 0 || belowAt === 0) return verdict(topic, 'not enough data', base);
 
   // Rule 1, below_grade_win_less: handed-off leads below the bar win less than qualified handoffs.
-  const rateBelow = wonBelow / below;
+  const rateBelow = wonBelow / belowAt;
   const rateQualified = wonQualified / qualified;
-  const diff = diffInterval(wonQualified, qualified, wonBelow, below)!;
-  const overall = compareRates(wonQualified, qualified, wonBelow, below);
+  const diff = diffInterval(wonQualified, qualified, wonBelow, belowAt)!;
+  const overall = compareRates(wonQualified, qualified, wonBelow, belowAt);
   const overallGap = overall.p < SIGNIFICANCE && overall.direction > 0;
+  // What the below-grade handoffs would have won at the qualified rate, less what they win.
+  const risk = (d: number) => (median === null ? null : below * d * median);
   const numbers: Numbers<typeof topic> = {
     ...base,
     win_rate_difference: rateQualified - rateBelow,
     win_rate_difference_low: diff.low,
     win_rate_difference_high: diff.high,
     win_rate_p: overall.p,
+    revenue_at_risk: risk(rateQualified - rateBelow),
+    revenue_at_risk_low: risk(diff.low),
+    revenue_at_risk_high: risk(diff.high),
   };
   // Rule 2, channel_floods: the channel with significantly more of its handoffs below the bar than
   // the rest's (Holm over the channels with --min-n handoffs), whose below-bar handoffs win less.
-  const channels = [...leads.byChannel].map(([name, t]) => ({ name, x: t.handedOffBelow, n: t.handedOff, won: t.wonHandedOffBelow }));
+  const channels = [...leads.byChannel].map(([name, t]) => ({ name, x: t.handedOffBelow, n: t.handedOff, t }));
   const marks = differences(channels, minN);
   const flooding = channels
     .map((c, i) => ({ ...c, mark: marks[i]!.mark, p: marks[i]!.p }))
@@ -202,8 +235,11 @@ function marketingGap(data: AuditFacts, leads: LeadFacts): VerdictData {
     .sort((a, b) => b.x - a.x || a.p - b.p || compareText(a.name, b.name))[0];
   let channelGap = false;
   if (flooding) {
-    const test = compareRates(wonQualified, qualified, flooding.won, flooding.x);
-    channelGap = test.p < SIGNIFICANCE && test.direction > 0;
+    const its = leadRates(data, flooding.t);
+    const belowThere = its.all.handedOffBelow;
+    const wonThere = its.won.handedOffBelow;
+    const test = belowThere > 0 ? compareRates(wonQualified, qualified, wonThere, belowThere) : undefined;
+    channelGap = test !== undefined && test.p < SIGNIFICANCE && test.direction > 0;
     const rest = { x: below - flooding.x, n: handed - flooding.n };
     Object.assign(numbers, {
       channel_handoffs: flooding.n,
@@ -211,15 +247,21 @@ function marketingGap(data: AuditFacts, leads: LeadFacts): VerdictData {
       channel_below_grade_rate: flooding.x / flooding.n,
       other_channels_below_grade_rate: ratio(rest.x, rest.n),
       channel_p: flooding.p,
-      channel_won_below_grade: flooding.won,
-      channel_win_rate_below_grade: flooding.won / flooding.x,
-      channel_vs_qualified_p: test.p,
+      channel_won_below_grade: wonThere,
+      channel_win_rate_below_grade: ratio(wonThere, belowThere),
+      channel_vs_qualified_p: test?.p ?? null,
     } satisfies Numbers<typeof topic>);
   }
   const rules = [...(overallGap ? (['below_grade_win_less'] as const) : []), ...(channelGap ? (['channel_floods'] as const) : [])];
   const detail = { channel: flooding?.name };
   if (rules.length > 0) return verdict(topic, 'gap', numbers, { rules, names: channelGap ? [flooding!.name] : [], detail });
   return verdict(topic, 'no gap', numbers, { detail });
+}
+
+/** The median amount of a won deal (null without deals or amounts): what one more win is worth. */
+function medianWon(data: AuditFacts): number | null {
+  const amounts = data.deals?.wonAmounts;
+  return amounts === undefined || amounts.size === 0 ? null : amounts.median();
 }
 
 // ---------------------------------------------------------------- sales gap (docs/verdicts.md)
@@ -261,6 +303,24 @@ function salesGap(data: AuditFacts, leads: LeadFacts): VerdictData {
     stalled_marketing_high: beforeShare?.high ?? null,
     min_n: minN,
   };
+  // What the stalled handoffs are worth: each would win at the handoffs' horizon rate, a median deal.
+  const at = leadRates(data, all);
+  const handedAt = graded ? at.all.handedOff - at.all.handedOffBelow : at.all.handedOff;
+  const wonAt = graded ? at.won.handedOff - at.won.handedOffBelow : at.won.handedOff;
+  const rate = wilson(wonAt, handedAt);
+  const median = medianWon(data);
+  const risk = (r: number | undefined) => (median === null || r === undefined ? null : stalledSales * r * median);
+  Object.assign(numbers, {
+    horizon_days: horizonDays(data),
+    horizon_handoffs: handedAt,
+    handoff_win_rate: ratio(wonAt, handedAt),
+    handoff_win_rate_low: rate?.low ?? null,
+    handoff_win_rate_high: rate?.high ?? null,
+    median_won_amount: median,
+    revenue_at_risk: risk(handedAt > 0 ? wonAt / handedAt : undefined),
+    revenue_at_risk_low: risk(rate?.low),
+    revenue_at_risk_high: risk(rate?.high),
+  } satisfies Numbers<typeof topic>);
   if (handed < minN) return verdict(topic, 'not enough data', numbers);
   // Rule above_tolerance: the 95% Wilson interval of the stalled share lies wholly above the
   // tolerance (equivalently, the one-sided score test of share <= tolerance has p < 0.025).
@@ -293,8 +353,9 @@ function salesGap(data: AuditFacts, leads: LeadFacts): VerdictData {
     ...(worst ? (['owner'] as const) : []),
     ...(neglected ? (['qualified_vs_unqualified'] as const) : []),
   ];
-  if (rules.length > 0) return verdict(topic, 'gap', numbers, { rules, names: worst ? [worst.name] : [] });
-  return verdict(topic, 'no gap', numbers);
+  const detail = { ownersTested: marks.filter((m) => m.tested).length };
+  if (rules.length > 0) return verdict(topic, 'gap', numbers, { rules, names: worst ? [worst.name] : [], detail });
+  return verdict(topic, 'no gap', numbers, { detail });
 }
 
 // ---------------------------------------------------------------- rubric check (docs/verdicts.md)
@@ -307,10 +368,14 @@ function rubricCheck(data: AuditFacts, leads: LeadFacts): VerdictData {
   const unjudged = notJudged(data, topic);
   if (unjudged) return unjudged;
   const all = leads.all;
-  const won = all.grades.map((t) => t.won);
-  const count = all.grades.map((t) => t.leads);
+  // Win rates at the horizon (docs/reports.md, "Rates at a horizon"): counted there, won within it.
+  const byGrade = all.grades.map((t) => leadRates(data, t));
+  const won = byGrade.map((r) => r.won.leads);
+  const count = byGrade.map((r) => r.all.leads);
   const detail = { grades: rubricGrades.map((g, i) => ({ name: g.name, leads: count[i]!, won: won[i]! })) };
-  const { leads: total, won: wonTotal, qualified, wonQualified } = all.tally;
+  const at = leadRates(data, all.tally);
+  const { leads: total, qualified } = at.all;
+  const { leads: wonTotal, qualified: wonQualified } = at.won;
   const unqualified = total - qualified;
   const wonUnqualified = wonTotal - wonQualified;
   const numbers: Numbers<typeof topic> = {
@@ -323,6 +388,7 @@ function rubricCheck(data: AuditFacts, leads: LeadFacts): VerdictData {
     unqualified,
     won_unqualified: wonUnqualified,
     win_rate_unqualified: ratio(wonUnqualified, unqualified),
+    horizon_days: horizonDays(data),
     min_n: minN,
   };
   if (total < minN || wonTotal < MIN_WINS) return verdict(topic, 'not enough data', numbers, { detail });

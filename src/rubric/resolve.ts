@@ -90,6 +90,8 @@ export interface Rubric {
   readonly alerts: readonly AlertRule[];
   /** Settings of the verdict rules (docs/verdicts.md). */
   readonly verdicts: { readonly salesStallTolerance: number };
+  /** The horizon of win rates in days when the rubric sets one (docs/reports.md, "Rates at a horizon"); else chosen from the data. */
+  readonly horizonDays: number | undefined;
   /** Every condition in the rubric, for compiling and cross-checking. */
   readonly conditions: readonly ConditionSite[];
   /** Cells that read as empty (data/normalize.ts missingValueRule); the default list unless the rubric gives one. */
@@ -245,6 +247,7 @@ export function resolveRubric(own: RubricInput | undefined, origin: string, pres
     alerts: (user.alerts ?? []).map((a) => ({ report: a.report, metric: a.metric, row: a.stage ?? a.row, below: a.below, above: a.above, minLeads: a.minLeads })),
     conditions,
     missingValues: user.missingValues ?? base.missingValues ?? MISSING_VALUES,
+    horizonDays: user.horizonDays ?? base.horizonDays,
   };
 }
 

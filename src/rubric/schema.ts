@@ -117,6 +117,15 @@ export const rubricSchema = z
       .describe(
         'Cells that mean "no value", compared trimmed and case-insensitively: they read as empty in every mapped field, condition, channel, join key and --by column. Replaces the default list \\N, NULL, N/A, #N/A, (blank); [] turns it off.',
       ),
+    horizonDays: z
+      .number()
+      .int('expected a whole number of days, like 90')
+      .min(1, 'expected a whole number of days, like 90')
+      .max(3650, 'expected at most 3650 days (ten years)')
+      .optional()
+      .describe(
+        'Rates at a horizon, docs/reports.md: win rates count leads created at least this many days before --as-of, and wins within this many days of created. Default: from the data (the 75th percentile of days to win among leads a year old or more, rounded up to the next of 30, 60, 90, 120, 150, 180, 240, 300, 365, 450, 545, 730).',
+      ),
     leads: z.object({ columns: leadColumns.optional(), dateOrder: dateOrder.optional(), header: header.optional(), escape: escape.optional() }).strict().optional(),
     deals: z
       .object({

@@ -14,6 +14,7 @@ import type { Condition } from '../../rubric/schema.js';
 import { conditionSql, dateFields, type FieldSql } from './conditions.js';
 import type { Dialect } from './dialects.js';
 import { stack } from './stack.js';
+import { Bands, horizonLadder } from '../horizon.js';
 import { and, bin, call, cases, cast, col, eq, iff, inList, isNull, matches, not, notNull, NULL, num, or, pattern, raw, text, type Expr } from './tree.js';
 import { amountLayers, dateLayers, decideMark, decideOrder, EVIDENCE, lower, missingRule, NUMBER_EVIDENCE, trim, WS, zipLayers, type Layer } from './values.js';
 
@@ -56,6 +57,7 @@ export type QueryName =
   | 'shared'
   | 'dealClasses'
   | 'dealWinDays'
+  | 'dealAmounts'
   | 'pipelineDays'
   | 'newest'
   | 'formats'
@@ -669,11 +671,36 @@ function amountOf(run: SqlRun, d: Dialect): string {
 
 // ---------------------------------------------------------------- the fact queries
 
+/**
+ * The horizon bands of a lead or deal (src/engine/horizon.ts Bands.age and Bands.win): `age` days
+ * since created (NULL: no date), won or not, `days` from created to won (NULL: unknown).
+ */
+function bandsSql(run: SqlRun, d: Dialect, age: string, won: string, days: string): { age: string; win: string } {
+  const bands = new Bands(horizonLadder(run.rubric));
+  const ladder = bands.ladder;
+  const ageBand = cases(
+    ladder.map((_, i) => ladder.length - 1 - i).map((k): [Expr, Expr] => [bin('>=', raw(age), num(ladder[k]!)), num(k + 1)]),
+    num(0),
+  );
+  const winBand = cases(
+    [
+      [not(raw(won)), num(bands.notWon)],
+      [or(isNull(raw(days)), bin('<', raw(days), num(0))), num(bands.noDays)],
+      ...ladder.map((edge, k): [Expr, Expr] => [bin('<=', raw(days), num(edge)), num(k)]),
+    ],
+    num(bands.rungs),
+  );
+  return { age: d.expr(ageBand), win: d.expr(winBand) };
+}
+
 function leadQueries(run: SqlRun, lead: LeadValues, d: Dialect): Partial<Record<QueryName, string>> {
   const { rubric } = run;
   const id = d.ident;
   const S = rubric.stages.length;
   const owner = `CASE WHEN ${id('la_owner')} = '' THEN '(none)' ELSE ${id('la_owner')} END`;
+  const created = run.leads!.plan.fields.created !== undefined ? id('d_created_day') : d.expr(NO_DAY);
+  const winDays = `${id('la_won_day')} - ${created}`;
+  const band = bandsSql(run, d, `(${run.asOf} - ${created})`, `(${id('la_outcome')} = 1)`, `(${winDays})`);
   const keys = [
     `${id('la_channel')} AS ${id('channel')}`,
     `${id('la_grp')} AS ${id('grp')}`,
@@ -683,12 +710,12 @@ function leadQueries(run: SqlRun, lead: LeadValues, d: Dialect): Partial<Record<
     `${id('la_furthest')} AS ${id('furthest')}`,
     `${id('la_outcome')} AS ${id('outcome')}`,
     `${id('la_stalled')} AS ${id('stalled')}`,
+    `${band.age} AS ${id('age_band')}`,
+    `${band.win} AS ${id('win_band')}`,
     ...rubric.signals.map((_, i) => `${id(`la_s${i}`)} AS ${id(`s${i}`)}`),
   ];
   const groupBy = keys.map((_, i) => String(i + 1)).join(', ');
   const measures = [`MIN(${id('la_row')}) AS ${id('first_row')}`, `COUNT(*) AS ${id('n')}`, `SUM(${id('la_won_amount')}) AS ${id('won_amount')}`, `SUM(${id('la_won_deals')}) AS ${id('won_deals')}`, `SUM(${id('la_priced')}) AS ${id('priced')}`];
-  const created = run.leads!.plan.fields.created !== undefined ? id('d_created_day') : d.expr(NO_DAY);
-  const winDays = `${id('la_won_day')} - ${created}`;
   const stageDays = Array.from({ length: Math.max(0, S - 1) }, (_, i) => `SELECT ${id('la_grp')} AS ${id('grp')}, ${i} AS ${id('stage')}, ${id(`la_e${i + 1}`)} - ${id(`la_e${i}`)} AS ${id('days')}, COUNT(*) AS ${id('n')} FROM la_lead WHERE ${id('la_furthest')} > ${i} AND ${id(`la_e${i + 1}`)} - ${id(`la_e${i}`)} >= 0 GROUP BY 1, 2, 3`);
   // A stage before the furthest with no evidence of its own was implied by a later one.
   const implied = Array.from({ length: Math.max(0, S - 1) }, (_, s) => `SUM(CASE WHEN ${id('la_furthest')} > ${s} AND NOT ${id(`la_r${s}`)} THEN 1 ELSE 0 END) AS ${id(`i${s}`)}`);
@@ -722,6 +749,7 @@ function dealQueries(run: SqlRun, alone: boolean, d: Dialect): Partial<Record<Qu
   const created = fields.created === undefined ? d.expr(NO_DAY) : id('d_created_day');
   const closed = fields.closed === undefined ? d.expr(NO_DAY) : id('d_closed_day');
   const owner = `CASE WHEN ${id('la_owner')} = '' THEN '(none)' ELSE ${id('la_owner')} END`;
+  const band = bandsSql(run, d, `(${run.asOf} - ${created})`, `(${id('la_outcome')} = 1)`, `(${closed} - ${created})`);
   const attributed = alone ? '0' : `CASE WHEN ${id('la_row')} IN (SELECT ${id('la_deal')} FROM la_owner) THEN 1 ELSE 0 END`;
   const keys = [
     `${attributed} AS ${id('attributed')}`,
@@ -732,6 +760,8 @@ function dealQueries(run: SqlRun, alone: boolean, d: Dialect): Partial<Record<Qu
     `${id('la_outcome')} AS ${id('outcome')}`,
     `${id('la_stalled')} AS ${id('stalled')}`,
     `CASE WHEN ${id('la_outcome')} = 1 THEN UPPER(${id('la_currency')}) ELSE '' END AS ${id('currency')}`,
+    `${band.age} AS ${id('age_band')}`,
+    `${band.win} AS ${id('win_band')}`,
   ];
   const pipeline = Array.from({ length: n }, (_, k) => {
     const from = id(`d_stage${k}_day`);
@@ -744,6 +774,7 @@ function dealQueries(run: SqlRun, alone: boolean, d: Dialect): Partial<Record<Qu
   const groupBy = keys.map((_, i) => String(i + 1)).join(', ');
   return {
     dealClasses: `SELECT ${keys.join(', ')}, MIN(${id('la_row')}) AS ${id('first_row')}, COUNT(*) AS ${id('n')}, SUM(CASE WHEN ${id('la_outcome')} = 1 AND ${amount} IS NOT NULL THEN ${amount} ELSE 0 END) AS ${id('won_amount')}, SUM(CASE WHEN ${id('la_outcome')} = 1 AND ${amount} IS NOT NULL THEN 1 ELSE 0 END) AS ${id('priced')} FROM la_deal GROUP BY ${groupBy}`,
+    ...(fields.amount === undefined ? {} : { dealAmounts: `SELECT ${amount} AS ${id('amount')}, COUNT(*) AS ${id('n')} FROM la_deal WHERE ${id('la_outcome')} = 1 AND ${amount} IS NOT NULL GROUP BY 1` }),
     dealWinDays: `SELECT ${attributed} AS ${id('attributed')}, ${id('la_grp')} AS ${id('grp')}, ${owner} AS ${id('owner')}, ${closed} - ${created} AS ${id('days')}, COUNT(*) AS ${id('n')} FROM la_deal WHERE ${id('la_outcome')} = 1 AND ${closed} - ${created} >= 0 GROUP BY 1, 2, 3, 4`,
     ...(pipeline.length > 0 ? { pipelineDays: pipeline.join(' UNION ALL ') } : {}),
   };

@@ -8,7 +8,8 @@ import { dayNumber } from '../../data/normalize.js';
 import type { Outcome } from '../../model.js';
 import { handoffStage, opportunityStage, type Rubric } from '../../rubric/resolve.js';
 import { addRevenue, dealFacts, dealTally, DayCounts, leadFacts, leadTally, sparseLeadGroup, NO_DATE, type CohortTally, type DealFacts, type LeadFacts, type LeadTally } from '../facts.js';
-import { addDeal, addLead, addPipeline, addStages, addUnattributed, type DealClass, type LeadFlags } from '../fold.js';
+import { addDeal, addLead, addPipeline, addSignalClass, addStages, addUnattributed, type DealClass, type LeadFlags } from '../fold.js';
+import { Bands, horizonLadder } from '../horizon.js';
 import type { QueryName } from './compile.js';
 
 export type Row = Readonly<Record<string, unknown>>;
@@ -49,6 +50,7 @@ export function leadFactsOf(rubric: Rubric, results: Results, group: (name: stri
   const S = rubric.stages.length;
   const later = Math.max(0, S - 2);
   const all = facts.all;
+  const bands = new Bands(horizonLadder(rubric));
   for (const row of inFileOrder(results.leadClasses ?? [])) {
     const n = numeric(row.n);
     const furthest = numeric(row.furthest);
@@ -67,6 +69,7 @@ export function leadFactsOf(rubric: Rubric, results: Results, group: (name: stri
       wonAmount: numeric(row.won_amount) || 0,
       wonDeals: numeric(row.won_deals) || 0,
       pricedDeals: numeric(row.priced) || 0,
+      band: bands.key(numeric(row.age_band), numeric(row.win_band)),
     };
     const channel = String(row.channel);
     addLead(all.tally, f, n);
@@ -94,11 +97,15 @@ export function leadFactsOf(rubric: Rubric, results: Results, group: (name: stri
     for (let k = 0; k < later; k++) if (furthest >= k + 1) cohort.reached[k]! += n;
     if (outcome === 'won') cohort.won += n;
     addRevenue(cohort, f.wonAmount);
+    let key = '';
     rubric.signals.forEach((_, s) => {
-      if (!flag(row[`s${s}`])) return;
+      const has = flag(row[`s${s}`]);
+      key += has ? '1' : '0';
+      if (!has) return;
       facts.signalLeads[s]! += n;
       if (outcome === 'won') facts.signalWon[s]! += n;
     });
+    if (key !== '') addSignalClass(facts, key, f, n);
   }
   for (const row of results.leadWinDays ?? []) {
     const days = numeric(row.days);
@@ -133,6 +140,7 @@ export function impliedOf(rubric: Rubric, results: Results): number[] {
  */
 export function dealFactsOf(rubric: Rubric, results: Results, grouped?: (name: string) => string): DealFacts {
   const facts = dealFacts(rubric);
+  const bands = new Bands(horizonLadder(rubric));
   for (const row of inFileOrder(results.dealClasses ?? [])) {
     const c: DealClass = {
       outcome: OUTCOMES[numeric(row.outcome)]!,
@@ -142,6 +150,7 @@ export function dealFactsOf(rubric: Rubric, results: Results, grouped?: (name: s
       amount: numeric(row.won_amount) || 0,
       priced: numeric(row.priced) || 0,
       n: numeric(row.n),
+      band: bands.key(numeric(row.age_band), numeric(row.win_band)),
     };
     addDeal(facts.all, c);
     if (grouped !== undefined) {
@@ -156,6 +165,7 @@ export function dealFactsOf(rubric: Rubric, results: Results, grouped?: (name: s
     const tallies = [facts.all, ...(grouped === undefined ? [] : [facts.byGroup.get(grouped(String(row.grp))), facts.byOwner.get(String(row.owner))])];
     for (const t of tallies) t?.daysToWin.add(numeric(row.days), numeric(row.n));
   }
+  for (const row of results.dealAmounts ?? []) facts.wonAmounts.add(numeric(row.amount), numeric(row.n));
   for (const row of results.pipelineDays ?? []) facts.pipeline[numeric(row.stage)]!.days.add(numeric(row.days), numeric(row.n));
   return facts;
 }
