@@ -4,7 +4,7 @@
  * is listed with its value.
  */
 import { UsageError, didYouMean } from './errors.js';
-import type { FiredAlert, Report, Row } from './model.js';
+import type { Column, FiredAlert, Report, Row, Verdict } from './model.js';
 import type { AlertRule } from './rubric/resolve.js';
 
 type Op = FiredAlert['op'];
@@ -63,11 +63,24 @@ function rowName(report: Report, row: Row): string {
 }
 
 /**
- * Checks every rule against the reports. A rule naming a report or metric that the run did not
- * produce is a usage error listing what exists, so a typo in a cron job cannot pass silently.
+ * The verdicts as a report alerts can address: `verdict.sales.revenue_at_risk`, a row per topic
+ * named by its first word (or the whole topic), its numbers the metrics (docs/verdicts.md).
  */
-export function checkAlerts(rules: readonly Rule[], reports: readonly Report[]): FiredAlert[] {
+function verdictReport(verdicts: readonly Verdict[]): Report {
+  const keys = [...new Set(verdicts.flatMap((v) => Object.keys(v.numbers)))];
+  const columns: Column[] = [{ key: 'topic', label: 'Topic', kind: 'text' }, ...keys.map((key): Column => ({ key, label: key, kind: 'number' }))];
+  const rows = verdicts.map((v): Row => ({ topic: v.topic.split(' ')[0]!, label: v.topic, ...v.numbers }));
+  return { name: 'verdict', title: 'Verdicts', columns, rows, notes: [] };
+}
+
+/**
+ * Checks every rule against the reports and the verdicts. A rule naming a report or metric that
+ * the run did not produce is a usage error listing what exists, so a typo in a cron job cannot
+ * pass silently.
+ */
+export function checkAlerts(rules: readonly Rule[], made: readonly Report[], verdicts: readonly Verdict[] = []): FiredAlert[] {
   const fired: FiredAlert[] = [];
+  const reports = verdicts.length > 0 ? [...made, verdictReport(verdicts)] : made;
   for (const rule of rules) {
     const report = reports.find((r) => r.name === rule.report);
     // A rubric alert on a report this command does not print waits for a command that does.

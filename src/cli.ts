@@ -356,12 +356,13 @@ async function runReports<L extends LoadedFacts>(
   say(io, o, loaded);
   const reports = await build(loaded);
   const rules = [...o.failOn.map(parseRule), ...rubricRules(loaded.rubric.alerts)];
-  const alerts = checkAlerts(rules, reports);
+  const verdict = verdicts(loaded.facts);
+  const alerts = checkAlerts(rules, reports, verdict);
   const result: AuditResult = {
     asOf: isoDate(loaded.facts.asOf),
     inputs: loaded.facts.inputs,
     reports,
-    verdict: verdicts(loaded.facts),
+    verdict,
     alerts,
     run: { rubric: loaded.rubricFile ?? null, preset: loaded.preset ?? 'generic', spend: options.spend ?? null, currencies: wonCurrencies(loaded.facts) },
   };

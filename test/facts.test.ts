@@ -8,6 +8,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DayCounts, mergeDealFacts, mergeLeadFacts, NO_CAVEATS, type DealTally, type LeadTally } from '../src/engine/facts.js';
 import { buildFacts } from '../src/engine/fold.js';
+import { Bands, horizonLadder, type HorizonCells, type SubsetCounts } from '../src/engine/horizon.js';
 import { Rows } from '../src/data/table.js';
 import { load } from '../src/load.js';
 import { dayNumber } from '../src/data/normalize.js';
@@ -22,6 +23,7 @@ import { exactSum } from './helpers/exact-sum.js';
 import './helpers/seed.js';
 
 const root = resolve(import.meta.dirname, '..');
+const AS_OF = dayNumber(2025, 6, 30);
 
 describe('DayCounts', () => {
   it('gives the quantiles of the list of values it counted (type 7), for any values and q', () => {
@@ -149,8 +151,9 @@ const shape: fc.Arbitrary<Shape> = fc
     grade: fc.integer({ min: 0, max: 2 }),
     channel: fc.constantFrom('Web', 'Ads', 'Events'),
     owner: fc.constantFrom('', 'Ann', 'Bo'),
-    created: fc.oneof(fc.integer({ min: 19000, max: 19500 }), fc.constant(NaN)),
-    daysToWin: fc.integer({ min: -3, max: 200 }),
+    // Ages from a month after --as-of to ~3.5 years, days to win past the last horizon.
+    created: fc.oneof(fc.integer({ min: 19000, max: 20300 }), fc.constant(NaN)),
+    daysToWin: fc.integer({ min: -3, max: 800 }),
     firstTouch: fc.oneof(fc.integer({ min: 18990, max: 19600 }), fc.constant(NaN)),
     wonAmount: fc.oneof(fc.constant(0), fc.double({ min: 1, max: 1e5, noNaN: true })),
     wonDeals: fc.constantFrom(0, 0.5, 1, 2),
@@ -183,6 +186,22 @@ function dataOf(leads: readonly ClassifiedLead[], group: Grouping = byChannel): 
   };
 }
 
+const bands = new Bands(horizonLadder(rubric));
+
+/**
+ * Per horizon H of the ladder: the leads created at least H days before --as-of, and of them those
+ * won within H days (a win with no days to measure counts as within), each by subset.
+ */
+function horizonRecount<T>(items: readonly T[], age: (x: T) => number, wonWithin: (x: T, h: number) => boolean, subsets: (of: T[]) => SubsetCounts) {
+  return bands.ladder.map((h) => {
+    const counted = items.filter((x) => age(x) >= h);
+    return { all: subsets(counted), won: subsets(counted.filter((x) => wonWithin(x, h))) };
+  });
+}
+
+/** Every rung of a tally's horizon cells. */
+const rungs = (cells: HorizonCells) => bands.ladder.map((_, k) => cells.at(bands, k));
+
 /** The tally of `leads` counted one rule at a time, the way each report counted before the fold. */
 function recount(leads: readonly ClassifiedLead[]) {
   const count = (f: (c: ClassifiedLead) => boolean) => leads.filter(f).length;
@@ -214,14 +233,20 @@ function recount(leads: readonly ClassifiedLead[]) {
       const days = c.wonDate - c.lead.created;
       return !Number.isNaN(days) && days >= 0 ? [days] : [];
     }),
+    horizon: horizonRecount(
+      leads,
+      (c) => AS_OF - c.lead.created,
+      (c, h) => c.outcome === 'won' && !(c.wonDate - c.lead.created > h),
+      (of) => ({ leads: of.length, qualified: of.filter((c) => c.qualified).length, handedOff: of.filter(handed).length, handedOffBelow: of.filter((c) => handed(c) && !c.qualified).length }),
+    ),
   };
 }
 
 /** A tally as plain data; the rounding part of its revenue is checked by test/revenue.test.ts. */
 function plain(t: LeadTally) {
   // eslint-disable-next-line @typescript-eslint/no-unused-vars
-  const { daysToWin, wonRevenueLow, ...counts } = t;
-  return { ...counts, daysToWin: daysToWin.entries().flatMap(([d, n]) => Array<number>(n).fill(d)) };
+  const { daysToWin, wonRevenueLow, horizon, ...counts } = t;
+  return { ...counts, daysToWin: daysToWin.entries().flatMap(([d, n]) => Array<number>(n).fill(d)), horizon: rungs(horizon) };
 }
 
 const sorted = (xs: number[]) => [...xs].sort((a, b) => a - b);
@@ -351,7 +376,6 @@ interface DealShape {
   owner: string;
 }
 
-const AS_OF = dayNumber(2025, 6, 30);
 const DEAL_STAGES = 3;
 
 function deal(s: DealShape, index: number): Deal {
@@ -410,10 +434,16 @@ describe('the fold of deals (src/engine/fold.ts)', () => {
             wonRevenue: exactSum(won.filter((d) => !Number.isNaN(d.amount)).map((d) => d.amount)),
             pricedDeals: won.filter((d) => !Number.isNaN(d.amount)).length,
             daysToWin: sorted(won.flatMap((d) => (d.closed - d.created >= 0 ? [d.closed - d.created] : []))),
+            horizon: horizonRecount(
+              of,
+              (d) => AS_OF - d.created,
+              (d, h) => d.outcome === 'won' && !(d.closed - d.created > h),
+              (ds) => ({ leads: ds.length, qualified: 0, handedOff: 0, handedOffBelow: 0 }),
+            ),
           };
         };
         // eslint-disable-next-line @typescript-eslint/no-unused-vars
-        const plainDeal = ({ wonRevenueLow, ...t }: DealTally) => ({ ...t, daysToWin: t.daysToWin.entries().flatMap(([d, n]) => Array<number>(n).fill(d)) });
+        const plainDeal = ({ wonRevenueLow, ...t }: DealTally) => ({ ...t, daysToWin: t.daysToWin.entries().flatMap(([d, n]) => Array<number>(n).fill(d)), horizon: rungs(t.horizon) });
         expect(plainDeal(facts.all)).toEqual(recount(deals));
         for (const [owner, t] of facts.byOwner) expect(plainDeal(t)).toEqual(recount(deals.filter((d) => (d.owner || '(none)') === owner)));
         expect([...facts.currencies].sort()).toEqual([...new Set(deals.filter((d) => d.outcome === 'won' && d.currency !== '').map((d) => d.currency.toUpperCase()))].sort());

@@ -111,6 +111,8 @@ const SHOWN = new Set([
   'best_channel_win_rate',
   'worst_channel',
   'worst_channel_win_rate',
+  'won_so_far',
+  ...['sales', 'marketing'].flatMap((topic) => ['', '_low', '_high'].map((end) => `${topic}_revenue_at_risk${end}`)),
 ]);
 
 function has(row: Row, key: string): boolean {
@@ -151,14 +153,25 @@ function tilesOf(summary: Report, result: AuditResult): Tile[] {
     const interval = typeof row.win_rate_low === 'number' && typeof row.win_rate_high === 'number' ? `95% CI ${pct('win_rate_low')}–${pct('win_rate_high')}` : '';
     tiles.push({
       key: 'win_rate',
-      label: 'Win rate',
+      label: summary.columns.find((c) => c.key === 'win_rate')?.label ?? 'Win rate',
       value: pct('win_rate'),
-      sub: joinParts([interval, has(row, 'won') && `${count('won')} won of ${count(unit)}`]),
+      sub: joinParts([interval, has(row, 'won') && `${count('won')} won so far of ${count(unit)}`]),
       tone: 'neutral',
     });
   }
   if (has(row, 'won_revenue')) {
     tiles.push({ key: 'won_revenue', label: 'Won revenue', value: moneyText(row.won_revenue, result), sub: currencyOf(result).note, tone: 'neutral' });
+  }
+  // The gaps in money (docs/verdicts.md, "Revenue at risk"): bad news when the verdict found the gap.
+  for (const [topic, label] of [
+    ['sales', 'Sales gap at risk'],
+    ['marketing', 'Marketing gap at risk'],
+  ] as const) {
+    const key = `${topic}_revenue_at_risk`;
+    if (!has(row, key)) continue;
+    const gap = result.verdict.find((v) => v.topic.startsWith(topic))?.finding === 'gap';
+    const interval = typeof row[`${key}_low`] === 'number' && typeof row[`${key}_high`] === 'number' ? `95% CI ${moneyText(row[`${key}_low`], result)} to ${moneyText(row[`${key}_high`], result)}` : '';
+    tiles.push({ key, label, value: moneyText(row[key], result), sub: joinParts([interval, gap ? 'a gap' : 'no gap shown']), tone: gap ? 'bad' : 'neutral' });
   }
   if (has(row, 'biggest_leak')) {
     const key = row.biggest_leak;

@@ -7,6 +7,7 @@ import type { AuditFacts } from '../engine/facts.js';
 import { column, compareText, ratio, unreachableWon, type ReportSpec } from './context.js';
 import { handoffStage } from '../rubric/resolve.js';
 import { verdicts } from './verdicts.js';
+import { horizonDays, horizonNote, winCounts } from './horizon.js';
 import { wilson } from './stats.js';
 import { differences } from './compare.js';
 
@@ -53,20 +54,21 @@ function build(data: AuditFacts): Report[] {
     const { qualified, handedOff, won, lost, stalled } = all.tally;
     const n = all.tally.leads;
     const handoff = handoffStage(rubric);
-    const interval = wilson(won, n);
+    // Win rates at the run's horizon (docs/reports.md, "Rates at a horizon"), as in sources.
+    const rate = winCounts(data, all.tally, n);
+    const interval = wilson(rate.x, rate.n);
     // The biggest leak: the stage that loses the most leads to lost + stalled.
     const counts = all.stages;
     let leak = -1;
     counts.slice(0, -1).forEach((c, i) => {
       if (c.lost + c.stalled > 0 && (leak < 0 || c.lost + c.stalled > counts[leak]!.lost + counts[leak]!.stalled)) leak = i;
     });
-    // Best and worst channel: significant, and at least min-n leads.
-    // Marked as in sources (every channel in one Holm family), then held to --min-n.
-    const channels = [...data.leads.byChannel];
-    const marks = differences(channels.map(([, t]) => ({ x: t.won, n: t.leads })));
+    // Best and worst channel: significant among the channels tested (--min-n at the horizon), as in sources.
+    const channels = [...data.leads.byChannel].map(([name, t]) => ({ name, ...winCounts(data, t, t.leads) }));
+    const marks = differences(channels, data.minN);
     const candidates = channels
-      .map(([name, t], i) => ({ name, leads: t.leads, rate: t.won / t.leads, mark: marks[i]!.mark }))
-      .filter((c) => c.leads >= data.minN)
+      .map((c, i) => ({ name: c.name, rate: c.x / c.n, mark: marks[i]!.mark }))
+      .filter((c) => c.mark !== '')
       .sort((a, b) => b.rate - a.rate || compareText(a.name, b.name));
     const best = candidates.find((c) => c.mark === '+');
     const worst = [...candidates].reverse().find((c) => c.mark === '-');
@@ -75,7 +77,8 @@ function build(data: AuditFacts): Report[] {
       column('qualified_pct', 'Qualified', 'percent'),
       column('handoff_pct', 'Handed off to sales', 'percent'),
       column('won', 'Won', 'count'),
-      column('win_rate', 'Win rate', 'percent'),
+      column('won_so_far', 'Won so far', 'percent'),
+      column('win_rate', horizonDays(data) === null ? 'Win rate' : `Win rate (${horizonDays(data)} days)`, 'percent'),
       column('win_rate_low', '  95% interval low', 'percent'),
       column('win_rate_high', '  95% interval high', 'percent'),
       column('won_revenue', 'Won revenue', 'money'),
@@ -93,7 +96,8 @@ function build(data: AuditFacts): Report[] {
       qualified_pct: rubric.signals.length > 0 ? ratio(qualified, n) : null,
       handoff_pct: handoff >= 0 ? ratio(handedOff, n) : null,
       won,
-      win_rate: ratio(won, n),
+      won_so_far: ratio(won, n),
+      win_rate: ratio(rate.x, rate.n),
       win_rate_low: interval?.low ?? null,
       win_rate_high: interval?.high ?? null,
       won_revenue: data.deals === null ? null : all.tally.wonRevenue + data.deals.unattributed.wonRevenue,
@@ -108,29 +112,36 @@ function build(data: AuditFacts): Report[] {
     });
     const lines = verdicts(data);
     for (const v of lines) {
-      const key = `verdict_${v.topic.split(' ')[0]}`;
+      const topic = v.topic.split(' ')[0]!;
+      const key = `verdict_${topic}`;
       columns.push(column(key, v.topic === 'rubric check' ? 'Rubric check' : `${v.topic[0]!.toUpperCase()}${v.topic.slice(1)}`, 'text'));
       row[key] = v.names.length > 0 ? `${v.finding} (${v.names.join(', ')})` : v.finding;
+      // The gap in money (docs/verdicts.md, "Revenue at risk"), where the run can price it.
+      if (v.topic === 'rubric check' || v.numbers.revenue_at_risk === null) continue;
+      columns.push(column(`${topic}_revenue_at_risk`, '  revenue at risk', 'money'), column(`${topic}_revenue_at_risk_low`, '    95% interval low', 'money'), column(`${topic}_revenue_at_risk_high`, '    95% interval high', 'money'));
+      Object.assign(row, { [`${topic}_revenue_at_risk`]: v.numbers.revenue_at_risk, [`${topic}_revenue_at_risk_low`]: v.numbers.revenue_at_risk_low, [`${topic}_revenue_at_risk_high`]: v.numbers.revenue_at_risk_high });
     }
-    notes.push(...lines.map((v) => v.text));
+    notes.push(horizonNote(data), ...lines.map((v) => v.text));
     if (rubric.signals.length === 0) notes.push('Qualified: the rubric has no score signals, so no lead is graded.');
     const unseen = unreachableWon(data);
     if (unseen) notes.push(`Best and worst channel: not judged: ${unseen.cause} (no lead can reach stage "${unseen.key}").`);
     else if (!best && !worst) {
-      notes.push(`Best and worst channel: none differs significantly from the rest among channels with at least ${data.minN} leads.`);
+      notes.push(`Best and worst channel: none differs significantly from the rest among channels with at least ${data.minN} leads${horizonDays(data) === null ? '' : ` ${horizonDays(data)} days old`}.`);
     }
     const unattributed = data.deals?.unattributed.deals ?? 0;
     if (unattributed > 0) notes.push(`Won revenue includes deals that match no lead (${unattributed} unattributed deals).`);
   } else if (data.deals !== null) {
     const { deals, won, lost, stalled, wonRevenue: revenue, pricedDeals: priced } = data.deals.all;
-    const interval = wilson(won, deals);
+    const rate = winCounts(data, data.deals.all, deals);
+    const interval = wilson(rate.x, rate.n);
     columns.push(
       column('deals', 'Deals', 'count'),
       column('won', 'Won', 'count'),
       column('lost', 'Lost', 'count'),
       column('open', 'Open', 'count'),
       column('stalled', 'Stalled', 'count'),
-      column('win_rate', 'Win rate (won / deals)', 'percent'),
+      column('won_so_far', 'Won so far (won / deals)', 'percent'),
+      column('win_rate', horizonDays(data) === null ? 'Win rate' : `Win rate (${horizonDays(data)} days)`, 'percent'),
       column('win_rate_low', '  95% interval low', 'percent'),
       column('win_rate_high', '  95% interval high', 'percent'),
       column('close_rate', 'Close rate (won / closed)', 'percent'),
@@ -143,14 +154,15 @@ function build(data: AuditFacts): Report[] {
       lost,
       open: deals - won - lost,
       stalled,
-      win_rate: ratio(won, deals),
+      won_so_far: ratio(won, deals),
+      win_rate: ratio(rate.x, rate.n),
       win_rate_low: interval?.low ?? null,
       win_rate_high: interval?.high ?? null,
       close_rate: ratio(won, won + lost),
       won_revenue: revenue,
       avg_deal: ratio(revenue, priced),
     });
-    notes.push('No leads file: deals are the unit; the lead reports (matrix, signals, cohorts) need a leads export and are left out.');
+    notes.push('No leads file: deals are the unit; the lead reports (matrix, signals, cohorts) need a leads export and are left out.', horizonNote(data, 'deals'));
     if (priced < won) notes.push(`${won - priced} won deal${won - priced === 1 ? ' has' : 's have'} no amount: counted as won, left out of revenue and the average.`);
   }
   if (data.caveats.staleAsOf !== undefined) notes.push(`Stalls: ${data.caveats.staleAsOf}.`);
