@@ -199,6 +199,12 @@ function horizonRecount<T>(items: readonly T[], age: (x: T) => number, wonWithin
   });
 }
 
+/** Leads, and of them qualified, handed off, and handed off below the qualified grade. */
+function leadSubsets(of: readonly ClassifiedLead[]): SubsetCounts {
+  const handed = (c: ClassifiedLead) => c.furthest >= HANDOFF;
+  return { leads: of.length, qualified: of.filter((c) => c.qualified).length, handedOff: of.filter(handed).length, handedOffBelow: of.filter((c) => handed(c) && !c.qualified).length };
+}
+
 /** Every rung of a tally's horizon cells. */
 const rungs = (cells: HorizonCells) => bands.ladder.map((_, k) => cells.at(bands, k));
 
@@ -237,7 +243,7 @@ function recount(leads: readonly ClassifiedLead[]) {
       leads,
       (c) => AS_OF - c.lead.created,
       (c, h) => c.outcome === 'won' && !(c.wonDate - c.lead.created > h),
-      (of) => ({ leads: of.length, qualified: of.filter((c) => c.qualified).length, handedOff: of.filter(handed).length, handedOffBelow: of.filter((c) => handed(c) && !c.qualified).length }),
+      leadSubsets,
     ),
   };
 }
@@ -320,8 +326,14 @@ describe('the fold of classified leads (src/engine/fold.ts)', () => {
           expect(cohort.wonRevenue).toBeCloseTo(of.reduce((s, c) => s + c.wonAmount, 0), 6);
         }
         expect([...facts.byCohort.values()].reduce((s, c) => s + c.leads, 0)).toBe(leads.length);
-        expect(facts.signalLeads).toEqual([0, 1].map((i) => leads.filter((c) => c.hasSignal(i)).length));
-        expect(facts.signalWon).toEqual([0, 1].map((i) => leads.filter((c) => c.hasSignal(i) && c.outcome === 'won').length));
+        // Signal classes: the leads of each pattern of signals, at every horizon and so far.
+        const pattern = (c: ClassifiedLead) => [0, 1].map((i) => (c.hasSignal(i) ? '1' : '0')).join('');
+        expect([...facts.signalClasses.keys()].sort()).toEqual([...new Set(leads.map(pattern))].sort());
+        for (const [key, cells] of facts.signalClasses) {
+          const of = leads.filter((c) => pattern(c) === key);
+          expect(rungs(cells)).toEqual(recount(of).horizon);
+          expect(cells.total(bands)).toEqual({ all: leadSubsets(of), won: leadSubsets(of.filter((c) => c.outcome === 'won')) });
+        }
         expect(facts.hasFirstTouch).toBe(leads.some((c) => !Number.isNaN(c.lead.firstTouch)));
         for (const [owner, touch] of facts.touchByOwner) {
           const days = leads.filter((c) => (c.lead.owner || '(none)') === owner).flatMap((c) => {

@@ -274,12 +274,9 @@ export interface LeadFacts {
   hasFirstTouch: boolean;
   /** By month created (YYYY-MM, or '(no date)'). */
   readonly byCohort: Map<string, CohortTally>;
-  /** Per rubric signal: leads that matched it, and of those the ones won. */
-  readonly signalLeads: number[];
-  readonly signalWon: number[];
   /**
    * The leads by which signals they match (key: a '0'/'1' character per signal), by age and days to
-   * win: the rows of the signals' logistic model at a horizon, and their with/without counts there.
+   * win: the rows of the signals' logistic model, and each signal's with/without counts.
    */
   readonly signalClasses: Map<string, HorizonCells>;
   /** Stalled leads, in input order (when the run keeps rows). */
@@ -299,8 +296,6 @@ export function leadFacts(rubric: Rubric): LeadFacts {
     touchByOwner: new Map(),
     hasFirstTouch: false,
     byCohort: new Map(),
-    signalLeads: rubric.signals.map(() => 0),
-    signalWon: rubric.signals.map(() => 0),
     signalClasses: new Map(),
     stalled: [],
     dealLeads: new Map(),
@@ -501,8 +496,6 @@ export function mergeLeadFacts(first: LeadFacts, second: LeadFacts): LeadFacts {
     a.won += b.won;
     addRevenues(a, b);
   });
-  second.signalLeads.forEach((n, s) => (first.signalLeads[s]! += n));
-  second.signalWon.forEach((n, s) => (first.signalWon[s]! += n));
   mergeMap(first.signalClasses, second.signalClasses, (a, b) => a.addAll(b));
   // One at a time: a spread of ~125k rows or more overflows the call stack.
   for (const row of second.stalled) first.stalled.push(row);

@@ -265,11 +265,6 @@ export class LeadFolder {
       if (f.outcome === 'won') cohort.won++;
       addRevenue(cohort, f.wonAmount);
 
-      for (let s = 0; s < signalCount; s++) {
-        if (!c.hasSignal(s)) continue;
-        facts.signalLeads[s]!++;
-        if (f.outcome === 'won') facts.signalWon[s]!++;
-      }
       if (signalCount > 0) addSignalClass(facts, signalKey((s) => c.hasSignal(s), signalCount), f);
       if (this.rows && (stalled || stalledDeals.size > 0)) foldStalled(this.run, facts, c, stalledDeals);
     }

@@ -136,6 +136,17 @@ export class HorizonCells {
     return { all, won };
   }
 
+  /** Every lead of the cells, and of them the ones won so far (at any age, in any time). */
+  total(bands: Bands): AtHorizon {
+    const all = counts();
+    const won = counts();
+    for (const [key, cell] of this.cells) {
+      addCounts(all, cell);
+      if (key % bands.stride !== bands.notWon) addCounts(won, cell);
+    }
+    return { all, won };
+  }
+
   /**
    * Wins with days to measure among leads at least `minAge` days old, per win band (index 0 … E,
    * E beyond the last rung): what the default horizon is chosen from.

@@ -6,6 +6,7 @@ import type { Column, Report, Row } from '../model.js';
 import { isoDate } from '../data/normalize.js';
 import { NO_DATE, type AuditFacts } from '../engine/facts.js';
 import { column, compareText, ratio, type ReportSpec } from './context.js';
+import { horizonDays, horizonNote } from './horizon.js';
 
 /** The last day of the month holding `day`, as a day number. */
 function monthEnd(day: number): number {
@@ -19,8 +20,8 @@ function build(data: AuditFacts): Report[] {
   // Stages after the first, but not the last: reaching it is winning, which win_rate shows.
   const later = rubric.stages.slice(1, -1);
   const groups = data.leads.byCohort;
-  // A cohort is mature once even its youngest leads have had the usual time to win.
-  const p75 = data.leads.all.tally.daysToWin.quantile(0.75);
+  // A cohort is mature once even its youngest leads are past the run's horizon.
+  const h = horizonDays(data);
   const keys = [...groups.keys()].sort((a, b) => (a === NO_DATE ? 1 : b === NO_DATE ? -1 : compareText(a, b)));
   const rows: Row[] = keys.map((key) => {
     const cohort = groups.get(key)!;
@@ -31,7 +32,7 @@ function build(data: AuditFacts): Report[] {
     row.won = cohort.won;
     row.win_rate = ratio(cohort.won, cohort.leads);
     row.won_revenue = data.deals === null ? null : cohort.wonRevenue;
-    row.mature = key === NO_DATE || Number.isNaN(p75) ? null : data.asOf - monthEnd(cohort.created) >= p75;
+    row.mature = key === NO_DATE || h === null ? null : data.asOf - monthEnd(cohort.created) >= h;
     return row;
   });
   const columns: Column[] = [
@@ -39,14 +40,15 @@ function build(data: AuditFacts): Report[] {
     column('leads', 'Leads', 'count', { priority: 1 }),
     ...later.map((s, k) => column(`${s.key}_pct`, s.label, 'percent', { priority: k === later.length - 1 ? 2 : 3 })),
     column('won', 'Won', 'count', { priority: 1 }),
-    column('win_rate', 'Win rate', 'percent', { priority: 1 }),
+    column('win_rate', 'Won so far', 'percent', { priority: 1 }),
     column('won_revenue', 'Won revenue', 'money', { priority: 2 }),
     column('mature', 'Mature', 'flag', { priority: 1 }),
   ];
   const notes = [
-    Number.isNaN(p75)
-      ? 'Mature: unknown — no won lead with both a created date and a won date to measure the time to win.'
-      : `Mature: the month ended at least ${Math.round(p75)} days before ${isoDate(data.asOf)} (the 75th percentile of days from created to won); younger cohorts are still closing, so their rates will rise. (Measured on the wins seen so far, it errs towards calling a cohort mature early.)`,
+    horizonNote(data),
+    h === null
+      ? 'Mature: unknown — the run has no horizon to measure a month\'s age against.'
+      : `Mature: the month ended at least ${h} days (the horizon) before ${isoDate(data.asOf)}; younger cohorts are still closing, so their rates (won so far) will rise.`,
     'Stage columns: the share of the month\'s leads that reached each stage.',
   ];
   return [{ name: 'cohorts', title: 'Cohorts by month created', columns, rows, notes }];

@@ -1,6 +1,6 @@
 /**
  * A multivariable logistic regression of winning on every rubric signal at once, with a small
- * ridge (L2) penalty, for the suggested rubric points (issue 16): each signal's coefficient is its
+ * ridge (L2) penalty, for the suggested rubric points (docs/reports.md, "signals"): each signal's coefficient is its
  * log odds ratio adjusted for the other signals, where stats.ts's logOddsRatio is the unadjusted one.
  *
  * Pure, like stats.ts: numbers in, numbers out, no I/O, no dependencies. Counts must be

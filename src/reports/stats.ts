@@ -378,6 +378,42 @@ export function normalCdf(x: number): number {
 }
 
 /**
+ * The standard normal quantile Φ⁻¹(p), 0 < p < 1, by Wichura's algorithm AS 241 (PPND16):
+ * M. J. Wichura (1988), "The percentage points of the normal distribution", Applied Statistics
+ * 37:477–484 — the method and coefficients of R's qnorm (each rounded to the nearest double),
+ * accurate to about 1e-16 relative.
+ */
+export function normalQuantile(p: number): number {
+  if (!(p > 0 && p < 1)) throw new RangeError(`normalQuantile: p must be between 0 and 1 (exclusive), got ${p}`);
+  const q = p - 0.5;
+  if (Math.abs(q) <= 0.425) {
+    const r = 0.180625 - q * q;
+    return (
+      (q *
+        (((((((2509.0809287301227 * r + 33430.57558358813) * r + 67265.7709270087) * r + 45921.95393154987) * r + 13731.69376550946) * r + 1971.5909503065513) * r + 133.14166789178438) * r +
+          3.3871328727963665)) /
+      (((((((5226.495278852546 * r + 28729.085735721943) * r + 39307.89580009271) * r + 21213.794301586597) * r + 5394.196021424751) * r + 687.1870074920579) * r + 42.31333070160091) * r + 1)
+    );
+  }
+  let r = Math.sqrt(-Math.log(q < 0 ? p : 1 - p));
+  let x: number;
+  if (r <= 5) {
+    r -= 1.6;
+    x =
+      (((((((0.0007745450142783414 * r + 0.022723844989269184) * r + 0.2417807251774506) * r + 1.2704582524523684) * r + 3.6478483247632045) * r + 5.769497221460691) * r + 4.630337846156546) * r +
+        1.4234371107496835) /
+      (((((((1.0507500716444169e-09 * r + 0.0005475938084995345) * r + 0.015198666563616457) * r + 0.14810397642748008) * r + 0.6897673349851) * r + 1.6763848301838038) * r + 2.053191626637759) * r + 1);
+  } else {
+    r -= 5;
+    x =
+      (((((((2.0103343992922881e-07 * r + 2.7115555687434876e-05) * r + 0.0012426609473880784) * r + 0.026532189526576124) * r + 0.29656057182850487) * r + 1.7848265399172913) * r + 5.463784911164114) * r +
+        6.657904643501103) /
+      (((((((2.0442631033899397e-15 * r + 1.421511758316446e-07) * r + 1.8463183175100548e-05) * r + 0.0007868691311456133) * r + 0.014875361290850615) * r + 0.1369298809227358) * r + 0.599832206555888) * r + 1);
+  }
+  return q < 0 ? -x : x;
+}
+
+/**
  * exp(−y²/2)·factor, with y² split into a part exact in floating point (y rounded down to 1/16)
  * and a small remainder, as Cody does, so that the exponential loses no precision for large y.
  */

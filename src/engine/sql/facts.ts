@@ -8,7 +8,7 @@ import { dayNumber } from '../../data/normalize.js';
 import type { Outcome } from '../../model.js';
 import { handoffStage, opportunityStage, type Rubric } from '../../rubric/resolve.js';
 import { addRevenue, dealFacts, dealTally, DayCounts, leadFacts, leadTally, sparseLeadGroup, NO_DATE, type CohortTally, type DealFacts, type LeadFacts, type LeadTally } from '../facts.js';
-import { addDeal, addLead, addPipeline, addSignalClass, addStages, addUnattributed, type DealClass, type LeadFlags } from '../fold.js';
+import { addDeal, addLead, addPipeline, addSignalClass, addStages, addUnattributed, signalKey, type DealClass, type LeadFlags } from '../fold.js';
 import { Bands, horizonLadder } from '../horizon.js';
 import type { QueryName } from './compile.js';
 
@@ -97,15 +97,7 @@ export function leadFactsOf(rubric: Rubric, results: Results, group: (name: stri
     for (let k = 0; k < later; k++) if (furthest >= k + 1) cohort.reached[k]! += n;
     if (outcome === 'won') cohort.won += n;
     addRevenue(cohort, f.wonAmount);
-    let key = '';
-    rubric.signals.forEach((_, s) => {
-      const has = flag(row[`s${s}`]);
-      key += has ? '1' : '0';
-      if (!has) return;
-      facts.signalLeads[s]! += n;
-      if (outcome === 'won') facts.signalWon[s]! += n;
-    });
-    if (key !== '') addSignalClass(facts, key, f, n);
+    if (rubric.signals.length > 0) addSignalClass(facts, signalKey((s) => flag(row[`s${s}`]), rubric.signals.length), f, n);
   }
   for (const row of results.leadWinDays ?? []) {
     const days = numeric(row.days);
