@@ -165,15 +165,21 @@ describe.skipIf(!hasChromium)(title, () => {
     expect(parseShown((await tile('won_revenue'))!)).toBe(Math.round(summary.won_revenue as number));
     const sub = await page.locator('#headline .kpi[data-key="win_rate"] .sub').textContent();
     const [low, high] = /95% CI ([\d.]+%)–([\d.]+%)/.exec(sub!)!.slice(1).map(parseShown);
-    expect(low).toBeCloseTo(summary.win_rate_low as number, 3);
-    expect(high).toBeCloseTo(summary.win_rate_high as number, 3);
+    // Shown to a tenth of a percent: within half of that (and a rounding error) of the JSON.
+    expect(Math.abs(low! - (summary.win_rate_low as number))).toBeLessThanOrEqual(0.0005 + 1e-12);
+    expect(Math.abs(high! - (summary.win_rate_high as number))).toBeLessThanOrEqual(0.0005 + 1e-12);
     // The biggest leak by its rubric label, as the funnel names it.
     const leak = reports('funnel').find((s) => s.stage === summary.biggest_leak);
     await expect(tile('biggest_leak')).resolves.toBe(leak?.label);
-    await expect(tile('best_channel')).resolves.toBe(summary.best_channel);
+    // At the horizon no channel tested is significantly above the rest (Referrals has too few old
+    // enough leads); Paid Social is below.
+    expect(summary.best_channel).toBeNull();
+    await expect(tile('best_channel')).resolves.toBe('—');
+    await expect(page.locator('#headline .kpi[data-key="best_channel"]').getAttribute('class')).resolves.toBe('kpi tone-neutral');
     await expect(tile('worst_channel')).resolves.toBe(summary.worst_channel);
-    await expect(page.locator('#headline .kpi[data-key="best_channel"]').getAttribute('class')).resolves.toBe('kpi tone-good');
     await expect(page.locator('#headline .kpi[data-key="worst_channel"]').getAttribute('class')).resolves.toBe('kpi tone-bad');
+    // The sales gap in money, as the JSON has it.
+    expect(parseShown((await tile('sales_at_risk'))!)).toBe(Math.round(summary.sales_at_risk as number));
     // Row counts are not at the top: they are in Inputs, after the reports.
     await expect(page.locator('#headline').textContent()).resolves.not.toMatch(/rows read|602/);
     const inputs = await page.locator('#inputs').boundingBox();

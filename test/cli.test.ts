@@ -144,7 +144,7 @@ describe('output a user reads back', () => {
     expect(r.code).toBe(0);
     const rows = parse(r.stdout, { columns: true }) as Record<string, string>[];
     expect(Object.keys(rows[0]!)).toEqual([
-      'channel', 'leads', 'qualified_pct', 'handoff_pct', 'opportunity_pct', 'won', 'win_rate', 'win_rate_low', 'win_rate_high',
+      'channel', 'leads', 'qualified_pct', 'handoff_pct', 'opportunity_pct', 'won', 'won_so_far', 'horizon_leads', 'win_rate', 'win_rate_low', 'win_rate_high',
       'close_rate', 'won_revenue', 'revenue_per_lead', 'avg_deal', 'median_days_to_win', 'lead_share', 'revenue_share', 'signif', 'low_n',
     ]);
     for (const row of rows) {
@@ -281,8 +281,10 @@ describe('diff', () => {
     const r = run(['diff', 'old.json', 'new.json', '--format', 'csv'], { cwd: dir });
     expect(r.code).toBe(0);
     const changes = parse(r.stdout, { columns: true }) as Record<string, string>[];
-    expect(changes[0]).toMatchObject({ report: 'summary', metric: 'won' });
-    expect(Number(changes[0]!.new) - Number(changes[0]!.old)).toBe(1);
+    // The summary first (its revenue at risk moves most: one more win moves the median won deal).
+    expect(changes[0]).toMatchObject({ report: 'summary' });
+    const won = changes.find((c) => c.report === 'summary' && c.metric === 'won')!;
+    expect(Number(won.new) - Number(won.old)).toBe(1);
     expect(changes.some((c) => c.report === 'sources' && c.metric === 'won')).toBe(true);
     // Nothing moves between a run and itself.
     const same = run(['diff', 'old.json', 'old.json', '--format', 'json'], { cwd: dir });

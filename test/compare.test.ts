@@ -17,10 +17,11 @@ describe('differences: each group against the rest, Holm-adjusted together', () 
 
   it('leaves out groups under min-n and a group that is everything, and does not count them in the adjustment', () => {
     const out = differences([{ x: 9, n: 10 }, { x: 30, n: 300 }, { x: 25, n: 300 }], 30);
-    expect(out[0]).toEqual({ mark: '', p: 1 });
+    expect(out[0]).toEqual({ mark: '', p: 1, tested: false });
     const raw = [compareRates(30, 300, 34, 310).p, compareRates(25, 300, 39, 310).p];
     expect(out.slice(1).map((d) => d.p)).toEqual(holm(raw));
-    expect(differences([{ x: 5, n: 50 }])).toEqual([{ mark: '', p: 1 }]);
+    expect(out.map((d) => d.tested)).toEqual([false, true, true]);
+    expect(differences([{ x: 5, n: 50 }])).toEqual([{ mark: '', p: 1, tested: false }]);
   });
 
   it('is stricter than one test per row: a borderline row alone is not marked among many', () => {

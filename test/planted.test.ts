@@ -78,10 +78,12 @@ describe('the planted export', () => {
       const handed = mine.filter((l) => l.furthest >= handoff);
       expect({ channel, leads: mine.length, won: mine.filter((l) => l.outcome === 'won').length, handedOff: handed.length, handedOffUnqualified: handed.filter((l) => !l.qualified).length }).toEqual({ channel, ...want });
     }
-    for (const row of reports.signals!.rows) {
-      const want = c.signals[row.signal as string]!;
-      expect({ signal: row.signal, with: row.leads_with, rateWith: row.win_rate_with }).toEqual({ signal: row.signal, with: want.with, rateWith: want.wonWith / want.with });
-    }
+    // Every lead with each signal, and its wins so far (the signals report counts those at the horizon).
+    loaded.rubric.signals.forEach((signal, i) => {
+      const want = c.signals[signal.name]!;
+      const mine = leads.filter((l) => l.hasSignal(i));
+      expect({ signal: signal.name, with: mine.length, wonWith: mine.filter((l) => l.outcome === 'won').length }).toEqual({ signal: signal.name, with: want.with, wonWith: want.wonWith });
+    });
     const owners = new Map(reports.owners!.rows.map((r) => [r.owner, r]));
     for (const [owner, want] of Object.entries(c.owners)) {
       const row = owners.get(owner)!;

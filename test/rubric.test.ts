@@ -471,7 +471,7 @@ describe('rubricJsonSchema', () => {
   it('is a draft 2020-12 object schema listing every top-level key, version required', () => {
     expect(schema.$schema).toBe('https://json-schema.org/draft/2020-12/schema');
     expect(schema.type).toBe('object');
-    expect(Object.keys(schema.properties)).toEqual(['$schema', 'version', 'preset', 'dateOrder', 'missingValues', 'leads', 'deals', 'join', 'channels', 'stages', 'disqualified', 'score', 'verdicts', 'alerts']);
+    expect(Object.keys(schema.properties)).toEqual(['$schema', 'version', 'preset', 'dateOrder', 'missingValues', 'horizonDays', 'leads', 'deals', 'join', 'channels', 'stages', 'disqualified', 'score', 'verdicts', 'alerts']);
     expect(schema.required).toEqual(['version']);
     expect(schema.additionalProperties).toBe(false);
     expect(schema.properties.preset).toMatchObject({ enum: [...PRESET_NAMES] });

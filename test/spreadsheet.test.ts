@@ -300,7 +300,7 @@ describe('numbers read as numbers in a spreadsheet', () => {
     const summary = sheets.summary!;
     const cell = (key: string) => summary[1]![summary[0]!.findIndex((c) => c.text === key)];
     expect(cell('handoff_pct')).toMatchObject({ type: 'float', value: '305' });
-    expect(cell('win_rate')).toMatchObject({ type: 'string', text: '0.1033' });
+    expect(cell('won_so_far')).toMatchObject({ type: 'string', text: '0.1033' });
     const fractions = tally.wrong.filter((w) => !Number.isInteger(w.expected));
     expect(fractions.length).toBe(tally.wrong.length);
     expect(tally.wrong.filter((w) => w.got.type === 'string').length).toBeGreaterThan(100);

@@ -226,7 +226,7 @@ describe('reports at 80 columns', () => {
     expect(widest(r.stdout)).toBeLessThanOrEqual(80);
     expect(lines(r.stdout)[2]).toMatch(/^│ Report +│ Row +│ Metric +│ +Old │ +New │$/);
     // A metric name is not broken across lines.
-    expect(r.stdout).toContain('best_channel_win_rate');
+    expect(r.stdout).toContain('stalled_qualified_sales');
     const wide = await run(['diff', older, newer, '--wide']);
     expect(widest(wide.stdout)).toBeGreaterThan(140);
     expect(wide.stdout).not.toContain('hidden:');

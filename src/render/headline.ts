@@ -112,7 +112,7 @@ const SHOWN = new Set([
   'worst_channel',
   'worst_channel_win_rate',
   'won_so_far',
-  ...['sales', 'marketing'].flatMap((topic) => ['', '_low', '_high'].map((end) => `${topic}_revenue_at_risk${end}`)),
+  ...['sales', 'marketing'].flatMap((topic) => ['', '_low', '_high'].map((end) => `${topic}_at_risk${end}`)),
 ]);
 
 function has(row: Row, key: string): boolean {
@@ -167,7 +167,7 @@ function tilesOf(summary: Report, result: AuditResult): Tile[] {
     ['sales', 'Sales gap at risk'],
     ['marketing', 'Marketing gap at risk'],
   ] as const) {
-    const key = `${topic}_revenue_at_risk`;
+    const key = `${topic}_at_risk`;
     if (!has(row, key)) continue;
     const gap = result.verdict.find((v) => v.topic.startsWith(topic))?.finding === 'gap';
     const interval = typeof row[`${key}_low`] === 'number' && typeof row[`${key}_high`] === 'number' ? `95% CI ${moneyText(row[`${key}_low`], result)} to ${moneyText(row[`${key}_high`], result)}` : '';

@@ -79,7 +79,7 @@ const STAGE_COUNTS: Keys = {
 };
 
 const summaryRow = row(
-  { won: 'count', lost: 'count', stalled: 'count', win_rate: 'percent', win_rate_low: 'percent', win_rate_high: 'percent', won_revenue: 'money' },
+  { won: 'count', lost: 'count', stalled: 'count', won_so_far: 'percent', win_rate: 'percent', win_rate_low: 'percent', win_rate_high: 'percent', won_revenue: 'money' },
   {
     // A run with leads.
     leads: 'count',
@@ -94,6 +94,13 @@ const summaryRow = row(
     verdict_marketing: 'text',
     verdict_sales: 'text',
     verdict_rubric: 'text',
+    // The gaps in money, when the run has won deals with amounts.
+    marketing_at_risk: 'money',
+    marketing_at_risk_low: 'money',
+    marketing_at_risk_high: 'money',
+    sales_at_risk: 'money',
+    sales_at_risk_low: 'money',
+    sales_at_risk_high: 'money',
     // A deals-only run.
     deals: 'count',
     open: 'count',
@@ -123,6 +130,8 @@ const leadSourcesRow = row(
     handoff_pct: 'percent',
     opportunity_pct: 'percent',
     won: 'count',
+    won_so_far: 'percent',
+    horizon_leads: 'count',
     win_rate: 'percent',
     win_rate_low: 'percent',
     win_rate_high: 'percent',
@@ -147,6 +156,8 @@ const dealSourcesRow = row(
     won: 'count',
     lost: 'count',
     open: 'count',
+    won_so_far: 'percent',
+    horizon_deals: 'count',
     win_rate: 'percent',
     win_rate_low: 'percent',
     win_rate_high: 'percent',
@@ -178,7 +189,7 @@ const leadOwnersRow = row({
   low_n: 'flag',
 });
 
-const dealOwnersRow = row({ owner: 'text', deals: 'count', won: 'count', lost: 'count', win_rate: 'percent', median_days_to_win: 'days', stalled: 'count', signif: 'text' });
+const dealOwnersRow = row({ owner: 'text', deals: 'count', won: 'count', lost: 'count', won_so_far: 'percent', win_rate: 'percent', median_days_to_win: 'days', stalled: 'count', signif: 'text' });
 
 /** Old and new values of a diff row, formatted by the row's `kind`. */
 const diffValue = z.union([z.number(), z.string(), z.boolean(), z.null()]);
@@ -201,6 +212,7 @@ const reportsSchema = z
           stalled_marketing: 'count',
           stalled_sales: 'count',
           open: 'count',
+          won_so_far: 'percent',
           win_rate: 'percent',
           win_rate_handed_off: 'percent',
         },
@@ -221,6 +233,7 @@ const reportsSchema = z
         diff_high: 'percent',
         p_value: 'number',
         verdict: 'text',
+        log_odds: 'number',
         suggested_points: 'number',
       }),
       'One row per score signal of the rubric',

@@ -78,10 +78,10 @@ export function horizonNote(facts: AuditFacts, unit = 'leads'): string {
   if (!hasHorizon(h)) {
     const why = {
       'no dates': `no ${unit} to measure`,
-      'too few wins': `fewer than ${MIN_HORIZON_WINS} wins with a created and a won date to choose a horizon from (set horizonDays in the rubric)`,
-      'none old enough': `no ${unit.slice(0, -1)} is old enough for the horizon`,
+      'too few wins': `fewer than ${MIN_HORIZON_WINS} wins have a created and a won date to choose a horizon from (horizonDays in the rubric sets one)`,
+      'none old enough': `no ${unit.slice(0, -1)} is as old as the horizon`,
     }[h.none];
-    return `Rates are won so far (no horizon: ${why}); young ${unit} count as not won.`;
+    return `Rates are won so far: ${why}; young ${unit} count as not won.`;
   }
   const from =
     h.basis === 'rubric'

@@ -20,7 +20,9 @@ const MIN_WINS = 5;
  */
 function classes(data: AuditFacts, leads: LeadFacts): SignalClass[] {
   const h = horizon(data);
-  return [...leads.signalClasses].map(([key, cells]) => {
+  // In the order of their keys: the fit's sums then add in the same order whatever order the
+  // leads were folded in (chunks, engines), so its digits do not depend on it.
+  return [...leads.signalClasses].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([key, cells]) => {
     const at = hasHorizon(h) ? cells.at(data.bands, h.rung) : cells.total(data.bands);
     return { signals: [...key].map((c) => c === '1'), n: at.all.leads, won: at.won.leads };
   });
@@ -107,7 +109,9 @@ function build(data: AuditFacts): Report[] {
   const family = tested.length;
   const notes = [
     horizonNote(data),
-    `Lift = win rate with the signal / without it; Diff = the difference of the two rates, with its Newcombe interval adjusted as the p-values are (Holm over the ${family} signal${family === 1 ? '' : 's'} tested: the one with the j-th smallest p at 1 − 0.05/(${family} − j + 1)); 95% for a signal not tested. Overall win rate ${pct(ratio(wonTotal, total))}.`,
+    `Lift = win rate with the signal / without it; Diff = the difference of the two rates, with its Newcombe interval${
+      family === 0 ? ' (95%: no signal was tested)' : `, adjusted as the p-values are (Holm over the ${family} signal${family === 1 ? '' : 's'} tested: the one with the j-th smallest p at level 1 − 0.05/(${family} − j + 1)); 95% for a signal not tested`
+    }. Overall win rate ${pct(ratio(wonTotal, total))}.`,
     `Verdict: predictive when the difference agrees with the sign of the signal's points at p < 0.05 (Holm-adjusted over the signals tested), inverse when it goes the other way, no evidence otherwise, too few with under ${minN} leads on either side or under ${MIN_WINS} wins in all (not tested).`,
     modelled
       ? `Suggested points: from one logistic regression of winning on all the signals at once (ridge ${RIDGE}), so signals that fire together share their credit; each signal's log odds ratio given the others (Model log OR), scaled so the strongest predictive or inverse signal gets the rubric's largest points (${maxPoints}); 0 for no evidence.`

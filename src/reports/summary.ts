@@ -118,8 +118,8 @@ function build(data: AuditFacts): Report[] {
       row[key] = v.names.length > 0 ? `${v.finding} (${v.names.join(', ')})` : v.finding;
       // The gap in money (docs/verdicts.md, "Revenue at risk"), where the run can price it.
       if (v.topic === 'rubric check' || v.numbers.revenue_at_risk === null) continue;
-      columns.push(column(`${topic}_revenue_at_risk`, '  revenue at risk', 'money'), column(`${topic}_revenue_at_risk_low`, '    95% interval low', 'money'), column(`${topic}_revenue_at_risk_high`, '    95% interval high', 'money'));
-      Object.assign(row, { [`${topic}_revenue_at_risk`]: v.numbers.revenue_at_risk, [`${topic}_revenue_at_risk_low`]: v.numbers.revenue_at_risk_low, [`${topic}_revenue_at_risk_high`]: v.numbers.revenue_at_risk_high });
+      columns.push(column(`${topic}_at_risk`, '  revenue at risk', 'money'), column(`${topic}_at_risk_low`, '    95% interval low', 'money'), column(`${topic}_at_risk_high`, '    95% interval high', 'money'));
+      Object.assign(row, { [`${topic}_at_risk`]: v.numbers.revenue_at_risk, [`${topic}_at_risk_low`]: v.numbers.revenue_at_risk_low, [`${topic}_at_risk_high`]: v.numbers.revenue_at_risk_high });
     }
     notes.push(horizonNote(data), ...lines.map((v) => v.text));
     if (rubric.signals.length === 0) notes.push('Qualified: the rubric has no score signals, so no lead is graded.');
