@@ -110,7 +110,7 @@ function build(data: AuditFacts): Report[] {
   const notes = [
     horizonNote(data),
     `Lift = win rate with the signal / without it; Diff = the difference of the two rates, with its Newcombe interval${
-      family === 0 ? ' (95%: no signal was tested)' : `, adjusted as the p-values are (Holm over the ${family} signal${family === 1 ? '' : 's'} tested: the one with the j-th smallest p at level 1 − 0.05/(${family} − j + 1)); 95% for a signal not tested`
+      family === 0 ? ' (95%: no signal was tested)' : `, adjusted as the p-values are (Holm over the ${family} signal${family === 1 ? '' : 's'} tested: the j-th smallest p is held to 0.05/(${family + 1} − j), and its interval to the same level); 95% for a signal not tested`
     }. Overall win rate ${pct(ratio(wonTotal, total))}.`,
     `Verdict: predictive when the difference agrees with the sign of the signal's points at p < 0.05 (Holm-adjusted over the signals tested), inverse when it goes the other way, no evidence otherwise, too few with under ${minN} leads on either side or under ${MIN_WINS} wins in all (not tested).`,
     modelled
