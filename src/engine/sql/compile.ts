@@ -675,8 +675,7 @@ function amountOf(run: SqlRun, d: Dialect): string {
  * The horizon bands of a lead or deal (src/engine/horizon.ts Bands.age and Bands.win): `age` days
  * since created (NULL: no date), won or not, `days` from created to won (NULL: unknown).
  */
-function bandsSql(run: SqlRun, d: Dialect, age: string, won: string, days: string): { age: string; win: string } {
-  const bands = new Bands(horizonLadder(run.rubric));
+export function bandsSql(bands: Bands, d: Dialect, age: string, won: string, days: string): { age: string; win: string } {
   const ladder = bands.ladder;
   const ageBand = cases(
     ladder.map((_, i) => ladder.length - 1 - i).map((k): [Expr, Expr] => [bin('>=', raw(age), num(ladder[k]!)), num(k + 1)]),
@@ -700,7 +699,7 @@ function leadQueries(run: SqlRun, lead: LeadValues, d: Dialect): Partial<Record<
   const owner = `CASE WHEN ${id('la_owner')} = '' THEN '(none)' ELSE ${id('la_owner')} END`;
   const created = run.leads!.plan.fields.created !== undefined ? id('d_created_day') : d.expr(NO_DAY);
   const winDays = `${id('la_won_day')} - ${created}`;
-  const band = bandsSql(run, d, `(${run.asOf} - ${created})`, `(${id('la_outcome')} = 1)`, `(${winDays})`);
+  const band = bandsSql(new Bands(horizonLadder(run.rubric)), d, `(${run.asOf} - ${created})`, `(${id('la_outcome')} = 1)`, `(${winDays})`);
   const keys = [
     `${id('la_channel')} AS ${id('channel')}`,
     `${id('la_grp')} AS ${id('grp')}`,
@@ -749,7 +748,7 @@ function dealQueries(run: SqlRun, alone: boolean, d: Dialect): Partial<Record<Qu
   const created = fields.created === undefined ? d.expr(NO_DAY) : id('d_created_day');
   const closed = fields.closed === undefined ? d.expr(NO_DAY) : id('d_closed_day');
   const owner = `CASE WHEN ${id('la_owner')} = '' THEN '(none)' ELSE ${id('la_owner')} END`;
-  const band = bandsSql(run, d, `(${run.asOf} - ${created})`, `(${id('la_outcome')} = 1)`, `(${closed} - ${created})`);
+  const band = bandsSql(new Bands(horizonLadder(run.rubric)), d, `(${run.asOf} - ${created})`, `(${id('la_outcome')} = 1)`, `(${closed} - ${created})`);
   const attributed = alone ? '0' : `CASE WHEN ${id('la_row')} IN (SELECT ${id('la_deal')} FROM la_owner) THEN 1 ELSE 0 END`;
   const keys = [
     `${attributed} AS ${id('attributed')}`,
