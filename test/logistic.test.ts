@@ -3,7 +3,6 @@ import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { fitLogistic, RIDGE, type LogisticFit, type SignalClass } from '../src/reports/logistic.js';
-import { logOddsRatio } from '../src/reports/stats.js';
 
 /*
  * Tolerances. Every fit here converges to rounding: the fit stops after a full Newton step below
@@ -191,7 +190,9 @@ describe('fitLogistic cases', () => {
   it('with one signal and no ridge, gives the 2×2 table’s log odds ratio and Woolf’s standard error', () => {
     // The one-signal model is saturated: its maximum-likelihood fit reproduces both rates exactly.
     const fit = fitLogistic(oneSignal, 1, 0);
-    const { lor, se } = logOddsRatio(40, 90, 25, 245);
+    // Woolf (1955): log(a·d / (b·c)) and sqrt(1/a + 1/b + 1/c + 1/d) of [[40, 90], [25, 245]].
+    const lor = Math.log((40 * 245) / (90 * 25));
+    const se = Math.sqrt(1 / 40 + 1 / 90 + 1 / 25 + 1 / 245);
     expectClose(fit.coefficients[0]!, lor, 1e-13, 'coefficient');
     expectClose(fit.standardErrors[0]!, se, 1e-13, 'standard error');
     expectClose(fit.intercept, Math.log(25 / 245), 1e-13, 'intercept');

@@ -5,7 +5,6 @@ import {
   diffInterval,
   fisherExact,
   holm,
-  logOddsRatio,
   median,
   normalCdf,
   quantile,
@@ -381,33 +380,6 @@ describe('diffInterval', () => {
         expect(swapped.high).toBeCloseTo(-interval!.low, 12);
       }),
     );
-  });
-});
-
-describe('logOddsRatio', () => {
-  it("uses Woolf's formula when no cell is 0", () => {
-    // [[10, 20], [30, 40]]: log(400/600) = log(2/3) = −0.40546510810816444,
-    // se = sqrt(1/10 + 1/20 + 1/30 + 1/40) = sqrt(5/24) = 0.45643546458763845.
-    const { lor, se } = logOddsRatio(10, 20, 30, 40);
-    expect(lor).toBeCloseTo(Math.log(2 / 3), 14);
-    expect(se).toBeCloseTo(Math.sqrt(5 / 24), 14);
-  });
-
-  it('adds 0.5 to every cell when any cell is 0 (Haldane–Anscombe)', () => {
-    // [[0, 5], [5, 5]] → [[0.5, 5.5], [5.5, 5.5]]: log(0.5/5.5) = −log(11) = −2.3978952727983707,
-    // se = sqrt(2 + 3/5.5) = sqrt(28/11) = 1.5954480704349312.
-    const { lor, se } = logOddsRatio(0, 5, 5, 5);
-    expect(lor).toBeCloseTo(-Math.log(11), 14);
-    expect(se).toBeCloseTo(Math.sqrt(28 / 11), 14);
-    // All-zero table → four cells of 0.5: log 1 = 0, se = sqrt(4 · 2) = sqrt(8).
-    expect(logOddsRatio(0, 0, 0, 0)).toEqual({ lor: 0, se: Math.sqrt(8) });
-  });
-
-  it('does not overflow for large cells', () => {
-    // [[1e5, 2e5], [3e5, 4e5]] has the same odds ratio as [[1, 2], [3, 4]]: 4/6.
-    const { lor, se } = logOddsRatio(100000, 200000, 300000, 400000);
-    expect(lor).toBeCloseTo(Math.log(2 / 3), 12);
-    expect(se).toBeCloseTo(Math.sqrt(1 / 1e5 + 1 / 2e5 + 1 / 3e5 + 1 / 4e5), 15);
   });
 });
 

@@ -1,7 +1,8 @@
 /**
  * A multivariable logistic regression of winning on every rubric signal at once, with a small
- * ridge (L2) penalty, for the suggested rubric points (docs/reports.md, "signals"): each signal's coefficient is its
- * log odds ratio adjusted for the other signals, where stats.ts's logOddsRatio is the unadjusted one.
+ * ridge (L2) penalty, for the signals' suggested points (docs/reports.md, "Logistic model"): each
+ * signal's coefficient is its log odds ratio adjusted for the other signals (with one signal and
+ * no ridge, the 2×2 table's own).
  *
  * Pure, like stats.ts: numbers in, numbers out, no I/O, no dependencies. Counts must be
  * non-negative integers with won <= n, and every class must list signalCount signals; anything

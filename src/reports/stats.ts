@@ -210,29 +210,6 @@ export function diffInterval(x1: number, n1: number, x2: number, n2: number, z: 
 }
 
 /**
- * Log odds ratio of the table [[a, b], [c, d]] and its standard error.
- *
- * Method: Woolf's estimator, B. Woolf (1955), "On estimating the relation between blood group and
- * disease", Annals of Human Genetics 19:251–253:
- *
- *     lor = log(a·d / (b·c)),   se = sqrt(1/a + 1/b + 1/c + 1/d)
- *
- * When any cell is 0, 0.5 is first added to every cell (the Haldane–Anscombe correction: J. B. S.
- * Haldane (1956), Annals of Human Genetics 20:309–311; F. J. Anscombe (1956), Biometrika 43:461–464),
- * so both numbers stay finite. The logs are summed rather than the cells multiplied, so large
- * counts cannot overflow.
- */
-export function logOddsRatio(a: number, b: number, c: number, d: number): { lor: number; se: number } {
-  checkTable(a, b, c, d);
-  const correction = a === 0 || b === 0 || c === 0 || d === 0 ? 0.5 : 0;
-  const [ca, cb, cc, cd] = [a + correction, b + correction, c + correction, d + correction];
-  return {
-    lor: Math.log(ca) + Math.log(cd) - Math.log(cb) - Math.log(cc),
-    se: Math.sqrt(1 / ca + 1 / cb + 1 / cc + 1 / cd),
-  };
-}
-
-/**
  * Quantile q (0 <= q <= 1) of numbers in any order, by linear interpolation between order
  * statistics: R's default, `quantile(type = 7)`. The input is not mutated. NaN for an empty list
  * or when any value is NaN.
