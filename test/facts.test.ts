@@ -307,6 +307,13 @@ describe('the fold of classified leads (src/engine/fold.ts)', () => {
           });
           expect(at.days.size).toBe(days.length);
           expect(at.days.quantiles([0.5, 0.75])).toEqual(quantiles(days, [0.5, 0.75]));
+          // At each horizon H: of the leads at least H days old that reached the stage, those that
+          // entered it within H days of created (no date to measure counts as within).
+          const reached = leads.filter((c) => c.furthest >= i);
+          expect(bands.ladder.map((_, k) => at.horizon.at(bands, k).all.leads)).toEqual(bands.ladder.map((h) => reached.filter((c) => AS_OF - c.lead.created >= h).length));
+          expect(bands.ladder.map((_, k) => at.horizon.at(bands, k).won.leads)).toEqual(
+            bands.ladder.map((h) => reached.filter((c) => AS_OF - c.lead.created >= h && !(c.measuredEntry(i) - c.lead.created > h)).length),
+          );
         });
       }),
     );

@@ -175,10 +175,16 @@ export interface StageTally {
   open: number;
   /** Days from entering the stage to entering the next, among those that advanced with both dates known. */
   readonly days: DayCounts;
+  /**
+   * The leads that reached the stage, by age and by how long after created they entered it (the
+   * "win band" of src/engine/horizon.ts, as if entering were winning): conversion at a horizon.
+   * Lead funnels only.
+   */
+  readonly horizon: HorizonCells;
 }
 
 export function stageTally(): StageTally {
-  return { reached: 0, advanced: 0, lost: 0, stalled: 0, open: 0, days: new DayCounts() };
+  return { reached: 0, advanced: 0, lost: 0, stalled: 0, open: 0, days: new DayCounts(), horizon: new HorizonCells() };
 }
 
 function stageTallies(n: number): StageTally[] {

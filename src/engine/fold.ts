@@ -9,7 +9,7 @@ import { handoffStage, opportunityStage, type Rubric } from '../rubric/resolve.j
 import { personal } from '../data/personal.js';
 import { own } from '../data/columns.js';
 import type { AuditData } from './classified.js';
-import { Bands, HorizonCells, horizonLadder } from './horizon.js';
+import { Bands, HorizonCells, horizonLadder, UNFLAGGED } from './horizon.js';
 import {
   addRevenue,
   dealFacts,
@@ -145,14 +145,15 @@ export function addSignalClass(facts: LeadFacts, key: string, f: LeadFlags, n = 
 
 /**
  * `n` alike leads' stages in a funnel of `count` stages: reached up to their furthest, and where
- * they ended. `days(i)`: the days from entering stage i to entering i + 1 (NaN when unknown), when
- * the caller measures them here.
+ * they ended. `days(i)`: the days from entering stage i to entering i + 1 (NaN when unknown), and
+ * `cell(i)`: the horizon cell of entering stage i, when the caller measures them here.
  */
-export function addStages(stages: (StageTally | undefined)[], count: number, f: LeadFlags, furthest: number, n = 1, days?: (i: number) => number): void {
+export function addStages(stages: (StageTally | undefined)[], count: number, f: LeadFlags, furthest: number, n = 1, days?: (i: number) => number, cell?: (i: number) => number): void {
   const last = count - 1;
   for (let i = 0; i <= furthest; i++) {
     const s = (stages[i] ??= stageTally());
     s.reached += n;
+    if (cell !== undefined) s.horizon.add(cell(i), UNFLAGGED, n);
     if (i < furthest) {
       s.advanced += n;
       // NaN (no date to measure from) fails the test.
@@ -224,6 +225,7 @@ export class LeadFolder {
       const stalled = c.stalled;
       const created = lead.created;
       const daysToWin = c.wonDate - created;
+      const ageBand = bands.age(asOf - created);
       const f: LeadFlags = {
         outcome: c.outcome,
         stalled,
@@ -235,18 +237,19 @@ export class LeadFolder {
         wonAmount: c.wonAmount,
         wonDeals: c.wonDeals,
         pricedDeals: c.pricedWonDeals,
-        band: bands.key(bands.age(asOf - created), bands.win(c.outcome === 'won', daysToWin)),
+        band: bands.key(ageBand, bands.win(c.outcome === 'won', daysToWin)),
       };
       const grade = gradeOf.get(c.grade)!;
       const measured = (i: number) => c.measuredEntry(i + 1) - c.measuredEntry(i);
+      const entered = (i: number) => bands.key(ageBand, bands.win(true, c.measuredEntry(i) - created));
       addLead(all.tally, f);
       addLead(all.grades[grade]!, f);
-      addStages(all.stages, stageCount, f, furthest, 1, measured);
+      addStages(all.stages, stageCount, f, furthest, 1, measured, entered);
       const byGroup = entry(facts.byGroup, group.ofLead(c), () => sparseLeadGroup(groupDetail));
       addLead(byGroup.tally, f);
       if (groupDetail) {
         addLead((byGroup.grades[grade] ??= leadTally()), f);
-        addStages(byGroup.stages, stageCount, f, furthest, 1, measured);
+        addStages(byGroup.stages, stageCount, f, furthest, 1, measured, entered);
       }
       const channel = c.channel;
       addLead(entry(facts.byChannel, channel, leadTally), f);
@@ -319,9 +322,6 @@ export interface DealClass {
   readonly band: number;
 }
 
-/** Deals count in horizon cells as leads neither qualified nor handed off. */
-const DEAL_CELL = { qualified: false, handedOff: false };
-
 function dealClass(d: Deal, state: { furthest: number; stalled: boolean }, bands: Bands, asOf: number): DealClass {
   const priced = d.outcome === 'won' && !Number.isNaN(d.amount);
   const band = bands.key(bands.age(asOf - d.created), bands.win(d.outcome === 'won', d.closed - d.created));
@@ -331,7 +331,7 @@ function dealClass(d: Deal, state: { furthest: number; stalled: boolean }, bands
 /** Adds a class of deals to a tally; `daysToWin` (closed − created) of a won one when known here. */
 export function addDeal(t: DealTally, c: DealClass, daysToWin = NaN): void {
   t.deals += c.n;
-  t.horizon.add(c.band, DEAL_CELL, c.n);
+  t.horizon.add(c.band, UNFLAGGED, c.n);
   if (c.outcome === 'won') {
     t.won += c.n;
     if (c.priced > 0) {

@@ -99,6 +99,9 @@ export interface CellFlags {
   readonly handedOff: boolean;
 }
 
+/** What deals and stage entries add to a cell: only their number is read. */
+export const UNFLAGGED: CellFlags = { qualified: false, handedOff: false };
+
 /** The leads of a tally by age band and win band (keys as Bands.key). */
 export class HorizonCells {
   private readonly cells = new Map<number, SubsetCounts>();

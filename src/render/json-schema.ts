@@ -197,7 +197,7 @@ const diffValue = z.union([z.number(), z.string(), z.boolean(), z.null()]);
 const reportsSchema = z
   .object({
     summary: report(summaryRow, 'One row: headline rates, the biggest leak, best and worst channel, the verdict findings, row accounting'),
-    funnel: report(row({ stage: 'text', label: 'text', side: 'text', ...STAGE_COUNTS }, {}, 'text'), 'One row per rubric stage (per --by group and stage with --by)'),
+    funnel: report(row({ stage: 'text', label: 'text', side: 'text', ...STAGE_COUNTS, horizon_conversion: 'percent', horizon_conversion_low: 'percent', horizon_conversion_high: 'percent' }, {}, 'text'), 'One row per rubric stage (per --by group and stage with --by)'),
     pipeline: report(row({ stage: 'text', ...STAGE_COUNTS }), 'One row per deal pipeline stage'),
     sources: report(z.union([leadSourcesRow, dealSourcesRow]), 'One row per channel (or --by group), then (unattributed) and total rows'),
     matrix: report(

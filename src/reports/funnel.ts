@@ -8,6 +8,7 @@ import { isoDate } from '../data/normalize.js';
 import { stageTally, type AuditFacts, type DealFacts, type LeadFacts, type LeadGroup, type StageTally } from '../engine/facts.js';
 import { column, compareText, ratio, type ReportSpec } from './context.js';
 import { wilson } from './stats.js';
+import { hasHorizon, horizon, horizonNote, type Horizon, type NoHorizon } from './horizon.js';
 
 const STAGE_COLUMNS: Column[] = [
   column('side', 'Side', 'text', { priority: 4 }),
@@ -16,6 +17,9 @@ const STAGE_COLUMNS: Column[] = [
   column('conversion', 'Conversion', 'percent', { priority: 1 }),
   column('conversion_low', 'Conv. low', 'percent', { priority: 5 }),
   column('conversion_high', 'Conv. high', 'percent', { priority: 5 }),
+  column('horizon_conversion', 'Conv. at H', 'percent', { priority: 2 }),
+  column('horizon_conversion_low', 'Conv. at H low', 'percent', { priority: 6 }),
+  column('horizon_conversion_high', 'Conv. at H high', 'percent', { priority: 6 }),
   column('lost', 'Lost', 'count', { priority: 2 }),
   column('stalled', 'Stalled', 'count', { priority: 1 }),
   column('open', 'Open', 'count', { priority: 2 }),
@@ -24,6 +28,16 @@ const STAGE_COLUMNS: Column[] = [
   column('p75_days', 'P75 days', 'days', { priority: 3 }),
   column('stall_after_days', 'Stall after', 'days', { priority: 4 }),
 ];
+
+/** Conversion at the horizon of a lead funnel's stage (docs/reports.md, "funnel"); null without one. */
+function atHorizon(data: AuditFacts, h: Horizon | NoHorizon, stage: StageTally, next: StageTally | undefined): Row {
+  if (!hasHorizon(h) || next === undefined) return { horizon_conversion: null, horizon_conversion_low: null, horizon_conversion_high: null };
+  // Among the leads at least H days old that reached the stage, those that entered the next within H days.
+  const counted = stage.horizon.at(data.bands, h.rung).all.leads;
+  const advanced = next.horizon.at(data.bands, h.rung).won.leads;
+  const interval = wilson(advanced, counted);
+  return { horizon_conversion: ratio(advanced, counted), horizon_conversion_low: interval?.low ?? null, horizon_conversion_high: interval?.high ?? null };
+}
 
 function stageRow(counts: Readonly<StageTally>, last: boolean, stallAfterDays: number | undefined): Row {
   const interval = last ? null : wilson(counts.advanced, counts.reached);
@@ -58,13 +72,17 @@ function leadFunnel(data: AuditFacts, leads: LeadFacts): Report {
   const rows: Row[] = [];
   const groups: [string, LeadGroup][] = group ? [...leads.byGroup] : [['', leads.all]];
   groups.sort(([a, x], [b, y]) => y.tally.leads - x.tally.leads || compareText(a, b));
+  const h = horizon(data);
   for (const [name, counts] of groups) {
     stages.forEach((stage, i) => {
+      const tally = counts.stages[i] ?? stageTally();
+      const last = i === stages.length - 1;
       rows.push({
         ...(group ? { [group.key]: name } : {}),
         stage: stage.key,
         label: stage.label,
-        ...stageRow(counts.stages[i] ?? stageTally(), i === stages.length - 1, stage.stallAfterDays),
+        ...stageRow(tally, last, stage.stallAfterDays),
+        ...atHorizon(data, h, tally, last ? undefined : (counts.stages[i + 1] ?? stageTally())),
         side: stage.side,
       });
     });
@@ -73,10 +91,13 @@ function leadFunnel(data: AuditFacts, leads: LeadFacts): Report {
     ...(group ? [column(group.key, group.label, 'text', { fromInput: true, priority: 1 })] : []),
     column('stage', 'Stage', 'text', { priority: 1 }),
     column('label', 'Label', 'text', { priority: 6 }),
-    ...STAGE_COLUMNS,
+    ...STAGE_COLUMNS.map((c) => (hasHorizon(h) && c.key.startsWith('horizon_') ? { ...c, label: c.label.replace('at H', `≤${h.days}d`) } : c)),
   ];
   const notes: string[] = [
-    `Conversion = advanced / reached, with its 95% Wilson interval. Stalled = open and idle longer than the stage's threshold as of ${isoDate(data.asOf)}.`,
+    `Conversion = advanced / reached (every lead so far), with its 95% Wilson interval. Stalled = open and idle longer than the stage's threshold as of ${isoDate(data.asOf)}.`,
+    hasHorizon(h)
+      ? `Conv. ≤${h.days}d: among leads created at least ${h.days} days before the as-of date that reached the stage, the share that entered the next within ${h.days} days of created (a stage with no date to measure counts as within), with its 95% Wilson interval.`
+      : horizonNote(data),
     'Median and P75 days: from entering the stage to entering the next, among leads that advanced with both dates known; P75 is the data\'s own stall line.',
   ];
   // Stages these inputs cannot reach (no deals file, a missing date column) are named under every
@@ -107,7 +128,7 @@ function pipeline(data: AuditFacts, deals: DealFacts): Report {
   return {
     name: 'pipeline',
     title: 'Deal pipeline',
-    columns: [column('stage', 'Stage', 'text', { fromInput: true, priority: 1 }), ...STAGE_COLUMNS.filter((c) => c.key !== 'side')],
+    columns: [column('stage', 'Stage', 'text', { fromInput: true, priority: 1 }), ...STAGE_COLUMNS.filter((c) => c.key !== 'side' && !c.key.startsWith('horizon_'))],
     rows,
     notes,
   };

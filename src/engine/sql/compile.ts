@@ -52,6 +52,7 @@ export type QueryName =
   | 'leadClasses'
   | 'leadWinDays'
   | 'leadStageDays'
+  | 'leadStageReach'
   | 'leadTouch'
   | 'leadImplied'
   | 'shared'
@@ -716,12 +717,19 @@ function leadQueries(run: SqlRun, lead: LeadValues, d: Dialect): Partial<Record<
   const groupBy = keys.map((_, i) => String(i + 1)).join(', ');
   const measures = [`MIN(${id('la_row')}) AS ${id('first_row')}`, `COUNT(*) AS ${id('n')}`, `SUM(${id('la_won_amount')}) AS ${id('won_amount')}`, `SUM(${id('la_won_deals')}) AS ${id('won_deals')}`, `SUM(${id('la_priced')}) AS ${id('priced')}`];
   const stageDays = Array.from({ length: Math.max(0, S - 1) }, (_, i) => `SELECT ${id('la_grp')} AS ${id('grp')}, ${i} AS ${id('stage')}, ${id(`la_e${i + 1}`)} - ${id(`la_e${i}`)} AS ${id('days')}, COUNT(*) AS ${id('n')} FROM la_lead WHERE ${id('la_furthest')} > ${i} AND ${id(`la_e${i + 1}`)} - ${id(`la_e${i}`)} >= 0 GROUP BY 1, 2, 3`);
+  // Per stage, the leads that reached it by age and by how long after created they entered it.
+  const ladder = new Bands(horizonLadder(rubric));
+  const stageReach = Array.from({ length: S }, (_, i) => {
+    const reach = bandsSql(ladder, d, `(${run.asOf} - ${created})`, 'TRUE', `(${id(`la_e${i}`)} - ${created})`);
+    return `SELECT ${id('la_grp')} AS ${id('grp')}, ${i} AS ${id('stage')}, ${reach.age} AS ${id('age_band')}, ${reach.win} AS ${id('reach_band')}, COUNT(*) AS ${id('n')} FROM la_lead WHERE ${id('la_furthest')} >= ${i} GROUP BY 1, 2, 3, 4`;
+  });
   // A stage before the furthest with no evidence of its own was implied by a later one.
   const implied = Array.from({ length: Math.max(0, S - 1) }, (_, s) => `SUM(CASE WHEN ${id('la_furthest')} > ${s} AND NOT ${id(`la_r${s}`)} THEN 1 ELSE 0 END) AS ${id(`i${s}`)}`);
   return {
     leadClasses: `SELECT ${[...keys, ...measures].join(', ')} FROM la_lead GROUP BY ${groupBy}`,
     leadWinDays: `SELECT ${id('la_grp')} AS ${id('grp')}, ${id('la_channel')} AS ${id('channel')}, ${owner} AS ${id('owner')}, ${id('la_grade')} AS ${id('grade')}, ${winDays} AS ${id('days')}, COUNT(*) AS ${id('n')} FROM la_lead WHERE ${id('la_outcome')} = 1 AND ${winDays} >= 0 GROUP BY 1, 2, 3, 4, 5`,
     ...(stageDays.length > 0 ? { leadStageDays: stageDays.join(' UNION ALL ') } : {}),
+    leadStageReach: stageReach.join(' UNION ALL '),
     ...(lead.hasFirstTouch
       ? { leadTouch: `SELECT ${owner} AS ${id('owner')}, ${id('d_firstTouch_day')} - ${created} AS ${id('days')}, COUNT(*) AS ${id('n')}, 1 AS ${id('any_touch')} FROM la_lead WHERE ${id('d_firstTouch_day')} IS NOT NULL GROUP BY 1, 2` }
       : {}),

@@ -9,7 +9,7 @@ import type { Outcome } from '../../model.js';
 import { handoffStage, opportunityStage, type Rubric } from '../../rubric/resolve.js';
 import { addRevenue, dealFacts, dealTally, DayCounts, leadFacts, leadTally, sparseLeadGroup, NO_DATE, type CohortTally, type DealFacts, type LeadFacts, type LeadTally } from '../facts.js';
 import { addDeal, addLead, addPipeline, addSignalClass, addStages, addUnattributed, signalKey, type DealClass, type LeadFlags } from '../fold.js';
-import { Bands, horizonLadder } from '../horizon.js';
+import { Bands, horizonLadder, UNFLAGGED } from '../horizon.js';
 import type { QueryName } from './compile.js';
 
 export type Row = Readonly<Record<string, unknown>>;
@@ -111,6 +111,12 @@ export function leadFactsOf(rubric: Rubric, results: Results, group: (name: stri
     const stage = numeric(row.stage);
     all.stages[stage]!.days.add(numeric(row.days), numeric(row.n));
     if (groupDetail) facts.byGroup.get(group(String(row.grp)))?.stages[stage]?.days.add(numeric(row.days), numeric(row.n));
+  }
+  for (const row of results.leadStageReach ?? []) {
+    const stage = numeric(row.stage);
+    const key = bands.key(numeric(row.age_band), numeric(row.reach_band));
+    all.stages[stage]!.horizon.add(key, UNFLAGGED, numeric(row.n));
+    if (groupDetail) facts.byGroup.get(group(String(row.grp)))?.stages[stage]?.horizon.add(key, UNFLAGGED, numeric(row.n));
   }
   for (const row of results.leadTouch ?? []) {
     facts.hasFirstTouch = true;
