@@ -17,6 +17,7 @@ import { main, type Io } from '../src/cli.js';
 import { readCsv } from '../src/io/csv/index.js';
 import { loadFacts } from '../src/engine/stream.js';
 import { loadFactsFile } from '../src/engine/sql/facts-file.js';
+import { FACTS_VERSION } from '../src/engine/sql/compile.js';
 import { buildReports, reports, type ReportName } from '../src/reports/index.js';
 import { verdicts } from '../src/reports/verdicts.js';
 import { parseDate } from '../src/data/normalize.js';
@@ -174,6 +175,15 @@ describe('round trip on DuckDB: script → result as CSV → audit --facts', () 
     });
     writeFileSync(reversed, stringify([header, ...rows.reverse()]));
     await sameAsJs(reversed);
+  });
+
+  it('refuses a facts file of another format version (exit 1, naming both versions)', async () => {
+    const older = join(scratch, 'duckdb-facts-version-1.csv');
+    writeFileSync(older, readFileSync(facts, 'utf8').replace(/(""version"":)\d+/, '$11'));
+    expect(readFileSync(older, 'utf8')).toContain('""version"":1');
+    const r = await cli(['audit', '--facts', older, '--rubric', RUBRIC]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`no meta row of leadaudit sql (version ${FACTS_VERSION}), but version 1`);
   });
 
   it('the same with the tables\' rows inserted in reverse order (la_line gives the order)', async () => {

@@ -11,7 +11,7 @@ import { isoDate } from '../data/normalize.js';
 import { conditionFields } from '../rubric/conditions.js';
 import { LEAD_FIELDS, DEAL_FIELDS, PRESET_NAMES, type PresetName } from '../rubric/fields.js';
 import { resolveRubric, type ColumnChoice, type Rubric } from '../rubric/resolve.js';
-import { auditScript, compileAudit, refuseUnsupported } from '../engine/sql/compile.js';
+import { auditScript, compileAudit, FACTS_VERSION, refuseUnsupported } from '../engine/sql/compile.js';
 import { dialect, type DialectName } from '../engine/sql/dialects.js';
 import { connect, tableColumns, tableSide } from '../engine/sql/db.js';
 import { rubricFingerprint } from '../engine/sql/facts-file.js';
@@ -71,7 +71,7 @@ export async function sqlScript(options: LoadOptions, how: SqlHow): Promise<stri
   const deals = run.headers.deals === undefined || dealsTable === undefined ? null : side('deals', dealsTable);
   const compiled = compileAudit({ rubric: run.rubric, asOf: options.asOf, dateOrder: options.dateOrder, leads: leads?.source ?? null, deals: deals?.source ?? null, rows: true, by: options.by }, d);
   const meta = {
-    version: 1 as const,
+    version: FACTS_VERSION,
     asOf: options.asOf,
     rubric: rubricFingerprint(run.rubric),
     leads: leads === null ? null : { table: leadsTable, columns: names('leads') },

@@ -840,8 +840,12 @@ function rowQueries(run: SqlRun, d: Dialect): Partial<Record<QueryName, string>>
 }
 
 /** What a facts file says of the run that made it, besides the facts (src/engine/sql/facts-file.ts). */
+/** The format of the facts `leadaudit sql` makes and `--facts` reads. */
+export const FACTS_VERSION = 2 as const;
+
 export interface FactsMeta {
-  readonly version: 1;
+  /** The facts' format: 2 since the horizon bands (rows of version 1 have none). */
+  readonly version: typeof FACTS_VERSION;
   /** The as-of date the SQL was compiled for (a day number). */
   readonly asOf: number;
   /** The resolved rubric's fingerprint: a facts file is read with the rubric it was made with. */

@@ -11,7 +11,7 @@ import { InputError, UsageError } from '../../errors.js';
 import { readCsv, type CsvHeader } from '../../io/csv/index.js';
 import { prepare, type LoadedFacts, type LoadOptions } from '../../load.js';
 import type { Rubric } from '../../rubric/resolve.js';
-import { refuseUnsupported, type FactsMeta, type QueryName } from './compile.js';
+import { FACTS_VERSION, refuseUnsupported, type FactsMeta, type QueryName } from './compile.js';
 import type { Results, Row } from './facts.js';
 import { assemble, type Side } from './load.js';
 
@@ -76,6 +76,8 @@ async function readFacts(file: string): Promise<{ meta: FactsMeta; results: Resu
       other: () => undefined,
     };
   });
-  if (meta === undefined || meta.version !== 1) throw new InputError(`${file}: no meta row of leadaudit sql (version 1); was it made by another version?`);
+  if (meta === undefined || meta.version !== FACTS_VERSION) {
+    throw new InputError(`${file}: no meta row of leadaudit sql (version ${FACTS_VERSION})${meta === undefined ? '' : `, but version ${String(meta.version)}`}; run the SQL of this version of leadaudit sql again`);
+  }
   return { meta, results };
 }
