@@ -10,7 +10,7 @@
  * What differs today is kept, failing, in the "known mismatches" blocks at the end: a difference
  * there is a bug in the SQL engine to fix, not a test to loosen.
  */
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -152,7 +152,9 @@ function plantedRun(scenario: string): Run {
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
   }
-  return { leads: join(dir, 'leads.csv'), deals: join(dir, 'deals.csv'), rubric: join(root, 'fixtures', 'planted', 'rubric.yml'), asOf: parseDate(asOf) };
+  // The horizon export has its own rubric (scripts/generate-horizon.ts), with horizonDays.
+  const rubric = existsSync(join(dir, 'rubric.yml')) ? join(dir, 'rubric.yml') : join(root, 'fixtures', 'planted', 'rubric.yml');
+  return { leads: join(dir, 'leads.csv'), deals: join(dir, 'deals.csv'), rubric, asOf: parseDate(asOf) };
 }
 
 interface ExportExpected {
@@ -229,6 +231,7 @@ const INPUTS: Record<string, Input> = {
   'planted control': { run: plantedRun('control') },
   'planted planted': { run: plantedRun('planted') },
   'planted sales-gap': { run: plantedRun('sales-gap') },
+  'planted horizon': { run: plantedRun('horizon') },
   ...Object.fromEntries(
     EXPORTS.flatMap((shape) => [
       [`export ${shape}, init rubric`, exportInput(shape, 'init')],

@@ -164,10 +164,12 @@ it('the hubspot sample with the rubric found beside it (signals, grades, alerts)
 
 // ---------------------------------------------------------------- the planted-effect exports
 
-describe.each(['planted', 'control', 'sales-gap'])('the %s planted export', (scenario) => {
+describe.each(['planted', 'control', 'sales-gap', 'horizon'])('the %s planted export', (scenario) => {
   const dir = join(root, 'fixtures', 'planted', scenario);
   const asOf = parseDate('2025-06-30');
-  const files = { leads: join(dir, 'leads.csv'), deals: join(dir, 'deals.csv'), rubric: join(root, 'fixtures', 'planted', 'rubric.yml'), asOf };
+  // The horizon export has its own rubric (scripts/generate-horizon.ts), with horizonDays.
+  const rubric = scenario === 'horizon' ? join(dir, 'rubric.yml') : join(root, 'fixtures', 'planted', 'rubric.yml');
+  const files = { leads: join(dir, 'leads.csv'), deals: join(dir, 'deals.csv'), rubric, asOf };
 
   it.each([
     ['by channel', {}],
