@@ -10,9 +10,8 @@ import { column, ratio, type ReportSpec } from './context.js';
 import { compareRates, diffInterval, holm, normalQuantile } from './stats.js';
 import { fitLogistic, RIDGE, type SignalClass } from './logistic.js';
 import { hasHorizon, horizon, horizonNote } from './horizon.js';
-
-/** Fewer wins than this in all, and no signal is judged. */
-const MIN_WINS = 5;
+// Fewer wins than this in all, and no signal is judged: the rubric check's bar (docs/verdicts.md).
+import { MIN_WINS } from './verdicts.js';
 
 /**
  * The leads of each signal class as the run's win rates count them: at the horizon when it has

@@ -18,7 +18,7 @@ import { verdictText } from './verdict-text.js';
 import { compareRates, diffInterval, scoreTestAbove, trendTest, wilson } from './stats.js';
 import { horizonDays, leadRates } from './horizon.js';
 
-/** Rubric check: too few wins to judge grades by (docs/verdicts.md). */
+/** Too few wins to judge grades (the rubric check, docs/verdicts.md) or signals (docs/reports.md, signals) by. */
 export const MIN_WINS = 5;
 
 /** The keys of each topic's `numbers`, in the order JSON writes them (docs/verdicts.md lists each). */
