@@ -85,6 +85,7 @@ export function checkAlerts(rules: readonly Rule[], made: readonly Report[], ver
     const report = reports.find((r) => r.name === rule.report);
     // A rubric alert on a report this command does not print waits for a command that does.
     if (!report && rule.fromRubric) continue;
+    if (!report && rule.report === 'verdict') throw new UsageError(`alert '${rule.text}': this run has no verdicts (they need a leads file: docs/verdicts.md)`);
     if (!report) {
       const names = reports.map((r) => r.name);
       throw new UsageError(`alert '${rule.text}': no report "${rule.report}" in this run${didYouMean(rule.report, names)}; reports: ${names.join(', ')}`);

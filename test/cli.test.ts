@@ -121,6 +121,19 @@ describe('exit codes and messages', () => {
     expectOneLineError(bad.stderr, /--fail-on 'win rate below 2%': expected report\[\.row\]\.metric OP number/);
   });
 
+  it('--fail-on reads a verdict number (verdict.TOPIC.KEY); a run with no verdicts refuses such a rule', () => {
+    const sample = ['fixtures/samples/hubspot/contacts.csv', 'fixtures/samples/hubspot/deals.csv', '--as-of', '2025-06-30', '--format', 'json'];
+    const fired = run(['audit', ...sample, '--fail-on', 'verdict.sales.revenue_at_risk>1000']);
+    expect(fired.code).toBe(3);
+    const alert = JSON.parse(fired.stdout).alerts[0];
+    expect(alert).toMatchObject({ report: 'verdict', row: 'sales', metric: 'revenue_at_risk', op: '>', threshold: 1000 });
+    expect(alert.value).toBe(JSON.parse(fired.stdout).verdict.find((v: { topic: string }) => v.topic === 'sales gap').numbers.revenue_at_risk);
+    expect(run(['audit', ...sample, '--fail-on', 'verdict.sales.revenue_at_risk>1000000000']).code).toBe(0);
+    const dealsOnly = run(['audit', '--deals', 'fixtures/samples/hubspot/deals.csv', '--as-of', '2025-06-30', '--fail-on', 'verdict.sales.revenue_at_risk>1']);
+    expect(dealsOnly.code).toBe(2);
+    expectOneLineError(dealsOnly.stderr, /this run has no verdicts \(they need a leads file/);
+  });
+
   it('a closed output pipe is success', async () => {
     // `leadaudit score … | head -1`: the reader goes away after its first chunk, while 800 kB are still to come.
     const child = spawn(process.execPath, [bin, 'score', 'fixtures/samples/hubspot/contacts.csv', 'fixtures/samples/hubspot/deals.csv', '--as-of', '2025-06-30', '--format', 'json', '--with-columns', '--quiet'], { cwd: root });

@@ -181,7 +181,9 @@ describe('the run\'s horizon (src/reports/horizon.ts)', () => {
   });
 
   it('has none when no lead is as old as the horizon', () => {
-    expect(horizon(factsOf(rubricOf('horizonDays: 365\n'), [[100, 5]], [200]))).toEqual({ none: 'none old enough' });
+    expect(horizon(factsOf(rubricOf('horizonDays: 365\n'), [[100, 5]], [200]))).toEqual({ none: 'none old enough', days: 365 });
+    // From the data: 20 wins within 30 days, but no lead is 30 days old yet... the ladder's first rung.
+    expect(horizon(factsOf(rubricOf(), Array.from({ length: MIN_HORIZON_WINS }, (): [number, number] => [10, 5])))).toEqual({ none: 'none old enough', days: 30 });
   });
 });
 
@@ -213,14 +215,14 @@ score:
    * 8, so the median is 3000), 12 stalled at SQL, the rest lost. 30 below-grade handoffs: 3 won.
    * And 10 young qualified handoffs (30 days old), one of them won: not counted at the horizon.
    */
-  async function run() {
+  async function run(minN = 30, sign = 1) {
     const dir = mkdtempSync(join(tmpdir(), 'leadaudit-risk-'));
     const leads = ['id,email,source,created,status,owner,title,sql_date'];
     const deals = ['id,lead_id,stage,amount,created,closed'];
     let d = 0;
     const lead = (i: number, title: string, created: string, sql: string, fate: 'won' | 'lost' | 'stalled', amount = 3000) => {
       leads.push(`L${i},p${i}@x.com,web,${created},${fate === 'lost' ? 'lost' : 'open'},O${i % 2},${title},${sql}`);
-      if (fate === 'won') deals.push(`D${d++},L${i},won,${amount},${created},2024-08-01`);
+      if (fate === 'won') deals.push(`D${d++},L${i},won,${sign * amount},${created},2024-08-01`);
       if (fate === 'lost') deals.push(`D${d++},L${i},lost,500,${created},2024-09-01`);
     };
     for (let i = 0; i < 40; i++) lead(i, 'VP Sales', '2024-06-15', '2024-06-20', i < 10 ? 'won' : i < 22 ? 'stalled' : 'lost', i === 0 ? 1000 : i === 1 ? 2000 : 3000);
@@ -229,7 +231,7 @@ score:
     writeFileSync(join(dir, 'leads.csv'), `${leads.join('\n')}\n`);
     writeFileSync(join(dir, 'deals.csv'), `${deals.join('\n')}\n`);
     writeFileSync(join(dir, 'rubric.yml'), rubric);
-    const loaded = await load({ leads: join(dir, 'leads.csv'), deals: join(dir, 'deals.csv'), rubric: join(dir, 'rubric.yml'), asOf: AS_OF, minN: 30, strict: false, keepRejects: false, cwd: dir });
+    const loaded = await load({ leads: join(dir, 'leads.csv'), deals: join(dir, 'deals.csv'), rubric: join(dir, 'rubric.yml'), asOf: AS_OF, minN, strict: false, keepRejects: false, cwd: dir });
     return verdicts(loaded.facts);
   }
 
@@ -243,6 +245,30 @@ score:
     expect(n.revenue_at_risk_low).toBeCloseTo(12 * w.low * 3000, 9);
     expect(n.revenue_at_risk_high).toBeCloseTo(12 * w.high * 3000, 9);
     expect(sales.text).toContain('the stalled ones are worth 9,000');
+  });
+
+  it('is not priced without --min-n handoffs: not for a sales gap of "not enough data", nor on fewer handoffs old enough', async () => {
+    const lines = await run(41);
+    const sales = lines.find((v) => v.topic === 'sales gap')!;
+    const marketing = lines.find((v) => v.topic === 'marketing gap')!;
+    // 50 qualified handoffs in all (40 counted at the horizon): enough to judge stalls, not to price them.
+    expect([sales.finding, sales.numbers.handoffs, sales.numbers.horizon_handoffs, sales.numbers.revenue_at_risk]).toEqual(['gap', 50, 40, null]);
+    // 80 handoffs, 70 of them counted at the horizon: a bar of 71 leaves the win rates uncompared.
+    const stricter = (await run(71)).find((v) => v.topic === 'marketing gap')!;
+    expect([stricter.finding, stricter.numbers.revenue_at_risk]).toEqual(['not enough data', null]);
+    expect(stricter.text).toContain('not enough data yet');
+    expect(marketing.finding).not.toBe('not enough data');
+    const sparse = (await run(51)).find((v) => v.topic === 'sales gap')!;
+    expect([sparse.finding, sparse.numbers.revenue_at_risk]).toEqual(['not enough data', null]);
+  });
+
+  it('keeps low <= high when the median won deal is negative (refunds)', async () => {
+    for (const v of await run(30, -1)) {
+      if (v.topic === 'rubric check') continue;
+      expect(v.numbers.median_won_amount).toBe(-3000);
+      expect(v.numbers.revenue_at_risk_low!).toBeLessThanOrEqual(v.numbers.revenue_at_risk!);
+      expect(v.numbers.revenue_at_risk!).toBeLessThanOrEqual(v.numbers.revenue_at_risk_high!);
+    }
   });
 
   it('marketing gap: below-grade handoffs × (qualified − below-grade win rate) × the median won deal, with the Newcombe interval', async () => {

@@ -65,6 +65,13 @@ describe('the planted export', () => {
     expect(n.sales.rules).toContain('owner');
     expect([n.marketing.finding, n.marketing.names]).toEqual(['gap', [planted.planted.floodingChannel]]);
     expect(n.rubricCheck.finding).toBe('works');
+    // The gap the flooding channel alone found is priced on its below-grade handoffs.
+    const m = n.marketing.numbers;
+    expect(n.marketing.rules).toEqual(['channel_floods']);
+    expect(m.revenue_at_risk!).toBeCloseTo(m.channel_below_grade! * (m.win_rate_qualified! - m.channel_win_rate_below_grade!) * m.median_won_amount!, 6);
+    expect(m.revenue_at_risk_low!).toBeGreaterThan(0);
+    expect(m.revenue_at_risk_low!).toBeLessThan(m.revenue_at_risk!);
+    expect(m.revenue_at_risk_high!).toBeGreaterThan(m.revenue_at_risk!);
     expect(n.sales.text).toMatch(/Omar's: \d+\.\d% of that owner's qualified handoffs vs \d+\.\d% for other owners \(p < 0\.001\)/);
   });
 

@@ -5,6 +5,7 @@ import {
   diffInterval,
   fisherExact,
   holm,
+  holmLevels,
   median,
   normalCdf,
   quantile,
@@ -444,6 +445,25 @@ describe('quantile and median', () => {
           expect(result).toBeLessThanOrEqual(Math.max(...values));
         },
       ),
+    );
+  });
+});
+
+describe('holmLevels', () => {
+  it('holds the j-th smallest p to α/(m − j + 1) until the first that fails; that level then holds for the rest', () => {
+    // Sorted: 0.005 ≤ 0.05/4, 0.01 ≤ 0.05/3, 0.03 > 0.05/2 = 0.025 fails: it and 0.04 are held to 0.025.
+    expect(holmLevels([0.01, 0.04, 0.03, 0.005], 0.05)).toEqual([0.05 / 3, 0.025, 0.025, 0.05 / 4]);
+    expect(holmLevels([0.2], 0.05)).toEqual([0.05]);
+    expect(holmLevels([], 0.05)).toEqual([]);
+  });
+
+  it('a p below its level exactly when Holm rejects it', () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 0, max: 1000 }).map((k) => k / 1000), { maxLength: 12 }), (ps) => {
+        const levels = holmLevels(ps, 0.05);
+        const adjusted = holm(ps);
+        expect(ps.map((p, i) => p < levels[i]!)).toEqual(adjusted.map((a) => a < 0.05));
+      }),
     );
   });
 });

@@ -3,7 +3,7 @@
  * there. Every report that compares win rates reads them through here, so a run has one H.
  */
 import type { AuditFacts, LeadTally } from '../engine/facts.js';
-import { FULL_FOLLOW_UP, type AtHorizon, type HorizonCells } from '../engine/horizon.js';
+import { FULL_FOLLOW_UP, HorizonCells, type AtHorizon } from '../engine/horizon.js';
 
 /** The quantile of days to win the default horizon covers. */
 export const HORIZON_QUANTILE = 0.75;
@@ -25,8 +25,8 @@ export interface Horizon {
   readonly counted: number;
 }
 
-/** Why a run has no horizon: its rates are then won so far. */
-export type NoHorizon = { readonly none: 'no dates' | 'too few wins' | 'none old enough' };
+/** Why a run has no horizon (its rates are then won so far), and the horizon no lead is old enough for. */
+export type NoHorizon = { readonly none: 'too few wins' } | { readonly none: 'none old enough'; readonly days: number };
 
 const chosen = new WeakMap<AuditFacts, Horizon | NoHorizon>();
 
@@ -43,14 +43,13 @@ export function hasHorizon(h: Horizon | NoHorizon): h is Horizon {
 
 function choose(facts: AuditFacts): Horizon | NoHorizon {
   const { bands } = facts;
-  const cells = facts.leads?.all.tally.horizon ?? facts.deals?.all.horizon;
-  if (cells === undefined) return { none: 'no dates' };
+  const cells = facts.leads?.all.tally.horizon ?? facts.deals?.all.horizon ?? new HorizonCells();
   const counted = (rung: number) => cells.at(bands, rung).all.leads;
   const rubricDays = facts.rubric.horizonDays;
   if (rubricDays !== undefined) {
     const rung = bands.ladder.indexOf(rubricDays);
     const n = counted(rung);
-    return n === 0 ? { none: 'none old enough' } : { days: rubricDays, rung, basis: 'rubric', wins: 0, counted: n };
+    return n === 0 ? { none: 'none old enough', days: rubricDays } : { days: rubricDays, rung, basis: 'rubric', wins: 0, counted: n };
   }
   const full = cells.winsByBand(bands, FULL_FOLLOW_UP);
   const all = cells.winsByBand(bands, 0);
@@ -62,7 +61,7 @@ function choose(facts: AuditFacts): Horizon | NoHorizon {
   let rung = 0;
   for (let seen = wins[0]!; rung < bands.rungs - 1 && seen < HORIZON_QUANTILE * total; seen += wins[++rung]!);
   const n = counted(rung);
-  if (n === 0) return { none: 'none old enough' };
+  if (n === 0) return { none: 'none old enough', days: bands.ladder[rung]! };
   return { days: bands.ladder[rung]!, rung, basis, wins: total, counted: n };
 }
 
@@ -75,19 +74,21 @@ export function atHorizon(facts: AuditFacts, cells: HorizonCells): AtHorizon | n
 /** A sentence for the notes: what H is and where it came from, or why rates are won so far. */
 export function horizonNote(facts: AuditFacts, unit = 'leads'): string {
   const h = horizon(facts);
+  const one = unit.slice(0, -1);
   if (!hasHorizon(h)) {
-    const why = {
-      'no dates': `no ${unit} to measure`,
-      'too few wins': `fewer than ${MIN_HORIZON_WINS} wins have a created and a won date to choose a horizon from (horizonDays in the rubric sets one)`,
-      'none old enough': `no ${unit.slice(0, -1)} is as old as the horizon`,
-    }[h.none];
+    const why =
+      h.none === 'too few wins'
+        ? `fewer than ${MIN_HORIZON_WINS} wins have both a created and a won date to choose a horizon from (horizonDays in the rubric sets one)`
+        : `no ${one} is ${h.days} days old, the horizon${facts.rubric.horizonDays === undefined ? ' the wins chose' : ' the rubric sets'} (or no ${one} has a created date)`;
     return `Rates are won so far: ${why}; young ${unit} count as not won.`;
   }
   const from =
     h.basis === 'rubric'
       ? 'the rubric\'s horizonDays'
-      : `${Math.round(HORIZON_QUANTILE * 100)}% of the ${h.wins} wins ${h.basis === 'full follow-up' ? `of ${unit} at least ${FULL_FOLLOW_UP} days old` : `(too few ${unit} are ${FULL_FOLLOW_UP} days old: measured on all, which favours a short horizon)`} came within it`;
-  return `Win rates at a ${h.days}-day horizon (${from}): won within ${h.days} days of created, among the ${h.counted} ${unit} created at least ${h.days} days before the as-of date; "won so far" counts every ${unit.slice(0, -1)}.`;
+      : h.basis === 'full follow-up'
+        ? `${Math.round(HORIZON_QUANTILE * 100)}% of the ${count(h.wins)} wins of ${unit} at least ${FULL_FOLLOW_UP} days old came within it`
+        : `${Math.round(HORIZON_QUANTILE * 100)}% of all ${count(h.wins)} wins came within it; too few ${unit} are ${FULL_FOLLOW_UP} days old to measure it on those alone, which favours a short horizon`;
+  return `Win rates at a ${h.days}-day horizon (${from}): won within ${h.days} days of created, among the ${count(h.counted)} ${unit} created at least ${h.days} days before the as-of date; "won so far" counts every ${one}.`;
 }
 
 /** A tally's wins and leads (or deals) as the run's win rates count them: at the horizon when it has one, else won so far. */
@@ -113,4 +114,9 @@ export function leadRates(facts: AuditFacts, t: LeadTally): AtHorizon {
 export function horizonDays(facts: AuditFacts): number | null {
   const h = horizon(facts);
   return hasHorizon(h) ? h.days : null;
+}
+
+/** `6,427`: a count in a sentence. */
+function count(n: number): string {
+  return n.toLocaleString('en-US');
 }

@@ -7,9 +7,9 @@ import type { Column, Report, Row } from '../model.js';
 import { pct, SIGNIFICANCE } from './compare.js';
 import type { AuditFacts, LeadFacts } from '../engine/facts.js';
 import { column, ratio, type ReportSpec } from './context.js';
-import { compareRates, diffInterval, holm, normalQuantile } from './stats.js';
+import { compareRates, diffInterval, holm, holmLevels, normalQuantile } from './stats.js';
 import { fitLogistic, RIDGE, type SignalClass } from './logistic.js';
-import { hasHorizon, horizon, horizonNote } from './horizon.js';
+import { hasHorizon, horizon, horizonNote, winCounts } from './horizon.js';
 // Fewer wins than this in all, and no signal is judged: the rubric check's bar (docs/verdicts.md).
 import { MIN_WINS } from './verdicts.js';
 
@@ -32,8 +32,8 @@ function build(data: AuditFacts): Report[] {
   const { rubric, leads, minN } = data;
   const count = rubric.signals.length;
   const rows = classes(data, leads);
-  const total = rows.reduce((s, c) => s + c.n, 0);
-  const wonTotal = rows.reduce((s, c) => s + c.won, 0);
+  const counted = winCounts(data, leads.all.tally, leads.all.tally.leads);
+  const [total, wonTotal] = [counted.n, counted.x];
   const tests = rubric.signals.map((_, i) => {
     const of = rows.filter((c) => c.signals[i]);
     const t = { with: of.reduce((s, c) => s + c.n, 0), wonWith: of.reduce((s, c) => s + c.won, 0) };
@@ -43,14 +43,17 @@ function build(data: AuditFacts): Report[] {
     return { ...t, without, wonWithout, enough, ...(enough ? compareRates(t.wonWith, t.with, wonWithout, without) : { p: 1, direction: 0 }) };
   });
   // One family, the signals tested: a rubric of many signals should not find one "predictive" by
-  // chance. Each one's interval is at the level Holm's step-down holds its p to — the j-th smallest
-  // of m at 0.05 / (m − j + 1) — so an interval that excludes 0 goes with a test Holm rejects.
+  // chance. Each one's interval is at the level Holm holds its test to, so an interval that
+  // excludes 0 goes with a test Holm rejects.
   const tested = tests.map((t, i) => (t.enough ? i : -1)).filter((i) => i >= 0);
   const adjusted = holm(tested.map((i) => tests[i]!.p));
+  const levels = holmLevels(tested.map((i) => tests[i]!.p), SIGNIFICANCE);
   const p = tests.map(() => 1);
-  tested.forEach((i, k) => (p[i] = adjusted[k]!));
   const z = tests.map(() => normalQuantile(1 - SIGNIFICANCE / 2));
-  [...tested].sort((a, b) => tests[a]!.p - tests[b]!.p || a - b).forEach((i, rank) => (z[i] = normalQuantile(1 - SIGNIFICANCE / (2 * (tested.length - rank)))));
+  tested.forEach((i, k) => {
+    p[i] = adjusted[k]!;
+    z[i] = normalQuantile(1 - levels[k]! / 2);
+  });
 
   const verdicts = tests.map((t, i) => {
     if (!t.enough) return 'too few';
@@ -109,12 +112,14 @@ function build(data: AuditFacts): Report[] {
   const notes = [
     horizonNote(data),
     `Lift = win rate with the signal / without it; Diff = the difference of the two rates, with its Newcombe interval${
-      family === 0 ? ' (95%: no signal was tested)' : `, adjusted as the p-values are (Holm over the ${family} signal${family === 1 ? '' : 's'} tested: the j-th smallest p is held to 0.05/(${family + 1} − j), and its interval to the same level); 95% for a signal not tested`
+      family === 0 ? ' (95%: no signal was tested)' : `, adjusted as the p-values are (Holm over the ${family} signal${family === 1 ? '' : 's'} tested: the j-th smallest p is held to 0.05/(${family + 1} − j) until one fails, whose level then holds for the rest; each interval is at its test's level); 95% for a signal not tested`
     }. Overall win rate ${pct(ratio(wonTotal, total))}.`,
     `Verdict: predictive when the difference agrees with the sign of the signal's points at p < 0.05 (Holm-adjusted over the signals tested), inverse when it goes the other way, no evidence otherwise, too few with under ${minN} leads on either side or under ${MIN_WINS} wins in all (not tested).`,
-    modelled
-      ? `Suggested points: from one logistic regression of winning on all the signals at once (ridge ${RIDGE}), so signals that fire together share their credit; each signal's log odds ratio given the others (Model log OR), scaled so the strongest predictive or inverse signal gets the rubric's largest points (${maxPoints}); 0 for no evidence.`
-      : 'Suggested points: none — the logistic model of the signals could not be fitted (too few wins, or every lead won).',
+    count === 0
+      ? 'Suggested points: none — the rubric has no signals to fit.'
+      : modelled
+        ? `Suggested points: from one logistic regression of winning on all the signals at once (ridge ${RIDGE}), so signals that fire together share their credit; each signal's log odds ratio given the others (Model log OR), scaled so the strongest predictive or inverse signal gets the rubric's largest points (${maxPoints}); 0 for no evidence.`
+        : 'Suggested points: none — the logistic model of the signals could not be fitted (too few wins, or every lead won).',
   ];
   if (count === 0) notes.unshift('The rubric has no score signals.');
   return [{ name: 'signals', title: 'Do the rubric signals predict closing?', columns, rows: out, notes }];

@@ -446,6 +446,25 @@ export function holm(pValues: readonly number[]): number[] {
 }
 
 /**
+ * The level Holm's step-down holds each test of a family to, at family level α, in the input's
+ * order: the i-th smallest p (0-based, ties in input order) is held to α / (m − i), until the
+ * first p above its level; that level then holds for every later one, since Holm rejects none of
+ * them. So p < its level exactly when Holm rejects it (adjusted p < α, as `holm` gives), and a
+ * confidence interval taken at 1 − level is as strict as the test beside it.
+ */
+export function holmLevels(pValues: readonly number[], alpha: number): number[] {
+  const m = pValues.length;
+  const order = pValues.map((p, i) => ({ p, i })).sort((a, b) => a.p - b.p || a.i - b.i);
+  const levels: number[] = new Array<number>(m);
+  let stop = m;
+  order.forEach(({ p, i }, rank) => {
+    if (stop === m && !(p < alpha / (m - rank))) stop = rank;
+    levels[i] = alpha / (m - Math.min(rank, stop));
+  });
+  return levels;
+}
+
+/**
  * Cochran–Armitage test for a linear trend in proportions x_i / n_i across ordered groups with
  * scores t_i (default 0, 1, 2, …), two-sided; the same statistic as R's `prop.trend.test`
  * (W. G. Cochran (1954), Biometrics 10:417–451; P. Armitage (1955), Biometrics 11:375–386):

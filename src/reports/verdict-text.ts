@@ -32,13 +32,11 @@ function within(v: VerdictData): string {
   return h === null || h === undefined ? '' : ` within ${h} days`;
 }
 
-/** `; revenue at risk 123,000 (95% CI 40,000 to 210,000)`, when the run can price it. */
-function atRisk(v: VerdictData): string {
+/** ` Revenue at risk: 123,000 (95% CI 40,000 to 210,000).`, when the run can price the gap. */
+function atRisk(v: VerdictData, label: string): string {
   const r = v.numbers.revenue_at_risk;
   if (r === null || r === undefined) return '';
-  const low = v.numbers.revenue_at_risk_low;
-  const high = v.numbers.revenue_at_risk_high;
-  return `; revenue at risk ${moneyText(r)}${low !== null && low !== undefined && high !== null && high !== undefined ? ` (95% CI ${moneyText(low)} to ${moneyText(high)})` : ''}`;
+  return ` ${label}: ${moneyText(r)} (95% CI ${moneyText(num(v, 'revenue_at_risk_low'))} to ${moneyText(num(v, 'revenue_at_risk_high'))}).`;
 }
 
 /** A number the rules set for this branch (null only where the rule could not compute it). */
@@ -67,12 +65,13 @@ function marketingText(v: VerdictData, run: Context): string {
   const shareText = `${pct(below / handed)} of handed-off leads (${below} of ${handed}; ${interval(below, handed)}) are below grade ${bar}`;
   if (below === 0) return `No marketing gap: ${shareText}.`;
   if (num(v, 'qualified_handoffs') === 0) return `Marketing gap: not enough data — ${shareText}, so there is no qualified handoff to compare their win rate with.`;
-  if (num(v, 'horizon_qualified_handoffs') === 0 || num(v, 'horizon_below_grade') === 0) {
-    return `Marketing gap: not enough data yet — ${shareText}, but too few of them are ${num(v, 'horizon_days')} days old to compare win rates.`;
+  if (v.finding === 'not enough data') {
+    const counted = num(v, 'horizon_qualified_handoffs') + num(v, 'horizon_below_grade');
+    return `Marketing gap: not enough data yet — ${shareText}, but only ${plural(counted, 'handoff')} ${counted === 1 ? 'is' : 'are'} ${num(v, 'horizon_days')} days old, on ${num(v, 'horizon_qualified_handoffs')} qualified and ${num(v, 'horizon_below_grade')} below grade (the bar is ${run.minN}).`;
   }
 
   const rateQualified = num(v, 'win_rate_qualified');
-  const rates = `they win ${pct(num(v, 'win_rate_below_grade'))} vs ${pct(rateQualified)} for qualified handoffs${within(v)} (${morePoints('qualified win', num(v, 'win_rate_difference'))}, 95% CI ${points(num(v, 'win_rate_difference_low'))} to ${points(num(v, 'win_rate_difference_high'))}; ${pText(num(v, 'win_rate_p'))}${v.finding === 'gap' ? atRisk(v) : ''})`;
+  const rates = `they win ${pct(num(v, 'win_rate_below_grade'))} vs ${pct(rateQualified)} for qualified handoffs${within(v)} (${morePoints('qualified win', num(v, 'win_rate_difference'))}, 95% CI ${points(num(v, 'win_rate_difference_low'))} to ${points(num(v, 'win_rate_difference_high'))}; ${pText(num(v, 'win_rate_p'))})`;
   const channel = v.detail.channel;
   const channelGap = v.rules.includes('channel_floods');
   const from =
@@ -82,8 +81,10 @@ function marketingText(v: VerdictData, run: Context): string {
         (v.numbers.channel_vs_qualified_p === null
           ? 'and too few of them are old enough to compare their win rate'
           : `and they win ${pct(num(v, 'channel_win_rate_below_grade'))} vs ${pct(rateQualified)} for qualified handoffs (${channelGap ? '' : 'not clearly less; '}${pText(num(v, 'channel_vs_qualified_p'))})`);
-  if (v.rules.includes('below_grade_win_less')) return `Marketing gap${channelGap ? ` (${channel!})` : ''}: ${shareText}, and ${rates}.${from ? ` ${from}.` : ''}`;
-  if (channelGap) return `Marketing gap (${channel!}): ${from}. Overall, ${shareText}, and ${rates.replace(/^they win/, 'they win about as often:')}.`;
+  const overall = v.rules.includes('below_grade_win_less');
+  const price = atRisk(v, overall ? 'Revenue at risk' : `Revenue at risk in ${channel!}'s below-grade handoffs`);
+  if (overall) return `Marketing gap${channelGap ? ` (${channel!})` : ''}: ${shareText}, and ${rates}.${from ? ` ${from}.` : ''}${price}`;
+  if (channelGap) return `Marketing gap (${channel!}): ${from}. Overall, ${shareText}, and ${rates.replace(/^they win/, 'they win about as often:')}.${price}`;
   return `No marketing gap shown: ${shareText}; ${rates}.${from ? ` ${from}.` : ''}`;
 }
 

@@ -205,7 +205,8 @@ function marketingGap(data: AuditFacts, leads: LeadFacts): VerdictData {
   };
   if (handed < minN) return verdict(topic, 'not enough data', base);
   if (below === 0) return verdict(topic, 'no gap', base);
-  if (qualified === 0 || belowAt === 0) return verdict(topic, 'not enough data', base);
+  // Win rates need --min-n handoffs old enough for the horizon, on both sides some.
+  if (qualified === 0 || belowAt === 0 || qualified + belowAt < minN) return verdict(topic, 'not enough data', base);
 
   // Rule 1, below_grade_win_less: handed-off leads below the bar win less than qualified handoffs.
   const rateBelow = wonBelow / belowAt;
@@ -213,17 +214,13 @@ function marketingGap(data: AuditFacts, leads: LeadFacts): VerdictData {
   const diff = diffInterval(wonQualified, qualified, wonBelow, belowAt)!;
   const overall = compareRates(wonQualified, qualified, wonBelow, belowAt);
   const overallGap = overall.p < SIGNIFICANCE && overall.direction > 0;
-  // What the below-grade handoffs would have won at the qualified rate, less what they win.
-  const risk = (d: number) => (median === null ? null : below * d * median);
   const numbers: Numbers<typeof topic> = {
     ...base,
     win_rate_difference: rateQualified - rateBelow,
     win_rate_difference_low: diff.low,
     win_rate_difference_high: diff.high,
     win_rate_p: overall.p,
-    revenue_at_risk: risk(rateQualified - rateBelow),
-    revenue_at_risk_low: risk(diff.low),
-    revenue_at_risk_high: risk(diff.high),
+    ...priced(below, rateQualified - rateBelow, diff, median),
   };
   // Rule 2, channel_floods: the channel with significantly more of its handoffs below the bar than
   // the rest's (Holm over the channels with --min-n handoffs), whose below-bar handoffs win less.
@@ -253,9 +250,26 @@ function marketingGap(data: AuditFacts, leads: LeadFacts): VerdictData {
     } satisfies Numbers<typeof topic>);
   }
   const rules = [...(overallGap ? (['below_grade_win_less'] as const) : []), ...(channelGap ? (['channel_floods'] as const) : [])];
+  // A gap found by the flooding channel alone is priced on that channel's below-grade handoffs.
+  if (channelGap && !overallGap) {
+    const its = leadRates(data, flooding!.t);
+    const [n, won] = [its.all.handedOffBelow, its.won.handedOffBelow];
+    Object.assign(numbers, priced(flooding!.x, rateQualified - won / n, diffInterval(wonQualified, qualified, won, n)!, median));
+  }
   const detail = { channel: flooding?.name };
   if (rules.length > 0) return verdict(topic, 'gap', numbers, { rules, names: channelGap ? [flooding!.name] : [], detail });
   return verdict(topic, 'no gap', numbers, { detail });
+}
+
+/**
+ * Revenue at risk (docs/verdicts.md): `leads` × a difference of win rates × the median won deal,
+ * with the ends of the difference's interval; null without a median. The ends are ordered, so a
+ * negative median (refunds) keeps low <= high.
+ */
+function priced(leads: number, difference: number, interval: { low: number; high: number }, median: number | null): Numbers<'marketing gap'> {
+  if (median === null) return { revenue_at_risk: null, revenue_at_risk_low: null, revenue_at_risk_high: null };
+  const [a, b] = [leads * interval.low * median, leads * interval.high * median];
+  return { revenue_at_risk: leads * difference * median, revenue_at_risk_low: Math.min(a, b), revenue_at_risk_high: Math.max(a, b) };
 }
 
 /** The median amount of a won deal (null without deals or amounts): what one more win is worth. */
@@ -303,13 +317,13 @@ function salesGap(data: AuditFacts, leads: LeadFacts): VerdictData {
     stalled_marketing_high: beforeShare?.high ?? null,
     min_n: minN,
   };
-  // What the stalled handoffs are worth: each would win at the handoffs' horizon rate, a median deal.
+  // The handoffs' win rate at the horizon, and what the stalled ones are worth at it: priced only
+  // with --min-n handoffs old enough for the horizon (the gap itself is judged on every handoff).
   const at = leadRates(data, all);
   const handedAt = graded ? at.all.handedOff - at.all.handedOffBelow : at.all.handedOff;
   const wonAt = graded ? at.won.handedOff - at.won.handedOffBelow : at.won.handedOff;
   const rate = wilson(wonAt, handedAt);
   const median = medianWon(data);
-  const risk = (r: number | undefined) => (median === null || r === undefined ? null : stalledSales * r * median);
   Object.assign(numbers, {
     horizon_days: horizonDays(data),
     horizon_handoffs: handedAt,
@@ -317,11 +331,9 @@ function salesGap(data: AuditFacts, leads: LeadFacts): VerdictData {
     handoff_win_rate_low: rate?.low ?? null,
     handoff_win_rate_high: rate?.high ?? null,
     median_won_amount: median,
-    revenue_at_risk: risk(handedAt > 0 ? wonAt / handedAt : undefined),
-    revenue_at_risk_low: risk(rate?.low),
-    revenue_at_risk_high: risk(rate?.high),
   } satisfies Numbers<typeof topic>);
   if (handed < minN) return verdict(topic, 'not enough data', numbers);
+  if (handedAt >= minN) Object.assign(numbers, priced(stalledSales, wonAt / handedAt, rate!, median));
   // Rule above_tolerance: the 95% Wilson interval of the stalled share lies wholly above the
   // tolerance (equivalently, the one-sided score test of share <= tolerance has p < 0.025).
   const aboveTolerance = stalledShare!.low > tolerance;
