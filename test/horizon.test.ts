@@ -17,6 +17,8 @@ import { dialect } from '../src/engine/sql/dialects.js';
 import { horizon, HORIZON_QUANTILE, MIN_HORIZON_WINS } from '../src/reports/horizon.js';
 import { diffInterval, wilson } from '../src/reports/stats.js';
 import { verdicts } from '../src/reports/verdicts.js';
+import { buildReports } from '../src/reports/index.js';
+import { hasHorizon } from '../src/reports/horizon.js';
 import { parseRubricText } from '../src/io/read-rubric.js';
 import { validateRubric } from '../src/rubric/validate.js';
 import { resolveRubric, type Rubric } from '../src/rubric/resolve.js';
@@ -279,5 +281,47 @@ score:
     expect(n.revenue_at_risk).toBeCloseTo(30 * (10 / 40 - 3 / 30) * 3000, 9);
     expect(n.revenue_at_risk_low).toBeCloseTo(30 * diff.low * 3000, 9);
     expect(n.revenue_at_risk_high).toBeCloseTo(30 * diff.high * 3000, 9);
+  });
+});
+
+// ---------------------------------------------------------------- reports at the horizon, recounted
+
+describe('reports at the horizon, recounted from the classified leads (the hubspot sample)', () => {
+  const dir = join(import.meta.dirname, '..', 'fixtures', 'samples', 'hubspot');
+  const asOf = dayNumber(2025, 6, 30);
+  const loading = load({ leads: join(dir, 'contacts.csv'), deals: join(dir, 'deals.csv'), asOf, minN: 30, strict: false, keepRejects: false, cwd: dir });
+
+  it('funnel: of the leads at least H days old that reached a stage, those that entered the next within H days', async () => {
+    const loaded = await loading;
+    const h = horizon(loaded.facts);
+    if (!hasHorizon(h)) throw new Error('the sample has a horizon');
+    const leads = loaded.data.leads!;
+    const old = leads.filter((c) => asOf - c.lead.created >= h.days);
+    const rows = buildReports(loaded.facts, ['funnel'])[0]!.rows;
+    loaded.rubric.stages.slice(0, -1).forEach((_, i) => {
+      const reached = old.filter((c) => c.furthest >= i);
+      const entered = reached.filter((c) => c.furthest >= i + 1 && !(c.measuredEntry(i + 1) - c.lead.created > h.days));
+      expect(rows[i]!.horizon_conversion).toBe(entered.length / reached.length);
+      const w = wilson(entered.length, reached.length)!;
+      expect([rows[i]!.horizon_conversion_low, rows[i]!.horizon_conversion_high]).toEqual([w.low, w.high]);
+    });
+  });
+
+  it('sources and signals: won within H of the leads at least H days old, per channel and with and without each signal', async () => {
+    const loaded = await loading;
+    const h = horizon(loaded.facts);
+    if (!hasHorizon(h)) throw new Error('the sample has a horizon');
+    const old = loaded.data.leads!.filter((c) => asOf - c.lead.created >= h.days);
+    const won = (c: (typeof old)[number]) => c.outcome === 'won' && !(c.wonDate - c.lead.created > h.days);
+    const [sources, signals] = buildReports(loaded.facts, ['sources', 'signals']);
+    for (const row of sources!.rows.filter((r) => r.channel !== '(unattributed)')) {
+      const mine = old.filter((c) => c.channel === row.channel);
+      expect([row.horizon_leads, row.win_rate]).toEqual([mine.length, mine.length === 0 ? null : mine.filter(won).length / mine.length]);
+    }
+    loaded.rubric.signals.forEach((_, i) => {
+      const row = signals!.rows[i]!;
+      const [with_, without] = [old.filter((c) => c.hasSignal(i)), old.filter((c) => !c.hasSignal(i))];
+      expect([row.leads_with, row.win_rate_with, row.win_rate_without]).toEqual([with_.length, with_.filter(won).length / with_.length, without.filter(won).length / without.length]);
+    });
   });
 });
