@@ -14,7 +14,7 @@ import { Bands, FULL_FOLLOW_UP, HORIZONS, HorizonCells, horizonLadder } from '..
 import { leadFacts, type AuditFacts } from '../src/engine/facts.js';
 import { bandsSql } from '../src/engine/sql/compile.js';
 import { dialect } from '../src/engine/sql/dialects.js';
-import { horizon, HORIZON_QUANTILE, MIN_HORIZON_WINS } from '../src/reports/horizon.js';
+import { horizon, HORIZON_QUANTILE, MIN_HORIZON_WINS, youngNote } from '../src/reports/horizon.js';
 import { diffInterval, wilson } from '../src/reports/stats.js';
 import { verdicts } from '../src/reports/verdicts.js';
 import { buildReports } from '../src/reports/index.js';
@@ -159,6 +159,13 @@ function factsOf(rubric: Rubric, wins: readonly (readonly [number, number])[], o
 }
 
 describe('the run\'s horizon (src/reports/horizon.ts)', () => {
+  it('names at most ten groups too young to test, and counts the rest', () => {
+    expect(youngNote([], 30, 'leads')).toBeUndefined();
+    expect(youngNote(['Web', 'Ads'], 30, 'leads 90 days old')).toBe('Not enough data yet (fewer than 30 leads 90 days old): Web, Ads.');
+    const many = Array.from({ length: 1012 }, (_, i) => `g${i}`);
+    expect(youngNote(many, 30, 'leads')).toBe(`Not enough data yet (fewer than 30 leads): ${many.slice(0, 10).join(', ')}, and 1,002 more.`);
+  });
+
   it('is the rubric\'s horizonDays when set, counting the leads that old', () => {
     const facts = factsOf(rubricOf('horizonDays: 100\n'), [[400, 10]], [99, 100, 500]);
     expect(horizon(facts)).toEqual({ days: 100, rung: 3, basis: 'rubric', wins: 0, counted: 3 });

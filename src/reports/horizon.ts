@@ -120,3 +120,13 @@ export function horizonDays(facts: AuditFacts): number | null {
 function count(n: number): string {
   return n.toLocaleString('en-US');
 }
+
+/** Shown by name in the "not enough data yet" note; the rest are counted. */
+const YOUNG_NAMED = 10;
+
+/** The note naming the groups too young to be tested at the horizon (none: undefined). */
+export function youngNote(names: readonly string[], minN: number, unit: string): string | undefined {
+  if (names.length === 0) return undefined;
+  const more = names.length - YOUNG_NAMED;
+  return `Not enough data yet (fewer than ${minN} ${unit}): ${names.slice(0, YOUNG_NAMED).join(', ')}${more > 0 ? `, and ${count(more)} more` : ''}.`;
+}

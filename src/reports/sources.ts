@@ -8,7 +8,7 @@ import { byDescending, column, compareText, ratio, type ReportSpec } from './con
 import { handoffStage, opportunityStage } from '../rubric/resolve.js';
 import { differences } from './compare.js';
 import { wilson } from './stats.js';
-import { hasHorizon, horizon, horizonNote, winCounts } from './horizon.js';
+import { hasHorizon, horizon, horizonNote, winCounts, youngNote } from './horizon.js';
 
 export const UNATTRIBUTED = '(unattributed)';
 
@@ -147,7 +147,8 @@ function leadSources(data: AuditFacts, leads: LeadFacts): Report {
     `Win rate with its 95% Wilson interval; won so far = won / leads; close rate = won / (won + lost). Sig: + or - when a ${group.label.toLowerCase()}'s win rate differs from all other leads' at p < 0.05 (z-test, or Fisher's exact test when an expected count is under 5), Holm-adjusted over the rows tested: those with at least ${data.minN} ${unit} (--min-n).`,
     `n<${data.minN}: fewer than ${data.minN} ${unit}; read its rates with care.`,
   ];
-  if (young.length > 0) notes.push(`Not enough data yet (fewer than ${data.minN} ${unit}): ${young.join(', ')}.`);
+  const yet = youngNote(young, data.minN, unit);
+  if (yet !== undefined) notes.push(yet);
   // Whole deals: shares of split deals (join.shared: all) add up to whole ones, up to rounding.
   const unpriced = Math.round(total.wonDeals - total.pricedDeals + unattributed.won - unattributed.pricedDeals);
   if (unpriced > 0) notes.push(`${unpriced} won deal${unpriced === 1 ? ' has' : 's have'} no amount: counted as won, left out of revenue and the average deal.`);
@@ -225,7 +226,7 @@ function dealSources(data: AuditFacts, deals: DealFacts): Report {
       'No leads file: each deal is the unit. Won so far = won / deals; close rate = won / (won + lost); days to win from the deal\'s created to its closed date.',
       horizonNote(data, 'deals'),
       `Sig: + or - when a group's win rate differs from all other deals' at p < 0.05, Holm-adjusted over the rows tested: those with at least ${data.minN} ${unit} (--min-n). n<${data.minN}: fewer than ${data.minN} ${unit}.`,
-      ...(young.length > 0 ? [`Not enough data yet (fewer than ${data.minN} ${unit}): ${young.join(', ')}.`] : []),
+      ...[youngNote(young, data.minN, unit)].filter((note) => note !== undefined),
       ...(unpriced > 0 ? [`${unpriced} won deal${unpriced === 1 ? ' has' : 's have'} no amount: counted as won, left out of revenue and the average deal.`] : []),
     ],
   };
