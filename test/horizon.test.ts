@@ -12,7 +12,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Bands, FULL_FOLLOW_UP, HORIZONS, HorizonCells, horizonLadder } from '../src/engine/horizon.js';
 import { leadFacts, type AuditFacts } from '../src/engine/facts.js';
-import { bandsSql } from '../src/engine/sql/compile.js';
+import { bandsSql } from '../src/engine/sql/queries.js';
 import { dialect } from '../src/engine/sql/dialects.js';
 import { horizon, HORIZON_QUANTILE, MIN_HORIZON_WINS, youngNote } from '../src/reports/horizon.js';
 import { diffInterval, wilson } from '../src/reports/stats.js';

@@ -17,7 +17,7 @@ import { main, type Io } from '../src/cli.js';
 import { readCsv } from '../src/io/csv/index.js';
 import { loadFacts } from '../src/engine/stream.js';
 import { loadFactsFile } from '../src/engine/sql/facts-file.js';
-import { FACTS_VERSION } from '../src/engine/sql/compile.js';
+import { FACTS_VERSION } from '../src/engine/sql/queries.js';
 import { buildReports, reports, type ReportName } from '../src/reports/index.js';
 import { verdicts } from '../src/reports/verdicts.js';
 import { parseDate } from '../src/data/normalize.js';

@@ -11,7 +11,8 @@ import { InputError, UsageError } from '../../errors.js';
 import { readCsv, type CsvHeader } from '../../io/csv/index.js';
 import { prepare, type LoadedFacts, type LoadOptions } from '../../load.js';
 import type { Rubric } from '../../rubric/resolve.js';
-import { FACTS_VERSION, refuseUnsupported, type FactsMeta, type QueryName } from './compile.js';
+import { refuseUnsupported, type QueryName } from './compile.js';
+import { FACTS_VERSION, type FactsMeta } from './queries.js';
 import type { Results, Row } from './facts.js';
 import { assemble, type Side } from './load.js';
 

@@ -1,5 +1,5 @@
 /**
- * The rows of the compiled fact queries (src/engine/sql/compile.ts) → LeadFacts and DealFacts,
+ * The rows of the compiled fact queries (src/engine/sql/queries.ts) → LeadFacts and DealFacts,
  * through the same tally functions the JS engine's fold uses (src/engine/fold.ts): a row is a
  * class of alike leads or deals with its count and sums, so every report reads facts that do not
  * know which engine made them.

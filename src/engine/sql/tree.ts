@@ -105,3 +105,13 @@ export function pattern(source: string, options: { fold?: boolean; boundary?: bo
 export function capturing(...parts: (string | { capture: string })[]): Pattern {
   return { parts };
 }
+
+export const sum = (e: Expr): Expr => ({ k: 'agg', f: 'sum', e });
+/** 1 for each row where `e` holds, summed. */
+export const countIf = (e: Expr): Expr => sum(iff(e, num(1), num(0)));
+/**
+ * No day, no number: a NULL with its type, so a column made of it is a number in every dialect
+ * (PostgreSQL types a bare NULL column as text, and then refuses to compare it with a number).
+ */
+export const NO_DAY = cast(NULL, 'int');
+export const NO_NUMBER = cast(NULL, 'double');
