@@ -1,7 +1,7 @@
 /**
  * The rubric → SQL compiler (docs/engines.md): the resolved rubric and each input's column plan
  * become statements that materialise the per-lead and per-deal classification as temporary
- * tables, then one query per fact table. Every rule mirrors the JS engine's (src/data/classify.ts,
+ * tables, then one query per fact table (src/engine/sql/queries.ts). Every rule mirrors the JS engine's (src/data/classify.ts,
  * src/data/deal-state.ts, src/data/join.ts), and its docs/rubric.md section is the reference.
  */
 import { UsageError } from '../../errors.js';
