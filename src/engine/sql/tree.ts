@@ -106,7 +106,7 @@ export function capturing(...parts: (string | { capture: string })[]): Pattern {
   return { parts };
 }
 
-export const sum = (e: Expr): Expr => ({ k: 'agg', f: 'sum', e });
+export const sum = (e: Expr): Expr => agg('sum', e);
 /** 1 for each row where `e` holds, summed. */
 export const countIf = (e: Expr): Expr => sum(iff(e, num(1), num(0)));
 /**
