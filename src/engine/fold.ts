@@ -167,7 +167,8 @@ export function addStages(stages: (StageTally | undefined)[], count: number, f: 
   }
 }
 
-function entry<T>(map: Map<string, T>, key: string, make: () => T): T {
+/** The value of `key`, made and set first when missing. */
+export function entry<T>(map: Map<string, T>, key: string, make: () => T): T {
   let value = map.get(key);
   if (value === undefined) map.set(key, (value = make()));
   return value;

@@ -8,7 +8,7 @@ import { dayNumber } from '../../data/normalize.js';
 import type { Outcome } from '../../model.js';
 import { handoffStage, opportunityStage, type Rubric } from '../../rubric/resolve.js';
 import { addRevenue, dealFacts, dealTally, DayCounts, leadFacts, leadTally, sparseLeadGroup, NO_DATE, type CohortTally, type DealFacts, type LeadFacts, type LeadTally } from '../facts.js';
-import { addDeal, addLead, addPipeline, addSignalClass, addStages, addUnattributed, signalKey, type DealClass, type LeadFlags } from '../fold.js';
+import { addDeal, addLead, addPipeline, addSignalClass, addStages, addUnattributed, entry, signalKey, type DealClass, type LeadFlags } from '../fold.js';
 import { Bands, horizonLadder, UNFLAGGED } from '../horizon.js';
 import type { QueryName } from './compile.js';
 
@@ -26,12 +26,6 @@ export function numeric(v: unknown): number {
 
 export function flag(v: unknown): boolean {
   return v === true || v === 1 || v === 't' || v === 'true' || v === '1' || v === 1n;
-}
-
-function entry<T>(map: Map<string, T>, key: string, make: () => T): T {
-  let value = map.get(key);
-  if (value === undefined) map.set(key, (value = make()));
-  return value;
 }
 
 /** Rows in the order their first member came in the file, so groups enter maps as the JS fold meets them. */
