@@ -230,29 +230,32 @@ export function dialect(name: DialectName): Dialect {
   };
 }
 
-/** A lazy quantifier (`*?`, `+?`, `??`, `{n,m}?`) outside a class. */
-function hasLazy(source: string): boolean {
+/** Calls `visit` with each character of a pattern outside a class (`[...]`) and not escaped. */
+function outsideClasses(source: string, visit: (c: string, i: number) => void): void {
   let inClass = false;
   for (let i = 0; i < source.length; i++) {
-    const c = source[i];
+    const c = source[i]!;
     if (c === '\\') i++;
     else if (inClass) inClass = c !== ']';
     else if (c === '[') inClass = true;
-    else if ((c === '*' || c === '+' || c === '?' || c === '}') && source[i + 1] === '?' && !(c === '?' && source[i - 1] === '(')) return true;
+    else visit(c, i);
   }
-  return false;
+}
+
+/** A lazy quantifier (`*?`, `+?`, `??`, `{n,m}?`) outside a class. */
+function hasLazy(source: string): boolean {
+  let lazy = false;
+  outsideClasses(source, (c, i) => {
+    if ((c === '*' || c === '+' || c === '?' || c === '}') && source[i + 1] === '?' && !(c === '?' && source[i - 1] === '(')) lazy = true;
+  });
+  return lazy;
 }
 
 /** Groups a pattern opens: `(` not escaped and not in a class; `(?:` only where it captures. */
 function countGroups(source: string, nonCapturing: boolean): number {
   let n = 0;
-  let inClass = false;
-  for (let i = 0; i < source.length; i++) {
-    const c = source[i];
-    if (c === '\\') i++;
-    else if (inClass) inClass = c !== ']';
-    else if (c === '[') inClass = true;
-    else if (c === '(' && !(nonCapturing && source[i + 1] === '?')) n++;
-  }
+  outsideClasses(source, (c, i) => {
+    if (c === '(' && !(nonCapturing && source[i + 1] === '?')) n++;
+  });
   return n;
 }
