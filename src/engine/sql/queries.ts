@@ -37,7 +37,8 @@ export function leadQueries(run: SqlRun, lead: LeadValues, d: Dialect): Partial<
   const owner = `CASE WHEN ${id('la_owner')} = '' THEN '(none)' ELSE ${id('la_owner')} END`;
   const created = run.leads!.plan.fields.created !== undefined ? id('d_created_day') : d.expr(NO_DAY);
   const winDays = `${id('la_won_day')} - ${created}`;
-  const band = bandsSql(new Bands(horizonLadder(run.rubric)), d, `(${run.asOf} - ${created})`, `(${id('la_outcome')} = 1)`, `(${winDays})`);
+  const bands = new Bands(horizonLadder(rubric));
+  const band = bandsSql(bands, d, `(${run.asOf} - ${created})`, `(${id('la_outcome')} = 1)`, `(${winDays})`);
   const keys = [
     `${id('la_channel')} AS ${id('channel')}`,
     `${id('la_grp')} AS ${id('grp')}`,
@@ -55,9 +56,8 @@ export function leadQueries(run: SqlRun, lead: LeadValues, d: Dialect): Partial<
   const measures = [`MIN(${id('la_row')}) AS ${id('first_row')}`, `COUNT(*) AS ${id('n')}`, `SUM(${id('la_won_amount')}) AS ${id('won_amount')}`, `SUM(${id('la_won_deals')}) AS ${id('won_deals')}`, `SUM(${id('la_priced')}) AS ${id('priced')}`];
   const stageDays = Array.from({ length: Math.max(0, S - 1) }, (_, i) => `SELECT ${id('la_grp')} AS ${id('grp')}, ${i} AS ${id('stage')}, ${id(`la_e${i + 1}`)} - ${id(`la_e${i}`)} AS ${id('days')}, COUNT(*) AS ${id('n')} FROM la_lead WHERE ${id('la_furthest')} > ${i} AND ${id(`la_e${i + 1}`)} - ${id(`la_e${i}`)} >= 0 GROUP BY 1, 2, 3`);
   // Per stage, the leads that reached it by age and by how long after created they entered it.
-  const ladder = new Bands(horizonLadder(rubric));
   const stageReach = Array.from({ length: S }, (_, i) => {
-    const reach = bandsSql(ladder, d, `(${run.asOf} - ${created})`, 'TRUE', `(${id(`la_e${i}`)} - ${created})`);
+    const reach = bandsSql(bands, d, `(${run.asOf} - ${created})`, 'TRUE', `(${id(`la_e${i}`)} - ${created})`);
     return `SELECT ${id('la_grp')} AS ${id('grp')}, ${i} AS ${id('stage')}, ${reach.age} AS ${id('age_band')}, ${reach.win} AS ${id('reach_band')}, COUNT(*) AS ${id('n')} FROM la_lead WHERE ${id('la_furthest')} >= ${i} GROUP BY 1, 2, 3, 4`;
   });
   // A stage before the furthest with no evidence of its own was implied by a later one.
