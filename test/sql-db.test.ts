@@ -6,52 +6,23 @@
  * (`la_line`, given as --order-by); every report, the verdicts and the used rows must be the
  * JS engine's. Typed columns (dates, timestamps, numbers) must read as the text they were.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { stringify } from 'csv-stringify/sync';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { loadFacts } from '../src/engine/stream.js';
 import { loadDb } from '../src/engine/sql/db.js';
 import { buildReports, reports, type ReportName } from '../src/reports/index.js';
 import { verdicts } from '../src/reports/verdicts.js';
-import { parseDate } from '../src/data/normalize.js';
 import type { LoadOptions } from '../src/load.js';
 import { postgresUnavailable } from './helpers/postgres.js';
-import { records, quote, usePostgres } from './helpers/sql.js';
+import { BUNDLED_INPUTS, records, quote, usePostgres, type Input } from './helpers/sql.js';
 
-const root = resolve(import.meta.dirname, '..');
 const ALL = Object.keys(reports) as ReportName[];
 
-interface Input {
-  readonly name: string;
-  readonly leads: string;
-  readonly deals: string;
-  /** The rubric file, or undefined: the preset detected from the headers. */
-  readonly rubric: string | undefined;
-  readonly asOf: number;
-}
-
-const asOfOf = (file: string) => parseDate((JSON.parse(readFileSync(file, 'utf8')) as { asOf: string }).asOf);
-const sample = (name: string, leads: string, deals: string): Input => {
-  const dir = join(root, 'fixtures', 'samples', name);
-  const rubric = join(dir, 'leadaudit.yml');
-  return { name, leads: join(dir, leads), deals: join(dir, deals), rubric: existsSync(rubric) ? rubric : undefined, asOf: asOfOf(join(dir, 'expected.json')) };
-};
-const planted = (name: string): Input => {
-  const dir = join(root, 'fixtures', 'planted', name);
-  return { name: `planted ${name}`, leads: join(dir, 'leads.csv'), deals: join(dir, 'deals.csv'), rubric: join(root, 'fixtures', 'planted', 'rubric.yml'), asOf: asOfOf(join(dir, 'planted.json')) };
-};
-
-const INPUTS: readonly Input[] = [
-  sample('hubspot', 'contacts.csv', 'deals.csv'),
-  sample('pipedrive', 'persons.csv', 'deals.csv'),
-  sample('salesforce', 'leads.csv', 'opportunities.csv'),
-  planted('control'),
-  planted('planted'),
-  planted('sales-gap'),
-];
+const INPUTS = BUNDLED_INPUTS;
 
 /** Column types for the typed-table case: a date, a timestamp and a number stored as such. */
 const TYPED: Readonly<Record<string, string>> = { 'Create Date': 'timestamp', 'Close Date': 'date', Amount: 'numeric' };

@@ -14,9 +14,9 @@
  * What differs today is kept, failing, in the "known mismatches" block at the end: a difference
  * there is a bug in the SQL engine to fix, not a test to loosen.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { stringify } from 'csv-stringify/sync';
@@ -35,10 +35,9 @@ import { verdicts } from '../src/reports/verdicts.js';
 import { parseDate } from '../src/data/normalize.js';
 import { generate, PRESET_KEYS } from '../scripts/generate-samples.js';
 import { postgresUnavailable } from './helpers/postgres.js';
-import { records, quote, usePostgres } from './helpers/sql.js';
+import { BUNDLED_INPUTS, records, quote, usePostgres, type Input } from './helpers/sql.js';
 import { PRESET_COLUMNS, randomRubric, rubricYaml } from './helpers/random-rubric.js';
 
-const root = resolve(import.meta.dirname, '..');
 const ALL = Object.keys(reports) as ReportName[];
 
 const scratch = mkdtempSync(join(tmpdir(), 'leadaudit-sql-leads-'));
@@ -46,34 +45,7 @@ afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 // ---------------------------------------------------------------- inputs
 
-interface Input {
-  readonly name: string;
-  readonly leads: string;
-  readonly deals: string;
-  /** The rubric file, or undefined: the preset detected from the headers. */
-  readonly rubric: string | undefined;
-  readonly asOf: number;
-}
-
-const asOfOf = (file: string) => parseDate((JSON.parse(readFileSync(file, 'utf8')) as { asOf: string }).asOf);
-const sample = (name: string, leads: string, deals: string): Input => {
-  const dir = join(root, 'fixtures', 'samples', name);
-  const rubric = join(dir, 'leadaudit.yml');
-  return { name: `sample ${name}`, leads: join(dir, leads), deals: join(dir, deals), rubric: existsSync(rubric) ? rubric : undefined, asOf: asOfOf(join(dir, 'expected.json')) };
-};
-const planted = (name: string): Input => {
-  const dir = join(root, 'fixtures', 'planted', name);
-  return { name: `planted ${name}`, leads: join(dir, 'leads.csv'), deals: join(dir, 'deals.csv'), rubric: join(root, 'fixtures', 'planted', 'rubric.yml'), asOf: asOfOf(join(dir, 'planted.json')) };
-};
-
-const INPUTS: readonly Input[] = [
-  sample('hubspot', 'contacts.csv', 'deals.csv'),
-  sample('pipedrive', 'persons.csv', 'deals.csv'),
-  sample('salesforce', 'leads.csv', 'opportunities.csv'),
-  planted('control'),
-  planted('planted'),
-  planted('sales-gap'),
-];
+const INPUTS = BUNDLED_INPUTS;
 
 /** cwd: a folder without leadaudit.yml, so a run without a rubric detects its preset. */
 const options = (input: Pick<Input, 'leads' | 'deals' | 'rubric' | 'asOf'>): LoadOptions => ({
