@@ -5,7 +5,8 @@
  * their rows by name.
  */
 import { Bands, horizonLadder } from '../horizon.js';
-import type { CompiledAudit, LeadValues, QueryName, SqlRun } from './compile.js';
+import type { CompiledAudit, QueryName, SqlRun } from './compile.js';
+import type { LeadValues } from './sides.js';
 import type { Dialect } from './dialects.js';
 import { bin, cases, col, countIf, isNull, not, NO_DAY, NO_NUMBER, num, or, raw, type Expr } from './tree.js';
 
