@@ -8,21 +8,13 @@
  *   real decoder. The fast path must yield exactly csv-parse's records, and be the path used.
  * - `malformed`: random broken CSV (ragged rows, stray and unclosed quotes, any delimiter): the
  *   reader yields csv-parse's records, or fails naming a line where csv-parse fails.
- * - `split`: a file read in two parts, the second as a worker thread reads it (src/parallel/split.ts), yields
- *   exactly what it yields read in one piece: records, lines, row accounting, warnings, failures.
  * - `regexFold`: a rubric pattern rewritten for the linear-time engine (rubric/regex.ts) matches
  *   exactly what the same pattern with the `i` flag matches.
  */
 import fc from 'fast-check';
 import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { readCsv, type CsvHeader, type CsvInfo, type CsvSink, type Parallel } from '../src/io/csv/index.js';
-import { readPart } from '../src/parallel/part.js';
-import { splitReads } from '../src/parallel/plan.js';
-import { readHere } from '../src/parallel/split.js';
+import { readCsv, type CsvHeader, type CsvInfo } from '../src/io/csv/index.js';
 import { foldCase, linearEngine } from '../src/rubric/regex.js';
 
 export const DELIMITERS = [',', ';', '\t', '|'] as const;
@@ -204,101 +196,6 @@ export async function checkMalformed(c: MalformedCase): Promise<void> {
   if (!same(got, expected.slice(1))) throw new Mismatch(`reader ${JSON.stringify(got)}, csv-parse ${JSON.stringify(expected.slice(1))}`);
 }
 
-// ---------------------------------------------------------------- split reads
-
-type Recorded = Seen['records'];
-
-function recorder(into: Recorded): CsvSink & { part(): Recorded } {
-  return {
-    row: (cells, line) => into.push({ cells: [...cells], line }),
-    other: (cells, line, reason, rejected) => into.push({ cells: [...cells], line, reason, rejected }),
-    part: () => into,
-    append(part) {
-      for (const record of part as Recorded) into.push(record);
-      splitStats.used++;
-      return true;
-    },
-  };
-}
-
-/** How many split reads the `split` property tried, and how many used the second part. */
-export const splitStats = { tried: 0, used: 0 };
-
-/**
- * Reads a file through the real reader, in one piece or split in two: the second part read as
- * the worker thread reads it (readPart, its result structured-cloned), in this thread.
- */
-export async function readFileParts(file: string, options: { chunkSize?: number; delimiter?: string }, split: boolean): Promise<Seen> {
-  const records: Recorded = [];
-  let header: CsvHeader | undefined;
-  const parallel: Parallel | undefined = split
-    ? splitReads({
-        minBytes: 0,
-        start(c, onBytes) {
-          const part: Recorded = [];
-          return readHere(async (onCut) => {
-            const info = await readPart(c, recorder(part), (cut) => {
-              if (cut) splitStats.tried++;
-              onCut(cut);
-            }, onBytes);
-            return info && { part, info };
-          });
-        },
-      })
-    : undefined;
-  const info = await readCsv(file, { ...options, parallel }, (h) => {
-    header = h;
-    records.length = 0;
-    return recorder(records);
-  });
-  return { header: header!, records, info };
-}
-
-export interface SplitCase {
-  text: Buffer;
-  delimiter: string;
-  chunkSize: number;
-}
-
-/**
- * The random records of a well-formed or malformed case, repeated until they fill most of the file
- * (past the 4 KiB the reader judges the encoding on and the padding rows the delimiter), so the
- * cut in the middle falls among them.
- */
-export const splitCase: fc.Arbitrary<SplitCase> = fc.oneof(
-  wellFormedCase.map((c) => {
-    const rows = c.rows.length === 0 ? [] : Array.from({ length: Math.ceil(300 / c.rows.length) }, () => c.rows).flat();
-    // Reads of a file in chunks of a byte or two are slow (a stream event each); 64 bytes and up
-    // still cut records everywhere.
-    return { text: encode(wellFormedText({ ...c, rows, padding: 60 }).text, c.encoding), delimiter: c.delimiter, chunkSize: Math.max(64, c.chunkSize) };
-  }),
-  malformedCase.map((c) => {
-    const d = c.delimiter;
-    const pad = Array.from({ length: 60 }, (_, r) => `${r}${d}${'p'.repeat(60)}${d}x\n`).join('');
-    const body = c.pieces.join('');
-    return { text: Buffer.from(`h1${d}h2${d}h3\n${pad}${body.repeat(Math.min(400, Math.ceil(8000 / Math.max(1, body.length))))}`, 'utf8'), delimiter: d, chunkSize: Math.max(64, c.chunkSize) };
-  }),
-);
-
-let splitDir: string | undefined;
-
-/** The `split` property's check: read in two parts, a file yields what it yields in one. */
-export async function checkSplit(c: SplitCase): Promise<void> {
-  splitDir ??= mkdtempSync(join(tmpdir(), 'leadaudit-split-'));
-  const file = join(splitDir, 'case.csv');
-  writeFileSync(file, c.text);
-  // Whether the second part was used (CsvInfo.split) is the one thing allowed to differ.
-  const outcome = (seen: Promise<Seen>) => seen.then((s) => JSON.stringify({ ...s, info: { ...s.info, split: undefined } }), (error: Error) => `failed: ${error.message}`);
-  const whole = await outcome(readFileParts(file, c, false));
-  const split = await outcome(readFileParts(file, c, true));
-  if (whole !== split) {
-    let at = 0;
-    while (whole[at] === split[at]) at++;
-    const around = (text: string) => text.slice(Math.max(0, at - 200), at + 200);
-    throw new Mismatch(`read in one piece and in two differ at character ${at}:\n  one: …${around(whole)}…\n  two: …${around(split)}…`);
-  }
-}
-
 // ---------------------------------------------------------------- regex case folding
 
 /** Characters whose case rules are unusual: ſ and K (Kelvin) fold to ASCII only with u, σ/ς/Σ, ß/ẞ, İ/ı. */
@@ -358,7 +255,6 @@ export function checkRegexFold(pattern: string, subject: string): void {
 export const properties = {
   wellFormed: () => fc.asyncProperty(wellFormedCase, checkWellFormed),
   malformed: () => fc.asyncProperty(malformedCase, checkMalformed),
-  split: () => fc.asyncProperty(splitCase, checkSplit),
   regexFold: () => fc.asyncProperty(regexPattern, regexSubject, async (p, s) => checkRegexFold(p, s)),
 } as const;
 

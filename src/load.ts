@@ -12,7 +12,7 @@ import { OUTCOMES, Rows, type DealTable, type LeadColumns, type LeadTable } from
 import { dealsMatchingLead, joinDeals, type Joined, type SharedMode } from './data/join.js';
 import { implausibleDeals, implausibleLeads, type Implausible } from './data/plausible.js';
 import { planColumns, type ColumnPlan, type MapOptions, type RejectedRow } from './data/map.js';
-import { leadSink, type LeadsRead } from './data/lead-sink.js';
+import { CHUNK_ROWS, leadSink, WholeLeads, type LeadChunk, type LeadChunksRead, type LeadsRead } from './data/lead-sink.js';
 import { dealSink, type DealsRead } from './data/deal-sink.js';
 import { failOnInvalid, invalidValueMessages, type Accounting } from './data/accounting.js';
 import { isoDate, type DateOrder } from './data/normalize.js';
@@ -25,9 +25,7 @@ import { newestDate, staleAsOfWarning, unreachableStages, unreachableWarning } f
 import { detectPreset } from './rubric/recognize.js';
 import { fileShape, resolveRubric, type EscapeName, type Rubric } from './rubric/resolve.js';
 import type { PresetName } from './rubric/fields.js';
-import { splitReads } from './parallel/plan.js';
-import type { Splitter } from './parallel/split.js';
-import type { LeadsReader } from './parallel/chunks.js';
+import { NoWorker, type LeadsReader } from './parallel/chunks.js';
 import { buildFacts } from './engine/fold.js';
 import type { AuditFacts, Caveats } from './engine/facts.js';
 
@@ -65,9 +63,9 @@ export interface LoadOptions {
   readonly onProgress?: CsvOptions['onProgress'];
   /** Bytes per read (tests vary it). */
   readonly chunkSize?: number;
-  /** Read big exports on two cores: the second half of a file elsewhere (src/parallel/); off when not given. */
-  readonly parallel?: Splitter;
-  /** Read a big leads file on another core while this one folds it (src/parallel/chunks.ts); off when not given. */
+  /** Rows per chunk of a leads file read in chunks (tests vary it; default CHUNK_ROWS). */
+  readonly chunkRows?: number;
+  /** Read a big leads file on another core while this one classifies it (src/parallel/chunks.ts); off when not given. */
   readonly leadsReader?: LeadsReader;
   /** The inputs' headers when they are known without a read (tables in a database: `leads` and `deals` name them). */
   readonly headers?: { readonly leads?: CsvHeader; readonly deals?: CsvHeader };
@@ -179,7 +177,6 @@ export interface Prepared {
   readSide<R extends { accounting: Accounting }>(
     side: 'leads' | 'deals',
     makeSink: (plan: ColumnPlan) => CsvSink & { finish(): R },
-    options?: { parallel?: boolean },
   ): Promise<{ plan: ColumnPlan; read: R; info: CsvInfo; check(): void }>;
   /** What readSide's check() does, for a file read otherwise (src/parallel/chunks.ts). */
   checkRead(accounting: Accounting, info: CsvInfo): void;
@@ -248,15 +245,14 @@ export async function prepare(options: LoadOptions): Promise<Prepared> {
   // column of the leads file fails first whichever file is read first.
   if (leadsFile !== undefined) planColumns('leads', leadsFile, leadHeader!, rubric, [...extra.leads]);
 
-  const readSide: Prepared['readSide'] = async (side, makeSink, how = {}) => {
+  const readSide: Prepared['readSide'] = async (side, makeSink) => {
     const file = (side === 'leads' ? leadsFile : dealsFile)!;
     const sideExtra = [...extra[side]];
     // Plan against the peeked header first, so a missing column fails before any row is read.
     planColumns(side, file, (side === 'leads' ? leadHeader : dealHeader)!, rubric, sideExtra);
     let plan: ColumnPlan | undefined;
     let sink: ReturnType<typeof makeSink> | undefined;
-    const parallel = (how.parallel ?? true) && options.parallel ? splitReads(options.parallel({ side, rubric, extra: sideExtra, mapOptions })) : undefined;
-    const info = await readCsv(file, { ...(side === 'leads' ? leadCsv : dealCsv), parallel }, (header) => {
+    const info = await readCsv(file, side === 'leads' ? leadCsv : dealCsv, (header) => {
       plan = planColumns(side, file, header, rubric, sideExtra);
       return (sink = makeSink(plan));
     });
@@ -283,7 +279,7 @@ export async function load(options: LoadOptions, prepared?: Prepared): Promise<L
     check();
     return done;
   };
-  const leads = options.leads === undefined ? null : await read('leads', (plan) => leadSink(plan, rubric, mapOptions));
+  const leads = options.leads === undefined ? null : ((await readWholeElsewhere(options, run)) ?? (await read('leads', (plan) => leadSink(plan, rubric, mapOptions))));
   const deals = options.deals === undefined ? null : await read('deals', (plan) => dealSink(plan, rubric, mapOptions));
 
   if (deals !== null) noWonWarning(deals.read.deals, options.deals!, rubric, warnings);
@@ -305,6 +301,45 @@ export async function load(options: LoadOptions, prepared?: Prepared): Promise<L
     rubricFile: run.rubricShown,
     preset: run.preset,
   };
+}
+
+/** A big leads file read whole on another core, in chunks joined again here; undefined when it is read here (small, or the worker failed). */
+async function readWholeElsewhere(options: LoadOptions, run: Prepared): Promise<{ plan: ColumnPlan; read: LeadsRead; info: CsvInfo } | undefined> {
+  // score --with-columns shows every cell, which chunks do not carry across threads.
+  if (options.keepCells) return undefined;
+  let whole: WholeLeads | undefined;
+  const done = await readLeadsElsewhere(options, run, options.chunkRows ?? CHUNK_ROWS, (plan) => {
+    const own = (whole = new WholeLeads(plan));
+    return (chunk) => own.take(chunk);
+  });
+  if (done === undefined) return undefined;
+  done.check();
+  return { plan: done.plan, read: whole!.finish(done.read), info: done.info };
+}
+
+/**
+ * Reads the leads file on another core in chunks (src/parallel/chunks.ts), handing each to what
+ * `begin` returns for the file's plan (again if the read begins again); undefined when the file is
+ * to be read here (no such reader, a small file, or its worker failed).
+ */
+export async function readLeadsElsewhere(
+  options: LoadOptions,
+  run: Prepared,
+  rows: number,
+  begin: (plan: ColumnPlan) => (chunk: LeadChunk) => void,
+): Promise<{ plan: ColumnPlan; read: LeadChunksRead; info: CsvInfo; check(): void } | undefined> {
+  // The callbacks stay here: the worker reports progress as messages.
+  const { delimiter, encoding, chunkSize, names, namesFrom, escape } = run.leadCsv;
+  const csv = { delimiter, encoding, chunkSize, names, namesFrom, escape };
+  const reading = options.leadsReader?.({ file: options.leads!, csv, rubric: run.rubric, extra: run.extra.leads, mapOptions: run.mapOptions, rows });
+  if (reading === undefined) return undefined;
+  try {
+    const done = await reading.read(run.leadCsv.onProgress, begin);
+    return { ...done, check: () => run.checkRead(done.read.accounting, done.info) };
+  } catch (error) {
+    if (error instanceof NoWorker) return undefined;
+    throw error;
+  }
 }
 
 /** The warning when no deal is won by the rubric (wins and revenue are then 0). */

@@ -157,7 +157,7 @@ describe('no network request', () => {
     for (const file of files(join(root, 'src'))) expect(readFileSync(file, 'utf8'), file).not.toMatch(network);
     // Threads run only our own reader (big exports are read on two cores), started in one place.
     const threads = files(join(root, 'src')).filter((file) => /worker_threads/.test(readFileSync(file, 'utf8')));
-    expect(threads.map((file) => file.slice(root.length + 1)).sort()).toEqual(['src/parallel/read-worker.ts', 'src/parallel/split.ts']);
-    expect(readFileSync(join(root, 'src', 'parallel', 'split.ts'), 'utf8').match(/new Worker\(new URL\([^)]*\)/g)).toEqual(["new Worker(new URL('./read-worker.js', import.meta.url)"]);
+    expect(threads.map((file) => file.slice(root.length + 1)).sort()).toEqual(['src/parallel/read-worker.ts', 'src/parallel/threads.ts']);
+    expect(readFileSync(join(root, 'src', 'parallel', 'threads.ts'), 'utf8').match(/new Worker\(new URL\([^)]*\)/g)).toEqual(["new Worker(new URL('./read-worker.js', import.meta.url)"]);
   });
 });

@@ -682,7 +682,7 @@ describe('threadPipeline through loadFacts', () => {
     await prepared.readSide('leads', (plan) => {
       begun.push(handed);
       return leadChunks(plan, prepared.rubric, prepared.mapOptions, 3, () => handed++);
-    }, { parallel: false });
+    });
     expect(begun.length).toBe(2);
     expect(begun[1]).toBeGreaterThan(20 / 3);
     expect(await outcome(() => loadFacts({ ...given, chunkRows: 3 }))).toEqual(expected);

@@ -11,7 +11,6 @@ import type { DialectName } from '../engine/sql/dialects.js';
 import { renderers } from '../render/index.js';
 import type { Out } from '../io/write.js';
 import { progressLine } from '../progress.js';
-import { workerReads } from '../parallel/split.js';
 import { workerPipeline } from '../parallel/chunks.js';
 import { checkPresetName } from '../rubric/resolve.js';
 import { ESCAPE_NAMES, PRESET_NAMES, type EscapeName } from '../rubric/fields.js';
@@ -147,8 +146,7 @@ export function loadOptions(args: (string | undefined)[], o: SharedOptions, io: 
     redact: o.redact ?? false,
     // A progress line for big inputs, only where a person watches (stderr is a terminal).
     onProgress: io.stderr.isTTY && !o.quiet ? progressLine((text) => io.stderr.write(text)) : undefined,
-    // Big exports are read on two cores; LEADAUDIT_THREADS=1 reads them on one.
-    parallel: io.env.LEADAUDIT_THREADS === '1' ? undefined : workerReads(),
+    // A big leads file is read on two cores; LEADAUDIT_THREADS=1 reads it on one.
     leadsReader: io.env.LEADAUDIT_THREADS === '1' ? undefined : workerPipeline(),
     strict: o.strict ?? false,
     keepRejects: o.rejects !== undefined,

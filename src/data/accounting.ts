@@ -5,7 +5,8 @@ import { reasonText, type FileAccounting, type RowReason } from '../model.js';
 
 import { type RejectedRow } from './map.js';
 
-export type AccountingPart = Pick<Accounting, 'used' | 'rejected' | 'skipped' | 'duplicates' | 'reasons' | 'firstLines' | 'rejects' | 'warnings' | 'firstReject'>;
+/** What append() adds: counts made elsewhere (an SQL engine's). */
+export type AccountingCounts = Pick<Accounting, 'used' | 'rejected' | 'skipped' | 'duplicates' | 'reasons' | 'firstLines' | 'rejects' | 'warnings' | 'firstReject'>;
 
 /** The counts, the rejected rows kept for --rejects, and the warnings of one file. */
 export class Accounting {
@@ -49,32 +50,17 @@ export class Accounting {
     this.reasons[reason] = (this.reasons[reason] ?? 0) + 1;
   }
 
-  /** The counts of a part of the file, to be appended to those of the part before it. */
-  part(): AccountingPart {
-    const { used, rejected, skipped, duplicates, reasons, firstLines, rejects, warnings, firstReject } = this;
-    return { used, rejected, skipped, duplicates, reasons, firstLines, rejects, warnings, firstReject };
-  }
-
-  /** `duplicateLines`: rows of the part rejected here, their id being in the part before it. */
-  append(part: AccountingPart, duplicateLines: readonly number[] = []): void {
-    this.used += part.used;
-    this.rejected += part.rejected;
-    this.skipped += part.skipped;
-    this.duplicates += part.duplicates;
-    for (const [reason, n] of reasonEntries(part.reasons)) this.reasons[reason] = (this.reasons[reason] ?? 0) + n;
-    for (const [reason, line] of reasonEntries(part.firstLines)) this.firstLines[reason] = Math.min(this.firstLines[reason] ?? line, line);
-    for (const row of part.rejects) this.rejects.push(row);
-    this.warnings.push(...part.warnings);
-    if (part.firstReject && (this.firstReject === undefined || part.firstReject.line < this.firstReject.line)) this.firstReject = part.firstReject;
-    for (const line of duplicateLines) {
-      this.duplicates++;
-      this.reject([], line, 'duplicate_id');
-    }
-    this.orderReasons();
-  }
-
-  /** Lists the reasons in the order of their first line, as a read in one piece meets them. */
-  private orderReasons(): void {
+  /** Adds counts made elsewhere (an SQL engine's), its reasons listed in the order of their first line. */
+  append(counts: AccountingCounts): void {
+    this.used += counts.used;
+    this.rejected += counts.rejected;
+    this.skipped += counts.skipped;
+    this.duplicates += counts.duplicates;
+    for (const [reason, n] of reasonEntries(counts.reasons)) this.reasons[reason] = (this.reasons[reason] ?? 0) + n;
+    for (const [reason, line] of reasonEntries(counts.firstLines)) this.firstLines[reason] = Math.min(this.firstLines[reason] ?? line, line);
+    for (const row of counts.rejects) this.rejects.push(row);
+    this.warnings.push(...counts.warnings);
+    if (counts.firstReject && (this.firstReject === undefined || counts.firstReject.line < this.firstReject.line)) this.firstReject = counts.firstReject;
     const entries = reasonEntries(this.reasons).sort(([a], [b]) => (this.firstLines[a] ?? Infinity) - (this.firstLines[b] ?? Infinity));
     for (const [reason] of entries) delete this.reasons[reason];
     for (const [reason, n] of entries) this.reasons[reason] = n;

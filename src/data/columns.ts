@@ -24,8 +24,8 @@ export class Numbers<A extends Float64Array | Days = Float64Array> {
     this.data[this.length++] = value;
   }
 
-  private grow(room: number, exact = false): void {
-    let size = exact ? room : this.data.length * 2;
+  private grow(room: number): void {
+    let size = this.data.length * 2;
     while (size < room) size *= 2;
     const bigger = this.make(size);
     bigger.set(this.data);
@@ -36,9 +36,9 @@ export class Numbers<A extends Float64Array | Days = Float64Array> {
     return this.data[i]!;
   }
 
-  /** Appends many values; the array grows to fit them exactly (a part read elsewhere, appended last). */
+  /** Appends many values (a chunk of rows). */
   pushAll(values: A): void {
-    if (this.length + values.length > this.data.length) this.grow(this.length + values.length, true);
+    if (this.length + values.length > this.data.length) this.grow(this.length + values.length);
     this.data.set(values, this.length);
     this.length += values.length;
   }
@@ -101,8 +101,8 @@ export class CodedText {
   }
 
   /**
-   * The values some row holds, each once. A part's values stay listed when rows of it are taken
-   * out (duplicate ids), so this looks at the codes rather than at `values`.
+   * The values some row holds, each once: from the codes, not `values`, which may list a value
+   * only rows now gone held (a column read through another's part).
    */
   usedValues(): string[] {
     const seen = new Uint8Array(this.values.length);
@@ -125,9 +125,9 @@ export class CodedText {
     return text;
   }
 
-  /** Appends the rows of a part, each value coded as this column codes it. */
+  /** Appends the rows of another column (a chunk's), each value coded as this column codes it. */
   pushPart(part: TextCodes): void {
-    // Only values a row still uses are added: rows may have been taken out of the part.
+    // Only values a row uses are added, in the order a read of the rows one by one meets them.
     const codes = new Int32Array(part.values.length).fill(-1);
     for (const code of part.codes) {
       if (codes[code]! < 0) codes[code] = this.codeOf(part.values[code]!);
@@ -242,12 +242,6 @@ export class PackedText {
     return { blocks: [...this.blocks, this.pending.join('')], ends: this.ends.slice(0, this.length), long: this.long, length: this.length };
   }
 
-  /** Appends the rows of a part that `keep` says (all when not given). */
-  pushFrom(part: PackedPart, keep?: Uint8Array): void {
-    const source = PackedText.read(part);
-    for (let r = 0; r < source.length; r++) if (keep === undefined || keep[r] === 1) this.push(source.get(r));
-  }
-
   /** True when row `i` holds `text`, without cutting the cell out. */
   equals(i: number, text: string): boolean {
     const long = this.long.size > 0 ? this.long.get(i) : undefined;
@@ -325,16 +319,6 @@ export class IdIndex {
     // At most half full, so probes stay short.
     if (++this.indexed * 2 > this.slots.length) this.rehash();
     else this.place(row, hash);
-  }
-
-  /** Appends the ids of a part; its stand-ins (`standIns`, ascending, or every row) are not indexed. */
-  pushPart(part: PackedPart, standIns: readonly number[] | 'all'): void {
-    const ids = PackedText.read(part);
-    for (let r = 0, next = 0; r < ids.length; r++) {
-      const standIn = standIns === 'all' || standIns[next] === r;
-      if (standIn && standIns !== 'all') next++;
-      this.push(ids.get(r), !standIn);
-    }
   }
 
   private place(row: number, hash: number): void {

@@ -8,7 +8,6 @@ import { DEAL_FIELD_KINDS, dealFieldsOf, type DealField, type DealFieldOf } from
 import { isoDate, missingValueRule, type DecimalMark } from './normalize.js';
 import { Accounting, sinkFor } from './accounting.js';
 import { conditionMarks, DateColumn, NumberColumn, settleDates } from './value-columns.js';
-import { clashes, withoutDealRows, DEAL_TEXT, type DealPart } from '../parallel/parts.js';
 import { joinKeys, type ColumnPlan, type MapOptions } from './map.js';
 
 export interface DealsRead {
@@ -67,20 +66,23 @@ export function outcomeRule(
   return compileCondition(rule, { field: (n) => dealGetter(plan, n), asOf: options.asOf, dateOrder: rubric.deals.dateOrder ?? 'mdy', decimal, path });
 }
 
-export function dealSink(plan: ColumnPlan, rubric: Rubric, options: MapOptions): CsvSink & { finish(): DealsRead; part(): DealPart } {
+/** The repeated-text (coded) columns of a deal. */
+const DEAL_TEXT = dealFieldsOf('coded');
+
+export function dealSink(plan: ColumnPlan, rubric: Rubric, options: MapOptions): CsvSink & { finish(): DealsRead } {
   const accounting = new Accounting(plan.file, options.keepRejects ?? false);
   const col = (field: DealField): number => plan.fields[field] ?? -1;
   const order = options.dateOrder ?? rubric.deals.dateOrder;
   // The date fields in declaration order (src/rubric/fields.ts), then the pipeline's entered-date columns.
   const dateFields = dealFieldsOf('date');
   const dateIx = [...dateFields.map(col), ...plan.stageColumns];
-  const dates = dateIx.map((i) => (i >= 0 ? new DateColumn(plan.header.names[i]!, order, options.part) : undefined));
+  const dates = dateIx.map((i) => (i >= 0 ? new DateColumn(plan.header.names[i]!, order) : undefined));
   const joinField = rubric.join.deal;
   const joinIx = joinField === 'lead' || joinField === 'leadEmail' || joinField === 'id' ? col(joinField) : (plan.slots[plan.slotOf.get(joinField) ?? -1] ?? -1);
   const stageIndex = new Map<string, number>();
   rubric.deals.stages.forEach((s, i) => s.values.forEach((v) => stageIndex.set(v.trim().toLowerCase(), i)));
   const ix = { id: col('id'), amount: col('amount') };
-  const amount = new NumberColumn(ix.amount >= 0 ? plan.header.names[ix.amount]! : 'amount', options.part);
+  const amount = new NumberColumn(ix.amount >= 0 ? plan.header.names[ix.amount]! : 'amount');
   const currencies = new Set<string>();
   const line = new Numbers();
   const ids = new IdIndex();
@@ -92,7 +94,6 @@ export function dealSink(plan: ColumnPlan, rubric: Rubric, options: MapOptions):
   const CURRENCY_AT = DEAL_TEXT.indexOf('currency');
   const stages: number[] = [];
   const values = plan.slots.map(() => new CodedText());
-  const noId: number[] = [];
 
   const value = missingValueRule(rubric.missingValues);
 
@@ -105,7 +106,6 @@ export function dealSink(plan: ColumnPlan, rubric: Rubric, options: MapOptions):
       accounting.reject(row, at, 'duplicate_id');
       return;
     }
-    if (key === '') noId.push(ids.length);
     // The coded cells, each read once: the stage and currency are also used below.
     for (let t = 0; t < DEAL_TEXT.length; t++) texts[t] = cell(sharedIx[t]!);
     const currency = texts[CURRENCY_AT]!;
@@ -166,41 +166,5 @@ export function dealSink(plan: ColumnPlan, rubric: Rubric, options: MapOptions):
     return { deals, accounting, dateOrders: orders, numberFormats, currencies };
   };
 
-  const part = (): DealPart => ({
-    line: line.done(),
-    amount: amount.part(),
-    id: ids.ids.part(),
-    noId,
-    keys: keys.part(),
-    text: DEAL_TEXT.map((k) => shared[k].part()),
-    stages: Int32Array.from(stages),
-    values: values.map((v) => v.part()),
-    dates: dates.map((d) => d?.part()),
-    currencies: [...currencies],
-    accounting: accounting.part(),
-  });
-
-  // Rows read from the rest of the file elsewhere (readPart), taken as if they had come through `row`.
-  const append = (taken: unknown): boolean => {
-    const taken0 = taken as DealPart;
-    const duplicates = clashes(taken0.id, taken0.noId, ids);
-    // --rejects writes a duplicate's cells, which only the other thread saw: read the part here.
-    if (duplicates.length > 0 && options.keepRejects) return false;
-    const p = duplicates.length === 0 ? taken0 : withoutDealRows(taken0, duplicates);
-    if (p === undefined) return false;
-    const offset = ids.length;
-    ids.pushPart(p.id, p.noId);
-    for (const stage of p.stages) stages.push(stage);
-    for (const r of p.noId) noId.push(offset + r);
-    keys.pushFrom(p.keys);
-    line.pushAll(p.line);
-    amount.append(p.amount);
-    DEAL_TEXT.forEach((k, i) => shared[k].pushPart(p.text[i]!));
-    p.values.forEach((coded, v) => values[v]!.pushPart(coded));
-    p.dates.forEach((d, k) => d && dates[k]!.append(d));
-    for (const c of p.currencies) currencies.add(c);
-    accounting.append(p.accounting, duplicates.map((r) => taken0.line[r]!));
-    return true;
-  };
-  return { ...sink, finish: end, part, append };
+  return { ...sink, finish: end };
 }

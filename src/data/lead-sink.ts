@@ -3,15 +3,17 @@
  * the whole file as one table, or (leadChunks) as tables of a few thousand rows handed on as they fill.
  */
 import type { CsvSink } from '../io/csv/index.js';
-import { LeadTable } from './table.js';
+import { JoinedLeads, LeadTable } from './table.js';
 import { CodedText, IdIndex, Numbers, own, PackedText, type Days } from './columns.js';
 import { type Rubric } from '../rubric/resolve.js';
 import { leadFieldsOf, type LeadField } from '../rubric/fields.js';
 import { missingValueRule, NumberEvidence, numberEvidence, type DecimalMark } from './normalize.js';
 import { Accounting, sinkFor } from './accounting.js';
 import { comparedNumbers, conditionMarks, DateColumn, decideDates, swapDays } from './value-columns.js';
-import { clashes, withoutLeadRows, LEAD_TEXT, type LeadPart } from '../parallel/parts.js';
 import { type ColumnPlan, type MapOptions } from './map.js';
+
+/** The repeated-text (coded) columns of a lead (in this order in a chunk that crosses threads). */
+export const LEAD_TEXT = leadFieldsOf('coded');
 
 export interface LeadsRead {
   readonly leads: LeadTable;
@@ -23,6 +25,9 @@ export interface LeadsRead {
   /** Id → row, when every id is one plain key (no `;`, `,` or `@`): the join's index for `lead: id`. */
   readonly byId: IdIndex | undefined;
 }
+
+/** Rows per chunk: big enough that a chunk's fixed costs vanish, small enough that it is a few MB. */
+export const CHUNK_ROWS = 32_768;
 
 /** Some rows of a leads file, in file order (leadChunks). */
 export interface LeadChunk {
@@ -53,8 +58,37 @@ export function settleChunk(chunk: LeadChunk, decided: Decided): void {
   Object.assign(c.decimals, decided.marks);
 }
 
-/** What a leads file read in chunks leaves besides its chunks. */
-export type LeadChunksRead = Omit<LeadsRead, 'leads' | 'byId'> & { readonly decided: Decided };
+/** What a leads file read in chunks leaves besides its chunks; `indexed`: whether its ids make the join's index (LeadsRead.byId). */
+export type LeadChunksRead = Omit<LeadsRead, 'leads' | 'byId'> & { readonly decided: Decided; readonly indexed: boolean };
+
+/**
+ * The chunks of a leads file (in file order) joined back into the read of the whole file (`score`,
+ * `explain` and `check` on a file read on another core): the ambiguous dates of chunks that were
+ * not final are read again once the file decided them, as settleChunk would have.
+ */
+export class WholeLeads {
+  private readonly joined = new JoinedLeads(new IdIndex());
+  private rows = 0;
+  /** Per date column (as LeadChunk.ambiguous), the joined rows of chunks not final whose value reads either way. */
+  private readonly ambiguous: number[][] = [];
+
+  constructor(private readonly plan: ColumnPlan) {}
+
+  take(chunk: LeadChunk): void {
+    if (!chunk.final) chunk.ambiguous.forEach((rows, k) => rows?.forEach((r) => (this.ambiguous[k] ??= []).push(this.rows + r)));
+    this.joined.push(chunk.table);
+    this.rows += chunk.table.length;
+  }
+
+  finish(read: LeadChunksRead): LeadsRead {
+    const leads = this.joined.done(this.plan.stageColumns.length, this.plan.slots.length, read.decided.marks);
+    const c = leads.c;
+    const days = [...leadFieldsOf('date').map((field) => c[field]), ...c.stageDates];
+    this.ambiguous.forEach((rows, k) => read.decided.swap[k] && swapDays(days[k]!, rows));
+    const { accounting, dateOrders, numberFormats } = read;
+    return { leads, accounting, dateOrders, numberFormats, byId: read.indexed ? this.joined.ids : undefined };
+  }
+}
 
 /**
  * Reads a leads file in chunks of about `rows` rows, each handed to `take` as it fills (the last
@@ -66,18 +100,18 @@ export function leadChunks(plan: ColumnPlan, rubric: Rubric, options: MapOptions
 }
 
 /** Reads a whole leads file into one table. */
-export function leadSink(plan: ColumnPlan, rubric: Rubric, options: MapOptions): CsvSink & { finish(): LeadsRead; part(): LeadPart } {
+export function leadSink(plan: ColumnPlan, rubric: Rubric, options: MapOptions): CsvSink & { finish(): LeadsRead } {
   return mapLeads(plan, rubric, options, undefined);
 }
 
-function mapLeads(plan: ColumnPlan, rubric: Rubric, options: MapOptions, chunks: undefined): CsvSink & { finish(): LeadsRead; part(): LeadPart };
-function mapLeads(plan: ColumnPlan, rubric: Rubric, options: MapOptions, chunks: { rows: number; take: (chunk: LeadChunk) => void }): CsvSink & { finish(): LeadChunksRead; part(): LeadPart };
+function mapLeads(plan: ColumnPlan, rubric: Rubric, options: MapOptions, chunks: undefined): CsvSink & { finish(): LeadsRead };
+function mapLeads(plan: ColumnPlan, rubric: Rubric, options: MapOptions, chunks: { rows: number; take: (chunk: LeadChunk) => void }): CsvSink & { finish(): LeadChunksRead };
 function mapLeads(
   plan: ColumnPlan,
   rubric: Rubric,
   options: MapOptions,
   chunks: { rows: number; take: (chunk: LeadChunk) => void } | undefined,
-): CsvSink & { finish(): LeadsRead | LeadChunksRead; part(): LeadPart } {
+): CsvSink & { finish(): LeadsRead | LeadChunksRead } {
   const accounting = new Accounting(plan.file, options.keepRejects ?? false);
   const f = plan.fields;
   const col = (field: LeadField): number => f[field] ?? -1;
@@ -87,7 +121,7 @@ function mapLeads(
   // The date fields in declaration order (src/rubric/fields.ts), then the stages' date columns.
   const dateFields = leadFieldsOf('date');
   const dateIx = [...dateFields.map(col), ...plan.stageColumns];
-  const dates = dateIx.map((i) => (i >= 0 ? new DateColumn(plan.header.names[i]!, order, options.part) : undefined));
+  const dates = dateIx.map((i) => (i >= 0 ? new DateColumn(plan.header.names[i]!, order) : undefined));
   // The id column, and id → row: also the join's index when every id is a single plain key (see
   // joinDeals). Read in chunks, it holds the ids of the whole file (for duplicates) and each chunk
   // its own.
@@ -202,12 +236,15 @@ function mapLeads(
     return { decided: { swap, marks: numbers.marks }, dateOrders: orders, numberFormats: numbers.labels };
   };
 
+  // Every row has one plain id: the ids are the join's index for `lead: id`.
+  const indexed = () => idIx >= 0 && plainIds && noId.length === 0;
+
   const finishChunks = (): LeadChunksRead => {
     const last = takeChunk(true);
     const { decided, dateOrders, numberFormats } = decide();
     settleChunk(last, decided);
     chunks!.take({ ...last, final: true });
-    return { accounting, dateOrders, numberFormats, decided };
+    return { accounting, dateOrders, numberFormats, decided, indexed: indexed() };
   };
 
   // Read whole: the file is one chunk.
@@ -216,46 +253,10 @@ function mapLeads(
     const { decided, dateOrders, numberFormats } = decide();
     settleChunk(whole, decided);
     const leads = cells === undefined ? whole.table : new LeadTable({ ...whole.table.c, cells });
-    return { leads, accounting, dateOrders, numberFormats, byId: idIx >= 0 && plainIds && noId.length === 0 ? ids : undefined };
+    return { leads, accounting, dateOrders, numberFormats, byId: indexed() ? ids : undefined };
   };
 
-  const part = (): LeadPart => ({
-    line: line.done(),
-    id: ids.ids.part(),
-    noId,
-    email: email.part(),
-    name: name.part(),
-    text: LEAD_TEXT.map((k) => shared[k].part()),
-    values: values.map((v) => v.part()),
-    dates: dates.map((d) => d?.part()),
-    cells,
-    plainIds,
-    accounting: accounting.part(),
-  });
-
-  // Rows read from the rest of the file elsewhere (readPart), taken as if they had come through `row`.
-  const append = (taken: unknown): boolean => {
-    const taken0 = taken as LeadPart;
-    const duplicates = idIx >= 0 ? clashes(taken0.id, taken0.noId, ids) : [];
-    // --rejects writes a duplicate's cells, which only the other thread saw: read the part here.
-    if (duplicates.length > 0 && options.keepRejects) return false;
-    const p = duplicates.length === 0 ? taken0 : withoutLeadRows(taken0, duplicates);
-    if (p === undefined) return false;
-    const offset = ids.length;
-    ids.pushPart(p.id, idIx < 0 ? 'all' : p.noId);
-    email.pushFrom(p.email);
-    name.pushFrom(p.name);
-    for (const r of p.noId) noId.push(offset + r);
-    plainIds &&= p.plainIds;
-    line.pushAll(p.line);
-    LEAD_TEXT.forEach((k, i) => shared[k].pushPart(p.text[i]!));
-    p.values.forEach((coded, v) => values[v]!.pushPart(coded));
-    p.dates.forEach((d, k) => d && dates[k]!.append(d));
-    if (cells && p.cells) for (const row of p.cells) cells.push(row);
-    accounting.append(p.accounting, duplicates.map((r) => taken0.line[r]!));
-    return true;
-  };
-  return { ...sink, finish: chunks ? finishChunks : end, part, append: chunks ? undefined : append };
+  return { ...sink, finish: chunks ? finishChunks : end };
 }
 
 function nothing(length: number): Days {

@@ -18,11 +18,6 @@ export interface MapOptions {
   readonly keepCells?: boolean;
   /** Keep rejected rows for --rejects. */
   readonly keepRejects?: boolean;
-  /**
-   * The sink reads the second part of a file for another thread (src/parallel/split.ts): it also keeps what
-   * each row's values proved, so that rows found to be duplicates there can be taken out.
-   */
-  readonly part?: boolean;
 }
 
 export interface RejectedRow {

@@ -5,7 +5,7 @@
  */
 import type { Deal, Lead, Outcome } from '../model.js';
 import type { DecimalMark } from './normalize.js';
-import { CodedText, own, PackedText, splitKeys, type Days } from './columns.js';
+import { CodedText, dayNumbers, IdIndex, Numbers, own, PackedText, splitKeys, type Days } from './columns.js';
 import { DEAL_FIELD_KINDS, LEAD_FIELD_KINDS, type DealField, type DealFieldOf, type FieldKind, type LeadField, type LeadFieldOf } from '../rubric/fields.js';
 
 export interface RowList<T> extends Iterable<T> {
@@ -173,6 +173,66 @@ export function pickLeads(table: LeadTable, rows: readonly number[]): LeadTable 
     decimals: c.decimals,
     cells: undefined,
   });
+}
+
+/**
+ * Tables of consecutive rows of one file (its chunks, in order) joined into one, as a read of all
+ * the rows at once makes it: the same cells, and text coded in the order its rows meet it. The ids
+ * go into `ids` (the join's index when the file's ids allow one: src/data/lead-sink.ts).
+ */
+export class JoinedLeads {
+  private length = 0;
+  private readonly line = new Numbers();
+  private readonly fields = new Map<string, Numbers<Days> | CodedText | PackedText>();
+  private readonly stageDates: Numbers<Days>[] = [];
+  private readonly values: CodedText[] = [];
+
+  constructor(readonly ids: IdIndex) {}
+
+  push(table: LeadTable): void {
+    const c = table.c;
+    const columns = c as unknown as Record<string, Days | CodedText | PackedText>;
+    for (const [field, kind] of Object.entries(LEAD_FIELD_KINDS)) {
+      if (kind === 'part') continue;
+      const column = columns[field]!;
+      if (kind === 'id') for (let i = 0; i < c.length; i++) this.ids.push((column as PackedText).get(i));
+      else if (kind === 'date') this.joined(field, dayNumbers).pushAll(column as Days);
+      else if (kind === 'coded') this.joined(field, () => new CodedText()).pushPart((column as CodedText).part());
+      else for (let i = 0, into = this.joined(field, () => new PackedText()); i < c.length; i++) into.push((column as PackedText).get(i));
+    }
+    c.stageDates.forEach((days, k) => (this.stageDates[k] ??= dayNumbers()).pushAll(days));
+    c.values.forEach((coded, v) => (this.values[v] ??= new CodedText()).pushPart(coded.part()));
+    this.line.pushAll(c.line);
+    this.length += c.length;
+  }
+
+  /** The joined table; `stages` and `slots`: how many stage dates and condition values a lead has (the chunks may be none). */
+  done(stages: number, slots: number, decimals: Readonly<Record<string, DecimalMark>>): LeadTable {
+    // In the order a read's sink lays the columns out (the text, then the dates), so that the two
+    // tables are alike down to their JSON.
+    const fields: Record<string, Days | CodedText | PackedText> = {};
+    for (const kinds of [['id', 'packed'], ['coded'], ['date']])
+      for (const [field, kind] of Object.entries(LEAD_FIELD_KINDS)) {
+        if (!kinds.includes(kind)) continue;
+        const column = kind === 'id' ? this.ids.ids : this.fields.get(field);
+        fields[field] = column instanceof Numbers ? column.done() : (column ?? (kind === 'date' ? new Float32Array(0) : kind === 'coded' ? new CodedText() : new PackedText()));
+      }
+    return new LeadTable({
+      length: this.length,
+      line: this.line.done(),
+      ...(fields as unknown as LeadStored),
+      stageDates: Array.from({ length: stages }, (_, k) => this.stageDates[k]?.done() ?? new Float32Array(0)),
+      values: Array.from({ length: slots }, (_, v) => this.values[v] ?? new CodedText()),
+      decimals,
+      cells: undefined,
+    });
+  }
+
+  private joined<T extends Numbers<Days> | CodedText | PackedText>(field: string, make: () => T): T {
+    let column = this.fields.get(field) as T | undefined;
+    if (column === undefined) this.fields.set(field, (column = make()));
+    return column;
+  }
 }
 
 // The canonical fields' getters are defined from LEAD_FIELD_KINDS below.

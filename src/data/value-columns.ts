@@ -14,30 +14,6 @@ import { type ColumnPlan } from './map.js';
 
 // ---------------------------------------------------------------- dates per column
 
-export interface DatePart {
-  readonly days: Days;
-  readonly dayFirst: number;
-  readonly monthFirst: number;
-  readonly ambiguous: readonly number[];
-  readonly invalid: number;
-  readonly firstInvalid: { line: number; text: string } | undefined;
-  /** Per row, what its value proved (Proof), when the column is read for a part. */
-  readonly proofs?: Uint8Array;
-  /** The first few unreadable values, by row, when the column is read for a part. */
-  readonly invalids?: readonly { row: number; line: number; text: string }[];
-}
-
-export const enum Proof {
-  None = 0,
-  DayFirst = 1,
-  MonthFirst = 2,
-  Ambiguous = 3,
-  Invalid = 4,
-}
-
-/** Unreadable values of a part remembered with their text, for the first-invalid message. */
-const PART_INVALIDS = 64;
-
 /**
  * True for a date written day-month or month-day with dashes (`5-3-2024`). It needs a dash at
  * index 1 or 2, which an ISO date (most cells) has not: the pattern is skipped for those.
@@ -61,16 +37,11 @@ export class DateColumn {
   days = dayNumbers();
   invalid = 0;
   firstInvalid: { line: number; text: string } | undefined;
-  private readonly proofs: number[] | undefined;
-  private readonly invalids: { row: number; line: number; text: string }[] = [];
 
   constructor(
     readonly name: string,
     private readonly configured: DateOrder | undefined,
-    part = false,
-  ) {
-    this.proofs = part ? [] : undefined;
-  }
+  ) {}
 
   /** Reads the next row's cell into the column. */
   push(text: string, line: number): void {
@@ -82,55 +53,23 @@ export class DateColumn {
   }
 
   read(text: string, record: number, line: number): number {
-    const proofs = this.proofs;
-    if (text === '' || text.trim() === '') {
-      proofs?.push(Proof.None);
-      return NaN;
-    }
+    if (text === '' || text.trim() === '') return NaN;
     const day = parseDate(text, this.configured === 'ymd' ? 'ymd' : this.assumed);
     if (Number.isNaN(day)) {
       this.invalid++;
       this.firstInvalid ??= { line, text };
-      if (proofs) {
-        proofs.push(Proof.Invalid);
-        if (this.invalids.length < PART_INVALIDS) this.invalids.push({ row: record, line, text });
-      }
       return NaN;
     }
-    let proof = Proof.None;
     if (this.configured !== 'ymd' && text.length <= 24 && (text.includes('/') || twoWayDashed(text))) {
       const evidence = slashEvidence(text);
-      if (evidence === SlashEvidence.DayFirst) {
-        this.dayFirst++;
-        proof = Proof.DayFirst;
-      } else if (evidence === SlashEvidence.MonthFirst) {
-        this.monthFirst++;
-        proof = Proof.MonthFirst;
-      } else if (evidence === SlashEvidence.Ambiguous) {
+      if (evidence === SlashEvidence.DayFirst) this.dayFirst++;
+      else if (evidence === SlashEvidence.MonthFirst) this.monthFirst++;
+      else if (evidence === SlashEvidence.Ambiguous) {
         this.ambiguous.push(record);
         this.ambiguousCount++;
-        proof = Proof.Ambiguous;
       }
     }
-    proofs?.push(proof);
     return day;
-  }
-
-  /** What this column read, to be appended to the same column read from the start of the file. */
-  part(): DatePart {
-    const { dayFirst, monthFirst, ambiguous, invalid, firstInvalid } = this;
-    return { days: this.days.done(), dayFirst, monthFirst, ambiguous, invalid, firstInvalid, proofs: Uint8Array.from(this.proofs ?? []), invalids: this.invalids };
-  }
-
-  append(part: DatePart): void {
-    const offset = this.days.length;
-    this.days.pushAll(part.days);
-    this.dayFirst += part.dayFirst;
-    this.monthFirst += part.monthFirst;
-    for (const record of part.ambiguous) this.ambiguous.push(record + offset);
-    this.ambiguousCount += part.ambiguous.length;
-    this.invalid += part.invalid;
-    this.firstInvalid ??= part.firstInvalid;
   }
 
   /**
@@ -224,23 +163,6 @@ export function settleDates(file: string, accounting: Accounting, length: number
 
 // ---------------------------------------------------------------- numbers per column
 
-export interface NumberPart {
-  readonly values: Float64Array;
-  readonly point: number;
-  readonly comma: number;
-  /** Rows holding `1.234` / `1,234`: read as thousands until the column decides otherwise. */
-  readonly ambiguousDot: readonly number[];
-  readonly ambiguousComma: readonly number[];
-  readonly invalid: number;
-  readonly firstInvalid: { line: number; text: string } | undefined;
-  /** Per row, its NumberEvidence (INVALID_NUMBER: unreadable), when the column is read for a part. */
-  readonly proofs?: Uint8Array;
-  readonly invalids?: readonly { row: number; line: number; text: string }[];
-}
-
-/** A row's proof in a part: an unreadable number (beside NumberEvidence's codes). */
-export const INVALID_NUMBER = 9;
-
 /**
  * One number column (a deal's amount): reads cells as they come, counts what each proves about the
  * column's decimal mark (normalize.ts NumberEvidence) and, at the end, re-reads the ambiguous ones
@@ -254,21 +176,13 @@ export class NumberColumn {
   private readonly ambiguousComma: number[] = [];
   invalid = 0;
   firstInvalid: { line: number; text: string } | undefined;
-  private readonly proofs: number[] | undefined;
-  private readonly invalids: { row: number; line: number; text: string }[] = [];
 
-  constructor(
-    readonly name: string,
-    part = false,
-  ) {
-    this.proofs = part ? [] : undefined;
-  }
+  constructor(readonly name: string) {}
 
   /** Reads the next row's cell (trimmed; '' = missing) into the column. */
   push(text: string, line: number): void {
     const row = this.values.length;
     if (text === '') {
-      this.proofs?.push(NumberEvidence.None);
       this.values.push(NaN);
       return;
     }
@@ -276,10 +190,6 @@ export class NumberColumn {
     if (Number.isNaN(value)) {
       this.invalid++;
       this.firstInvalid ??= { line, text };
-      if (this.proofs) {
-        this.proofs.push(INVALID_NUMBER);
-        if (this.invalids.length < PART_INVALIDS) this.invalids.push({ row, line, text });
-      }
       this.values.push(NaN);
       return;
     }
@@ -287,24 +197,7 @@ export class NumberColumn {
     else if (evidence === NumberEvidence.Comma) this.comma++;
     else if (evidence === NumberEvidence.AmbiguousDot) this.ambiguousDot.push(row);
     else if (evidence === NumberEvidence.AmbiguousComma) this.ambiguousComma.push(row);
-    this.proofs?.push(evidence);
     this.values.push(value);
-  }
-
-  part(): NumberPart {
-    const { point, comma, ambiguousDot, ambiguousComma, invalid, firstInvalid } = this;
-    return { values: this.values.done(), point, comma, ambiguousDot, ambiguousComma, invalid, firstInvalid, proofs: Uint8Array.from(this.proofs ?? []), invalids: this.invalids };
-  }
-
-  append(part: NumberPart): void {
-    const offset = this.values.length;
-    this.values.pushAll(part.values);
-    this.point += part.point;
-    this.comma += part.comma;
-    for (const row of part.ambiguousDot) this.ambiguousDot.push(row + offset);
-    for (const row of part.ambiguousComma) this.ambiguousComma.push(row + offset);
-    this.invalid += part.invalid;
-    this.firstInvalid ??= part.firstInvalid;
   }
 
   /**

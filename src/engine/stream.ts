@@ -14,9 +14,7 @@
 import { InputError } from '../errors.js';
 import { classifyLeads, leadJoinKeys } from '../data/classify.js';
 import { DealClaims } from '../data/join-stream.js';
-import { leadChunks, settleChunk, type Decided, type LeadChunk, type LeadChunksRead } from '../data/lead-sink.js';
-import { NoWorker, type LeadsReading } from '../parallel/chunks.js';
-import type { CsvInfo } from '../io/csv/index.js';
+import { CHUNK_ROWS, leadChunks, settleChunk, type Decided, type LeadChunk } from '../data/lead-sink.js';
 import { dealSink } from '../data/deal-sink.js';
 import { dealState } from '../data/deal-state.js';
 import { implausibleDeals, LeadChecks } from '../data/plausible.js';
@@ -26,17 +24,14 @@ import type { LeadDeals } from '../data/join.js';
 import { inWindow, skip, windowText } from '../data/window.js';
 import { matchSpend } from '../data/spend.js';
 import type { ColumnPlan } from '../data/map.js';
-import { caveatsOf, displayDelimiter, load, noMatchText, noWonWarning, prepare, readSpendOf, sharedDealsText, type LoadedFacts, type LoadOptions, type Prepared } from '../load.js';
+import { caveatsOf, displayDelimiter, load, noMatchText, noWonWarning, prepare, readLeadsElsewhere, readSpendOf, sharedDealsText, type LoadedFacts, type LoadOptions } from '../load.js';
 import { grouping } from './grouping.js';
 import type { Grouping } from './classified.js';
 import type { Rubric } from '../rubric/resolve.js';
 import { assembleFacts, foldDeals, LeadFolder } from './fold.js';
 import type { LeadFacts } from './facts.js';
 
-/** Rows per chunk: big enough that a chunk's fixed costs vanish, small enough that it is a few MB. */
-export const CHUNK_ROWS = 32_768;
-
-export async function loadFacts(options: LoadOptions & { readonly chunkRows?: number }): Promise<LoadedFacts> {
+export async function loadFacts(options: LoadOptions): Promise<LoadedFacts> {
   if (options.leads === undefined) return load(options);
   const run = await prepare(options);
   if (run.rubric.join.shared === 'all') return load(options, run);
@@ -59,7 +54,7 @@ export async function loadFacts(options: LoadOptions & { readonly chunkRows?: nu
     return (chunk: LeadChunk) => own.take(chunk);
   };
   // A big leads file is read on another core while this one folds it (src/parallel/chunks.ts).
-  const leads = (await readElsewhere(startElsewhere(options, run, chunkRows), run, begin)) ?? (await run.readSide('leads', (plan) => leadChunks(plan, rubric, mapOptions, chunkRows, begin(plan)), { parallel: false }));
+  const leads = (await readLeadsElsewhere(options, run, chunkRows, begin)) ?? (await run.readSide('leads', (plan) => leadChunks(plan, rubric, mapOptions, chunkRows, begin(plan))));
   const { facts: leadFacts, claims, dropped, keptLeads, checks, newest, group, implied } = pass!.end(leads.read.decided);
   const windowed = options.since !== undefined || options.until !== undefined;
 
@@ -128,30 +123,6 @@ export async function loadFacts(options: LoadOptions & { readonly chunkRows?: nu
     rubricFile: run.rubricShown,
     preset: run.preset,
   };
-}
-
-/** Starts reading the leads file on another core (options.leadsReader), or undefined when it is read here. */
-function startElsewhere(options: LoadOptions, run: Prepared, rows: number): LeadsReading | undefined {
-  // The callbacks stay here: the worker reports progress as messages.
-  const { delimiter, encoding, chunkSize, names, namesFrom, escape } = run.leadCsv;
-  const csv = { delimiter, encoding, chunkSize, names, namesFrom, escape };
-  return options.leadsReader?.({ file: options.leads!, csv, rubric: run.rubric, extra: run.extra.leads, mapOptions: run.mapOptions, rows });
-}
-
-/** The leads file as read on another core, or undefined when it is to be read here (no such read, or its worker failed). */
-async function readElsewhere(
-  elsewhere: LeadsReading | undefined,
-  run: Prepared,
-  begin: (plan: ColumnPlan) => (chunk: LeadChunk) => void,
-): Promise<{ plan: ColumnPlan; read: LeadChunksRead; info: CsvInfo; check(): void } | undefined> {
-  if (elsewhere === undefined) return undefined;
-  try {
-    const done = await elsewhere.read(run.leadCsv.onProgress, begin);
-    return { ...done, check: () => run.checkRead(done.read.accounting, done.info) };
-  } catch (error) {
-    if (error instanceof NoWorker) return undefined;
-    throw error;
-  }
 }
 
 /** What every pass over a leads file shares: the run, and the deals read before it. */

@@ -10,14 +10,13 @@ import { statSync } from 'node:fs';
 import { InputError, UsageError } from '../errors.js';
 import { readCsv, type CsvInfo, type CsvOptions } from '../io/csv/index.js';
 import { planColumns, type ColumnPlan, type MapOptions } from '../data/map.js';
-import { leadChunks, type LeadChunk, type LeadChunksRead } from '../data/lead-sink.js';
+import { LEAD_TEXT, leadChunks, type LeadChunk, type LeadChunksRead } from '../data/lead-sink.js';
 import { Accounting } from '../data/accounting.js';
 import { LeadTable } from '../data/table.js';
 import { CodedText, PackedText, type Days, type PackedPart, type TextCodes } from '../data/columns.js';
-import { LEAD_TEXT } from './parts.js';
 import { leadFieldsOf } from '../rubric/fields.js';
 import type { Rubric } from '../rubric/resolve.js';
-import { readerThread, SPLIT_MIN_BYTES } from './split.js';
+import { readerThread, WORKER_MIN_BYTES } from './threads.js';
 
 /** Chunks the worker may read ahead of this thread. */
 const AHEAD = 4;
@@ -144,7 +143,7 @@ export interface LeadsReading {
 export type LeadsReader = (job: ChunkJob) => LeadsReading | undefined;
 
 /** Reads leads files of `minBytes` and more in a worker thread (below, a worker costs more than it saves): the CLI's way. */
-export function workerPipeline(minBytes = SPLIT_MIN_BYTES): LeadsReader {
+export function workerPipeline(minBytes = WORKER_MIN_BYTES): LeadsReader {
   return (job) => {
     if (!bigFile(job.file, minBytes)) return undefined;
     const control = new Int32Array(new SharedArrayBuffer(8));
@@ -161,7 +160,7 @@ export function workerPipeline(minBytes = SPLIT_MIN_BYTES): LeadsReader {
           receive = receiver(job, control, onProgress, begin, (outcome) => {
             void worker.terminate();
             if ('fault' in outcome) reject(outcome.fault);
-            else resolve(outcome);
+            else resolve({ ...outcome, info: { ...outcome.info, worker: true } });
           });
           for (const message of early.splice(0)) receive(message);
         }),

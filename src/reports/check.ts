@@ -73,7 +73,7 @@ function mappingRows(side: 'leads' | 'deals', plan: ColumnPlan, rubric: Rubric, 
 
 function qualityRows(side: 'leads' | 'deals', accounting: FileAccounting, read: LeadsRead | DealsRead, info: CsvInfo): Row[] {
   const rows: Row[] = [
-    { file: side, check: 'encoding', count: null, detail: `${info.encoding}, delimiter ${accounting.delimiter}${info.exact ? ' (read by csv-parse after a malformed record)' : ''}${info.split ? '; read on two threads' : ''}` },
+    { file: side, check: 'encoding', count: null, detail: `${info.encoding}, delimiter ${accounting.delimiter}${info.exact ? ' (read by csv-parse after a malformed record)' : ''}${info.worker ? '; read on two threads' : ''}` },
     { file: side, check: 'rows read', count: accounting.read, detail: null },
     { file: side, check: 'rows used', count: accounting.used, detail: null },
     { file: side, check: 'rows rejected', count: accounting.rejected, detail: null },

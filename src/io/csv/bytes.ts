@@ -1,6 +1,6 @@
 /**
  * A file's bytes in chunks, and their decoding: the one place a read meets the disk once the file
- * is known to be readable (readCsv; a read of a file's end elsewhere, src/parallel/, uses it too).
+ * is known to be readable (readCsv).
  */
 import { open } from 'node:fs/promises';
 import { TextDecoder } from 'node:util';
@@ -18,23 +18,22 @@ export const DEFAULT_CHUNK = 1 << 19;
 export class NotUtf8 extends Error {}
 
 /**
- * The bytes of `file` from `start` to `end` (or of `bytes`, when the input was read whole), `size` at
+ * The bytes of `file` (or `bytes`, when the input was read whole), `size` at
  * a time. A file is read into one buffer over and over, so a chunk is valid only until the next is
  * asked for: a caller that keeps bytes copies them. (A new buffer per chunk left a file's worth of
  * dead buffers for the collector, docs/performance.md, "One read buffer".)
  */
-export async function* byteChunks(file: string, bytes: Buffer | undefined, size: number, start = 0, end?: number): AsyncGenerator<Uint8Array> {
+export async function* byteChunks(file: string, bytes: Buffer | undefined, size: number): AsyncGenerator<Uint8Array> {
   if (bytes !== undefined) {
-    for (let i = start; i < bytes.length; i += size) yield bytes.subarray(i, i + size);
+    for (let i = 0; i < bytes.length; i += size) yield bytes.subarray(i, i + size);
     return;
   }
-  if (end !== undefined && end <= start) return;
   const buffer = Buffer.allocUnsafe(size);
   let handle;
   try {
     handle = await open(file, 'r');
-    for (let at = start; end === undefined || at < end; ) {
-      const { bytesRead } = await handle.read(buffer, 0, end === undefined ? size : Math.min(size, end - at), at);
+    for (let at = 0; ; ) {
+      const { bytesRead } = await handle.read(buffer, 0, size, at);
       if (bytesRead === 0) break;
       at += bytesRead;
       yield buffer.subarray(0, bytesRead);

@@ -14,7 +14,7 @@ import { TextDecoder } from 'node:util';
 import { InputError } from '../../errors.js';
 import type { RowReason } from '../../model.js';
 import { byteChunks, decode, DEFAULT_CHUNK, NotUtf8 } from './bytes.js';
-import { RecordReader, type ReaderState, type Tally } from './records.js';
+import { RecordReader } from './records.js';
 import { checkEncoding, sniffEncoding, sniffFormat } from './sniff.js';
 
 export interface CsvOptions {
@@ -32,8 +32,6 @@ export interface CsvOptions {
   readonly whole?: (file: string) => Promise<Buffer>;
   /** Told after each chunk how far the read is (for a progress line on a terminal). */
   readonly onProgress?: (progress: { file: string; bytes: number; total: number; records: number; done: boolean }) => void;
-  /** Another reader that may read the end of a big file at the same time (see Parallel). */
-  readonly parallel?: Parallel;
   /**
    * The column names of a file that has no header row, in order: the first record is data. A
    * first record with another number of cells is an error (the names do not fit the file).
@@ -66,54 +64,6 @@ export interface CsvOptions {
 export const ESCAPES = ['"', '\\'] as const;
 export type Escape = (typeof ESCAPES)[number];
 
-/**
- * Another reader for the end of a big file, at the same time as this read (src/parallel/ runs it
- * in a worker thread). It is offered the read once the header is known; when it takes it, this
- * read stops at the first record the other reads, and the sink takes the other's rows
- * (CsvSink.append). The records are always those of a read in one piece: when the other's rows
- * cannot be used, this read reads them itself.
- */
-export interface Parallel {
-  offer(read: ReadOffer): Handoff | undefined;
-}
-
-/** A read whose header is known, offered to Parallel. */
-export interface ReadOffer {
-  readonly file: string;
-  readonly size: number;
-  /** Bytes read so far. */
-  readonly done: number;
-  /** Whether bytes that are not UTF-8 fail the read (they do unless --encoding is given). */
-  readonly fatal: boolean;
-  readonly state: ReaderState;
-  readonly sink: CsvSink;
-  /** Counts bytes the other reader read, for the progress line. */
-  onBytes(bytes: number): void;
-}
-
-/** Where a file is cut between two readers: the byte offset of the first record the other reads, and its line. */
-export interface Cut {
-  readonly at: number;
-  readonly line: number;
-}
-
-/** The other reader of a file's end, once it took the offer. */
-export interface Handoff {
-  /** The byte offset at or after which the cut is. */
-  readonly from: number;
-  /** Waits for the cut; undefined when the file has none (this read goes on to the end). */
-  cut(): Promise<Cut | undefined>;
-  /**
-   * Called when this read has read everything before the cut, `line` being the line of its next
-   * record (undefined when it does not stand between two records there, with nothing held back):
-   * gives the sink the other's rows and returns what the other counted; undefined when they
-   * cannot be used, and this read reads them itself.
-   */
-  take(line: number | undefined): Promise<Tally | undefined>;
-  /** Stops the other reader (this read failed, or turned out not to be UTF-8). */
-  cancel(): void;
-}
-
 export interface CsvHeader {
   /** Column names, trimmed; trailing empty header cells are dropped. */
   readonly names: readonly string[];
@@ -132,12 +82,6 @@ export interface CsvSink {
    * `detail` says more about this one record (`column "notes": 5.0 MB`), for messages.
    */
   other(cells: string[], line: number, reason: RowReason, rejected: boolean, detail?: string): void;
-  /**
-   * Takes the rows another sink of the same plan took from the end of the file (CsvOptions.parallel),
-   * as if they had come through `row` and `other`; false (taking nothing) when they cannot be, and
-   * this read reads them itself. Only a read whose sink has it is offered to Parallel.
-   */
-  append?(part: unknown): boolean;
 }
 
 export interface CsvInfo {
@@ -150,8 +94,8 @@ export interface CsvInfo {
   readonly warnings: readonly string[];
   /** True when some of the file was read by csv-parse: a record the fast path cannot read exactly. */
   readonly exact: boolean;
-  /** True when the end of the file was read by another reader (CsvOptions.parallel). */
-  readonly split?: boolean;
+  /** True when the file was read in a worker thread while this one classified its rows (src/parallel/). */
+  readonly worker?: boolean;
   /** NUL characters removed from cells, and where the first one was (undefined when none). */
   readonly nul?: { readonly count: number; readonly cells: number; readonly line: number; readonly column: string };
 }
@@ -238,8 +182,7 @@ async function readOnce(
   begin: (header: CsvHeader) => CsvSink,
 ): Promise<CsvInfo> {
   const name = displayName(file);
-  let sink: CsvSink | undefined;
-  const reader = new RecordReader(name, options, (header) => (sink = begin(header)));
+  const reader = new RecordReader(name, options, begin);
   let decoder: TextDecoder | undefined;
   let encoding = forcedEncoding ?? 'utf-8';
   let head: Uint8Array[] = [];
@@ -256,11 +199,10 @@ async function readOnce(
     return sniffed.bom > 0 && skipBom ? data.subarray(sniffed.bom) : data;
   };
   let done = 0;
-  let remoteBytes = 0;
   const progress = options.onProgress;
   const feed = async (chunk: Uint8Array): Promise<void> => {
     done += chunk.length;
-    progress?.({ file: name, bytes: done + remoteBytes, total: size, records: reader.records, done: false });
+    progress?.({ file: name, bytes: done, total: size, records: reader.records, done: false });
     if (decoder === undefined) {
       // Judge the encoding on the first few KiB, however small the chunks are.
       head.push(Buffer.from(chunk));
@@ -273,49 +215,13 @@ async function readOnce(
     }
     await reader.push(decode(decoder, chunk, true));
   };
-  // Once its header is known, a UTF-8 file read in place may leave its end to another reader
-  // (CsvOptions.parallel). A backslash-escaped file is read by BackslashPath alone, in one piece.
-  const offerable = options.parallel !== undefined && options.escape !== '\\' && bytes === undefined && !fallback && (forcedEncoding ?? 'utf-8') === 'utf-8';
-  let handoff: Handoff | undefined;
-  let cut: Cut | undefined;
-  let offered = !offerable;
-  let taken = false;
-  let rest: Tally | undefined;
-  try {
-    for await (const chunk of byteChunks(file, bytes, options.chunkSize ?? DEFAULT_CHUNK)) {
-      // The cut is at or after `from`: once there, wait until the other reader has found it.
-      if (handoff !== undefined && cut === undefined && done + chunk.length >= handoff.from && (cut = await handoff.cut()) === undefined) handoff = undefined;
-      if (cut !== undefined && done + chunk.length >= cut.at) {
-        await feed(chunk.subarray(0, cut.at - done));
-        break;
-      }
-      await feed(chunk);
-      if (!offered && reader.started) {
-        offered = true;
-        const offer = { file, size, done, fatal: forcedEncoding === undefined, state: reader.state()!, sink: sink!, onBytes: (n: number) => (remoteBytes += n) };
-        if (encoding === 'utf-8') handoff = options.parallel!.offer(offer);
-      }
-    }
-    // (A cut never reached leaves nothing to take: the file ended first.)
-    if (handoff !== undefined && cut !== undefined) {
-      taken = true;
-      rest = await handoff.take(reader.boundary());
-      if (rest === undefined) {
-        // The other reader's rows cannot be used: read them here, as if it had never started.
-        remoteBytes = 0;
-        for await (const chunk of byteChunks(file, undefined, options.chunkSize ?? DEFAULT_CHUNK, cut.at)) await feed(chunk);
-      }
-    }
-  } finally {
-    // A read that fails (or turns out not to be UTF-8) stops the other.
-    if (handoff !== undefined && !taken) handoff.cancel();
-  }
+  for await (const chunk of byteChunks(file, bytes, options.chunkSize ?? DEFAULT_CHUNK)) await feed(chunk);
   if (decoder === undefined) {
     const data = start(Buffer.concat(head));
     await reader.push(decode(decoder!, data, true));
   }
   await reader.push(decode(decoder!, new Uint8Array(0), false));
   await reader.end();
-  progress?.({ file: name, bytes: size, total: size, records: reader.records + (rest?.read ?? 0), done: true });
-  return reader.info(encoding, rest);
+  progress?.({ file: name, bytes: size, total: size, records: reader.records, done: true });
+  return reader.info(encoding);
 }

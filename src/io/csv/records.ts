@@ -22,30 +22,6 @@ import { sniffDelimiter, sniffLineEnd } from './sniff.js';
 const MAX_HELD = 100;
 
 /** What a reader knows once the header is read, for another reader of the same file started between two records. */
-export interface ReaderState {
-  readonly header: CsvHeader;
-  readonly delimiter: string;
-  readonly lineEnd: string;
-  /** What the data rows before held, for judging summary rows (see Sample). */
-  readonly sample: Sample;
-}
-
-/** What a read counted besides the rows its sink took. */
-export interface Tally {
-  /** Records read after the header (see CsvInfo.read). */
-  readonly read: number;
-  readonly warnings: readonly string[];
-  /** True when csv-parse read some of it (see CsvInfo.exact). */
-  readonly exact: boolean;
-  readonly nul?: CsvInfo['nul'];
-  /**
-   * True when a reader started between two records judged a row that may be a summary row without
-   * all that a read from the start would have known (a sample still filling, or its first record):
-   * its rows may differ from such a read's.
-   */
-  readonly unsure?: boolean;
-}
-
 /**
  * Accumulates decoded text, finds whole records, and sends their cells, cut on the fast path or
  * read by csv-parse (exact mode), to the sink.
@@ -63,13 +39,7 @@ export class RecordReader {
   private held: { cells: string[]; line: number; chars: number | undefined; summary: boolean }[] = [];
   /** A blank line came after the last data row (a report's summary follows one). */
   private blankSinceData = false;
-  /** A data row went to the sink (in a reader started mid-file: since it started). */
-  private sawData = false;
   private sample: Sample = newSample(0);
-  /** Set in a reader started between two records (`at`): it judges with the sample it was given. */
-  private midFile = false;
-  /** Set when a reader started mid-file judged a possible summary row without all a read from the start would have known (Tally.unsure). */
-  private unsure = false;
   /** Set once MAX_HELD records were held: nothing is held from then on. */
   private heldTooMany = false;
   private readonly warnings: string[] = [];
@@ -84,25 +54,8 @@ export class RecordReader {
     private readonly name: string,
     private readonly options: Pick<CsvOptions, 'delimiter' | 'names' | 'namesFrom' | 'escape' | 'onFirstRow' | 'onLayout'>,
     private readonly begin: (header: CsvHeader) => CsvSink,
-    at?: { state: ReaderState; line: number },
   ) {
     this.forcedDelimiter = options.delimiter;
-    if (at !== undefined) this.startAt(at.state, at.line);
-  }
-
-  /** Starts the reader between two records of a file whose header is known, on `line`: the sink is made at once. */
-  private startAt(state: ReaderState, line: number): void {
-    this.delimiter = state.delimiter;
-    this.lineEnd = state.lineEnd;
-    this.header = state.header;
-    this.line = line;
-    this.sink = this.begin(state.header);
-    this.sample = { rows: state.sample.rows, kinds: state.sample.kinds, text: state.sample.text };
-    this.midFile = true;
-    const fast = new FastPath(state.delimiter, state.lineEnd);
-    fast.init(line);
-    this.fast = fast;
-    this.started = true;
   }
 
   async push(text: string): Promise<void> {
@@ -137,39 +90,10 @@ export class RecordReader {
     if (this.held.length > 0) this.release(true);
   }
 
-  /**
-   * Where the read stands once the header is read: the header, delimiter and line end, and a copy
-   * of what the data rows so far held (for a reader of the same file started between two records).
-   */
-  state(): ReaderState | undefined {
-    if (!this.started) return undefined;
-    const sample = { rows: this.sample.rows, kinds: this.sample.kinds.slice(), text: this.sample.text.slice() };
-    return { header: this.header!, delimiter: this.delimiter, lineEnd: this.lineEnd, sample };
-  }
-
-  /**
-   * The line of the next record when the reader stands between two records on the fast path with
-   * nothing held back (no possible summary row either, and MAX_HELD never reached) and no footer
-   * seen: where a fresh reader started there (`at`) yields what this one would. Undefined otherwise.
-   */
-  boundary(): number | undefined {
-    return this.started && !this.exact && this.text.length === 0 && !this.inFooter && this.held.length === 0 && !this.heldTooMany ? this.fast!.pendingLine() : undefined;
-  }
-
-  /** What this reader counted besides the rows it sent to the sink. */
-  tally(): Tally {
+  /** What the read found. */
+  info(encoding: string): CsvInfo {
     const nul = this.nul;
-    return { read: this.records, warnings: this.warnings, exact: this.exact !== undefined, ...(nul ? { nul } : {}), ...(this.unsure ? { unsure: true } : {}) };
-  }
-
-  /**
-   * What the read found. `rest` is what another reader counted of the rest of the file, whose rows
-   * the sink took (CsvOptions.parallel): counted as if read here.
-   */
-  info(encoding: string, rest?: Tally): CsvInfo {
-    let nul = this.nul;
-    if (rest?.nul) nul = nul === undefined ? rest.nul : { ...nul, count: nul.count + rest.nul.count, cells: nul.cells + rest.nul.cells };
-    const found = rest === undefined ? this.warnings : [...this.warnings, ...rest.warnings];
+    const found = this.warnings;
     const warnings = nul
       ? [
           ...found,
@@ -181,10 +105,9 @@ export class RecordReader {
       encoding,
       delimiter: this.delimiter,
       header: this.header!,
-      read: this.records + (rest?.read ?? 0),
+      read: this.records,
       warnings,
-      exact: this.exact !== undefined || rest?.exact === true,
-      ...(rest ? { split: true } : {}),
+      exact: this.exact !== undefined,
       ...(nul ? { nul } : {}),
     };
   }
@@ -340,16 +263,8 @@ export class RecordReader {
     if (shape === undefined) return false;
     if (shape === 'totals') return true;
     const sample = this.sample;
-    // A reader started mid-file does not know the records before it (was there a blank line since
-    // the last data row?), and a sample still filling would have gone on filling in a read from
-    // the start: it says it judged so (Tally.unsure). With a full sample and no column of text (a
-    // file of numbers), the answer is no whatever came before.
-    const complete = sample.rows >= SAMPLE_ROWS;
-    if (!sample.kinds.includes(1)) {
-      if (this.midFile && !complete) this.unsure = true;
-      return false;
-    }
-    if (this.midFile && (!complete || !this.sawData)) this.unsure = true;
+    // With no column of text (a file of numbers), a number there is no summary's.
+    if (!sample.kinds.includes(1)) return false;
     const afterBlank = this.blankSinceData;
     // Without the blank line a report puts before its summary, only a column that every one of
     // at least SURE_ROWS sampled rows filled with text makes a number there a summary's.
@@ -428,9 +343,8 @@ export class RecordReader {
     }
     const width = header.names.length;
     if (cells.length >= width && cells.length <= header.cells) {
-      if (this.sample.rows < SAMPLE_ROWS && !this.midFile) this.learn(cells);
+      if (this.sample.rows < SAMPLE_ROWS) this.learn(cells);
       this.blankSinceData = false;
-      this.sawData = true;
       sink.row(cells, line);
       return;
     }

@@ -42,10 +42,6 @@ export class FastPath {
     this.line = line;
   }
 
-  pendingLine(): number {
-    return this.line;
-  }
-
   /** The header record: its text, where the next record starts, and how many lines it spans. */
   scanHeader(text: string, atEnd: boolean): { text: string; next: number; lines: number } | undefined {
     const n = this.scan(text, atEnd, 1);

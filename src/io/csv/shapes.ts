@@ -33,8 +33,7 @@ export const SURE_ROWS = 10;
 
 /**
  * What the first SAMPLE_ROWS data rows of a file held, per column: `kinds` 0 nothing yet, 1 only
- * text (no number), 2 a number; `text` how many rows held text in it. A reader started between
- * two records judges with the sample of the read before it (ReaderState.sample).
+ * text (no number), 2 a number; `text` how many rows held text in it.
  */
 export interface Sample {
   rows: number;
