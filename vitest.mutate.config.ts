@@ -26,6 +26,7 @@ export default defineConfig({
       'test/invariants.test.ts',
       'test/stream-rules.test.ts',
       'test/revenue.test.ts',
+      'test/horizon.test.ts',
     ],
     // join.test.ts's CLI block spawns the binary. Stryker drops this pattern for its first (dry)
     // run, which is why `npm run mutate` builds dist/ first; mutants then run only covering tests.
