@@ -25,7 +25,7 @@ import { newestDate, staleAsOfWarning, unreachableStages, unreachableWarning } f
 import { detectPreset } from './rubric/recognize.js';
 import { fileShape, resolveRubric, type EscapeName, type Rubric } from './rubric/resolve.js';
 import type { PresetName } from './rubric/fields.js';
-import { NoWorker, type LeadsReader } from './parallel/chunks.js';
+import { NoWorker, type LeadsReader, type LeadsReading } from './parallel/chunks.js';
 import { buildFacts } from './engine/fold.js';
 import type { AuditFacts, Caveats } from './engine/facts.js';
 
@@ -308,7 +308,7 @@ async function readWholeElsewhere(options: LoadOptions, run: Prepared): Promise<
   // score --with-columns shows every cell, which chunks do not carry across threads.
   if (options.keepCells) return undefined;
   let whole: WholeLeads | undefined;
-  const done = await readLeadsElsewhere(options, run, options.chunkRows ?? CHUNK_ROWS, (plan) => {
+  const done = await readLeadsElsewhere(startLeadsElsewhere(options, run, options.chunkRows ?? CHUNK_ROWS), run, (plan) => {
     const own = (whole = new WholeLeads(plan));
     return (chunk) => own.take(chunk);
   });
@@ -317,21 +317,24 @@ async function readWholeElsewhere(options: LoadOptions, run: Prepared): Promise<
   return { plan: done.plan, read: whole!.finish(done.read), info: done.info };
 }
 
-/**
- * Reads the leads file on another core in chunks (src/parallel/chunks.ts), handing each to what
- * `begin` returns for the file's plan (again if the read begins again); undefined when the file is
- * to be read here (no such reader, a small file, or its worker failed).
- */
-export async function readLeadsElsewhere(
-  options: LoadOptions,
-  run: Prepared,
-  rows: number,
-  begin: (plan: ColumnPlan) => (chunk: LeadChunk) => void,
-): Promise<{ plan: ColumnPlan; read: LeadChunksRead; info: CsvInfo; check(): void } | undefined> {
+/** Starts reading the leads file on another core in chunks of `rows` (src/parallel/chunks.ts); undefined when it is to be read here (no such reader, a small file). */
+export function startLeadsElsewhere(options: LoadOptions, run: Prepared, rows: number): LeadsReading | undefined {
   // The callbacks stay here: the worker reports progress as messages.
   const { delimiter, encoding, chunkSize, names, namesFrom, escape } = run.leadCsv;
   const csv = { delimiter, encoding, chunkSize, names, namesFrom, escape };
-  const reading = options.leadsReader?.({ file: options.leads!, csv, rubric: run.rubric, extra: run.extra.leads, mapOptions: run.mapOptions, rows });
+  return options.leadsReader?.({ file: options.leads!, csv, rubric: run.rubric, extra: run.extra.leads, mapOptions: run.mapOptions, rows });
+}
+
+/**
+ * Takes a read of the leads file started on another core, handing each chunk to what `begin`
+ * returns for the file's plan (again if the read begins again); undefined when the file is to be
+ * read here (none was started, or its worker failed).
+ */
+export async function readLeadsElsewhere(
+  reading: LeadsReading | undefined,
+  run: Prepared,
+  begin: (plan: ColumnPlan) => (chunk: LeadChunk) => void,
+): Promise<{ plan: ColumnPlan; read: LeadChunksRead; info: CsvInfo; check(): void } | undefined> {
   if (reading === undefined) return undefined;
   try {
     const done = await reading.read(run.leadCsv.onProgress, begin);

@@ -607,6 +607,7 @@ function countingPipeline(): { reader: LeadsReader; begins: number[] } {
             take(chunk);
           };
         }),
+      cancel: () => reading.cancel(),
     };
   };
   return { reader, begins };

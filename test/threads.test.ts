@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { load, type LoadOptions } from '../src/load.js';
+import { loadFacts } from '../src/engine/stream.js';
 import { buildReports, reports as REPORTS, type ReportName } from '../src/reports/index.js';
 import { dayNumber } from '../src/data/normalize.js';
 import { threadPipeline, type LeadsReader } from '../src/parallel/chunks.js';
@@ -34,7 +35,7 @@ function counted(): { reader: LeadsReader; used: number } {
   const inner = threadPipeline();
   c.reader = (job) => {
     const reading = inner(job)!;
-    return { read: (onProgress, begin) => reading.read(onProgress, begin).then((done) => (c.used++, done)) };
+    return { read: (onProgress, begin) => reading.read(onProgress, begin).then((done) => (c.used++, done)), cancel: () => reading.cancel() };
   };
   return c;
 }
@@ -179,6 +180,24 @@ describe('a leads file read in chunks on another core, joined: rows, accounting 
     }
   });
 
+  it('a report run starts the leads before the deals, and stops them when the deals file fails', async () => {
+    const events: string[] = [];
+    const inner = threadPipeline();
+    const reader: LeadsReader = (job) => {
+      events.push('started');
+      const reading = inner(job)!;
+      return { read: (onProgress, begin) => (events.push('taken'), reading.read(onProgress, begin)), cancel: () => events.push('cancelled') };
+    };
+    const deals = file('id,lead_id,stage\nD1,L1,won\nD2,"L2,lost\n');
+    const leads = 'fixtures/samples/hubspot/contacts.csv';
+    const options = { asOf: AS_OF, minN: 5, strict: false, keepRejects: false, cwd: dir, leads, preset: 'hubspot' as const, leadsReader: reader };
+    await expect(loadFacts({ ...options, deals })).rejects.toThrow(/unterminated|quote/i);
+    expect(events).toEqual(['started', 'cancelled']);
+    events.length = 0;
+    await loadFacts({ ...options, deals: 'fixtures/samples/hubspot/deals.csv' });
+    expect(events).toEqual(['started', 'taken']);
+  });
+
   it('keeps every cell for score --with-columns by reading in this thread', async () => {
     const c = counted();
     const loaded = await load({ asOf: AS_OF, minN: 5, strict: false, keepRejects: false, cwd: dir, leads: 'fixtures/samples/hubspot/contacts.csv', keepCells: true, leadsReader: c.reader });
@@ -226,6 +245,26 @@ describe('two threads: the CLI', () => {
     const one = run('1');
     expect(one.status).toBe(1);
     expect(one.stderr).toMatch(/unterminated|quote/i);
+    expect({ status: two.status, stderr: two.stderr, stdout: two.stdout }).toEqual({ status: one.status, stderr: one.stderr, stdout: one.stdout });
+  });
+
+  it('a fault of the deals file, read while the worker has begun on the leads, ends the run as on one thread (the worker is stopped, the run does not hang)', () => {
+    const out = join(dir, 'big-bad-deals');
+    generate({ preset: 'hubspot', leads: 80_000, seed: 7, asOf: '2025-06-30', out, clean: true });
+    const leads = join(out, 'contacts.csv');
+    expect(statSync(leads).size).toBeGreaterThan(WORKER_MIN_BYTES);
+    appendFileSync(join(out, 'deals.csv'), '99999999,"Open deal\n');
+    const run = (threads: string | undefined) =>
+      spawnSync(process.execPath, [bin, 'sources', leads, join(out, 'deals.csv'), '--as-of', '2025-06-30', '--format', 'json'], {
+        encoding: 'utf8',
+        env: { ...process.env, LEADAUDIT_THREADS: threads, NO_COLOR: '1' },
+        maxBuffer: 1 << 30,
+        timeout: 120_000,
+      });
+    const two = run(undefined);
+    const one = run('1');
+    expect(one.status).toBe(1);
+    expect(one.stderr).toMatch(/deals\.csv.*(unterminated|quote)/i);
     expect({ status: two.status, stderr: two.stderr, stdout: two.stdout }).toEqual({ status: one.status, stderr: one.stderr, stdout: one.stdout });
   });
 });

@@ -24,7 +24,7 @@ import type { LeadDeals } from '../data/join.js';
 import { inWindow, skip, windowText } from '../data/window.js';
 import { matchSpend } from '../data/spend.js';
 import type { ColumnPlan } from '../data/map.js';
-import { caveatsOf, displayDelimiter, load, noMatchText, noWonWarning, prepare, readLeadsElsewhere, readSpendOf, sharedDealsText, type LoadedFacts, type LoadOptions } from '../load.js';
+import { caveatsOf, displayDelimiter, load, noMatchText, noWonWarning, prepare, readLeadsElsewhere, readSpendOf, startLeadsElsewhere, sharedDealsText, type LoadedFacts, type LoadOptions } from '../load.js';
 import { grouping } from './grouping.js';
 import type { Grouping } from './classified.js';
 import type { Rubric } from '../rubric/resolve.js';
@@ -40,7 +40,16 @@ export async function loadFacts(options: LoadOptions): Promise<LoadedFacts> {
   const rows = options.stalledRows ?? true;
   const chunkRows = options.chunkRows ?? CHUNK_ROWS;
 
-  const deals = options.deals === undefined ? null : await run.readSide('deals', (plan) => dealSink(plan, rubric, mapOptions));
+  // A big leads file starts on another core now, its first chunks read while the deals are
+  // (src/parallel/chunks.ts); they are taken once the deals are in.
+  const elsewhere = startLeadsElsewhere(options, run, chunkRows);
+  let deals;
+  try {
+    deals = options.deals === undefined ? null : await run.readSide('deals', (plan) => dealSink(plan, rubric, mapOptions));
+  } catch (error) {
+    elsewhere?.cancel();
+    throw error;
+  }
   const dealTable = deals?.read.deals ?? null;
   // The deals the stalls report lists on their own (a lead's row then leaves their amounts out).
   const stalledDeals = new Set<number>();
@@ -53,8 +62,7 @@ export async function loadFacts(options: LoadOptions): Promise<LoadedFacts> {
     const own = (pass = new LeadPass(setting, plan));
     return (chunk: LeadChunk) => own.take(chunk);
   };
-  // A big leads file is read on another core while this one folds it (src/parallel/chunks.ts).
-  const leads = (await readLeadsElsewhere(options, run, chunkRows, begin)) ?? (await run.readSide('leads', (plan) => leadChunks(plan, rubric, mapOptions, chunkRows, begin(plan))));
+  const leads = (await readLeadsElsewhere(elsewhere, run, begin)) ?? (await run.readSide('leads', (plan) => leadChunks(plan, rubric, mapOptions, chunkRows, begin(plan))));
   const { facts: leadFacts, claims, dropped, keptLeads, checks, newest, group, implied } = pass!.end(leads.read.decided);
   const windowed = options.since !== undefined || options.until !== undefined;
 

@@ -137,6 +137,8 @@ export interface LeadsReading {
    * thrown as a read here throws them; NoWorker when the worker itself failed.
    */
   read(onProgress: CsvOptions['onProgress'], begin: (plan: ColumnPlan) => (chunk: LeadChunk) => void): Promise<ReadElsewhere>;
+  /** Stops a read that will not be taken (the run failed before it). */
+  cancel(): void;
 }
 
 /** Starts reading a leads file elsewhere, or returns undefined when it is read here (a small file, not a regular file). */
@@ -148,7 +150,7 @@ export function workerPipeline(minBytes = WORKER_MIN_BYTES): LeadsReader {
     if (!bigFile(job.file, minBytes)) return undefined;
     const control = new Int32Array(new SharedArrayBuffer(8));
     const worker = readerThread({ chunks: job, control });
-    // Until the read is taken, its messages wait here.
+    // Until the read is taken, its messages wait here (the worker reads at most AHEAD chunks ahead).
     const early: ChunkMessage[] = [];
     let receive: (message: ChunkMessage) => void = (message) => early.push(message);
     worker.on('message', (message: ChunkMessage) => receive(message));
@@ -164,6 +166,7 @@ export function workerPipeline(minBytes = WORKER_MIN_BYTES): LeadsReader {
           });
           for (const message of early.splice(0)) receive(message);
         }),
+      cancel: () => void worker.terminate(),
     };
   };
 }
@@ -183,6 +186,7 @@ export function threadPipeline(): LeadsReader {
           receive({ kind: 'failed', name: error instanceof Error ? error.name : 'Error', message: String(error instanceof Error ? error.message : error) }),
         );
       }),
+    cancel: () => {},
   });
 }
 
