@@ -45,8 +45,11 @@ export function missingRule(tokens: readonly string[]): (e: Expr) => Expr {
   // One pattern, and only on a cell whose first character may start a token (whitespace, or a
   // token's first letter in either case), as the JS rule looks: the rest are given back at once.
   const token = { parts: [`^${WS}*(?:${set.map(literalPattern).join('|')})${WS}*$`], fold: true };
+  // The first characters as one string to find the cell's first in (strpos): DuckDB turns an IN
+  // list of 30 constants into a join per column (~0.1 s a column of 1M cells). An empty cell
+  // finds '' at 1 and goes to the pattern, which gives it back as it was.
   const firsts = [...new Set([...JS_WHITESPACE, ...set.flatMap((t) => [t[0]!, t[0]!.toUpperCase()])])];
-  return (e) => iff(and(inList(call('substr', e, num(1), num(1)), firsts.map(text)), matches(e, token)), text(''), e);
+  return (e) => iff(and(bin('>', call('strpos', text(firsts.join('')), call('substr', e, num(1), num(1))), num(0)), matches(e, token)), text(''), e);
 }
 
 // ---------------------------------------------------------------- dates
