@@ -14,7 +14,7 @@ import type { RowReason } from '../../model.js';
 import { csvLayout, recordLines, type CsvLayout } from './csv-gate.js';
 import { dialect } from './dialects.js';
 import { portablePattern } from './regex.js';
-import { and, bool, call, cases, col, eq, iff, matches, not, num, bin, or, text, type Expr } from './tree.js';
+import { and, bool, call, cases, col, eq, iff, matches, not, num, bin, or, raw, text, type Expr } from './tree.js';
 import type { SqlSource } from './compile.js';
 import type { Row } from './facts.js';
 import { FOOTER, NUMBER, SAMPLE_ROWS, TOTALS } from '../../io/csv/shapes.js';
@@ -97,7 +97,10 @@ export async function csvSource(
   const blank = iff(not(empty(0)), bool(false), and(...names.slice(1).map((_, i) => empty(i + 1))));
   const rest = names.slice(1).map((_, i) => empty(i + 1));
   const footer = rest.length === 0 ? matches(call('trim', cell(0)), portablePattern(FOOTER.source, 'footer')) : iff(not(rest[0]!), bool(false), and(...rest, matches(call('trim', cell(0)), portablePattern(FOOTER.source, 'footer'))));
-  const tooLong = or(...names.map((_, i) => bin('>', call('length', cell(i)), num(MAX_FIELD_CHARS))));
+  // A cell has at least as many bytes as characters: the characters are counted (length reads
+  // the whole cell) only in a row with a cell of more bytes than the limit (strlen is stored).
+  const bytes = raw(`greatest(${names.map((_, i) => `strlen(${d.expr(cell(i))})`).join(', ')})`);
+  const tooLong = iff(bin('>', bytes, num(MAX_FIELD_CHARS)), or(...names.map((_, i) => bin('>', call('length', cell(i)), num(MAX_FIELD_CHARS)))), bool(false));
   // A row that might be a summary row (shapes.ts summaryShape: every cell empty, a number or a
   // totals word; matched without case, so a few more rows may be: the JS reader judges them).
   // A data row is told apart at its first cell of text, most at the first or second.
