@@ -55,14 +55,16 @@ function readSide(
   const plan = source.plan;
   const miss = missingRule(rubric.missingValues);
   const used = new Set<number>([...Object.values(plan.fields).filter((i): i is number => i !== undefined), ...plan.slots, ...plan.stageColumns.filter((i) => i >= 0)]);
-  const cells = [...used].sort((a, b) => a - b).map((i) => `${d.expr(call('coalesce', cast(col(source.column(i)), 'text'), text('')))} AS ${d.ident(cellName(i))}`);
+  const cellOf = (i: number) => `${d.expr(call('coalesce', cast(col(source.column(i)), 'text'), text('')))} AS ${d.ident(cellName(i))}`;
+  const cells = [...used].sort((a, b) => a - b).map(cellOf);
   const idIx = plan.fields.id;
   const id = idIx === undefined ? text('') : miss(trim(col(cellName(idIx))));
   const rawTable = `la_${side}_raw`;
   const dup = `(${d.ident('la_id')} <> '' AND ROW_NUMBER() OVER (PARTITION BY ${d.ident('la_id')} ORDER BY ${d.ident('la_row')}) > 1)`;
-  const setup = [
-    `CREATE TEMP TABLE ${rawTable} AS SELECT *, ${dup} AS ${d.ident('la_dup')} FROM (SELECT *, ${d.expr(id)} AS ${d.ident('la_id')} FROM (SELECT ${source.order} AS ${d.ident('la_row')}, ${cells.join(', ')} FROM ${source.from}) t0) t1`,
-  ];
+  const withId = (columns: readonly string[]) => `(SELECT *, ${d.expr(id)} AS ${d.ident('la_id')} FROM (SELECT ${[`${source.order} AS ${d.ident('la_row')}`, ...columns].join(', ')} FROM ${source.from}) t0) t1`;
+  // The raw table holds the ids only: the window sorts what it carries, and the other cells are
+  // read once, by the first step of _pre, from the source (less the few duplicate rows).
+  const setup = [`CREATE TEMP TABLE ${rawTable} AS SELECT *, ${dup} AS ${d.ident('la_dup')} FROM ${withId(idIx === undefined ? [] : [cellOf(idIx)])}`];
   // Decisions read the column's evidence over the used rows (la_<side>_pre), once.
   const pre = `la_${side}_pre`;
   const count = (p: string, code: number) => `SUM(CASE WHEN ${d.ident(`${p}_ev`)} = ${code} THEN 1 ELSE 0 END)`;
@@ -77,13 +79,15 @@ function readSide(
   const before = [texts, ...zipLayers(parts.map((x) => x.before))];
   const after = zipLayers(parts.map((x) => x.after));
   // Each table keeps only the columns read after it: the steps' own are many, and a million rows wide.
-  const base = ['la_row', 'la_id', ...[...used].map(cellName), ...texts.map(([name]) => name)];
+  // The raw cells are read by the texts layer only: what comes after reads the texts.
+  const base = ['la_row', 'la_id', ...texts.map(([name]) => name)];
   const evidence = [...dates.filter((x) => x.evidence), ...amounts].map((x) => `${x.p}_ev`);
   const keepPre = [...new Set([...base, ...evidence, ...[...columnsRead(after)].filter((c) => !base.includes(c))])];
   const outputs = [...dates.flatMap((x) => [`${x.p}_day`, `${x.p}_bad`, `${x.p}_ymd`]), ...amounts.flatMap((x) => [`${x.p}_num`, `${x.p}_bad`])];
   const keepVal = [...new Set([...base, ...evidence, ...outputs])];
   const list = (columns: readonly string[]) => columns.map((c) => d.ident(c)).join(', ');
-  const first = stack(d, `la_${side}_a`, `(SELECT * FROM ${rawTable} WHERE NOT ${d.ident('la_dup')}) u`, before);
+  const used_ = `(SELECT * FROM ${withId(cells)} WHERE ${d.ident('la_row')} NOT IN (SELECT ${d.ident('la_row')} FROM ${rawTable} WHERE ${d.ident('la_dup')})) u`;
+  const first = stack(d, `la_${side}_a`, used_, before);
   setup.push(`CREATE TEMP TABLE ${pre} AS WITH ${first.ctes.join(', ')} SELECT ${list(keepPre)} FROM ${first.last}`);
   const second = stack(d, `la_${side}_b`, pre, after);
   setup.push(second.ctes.length === 0 ? `CREATE TEMP TABLE la_${side}_val AS SELECT ${list(keepVal)} FROM ${pre}` : `CREATE TEMP TABLE la_${side}_val AS WITH ${second.ctes.join(', ')} SELECT ${list(keepVal)} FROM ${second.last}`);
