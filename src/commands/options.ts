@@ -119,7 +119,7 @@ export function sharedOptions(command: Command, io: Io): Command {
     .option('--deals-table <name>', 'with --db: the deals table (default: deals)')
     .option('--order-by <column>', 'with --db: the column that orders rows where "first" matters (duplicate ids, shared join keys); default: the id')
     .option('--facts <file>', "render the reports from the result of leadaudit sql run in a warehouse (its one result set, exported as CSV)")
-    .addOption(new Option('--engine <name>', 'compute on leadaudit\'s own engine (js) or on embedded DuckDB (duckdb: the rubric compiled to SQL, the same numbers; today slower than js on a CSV export)').choices(ENGINE_NAMES).default('js'))
+    .addOption(new Option('--engine <name>', 'compute on leadaudit\'s own engine (js) or on embedded DuckDB (duckdb: the rubric compiled to SQL; the same numbers, slower than js on CSV exports)').choices(ENGINE_NAMES).default('js'))
     .option('--redact', "replace leads' emails and names with a stable short hash in every report")
     .option('--decimal-comma', 'CSV/TSV for comma-decimal locales (de, fr, es…): 0,305 not 0.305, flags 1/0, CSV fields separated by ; (no effect on table, json, md, html)')
     .option('--wide', 'show every column in tables, however wide')

@@ -86,11 +86,11 @@ function counts(): SubsetCounts {
   return { leads: 0, qualified: 0, handedOff: 0, handedOffBelow: 0 };
 }
 
-function addCounts(into: SubsetCounts, from: SubsetCounts, times = 1): void {
-  into.leads += from.leads * times;
-  into.qualified += from.qualified * times;
-  into.handedOff += from.handedOff * times;
-  into.handedOffBelow += from.handedOffBelow * times;
+function addCounts(into: SubsetCounts, from: SubsetCounts): void {
+  into.leads += from.leads;
+  into.qualified += from.qualified;
+  into.handedOff += from.handedOff;
+  into.handedOffBelow += from.handedOffBelow;
 }
 
 /** What one lead (or a class of n alike) adds to a cell; deals add as leads with the other flags false. */
