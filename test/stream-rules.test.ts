@@ -639,6 +639,8 @@ describe('threadPipeline through loadFacts', () => {
     rows[30]!.created = '25/05/2024';
     rows[1]!.employees = '1,234';
     rows[35]!.employees = '0,5';
+    // In the last chunk, which the reader settles before it crosses: 1.05 employees, not 1050 (Big).
+    rows[39]!.employees = '1,050';
     rows[20] = { ...rows[20]!, id: 'F4' };
     const deals: Row[] = [
       { id: 'D1', lead_id: 'F33;F2', stage: 'won', amount: '100', created: '2024-03-01', close_date: '2024-04-01' },
@@ -649,7 +651,7 @@ describe('threadPipeline through loadFacts', () => {
     for (const run of [{}, { since: parseDate('2024-04-01') }, { by: 'employees' }] as Partial<LoadOptions>[]) {
       const given = options({ ...files, ...run });
       const expected = await outcome(() => load(given));
-      for (const chunkRows of [1, 4, 13]) {
+      for (const chunkRows of [1, 4, 13, 16]) {
         const { reader, begins } = countingPipeline();
         expect(await outcome(() => loadFacts({ ...given, chunkRows, leadsReader: reader })), `chunkRows ${chunkRows}`).toEqual(expected);
         expect(begins).toEqual([0]);

@@ -16,6 +16,7 @@ import { LeadTable } from '../data/table.js';
 import { CodedText, PackedText, type Days, type PackedPart, type TextCodes } from '../data/columns.js';
 import { leadFieldsOf } from '../rubric/fields.js';
 import type { Rubric } from '../rubric/resolve.js';
+import type { DecimalMark } from '../data/normalize.js';
 import { readerThread, WORKER_MIN_BYTES } from './threads.js';
 
 /** Chunks the worker may read ahead of this thread. */
@@ -46,6 +47,8 @@ interface ChunkData {
   readonly values: readonly TextCodes[];
   readonly days: readonly Days[];
   readonly stageDays: readonly Days[];
+  /** The decimal marks the chunk's compared numbers read with (the last chunk comes settled). */
+  readonly decimals: Readonly<Record<string, DecimalMark>>;
   readonly final: boolean;
   readonly last: boolean;
   readonly ambiguous: readonly (readonly number[] | undefined)[];
@@ -72,6 +75,7 @@ function chunkData(chunk: LeadChunk): ChunkData {
     values: c.values.map((v) => v.part()),
     days: DATE_FIELDS.map((field) => c[field]),
     stageDays: c.stageDates,
+    decimals: c.decimals,
     final: chunk.final,
     last: chunk.last,
     ambiguous: chunk.ambiguous,
@@ -89,7 +93,8 @@ function chunkOf(data: ChunkData): LeadChunk {
     ...(Object.fromEntries(DATE_FIELDS.map((field, i) => [field, data.days[i]!])) as Record<(typeof DATE_FIELDS)[number], Days>),
     stageDates: data.stageDays,
     values: data.values.map((v) => CodedText.read(v)),
-    decimals: {},
+    // Its own object: a chunk that waits is settled in place (settleChunk).
+    decimals: { ...data.decimals },
     cells: undefined,
   });
   return { table, final: data.final, last: data.last, ambiguous: data.ambiguous };
