@@ -5,7 +5,7 @@
  *
  * Every entry and chunk (the parts a command loads only when it needs them) sits at the top of
  * dist/bundle. Code that names an entry by URL (`new Worker(new URL('./read-worker.js',
- * import.meta.url))` in src/parallel/split.ts) finds it beside itself both in dist/src, where the
+ * import.meta.url))` in src/parallel/threads.ts) finds it beside itself both in dist/src, where the
  * two files share a folder, and in the bundle, where the code naming it was bundled into cli.js or
  * a chunk beside the entry: so the worker entry keeps its file name and leaves its folder.
  *

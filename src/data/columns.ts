@@ -101,8 +101,8 @@ export class CodedText {
   }
 
   /**
-   * The values some row holds, each once: from the codes, not `values`, which may list a value
-   * only rows now gone held (a column read through another's part).
+   * The values some row holds, each once: from the codes, which say so even of a column whose
+   * `values` list more.
    */
   usedValues(): string[] {
     const seen = new Uint8Array(this.values.length);
