@@ -68,16 +68,15 @@ export type LeadChunksRead = Omit<LeadsRead, 'leads' | 'byId'> & { readonly deci
  */
 export class WholeLeads {
   private readonly joined = new JoinedLeads(new IdIndex());
-  private rows = 0;
   /** Per date column (as LeadChunk.ambiguous), the joined rows of chunks not final whose value reads either way. */
   private readonly ambiguous: number[][] = [];
 
   constructor(private readonly plan: ColumnPlan) {}
 
   take(chunk: LeadChunk): void {
-    if (!chunk.final) chunk.ambiguous.forEach((rows, k) => rows?.forEach((r) => (this.ambiguous[k] ??= []).push(this.rows + r)));
+    const base = this.joined.length;
+    if (!chunk.final) chunk.ambiguous.forEach((rows, k) => rows?.forEach((r) => (this.ambiguous[k] ??= []).push(base + r)));
     this.joined.push(chunk.table);
-    this.rows += chunk.table.length;
   }
 
   finish(read: LeadChunksRead): LeadsRead {

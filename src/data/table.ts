@@ -181,7 +181,8 @@ export function pickLeads(table: LeadTable, rows: readonly number[]): LeadTable 
  * go into `ids` (the join's index when the file's ids allow one: src/data/lead-sink.ts).
  */
 export class JoinedLeads {
-  private length = 0;
+  /** Rows joined so far. */
+  length = 0;
   private readonly line = new Numbers();
   private readonly fields = new Map<string, Numbers<Days> | CodedText | PackedText>();
   private readonly stageDates: Numbers<Days>[] = [];
